@@ -1,0 +1,91 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Provenance",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "prov", targets: ["prov"]),
+        .library(name: "Provenance", targets: ["Provenance"]),
+        .library(name: "LedgerCore", targets: ["LedgerCore"]),
+        .library(name: "LedgerCrypto", targets: ["LedgerCrypto"]),
+        .library(name: "LedgerStorage", targets: ["LedgerStorage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C system libraries, one shim each; only the adapters named in docs/architecture.md import them.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCSV",
+            providers: [.apt(["libcsv-dev"])]
+        ),
+
+        .target(
+            name: "LedgerCrypto",
+            dependencies: ["COpenSSL"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "LedgerCore",
+            dependencies: ["LedgerCrypto"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "LedgerStorage",
+            dependencies: ["LedgerCore", "LedgerCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Provenance",
+            dependencies: ["LedgerCore", "LedgerCrypto", "LedgerStorage"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "prov",
+            dependencies: [
+                "Provenance",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        .testTarget(
+            name: "LedgerCryptoTests",
+            dependencies: ["LedgerCrypto"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LedgerCoreTests",
+            dependencies: ["LedgerCore", "LedgerCrypto"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ProvenanceTests",
+            dependencies: ["Provenance", "LedgerStorage", "LedgerCore", "LedgerCrypto"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ProvTests",
+            dependencies: ["prov", "LedgerCore", "LedgerCrypto"],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

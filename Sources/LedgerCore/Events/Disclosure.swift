@@ -1,0 +1,63 @@
+internal import LedgerCrypto
+
+/// One sensitive field's value with its salt, as SD-JWT discloses a claim.
+///
+/// The signed statement holds only ``digest``: base64url(SHA-256(canonical JSON of
+/// `[salt, name, value]`)). Handing a reader the disclosure reveals the value and lets them check it
+/// against the signed digest; withholding it hides the value, and without the salt the value
+/// cannot be guessed from the digest.
+public struct Disclosure: Sendable, Hashable {
+    /// 16 random-looking bytes, base64url.
+    public let salt: String
+    public let name: String
+    public let value: JSONValue
+
+    public init(salt: String, name: String, value: JSONValue) {
+        self.salt = salt
+        self.name = name
+        self.value = value
+    }
+
+    /// The disclosure as a JSON array `[salt, name, value]`.
+    public var json: JSONValue { .array([.string(salt), .string(name), value]) }
+
+    /// base64url(SHA-256(canonical `[salt, name, value]`)), the value the signature covers.
+    public func digest() throws(LedgerError) -> String {
+        do {
+            return Base64.encodeURL(SHA256.hash(try CanonicalJSON.encode(json)).bytes)
+        } catch {
+            throw LedgerError(.invalidRecord, "field \(name) has no canonical form: \(error.reason)")
+        }
+    }
+
+    /// Reads `[salt, name, value]`.
+    public init(json: JSONValue) throws(LedgerError) {
+        guard let items = json.arrayValue, items.count == 3, let salt = items[0].stringValue,
+            let name = items[1].stringValue, Base64.decodeURL(salt)?.count == 16
+        else {
+            throw LedgerError(.invalidProof, "a disclosure must be [salt (16 bytes base64url), name, value]")
+        }
+        self.init(salt: salt, name: name, value: items[2])
+    }
+
+    /// The salt for field `name` of record `recordID` by `signer`: the first 16 bytes of
+    /// HMAC-SHA256 under a key derived from the signer's private key.
+    ///
+    /// Deterministic, so re-signing a record reproduces the ledger's bytes; unpredictable to anyone
+    /// without the private key, so a withheld value cannot be found by trying candidates.
+    static func salt(signer: String, recordID: String, name: String, saltKey: [UInt8]) throws(LedgerError) -> String {
+        let message: [UInt8]
+        do {
+            message = try CanonicalJSON.encode(.array([.string(signer), .string(recordID), .string(name)]))
+        } catch {
+            throw LedgerError(.invalidRecord, error.reason)
+        }
+        return Base64.encodeURL(SHA256.hmac(key: saltKey, message: message).bytes.prefix(16))
+    }
+
+    /// The HMAC key for salts, derived from a signer's private key with a domain label so that the
+    /// signing seed is never used directly as an HMAC key.
+    static func saltKey(for key: Ed25519.PrivateKey) -> [UInt8] {
+        SHA256.hash(parts: [Array("provenance/v1/disclosure-salt-key".utf8), [0], key.seed]).bytes
+    }
+}

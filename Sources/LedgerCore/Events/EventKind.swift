@@ -1,0 +1,44 @@
+/// What an event attests. Supply-chain kinds come from producers' records; system kinds are
+/// written by the ledger's own commands.
+public enum EventKind: String, Sendable, CaseIterable, Codable {
+    /// A lot comes into being at a facility (harvest, extraction, manufacture).
+    case produce
+    /// A lot leaves a facility towards a destination.
+    case ship
+    /// A lot arrives at a facility.
+    case receive
+    /// Input lots are consumed and an output lot made.
+    case transform
+    /// Master data of a facility; a later version supersedes an earlier one.
+    case facility
+    /// Registration or revocation of a participant's key, signed by the operator.
+    case participant
+    /// The digest of an anomaly report, anchoring it on the chain.
+    case anchor
+    /// A compliance officer's decision on a flag.
+    case review
+
+    /// Whether producers submit this kind (as opposed to the ledger's own system kinds).
+    public var isSupplyChain: Bool {
+        switch self {
+        case .produce, .ship, .receive, .transform: true
+        default: false
+        }
+    }
+}
+
+/// What a participant may do on the ledger.
+public enum ParticipantRole: String, Sendable, CaseIterable, Codable {
+    case ledgerOperator = "operator"
+    case producer, processor, distributor, retailer, compliance, auditor
+
+    /// Whether a participant in this role may submit events of `kind`.
+    public func maySubmit(_ kind: EventKind) -> Bool {
+        switch kind {
+        case .produce, .ship, .receive, .transform, .facility:
+            [.producer, .processor, .distributor, .retailer].contains(self)
+        case .participant: self == .ledgerOperator
+        case .anchor, .review: self == .compliance
+        }
+    }
+}

@@ -1,0 +1,262 @@
+/// The fields each kind of event carries: which are required, which are commercially sensitive
+/// (committed only as salted digests), and how their values are normalised.
+///
+/// Normalising here is what makes the encoding canonical: a decimal is spelled one way, a
+/// timestamp is UTC with its offset kept, a list is an array of strings.
+public enum EventSchema {
+    /// How a field's value is checked and normalised.
+    public enum ValueType: Sendable {
+        /// Non-empty text without control characters.
+        case text
+        /// One of the given words.
+        case oneOf([String])
+        /// An exact decimal; `positive` requires > 0, `nonNegative` ≥ 0.
+        case decimal(DecimalBound)
+        /// A list of texts, given as a JSON array or a `;`-separated string.
+        case textList
+        /// A list of exact decimals > 0.
+        case decimalList
+        /// An integer ≥ 0.
+        case count
+        /// A calendar date `YYYY-MM-DD`.
+        case date
+        /// An ISO 4217 currency code (three upper-case letters).
+        case currency
+        /// An ISO 3166-1 alpha-2 country code (two upper-case letters).
+        case country
+        /// 32 bytes as 64 lower-case hex digits.
+        case digestHex
+        /// An Ed25519 public key: 32 bytes, standard base64.
+        case publicKey
+        /// Any JSON object, kept as given (numbers must be integers or strings).
+        case object
+    }
+
+    public enum DecimalBound: Sendable { case positive, nonNegative, latitude, longitude, any }
+
+    /// One field of one kind.
+    public struct Field: Sendable {
+        public let name: String
+        public let type: ValueType
+        public let required: Bool
+        public let sensitive: Bool
+    }
+
+    /// Names of the sensitive fields of any kind, for redaction options.
+    public static let sensitiveFieldNames = ["quantity", "unit_price", "currency", "destination", "origin", "carrier", "input_quantities"]
+
+    /// Convenient groups of sensitive fields that a reader may withhold together.
+    public static let redactionGroups: [String: [String]] = [
+        "price": ["unit_price", "currency"],
+        "quantity": ["quantity", "input_quantities"],
+        "counterparty": ["destination", "origin"],
+        "carrier": ["carrier"],
+    ]
+
+    private static func f(_ name: String, _ type: ValueType, required: Bool = false, sensitive: Bool = false) -> Field {
+        Field(name: name, type: type, required: required, sensitive: sensitive)
+    }
+
+    private static let units = ["kg", "t", "g", "lb", "l", "ml", "m3", "pcs", "KGM", "TNE", "GRM", "LBR", "LTR", "MLT", "MTQ", "H87", "C62", "XBG", "XBX", "XPK"]
+
+    private static let lotFields: [Field] = [
+        f("product", .text, required: true),
+        f("lot", .text, required: true),
+        f("facility", .text, required: true),
+        f("unit", .oneOf(units), required: true),
+        f("quantity", .decimal(.positive), required: true, sensitive: true),
+        f("unit_price", .decimal(.nonNegative), sensitive: true),
+        f("currency", .currency, sensitive: true),
+        f("certificate", .text),
+        f("serials", .textList),
+    ]
+
+    /// The fields of `kind`, in documentation order. Every kind may also carry `extensions`, an
+    /// object for data the ledger does not interpret (e.g. EPCIS extension elements).
+    public static func fields(of kind: EventKind) -> [Field] {
+        let common = [f("extensions", .object)]
+        switch kind {
+        case .produce:
+            return lotFields + common
+        case .ship:
+            return lotFields + [
+                f("shipment_id", .text, required: true),
+                f("destination", .text, required: true, sensitive: true),
+                f("carrier", .text, sensitive: true),
+            ] + common
+        case .receive:
+            return lotFields + [
+                f("shipment_id", .text, required: true),
+                f("origin", .text, sensitive: true),
+                f("carrier", .text, sensitive: true),
+            ] + common
+        case .transform:
+            return lotFields + [
+                f("input_lots", .textList, required: true),
+                f("input_quantities", .decimalList, required: true, sensitive: true),
+            ] + common
+        case .facility:
+            return [
+                f("facility", .text, required: true),
+                f("party", .text, required: true),
+                f("name", .text, required: true),
+                f("kind", .oneOf(["farm", "mine", "mill", "factory", "warehouse", "port", "retail"]), required: true),
+                f("country", .country, required: true),
+                f("latitude", .decimal(.latitude), required: true),
+                f("longitude", .decimal(.longitude), required: true),
+                f("capacity_per_day", .decimal(.nonNegative)),
+                f("unit", .oneOf(units)),
+                f("workers", .count),
+                f("certificate", .text),
+                f("certificate_expires", .date),
+            ] + common
+        case .participant:
+            return [
+                f("action", .oneOf(["register", "revoke"]), required: true),
+                f("participant", .text, required: true),
+                f("name", .text),
+                f("role", .oneOf(ParticipantRole.allCases.map(\.rawValue))),
+                f("public_key", .publicKey),
+            ] + common
+        case .anchor:
+            return [
+                f("report_digest", .digestHex, required: true),
+                f("pipeline_digest", .digestHex, required: true),
+                f("from_size", .count, required: true),
+                f("to_size", .count, required: true),
+                f("checkpoint", .text),
+                f("parameters", .object),
+            ] + common
+        case .review:
+            return [
+                f("flag", .text, required: true),
+                f("decision", .oneOf(["confirmed", "dismissed"]), required: true),
+                f("note", .text, required: true),
+                f("report_digest", .digestHex),
+            ] + common
+        }
+    }
+
+    /// Checks and normalises one field's value; the error's reason names what is wrong.
+    public static func normalize(_ value: JSONValue, as type: ValueType, field: String) throws(LedgerError) -> JSONValue {
+        func fail(_ reason: String) -> LedgerError {
+            LedgerError(.invalidRecord, reason, context: ["field \(field)"])
+        }
+        func scalarText() throws(LedgerError) -> String {
+            switch value {
+            case .string(let text): return text
+            case .number(let lexeme): return lexeme
+            default: throw fail("expected a text or number value")
+            }
+        }
+        func checkedText(_ text: String) throws(LedgerError) -> String {
+            guard !text.isEmpty else { throw fail("is empty") }
+            guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                throw fail("contains a control character")
+            }
+            return text
+        }
+        func listItems() throws(LedgerError) -> [String] {
+            switch value {
+            case .array(let elements):
+                var items = [String]()
+                for element in elements {
+                    guard let text = element.stringValue ?? (element.integerValue.map(String.init)) else {
+                        throw fail("list items must be texts")
+                    }
+                    items.append(text)
+                }
+                return items
+            case .string(let text):
+                return text.split(separator: ";", omittingEmptySubsequences: false)
+                    .map { String($0).trimmingSpaces() }
+            default:
+                throw fail("expected a list (JSON array or ';'-separated text)")
+            }
+        }
+
+        switch type {
+        case .text:
+            return .string(try checkedText(scalarText()))
+        case .oneOf(let words):
+            let text = try scalarText()
+            guard words.contains(text) else { throw fail("'\(text)' is not one of \(words.joined(separator: ", "))") }
+            return .string(text)
+        case .decimal(let bound):
+            let text = try scalarText()
+            guard let decimal = ExactDecimal(text) else { throw fail("'\(text)' is not a decimal number") }
+            switch bound {
+            case .positive where decimal.isNegative || decimal.isZero:
+                throw fail("must be greater than 0, got \(text)")
+            case .nonNegative where decimal.isNegative:
+                throw fail("must not be negative, got \(text)")
+            case .latitude where abs(decimal.approximateValue) > 90:
+                throw fail("latitude must be within -90…90, got \(text)")
+            case .longitude where abs(decimal.approximateValue) > 180:
+                throw fail("longitude must be within -180…180, got \(text)")
+            default:
+                return .string(decimal.text)
+            }
+        case .textList:
+            let items = try listItems()
+            var out = [JSONValue]()
+            for item in items { out.append(.string(try checkedText(item))) }
+            guard !out.isEmpty else { throw fail("the list is empty") }
+            return .array(out)
+        case .decimalList:
+            var out = [JSONValue]()
+            for item in try listItems() {
+                guard let decimal = ExactDecimal(item), !decimal.isNegative, !decimal.isZero else {
+                    throw fail("'\(item)' is not a decimal greater than 0")
+                }
+                out.append(.string(decimal.text))
+            }
+            guard !out.isEmpty else { throw fail("the list is empty") }
+            return .array(out)
+        case .count:
+            let text = try scalarText()
+            guard let count = Int(text), count >= 0, count <= CanonicalJSON.maximumInteger else {
+                throw fail("'\(text)' is not a whole number ≥ 0")
+            }
+            return .integer(count)
+        case .date:
+            let text = try scalarText()
+            guard text.utf8.count == 10, (try? Timestamp(iso8601: text + "T00:00:00Z")) != nil else {
+                throw fail("'\(text)' is not a date YYYY-MM-DD")
+            }
+            return .string(text)
+        case .currency, .country:
+            let length = if case .currency = type { 3 } else { 2 }
+            let text = try scalarText()
+            guard text.utf8.count == length, text.utf8.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) else {
+                throw fail("'\(text)' is not a \(length)-letter upper-case code")
+            }
+            return .string(text)
+        case .digestHex:
+            let text = try scalarText()
+            guard Hex.decode(text)?.count == 32 else { throw fail("expected 64 lower-case hex digits") }
+            return .string(text)
+        case .publicKey:
+            let text = try scalarText()
+            guard Base64.decode(text)?.count == 32 else { throw fail("expected a 32-byte key in base64") }
+            return .string(text)
+        case .object:
+            guard case .object = value else { throw fail("expected a JSON object") }
+            do {
+                _ = try CanonicalJSON.encode(value)
+            } catch {
+                throw fail(error.reason)
+            }
+            return value
+        }
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var scalars = Substring(self)
+        while scalars.first == " " || scalars.first == "\t" { scalars = scalars.dropFirst() }
+        while scalars.last == " " || scalars.last == "\t" { scalars = scalars.dropLast() }
+        return String(scalars)
+    }
+}

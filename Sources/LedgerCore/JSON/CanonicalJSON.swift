@@ -1,0 +1,145 @@
+/// The JSON Canonicalization Scheme (RFC 8785) for the values the ledger signs.
+///
+/// The ledger only ever signs strings, integers, booleans, arrays and objects, so the one part of
+/// RFC 8785 that needs care, the serialisation of floating-point numbers, never arises: a number
+/// must be a canonical integer lexeme of magnitude below 2^53, which RFC 8785 writes unchanged.
+/// Members are sorted by their names' UTF-16 code units; strings are written as UTF-8 with only
+/// `"`, `\` and control characters escaped.
+public enum CanonicalJSON {
+    /// Why a value has no canonical form.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public let reason: String
+        public var description: String { reason }
+    }
+
+    /// The canonical bytes of `value`.
+    public static func encode(_ value: JSONValue) throws(Failure) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(256)
+        try write(value, into: &out)
+        return out
+    }
+
+    /// Parses `bytes` and requires them to be exactly the canonical form of what they hold.
+    public static func decode(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw Failure(reason: "not JSON (\(error))")
+        }
+        guard try encode(value) == bytes else { throw Failure(reason: "JSON is not in canonical (RFC 8785) form") }
+        return value
+    }
+
+    /// Largest integer magnitude RFC 8785 can carry exactly (2^53 - 1).
+    public static let maximumInteger = 9_007_199_254_740_991
+
+    static func isCanonicalInteger(_ lexeme: String) -> Bool {
+        guard let value = Int(lexeme), abs(value) <= maximumInteger else { return false }
+        return String(value) == lexeme
+    }
+
+    private static func write(_ value: JSONValue, into out: inout [UInt8]) throws(Failure) {
+        switch value {
+        case .null: out.append(contentsOf: Array("null".utf8))
+        case .bool(let flag): out.append(contentsOf: Array((flag ? "true" : "false").utf8))
+        case .number(let lexeme):
+            guard isCanonicalInteger(lexeme) else {
+                throw Failure(reason: "number \(lexeme) is not an integer the canonical form can carry; write decimals as strings")
+            }
+            out.append(contentsOf: Array(lexeme.utf8))
+        case .string(let text): writeString(text, into: &out)
+        case .array(let elements):
+            out.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                try write(element, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let members):
+            out.append(UInt8(ascii: "{"))
+            let names = members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
+            for (index, name) in names.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                writeString(name, into: &out)
+                out.append(UInt8(ascii: ":"))
+                // The key comes from the dictionary's own key set.
+                try write(members[name] ?? .null, into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func writeString(_ text: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: out.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+            case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x00..<0x20:
+                out.append(contentsOf: Array("\\u00".utf8))
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0x0F)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}
+
+extension JSONValue {
+    /// Human-readable JSON: members sorted, two-space indentation. For output, never for hashing.
+    public func prettyPrinted() -> String {
+        var out = [UInt8]()
+        JSONValue.writePretty(self, indent: 0, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func writePretty(_ value: JSONValue, indent: Int, into out: inout [UInt8]) {
+        let pad = [UInt8](repeating: UInt8(ascii: " "), count: indent + 2)
+        let closePad = [UInt8](repeating: UInt8(ascii: " "), count: indent)
+        switch value {
+        case .array(let elements) where !elements.isEmpty:
+            out.append(contentsOf: Array("[\n".utf8))
+            for (index, element) in elements.enumerated() {
+                out.append(contentsOf: pad)
+                writePretty(element, indent: indent + 2, into: &out)
+                out.append(contentsOf: Array((index + 1 < elements.count ? ",\n" : "\n").utf8))
+            }
+            out.append(contentsOf: closePad)
+            out.append(UInt8(ascii: "]"))
+        case .object(let members) where !members.isEmpty:
+            out.append(contentsOf: Array("{\n".utf8))
+            let names = members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
+            for (index, name) in names.enumerated() {
+                out.append(contentsOf: pad)
+                CanonicalJSON.writeString(name, into: &out)
+                out.append(contentsOf: Array(": ".utf8))
+                writePretty(members[name] ?? .null, indent: indent + 2, into: &out)
+                out.append(contentsOf: Array((index + 1 < names.count ? ",\n" : "\n").utf8))
+            }
+            out.append(contentsOf: closePad)
+            out.append(UInt8(ascii: "}"))
+        case .number(let lexeme):
+            out.append(contentsOf: Array(lexeme.utf8))
+        case .string(let text):
+            CanonicalJSON.writeString(text, into: &out)
+        case .bool(let flag):
+            out.append(contentsOf: Array((flag ? "true" : "false").utf8))
+        case .null:
+            out.append(contentsOf: Array("null".utf8))
+        case .array:
+            out.append(contentsOf: Array("[]".utf8))
+        case .object:
+            out.append(contentsOf: Array("{}".utf8))
+        }
+    }
+}
