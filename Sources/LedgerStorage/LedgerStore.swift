@@ -1,0 +1,245 @@
+public import LedgerCore
+public import LedgerCrypto
+
+/// Where a ledger keeps its blocks, events, Merkle nodes, participants and checkpoints.
+///
+/// Implementations must make ``append(_:)`` atomic (all of a block or nothing) and must refuse a
+/// block whose height is not the next one, so that two writers cannot both extend the same head.
+/// Everything a store returns is re-checked by `prov verify`; a store is trusted for availability,
+/// never for integrity. The SQLite implementation is ``SQLiteLedgerStore``; the interface is async
+/// and row-oriented so that a PostgreSQL implementation can serve several server instances.
+public protocol LedgerStore: Sendable {
+    /// The ledger's identity, or `nil` if the store holds no ledger yet.
+    func metadata() async throws(LedgerError) -> LedgerMetadata?
+
+    /// Creates the ledger with its genesis block. Fails if one exists.
+    func create(_ metadata: LedgerMetadata, genesis: BlockWrite) async throws(LedgerError)
+
+    /// Appends one block and everything derived from it in one transaction.
+    func append(_ write: BlockWrite) async throws(LedgerError)
+
+    /// The latest block, if any.
+    func head() async throws(LedgerError) -> BlockRecord?
+
+    /// Blocks with heights in `heights`, in order.
+    func blocks(_ heights: Range<Int>) async throws(LedgerError) -> [BlockRecord]
+
+    /// Events with ledger indexes in `indexes`, in order.
+    func events(_ indexes: Range<Int>) async throws(LedgerError) -> [EventRecord]
+
+    /// The event with this ID.
+    func event(id: Digest) async throws(LedgerError) -> EventRecord?
+
+    /// Events signed by `signer` with these record IDs (for idempotent re-import).
+    func events(signer: String, recordIDs: [String]) async throws(LedgerError) -> [EventRecord]
+
+    /// Events whose lot, or one of whose input lots, is in `lots`.
+    func events(touchingLots lots: [String]) async throws(LedgerError) -> [EventRecord]
+
+    /// Lots of the events of `product`.
+    func lots(ofProduct product: String) async throws(LedgerError) -> [String]
+
+    /// Index entries `(event index, lot, role)` for events in `indexes`, ordered by index, role, lot.
+    func lotEntries(_ indexes: Range<Int>) async throws(LedgerError) -> [LotEntry]
+
+    /// Stored perfect-subtree hashes for `ids`; missing ones are absent from the result.
+    func merkleNodes(_ ids: [Merkle.NodeID]) async throws(LedgerError) -> [Merkle.NodeID: Digest]
+
+    /// Stored nodes of one level whose index lies in `indexes`.
+    func merkleNodes(level: Int, indexes: Range<Int>) async throws(LedgerError) -> [Merkle.NodeID: Digest]
+
+    /// Number of stored Merkle nodes.
+    func merkleNodeCount() async throws(LedgerError) -> Int
+
+    /// The participants table.
+    func participants() async throws(LedgerError) -> [Participant]
+
+    /// The signed checkpoint at `size`, if one was published.
+    func checkpoint(size: Int) async throws(LedgerError) -> CheckpointRecord?
+
+    /// The most recently published checkpoint.
+    func latestCheckpoint() async throws(LedgerError) -> CheckpointRecord?
+
+    /// Number of stored checkpoints.
+    func checkpointCount() async throws(LedgerError) -> Int
+}
+
+/// The ledger's identity, fixed at creation.
+public struct LedgerMetadata: Sendable, Hashable {
+    /// Storage format version.
+    public static let currentFormat = 1
+
+    public let format: Int
+    /// Checkpoint origin and note key name.
+    public let origin: String
+    /// The operator's public key, also registered in the genesis event.
+    public let operatorKey: Ed25519.PublicKey
+
+    public init(format: Int = LedgerMetadata.currentFormat, origin: String, operatorKey: Ed25519.PublicKey) {
+        self.format = format
+        self.origin = origin
+        self.operatorKey = operatorKey
+    }
+}
+
+/// One block as stored: its header bytes and signature, and where its events start.
+public struct BlockRecord: Sendable, Hashable {
+    public let height: Int
+    /// The block hash as stored (recomputed and compared by verification).
+    public let hash: [UInt8]
+    public let header: [UInt8]
+    public let signature: [UInt8]
+    public let firstIndex: Int
+    public let eventCount: Int
+
+    public init(height: Int, hash: [UInt8], header: [UInt8], signature: [UInt8], firstIndex: Int, eventCount: Int) {
+        self.height = height
+        self.hash = hash
+        self.header = header
+        self.signature = signature
+        self.firstIndex = firstIndex
+        self.eventCount = eventCount
+    }
+}
+
+/// One event as stored: the signed parts plus the lookup columns derived from them.
+public struct EventRecord: Sendable, Hashable {
+    public let index: Int
+    public let blockHeight: Int
+    /// The event ID as stored (recomputed and compared by verification).
+    public let id: [UInt8]
+    public let statement: [UInt8]
+    public let signature: [UInt8]
+    /// Canonical JSON array of the disclosures `[salt, name, value]`.
+    public let disclosures: [UInt8]
+    public let columns: IndexColumns
+
+    public init(index: Int, blockHeight: Int, id: [UInt8], statement: [UInt8], signature: [UInt8], disclosures: [UInt8], columns: IndexColumns) {
+        self.index = index
+        self.blockHeight = blockHeight
+        self.id = id
+        self.statement = statement
+        self.signature = signature
+        self.disclosures = disclosures
+        self.columns = columns
+    }
+
+    /// A record for `event` at `index` in block `blockHeight`.
+    public init(event: SignedEvent, index: Int, blockHeight: Int) throws(LedgerError) {
+        let disclosures: [UInt8]
+        do {
+            disclosures = try CanonicalJSON.encode(event.disclosuresJSON)
+        } catch {
+            throw LedgerError(.invalidRecord, error.reason, context: ["record \(event.header.recordID)"])
+        }
+        self.init(
+            index: index, blockHeight: blockHeight, id: event.id.bytes, statement: event.statement, signature: event.signature,
+            disclosures: disclosures, columns: IndexColumns(event.header))
+    }
+
+    /// Decodes the signed parts and checks the disclosures against their commitments.
+    public func decode() throws(LedgerError) -> SignedEvent {
+        let value: JSONValue
+        do {
+            value = try CanonicalJSON.decode(disclosures)
+        } catch {
+            throw LedgerError(.tampered, "stored disclosures are not canonical JSON: \(error.reason)")
+        }
+        guard let items = value.arrayValue else { throw LedgerError(.tampered, "stored disclosures are not a JSON array") }
+        var list = [Disclosure]()
+        for item in items {
+            do {
+                list.append(try Disclosure(json: item))
+            } catch {
+                throw LedgerError(.tampered, "a stored disclosure is malformed: \(error.reason)")
+            }
+        }
+        return try SignedEvent(statement: statement, signature: signature, disclosures: list)
+    }
+}
+
+/// The lookup columns of an event, derived from its statement.
+public struct IndexColumns: Sendable, Hashable {
+    public let kind: String
+    public let signer: String
+    public let recordID: String
+    public let product: String?
+    public let lot: String?
+    public let facility: String?
+    public let shipmentID: String?
+    public let occurredAt: String
+
+    public init(kind: String, signer: String, recordID: String, product: String?, lot: String?, facility: String?, shipmentID: String?, occurredAt: String) {
+        self.kind = kind
+        self.signer = signer
+        self.recordID = recordID
+        self.product = product
+        self.lot = lot
+        self.facility = facility
+        self.shipmentID = shipmentID
+        self.occurredAt = occurredAt
+    }
+
+    public init(_ header: SignedEvent.Header) {
+        let fields = header.publicFields
+        self.init(
+            kind: header.kind.rawValue, signer: header.signer, recordID: header.recordID, product: fields["product"]?.stringValue,
+            lot: fields["lot"]?.stringValue, facility: fields["facility"]?.stringValue,
+            shipmentID: fields["shipment_id"]?.stringValue, occurredAt: header.occurredAt.utc)
+    }
+
+    /// The lot index entries an event with these columns and `inputLots` gets.
+    public static func lotEntries(index: Int, lot: String?, inputLots: [String]) -> [LotEntry] {
+        var entries = [LotEntry]()
+        for input in Set(inputLots).sorted() { entries.append(LotEntry(index: index, lot: input, role: .input)) }
+        if let lot { entries.append(LotEntry(index: index, lot: lot, role: .lot)) }
+        return entries
+    }
+}
+
+/// One row of the lot index: event `index` names `lot` as its own lot or as an input.
+public struct LotEntry: Sendable, Hashable {
+    public enum Role: String, Sendable { case input, lot }
+    public let index: Int
+    public let lot: String
+    public let role: Role
+
+    public init(index: Int, lot: String, role: Role) {
+        self.index = index
+        self.lot = lot
+        self.role = role
+    }
+}
+
+/// A published checkpoint: its size, root and signed note text.
+public struct CheckpointRecord: Sendable, Hashable {
+    public let size: Int
+    public let root: [UInt8]
+    public let note: String
+
+    public init(size: Int, root: [UInt8], note: String) {
+        self.size = size
+        self.root = root
+        self.note = note
+    }
+}
+
+/// Everything one appended block writes.
+public struct BlockWrite: Sendable {
+    public let block: BlockRecord
+    public let events: [EventRecord]
+    public let lotEntries: [LotEntry]
+    public let nodes: [(Merkle.NodeID, Digest)]
+    /// Participants registered or revoked by this block, in their new state.
+    public let participants: [Participant]
+    public let checkpoint: CheckpointRecord
+
+    public init(block: BlockRecord, events: [EventRecord], lotEntries: [LotEntry], nodes: [(Merkle.NodeID, Digest)], participants: [Participant], checkpoint: CheckpointRecord) {
+        self.block = block
+        self.events = events
+        self.lotEntries = lotEntries
+        self.nodes = nodes
+        self.participants = participants
+        self.checkpoint = checkpoint
+    }
+}

@@ -1,0 +1,320 @@
+public import LedgerCore
+public import LedgerCrypto
+internal import GRDB
+internal import Foundation
+
+/// The default ledger store: one SQLite file through GRDB, in WAL mode, one transaction per block.
+public final class SQLiteLedgerStore: LedgerStore {
+    private let pool: DatabasePool
+    /// The database file.
+    public let path: String
+
+    /// Opens (or, with `create`, creates) the SQLite file at `path` and brings its schema up to date.
+    public init(path: String, create: Bool = false) throws(LedgerError) {
+        self.path = path
+        if !create, !FileManager.default.fileExists(atPath: path) {
+            throw LedgerError(.notFound, "no ledger at \(path); create one with 'prov init' or pass --ledger PATH")
+        }
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // WAL with synchronous=NORMAL is durable against application crashes and keeps every
+            // committed block; a power loss can lose only the last blocks, never corrupt the file.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        configuration.busyMode = .timeout(10)
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try SQLiteSchema.migrator.migrate(pool)
+        } catch {
+            throw Self.storageError(error, "cannot open the ledger at \(path)")
+        }
+    }
+
+    static func storageError(_ error: any Error, _ what: String) -> LedgerError {
+        if let ledgerError = error as? LedgerError { return ledgerError }
+        if let databaseError = error as? DatabaseError {
+            // The message names the failing statement's cause, never its bound values.
+            return LedgerError(.storage, "\(what): SQLite error \(databaseError.resultCode.rawValue) (\(databaseError.message ?? "no message"))")
+        }
+        return LedgerError(.storage, "\(what): \(error)")
+    }
+
+    private func read<T: Sendable>(_ what: String, _ body: @Sendable @escaping (Database) throws -> T) async throws(LedgerError) -> T {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw Self.storageError(error, what)
+        }
+    }
+
+    // MARK: - Metadata
+
+    public func metadata() async throws(LedgerError) -> LedgerMetadata? {
+        let values = try await read("reading ledger metadata") { db in
+            var values = [String: String]()
+            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM meta") { values[row["key"]] = row["value"] }
+            return values
+        }
+        guard !values.isEmpty else { return nil }
+        guard let formatText = values["format"], let format = Int(formatText), let origin = values["origin"],
+            let keyText = values["operator_key"], let raw = Base64.decode(keyText),
+            let key = try? Ed25519.PublicKey(rawRepresentation: raw)
+        else {
+            throw LedgerError(.tampered, "the ledger's metadata table is incomplete or malformed")
+        }
+        guard format == LedgerMetadata.currentFormat else {
+            throw LedgerError(.invalidState, "the ledger file has format \(format); this version of prov reads format \(LedgerMetadata.currentFormat)")
+        }
+        return LedgerMetadata(format: format, origin: origin, operatorKey: key)
+    }
+
+    public func create(_ metadata: LedgerMetadata, genesis: BlockWrite) async throws(LedgerError) {
+        do {
+            try await pool.write { db in
+                let existing = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM meta") ?? 0
+                guard existing == 0 else {
+                    throw LedgerError(.alreadyExists, "the database already holds a ledger")
+                }
+                for (key, value) in [
+                    ("format", String(metadata.format)), ("origin", metadata.origin),
+                    ("operator_key", Base64.encode(metadata.operatorKey.rawRepresentation)),
+                ] {
+                    try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
+                }
+                try Self.write(genesis, expectingHeight: 0, in: db)
+            }
+        } catch {
+            throw Self.storageError(error, "cannot create the ledger")
+        }
+    }
+
+    // MARK: - Appending
+
+    public func append(_ write: BlockWrite) async throws(LedgerError) {
+        do {
+            try await pool.write { db in
+                try Self.write(write, expectingHeight: write.block.height, in: db)
+            }
+        } catch {
+            throw Self.storageError(error, "cannot append block \(write.block.height)")
+        }
+    }
+
+    private static func write(_ write: BlockWrite, expectingHeight height: Int, in db: Database) throws {
+        let head = try Int.fetchOne(db, sql: "SELECT MAX(height) FROM blocks")
+        guard (head.map { $0 + 1 } ?? 0) == height else {
+            throw LedgerError(.conflict, "another writer appended block \(height) first; retry")
+        }
+        let block = write.block
+        try db.execute(
+            sql: "INSERT INTO blocks (height, hash, header, signature, first_index, event_count) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [block.height, Data(block.hash), Data(block.header), Data(block.signature), block.firstIndex, block.eventCount])
+        let insertEvent = try db.cachedStatement(
+            sql: """
+                INSERT INTO events (seq, id, block_height, kind, signer, record_id, product, lot, facility, shipment_id,
+                                    occurred_at, statement, signature, disclosures)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        for event in write.events {
+            let c = event.columns
+            try insertEvent.execute(arguments: [
+                event.index, Data(event.id), event.blockHeight, c.kind, c.signer, c.recordID, c.product, c.lot, c.facility,
+                c.shipmentID, c.occurredAt, Data(event.statement), Data(event.signature), Data(event.disclosures),
+            ])
+        }
+        let insertLot = try db.cachedStatement(sql: "INSERT INTO event_lots (lot, seq, role) VALUES (?, ?, ?)")
+        for entry in write.lotEntries {
+            try insertLot.execute(arguments: [entry.lot, entry.index, entry.role.rawValue])
+        }
+        let insertNode = try db.cachedStatement(sql: "INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)")
+        for (id, hash) in write.nodes {
+            try insertNode.execute(arguments: [id.level, id.index, Data(hash.bytes)])
+        }
+        for participant in write.participants {
+            try db.execute(
+                sql: """
+                    INSERT INTO participants (id, name, role, public_key, registered_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET revoked_at = excluded.revoked_at
+                    """,
+                arguments: [
+                    participant.id, participant.name, participant.role.rawValue, Data(participant.publicKey.rawRepresentation),
+                    participant.registeredAt, participant.revokedAt,
+                ])
+        }
+        try db.execute(
+            sql: "INSERT INTO checkpoints (size, root, note) VALUES (?, ?, ?)",
+            arguments: [write.checkpoint.size, Data(write.checkpoint.root), write.checkpoint.note])
+    }
+
+    // MARK: - Blocks and events
+
+    public func head() async throws(LedgerError) -> BlockRecord? {
+        try await read("reading the head block") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM blocks ORDER BY height DESC LIMIT 1").map(Self.block)
+        }
+    }
+
+    public func blocks(_ heights: Range<Int>) async throws(LedgerError) -> [BlockRecord] {
+        try await read("reading blocks") { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM blocks WHERE height >= ? AND height < ? ORDER BY height",
+                arguments: [heights.lowerBound, heights.upperBound]
+            ).map(Self.block)
+        }
+    }
+
+    public func events(_ indexes: Range<Int>) async throws(LedgerError) -> [EventRecord] {
+        try await read("reading events") { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM events WHERE seq >= ? AND seq < ? ORDER BY seq",
+                arguments: [indexes.lowerBound, indexes.upperBound]
+            ).map(Self.event)
+        }
+    }
+
+    public func event(id: Digest) async throws(LedgerError) -> EventRecord? {
+        try await read("looking up an event") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM events WHERE id = ?", arguments: [Data(id.bytes)]).map(Self.event)
+        }
+    }
+
+    public func events(signer: String, recordIDs: [String]) async throws(LedgerError) -> [EventRecord] {
+        try await read("looking up records") { db in
+            var found = [EventRecord]()
+            let statement = try db.cachedStatement(sql: "SELECT * FROM events WHERE signer = ? AND record_id = ?")
+            for recordID in recordIDs {
+                if let row = try Row.fetchOne(statement, arguments: [signer, recordID]) { found.append(Self.event(row)) }
+            }
+            return found
+        }
+    }
+
+    public func events(touchingLots lots: [String]) async throws(LedgerError) -> [EventRecord] {
+        try await read("looking up lots") { db in
+            var seen = Set<Int>()
+            var found = [EventRecord]()
+            let statement = try db.cachedStatement(
+                sql: "SELECT events.* FROM event_lots JOIN events ON events.seq = event_lots.seq WHERE event_lots.lot = ?")
+            for lot in lots {
+                for row in try Row.fetchAll(statement, arguments: [lot]) {
+                    let event = Self.event(row)
+                    if seen.insert(event.index).inserted { found.append(event) }
+                }
+            }
+            return found.sorted { $0.index < $1.index }
+        }
+    }
+
+    public func lots(ofProduct product: String) async throws(LedgerError) -> [String] {
+        try await read("looking up a product") { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT lot FROM events WHERE product = ? AND lot IS NOT NULL ORDER BY lot", arguments: [product])
+        }
+    }
+
+    public func lotEntries(_ indexes: Range<Int>) async throws(LedgerError) -> [LotEntry] {
+        try await read("reading the lot index") { db in
+            try Row.fetchAll(
+                db, sql: "SELECT lot, seq, role FROM event_lots WHERE seq >= ? AND seq < ? ORDER BY seq, role, lot",
+                arguments: [indexes.lowerBound, indexes.upperBound]
+            ).map { row in
+                LotEntry(index: row["seq"], lot: row["lot"], role: LotEntry.Role(rawValue: row["role"]) ?? .lot)
+            }
+        }
+    }
+
+    // MARK: - Merkle nodes
+
+    public func merkleNodes(_ ids: [Merkle.NodeID]) async throws(LedgerError) -> [Merkle.NodeID: Digest] {
+        try await read("reading Merkle nodes") { db in
+            var nodes = [Merkle.NodeID: Digest]()
+            let statement = try db.cachedStatement(sql: "SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?")
+            for id in ids {
+                if let data = try Data.fetchOne(statement, arguments: [id.level, id.index]), let digest = Digest(data) {
+                    nodes[id] = digest
+                }
+            }
+            return nodes
+        }
+    }
+
+    public func merkleNodes(level: Int, indexes: Range<Int>) async throws(LedgerError) -> [Merkle.NodeID: Digest] {
+        try await read("reading Merkle nodes") { db in
+            var nodes = [Merkle.NodeID: Digest]()
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT idx, hash FROM merkle_nodes WHERE level = ? AND idx >= ? AND idx < ?",
+                arguments: [level, indexes.lowerBound, indexes.upperBound])
+            for row in rows {
+                let data: Data = row["hash"]
+                // A hash of the wrong length is kept as all-zero so that verification reports it.
+                nodes[Merkle.NodeID(level: level, index: row["idx"])] = Digest(data) ?? .zero
+            }
+            return nodes
+        }
+    }
+
+    public func merkleNodeCount() async throws(LedgerError) -> Int {
+        try await read("counting Merkle nodes") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM merkle_nodes") ?? 0 }
+    }
+
+    // MARK: - Participants and checkpoints
+
+    public func participants() async throws(LedgerError) -> [Participant] {
+        typealias ParticipantRow = (id: String, name: String, role: String, key: [UInt8], registeredAt: Int, revokedAt: Int?)
+        let rows: [ParticipantRow] = try await read("reading participants") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM participants ORDER BY registered_at").map { row in
+                (row["id"], row["name"], row["role"], Self.bytes(row, "public_key"), row["registered_at"], row["revoked_at"])
+            }
+        }
+        var participants = [Participant]()
+        for row in rows {
+            guard let role = ParticipantRole(rawValue: row.role), let key = try? Ed25519.PublicKey(rawRepresentation: row.key) else {
+                throw LedgerError(.tampered, "participant '\(row.id)' has a malformed role or key", context: ["participants table"])
+            }
+            participants.append(
+                Participant(id: row.id, name: row.name, role: role, publicKey: key, registeredAt: row.registeredAt, revokedAt: row.revokedAt))
+        }
+        return participants
+    }
+
+    public func checkpoint(size: Int) async throws(LedgerError) -> CheckpointRecord? {
+        try await read("reading a checkpoint") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM checkpoints WHERE size = ?", arguments: [size]).map(Self.checkpoint)
+        }
+    }
+
+    public func latestCheckpoint() async throws(LedgerError) -> CheckpointRecord? {
+        try await read("reading the latest checkpoint") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM checkpoints ORDER BY size DESC LIMIT 1").map(Self.checkpoint)
+        }
+    }
+
+    public func checkpointCount() async throws(LedgerError) -> Int {
+        try await read("counting checkpoints") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM checkpoints") ?? 0 }
+    }
+
+    // MARK: - Row mapping
+
+    private static func bytes(_ row: Row, _ column: String) -> [UInt8] {
+        // A column of another type than BLOB reads as empty, which verification reports.
+        (row[column] as Data?).map(Array.init) ?? []
+    }
+
+    private static func block(_ row: Row) -> BlockRecord {
+        BlockRecord(
+            height: row["height"], hash: bytes(row, "hash"), header: bytes(row, "header"), signature: bytes(row, "signature"),
+            firstIndex: row["first_index"], eventCount: row["event_count"])
+    }
+
+    private static func event(_ row: Row) -> EventRecord {
+        EventRecord(
+            index: row["seq"], blockHeight: row["block_height"], id: bytes(row, "id"), statement: bytes(row, "statement"),
+            signature: bytes(row, "signature"), disclosures: bytes(row, "disclosures"),
+            columns: IndexColumns(
+                kind: row["kind"], signer: row["signer"], recordID: row["record_id"], product: row["product"], lot: row["lot"],
+                facility: row["facility"], shipmentID: row["shipment_id"], occurredAt: row["occurred_at"]))
+    }
+
+    private static func checkpoint(_ row: Row) -> CheckpointRecord {
+        CheckpointRecord(size: row["size"], root: bytes(row, "root"), note: row["note"])
+    }
+}

@@ -1,0 +1,74 @@
+internal import GRDB
+
+/// Migrations of the SQLite ledger file, oldest first. Never edit a shipped migration; add one.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE meta (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        value TEXT NOT NULL
+                    );
+                    CREATE TABLE blocks (
+                        height INTEGER PRIMARY KEY NOT NULL,
+                        hash BLOB NOT NULL,
+                        header BLOB NOT NULL,
+                        signature BLOB NOT NULL,
+                        first_index INTEGER NOT NULL,
+                        event_count INTEGER NOT NULL
+                    );
+                    CREATE TABLE events (
+                        seq INTEGER PRIMARY KEY NOT NULL,
+                        id BLOB NOT NULL UNIQUE,
+                        block_height INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        signer TEXT NOT NULL,
+                        record_id TEXT NOT NULL,
+                        product TEXT,
+                        lot TEXT,
+                        facility TEXT,
+                        shipment_id TEXT,
+                        occurred_at TEXT NOT NULL,
+                        statement BLOB NOT NULL,
+                        signature BLOB NOT NULL,
+                        disclosures BLOB NOT NULL
+                    );
+                    CREATE UNIQUE INDEX events_by_record ON events(signer, record_id);
+                    CREATE INDEX events_by_product ON events(product) WHERE product IS NOT NULL;
+                    CREATE INDEX events_by_lot ON events(lot) WHERE lot IS NOT NULL;
+                    CREATE INDEX events_by_facility ON events(facility) WHERE facility IS NOT NULL;
+                    CREATE INDEX events_by_shipment ON events(shipment_id) WHERE shipment_id IS NOT NULL;
+                    CREATE INDEX events_by_block ON events(block_height);
+                    CREATE TABLE event_lots (
+                        lot TEXT NOT NULL,
+                        seq INTEGER NOT NULL,
+                        role TEXT NOT NULL,
+                        PRIMARY KEY (lot, seq, role)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX event_lots_by_seq ON event_lots(seq);
+                    CREATE TABLE merkle_nodes (
+                        level INTEGER NOT NULL,
+                        idx INTEGER NOT NULL,
+                        hash BLOB NOT NULL,
+                        PRIMARY KEY (level, idx)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE participants (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL,
+                        role TEXT NOT NULL,
+                        public_key BLOB NOT NULL UNIQUE,
+                        registered_at INTEGER NOT NULL,
+                        revoked_at INTEGER
+                    );
+                    CREATE TABLE checkpoints (
+                        size INTEGER PRIMARY KEY NOT NULL,
+                        root BLOB NOT NULL,
+                        note TEXT NOT NULL
+                    );
+                    """)
+        }
+        return migrator
+    }
+}

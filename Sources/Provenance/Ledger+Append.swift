@@ -1,0 +1,194 @@
+public import LedgerCore
+public import LedgerCrypto
+internal import LedgerStorage
+
+/// What an append did.
+public struct AppendReceipt: Sendable {
+    /// Events written (in a new block).
+    public let appended: [SignedEvent]
+    /// Records already in the ledger with identical content, skipped.
+    public let duplicates: [SignedEvent]
+    /// The new block, or `nil` if everything was a duplicate.
+    public let block: SealedBlock?
+    /// The ledger index of the first appended event.
+    public let firstIndex: Int?
+    /// The checkpoint signed after the append (or the current one if nothing was appended).
+    public let checkpoint: SignedNote?
+}
+
+/// A block ready to write, with everything derived from it.
+struct BlockPlan {
+    let write: BlockWrite
+    let sealed: SealedBlock
+    let note: SignedNote
+}
+
+extension Ledger {
+    /// Signs `contents` with `key` as the participant registered with that key, and appends them as
+    /// one block.
+    ///
+    /// Records already in the ledger with identical content are skipped (re-importing is a no-op);
+    /// a record ID already used by this signer with different content is refused as a conflict.
+    /// Any refused record refuses the whole batch: nothing is written.
+    public func append(_ contents: [EventContent], signedWith key: Ed25519.PrivateKey) async throws(LedgerError) -> AppendReceipt {
+        let registry = try await registry()
+        guard let signer = registry.participant(withKey: key.publicKey) else {
+            throw LedgerError(.unknownSigner, "the signing key is not registered; the operator registers it with 'prov participants add --public-key …'")
+        }
+        let signerID = signer.id
+        let events = try parallelMap(contents) { content throws(LedgerError) in
+            try SignedEvent.sign(content, signer: signerID, key: key)
+        }
+        return try await append(signed: events)
+    }
+
+    /// Appends events that their submitters already signed, as one block.
+    public func append(signed events: [SignedEvent]) async throws(LedgerError) -> AppendReceipt {
+        _ = try requireOperatorKey()
+        guard !events.isEmpty else {
+            throw LedgerError(.invalidRecord, "nothing to append: the batch holds no events")
+        }
+        var seen = [String: Int]()
+        for (position, event) in events.enumerated() {
+            let key = event.header.signer + "\u{0}" + event.header.recordID
+            if let first = seen[key] {
+                throw LedgerError(
+                    .invalidRecord, "record_id '\(event.header.recordID)' appears twice in the batch (entries \(first + 1) and \(position + 1))",
+                    context: ["record \(event.header.recordID)"])
+            }
+            seen[key] = position
+        }
+
+        // Idempotency: identical records are skipped, changed ones refused.
+        var fresh = [SignedEvent]()
+        var duplicates = [SignedEvent]()
+        let bySigner = Dictionary(grouping: events, by: \.header.signer)
+        var existing = [String: EventRecord]()
+        for (signer, group) in bySigner {
+            for record in try await store.events(signer: signer, recordIDs: group.map(\.header.recordID)) {
+                existing[signer + "\u{0}" + record.columns.recordID] = record
+            }
+        }
+        for event in events {
+            guard let stored = existing[event.header.signer + "\u{0}" + event.header.recordID] else {
+                fresh.append(event)
+                continue
+            }
+            guard stored.id == event.id.bytes else {
+                throw LedgerError(
+                    .conflict,
+                    "record_id '\(event.header.recordID)' was already imported by '\(event.header.signer)' with different content (event \(Hex.encode(stored.id).prefix(16))…); use a new record_id for a new fact",
+                    context: ["record \(event.header.recordID)"])
+            }
+            duplicates.append(event)
+        }
+        guard !fresh.isEmpty else {
+            let latest = try await store.latestCheckpoint()
+            return AppendReceipt(
+                appended: [], duplicates: duplicates, block: nil, firstIndex: nil,
+                checkpoint: try latest.map { record throws(LedgerError) in try SignedNote(parsing: record.note) })
+        }
+
+        let registry = try await registry()
+        let head = try await store.head()
+        let frontier = try await frontier(size: try head.map { record throws(LedgerError) in try BlockHeader(canonicalBytes: record.header).treeSize } ?? 0)
+        let previousCheckpoint = try await store.latestCheckpoint()
+        let plan = try planBlock(
+            events: fresh, registry: registry, head: head, frontier: frontier, previousCheckpoint: previousCheckpoint)
+        try await store.append(plan.write)
+        return AppendReceipt(
+            appended: fresh, duplicates: duplicates, block: plan.sealed, firstIndex: plan.write.block.firstIndex,
+            checkpoint: plan.note)
+    }
+
+    /// The compact range of the ledger tree at `size`, from stored perfect-subtree hashes.
+    func frontier(size: Int) async throws(LedgerError) -> CompactRange {
+        let ids = CompactRange.nodeIDs(forSize: size)
+        let nodes = try await store.merkleNodes(ids)
+        var roots = [Digest]()
+        for id in ids {
+            guard let hash = nodes[id] else {
+                throw LedgerError(.tampered, "the Merkle node \(id) is missing; run 'prov verify'")
+            }
+            roots.append(hash)
+        }
+        return CompactRange(size: size, roots: roots)
+    }
+
+    /// Authorizes `events` in order against `registry`, seals them in a block after `head`, extends
+    /// the tree and signs the new checkpoint. Pure apart from signing: nothing is written.
+    func planBlock(
+        events: [SignedEvent], registry startRegistry: ParticipantRegistry, head: BlockRecord?, frontier: CompactRange,
+        previousCheckpoint: CheckpointRecord?
+    ) throws(LedgerError) -> BlockPlan {
+        let operatorKey = try requireOperatorKey()
+        let firstIndex = frontier.size
+
+        // Signature checks are independent unless the batch changes the registry itself.
+        var registry = startRegistry
+        var changed = [String: Participant]()
+        if events.contains(where: { $0.header.kind == .participant }) || registry.participants.isEmpty {
+            for (offset, event) in events.enumerated() {
+                try registry.authorize(event)
+                try registry.apply(event, index: firstIndex + offset)
+                if event.header.kind == .participant, let id = event.header.publicFields["participant"]?.stringValue {
+                    changed[id] = registry.participants[id]
+                }
+            }
+        } else {
+            let snapshot = registry
+            _ = try parallelMap(events) { event throws(LedgerError) in try snapshot.authorize(event) }
+        }
+
+        // The operator never signs a checkpoint that does not extend the last one it signed.
+        if let previousCheckpoint {
+            guard previousCheckpoint.size == frontier.size, previousCheckpoint.root == frontier.root.bytes else {
+                throw LedgerError(
+                    .tampered,
+                    "the stored tree (size \(frontier.size)) does not match the last signed checkpoint (size \(previousCheckpoint.size)); refusing to sign a new one; run 'prov verify'")
+            }
+        }
+
+        var range = frontier
+        var nodes = [(Merkle.NodeID, Digest)]()
+        var leafHashes = [Digest]()
+        leafHashes.reserveCapacity(events.count)
+        for event in events {
+            let leaf = Merkle.leafHash(event.id.bytes)
+            leafHashes.append(leaf)
+            nodes.append(contentsOf: range.append(leaf))
+        }
+        let previousHeader = try head.map { record throws(LedgerError) in try BlockHeader(canonicalBytes: record.header) }
+        let header = BlockHeader(
+            height: (previousHeader?.height ?? -1) + 1, previousHash: previousHeader?.hash ?? .zero,
+            eventsRoot: Merkle.root(leafHashes: leafHashes), eventCount: events.count, treeSize: range.size, recordedAt: clock())
+        let sealed = try SealedBlock.seal(header, key: operatorKey)
+        let checkpoint = Checkpoint(origin: metadata.origin, size: range.size, root: range.root)
+        let note = try checkpoint.signed(by: operatorKey, name: metadata.origin)
+
+        var records = [EventRecord]()
+        var lotEntries = [LotEntry]()
+        records.reserveCapacity(events.count)
+        for (offset, event) in events.enumerated() {
+            let record = try EventRecord(event: event, index: firstIndex + offset, blockHeight: header.height)
+            records.append(record)
+            lotEntries.append(
+                contentsOf: IndexColumns.lotEntries(index: record.index, lot: record.columns.lot, inputLots: event.inputLots))
+        }
+        let block = BlockRecord(
+            height: header.height, hash: header.hash.bytes, header: header.canonicalBytes, signature: sealed.signature,
+            firstIndex: firstIndex, eventCount: events.count)
+        let write = BlockWrite(
+            block: block, events: records, lotEntries: lotEntries, nodes: nodes,
+            participants: changed.keys.sorted().compactMap { changed[$0] },
+            checkpoint: CheckpointRecord(size: range.size, root: range.root.bytes, note: note.serialized))
+        return BlockPlan(write: write, sealed: sealed, note: note)
+    }
+}
+
+extension SignedEvent {
+    /// The input lots of a `transform`, from the public fields.
+    public var inputLots: [String] {
+        header.publicFields["input_lots"]?.arrayValue?.compactMap(\.stringValue) ?? []
+    }
+}

@@ -1,0 +1,181 @@
+public import LedgerCore
+public import LedgerCrypto
+internal import LedgerStorage
+
+/// One event in a product's or lot's history.
+public struct HistoryEntry: Sendable {
+    /// How the event relates to what was asked for.
+    public enum Relation: String, Sendable {
+        /// The event concerns the asked-for product or lot itself.
+        case subject
+        /// The event concerns a lot that went into it (through transformations).
+        case upstream
+        /// The event concerns a lot made from it (through transformations).
+        case downstream
+    }
+
+    public let index: Int
+    public let blockHeight: Int
+    public let event: SignedEvent
+    public let relation: Relation
+}
+
+/// The timeline of a product or lot, across transformations, oldest first.
+public struct History: Sendable {
+    public let query: String
+    /// Lots of the asked-for product or the asked-for lot itself.
+    public let subjectLots: [String]
+    public let upstreamLots: [String]
+    public let downstreamLots: [String]
+    public let entries: [HistoryEntry]
+}
+
+/// A consistency proof between a checkpoint a reader holds and the ledger's current one.
+public struct ConsistencyResult: Sendable {
+    public let old: Checkpoint
+    public let new: Checkpoint
+    public let newNote: SignedNote
+    public let proof: [Digest]
+}
+
+extension Ledger {
+    /// Most lots one history query follows, upstream and downstream together.
+    public static let historyLotLimit = 10_000
+
+    /// The history of `identifier`, a product code or a lot ID: every event of its lots, of the lots
+    /// that went into them (backwards through `transform` events) and of the lots made from them
+    /// (forwards).
+    public func history(of identifier: String) async throws(LedgerError) -> History {
+        var subject = Set(try await store.lots(ofProduct: identifier))
+        if !(try await store.events(touchingLots: [identifier]).isEmpty) { subject.insert(identifier) }
+        guard !subject.isEmpty else {
+            throw LedgerError(.notFound, "no product or lot '\(identifier)' in the ledger")
+        }
+        var upstream = Set<String>()
+        var downstream = Set<String>()
+        var frontier = Array(subject)
+        // Backwards: transforms whose output is a known lot add their inputs.
+        while !frontier.isEmpty, subject.count + upstream.count < Self.historyLotLimit {
+            var next = [String]()
+            for record in try await store.events(touchingLots: frontier) where record.columns.kind == EventKind.transform.rawValue {
+                guard let lot = record.columns.lot, frontier.contains(lot) else { continue }
+                for input in try record.decode().inputLots where !subject.contains(input) && upstream.insert(input).inserted {
+                    next.append(input)
+                }
+            }
+            frontier = next
+        }
+        frontier = Array(subject)
+        // Forwards: transforms consuming a known lot add their output.
+        while !frontier.isEmpty, subject.count + upstream.count + downstream.count < Self.historyLotLimit {
+            var next = [String]()
+            for record in try await store.events(touchingLots: frontier) where record.columns.kind == EventKind.transform.rawValue {
+                guard let output = record.columns.lot, !subject.contains(output) else { continue }
+                let inputs = Set(try record.decode().inputLots)
+                if !inputs.isDisjoint(with: frontier), downstream.insert(output).inserted { next.append(output) }
+            }
+            frontier = next
+        }
+        var entries = [HistoryEntry]()
+        for record in try await store.events(touchingLots: Array(subject) + Array(upstream) + Array(downstream)) {
+            let event = try record.decode()
+            let lots = Set([record.columns.lot].compactMap { $0 })
+            let relation: HistoryEntry.Relation =
+                !lots.isDisjoint(with: subject) ? .subject : !lots.isDisjoint(with: upstream) ? .upstream : .downstream
+            entries.append(HistoryEntry(index: record.index, blockHeight: record.blockHeight, event: event, relation: relation))
+        }
+        entries.sort { ($0.event.header.occurredAt, $0.index) < ($1.event.header.occurredAt, $1.index) }
+        return History(
+            query: identifier, subjectLots: subject.sorted(), upstreamLots: upstream.sorted(), downstreamLots: downstream.sorted(),
+            entries: entries)
+    }
+
+    /// The event with `id`, with all its disclosures.
+    public func event(id: Digest) async throws(LedgerError) -> (index: Int, blockHeight: Int, event: SignedEvent) {
+        guard let record = try await store.event(id: id) else {
+            throw LedgerError(.notFound, "no event \(id) in the ledger")
+        }
+        return (record.index, record.blockHeight, try record.decode())
+    }
+
+    /// Finds an event by a unique prefix of its hex ID (at least 8 digits) or by its full ID.
+    public func resolveEventID(_ text: String) async throws(LedgerError) -> Digest {
+        if let bytes = Hex.decode(text), let digest = Digest(bytes) { return digest }
+        throw LedgerError(.invalidRecord, "'\(text)' is not an event ID (64 lower-case hex digits, as 'prov history' prints)")
+    }
+
+    /// The latest signed checkpoint.
+    public func latestCheckpoint() async throws(LedgerError) -> SignedNote {
+        guard let record = try await store.latestCheckpoint() else {
+            throw LedgerError(.notFound, "the ledger has no checkpoint yet")
+        }
+        return try SignedNote(parsing: record.note)
+    }
+
+    /// A proof bundle for the event `id`, withholding the disclosures of `withheld` fields.
+    public func proof(for id: Digest, withholding withheld: Set<String> = []) async throws(LedgerError) -> ProofBundle {
+        let found = try await event(id: id)
+        let note = try await latestCheckpoint()
+        let checkpoint = try Checkpoint.open(note, verifier: noteVerifier)
+        guard found.index < checkpoint.size else {
+            throw LedgerError(.invalidState, "the event is not yet covered by a signed checkpoint")
+        }
+        let participants = try await store.participants()
+        guard let signer = participants.first(where: { $0.id == found.event.header.signer }),
+            let registrationRecord = try await store.events(signer.registeredAt..<signer.registeredAt + 1).first
+        else {
+            throw LedgerError(.tampered, "the signer '\(found.event.header.signer)' has no registration event; run 'prov verify'")
+        }
+        let eventProof = try await proofNodes { node in
+            Merkle.inclusionProof(index: found.index, size: checkpoint.size, node: node)
+        }
+        let registrationProof = try await proofNodes { node in
+            Merkle.inclusionProof(index: signer.registeredAt, size: checkpoint.size, node: node)
+        }
+        return ProofBundle(
+            event: found.event.withholding(withheld), proof: TLogProof(index: found.index, hashes: eventProof, checkpoint: note),
+            registration: try registrationRecord.decode(), registrationIndex: signer.registeredAt, registrationProof: registrationProof)
+    }
+
+    /// Proves that the current ledger extends `oldNote`, a checkpoint this operator signed earlier.
+    ///
+    /// - Throws: `invalidProof` if the old checkpoint is not the operator's, `tampered` if the ledger's
+    ///   tree at that size has a different root (the history was rewritten).
+    public func consistency(from oldNote: SignedNote) async throws(LedgerError) -> ConsistencyResult {
+        let verifier = try noteVerifier
+        let old = try Checkpoint.open(oldNote, verifier: verifier)
+        let newNote = try await latestCheckpoint()
+        let new = try Checkpoint.open(newNote, verifier: verifier)
+        guard old.size <= new.size else {
+            throw LedgerError(.invalidProof, "the checkpoint (size \(old.size)) is newer than the ledger (size \(new.size))")
+        }
+        let rootAtOldSize = try await proofNodes { node in [Merkle.rangeHash(0, old.size, node: node)] }.first
+        guard rootAtOldSize == old.root else {
+            throw LedgerError(.tampered, "the ledger's tree at size \(old.size) has a different root than the checkpoint: its history was rewritten")
+        }
+        let proof = old.size == 0 ? [] : try await proofNodes { node in Merkle.consistencyProof(from: old.size, to: new.size, node: node) }
+        guard Merkle.verifyConsistency(oldSize: old.size, newSize: new.size, oldRoot: old.root, newRoot: new.root, proof: proof) else {
+            throw LedgerError(.tampered, "the consistency proof built from the stored tree does not verify; run 'prov verify'")
+        }
+        return ConsistencyResult(old: old, new: new, newNote: newNote, proof: proof)
+    }
+
+    /// Runs a proof computation over stored perfect-subtree hashes in two passes: the first learns
+    /// which nodes it reads, one batched read fetches them, the second computes.
+    func proofNodes(_ compute: ((Merkle.NodeID) -> Digest) -> [Digest]) async throws(LedgerError) -> [Digest] {
+        var needed = [Merkle.NodeID]()
+        _ = compute { id in
+            needed.append(id)
+            return .zero
+        }
+        let nodes = try await store.merkleNodes(needed)
+        var missing: Merkle.NodeID?
+        let result = compute { id in
+            if let hash = nodes[id] { return hash }
+            missing = missing ?? id
+            return .zero
+        }
+        if let missing { throw LedgerError(.tampered, "the Merkle \(missing) is missing from the store; run 'prov verify'") }
+        return result
+    }
+}

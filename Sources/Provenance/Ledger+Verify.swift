@@ -1,0 +1,255 @@
+public import LedgerCore
+public import LedgerCrypto
+internal import LedgerStorage
+
+/// The outcome of ``Ledger/verify(progress:)``.
+public struct VerificationReport: Sendable {
+    /// Blocks whose header, signature, link and events root were checked.
+    public let blocks: Int
+    /// Events whose ID, signature, authorization, disclosures and index columns were checked.
+    public let events: Int
+    public let checkpoints: Int
+    public let participants: Int
+    /// Tree size and root recomputed from the events.
+    public let treeSize: Int
+    public let root: Digest
+    /// The first divergence found, with its place in ``LedgerError/context``; `nil` if the ledger
+    /// verified.
+    public let failure: LedgerError?
+
+    public var isValid: Bool { failure == nil }
+}
+
+/// Progress of a verification: events checked out of the total.
+public struct VerificationProgress: Sendable {
+    public let eventsChecked: Int
+    public let totalEvents: Int
+}
+
+extension Ledger {
+    /// Events read and checked per step.
+    static let verificationPage = 4096
+
+    /// Recomputes the whole ledger from its signed parts and compares every stored value against
+    /// what the signatures and hashes commit to: each event's ID, signature, signer's registration
+    /// and role, disclosures and index columns; each block's hash, operator signature, link, events
+    /// root and sizes; every Merkle node; every checkpoint; the participants table.
+    ///
+    /// Stops at the first divergence and names it (block height, event ID, field).
+    public func verify(progress: @Sendable (VerificationProgress) -> Void = { _ in }) async -> VerificationReport {
+        var state = VerificationState()
+        do throws(LedgerError) {
+            try await verifyChain(into: &state, progress: progress)
+            return state.report(failure: nil)
+        } catch {
+            return state.report(failure: error)
+        }
+    }
+
+    private func verifyChain(into state: inout VerificationState, progress: @Sendable (VerificationProgress) -> Void) async throws(LedgerError) {
+        let operatorKey = metadata.operatorKey
+        let verifier = try noteVerifier
+        guard let head = try await store.head() else { throw LedgerError(.tampered, "the ledger has no blocks") }
+        let totalEvents = try BlockHeader(canonicalBytes: head.header).treeSize
+        var previousHash = Digest.zero
+
+        for height in 0...head.height {
+            let blockPlace = "block \(height)"
+            guard let record = try await store.blocks(height..<height + 1).first else {
+                throw LedgerError(.tampered, "block \(height) is missing", context: [blockPlace])
+            }
+            let header: BlockHeader
+            do throws(LedgerError) {
+                header = try BlockHeader(canonicalBytes: record.header)
+            } catch {
+                throw error.at(blockPlace).at("field header")
+            }
+            try check(header.height == height, "header height \(header.height) differs from the row's height", blockPlace, "height")
+            try check(record.hash == header.hash.bytes, "stored block hash differs from the hash of the header", blockPlace, "hash")
+            try check(operatorKey.isValidSignature(record.signature, for: record.header), "the operator's signature on the header does not verify", blockPlace, "signature")
+            try check(header.previousHash == previousHash, "previous-block hash \(header.previousHash) does not link to block \(height - 1) (\(previousHash))", blockPlace, "previous")
+            try check(record.firstIndex == state.range.size, "first event index \(record.firstIndex) should be \(state.range.size)", blockPlace, "first_index")
+            try check(record.eventCount == header.eventCount && header.treeSize == state.range.size + header.eventCount,
+                      "event count or tree size differs from the header", blockPlace, "event_count")
+
+            var blockLeaves = [Digest]()
+            blockLeaves.reserveCapacity(header.eventCount)
+            var offset = 0
+            while offset < header.eventCount {
+                let start = record.firstIndex + offset
+                let end = min(record.firstIndex + header.eventCount, start + Self.verificationPage)
+                let leaves = try await verifyEvents(start..<end, height: height, state: &state)
+                blockLeaves.append(contentsOf: leaves)
+                offset = end - record.firstIndex
+                progress(VerificationProgress(eventsChecked: state.events, totalEvents: totalEvents))
+            }
+            try check(Merkle.root(leafHashes: blockLeaves) == header.eventsRoot, "the Merkle root of the block's events differs from the header", blockPlace, "events_root")
+            try check(state.range.size == header.treeSize, "the block holds \(state.range.size - record.firstIndex) events, the header says \(header.eventCount)", blockPlace, "event_count")
+
+            guard let checkpoint = try await store.checkpoint(size: header.treeSize) else {
+                throw LedgerError(.tampered, "no signed checkpoint for tree size \(header.treeSize)", context: [blockPlace, "checkpoint"])
+            }
+            do throws(LedgerError) {
+                let opened = try Checkpoint.open(try SignedNote(parsing: checkpoint.note), verifier: verifier)
+                try check(opened.size == header.treeSize && opened.root == state.range.root && checkpoint.root == opened.root.bytes,
+                          "checkpoint \(header.treeSize) does not match the recomputed tree root \(state.range.root)", blockPlace, "checkpoint")
+            } catch {
+                throw error.code == .tampered ? error : LedgerError(.tampered, error.reason, context: [blockPlace, "checkpoint \(header.treeSize)"])
+            }
+            state.checkpoints += 1
+            state.blocks += 1
+            previousHash = header.hash
+        }
+
+        // Nothing may exist beyond what the blocks cover.
+        let size = state.range.size
+        try check(try await store.events(size..<Int.max).isEmpty, "events exist beyond the last block", "events table", "seq")
+        try check(try await store.blocks(head.height + 1..<Int.max).isEmpty, "blocks exist beyond the head", "blocks table", "height")
+        let expectedNodes = 2 * size - size.nonzeroBitCount
+        try check(try await store.merkleNodeCount() == expectedNodes, "the Merkle node table holds extra rows", "merkle_nodes table", "count")
+        try check(try await store.checkpointCount() == state.checkpoints, "the checkpoint table holds extra rows", "checkpoints table", "count")
+        guard let genesisOperator = state.registry.ledgerOperator, genesisOperator.publicKey == metadata.operatorKey else {
+            throw LedgerError(.tampered, "the operator key in the metadata differs from the one registered in the genesis block", context: ["meta table", "operator_key"])
+        }
+        let stored = try await store.participants()
+        let expected = state.registry.participants.values.sorted { $0.registeredAt < $1.registeredAt }
+        for participant in expected where !stored.contains(participant) {
+            throw LedgerError(.tampered, "participant '\(participant.id)' differs from its registration events", context: ["participants table", "participant \(participant.id)"])
+        }
+        try check(stored.count == expected.count, "the participants table holds participants never registered", "participants table", "count")
+        state.participants = expected.count
+    }
+
+    /// Checks events `indexes` of block `height` and returns their leaf hashes.
+    private func verifyEvents(_ indexes: Range<Int>, height: Int, state: inout VerificationState) async throws(LedgerError) -> [Digest] {
+        let blockPlace = "block \(height)"
+        let records = try await store.events(indexes)
+        guard records.count == indexes.count else {
+            let present = Set(records.map(\.index))
+            let missing = indexes.first { !present.contains($0) } ?? indexes.lowerBound
+            throw LedgerError(.tampered, "event at ledger index \(missing) is missing", context: [blockPlace, "index \(missing)"])
+        }
+        // Decode and self-consistency in parallel: statement, ID, disclosures, index columns.
+        let numbered: [(Int, EventRecord)] = records.enumerated().map { ($0.offset + indexes.lowerBound, $0.element) }
+        let decoded = try parallelMap(numbered) { pair throws(LedgerError) -> SignedEvent in
+            let (expectedIndex, record) = pair
+            let storedID = Hex.encode(record.id)
+            let place = "event \(storedID.isEmpty ? "(no id)" : storedID)"
+            guard record.index == expectedIndex else {
+                throw LedgerError(.tampered, "row out of order: index \(record.index) where \(expectedIndex) was expected", context: [blockPlace, place, "seq"])
+            }
+            guard record.blockHeight == height else {
+                throw LedgerError(.tampered, "recorded in block \(record.blockHeight) but lies in block \(height)", context: [blockPlace, place, "block_height"])
+            }
+            let event: SignedEvent
+            do throws(LedgerError) {
+                event = try record.decode()
+            } catch {
+                throw LedgerError(.tampered, error.reason, context: [blockPlace, place] + (error.context.isEmpty ? ["statement"] : error.context))
+            }
+            guard event.id.bytes == record.id else {
+                throw LedgerError(.tampered, "stored event ID differs from SHA-256 of the statement (\(event.id))", context: [blockPlace, place, "id"])
+            }
+            let columns = IndexColumns(event.header)
+            if columns != record.columns {
+                let differing = Self.differingColumn(record.columns, columns)
+                throw LedgerError(.tampered, "index column '\(differing)' differs from the signed statement", context: [blockPlace, place, differing])
+            }
+            return event
+        }
+        // The lot index must list exactly the lots the statements name.
+        var expectedLots = [LotEntry]()
+        for (index, event) in zip(indexes, decoded) {
+            expectedLots.append(contentsOf: IndexColumns.lotEntries(index: index, lot: event.header.publicFields["lot"]?.stringValue, inputLots: event.inputLots))
+        }
+        let storedLots = try await store.lotEntries(indexes)
+        let sortedExpected = expectedLots.sorted { ($0.index, $0.role.rawValue, $0.lot) < ($1.index, $1.role.rawValue, $1.lot) }
+        if storedLots != sortedExpected {
+            let firstBad = zip(storedLots, sortedExpected).first { $0 != $1 }.map { $0.1.index } ?? indexes.lowerBound
+            let event = decoded[max(0, min(decoded.count - 1, firstBad - indexes.lowerBound))]
+            throw LedgerError(.tampered, "the lot index differs from the lots the statements name", context: [blockPlace, "event \(event.id)", "event_lots"])
+        }
+
+        // Authorization in ledger order; signature checks run in parallel between registry changes.
+        var pending = [(Int, SignedEvent)]()
+        func flush(_ registry: ParticipantRegistry) throws(LedgerError) {
+            let snapshot = registry
+            _ = try parallelMap(pending) { pair throws(LedgerError) in
+                let event = pair.1
+                do throws(LedgerError) {
+                    try snapshot.authorize(event)
+                } catch {
+                    throw LedgerError(.tampered, error.reason, context: [blockPlace, "event \(event.id)", "signature"])
+                }
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
+        for (index, event) in zip(indexes, decoded) {
+            if event.header.kind == .participant || state.registry.participants.isEmpty {
+                try flush(state.registry)
+                do throws(LedgerError) {
+                    try state.registry.authorize(event)
+                    try state.registry.apply(event, index: index)
+                } catch {
+                    throw LedgerError(.tampered, error.reason, context: [blockPlace, "event \(event.id)", "signature"])
+                }
+            } else {
+                pending.append((index, event))
+            }
+        }
+        try flush(state.registry)
+
+        // Merkle: extend the tree and compare every perfect subtree the store keeps.
+        var leaves = [Digest]()
+        var completed = [Merkle.NodeID: Digest]()
+        for event in decoded {
+            let leaf = Merkle.leafHash(event.id.bytes)
+            leaves.append(leaf)
+            for (id, hash) in state.range.append(leaf) { completed[id] = hash }
+        }
+        let byLevel = Dictionary(grouping: completed.keys, by: \.level)
+        for (level, ids) in byLevel.sorted(by: { $0.key < $1.key }) {
+            let low = ids.map(\.index).min() ?? 0
+            let high = (ids.map(\.index).max() ?? 0) + 1
+            let stored = try await store.merkleNodes(level: level, indexes: low..<high)
+            for id in ids.sorted(by: { $0.index < $1.index }) where stored[id] != completed[id] {
+                let leafIndex = (id.index + 1) << id.level - 1
+                let event = decoded[max(0, min(decoded.count - 1, leafIndex - indexes.lowerBound))]
+                throw LedgerError(.tampered, "stored Merkle \(id) differs from the recomputed hash", context: [blockPlace, "event \(event.id)", "merkle_nodes"])
+            }
+        }
+        state.events += decoded.count
+        return leaves
+    }
+
+    private static func differingColumn(_ stored: IndexColumns, _ expected: IndexColumns) -> String {
+        if stored.kind != expected.kind { return "kind" }
+        if stored.signer != expected.signer { return "signer" }
+        if stored.recordID != expected.recordID { return "record_id" }
+        if stored.product != expected.product { return "product" }
+        if stored.lot != expected.lot { return "lot" }
+        if stored.facility != expected.facility { return "facility" }
+        if stored.shipmentID != expected.shipmentID { return "shipment_id" }
+        return "occurred_at"
+    }
+
+    private func check(_ condition: Bool, _ reason: @autoclosure () -> String, _ place: String, _ field: String) throws(LedgerError) {
+        guard condition else { throw LedgerError(.tampered, reason(), context: [place, "field \(field)"]) }
+    }
+}
+
+/// What verification has rebuilt so far.
+private struct VerificationState {
+    var registry = ParticipantRegistry()
+    var range = CompactRange()
+    var blocks = 0
+    var events = 0
+    var checkpoints = 0
+    var participants = 0
+
+    func report(failure: LedgerError?) -> VerificationReport {
+        VerificationReport(
+            blocks: blocks, events: events, checkpoints: checkpoints, participants: participants, treeSize: range.size,
+            root: range.root, failure: failure)
+    }
+}

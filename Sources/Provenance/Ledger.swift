@@ -1,0 +1,102 @@
+public import LedgerCore
+public import LedgerCrypto
+public import LedgerStorage
+
+/// A provenance ledger: the use-cases the CLI and the server offer, over a ``LedgerStore``.
+///
+/// Reading needs only the store. Appending also needs the operator's private key, which seals each
+/// block and signs each checkpoint; it is read from a PEM file beside the database, never stored
+/// inside it.
+public final class Ledger: Sendable {
+    public let store: any LedgerStore
+    public let metadata: LedgerMetadata
+    let operatorKey: Ed25519.PrivateKey?
+    let clock: LedgerClock
+
+    /// ID under which the operator registers itself in the genesis block.
+    public static let operatorParticipantID = "operator"
+
+    init(store: any LedgerStore, metadata: LedgerMetadata, operatorKey: Ed25519.PrivateKey?, clock: LedgerClock) {
+        self.store = store
+        self.metadata = metadata
+        self.operatorKey = operatorKey
+        self.clock = clock
+    }
+
+    /// Opens an existing ledger. Pass `operatorKey` to append; it must match the ledger's operator.
+    public static func open(store: any LedgerStore, operatorKey: Ed25519.PrivateKey? = nil, clock: LedgerClock = .system) async throws(LedgerError) -> Ledger {
+        guard let metadata = try await store.metadata() else {
+            throw LedgerError(.notFound, "the database holds no ledger; create one with 'prov init'")
+        }
+        if let operatorKey, operatorKey.publicKey != metadata.operatorKey {
+            throw LedgerError(.badSignature, "the operator key file does not belong to this ledger's operator")
+        }
+        return Ledger(store: store, metadata: metadata, operatorKey: operatorKey, clock: clock)
+    }
+
+    /// Creates a ledger in an empty store: the genesis block holds the operator's self-registration.
+    public static func create(
+        store: any LedgerStore, origin: String, operatorKey: Ed25519.PrivateKey, operatorName: String = "Ledger operator",
+        clock: LedgerClock = .system
+    ) async throws(LedgerError) -> Ledger {
+        _ = try NoteVerifier(name: origin, key: operatorKey.publicKey)
+        let metadata = LedgerMetadata(origin: origin, operatorKey: operatorKey.publicKey)
+        let ledger = Ledger(store: store, metadata: metadata, operatorKey: operatorKey, clock: clock)
+        let genesis = try ledger.participantEvent(
+            action: "register", id: operatorParticipantID, name: operatorName, role: .ledgerOperator,
+            publicKey: operatorKey.publicKey, recordSuffix: "")
+        let plan = try ledger.planBlock(
+            events: [genesis], registry: ParticipantRegistry(), head: nil, frontier: CompactRange(), previousCheckpoint: nil)
+        try await store.create(metadata, genesis: plan.write)
+        return ledger
+    }
+
+    /// Public key of the operator (also the checkpoint note key).
+    public var noteVerifier: NoteVerifier {
+        // The origin was validated as a note key name when the ledger was created.
+        get throws(LedgerError) { try NoteVerifier(name: metadata.origin, key: metadata.operatorKey) }
+    }
+
+    func requireOperatorKey() throws(LedgerError) -> Ed25519.PrivateKey {
+        guard let operatorKey else {
+            throw LedgerError(.invalidState, "appending needs the operator key (the .operator.pem file created by 'prov init' beside the ledger)")
+        }
+        return operatorKey
+    }
+
+    /// The registered participants, from the participants table.
+    public func participants() async throws(LedgerError) -> [Participant] {
+        try await store.participants()
+    }
+
+    /// The registry as of the current head.
+    func registry() async throws(LedgerError) -> ParticipantRegistry {
+        ParticipantRegistry(participants: try await store.participants())
+    }
+
+    /// Builds a `participant` event signed by the operator.
+    func participantEvent(
+        action: String, id: String, name: String?, role: ParticipantRole?, publicKey: Ed25519.PublicKey?, recordSuffix: String
+    ) throws(LedgerError) -> SignedEvent {
+        let key = try requireOperatorKey()
+        var fields: [String: JSONValue] = ["action": .string(action), "participant": .string(id)]
+        if let name { fields["name"] = .string(name) }
+        if let role { fields["role"] = .string(role.rawValue) }
+        if let publicKey { fields["public_key"] = .string(Base64.encode(publicKey.rawRepresentation)) }
+        let content = try EventContent(
+            kind: .participant, recordID: "participant/\(id)/\(action)\(recordSuffix)", occurredAt: clock(), fields: fields)
+        return try SignedEvent.sign(content, signer: Self.operatorParticipantID, key: key)
+    }
+
+    /// Registers a participant (operator only).
+    public func registerParticipant(id: String, name: String, role: ParticipantRole, publicKey: Ed25519.PublicKey) async throws(LedgerError) -> AppendReceipt {
+        let event = try participantEvent(action: "register", id: id, name: name, role: role, publicKey: publicKey, recordSuffix: "")
+        return try await append(signed: [event])
+    }
+
+    /// Revokes a participant's key (operator only); its earlier events stay valid.
+    public func revokeParticipant(id: String) async throws(LedgerError) -> AppendReceipt {
+        let event = try participantEvent(action: "revoke", id: id, name: nil, role: nil, publicKey: nil, recordSuffix: "")
+        return try await append(signed: [event])
+    }
+}

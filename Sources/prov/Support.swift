@@ -1,0 +1,155 @@
+import ArgumentParser
+import Foundation
+import LedgerCore
+import LedgerCrypto
+import LedgerStorage
+import Provenance
+
+/// The `--ledger` option every command shares.
+struct LedgerOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The ledger file.", valueName: "PATH"))
+    var ledger: String = ProcessInfo.processInfo.environment["PROV_LEDGER"] ?? "ledger.sqlite"
+
+    /// `ledger.sqlite` → `ledger.operator.pem` in the same folder.
+    var operatorKeyPath: String {
+        if let path = ProcessInfo.processInfo.environment["PROV_OPERATOR_KEY"] { return path }
+        let name = ledger.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+        let base = name.contains(".") ? String(ledger.dropLast(name.count - (name.lastIndex(of: ".").map { name.distance(from: name.startIndex, to: $0) } ?? name.count))) : ledger
+        return base + ".operator.pem"
+    }
+
+    var operatorPublicKeyPath: String {
+        String(operatorKeyPath.dropLast(".pem".count)) + ".pub.pem"
+    }
+
+    func openStore() throws(LedgerError) -> SQLiteLedgerStore {
+        try SQLiteLedgerStore(path: ledger)
+    }
+
+    /// Opens the ledger for reading.
+    func openForReading() async throws(LedgerError) -> Ledger {
+        try await Ledger.open(store: openStore())
+    }
+
+    /// Opens the ledger with the operator key, for appending.
+    func openForAppending() async throws(LedgerError) -> Ledger {
+        let store = try openStore()
+        let key = try readPrivateKey(operatorKeyPath, what: "operator key")
+        return try await Ledger.open(store: store, operatorKey: key, clock: .fromEnvironment(ProcessInfo.processInfo.environment))
+    }
+}
+
+/// Reads a PEM private key file.
+func readPrivateKey(_ path: String, what: String = "key") throws(LedgerError) -> Ed25519.PrivateKey {
+    let text = try readText(path, what: what)
+    do {
+        return try Ed25519.PrivateKey(pem: text)
+    } catch {
+        throw LedgerError(.invalidRecord, "\(path): not an Ed25519 private key in PEM (\(error.reason))")
+    }
+}
+
+/// Reads a PEM public key file, or the public half of a private key file.
+func readPublicKey(_ path: String) throws(LedgerError) -> Ed25519.PublicKey {
+    let text = try readText(path, what: "public key")
+    do {
+        return try Ed25519.publicKey(fromPEM: text)
+    } catch {
+        throw LedgerError(.invalidRecord, "\(path): not an Ed25519 key in PEM (\(error.reason))")
+    }
+}
+
+func readText(_ path: String, what: String) throws(LedgerError) -> String {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw LedgerError(.io, "cannot read the \(what) file \(path)")
+    }
+    return String(decoding: data, as: UTF8.self)
+}
+
+func readBytes(_ path: String, what: String) throws(LedgerError) -> [UInt8] {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw LedgerError(.io, "cannot read the \(what) file \(path)")
+    }
+    return Array(data)
+}
+
+/// Writes `bytes` to a new file, refusing to overwrite; `secret` files get mode 0600.
+func writeNewFile(_ path: String, _ bytes: [UInt8], secret: Bool = false) throws(LedgerError) {
+    guard !FileManager.default.fileExists(atPath: path) else {
+        throw LedgerError(.alreadyExists, "\(path) already exists; refusing to overwrite it")
+    }
+    let attributes: [FileAttributeKey: Any]? = secret ? [.posixPermissions: 0o600] : nil
+    guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: attributes) else {
+        throw LedgerError(.io, "cannot write \(path)")
+    }
+}
+
+/// Writes `bytes` to `path`, replacing it atomically.
+func writeFile(_ path: String, _ bytes: [UInt8]) throws(LedgerError) {
+    do {
+        try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+        throw LedgerError(.io, "cannot write \(path): \(error.localizedDescription)")
+    }
+}
+
+/// Runs a command body, printing a ledger error as `error: …` and exiting with its status.
+func reporting(_ body: () async throws(LedgerError) -> Void) async throws {
+    do throws(LedgerError) {
+        try await body()
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        throw ExitCode(exitStatus(for: error.code))
+    }
+}
+
+func exitStatus(for code: LedgerError.Code) -> Int32 {
+    switch code {
+    case .tampered, .invalidProof: 1
+    case .notFound: 3
+    case .invalidRecord: 4
+    case .conflict, .alreadyExists: 5
+    case .unknownSigner, .revokedSigner, .badSignature, .notAuthorized: 6
+    case .io, .storage: 7
+    default: 1
+    }
+}
+
+func printJSON(_ value: JSONValue) {
+    print(value.prettyPrinted())
+}
+
+/// Whether standard error is a terminal (progress lines go there only then).
+var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+
+func eventJSON(_ event: SignedEvent, index: Int? = nil, blockHeight: Int? = nil) -> JSONValue {
+    var members: [String: JSONValue] = [
+        "id": .string(event.id.hex),
+        "kind": .string(event.header.kind.rawValue),
+        "signer": .string(event.header.signer),
+        "record_id": .string(event.header.recordID),
+        "occurred_at": .string(event.header.occurredAt.local),
+        "fields": .object(event.visibleFields),
+    ]
+    if !event.withheldFields.isEmpty { members["withheld"] = .array(event.withheldFields.map(JSONValue.string)) }
+    if let index { members["index"] = .integer(index) }
+    if let blockHeight { members["block"] = .integer(blockHeight) }
+    return .object(members)
+}
+
+/// A one-line human summary of an event's fields.
+func fieldSummary(_ event: SignedEvent) -> String {
+    let fields = event.visibleFields
+    let order = ["product", "lot", "quantity", "unit", "facility", "destination", "origin", "shipment_id", "input_lots", "input_quantities", "unit_price", "currency", "carrier", "certificate", "participant", "role", "action", "name"]
+    var parts = [String]()
+    for name in order {
+        guard let value = fields[name] else { continue }
+        switch value {
+        case .string(let text): parts.append("\(name)=\(text)")
+        case .array(let items): parts.append("\(name)=\(items.compactMap(\.stringValue).joined(separator: ";"))")
+        default: parts.append("\(name)=\(value.prettyPrinted())")
+        }
+    }
+    for name in event.withheldFields { parts.append("\(name)=<withheld>") }
+    return parts.joined(separator: " ")
+}
