@@ -78,7 +78,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ProvenanceTests",
-            dependencies: ["Provenance", "LedgerStorage", "LedgerCore", "LedgerCrypto"],
+            dependencies: [
+                "Provenance", "LedgerStorage", "LedgerCore", "LedgerCrypto", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

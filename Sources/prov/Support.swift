@@ -13,9 +13,11 @@ struct LedgerOptions: ParsableArguments {
     /// `ledger.sqlite` → `ledger.operator.pem` in the same folder.
     var operatorKeyPath: String {
         if let path = ProcessInfo.processInfo.environment["PROV_OPERATOR_KEY"] { return path }
-        let name = ledger.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
-        let base = name.contains(".") ? String(ledger.dropLast(name.count - (name.lastIndex(of: ".").map { name.distance(from: name.startIndex, to: $0) } ?? name.count))) : ledger
-        return base + ".operator.pem"
+        let nameStart = ledger.lastIndex(of: "/").map { ledger.index(after: $0) } ?? ledger.startIndex
+        if let dot = ledger[nameStart...].lastIndex(of: "."), dot > nameStart {
+            return String(ledger[..<dot]) + ".operator.pem"
+        }
+        return ledger + ".operator.pem"
     }
 
     var operatorPublicKeyPath: String {

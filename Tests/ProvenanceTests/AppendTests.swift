@@ -1,0 +1,134 @@
+import Foundation
+import LedgerCore
+import LedgerCrypto
+import LedgerStorage
+import Provenance
+import Testing
+
+@Suite struct AppendTests {
+    @Test func appendedLedgerVerifies() async throws {
+        let fixture = try await LedgerFixture()
+        defer { fixture.remove() }
+        let receipt = try await fixture.ledger.append(LedgerFixture.farmRecords(5), signedWith: fixture.farmKey)
+        #expect(receipt.appended.count == 10)
+        #expect(receipt.block?.header.height == 3)
+        _ = try await fixture.ledger.append(LedgerFixture.millRecords(lot: 1), signedWith: fixture.millKey)
+        let report = await (try fixture.reopen()).verify()
+        #expect(report.isValid, "\(String(describing: report.failure))")
+        #expect(report.events == 15)
+        #expect(report.blocks == 5)
+        #expect(report.participants == 3)
+    }
+
+    @Test func reimportIsANoOpAndChangedContentIsAConflict() async throws {
+        let fixture = try await LedgerFixture()
+        defer { fixture.remove() }
+        let records = try LedgerFixture.farmRecords(3)
+        _ = try await fixture.ledger.append(records, signedWith: fixture.farmKey)
+        let again = try await fixture.ledger.append(records, signedWith: fixture.farmKey)
+        #expect(again.appended.isEmpty)
+        #expect(again.duplicates.count == 6)
+        #expect(again.block == nil)
+
+        let changed = try LedgerFixture.record("""
+            {"record_id": "P-1", "event": "produce", "occurred_at": "2026-03-01T08:01:00+02:00", "product": "cocoa-beans",
+             "lot": "LOT-1", "quantity": "999", "unit": "kg", "facility": "FARM-1"}
+            """)
+        let before = try await fixture.ledger.store.head()?.height
+        await #expect {
+            try await fixture.ledger.append(LedgerFixture.farmRecords(1, from: 10) + [changed], signedWith: fixture.farmKey)
+        } throws: { error in
+            let error = try #require(error as? LedgerError)
+            return error.code == .conflict && error.description.contains("P-1")
+        }
+        #expect(try await fixture.ledger.store.head()?.height == before, "nothing of the refused batch is written")
+        #expect(try await fixture.ledger.store.events(signer: "farm", recordIDs: ["P-10"]).isEmpty)
+    }
+
+    @Test func unknownRevokedWrongKeyAndRoleAreRefused() async throws {
+        let fixture = try await LedgerFixture()
+        defer { fixture.remove() }
+        let stranger = try LedgerFixture.key(9)
+        await #expect {
+            try await fixture.ledger.append(LedgerFixture.farmRecords(1), signedWith: stranger)
+        } throws: { ($0 as? LedgerError)?.code == .unknownSigner }
+
+        // An event that claims the farm as signer but is signed by another key.
+        let forged = try SignedEvent.sign(LedgerFixture.farmRecords(1)[0], signer: "farm", key: fixture.millKey)
+        await #expect {
+            try await fixture.ledger.append(signed: [forged])
+        } throws: { error in
+            let error = try #require(error as? LedgerError)
+            return error.code == .badSignature && error.description.contains("record P-0")
+        }
+
+        // An auditor may not submit supply-chain events.
+        let auditorKey = try LedgerFixture.key(7)
+        _ = try await fixture.ledger.registerParticipant(id: "audit", name: "Auditor", role: .auditor, publicKey: auditorKey.publicKey)
+        await #expect {
+            try await fixture.ledger.append(LedgerFixture.farmRecords(1), signedWith: auditorKey)
+        } throws: { ($0 as? LedgerError)?.code == .notAuthorized }
+
+        // After revocation the farm's key may not append, but its earlier events still verify.
+        _ = try await fixture.ledger.append(LedgerFixture.farmRecords(2), signedWith: fixture.farmKey)
+        _ = try await fixture.ledger.revokeParticipant(id: "farm")
+        let height = try await fixture.ledger.store.head()?.height
+        await #expect {
+            try await fixture.ledger.append(LedgerFixture.farmRecords(1, from: 5), signedWith: fixture.farmKey)
+        } throws: { ($0 as? LedgerError)?.code == .revokedSigner }
+        #expect(try await fixture.ledger.store.head()?.height == height)
+        #expect(await fixture.ledger.verify().isValid)
+    }
+
+    @Test func invalidRecordsNameTheRecordAndField() throws {
+        func failure(_ json: String) -> String {
+            do {
+                _ = try LedgerFixture.record(json)
+                return ""
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(failure(#"{"record_id": "A", "event": "produce", "occurred_at": "2026-03-01T08:00:00", "product": "p", "lot": "l", "quantity": 1, "unit": "kg", "facility": "f"}"#).contains("no UTC offset"))
+        #expect(failure(#"{"record_id": "B", "event": "produce", "occurred_at": "2026-03-01T08:00:00Z", "product": "p", "lot": "l", "quantity": -3, "unit": "kg", "facility": "f"}"#).contains("record B, field quantity: must be greater than 0"))
+        #expect(failure(#"{"record_id": "C", "event": "ship", "occurred_at": "2026-03-01T08:00:00Z", "product": "p", "lot": "l", "quantity": 1, "unit": "kg", "facility": "f", "shipment_id": "s"}"#).contains("missing required field 'destination'"))
+        #expect(failure(#"{"record_id": "D", "event": "produce", "occurred_at": "2026-03-01T08:00:00Z", "product": "p", "lot": "l", "quantity": 1, "unit": "bags", "facility": "f"}"#).contains("field unit"))
+        #expect(failure(#"{"record_id": "E", "event": "produce", "occurred_at": "2026-02-30T08:00:00Z", "product": "p", "lot": "l", "quantity": 1, "unit": "kg", "facility": "f"}"#).contains("no such date"))
+        #expect(failure(#"{"record_id": "F", "event": "produce", "occurred_at": "2026-03-01T08:00:00Z", "product": "p", "lot": "l", "quantity": 1, "unit": "kg", "facility": "f", "colour": "red"}"#).contains("unknown field 'colour'"))
+    }
+
+    /// Same inputs, keys and clock give the same blocks, events and checkpoints, byte for byte.
+    @Test func sameInputGivesSameLedgerBytes() async throws {
+        var heads = [BlockRecord]()
+        var notes = [String]()
+        var statements = [[EventRecord]]()
+        for _ in 0..<2 {
+            let fixture = try await LedgerFixture()
+            defer { fixture.remove() }
+            _ = try await fixture.ledger.append(LedgerFixture.farmRecords(20), signedWith: fixture.farmKey)
+            _ = try await fixture.ledger.append(LedgerFixture.millRecords(lot: 3), signedWith: fixture.millKey)
+            heads.append(try #require(await fixture.ledger.store.head()))
+            notes.append(try await fixture.ledger.latestCheckpoint().serialized)
+            statements.append(try await fixture.ledger.store.events(0..<100))
+        }
+        #expect(heads[0] == heads[1])
+        #expect(notes[0] == notes[1])
+        #expect(statements[0] == statements[1])
+    }
+
+    @Test func historyFollowsTransformations() async throws {
+        let fixture = try await LedgerFixture()
+        defer { fixture.remove() }
+        _ = try await fixture.ledger.append(LedgerFixture.farmRecords(3), signedWith: fixture.farmKey)
+        _ = try await fixture.ledger.append(LedgerFixture.millRecords(lot: 1), signedWith: fixture.millKey)
+        let history = try await fixture.ledger.history(of: "MASS-1")
+        #expect(history.subjectLots == ["MASS-1"])
+        #expect(history.upstreamLots == ["LOT-1"])
+        #expect(history.entries.map(\.event.header.recordID) == ["P-1", "S-1", "R-1", "T-1"])
+        let forward = try await fixture.ledger.history(of: "LOT-1")
+        #expect(forward.downstreamLots == ["MASS-1"])
+        let product = try await fixture.ledger.history(of: "cocoa-beans")
+        #expect(product.subjectLots == ["LOT-0", "LOT-1", "LOT-2"])
+        await #expect { try await fixture.ledger.history(of: "nothing") } throws: { ($0 as? LedgerError)?.code == .notFound }
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import GRDB
+import LedgerCore
+import LedgerCrypto
+import LedgerStorage
+import Provenance
+import Testing
+
+/// Edits of the SQLite file made outside the program must all be caught by verification, which must
+/// name the place.
+@Suite struct TamperTests {
+    /// One kind of single edit to the database file.
+    enum Mutation: CaseIterable {
+        case statementByte, signatureByte, eventIDByte, disclosureValue, indexColumn, deleteEvent, swapEvents
+        case headerByte, blockHashByte, blockSignatureByte, deleteBlock, merkleNodeByte, deleteMerkleNode
+        case checkpointByte, participantRole, deleteLotEntry, blockHeightOfEvent
+    }
+
+    @Test func randomSingleMutationsAreDetected() async throws {
+        let fixture = try await LedgerFixture()
+        defer { fixture.remove() }
+        for batch in 0..<4 {
+            _ = try await fixture.ledger.append(LedgerFixture.farmRecords(6, from: batch * 6), signedWith: fixture.farmKey)
+        }
+        _ = try await fixture.ledger.append(LedgerFixture.millRecords(lot: 2), signedWith: fixture.millKey)
+        let pristine = await fixture.ledger.verify()
+        try #require(pristine.isValid, "the untouched ledger verifies: \(String(describing: pristine.failure))")
+        let eventCount = pristine.treeSize
+        let blockCount = pristine.blocks
+
+        // A consistent copy of the file to mutate: VACUUM INTO writes one self-contained database.
+        let master = fixture.directory.appendingPathComponent("master.sqlite").path
+        try DatabaseQueue(path: fixture.path).inDatabase { db in try db.execute(sql: "VACUUM INTO ?", arguments: [master]) }
+        let untouched = await (try Ledger.open(store: SQLiteLedgerStore(path: master))).verify()
+        #expect(untouched.isValid)
+
+        var generator = SplitMix64(seed: 20_261_121)
+        var counts = [String: Int]()
+        for trial in 0..<200 {
+            let mutation = Mutation.allCases[Int(generator.next() % UInt64(Mutation.allCases.count))]
+            let copy = fixture.directory.appendingPathComponent("trial-\(trial).sqlite").path
+            try FileManager.default.copyItem(atPath: master, toPath: copy)
+            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) } }
+            let expectedPlace = try apply(mutation, to: copy, events: eventCount, blocks: blockCount, generator: &generator)
+            let report = await (try Ledger.open(store: SQLiteLedgerStore(path: copy))).verify()
+            counts["\(mutation)", default: 0] += 1
+            let failure = try #require(report.failure, "trial \(trial): \(mutation) went undetected")
+            #expect(!failure.context.isEmpty, "trial \(trial): \(mutation) reported without a place: \(failure)")
+            if let expectedPlace {
+                #expect(failure.description.contains(expectedPlace), "trial \(trial): \(mutation) should name \(expectedPlace), said: \(failure)")
+            }
+        }
+        #expect(counts.count == Mutation.allCases.count, "every kind of mutation was tried: \(counts)")
+    }
+
+    /// Applies `mutation` and returns the place the verifier should name, when it is certain.
+    private func apply(_ mutation: Mutation, to path: String, events: Int, blocks: Int, generator: inout SplitMix64) throws -> String? {
+        let queue = try DatabaseQueue(path: path)
+        let seq = Int(generator.next() % UInt64(events))
+        let height = Int(generator.next() % UInt64(blocks))
+        let salt = generator.next()
+        return try queue.write { db -> String? in
+            let eventBlock = try Int.fetchOne(db, sql: "SELECT block_height FROM events WHERE seq = ?", arguments: [seq]) ?? 0
+            func flip(_ table: String, _ column: String, _ key: String, _ value: DatabaseValueConvertible) throws {
+                let data = try Data.fetchOne(db, sql: "SELECT CAST(\(column) AS BLOB) FROM \(table) WHERE \(key) = ?", arguments: [value]) ?? Data()
+                var bytes = Array(data)
+                guard !bytes.isEmpty else { return }
+                let position = Int(salt % UInt64(bytes.count))
+                bytes[position] ^= UInt8(1 << (salt % 7))
+                try db.execute(sql: "UPDATE \(table) SET \(column) = ? WHERE \(key) = ?", arguments: [Data(bytes), value])
+            }
+            switch mutation {
+            case .statementByte:
+                try flip("events", "statement", "seq", seq)
+                return "block \(eventBlock)"
+            case .signatureByte:
+                try flip("events", "signature", "seq", seq)
+                return "block \(eventBlock)"
+            case .eventIDByte:
+                try flip("events", "id", "seq", seq)
+                return "block \(eventBlock)"
+            case .disclosureValue:
+                // Change one digit of a disclosed value (quantities and prices are digits).
+                let data = try Data.fetchOne(db, sql: "SELECT disclosures FROM events WHERE seq = ?", arguments: [seq]) ?? Data()
+                var text = String(decoding: data, as: UTF8.self)
+                if let digit = text.firstIndex(where: { $0.isNumber }) {
+                    text.replaceSubrange(digit...digit, with: text[digit] == "9" ? "8" : "9")
+                } else {
+                    text = text.replacingOccurrences(of: "]", with: ",[\"AAAAAAAAAAAAAAAAAAAAAA\",\"x\",\"y\"]]", options: [], range: nil)
+                }
+                try db.execute(sql: "UPDATE events SET disclosures = ? WHERE seq = ?", arguments: [Data(text.utf8), seq])
+                return "block \(eventBlock)"
+            case .indexColumn:
+                try db.execute(sql: "UPDATE events SET record_id = record_id || 'x' WHERE seq = ?", arguments: [seq])
+                return "block \(eventBlock)"
+            case .deleteEvent:
+                try db.execute(sql: "DELETE FROM events WHERE seq = ?", arguments: [seq])
+                return "block \(eventBlock)"
+            case .swapEvents:
+                let other = (seq + 1 + Int(salt % UInt64(events - 1))) % events
+                try db.execute(sql: "UPDATE events SET seq = -1 WHERE seq = ?", arguments: [seq])
+                try db.execute(sql: "UPDATE events SET seq = ? WHERE seq = ?", arguments: [seq, other])
+                try db.execute(sql: "UPDATE events SET seq = ? WHERE seq = -1", arguments: [other])
+                return nil
+            case .headerByte:
+                try flip("blocks", "header", "height", height)
+                return "block \(height)"
+            case .blockHashByte:
+                try flip("blocks", "hash", "height", height)
+                return "block \(height)"
+            case .blockSignatureByte:
+                try flip("blocks", "signature", "height", height)
+                return "block \(height)"
+            case .deleteBlock:
+                try db.execute(sql: "DELETE FROM blocks WHERE height = ?", arguments: [height])
+                return nil
+            case .merkleNodeByte:
+                let level = Int(salt % 3)
+                let index = try Int.fetchOne(db, sql: "SELECT idx FROM merkle_nodes WHERE level = ? ORDER BY idx LIMIT 1 OFFSET ?",
+                                             arguments: [level, Int(salt % 4)]) ?? 0
+                let data = try Data.fetchOne(db, sql: "SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?", arguments: [level, index]) ?? Data()
+                var bytes = Array(data)
+                bytes[Int(salt % 32)] ^= 0x40
+                try db.execute(sql: "UPDATE merkle_nodes SET hash = ? WHERE level = ? AND idx = ?", arguments: [Data(bytes), level, index])
+                return "merkle"
+            case .deleteMerkleNode:
+                try db.execute(sql: "DELETE FROM merkle_nodes WHERE level = 0 AND idx = ?", arguments: [seq])
+                return "merkle"
+            case .checkpointByte:
+                let size = try Int.fetchOne(db, sql: "SELECT size FROM checkpoints ORDER BY size LIMIT 1 OFFSET ?", arguments: [height]) ?? 1
+                try flip("checkpoints", "note", "size", size)
+                return "block \(height)"
+            case .participantRole:
+                try db.execute(sql: "UPDATE participants SET role = 'compliance' WHERE id = 'farm'")
+                return "participant"
+            case .deleteLotEntry:
+                try db.execute(sql: "DELETE FROM event_lots WHERE seq = (SELECT MIN(seq) FROM event_lots WHERE seq >= ?)", arguments: [seq])
+                return "event_lots"
+            case .blockHeightOfEvent:
+                try db.execute(sql: "UPDATE events SET block_height = block_height + 1 WHERE seq = ?", arguments: [seq])
+                return "block \(eventBlock)"
+            }
+        }
+    }
+}
+
+/// A small deterministic generator for tests (SplitMix64).
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
