@@ -66,6 +66,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "LedgerCryptoTests",
             dependencies: ["LedgerCrypto"],
@@ -73,13 +78,14 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerCoreTests",
-            dependencies: ["LedgerCore", "LedgerCrypto"],
+            dependencies: ["LedgerCore", "LedgerCrypto", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "ProvenanceTests",
             dependencies: [
-                "Provenance", "LedgerStorage", "LedgerCore", "LedgerCrypto", .product(name: "GRDB", package: "GRDB.swift"),
+                "Provenance", "LedgerStorage", "LedgerCore", "LedgerCrypto", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

@@ -4,6 +4,7 @@ import LedgerCore
 import LedgerCrypto
 import LedgerStorage
 import Provenance
+import TestSupport
 import Testing
 
 /// Edits of the SQLite file made outside the program must all be caught by verification, which must
@@ -61,7 +62,7 @@ import Testing
         let salt = generator.next()
         return try queue.write { db -> String? in
             let eventBlock = try Int.fetchOne(db, sql: "SELECT block_height FROM events WHERE seq = ?", arguments: [seq]) ?? 0
-            func flip(_ table: String, _ column: String, _ key: String, _ value: DatabaseValueConvertible) throws {
+            func flip(_ table: String, _ column: String, _ key: String, _ value: any DatabaseValueConvertible) throws {
                 let data = try Data.fetchOne(db, sql: "SELECT CAST(\(column) AS BLOB) FROM \(table) WHERE \(key) = ?", arguments: [value]) ?? Data()
                 var bytes = Array(data)
                 guard !bytes.isEmpty else { return }
@@ -141,18 +142,5 @@ import Testing
                 return "block \(eventBlock)"
             }
         }
-    }
-}
-
-/// A small deterministic generator for tests (SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

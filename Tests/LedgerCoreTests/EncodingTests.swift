@@ -1,0 +1,116 @@
+import LedgerCore
+import LedgerCrypto
+import Testing
+
+@Suite struct EncodingTests {
+    @Test func canonicalJSONSortsByUTF16AndEscapesMinimally() throws {
+        let value: JSONValue = [
+            "b": "x", "a": .array([.integer(1), .bool(true), .null]), "\u{FF46}": "wide", "\u{1F600}": "emoji",
+            "c": "line\nbreak \"quoted\" back\\slash \u{01} ü",
+        ]
+        let text = String(decoding: try CanonicalJSON.encode(value), as: UTF8.self)
+        // U+1F600 is a surrogate pair (D83D…) in UTF-16 and so sorts before U+FF46, unlike in code-point order.
+        #expect(text == #"{"a":[1,true,null],"b":"x","c":"line\nbreak \"quoted\" back\\slash \u0001 ü","😀":"emoji","ｆ":"wide"}"#)
+        let decoded = try CanonicalJSON.decode(Array(text.utf8))
+        #expect(decoded == value)
+        #expect(throws: CanonicalJSON.Failure.self) { try CanonicalJSON.decode(Array(#"{"b":1, "a":2}"#.utf8)) }
+        #expect(throws: CanonicalJSON.Failure.self) { try CanonicalJSON.encode(.number("1.5")) }
+    }
+
+    @Test func parserIsStrict() {
+        for bad in [#"{"a":1,"a":2}"#, "[1,]", "01", #""\x""#, "[1] x", #""\ud800""#, String(repeating: "[", count: 100)] {
+            #expect(throws: JSONParser.Failure.self, "\(bad)") { try JSONParser.parse(bad) }
+        }
+        let object = try? JSONParser.parse(#"{"q": 120.50}"#)
+        #expect(object?["q"] == .number("120.50"))
+        let pair = try? JSONParser.parse(#""\ud83d\ude00""#)
+        #expect(pair == .string("😀"))
+    }
+
+    @Test func decimalsHaveOneSpelling() {
+        let cases = ["0120.50": "120.5", "1.205e2": "120.5", "-0.0": "0", "+3": "3", "5E-3": "0.005", "1000": "1000", "0.000": "0", "12e1": "120"]
+        for (input, expected) in cases {
+            #expect(ExactDecimal(input)?.text == expected, "\(input)")
+        }
+        for bad in ["", ".5", "1.", "1,5", "abc", "1e999", "--1", "0x10"] {
+            #expect(ExactDecimal(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func timestampsNormaliseToUTCAndKeepTheOffset() throws {
+        let t = try Timestamp(iso8601: "2026-03-01T01:15:00.500+02:00")
+        #expect(t.utc == "2026-02-28T23:15:00.5Z")
+        #expect(t.offset == "+02:00")
+        #expect(t.local == "2026-03-01T01:15:00.5+02:00")
+        let rebuilt = try Timestamp(utc: t.utc, offset: t.offset)
+        #expect(rebuilt == t)
+        let beforeEpoch = try Timestamp(iso8601: "1969-12-31T23:59:59Z")
+        #expect(beforeEpoch.epochSeconds == -1)
+        let leapDay = try Timestamp(iso8601: "2024-02-29T00:00:00-05:30")
+        #expect(leapDay.utc == "2024-02-29T05:30:00Z")
+        for bad in ["2026-03-01T08:15:00", "2026-13-01T00:00:00Z", "2025-02-29T00:00:00Z", "2026-03-01 08:15:00Z", "2026-03-01T24:00:00Z"] {
+            #expect(throws: Timestamp.Failure.self, "\(bad)") { try Timestamp(iso8601: bad) }
+        }
+    }
+
+    @Test func base64AndHexAreStrict() {
+        #expect(Base64.encode(Array("foob".utf8)) == "Zm9vYg==")
+        #expect(Base64.decode("Zm9vYg==") == Array("foob".utf8))
+        #expect(Base64.decode("Zm9vYh==") == nil, "non-zero padding bits")
+        #expect(Base64.decode("Zm9vYg=") == nil)
+        #expect(Base64.decodeURL(Base64.encodeURL([0xfb, 0xff])) == [0xfb, 0xff])
+        #expect(Hex.decode("0aff") == [0x0a, 0xff])
+        #expect(Hex.decode("0AFF") == nil)
+    }
+}
+
+@Suite struct SignedEventTests {
+    let key = try! Ed25519.PrivateKey(seed: [UInt8](repeating: 4, count: 32))
+
+    func content(quantity: String = "10.50") throws -> EventContent {
+        try EventContent(record: JSONParser.parse("""
+            {"record_id": "R1", "event": "ship", "occurred_at": "2026-03-01T08:15:00+02:00", "product": "cocoa-beans",
+             "lot": "L1", "quantity": "\(quantity)", "unit": "kg", "facility": "F1", "shipment_id": "S1", "destination": "F2",
+             "unit_price": "2.6", "currency": "USD"}
+            """))
+    }
+
+    @Test func statementCommitsSensitiveFieldsOnly() throws {
+        let event = try SignedEvent.sign(content(), signer: "farm", key: key)
+        let statement = String(decoding: event.statement, as: UTF8.self)
+        #expect(statement.hasPrefix(#"{"commitments":{"currency":"#))
+        #expect(statement.contains(#""occurred_at":"2026-03-01T06:15:00Z","occurred_offset":"+02:00""#))
+        #expect(!statement.contains("10.5"), "quantities enter the statement only as digests")
+        #expect(!statement.contains("F2"))
+        #expect(Set(event.header.commitments.keys) == ["quantity", "unit_price", "currency", "destination"])
+        #expect(event.id == SHA256.hash(event.statement))
+        #expect(event.isSignedBy(key.publicKey))
+        let expectedContent = try content()
+        #expect(event.content == expectedContent)
+    }
+
+    @Test func signingIsDeterministicAndSaltsUnguessable() throws {
+        let first = try SignedEvent.sign(content(), signer: "farm", key: key)
+        let second = try SignedEvent.sign(content(quantity: "10.5"), signer: "farm", key: key)
+        #expect(first == second, "the same record signs to the same bytes")
+        let otherKey = try Ed25519.PrivateKey(seed: [UInt8](repeating: 5, count: 32))
+        let other = try SignedEvent.sign(content(), signer: "farm", key: otherKey)
+        #expect(other.disclosures["quantity"]?.salt != first.disclosures["quantity"]?.salt)
+        // A digest is SHA-256 of the canonical [salt, name, value].
+        let disclosure = try #require(first.disclosures["quantity"])
+        let expected = Base64.encodeURL(SHA256.hash(Array(#"["\#(disclosure.salt)","quantity","10.5"]"#.utf8)).bytes)
+        #expect(first.header.commitments["quantity"] == expected)
+    }
+
+    @Test func alteredDisclosureIsRejected() throws {
+        let event = try SignedEvent.sign(content(), signer: "farm", key: key)
+        let disclosure = try #require(event.disclosures["quantity"])
+        let forged = Disclosure(salt: disclosure.salt, name: "quantity", value: "99")
+        #expect(throws: LedgerError.self) {
+            try SignedEvent(statement: event.statement, signature: event.signature, disclosures: [forged])
+        }
+        let withheld = event.withholding(["quantity"])
+        #expect(withheld.withheldFields == ["quantity"])
+        #expect(withheld.isSignedBy(key.publicKey))
+    }
+}

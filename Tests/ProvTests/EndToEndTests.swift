@@ -1,0 +1,142 @@
+import Foundation
+import LedgerCore
+import Testing
+
+/// The `prov` binary on the demo records: the paths a producer, an operator and a consumer take.
+@Suite(.serialized) struct EndToEndTests {
+    /// init → keys → register → append → history → proof → offline verify-proof → verify.
+    @Test func producerToConsumerPath() throws {
+        let prov = try ProvRunner()
+        defer { prov.remove() }
+        let demo = ProvRunner.sampleData.appendingPathComponent("demo")
+
+        let created = try prov.run("init")
+        try #require(created.status == 0, "\(created.stderr)")
+        let keyAttributes = try FileManager.default.attributesOfItem(atPath: prov.path("ledger.operator.pem"))
+        #expect((keyAttributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let again = try prov.run("init")
+        #expect(again.status == 5)
+        #expect(again.stderr.contains("already exists"))
+
+        #expect(try prov.run("keys", "generate", "--out", "farm.pem", "--public-out", "farm.pub.pem").stdout.contains("BEGIN PUBLIC KEY"))
+        // A key made by the openssl command line works unchanged.
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = ["genpkey", "-algorithm", "ed25519", "-out", prov.path("mill.pem")]
+        try openssl.run()
+        openssl.waitUntilExit()
+        #expect(try prov.run("participants", "add", "--id", "farm-gh", "--name", "Farm", "--role", "producer", "--public-key", "farm.pub.pem").status == 0)
+        #expect(try prov.run("participants", "add", "--id", "mill-nl", "--name", "Mill", "--role", "processor", "--public-key", "mill.pem").status == 0)
+
+        let farm = try prov.run("append", demo.appendingPathComponent("farm-harvest.json").path, "--key", "farm.pem")
+        #expect(farm.status == 0, "\(farm.stderr)")
+        #expect(try prov.run("append", demo.appendingPathComponent("mill-processing.json").path, "--key", "mill.pem").status == 0)
+        let reimport = try prov.run("append", demo.appendingPathComponent("farm-harvest.json").path, "--key", "farm.pem")
+        #expect(reimport.stdout.contains("already in the ledger"))
+
+        let history = try prov.run("history", "LOT-NL-MASS-07", "--json")
+        try #require(history.status == 0, "\(history.stderr)")
+        let timeline = try JSONParser.parse(history.stdout)
+        let events = try #require(timeline["events"]?.arrayValue)
+        #expect(events.compactMap { $0["record_id"]?.stringValue } == ["GH-H-0001", "GH-S-0001", "NL-R-0001", "NL-T-0001", "NL-S-0001"])
+        #expect(timeline["upstream_lots"] == .array(["LOT-GH-001"]))
+        let shipID = try #require(events[1]["id"]?.stringValue)
+
+        #expect(try prov.run("proof", shipID, "--out", "ship.proof").status == 0)
+        #expect(try prov.run("proof", shipID, "--out", "ship-redacted.proof", "--redact", "price,quantity").status == 0)
+        #expect(try prov.run("proof", shipID, "--out", "x.proof", "--redact", "product").status == 4)
+
+        // A consumer's machine: only the bundle and the operator's public key, no ledger.
+        let consumer = try ProvRunner()
+        defer { consumer.remove() }
+        for file in ["ship.proof", "ship-redacted.proof", "ledger.operator.pub.pem"] {
+            try FileManager.default.copyItem(atPath: prov.path(file), toPath: consumer.path(file))
+        }
+        let full = try consumer.run("verify-proof", "ship.proof", "--operator-key", "ledger.operator.pub.pem")
+        #expect(full.status == 0, "\(full.stderr)")
+        #expect(full.stdout.contains("VERIFIED") && full.stdout.contains("unit_price=2.61"))
+        let redacted = try consumer.run("verify-proof", "ship-redacted.proof", "--operator-key", "ledger.operator.pub.pem", "--json")
+        #expect(redacted.status == 0, "\(redacted.stderr)")
+        let redactedJSON = try JSONParser.parse(redacted.stdout)
+        #expect(redactedJSON["withheld"] == .array(["currency", "quantity", "unit_price"]))
+        #expect(!String(decoding: try Data(contentsOf: URL(fileURLWithPath: consumer.path("ship-redacted.proof"))), as: UTF8.self).contains("1200.5"))
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: consumer.path("ship.proof")))
+        bytes[bytes.count / 2] ^= 0x04
+        try bytes.write(to: URL(fileURLWithPath: consumer.path("tampered.proof")))
+        let tampered = try consumer.run("verify-proof", "tampered.proof", "--operator-key", "ledger.operator.pub.pem")
+        #expect(tampered.status != 0)
+        #expect(tampered.stderr.hasPrefix("error:"))
+
+        let verified = try prov.run("verify", "--json")
+        #expect(verified.status == 0, "\(verified.stdout)")
+        #expect(try JSONParser.parse(verified.stdout)["events"] == .number("8"))
+
+        let checkpoint = try prov.run("checkpoint")
+        try checkpoint.stdout.write(toFile: prov.path("old.checkpoint"), atomically: true, encoding: .utf8)
+        #expect(try prov.run("consistency", "old.checkpoint").stdout.hasPrefix("CONSISTENT"))
+    }
+
+    @Test func verifyNamesTheTamperedBlock() throws {
+        let prov = try ProvRunner()
+        defer { prov.remove() }
+        try #require(try prov.run("init").status == 0)
+        try prov.run("keys", "generate", "--out", "farm.pem")
+        try prov.run("participants", "add", "--id", "farm-gh", "--name", "Farm", "--role", "producer", "--public-key", "farm.pem")
+        try prov.run("append", ProvRunner.sampleData.appendingPathComponent("demo/farm-harvest.json").path, "--key", "farm.pem")
+        #expect(try prov.run("verify").status == 0)
+
+        // Change the farm's record_id index column outside the program, as an attacker with file access would.
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        sqlite.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE events SET product='cocoa-nibs' WHERE record_id='GH-S-0001'\"); c.commit()", prov.path("ledger.sqlite")]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        try #require(sqlite.terminationStatus == 0)
+        let result = try prov.run("verify")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("block 2"))
+        #expect(result.stderr.contains("field product") || result.stderr.contains("product"))
+    }
+
+    @Test func badInputAndRefusedSignersExplainThemselves() throws {
+        let prov = try ProvRunner()
+        defer { prov.remove() }
+        try #require(try prov.run("init").status == 0)
+        try prov.run("keys", "generate", "--out", "farm.pem")
+        try prov.run("keys", "generate", "--out", "stranger.pem")
+        try prov.run("participants", "add", "--id", "farm-gh", "--name", "Farm", "--role", "producer", "--public-key", "farm.pem")
+        try #"[{"record_id": "A1", "event": "produce", "occurred_at": "2026-03-01T08:00:00+01:00", "product": "p", "lot": "l", "quantity": "0", "unit": "kg", "facility": "f"}]"#
+            .write(toFile: prov.path("bad.json"), atomically: true, encoding: .utf8)
+        let bad = try prov.run("append", "bad.json", "--key", "farm.pem")
+        #expect(bad.status == 4)
+        #expect(bad.stderr.contains("bad.json: record 1, record A1, field quantity: must be greater than 0"))
+        try "[{\"record_id\": ".write(toFile: prov.path("broken.json"), atomically: true, encoding: .utf8)
+        let broken = try prov.run("append", "broken.json", "--key", "farm.pem")
+        #expect(broken.status == 4)
+        #expect(broken.stderr.contains("line 1, column"))
+
+        let stranger = try prov.run("append", ProvRunner.sampleData.appendingPathComponent("demo/farm-harvest.json").path, "--key", "stranger.pem")
+        #expect(stranger.status == 6)
+        #expect(stranger.stderr.contains("not registered"))
+        try prov.run("participants", "revoke", "farm-gh")
+        let revoked = try prov.run("append", ProvRunner.sampleData.appendingPathComponent("demo/farm-harvest.json").path, "--key", "farm.pem")
+        #expect(revoked.status == 6)
+        #expect(revoked.stderr.contains("revoked"))
+        let list = try prov.run("participants", "list", "--json")
+        #expect(try JSONParser.parse(list.stdout).arrayValue?.last?["status"] == .string("revoked"))
+        #expect(try prov.run("verify").status == 0, "refused batches wrote nothing")
+        #expect(try prov.run("history", "l").status == 3)
+        #expect(try prov.run("verify", "--ledger", "missing.sqlite").stderr.contains("no ledger at missing.sqlite"))
+    }
+
+    @Test func everyCommandExplainsItself() throws {
+        let prov = try ProvRunner()
+        defer { prov.remove() }
+        for command in [["init"], ["keys", "generate"], ["participants", "add"], ["participants", "revoke"], ["participants", "list"],
+                        ["append"], ["history"], ["proof"], ["verify-proof"], ["verify"], ["checkpoint"], ["consistency"], ["bench"]] {
+            let help = try prov.run(command + ["--help"])
+            #expect(help.status == 0, "\(command)")
+            #expect(help.stdout.contains("USAGE: prov \(command.joined(separator: " "))"), "\(command): \(help.stdout)")
+        }
+    }
+}
