@@ -91,7 +91,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ProvTests",
-            dependencies: ["prov", "LedgerCore", "LedgerCrypto"],
+            dependencies: ["prov", "LedgerCore", "LedgerCrypto", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
     ],

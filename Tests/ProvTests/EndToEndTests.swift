@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import LedgerCore
 import Testing
 
@@ -85,13 +86,10 @@ import Testing
         try prov.run("append", ProvRunner.sampleData.appendingPathComponent("demo/farm-harvest.json").path, "--key", "farm.pem")
         #expect(try prov.run("verify").status == 0)
 
-        // Change the farm's record_id index column outside the program, as an attacker with file access would.
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        sqlite.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE events SET product='cocoa-nibs' WHERE record_id='GH-S-0001'\"); c.commit()", prov.path("ledger.sqlite")]
-        try sqlite.run()
-        sqlite.waitUntilExit()
-        try #require(sqlite.terminationStatus == 0)
+        // Change the product index column of the farm's shipment outside the program, as an attacker with file access would.
+        try DatabaseQueue(path: prov.path("ledger.sqlite")).write { db in
+            try db.execute(sql: "UPDATE events SET product = 'cocoa-nibs' WHERE record_id = 'GH-S-0001'")
+        }
         let result = try prov.run("verify")
         #expect(result.status == 1)
         #expect(result.stderr.contains("block 2"))

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the system libraries, builds `prov` in release mode, and runs the demo network in ./demo:
+# an operator, a cocoa farm and a mill append their records, then a consumer checks a proof offline.
+# Uses the DEMO-ONLY keys in SampleData/demo/keys and a fixed clock, so every run makes the same ledger.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+swift build -c release --product prov
+prov="$(swift build -c release --show-bin-path)/prov"
+keys="$PWD/SampleData/demo/keys"
+records="$PWD/SampleData/demo"
+export SOURCE_DATE_EPOCH=1767225600
+
+rm -rf demo && mkdir demo && cd demo
+step() { printf '\n\033[1m$ prov %s\033[0m\n' "$*"; "$prov" "$@"; }
+
+step init --origin demo.provenance.local/ledger --operator-key "$keys/DEMO-ONLY-operator.pem"
+step participants add --id farm-gh --name "Ashanti Cocoa Farm" --role producer --public-key "$keys/DEMO-ONLY-farm-gh.pem"
+step participants add --id mill-nl --name "Zaandam Cocoa Mill" --role processor --public-key "$keys/DEMO-ONLY-mill-nl.pem"
+step participants list
+step append "$records/farm-harvest.json" --key "$keys/DEMO-ONLY-farm-gh.pem"
+step append "$records/mill-processing.json" --key "$keys/DEMO-ONLY-mill-nl.pem"
+step append "$records/farm-harvest.json" --key "$keys/DEMO-ONLY-farm-gh.pem"
+step history LOT-NL-MASS-07
+ship=$("$prov" history LOT-GH-001 | awk '/record GH-S-0001/ { print $2 }')
+step proof "$ship" --out ship.proof --redact price,quantity
+mkdir -p consumer && cp ship.proof ledger.operator.pub.pem consumer/
+(cd consumer && step verify-proof ship.proof --operator-key ledger.operator.pub.pem)
+step checkpoint
+step verify
