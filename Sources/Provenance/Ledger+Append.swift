@@ -39,11 +39,17 @@ extension Ledger {
         let events = try parallelMap(contents) { content throws(LedgerError) in
             try SignedEvent.sign(content, signer: signerID, key: key)
         }
-        return try await append(signed: events)
+        // Signed here with the key registered for the signer: their signatures need no re-check.
+        return try await append(signed: events, signaturesKnownValid: true)
     }
 
-    /// Appends events that their submitters already signed, as one block.
+    /// Appends events that their submitters already signed, as one block. Every signature is
+    /// checked against the signer's registered key.
     public func append(signed events: [SignedEvent]) async throws(LedgerError) -> AppendReceipt {
+        try await append(signed: events, signaturesKnownValid: false)
+    }
+
+    private func append(signed events: [SignedEvent], signaturesKnownValid: Bool) async throws(LedgerError) -> AppendReceipt {
         _ = try requireOperatorKey()
         guard !events.isEmpty else {
             throw LedgerError(.invalidRecord, "nothing to append: the batch holds no events")
@@ -94,7 +100,8 @@ extension Ledger {
         let frontier = try await frontier(size: try head.map { record throws(LedgerError) in try BlockHeader(canonicalBytes: record.header).treeSize } ?? 0)
         let previousCheckpoint = try await store.latestCheckpoint()
         let plan = try planBlock(
-            events: fresh, registry: registry, head: head, frontier: frontier, previousCheckpoint: previousCheckpoint)
+            events: fresh, registry: registry, head: head, frontier: frontier, previousCheckpoint: previousCheckpoint,
+            signaturesKnownValid: signaturesKnownValid)
         try await store.append(plan.write)
         return AppendReceipt(
             appended: fresh, duplicates: duplicates, block: plan.sealed, firstIndex: plan.write.block.firstIndex,
@@ -119,7 +126,7 @@ extension Ledger {
     /// the tree and signs the new checkpoint. Pure apart from signing: nothing is written.
     func planBlock(
         events: [SignedEvent], registry startRegistry: ParticipantRegistry, head: BlockRecord?, frontier: CompactRange,
-        previousCheckpoint: CheckpointRecord?
+        previousCheckpoint: CheckpointRecord?, signaturesKnownValid: Bool = false
     ) throws(LedgerError) -> BlockPlan {
         let operatorKey = try requireOperatorKey()
         let firstIndex = frontier.size
@@ -137,7 +144,10 @@ extension Ledger {
             }
         } else {
             let snapshot = registry
-            _ = try parallelMap(events) { event throws(LedgerError) in try snapshot.authorize(event) }
+            let checkSignatures = !signaturesKnownValid
+            _ = try parallelMap(events) { event throws(LedgerError) in
+                try snapshot.authorize(event, checkingSignature: checkSignatures)
+            }
         }
 
         // The operator never signs a checkpoint that does not extend the last one it signed.

@@ -67,7 +67,19 @@ public struct SignedEvent: Sendable, Hashable {
         } catch {
             throw LedgerError(.invalidState, "cannot sign: \(error.reason)", context: ["record \(content.recordID)"])
         }
-        return try SignedEvent(statement: statement, signature: signature, disclosures: Array(disclosures.values))
+        let header = Header(
+            kind: content.kind, signer: signer, recordID: content.recordID, occurredAt: content.occurredAt,
+            publicFields: content.publicFields, commitments: commitments.compactMapValues(\.stringValue))
+        return SignedEvent(statement: statement, signature: signature, header: header, disclosures: disclosures)
+    }
+
+    /// An event whose parts this process has just built and so needs no re-checking.
+    private init(statement: [UInt8], signature: [UInt8], header: Header, disclosures: [String: Disclosure]) {
+        self.statement = statement
+        self.signature = signature
+        self.id = SHA256.hash(statement)
+        self.header = header
+        self.disclosures = disclosures
     }
 
     /// Rebuilds an event from stored or transmitted parts, checking that the statement is
@@ -109,11 +121,9 @@ public struct SignedEvent: Sendable, Hashable {
     }
 
     private init(unchecked event: SignedEvent, disclosures: [Disclosure]) {
-        statement = event.statement
-        signature = event.signature
-        id = event.id
-        header = event.header
-        self.disclosures = Dictionary(uniqueKeysWithValues: disclosures.map { ($0.name, $0) })
+        self.init(
+            statement: event.statement, signature: event.signature, header: event.header,
+            disclosures: Dictionary(uniqueKeysWithValues: disclosures.map { ($0.name, $0) }))
     }
 
     /// The full content, if every sensitive field is disclosed.

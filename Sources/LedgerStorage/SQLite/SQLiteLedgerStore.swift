@@ -181,9 +181,16 @@ public final class SQLiteLedgerStore: LedgerStore {
     public func events(signer: String, recordIDs: [String]) async throws(LedgerError) -> [EventRecord] {
         try await read("looking up records") { db in
             var found = [EventRecord]()
-            let statement = try db.cachedStatement(sql: "SELECT * FROM events WHERE signer = ? AND record_id = ?")
-            for recordID in recordIDs {
-                if let row = try Row.fetchOne(statement, arguments: [signer, recordID]) { found.append(Self.event(row)) }
+            // Chunks stay well below SQLite's limit on bound parameters.
+            var start = 0
+            while start < recordIDs.count {
+                let chunk = Array(recordIDs[start..<min(recordIDs.count, start + 500)])
+                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM events WHERE signer = ? AND record_id IN (\(placeholders))",
+                    arguments: StatementArguments([signer] + chunk))
+                found.append(contentsOf: rows.map(Self.event))
+                start += chunk.count
             }
             return found
         }
