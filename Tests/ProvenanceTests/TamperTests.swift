@@ -14,7 +14,7 @@ import Testing
     enum Mutation: CaseIterable {
         case statementByte, signatureByte, eventIDByte, disclosureValue, indexColumn, deleteEvent, swapEvents
         case headerByte, blockHashByte, blockSignatureByte, deleteBlock, merkleNodeByte, deleteMerkleNode
-        case checkpointByte, participantRole, deleteLotEntry, blockHeightOfEvent
+        case checkpointByte, participantRole, deleteLotEntry, blockHeightOfEvent, columnTypeChanged
     }
 
     @Test func randomSingleMutationsAreDetected() async throws {
@@ -137,6 +137,10 @@ import Testing
             case .deleteLotEntry:
                 try db.execute(sql: "DELETE FROM event_lots WHERE seq = (SELECT MIN(seq) FROM event_lots WHERE seq >= ?)", arguments: [seq])
                 return "event_lots"
+            case .columnTypeChanged:
+                // A value of another type where the schema expects an integer or a blob.
+                try db.execute(sql: "UPDATE events SET block_height = 'x', signature = 'text' WHERE seq = ?", arguments: [seq])
+                return "block \(eventBlock)"
             case .blockHeightOfEvent:
                 try db.execute(sql: "UPDATE events SET block_height = block_height + 1 WHERE seq = ?", arguments: [seq])
                 return "block \(eventBlock)"

@@ -52,7 +52,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     public func metadata() async throws(LedgerError) -> LedgerMetadata? {
         let values = try await read("reading ledger metadata") { db in
             var values = [String: String]()
-            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM meta") { values[row["key"]] = row["value"] }
+            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM meta") { values[Self.text(row, "key")] = Self.text(row, "value") }
             return values
         }
         guard !values.isEmpty else { return nil }
@@ -214,7 +214,8 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func lots(ofProduct product: String) async throws(LedgerError) -> [String] {
         try await read("looking up a product") { db in
-            try String.fetchAll(db, sql: "SELECT DISTINCT lot FROM events WHERE product = ? AND lot IS NOT NULL ORDER BY lot", arguments: [product])
+            try Row.fetchAll(db, sql: "SELECT DISTINCT lot FROM events WHERE product = ? AND lot IS NOT NULL ORDER BY lot", arguments: [product])
+                .map { Self.text($0, "lot") }
         }
     }
 
@@ -224,7 +225,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                 db, sql: "SELECT lot, seq, role FROM event_lots WHERE seq >= ? AND seq < ? ORDER BY seq, role, lot",
                 arguments: [indexes.lowerBound, indexes.upperBound]
             ).map { row in
-                LotEntry(index: row["seq"], lot: row["lot"], role: LotEntry.Role(rawValue: row["role"]) ?? .lot)
+                LotEntry(index: Self.int(row, "seq"), lot: Self.text(row, "lot"), role: LotEntry.Role(rawValue: Self.text(row, "role")) ?? .lot)
             }
         }
     }
@@ -236,7 +237,7 @@ public final class SQLiteLedgerStore: LedgerStore {
             var nodes = [Merkle.NodeID: Digest]()
             let statement = try db.cachedStatement(sql: "SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?")
             for id in ids {
-                if let data = try Data.fetchOne(statement, arguments: [id.level, id.index]), let digest = Digest(data) {
+                if let row = try Row.fetchOne(statement, arguments: [id.level, id.index]), let digest = Digest(Self.bytes(row, "hash")) {
                     nodes[id] = digest
                 }
             }
@@ -251,9 +252,8 @@ public final class SQLiteLedgerStore: LedgerStore {
                 db, sql: "SELECT idx, hash FROM merkle_nodes WHERE level = ? AND idx >= ? AND idx < ?",
                 arguments: [level, indexes.lowerBound, indexes.upperBound])
             for row in rows {
-                let data: Data = row["hash"]
-                // A hash of the wrong length is kept as all-zero so that verification reports it.
-                nodes[Merkle.NodeID(level: level, index: row["idx"])] = Digest(data) ?? .zero
+                // A hash of the wrong length or type is kept as all-zero so that verification reports it.
+                nodes[Merkle.NodeID(level: level, index: Self.int(row, "idx"))] = Digest(Self.bytes(row, "hash")) ?? .zero
             }
             return nodes
         }
@@ -269,7 +269,8 @@ public final class SQLiteLedgerStore: LedgerStore {
         typealias ParticipantRow = (id: String, name: String, role: String, key: [UInt8], registeredAt: Int, revokedAt: Int?)
         let rows: [ParticipantRow] = try await read("reading participants") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM participants ORDER BY registered_at").map { row in
-                (row["id"], row["name"], row["role"], Self.bytes(row, "public_key"), row["registered_at"], row["revoked_at"])
+                (Self.text(row, "id"), Self.text(row, "name"), Self.text(row, "role"), Self.bytes(row, "public_key"), Self.int(row, "registered_at"),
+                 Self.optionalInt(row, "revoked_at"))
             }
         }
         var participants = [Participant]()
@@ -300,28 +301,49 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     // MARK: - Row mapping
+    //
+    // Rows are read leniently: a value of the wrong type (as an edit outside the program can leave)
+    // reads as a sentinel that verification reports, never as a crash.
 
     private static func bytes(_ row: Row, _ column: String) -> [UInt8] {
-        // A column of another type than BLOB reads as empty, which verification reports.
-        (row[column] as Data?).map(Array.init) ?? []
+        (Data.fromDatabaseValue(row[column] as DatabaseValue)).map(Array.init) ?? []
+    }
+
+    private static func int(_ row: Row, _ column: String) -> Int {
+        Int.fromDatabaseValue(row[column] as DatabaseValue) ?? -1
+    }
+
+    private static func optionalInt(_ row: Row, _ column: String) -> Int? {
+        let value = row[column] as DatabaseValue
+        return value.isNull ? nil : (Int.fromDatabaseValue(value) ?? -1)
+    }
+
+    private static func text(_ row: Row, _ column: String) -> String {
+        String.fromDatabaseValue(row[column] as DatabaseValue) ?? ""
+    }
+
+    private static func optionalText(_ row: Row, _ column: String) -> String? {
+        let value = row[column] as DatabaseValue
+        return value.isNull ? nil : (String.fromDatabaseValue(value) ?? "")
     }
 
     private static func block(_ row: Row) -> BlockRecord {
         BlockRecord(
-            height: row["height"], hash: bytes(row, "hash"), header: bytes(row, "header"), signature: bytes(row, "signature"),
-            firstIndex: row["first_index"], eventCount: row["event_count"])
+            height: int(row, "height"), hash: bytes(row, "hash"), header: bytes(row, "header"), signature: bytes(row, "signature"),
+            firstIndex: int(row, "first_index"), eventCount: int(row, "event_count"))
     }
 
     private static func event(_ row: Row) -> EventRecord {
         EventRecord(
-            index: row["seq"], blockHeight: row["block_height"], id: bytes(row, "id"), statement: bytes(row, "statement"),
+            index: int(row, "seq"), blockHeight: int(row, "block_height"), id: bytes(row, "id"), statement: bytes(row, "statement"),
             signature: bytes(row, "signature"), disclosures: bytes(row, "disclosures"),
             columns: IndexColumns(
-                kind: row["kind"], signer: row["signer"], recordID: row["record_id"], product: row["product"], lot: row["lot"],
-                facility: row["facility"], shipmentID: row["shipment_id"], occurredAt: row["occurred_at"]))
+                kind: text(row, "kind"), signer: text(row, "signer"), recordID: text(row, "record_id"),
+                product: optionalText(row, "product"), lot: optionalText(row, "lot"), facility: optionalText(row, "facility"),
+                shipmentID: optionalText(row, "shipment_id"), occurredAt: text(row, "occurred_at")))
     }
 
     private static func checkpoint(_ row: Row) -> CheckpointRecord {
-        CheckpointRecord(size: row["size"], root: bytes(row, "root"), note: row["note"])
+        CheckpointRecord(size: int(row, "size"), root: bytes(row, "root"), note: text(row, "note"))
     }
 }
