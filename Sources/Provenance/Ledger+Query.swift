@@ -98,7 +98,7 @@ extension Ledger {
         return (record.index, record.blockHeight, try record.decode())
     }
 
-    /// Finds an event by a unique prefix of its hex ID (at least 8 digits) or by its full ID.
+    /// Parses a full event ID: 64 lower-case hex digits.
     public func resolveEventID(_ text: String) async throws(LedgerError) -> Digest {
         if let bytes = Hex.decode(text), let digest = Digest(bytes) { return digest }
         throw LedgerError(.invalidRecord, "'\(text)' is not an event ID (64 lower-case hex digits, as 'prov history' prints)")

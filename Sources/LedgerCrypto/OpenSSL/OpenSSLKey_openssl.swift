@@ -63,20 +63,20 @@ final class OpenSSLKey: @unchecked Sendable {
     }
 
     func rawPublicKey() -> [UInt8] {
-        var length = Ed25519.keyByteCount
-        var out = [UInt8](repeating: 0, count: length)
-        guard EVP_PKEY_get_raw_public_key(pkey, &out, &length) == 1, length == Ed25519.keyByteCount else {
-            return []
-        }
-        return out
+        rawKey(EVP_PKEY_get_raw_public_key)
     }
 
     func rawPrivateKey() -> [UInt8] {
+        rawKey(EVP_PKEY_get_raw_private_key)
+    }
+
+    /// The 32 raw key bytes through one of OpenSSL's raw-key getters; empty if it fails.
+    private func rawKey(
+        _ get: (OpaquePointer?, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<Int>?) -> Int32
+    ) -> [UInt8] {
         var length = Ed25519.keyByteCount
         var out = [UInt8](repeating: 0, count: length)
-        guard EVP_PKEY_get_raw_private_key(pkey, &out, &length) == 1, length == Ed25519.keyByteCount else {
-            return []
-        }
+        guard get(pkey, &out, &length) == 1, length == Ed25519.keyByteCount else { return [] }
         return out
     }
 
