@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         .library(name: "LedgerCrypto", targets: ["LedgerCrypto"]),
         .library(name: "LedgerStorage", targets: ["LedgerStorage"]),
+        .library(name: "Ingest", targets: ["Ingest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -53,6 +54,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Ingest",
+            dependencies: ["LedgerCore", "CCSV"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Provenance",
             dependencies: ["LedgerCore", "LedgerCrypto", "LedgerStorage"],
             swiftSettings: strictSettings
@@ -60,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "prov",
             dependencies: [
-                "Provenance",
+                "Provenance", "Ingest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -79,6 +85,11 @@ let package = Package(
         .testTarget(
             name: "LedgerCoreTests",
             dependencies: ["LedgerCore", "LedgerCrypto", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "IngestTests",
+            dependencies: ["Ingest", "LedgerCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -127,11 +127,48 @@ import Testing
         #expect(try prov.run("verify", "--ledger", "missing.sqlite").stderr.contains("no ledger at missing.sqlite"))
     }
 
+    @Test func ingestCSVIsAllOrNothingUnlessSkippingInvalid() throws {
+        let prov = try ProvRunner()
+        defer { prov.remove() }
+        try #require(try prov.run("init").status == 0)
+        try prov.run("keys", "generate", "--out", "farm.pem")
+        try prov.run("participants", "add", "--id", "farm-gh", "--name", "Farm", "--role", "producer", "--public-key", "farm.pem")
+        let sample = ProvRunner.sampleData.appendingPathComponent("demo/farm-shipments.csv").path
+
+        let first = try prov.run("ingest", sample, "--key", "farm.pem", "--json")
+        #expect(first.status == 0, "\(first.stderr)")
+        let summary = try JSONParser.parse(first.stdout)
+        #expect(summary["accepted"] == .number("4"))
+        #expect(summary["block"] == .number("2"))
+        let again = try prov.run("ingest", sample, "--key", "farm.pem", "--json")
+        #expect(try JSONParser.parse(again.stdout)["duplicates"] == .number("4"))
+
+        var text = try String(contentsOfFile: sample, encoding: .utf8).replacingOccurrences(of: "GH-", with: "GH2-")
+        text = text.replacingOccurrences(of: "980.25", with: "-980.25")
+        try text.write(toFile: prov.path("mixed.csv"), atomically: true, encoding: .utf8)
+        let refused = try prov.run("ingest", "mixed.csv", "--key", "farm.pem")
+        #expect(refused.status == 4)
+        #expect(refused.stderr.contains("mixed.csv:2, column quantity: must be greater than 0"))
+        #expect(refused.stderr.contains("nothing was written"))
+        let dry = try prov.run("ingest", "mixed.csv", "--key", "farm.pem", "--dry-run", "--skip-invalid")
+        #expect(dry.stdout.contains("Dry run: 2 valid records, 2 rejected"))
+        #expect(!FileManager.default.fileExists(atPath: prov.path("mixed.csv.rejects.csv")))
+        #expect(try JSONParser.parse(prov.run("verify", "--json").stdout)["tree_size"] == .number("6"))
+
+        let skipped = try prov.run("ingest", "mixed.csv", "--key", "farm.pem", "--skip-invalid")
+        #expect(skipped.status == 0, "\(skipped.stderr)")
+        #expect(skipped.stdout.contains("2 accepted in block 3") && skipped.stdout.contains("2 rejected"))
+        let rejects = try String(contentsOfFile: prov.path("mixed.csv.rejects.csv"), encoding: .utf8)
+        #expect(rejects.hasPrefix("line,reason,record_id"))
+        #expect(rejects.contains("GH2-H-0101") && rejects.contains("GH2-S-0101"))
+        #expect(try prov.run("verify").status == 0)
+    }
+
     @Test func everyCommandExplainsItself() throws {
         let prov = try ProvRunner()
         defer { prov.remove() }
         for command in [["init"], ["keys", "generate"], ["participants", "add"], ["participants", "revoke"], ["participants", "list"],
-                        ["append"], ["history"], ["proof"], ["verify-proof"], ["verify"], ["checkpoint"], ["consistency"], ["bench"]] {
+                        ["append"], ["ingest"], ["history"], ["proof"], ["verify-proof"], ["verify"], ["checkpoint"], ["consistency"], ["bench"]] {
             let help = try prov.run(command + ["--help"])
             #expect(help.status == 0, "\(command)")
             #expect(help.stdout.contains("USAGE: prov \(command.joined(separator: " "))"), "\(command): \(help.stdout)")

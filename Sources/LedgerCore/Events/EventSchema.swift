@@ -253,7 +253,8 @@ public enum EventSchema {
 }
 
 extension String {
-    func trimmingSpaces() -> String {
+    /// The text without leading and trailing spaces and tabs.
+    package func trimmingSpaces() -> String {
         var scalars = Substring(self)
         while scalars.first == " " || scalars.first == "\t" { scalars = scalars.dropFirst() }
         while scalars.last == " " || scalars.last == "\t" { scalars = scalars.dropLast() }

@@ -1,0 +1,150 @@
+internal import CCSV
+internal import Foundation
+public import LedgerCore
+
+/// One CSV record with the physical line it starts on (1-based).
+public struct CSVRow: Sendable, Equatable {
+    public let line: Int
+    public let fields: [String]
+
+    public init(line: Int, fields: [String]) {
+        self.line = line
+        self.fields = fields
+    }
+}
+
+/// Reads a CSV file (RFC 4180) with libcsv in strict mode, streaming: memory stays constant
+/// whatever the file size.
+///
+/// Input is fed to libcsv one physical line at a time, which gives every record its exact starting
+/// line even when quoted fields span lines; blank lines are skipped. A UTF-8 byte-order mark is
+/// tolerated; any other invalid UTF-8 is an error naming line and column.
+public struct CSVReader: Sendable {
+    public let path: String
+    /// Bytes read per chunk from the file.
+    static let chunkSize = 1 << 16
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// Size of the file in bytes, for progress.
+    public var byteCount: Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+    }
+
+    /// Calls `body` with each record in order, and with the bytes read so far.
+    public func forEachRow(_ body: (CSVRow, Int) throws(LedgerError) -> Void) throws(LedgerError) {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw LedgerError(.io, "cannot read \(path)")
+        }
+        defer { try? handle.close() }
+        let parser = LibCSVParser(file: path)
+        var pending = [UInt8]()
+        var bytesRead = 0
+        var line = 1
+        var atStart = true
+        var finished = false
+        while !finished {
+            let chunk = (try? handle.read(upToCount: Self.chunkSize)) ?? nil
+            var bytes = chunk.map(Array.init) ?? []
+            finished = bytes.isEmpty
+            bytesRead += bytes.count
+            if atStart, !bytes.isEmpty {
+                if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+                atStart = false
+            }
+            pending.append(contentsOf: bytes)
+            var start = 0
+            while let newline = pending[start...].firstIndex(of: 0x0A) {
+                try parser.feed(pending[start...newline], line: line)
+                for row in parser.takeRows() { try body(row, bytesRead) }
+                line += 1
+                start = newline + 1
+            }
+            pending.removeFirst(start)
+            if finished, !pending.isEmpty {
+                try parser.feed(pending[...], line: line)
+                pending.removeAll()
+            }
+        }
+        try parser.finish(line: line)
+        for row in parser.takeRows() { try body(row, bytesRead) }
+    }
+}
+
+/// Owns one `csv_parser` and collects the fields and rows its callbacks report.
+private final class LibCSVParser {
+    private let parser: UnsafeMutablePointer<csv_parser>
+    private let file: String
+    private var fields = [String]()
+    private var rows = [CSVRow]()
+    private var rowLine = 0
+    private var currentLine = 0
+    private var failure: LedgerError?
+
+    init(file: String) {
+        self.file = file
+        parser = .allocate(capacity: 1)
+        csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI))
+    }
+
+    deinit {
+        csv_free(parser)
+        parser.deallocate()
+    }
+
+    func feed(_ bytes: ArraySlice<UInt8>, line: Int) throws(LedgerError) {
+        currentLine = line
+        let consumed = bytes.withUnsafeBytes { buffer in
+            csv_parse(parser, buffer.baseAddress, buffer.count, fieldCallback, rowCallback, Unmanaged.passUnretained(self).toOpaque())
+        }
+        if let failure { throw failure }
+        if consumed != bytes.count {
+            throw LedgerError(
+                .invalidRecord, "malformed CSV quoting (\(String(cString: csv_strerror(csv_error(parser)))))",
+                context: ["\(file):\(line)", "column \(fields.count + 1)"])
+        }
+    }
+
+    func finish(line: Int) throws(LedgerError) {
+        currentLine = line
+        let status = csv_fini(parser, fieldCallback, rowCallback, Unmanaged.passUnretained(self).toOpaque())
+        if let failure { throw failure }
+        if status != 0 {
+            throw LedgerError(.invalidRecord, "the file ends inside a quoted field", context: ["\(file):\(rowLine)"])
+        }
+    }
+
+    func takeRows() -> [CSVRow] {
+        defer { rows.removeAll(keepingCapacity: true) }
+        return rows
+    }
+
+    fileprivate func addField(_ pointer: UnsafeMutableRawPointer?, _ length: Int) {
+        if fields.isEmpty { rowLine = currentLine }
+        let bytes = pointer.map { UnsafeRawBufferPointer(start: $0, count: length) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        if let text = String(validating: bytes, as: UTF8.self) {
+            fields.append(text)
+        } else {
+            failure = failure ?? LedgerError(.invalidRecord, "not valid UTF-8", context: ["\(file):\(currentLine)", "column \(fields.count + 1)"])
+            fields.append("")
+        }
+    }
+
+    fileprivate func endRow() {
+        if fields.isEmpty { rowLine = currentLine }
+        rows.append(CSVRow(line: rowLine, fields: fields))
+        fields.removeAll(keepingCapacity: true)
+    }
+}
+
+private let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { field, length, context in
+    guard let context else { return }
+    Unmanaged<LibCSVParser>.fromOpaque(context).takeUnretainedValue().addField(field, length)
+}
+
+private let rowCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, context in
+    guard let context else { return }
+    Unmanaged<LibCSVParser>.fromOpaque(context).takeUnretainedValue().endRow()
+}
