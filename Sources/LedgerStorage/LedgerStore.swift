@@ -159,6 +159,10 @@ public struct EventRecord: Sendable, Hashable {
 }
 
 /// The lookup columns of an event, derived from its statement.
+///
+/// Equality compares UTF-8 bytes, not Swift's canonical equivalence: a lookup column edited to a
+/// canonically equivalent spelling would no longer match SQLite's byte-wise lookups, and must count
+/// as a difference.
 public struct IndexColumns: Sendable, Hashable {
     public let kind: String
     public let signer: String
@@ -180,6 +184,26 @@ public struct IndexColumns: Sendable, Hashable {
         self.occurredAt = occurredAt
     }
 
+    public static func == (lhs: IndexColumns, rhs: IndexColumns) -> Bool {
+        lhs.firstDifference(from: rhs) == nil
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for (_, value) in namedBytes { hasher.combine(value) }
+    }
+
+    /// The name of the first column whose bytes differ from `other`'s, if any.
+    public func firstDifference(from other: IndexColumns) -> String? {
+        zip(namedBytes, other.namedBytes).first { $0.1 != $1.1 }?.0.0
+    }
+
+    private var namedBytes: [(String, [UInt8]?)] {
+        [
+            ("kind", kind), ("signer", signer), ("record_id", recordID), ("product", product), ("lot", lot),
+            ("facility", facility), ("shipment_id", shipmentID), ("occurred_at", occurredAt),
+        ].map { ($0.0, $0.1.map { Array($0.utf8) }) }
+    }
+
     public init(_ header: SignedEvent.Header) {
         let fields = header.publicFields
         self.init(
@@ -198,11 +222,29 @@ public struct IndexColumns: Sendable, Hashable {
 }
 
 /// One row of the lot index: event `index` names `lot` as its own lot or as an input.
+/// Equality compares the lot's UTF-8 bytes, as ``IndexColumns`` does.
 public struct LotEntry: Sendable, Hashable {
     public enum Role: String, Sendable { case input, lot }
     public let index: Int
     public let lot: String
     public let role: Role
+
+    public static func == (lhs: LotEntry, rhs: LotEntry) -> Bool {
+        lhs.index == rhs.index && lhs.role == rhs.role && Array(lhs.lot.utf8) == Array(rhs.lot.utf8)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(index)
+        hasher.combine(role)
+        hasher.combine(Array(lot.utf8))
+    }
+
+    /// Orders entries by index, role, then the lot's UTF-8 bytes (SQLite's binary collation).
+    public static func byPosition(_ lhs: LotEntry, _ rhs: LotEntry) -> Bool {
+        if lhs.index != rhs.index { return lhs.index < rhs.index }
+        if lhs.role != rhs.role { return lhs.role.rawValue < rhs.role.rawValue }
+        return Array(lhs.lot.utf8).lexicographicallyPrecedes(Array(rhs.lot.utf8))
+    }
 
     public init(index: Int, lot: String, role: Role) {
         self.index = index

@@ -113,7 +113,7 @@ extension Ledger {
         }
         let stored = try await store.participants()
         let expected = state.registry.participants.values.sorted { $0.registeredAt < $1.registeredAt }
-        for participant in expected where !stored.contains(participant) {
+        for participant in expected where !stored.contains(where: { Self.sameBytes($0, participant) }) {
             throw LedgerError(.tampered, "participant '\(participant.id)' differs from its registration events", context: ["participants table", "participant \(participant.id)"])
         }
         try check(stored.count == expected.count, "the participants table holds participants never registered", "participants table", "count")
@@ -150,9 +150,7 @@ extension Ledger {
             guard event.id.bytes == record.id else {
                 throw LedgerError(.tampered, "stored event ID differs from SHA-256 of the statement (\(event.id))", context: [blockPlace, place, "id"])
             }
-            let columns = IndexColumns(event.header)
-            if columns != record.columns {
-                let differing = Self.differingColumn(record.columns, columns)
+            if let differing = record.columns.firstDifference(from: IndexColumns(event.header)) {
                 throw LedgerError(.tampered, "index column '\(differing)' differs from the signed statement", context: [blockPlace, place, differing])
             }
             return event
@@ -162,8 +160,8 @@ extension Ledger {
         for (index, event) in zip(indexes, decoded) {
             expectedLots.append(contentsOf: IndexColumns.lotEntries(index: index, lot: event.header.publicFields["lot"]?.stringValue, inputLots: event.inputLots))
         }
-        let storedLots = try await store.lotEntries(indexes)
-        let sortedExpected = expectedLots.sorted { ($0.index, $0.role.rawValue, $0.lot) < ($1.index, $1.role.rawValue, $1.lot) }
+        let storedLots = try await store.lotEntries(indexes).sorted(by: LotEntry.byPosition)
+        let sortedExpected = expectedLots.sorted(by: LotEntry.byPosition)
         if storedLots != sortedExpected {
             let firstBad = zip(storedLots, sortedExpected).first { $0 != $1 }.map { $0.1.index } ?? indexes.lowerBound
             let event = decoded[max(0, min(decoded.count - 1, firstBad - indexes.lowerBound))]
@@ -222,15 +220,9 @@ extension Ledger {
         return leaves
     }
 
-    private static func differingColumn(_ stored: IndexColumns, _ expected: IndexColumns) -> String {
-        if stored.kind != expected.kind { return "kind" }
-        if stored.signer != expected.signer { return "signer" }
-        if stored.recordID != expected.recordID { return "record_id" }
-        if stored.product != expected.product { return "product" }
-        if stored.lot != expected.lot { return "lot" }
-        if stored.facility != expected.facility { return "facility" }
-        if stored.shipmentID != expected.shipmentID { return "shipment_id" }
-        return "occurred_at"
+    /// Participants equal field for field, names compared as UTF-8 bytes.
+    private static func sameBytes(_ lhs: Participant, _ rhs: Participant) -> Bool {
+        lhs == rhs && Array(lhs.id.utf8) == Array(rhs.id.utf8) && Array(lhs.name.utf8) == Array(rhs.name.utf8)
     }
 
     private func check(_ condition: Bool, _ reason: @autoclosure () -> String, _ place: String, _ field: String) throws(LedgerError) {

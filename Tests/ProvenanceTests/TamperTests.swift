@@ -54,6 +54,30 @@ import Testing
         #expect(counts.count == Mutation.allCases.count, "every kind of mutation was tried: \(counts)")
     }
 
+    /// A lookup column rewritten to a canonically equivalent spelling (equal for Swift's `==`, not for
+    /// SQLite's byte-wise lookups) is a divergence.
+    @Test func canonicallyEquivalentRespellingIsDetected() async throws {
+        let fixture = try await LedgerFixture()
+        defer { fixture.remove() }
+        let record = try LedgerFixture.record("""
+            {"record_id": "U-1", "event": "produce", "occurred_at": "2026-03-01T08:00:00Z", "product": "caf\u{E9}",
+             "lot": "LOT-\u{C9}-1", "quantity": "3", "unit": "kg", "facility": "FARM-1"}
+            """)
+        _ = try await fixture.ledger.append([record], signedWith: fixture.farmKey)
+        #expect(await fixture.ledger.verify().isValid)
+        try await DatabaseQueue(path: fixture.path).write { db in
+            try db.execute(sql: "UPDATE events SET product = ? WHERE record_id = 'U-1'", arguments: ["cafe\u{301}"])
+        }
+        let report = await (try fixture.reopen()).verify()
+        #expect(report.failure?.description.contains("product") == true, "\(String(describing: report.failure))")
+        try await DatabaseQueue(path: fixture.path).write { db in
+            try db.execute(sql: "UPDATE events SET product = ? WHERE record_id = 'U-1'", arguments: ["caf\u{E9}"])
+            try db.execute(sql: "UPDATE event_lots SET lot = ? WHERE lot = ?", arguments: ["LOT-E\u{301}-1", "LOT-\u{C9}-1"])
+        }
+        let lotReport = await (try fixture.reopen()).verify()
+        #expect(lotReport.failure?.description.contains("event_lots") == true, "\(String(describing: lotReport.failure))")
+    }
+
     /// Applies `mutation` and returns the place the verifier should name, when it is certain.
     private func apply(_ mutation: Mutation, to path: String, events: Int, blocks: Int, generator: inout SplitMix64) throws -> String? {
         let queue = try DatabaseQueue(path: path)
