@@ -131,24 +131,8 @@ extension Ledger {
         let operatorKey = try requireOperatorKey()
         let firstIndex = frontier.size
 
-        // Signature checks are independent unless the batch changes the registry itself.
         var registry = startRegistry
-        var changed = [String: Participant]()
-        if events.contains(where: { $0.header.kind == .participant }) || registry.participants.isEmpty {
-            for (offset, event) in events.enumerated() {
-                try registry.authorize(event)
-                try registry.apply(event, index: firstIndex + offset)
-                if event.header.kind == .participant, let id = event.header.publicFields["participant"]?.stringValue {
-                    changed[id] = registry.participants[id]
-                }
-            }
-        } else {
-            let snapshot = registry
-            let checkSignatures = !signaturesKnownValid
-            _ = try parallelMap(events) { event throws(LedgerError) in
-                try snapshot.authorize(event, checkingSignature: checkSignatures)
-            }
-        }
+        let changed = try registry.admit(events, firstIndex: firstIndex, checkingSignatures: !signaturesKnownValid)
 
         // The operator never signs a checkpoint that does not extend the last one it signed.
         if let previousCheckpoint {
@@ -190,7 +174,7 @@ extension Ledger {
             firstIndex: firstIndex, eventCount: events.count)
         let write = BlockWrite(
             block: block, events: records, lotEntries: lotEntries, nodes: nodes,
-            participants: changed.keys.sorted().compactMap { changed[$0] },
+            participants: changed.sorted().compactMap { registry.participants[$0] },
             checkpoint: CheckpointRecord(size: range.size, root: range.root.bytes, note: note.serialized))
         return BlockPlan(write: write, sealed: sealed, note: note)
     }

@@ -168,34 +168,10 @@ extension Ledger {
             throw LedgerError(.tampered, "the lot index differs from the lots the statements name", context: [blockPlace, "event \(event.id)", "event_lots"])
         }
 
-        // Authorization in ledger order; signature checks run in parallel between registry changes.
-        var pending = [(Int, SignedEvent)]()
-        func flush(_ registry: ParticipantRegistry) throws(LedgerError) {
-            let snapshot = registry
-            _ = try parallelMap(pending) { pair throws(LedgerError) in
-                let event = pair.1
-                do throws(LedgerError) {
-                    try snapshot.authorize(event)
-                } catch {
-                    throw LedgerError(.tampered, error.reason, context: [blockPlace, "event \(event.id)", "signature"])
-                }
-            }
-            pending.removeAll(keepingCapacity: true)
+        // Authorization in ledger order, against the registry as it stood at each event.
+        _ = try state.registry.admit(decoded, firstIndex: indexes.lowerBound) { error, event in
+            LedgerError(.tampered, error.reason, context: [blockPlace, "event \(event.id)", "signature"])
         }
-        for (index, event) in zip(indexes, decoded) {
-            if event.header.kind == .participant || state.registry.participants.isEmpty {
-                try flush(state.registry)
-                do throws(LedgerError) {
-                    try state.registry.authorize(event)
-                    try state.registry.apply(event, index: index)
-                } catch {
-                    throw LedgerError(.tampered, error.reason, context: [blockPlace, "event \(event.id)", "signature"])
-                }
-            } else {
-                pending.append((index, event))
-            }
-        }
-        try flush(state.registry)
 
         // Merkle: extend the tree and compare every perfect subtree the store keeps.
         var leaves = [Digest]()
