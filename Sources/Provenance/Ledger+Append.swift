@@ -40,23 +40,30 @@ extension Ledger {
             try SignedEvent.sign(content, signer: signerID, key: key)
         }
         // Signed here with the key registered for the signer: their signatures need no re-check.
-        return try await append(signed: events, signaturesKnownValid: true)
+        return try await append(signed: events, signaturesKnownValid: true, registry: registry)
     }
 
     /// Appends events that their submitters already signed, as one block. Every signature is
     /// checked against the signer's registered key.
     public func append(signed events: [SignedEvent]) async throws(LedgerError) -> AppendReceipt {
-        try await append(signed: events, signaturesKnownValid: false)
+        try await append(signed: events, signaturesKnownValid: false, registry: nil)
     }
 
-    private func append(signed events: [SignedEvent], signaturesKnownValid: Bool) async throws(LedgerError) -> AppendReceipt {
+    /// The idempotency key of a record: its signer and record ID.
+    private static func recordKey(_ signer: String, _ recordID: String) -> String {
+        signer + "\u{0}" + recordID
+    }
+
+    private func append(
+        signed events: [SignedEvent], signaturesKnownValid: Bool, registry knownRegistry: ParticipantRegistry?
+    ) async throws(LedgerError) -> AppendReceipt {
         _ = try requireOperatorKey()
         guard !events.isEmpty else {
             throw LedgerError(.invalidRecord, "nothing to append: the batch holds no events")
         }
         var seen = [String: Int]()
         for (position, event) in events.enumerated() {
-            let key = event.header.signer + "\u{0}" + event.header.recordID
+            let key = Self.recordKey(event.header.signer, event.header.recordID)
             if let first = seen[key] {
                 throw LedgerError(
                     .invalidRecord, "record_id '\(event.header.recordID)' appears twice in the batch (entries \(first + 1) and \(position + 1))",
@@ -72,11 +79,11 @@ extension Ledger {
         var existing = [String: EventRecord]()
         for (signer, group) in bySigner {
             for record in try await store.events(signer: signer, recordIDs: group.map(\.header.recordID)) {
-                existing[signer + "\u{0}" + record.columns.recordID] = record
+                existing[Self.recordKey(signer, record.columns.recordID)] = record
             }
         }
         for event in events {
-            guard let stored = existing[event.header.signer + "\u{0}" + event.header.recordID] else {
+            guard let stored = existing[Self.recordKey(event.header.signer, event.header.recordID)] else {
                 fresh.append(event)
                 continue
             }
@@ -95,12 +102,17 @@ extension Ledger {
                 checkpoint: try latest.map { record throws(LedgerError) in try SignedNote(parsing: record.note) })
         }
 
-        let registry = try await registry()
-        let head = try await store.head()
-        let frontier = try await frontier(size: try head.map { record throws(LedgerError) in try BlockHeader(canonicalBytes: record.header).treeSize } ?? 0)
+        let registry: ParticipantRegistry
+        if let knownRegistry {
+            registry = knownRegistry
+        } else {
+            registry = try await self.registry()
+        }
+        let head = try await store.head().map { record throws(LedgerError) in try BlockHeader(canonicalBytes: record.header) }
+        let frontier = try await frontier(size: head?.treeSize ?? 0)
         let previousCheckpoint = try await store.latestCheckpoint()
         let plan = try planBlock(
-            events: fresh, registry: registry, head: head, frontier: frontier, previousCheckpoint: previousCheckpoint,
+            events: fresh, registry: registry, previous: head, frontier: frontier, previousCheckpoint: previousCheckpoint,
             signaturesKnownValid: signaturesKnownValid)
         try await store.append(plan.write)
         return AppendReceipt(
@@ -122,10 +134,10 @@ extension Ledger {
         return CompactRange(size: size, roots: roots)
     }
 
-    /// Authorizes `events` in order against `registry`, seals them in a block after `head`, extends
+    /// Authorizes `events` in order against `registry`, seals them in a block after `previous`, extends
     /// the tree and signs the new checkpoint. Pure apart from signing: nothing is written.
     func planBlock(
-        events: [SignedEvent], registry startRegistry: ParticipantRegistry, head: BlockRecord?, frontier: CompactRange,
+        events: [SignedEvent], registry startRegistry: ParticipantRegistry, previous previousHeader: BlockHeader?, frontier: CompactRange,
         previousCheckpoint: CheckpointRecord?, signaturesKnownValid: Bool = false
     ) throws(LedgerError) -> BlockPlan {
         let operatorKey = try requireOperatorKey()
@@ -152,7 +164,6 @@ extension Ledger {
             leafHashes.append(leaf)
             nodes.append(contentsOf: range.append(leaf))
         }
-        let previousHeader = try head.map { record throws(LedgerError) in try BlockHeader(canonicalBytes: record.header) }
         let header = BlockHeader(
             height: (previousHeader?.height ?? -1) + 1, previousHash: previousHeader?.hash ?? .zero,
             eventsRoot: Merkle.root(leafHashes: leafHashes), eventCount: events.count, treeSize: range.size, recordedAt: clock())

@@ -46,7 +46,7 @@ public final class Ledger: Sendable {
             action: "register", id: operatorParticipantID, name: operatorName, role: .ledgerOperator,
             publicKey: operatorKey.publicKey, recordSuffix: "")
         let plan = try ledger.planBlock(
-            events: [genesis], registry: ParticipantRegistry(), head: nil, frontier: CompactRange(), previousCheckpoint: nil)
+            events: [genesis], registry: ParticipantRegistry(), previous: nil, frontier: CompactRange(), previousCheckpoint: nil)
         try await store.create(metadata, genesis: plan.write)
         return ledger
     }
