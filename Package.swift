@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "LedgerCrypto", targets: ["LedgerCrypto"]),
         .library(name: "LedgerStorage", targets: ["LedgerStorage"]),
         .library(name: "Ingest", targets: ["Ingest"]),
+        .library(name: "SampleNetwork", targets: ["SampleNetwork"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -55,7 +56,12 @@ let package = Package(
         ),
         .target(
             name: "Ingest",
-            dependencies: ["LedgerCore", "CCSV"],
+            dependencies: ["LedgerCore", "CCSV", "CLibXML2"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SampleNetwork",
+            dependencies: ["LedgerCore", "LedgerCrypto"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -66,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "prov",
             dependencies: [
-                "Provenance", "Ingest",
+                "Provenance", "Ingest", "SampleNetwork",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -90,6 +96,11 @@ let package = Package(
         .testTarget(
             name: "IngestTests",
             dependencies: ["Ingest", "LedgerCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SampleNetworkTests",
+            dependencies: ["SampleNetwork", "LedgerCore", "LedgerCrypto"],
             swiftSettings: strictSettings
         ),
         .testTarget(
