@@ -21,6 +21,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C system libraries, one shim each; only the adapters named in docs/architecture.md import them.
@@ -56,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "Ingest",
-            dependencies: ["LedgerCore", "CCSV", "CLibXML2"],
+            dependencies: ["LedgerCore", "LedgerCrypto", "CCSV", "CLibXML2", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
         .target(

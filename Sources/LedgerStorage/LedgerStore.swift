@@ -18,6 +18,20 @@ public protocol LedgerStore: Sendable {
     /// Appends one block and everything derived from it in one transaction.
     func append(_ write: BlockWrite) async throws(LedgerError)
 
+    /// Appends block `height` whose events are produced while the transaction is open, for blocks
+    /// too large to hold in memory.
+    ///
+    /// `body` runs synchronously on the store's writer with a ``BlockTransaction``; it inserts the
+    /// events chunk by chunk and returns the block's ``BlockSeal`` to commit, or `nil` to roll back.
+    /// A thrown error rolls back too. Nothing is visible to readers before the commit, and the
+    /// commit fails if block `height` is not the next one.
+    func appendBlock<T: Sendable>(
+        height: Int, _ body: @escaping @Sendable (any BlockTransaction) throws(LedgerError) -> (seal: BlockSeal?, result: T)
+    ) async throws(LedgerError) -> T
+
+    /// Every `facility` event, in ledger order (master data and its versions).
+    func facilityEvents() async throws(LedgerError) -> [EventRecord]
+
     /// The latest block, if any.
     func head() async throws(LedgerError) -> BlockRecord?
 
@@ -263,6 +277,32 @@ public struct CheckpointRecord: Sendable, Hashable {
         self.size = size
         self.root = root
         self.note = note
+    }
+}
+
+/// The rows of a block written through ``LedgerStore/appendBlock(height:_:)``, used only inside
+/// its body, on the writer's thread.
+public protocol BlockTransaction {
+    /// Events signed by `signer` with these record IDs, including those this transaction inserted.
+    func events(signer: String, recordIDs: [String]) throws(LedgerError) -> [EventRecord]
+    /// For each of `facilities` that has master data, its latest `facility` event.
+    func latestFacilityEvents(_ facilities: [String]) throws(LedgerError) -> [String: EventRecord]
+    /// Inserts events (with consecutive indexes continuing the ledger), their lot index entries and
+    /// the Merkle nodes they complete.
+    func insert(events: [EventRecord], lotEntries: [LotEntry], nodes: [(Merkle.NodeID, Digest)]) throws(LedgerError)
+}
+
+/// What closes a block written through ``LedgerStore/appendBlock(height:_:)``.
+public struct BlockSeal: Sendable {
+    public let block: BlockRecord
+    /// Participants registered or revoked by the block, in their new state.
+    public let participants: [Participant]
+    public let checkpoint: CheckpointRecord
+
+    public init(block: BlockRecord, participants: [Participant], checkpoint: CheckpointRecord) {
+        self.block = block
+        self.participants = participants
+        self.checkpoint = checkpoint
     }
 }
 

@@ -134,6 +134,30 @@ extension Ledger {
         return CompactRange(size: size, roots: roots)
     }
 
+    /// Refuses to go on when the stored tree no longer matches the last signed checkpoint: the
+    /// operator never signs a checkpoint that does not extend the last one it signed.
+    static func checkExtends(_ previousCheckpoint: CheckpointRecord?, frontier: CompactRange) throws(LedgerError) {
+        guard let previousCheckpoint else { return }
+        guard previousCheckpoint.size == frontier.size, previousCheckpoint.root == frontier.root.bytes else {
+            throw LedgerError(
+                .tampered,
+                "the stored tree (size \(frontier.size)) does not match the last signed checkpoint (size \(previousCheckpoint.size)); refusing to sign a new one; run 'prov verify'")
+        }
+    }
+
+    /// The header of the block after `previous` holding `eventCount` events with root `eventsRoot`,
+    /// sealed by the operator, and the checkpoint of the extended `tree`.
+    func seal(
+        after previous: BlockHeader?, eventsRoot: Digest, eventCount: Int, tree: CompactRange, key: Ed25519.PrivateKey
+    ) throws(LedgerError) -> (header: BlockHeader, sealed: SealedBlock, note: SignedNote) {
+        let header = BlockHeader(
+            height: (previous?.height ?? -1) + 1, previousHash: previous?.hash ?? .zero, eventsRoot: eventsRoot, eventCount: eventCount,
+            treeSize: tree.size, recordedAt: clock())
+        let sealed = try SealedBlock.seal(header, key: key)
+        let note = try Checkpoint(origin: metadata.origin, size: tree.size, root: tree.root).signed(by: key, name: metadata.origin)
+        return (header, sealed, note)
+    }
+
     /// Authorizes `events` in order against `registry`, seals them in a block after `previous`, extends
     /// the tree and signs the new checkpoint. Pure apart from signing: nothing is written.
     func planBlock(
@@ -146,14 +170,7 @@ extension Ledger {
         var registry = startRegistry
         let changed = try registry.admit(events, firstIndex: firstIndex, checkingSignatures: !signaturesKnownValid)
 
-        // The operator never signs a checkpoint that does not extend the last one it signed.
-        if let previousCheckpoint {
-            guard previousCheckpoint.size == frontier.size, previousCheckpoint.root == frontier.root.bytes else {
-                throw LedgerError(
-                    .tampered,
-                    "the stored tree (size \(frontier.size)) does not match the last signed checkpoint (size \(previousCheckpoint.size)); refusing to sign a new one; run 'prov verify'")
-            }
-        }
+        try Self.checkExtends(previousCheckpoint, frontier: frontier)
 
         var range = frontier
         var nodes = [(Merkle.NodeID, Digest)]()
@@ -164,12 +181,8 @@ extension Ledger {
             leafHashes.append(leaf)
             nodes.append(contentsOf: range.append(leaf))
         }
-        let header = BlockHeader(
-            height: (previousHeader?.height ?? -1) + 1, previousHash: previousHeader?.hash ?? .zero,
-            eventsRoot: Merkle.root(leafHashes: leafHashes), eventCount: events.count, treeSize: range.size, recordedAt: clock())
-        let sealed = try SealedBlock.seal(header, key: operatorKey)
-        let checkpoint = Checkpoint(origin: metadata.origin, size: range.size, root: range.root)
-        let note = try checkpoint.signed(by: operatorKey, name: metadata.origin)
+        let (header, sealed, note) = try seal(
+            after: previousHeader, eventsRoot: Merkle.root(leafHashes: leafHashes), eventCount: events.count, tree: range, key: operatorKey)
 
         var records = [EventRecord]()
         var lotEntries = [LotEntry]()

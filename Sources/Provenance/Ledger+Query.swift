@@ -179,3 +179,26 @@ extension Ledger {
         return result
     }
 }
+
+/// One version of a facility's master data.
+public struct FacilityVersion: Sendable {
+    public let id: String
+    /// The `facility` event's fields.
+    public let fields: [String: JSONValue]
+    /// Ledger index of the event.
+    public let index: Int
+    public let recordedAt: Timestamp
+}
+
+extension Ledger {
+    /// Every version of every facility, in ledger order; for each facility the last one is current.
+    public func facilities() async throws(LedgerError) -> [FacilityVersion] {
+        var versions = [FacilityVersion]()
+        for record in try await store.facilityEvents() {
+            let header = try record.decode().header
+            guard let id = header.publicFields["facility"]?.stringValue else { continue }
+            versions.append(FacilityVersion(id: id, fields: header.publicFields, index: record.index, recordedAt: header.occurredAt))
+        }
+        return versions
+    }
+}

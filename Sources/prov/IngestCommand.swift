@@ -7,84 +7,104 @@ import Provenance
 struct IngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Import a shipment CSV as events signed with a producer's key, as one block.",
+        abstract: "Import shipment files as events signed with a producer's key, one block per file.",
         discussion: """
-            The CSV has a header row (names case-insensitive, any order) with the columns record_id, event,
+            A shipment CSV has a header row (names case-insensitive, any order) with the columns record_id, event,
             occurred_at, product, lot, quantity, unit, facility and, as the event needs, shipment_id, destination,
-            origin, inputs (LOT-A:120.5;LOT-B:30), unit_price, currency, carrier, certificate, serials.
-            Every refused record is reported with file:line and column. Without --skip-invalid a file with any invalid
-            record writes nothing; with it, the valid records are committed and the refused ones written to
-            FILE.rejects.csv with a reason column. Re-importing the same file is a no-op.
+            origin, inputs (LOT-A:120.5;LOT-B:30), unit_price, currency, carrier, certificate, serials. --mapping reads
+            another exporter's columns, dates and decimal commas (Schemas/mapping.schema.json).
+
+            Each file becomes one block, written atomically and in constant memory whatever its size. Every facility
+            must have master data registered by the signer (prov facilities import). Every refused record is reported
+            with file:line and column. Without --skip-invalid a file with any invalid record writes nothing; with it,
+            the valid records are committed and the refused ones written to FILE.rejects.csv with a reason column.
+            Records already imported with the same content are skipped, so re-importing a file is a no-op.
             """)
 
     @OptionGroup var options: LedgerOptions
-    @Argument(help: "The shipment CSV file.") var file: String
-    @Option(help: ArgumentHelp("The submitting participant's private key (PEM).", valueName: "PEM")) var key: String
-    @Option(help: "Input format; only csv is supported so far.") var format = "csv"
-    @Flag(help: "Commit the valid records and write the refused ones to FILE.rejects.csv.") var skipInvalid = false
-    @Flag(help: "Check the file and report, without writing anything.") var dryRun = false
-    @Flag(help: "Print the summary as JSON.") var json = false
+    @Argument(help: "The files to import, each as one block.") var files: [String]
+    @OptionGroup var flags: IngestFlags
+    @Option(help: "Input format: csv (default).") var format = "csv"
 
     func run() async throws {
         try await reporting { () async throws(LedgerError) in
             guard format == "csv" else {
-                throw LedgerError(.invalidRecord, "format '\(format)' is not supported yet; use csv")
+                throw LedgerError(.invalidRecord, "format '\(format)' is not supported; use csv")
             }
-            let showProgress = standardErrorIsTerminal && !json
-            let reader = CSVReader(path: file)
-            let total = max(1, reader.byteCount)
-            let started = Date()
-            let batch = try ShipmentCSV.read(reader) { rows, bytes in
-                guard showProgress else { return }
-                let rate = Double(rows) / max(0.001, Date().timeIntervalSince(started))
-                FileHandle.standardError.write(Data(String(format: "\rreading: %d records, %d%% of the file, %.0f records/s", rows, bytes * 100 / total, rate).utf8))
+            let mapping = try flags.loadMapping()
+            for file in files {
+                try await runIngest(ShipmentCSV(path: file, mapping: mapping), flags: flags, ledger: options)
             }
-            if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        }
+    }
+}
 
-            let rejectsPath = file + ".rejects.csv"
-            for reject in batch.rejects.prefix(20) where !json {
-                FileHandle.standardError.write(Data("rejected: \(reject.error)\n".utf8))
-            }
-            if batch.rejects.count > 20, !json {
-                FileHandle.standardError.write(Data("… and \(batch.rejects.count - 20) more\n".utf8))
-            }
-            if !batch.rejects.isEmpty, !skipInvalid {
-                throw LedgerError(
-                    .invalidRecord,
-                    "\(batch.rejects.count) of \(batch.records.count + batch.rejects.count) records are invalid; nothing was written (fix them, or pass --skip-invalid to commit the rest)")
-            }
+struct Facilities: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import and list facility master data.",
+        subcommands: [FacilitiesImport.self, FacilitiesList.self])
+}
 
-            var summary: [String: JSONValue] = [
-                "file": .string(file), "records": .integer(batch.records.count + batch.rejects.count),
-                "rejected": .integer(batch.rejects.count), "dry_run": .bool(dryRun),
-            ]
-            var block: Int?
-            var appended = 0
-            var duplicates = 0
-            if !dryRun {
-                if !batch.rejects.isEmpty { try writeFile(rejectsPath, Array(ShipmentCSV.rejectsCSV(batch).utf8)) }
-                if !batch.records.isEmpty {
-                    let signingKey = try readPrivateKey(key)
-                    let ledger = try await options.openForAppending()
-                    let receipt = try await ledger.append(batch.records.map(\.content), signedWith: signingKey)
-                    block = receipt.block?.header.height
-                    appended = receipt.appended.count
-                    duplicates = receipt.duplicates.count
-                    if let checkpoint = receipt.checkpoint { summary["checkpoint"] = .string(checkpoint.serialized) }
-                }
+struct FacilitiesImport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import a facilities CSV as facility events signed by the owning party.",
+        discussion: """
+            Columns: facility_id, party, name, kind (farm|mine|mill|factory|warehouse|port|retail), country (ISO 3166-1
+            alpha-2), latitude, longitude, and optionally capacity_per_day, unit, workers, certificate,
+            certificate_expires (YYYY-MM-DD). The party must be the participant whose key signs. A changed row is a new
+            version that supersedes the earlier one (both stay in the ledger); an unchanged row is skipped.
+            """)
+
+    @OptionGroup var options: LedgerOptions
+    @Argument(help: "The facilities CSV files.") var files: [String]
+    @OptionGroup var flags: IngestFlags
+
+    func run() async throws {
+        try await reporting { () async throws(LedgerError) in
+            let mapping = try flags.loadMapping()
+            let recordedAt = LedgerClock.fromEnvironment(ProcessInfo.processInfo.environment)()
+            for file in files {
+                try await runIngest(
+                    FacilitiesCSV(path: file, recordedAt: recordedAt, mapping: mapping), flags: flags, ledger: options, recordIDsNameContent: true)
             }
-            summary["accepted"] = .integer(appended)
-            summary["duplicates"] = .integer(duplicates)
-            if let block { summary["block"] = .integer(block) }
-            if !batch.rejects.isEmpty, !dryRun { summary["rejects_file"] = .string(rejectsPath) }
-            summary["seconds"] = .number(String(format: "%.3f", Date().timeIntervalSince(started)))
+        }
+    }
+}
+
+struct FacilitiesList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List facilities with their current master data (latest version).")
+
+    @OptionGroup var options: LedgerOptions
+    @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Show every version, not only the current one.") var history = false
+
+    func run() async throws {
+        try await reporting { () async throws(LedgerError) in
+            let ledger = try await options.openForReading()
+            let versions = try await ledger.facilities()
+            var shown = versions
+            if !history {
+                var latest = [String: Int]()
+                for (position, version) in versions.enumerated() { latest[version.id] = position }
+                shown = versions.enumerated().filter { latest[$0.element.id] == $0.offset }.map(\.element)
+            }
             if json {
-                printJSON(.object(summary))
-            } else if dryRun {
-                print("Dry run: \(batch.records.count) valid records, \(batch.rejects.count) rejected; nothing written")
-            } else {
-                let where_ = block.map { " in block \($0)" } ?? ""
-                print("Ingested \(file): \(appended) accepted\(where_), \(duplicates) duplicates skipped, \(batch.rejects.count) rejected\(batch.rejects.isEmpty ? "" : " (see \(rejectsPath))")")
+                printJSON(.array(shown.map { version in
+                    var fields = version.fields
+                    fields["facility_id"] = fields.removeValue(forKey: "facility")
+                    fields["event_index"] = .integer(version.index)
+                    fields["recorded_at"] = .string(version.recordedAt.local)
+                    return .object(fields)
+                }))
+                return
+            }
+            for version in shown {
+                let field = { (name: String) in version.fields[name]?.stringValue ?? version.fields[name]?.integerValue.map(String.init) ?? "-" }
+                print(
+                    "\(version.id)  \(field("party"))  \(field("kind"))  \(field("country"))  \(field("latitude")),\(field("longitude"))  capacity \(field("capacity_per_day")) \(field("unit"))/day  workers \(field("workers"))  certificate \(field("certificate")) until \(field("certificate_expires"))  [\(field("name"))]"
+                )
             }
         }
     }

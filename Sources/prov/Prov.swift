@@ -14,7 +14,7 @@ struct Prov: AsyncParsableCommand {
             7 file or storage error.
             """,
         subcommands: [
-            Init.self, Keys.self, Participants.self, Append.self, IngestCommand.self, History.self, Proof.self, VerifyProof.self, Verify.self,
+            Init.self, Keys.self, Participants.self, Facilities.self, Append.self, IngestCommand.self, History.self, Proof.self, VerifyProof.self, Verify.self,
             CheckpointCommand.self, Consistency.self, Bench.self,
         ]
     )

@@ -66,7 +66,7 @@ import Testing
         .deletingLastPathComponent().appendingPathComponent("SampleData/demo/farm-shipments.csv").path
 
     @Test func sampleFileReads() throws {
-        let batch = try ShipmentCSV.read(CSVReader(path: Self.sample))
+        let batch = try ShipmentCSV(path: Self.sample).readAll()
         #expect(batch.rejects.isEmpty, "\(batch.rejects.map(\.error))")
         #expect(batch.records.map(\.line) == [2, 3, 4, 5])
         let ship = batch.records[3].content
@@ -83,23 +83,25 @@ import Testing
             A2,produce,2026-03-01T08:00:00,p,l2,5,kg,f
             A3,produce,2026-03-01T08:00:00Z,p,l3,5,bags,f
             A4,produce,2026-03-01T08:00:00Z,p,l4,5,kg,f
-            A4,produce,2026-03-01T08:00:00Z,p,l5,5,kg,f
+            A5,participant,2026-03-01T08:00:00Z,p,l5,5,kg,f
             A6,produce,2026-03-01T08:00:00Z,p,l6,5,kg
 
             """
         let path = try CSVReaderTests.file(Array(text.utf8))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let batch = try ShipmentCSV.read(CSVReader(path: path))
+        let batch = try ShipmentCSV(path: path).readAll()
         #expect(batch.records.map(\.content.recordID) == ["A4"])
+        #expect(batch.records.first?.cells.first == "A4")
         let messages = batch.rejects.map(\.error.description)
         #expect(messages.count == 5)
         #expect(messages[0].contains(":2, column quantity: must be greater than 0"))
         #expect(messages[1].contains(":3, column occurred_at") && messages[1].contains("no UTC offset"))
         #expect(messages[2].contains(":4, column unit"))
-        #expect(messages[3].contains(":6, column record_id") && messages[3].contains("line 5"))
+        #expect(messages[3].contains(":6") && messages[3].contains("for a participant event"))
         #expect(messages[4].contains(":7") && messages[4].contains("expected 8 fields"))
-        let rejects = ShipmentCSV.rejectsCSV(batch)
-        #expect(rejects.hasPrefix("line,reason,record_id,event"))
+        let reject = try #require(batch.rejects.first)
+        #expect(RejectsCSV.header(columns: reject.columns) == "line,reason,record_id,event,occurred_at,product,lot,quantity,unit,facility\r\n")
+        #expect(RejectsCSV.line(reject).hasPrefix("2,\"\(path):2, column quantity: must be greater than 0, got -5\",A1,produce,"))
     }
 
     @Test func headerProblemsRefuseTheFile() throws {
@@ -110,7 +112,7 @@ import Testing
         ] {
             let path = try CSVReaderTests.file(Array((header + "\n").utf8))
             defer { try? FileManager.default.removeItem(atPath: path) }
-            #expect { try ShipmentCSV.read(CSVReader(path: path)) } throws: { error in
+            #expect { try ShipmentCSV(path: path).readAll() } throws: { error in
                 (error as? LedgerError)?.description.contains(expected) == true
             }
         }

@@ -134,32 +134,43 @@ import Testing
         try prov.run("keys", "generate", "--out", "farm.pem")
         try prov.run("participants", "add", "--id", "farm-gh", "--name", "Farm", "--role", "producer", "--public-key", "farm.pem")
         let sample = ProvRunner.sampleData.appendingPathComponent("demo/farm-shipments.csv").path
+        let facilities = ProvRunner.sampleData.appendingPathComponent("demo/farm-gh-facilities.csv").path
+
+        let unknown = try prov.run("ingest", sample, "--key", "farm.pem")
+        #expect(unknown.status == 4)
+        #expect(unknown.stderr.contains("farm-shipments.csv:2, column Facility: unknown facility 'FARM-GH-01'"))
+        let imported = try prov.run("facilities", "import", facilities, "--key", "farm.pem")
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("1 accepted in block 2"))
+        #expect(try prov.run("facilities", "import", facilities, "--key", "farm.pem").stdout.contains("Nothing new"))
+        #expect(try prov.run("facilities", "list").stdout.contains("FARM-GH-01  farm-gh  farm  GH"))
 
         let first = try prov.run("ingest", sample, "--key", "farm.pem", "--json")
         #expect(first.status == 0, "\(first.stderr)")
         let summary = try JSONParser.parse(first.stdout)
         #expect(summary["accepted"] == .number("4"))
-        #expect(summary["block"] == .number("2"))
+        #expect(summary["block"] == .number("3"))
         let again = try prov.run("ingest", sample, "--key", "farm.pem", "--json")
         #expect(try JSONParser.parse(again.stdout)["duplicates"] == .number("4"))
 
-        var text = try String(contentsOfFile: sample, encoding: .utf8).replacingOccurrences(of: "GH-", with: "GH2-")
+        var text = try String(contentsOfFile: sample, encoding: .utf8).replacingOccurrences(of: "GH-H-", with: "GH2-H-")
+            .replacingOccurrences(of: "GH-S-", with: "GH2-S-")
         text = text.replacingOccurrences(of: "980.25", with: "-980.25")
         try text.write(toFile: prov.path("mixed.csv"), atomically: true, encoding: .utf8)
         let refused = try prov.run("ingest", "mixed.csv", "--key", "farm.pem")
         #expect(refused.status == 4)
-        #expect(refused.stderr.contains("mixed.csv:2, column quantity: must be greater than 0"))
+        #expect(refused.stderr.contains("mixed.csv:2, column Quantity: must be greater than 0"))
         #expect(refused.stderr.contains("nothing was written"))
         let dry = try prov.run("ingest", "mixed.csv", "--key", "farm.pem", "--dry-run", "--skip-invalid")
-        #expect(dry.stdout.contains("Dry run: 2 valid records, 2 rejected"))
+        #expect(dry.stdout.contains("Dry run of mixed.csv: 2 would be appended, 0 already in the ledger, 2 rejected"))
         #expect(!FileManager.default.fileExists(atPath: prov.path("mixed.csv.rejects.csv")))
-        #expect(try JSONParser.parse(prov.run("verify", "--json").stdout)["tree_size"] == .number("6"))
+        #expect(try JSONParser.parse(prov.run("verify", "--json").stdout)["tree_size"] == .number("7"))
 
         let skipped = try prov.run("ingest", "mixed.csv", "--key", "farm.pem", "--skip-invalid")
         #expect(skipped.status == 0, "\(skipped.stderr)")
-        #expect(skipped.stdout.contains("2 accepted in block 3") && skipped.stdout.contains("2 rejected"))
+        #expect(skipped.stdout.contains("2 accepted in block 4") && skipped.stdout.contains("2 rejected"))
         let rejects = try String(contentsOfFile: prov.path("mixed.csv.rejects.csv"), encoding: .utf8)
-        #expect(rejects.hasPrefix("line,reason,record_id"))
+        #expect(rejects.hasPrefix("line,reason,Record_ID,Event"))
         #expect(rejects.contains("GH2-H-0101") && rejects.contains("GH2-S-0101"))
         #expect(try prov.run("verify").status == 0)
     }
@@ -168,7 +179,7 @@ import Testing
         let prov = try ProvRunner()
         defer { prov.remove() }
         for command in [["init"], ["keys", "generate"], ["participants", "add"], ["participants", "revoke"], ["participants", "list"],
-                        ["append"], ["ingest"], ["history"], ["proof"], ["verify-proof"], ["verify"], ["checkpoint"], ["consistency"], ["bench"]] {
+                        ["append"], ["ingest"], ["facilities", "import"], ["facilities", "list"], ["history"], ["proof"], ["verify-proof"], ["verify"], ["checkpoint"], ["consistency"], ["bench"]] {
             let help = try prov.run(command + ["--help"])
             #expect(help.status == 0, "\(command)")
             #expect(help.stdout.contains("USAGE: prov \(command.joined(separator: " "))"), "\(command): \(help.stdout)")

@@ -33,43 +33,89 @@ public struct CSVReader: Sendable {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
     }
 
+    /// Opens the file for reading its records one at a time.
+    public func makeRows() throws(LedgerError) -> CSVRows {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw LedgerError(.io, "cannot read \(path)", context: [path])
+        }
+        return CSVRows(path: path, handle: handle)
+    }
+
     /// Calls `body` with each record in order, and with the bytes read so far.
     public func forEachRow(_ body: (CSVRow, Int) throws(LedgerError) -> Void) throws(LedgerError) {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw LedgerError(.io, "cannot read \(path)")
+        let rows = try makeRows()
+        while let row = try rows.next() { try body(row, rows.bytesRead) }
+    }
+}
+
+/// The records of one CSV file, read on demand: ``next()`` parses only as far as the next record.
+public final class CSVRows {
+    private let handle: FileHandle
+    private let parser: LibCSVParser
+    /// Bytes read from the file but not yet given to the parser (at most one chunk plus a line).
+    private var pending = [UInt8]()
+    private var start = 0
+    /// Records parsed but not yet returned.
+    private var ready = [CSVRow]()
+    private var readyIndex = 0
+    private var line = 1
+    private var atStart = true
+    private var finished = false
+    /// Bytes read from the file so far.
+    public private(set) var bytesRead = 0
+
+    init(path: String, handle: FileHandle) {
+        self.handle = handle
+        parser = LibCSVParser(file: path)
+    }
+
+    deinit {
+        try? handle.close()
+    }
+
+    /// The next record, or `nil` at the end of the file.
+    public func next() throws(LedgerError) -> CSVRow? {
+        while readyIndex == ready.count {
+            ready = parser.takeRows()
+            readyIndex = 0
+            if ready.isEmpty {
+                if finished { return nil }
+                try parseMore()
+            }
         }
-        defer { try? handle.close() }
-        let parser = LibCSVParser(file: path)
-        var pending = [UInt8]()
-        var bytesRead = 0
-        var line = 1
-        var atStart = true
-        var finished = false
-        while !finished {
-            let chunk = (try? handle.read(upToCount: Self.chunkSize)) ?? nil
+        defer { readyIndex += 1 }
+        return ready[readyIndex]
+    }
+
+    /// Feeds the parser whole lines until it has completed at least one record or the file ends.
+    private func parseMore() throws(LedgerError) {
+        while !parser.hasRows {
+            if let newline = pending[start...].firstIndex(of: 0x0A) {
+                try parser.feed(pending[start...newline], line: line)
+                line += 1
+                start = newline + 1
+                continue
+            }
+            pending.removeFirst(start)
+            start = 0
+            let chunk = (try? handle.read(upToCount: CSVReader.chunkSize)) ?? nil
             var bytes = chunk.map(Array.init) ?? []
-            finished = bytes.isEmpty
             bytesRead += bytes.count
             if atStart, !bytes.isEmpty {
                 if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
                 atStart = false
             }
+            if bytes.isEmpty {
+                if !pending.isEmpty {
+                    try parser.feed(pending[...], line: line)
+                    pending.removeAll()
+                }
+                try parser.finish(line: line)
+                finished = true
+                return
+            }
             pending.append(contentsOf: bytes)
-            var start = 0
-            while let newline = pending[start...].firstIndex(of: 0x0A) {
-                try parser.feed(pending[start...newline], line: line)
-                for row in parser.takeRows() { try body(row, bytesRead) }
-                line += 1
-                start = newline + 1
-            }
-            pending.removeFirst(start)
-            if finished, !pending.isEmpty {
-                try parser.feed(pending[...], line: line)
-                pending.removeAll()
-            }
         }
-        try parser.finish(line: line)
-        for row in parser.takeRows() { try body(row, bytesRead) }
     }
 }
 
@@ -115,6 +161,8 @@ private final class LibCSVParser {
             throw LedgerError(.invalidRecord, "the file ends inside a quoted field", context: ["\(file):\(rowLine)"])
         }
     }
+
+    var hasRows: Bool { !rows.isEmpty }
 
     func takeRows() -> [CSVRow] {
         defer { rows.removeAll(keepingCapacity: true) }

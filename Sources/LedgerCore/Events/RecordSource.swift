@@ -3,10 +3,13 @@ public struct SourceRecord: Sendable {
     /// The line the record starts on (CSV line or XML line), 1-based.
     public let line: Int
     public let content: EventContent
+    /// The record's original cells, for the rejects file should the ledger refuse it.
+    public let cells: [String]
 
-    public init(line: Int, content: EventContent) {
+    public init(line: Int, content: EventContent, cells: [String] = []) {
         self.line = line
         self.content = content
+        self.cells = cells
     }
 }
 
@@ -19,11 +22,14 @@ public struct SourceReject: Sendable {
     public let fields: [String]
     /// The reason, with the file, line and column or element as context.
     public let error: LedgerError
+    /// Names of `fields` (for a CSV, its header), for the rejects file's header.
+    public let columns: [String]
 
-    public init(line: Int, fields: [String], error: LedgerError) {
+    public init(line: Int, fields: [String], error: LedgerError, columns: [String] = []) {
         self.line = line
         self.fields = fields
         self.error = error
+        self.columns = columns
     }
 }
 
@@ -45,6 +51,9 @@ public protocol RecordReader {
     var bytesRead: Int { get }
     /// Names of the cells a ``SourceReject`` carries (for a CSV, its header once read).
     var rejectColumns: [String] { get }
+    /// Where a field of the record starting at `line` is, as error context: the file and line,
+    /// then the column or element the field came from.
+    func location(line: Int, field: String) -> [String]
 }
 
 /// An input file of records that become events: a shipment CSV, a shipment XML, an EPCIS document.

@@ -36,6 +36,25 @@ public struct SignedEvent: Sendable, Hashable {
 
     /// Signs `content` as participant `signer` with `key`, deriving each sensitive field's salt.
     public static func sign(_ content: EventContent, signer: String, key: Ed25519.PrivateKey) throws(LedgerError) -> SignedEvent {
+        let (statement, header, disclosures) = try statement(for: content, signer: signer, key: key)
+        let signature: [UInt8]
+        do {
+            signature = try key.signature(for: statement)
+        } catch {
+            throw LedgerError(.invalidState, "cannot sign: \(error.reason)", context: ["record \(content.recordID)"])
+        }
+        return SignedEvent(statement: statement, signature: signature, header: header, disclosures: disclosures)
+    }
+
+    /// The ID `content` gets when `signer` signs it with `key`, without signing it: what an
+    /// importer compares with a stored record of the same record ID.
+    public static func id(of content: EventContent, signer: String, key: Ed25519.PrivateKey) throws(LedgerError) -> Digest {
+        SHA256.hash(try statement(for: content, signer: signer, key: key).statement)
+    }
+
+    private static func statement(
+        for content: EventContent, signer: String, key: Ed25519.PrivateKey
+    ) throws(LedgerError) -> (statement: [UInt8], header: Header, disclosures: [String: Disclosure]) {
         let saltKey = Disclosure.saltKey(for: key)
         var disclosures = [String: Disclosure]()
         var commitments = [String: JSONValue]()
@@ -61,16 +80,10 @@ public struct SignedEvent: Sendable, Hashable {
         } catch {
             throw LedgerError(.invalidRecord, error.reason, context: ["record \(content.recordID)"])
         }
-        let signature: [UInt8]
-        do {
-            signature = try key.signature(for: statement)
-        } catch {
-            throw LedgerError(.invalidState, "cannot sign: \(error.reason)", context: ["record \(content.recordID)"])
-        }
         let header = Header(
             kind: content.kind, signer: signer, recordID: content.recordID, occurredAt: content.occurredAt,
             publicFields: content.publicFields, commitments: commitments.compactMapValues(\.stringValue))
-        return SignedEvent(statement: statement, signature: signature, header: header, disclosures: disclosures)
+        return (statement, header, disclosures)
     }
 
     /// An event whose parts this process has just built and so needs no re-checking.

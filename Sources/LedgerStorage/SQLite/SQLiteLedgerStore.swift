@@ -100,22 +100,53 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
+    public func appendBlock<T: Sendable>(
+        height: Int, _ body: @escaping @Sendable (any BlockTransaction) throws(LedgerError) -> (seal: BlockSeal?, result: T)
+    ) async throws(LedgerError) -> T {
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    try Self.checkNext(height, in: db)
+                    let outcome = try body(SQLiteBlockTransaction(db: db))
+                    result = outcome.result
+                    guard let seal = outcome.seal else { return .rollback }
+                    guard seal.block.height == height else {
+                        throw LedgerError(.invalidState, "the sealed block has height \(seal.block.height), not \(height)")
+                    }
+                    try Self.insert(seal, in: db)
+                    return .commit
+                }
+                guard let result else { throw LedgerError(.invalidState, "block \(height) was neither committed nor rolled back") }
+                return result
+            }
+        } catch {
+            throw Self.storageError(error, "cannot append block \(height)")
+        }
+    }
+
     private static func write(_ write: BlockWrite, expectingHeight height: Int, in db: Database) throws {
+        try checkNext(height, in: db)
+        try insertRows(events: write.events, lotEntries: write.lotEntries, nodes: write.nodes, in: db)
+        try insert(BlockSeal(block: write.block, participants: write.participants, checkpoint: write.checkpoint), in: db)
+    }
+
+    /// Refuses to write block `height` unless it is the next one.
+    private static func checkNext(_ height: Int, in db: Database) throws {
         let head = try Int.fetchOne(db, sql: "SELECT MAX(height) FROM blocks")
         guard (head.map { $0 + 1 } ?? 0) == height else {
             throw LedgerError(.conflict, "another writer appended block \(height) first; retry")
         }
-        let block = write.block
-        try db.execute(
-            sql: "INSERT INTO blocks (height, hash, header, signature, first_index, event_count) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [block.height, Data(block.hash), Data(block.header), Data(block.signature), block.firstIndex, block.eventCount])
+    }
+
+    fileprivate static func insertRows(events: [EventRecord], lotEntries: [LotEntry], nodes: [(Merkle.NodeID, Digest)], in db: Database) throws {
         let insertEvent = try db.cachedStatement(
             sql: """
                 INSERT INTO events (seq, id, block_height, kind, signer, record_id, product, lot, facility, shipment_id,
                                     occurred_at, statement, signature, disclosures)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-        for event in write.events {
+        for event in events {
             let c = event.columns
             try insertEvent.execute(arguments: [
                 event.index, Data(event.id), event.blockHeight, c.kind, c.signer, c.recordID, c.product, c.lot, c.facility,
@@ -123,14 +154,22 @@ public final class SQLiteLedgerStore: LedgerStore {
             ])
         }
         let insertLot = try db.cachedStatement(sql: "INSERT INTO event_lots (lot, seq, role) VALUES (?, ?, ?)")
-        for entry in write.lotEntries {
+        for entry in lotEntries {
             try insertLot.execute(arguments: [entry.lot, entry.index, entry.role.rawValue])
         }
         let insertNode = try db.cachedStatement(sql: "INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)")
-        for (id, hash) in write.nodes {
+        for (id, hash) in nodes {
             try insertNode.execute(arguments: [id.level, id.index, Data(hash.bytes)])
         }
-        for participant in write.participants {
+    }
+
+    /// Writes the block row, the participants it changed and its checkpoint.
+    private static func insert(_ seal: BlockSeal, in db: Database) throws {
+        let block = seal.block
+        try db.execute(
+            sql: "INSERT INTO blocks (height, hash, header, signature, first_index, event_count) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [block.height, Data(block.hash), Data(block.header), Data(block.signature), block.firstIndex, block.eventCount])
+        for participant in seal.participants {
             try db.execute(
                 sql: """
                     INSERT INTO participants (id, name, role, public_key, registered_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -143,7 +182,39 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
         try db.execute(
             sql: "INSERT INTO checkpoints (size, root, note) VALUES (?, ?, ?)",
-            arguments: [write.checkpoint.size, Data(write.checkpoint.root), write.checkpoint.note])
+            arguments: [seal.checkpoint.size, Data(seal.checkpoint.root), seal.checkpoint.note])
+    }
+
+    fileprivate static func events(signer: String, recordIDs: [String], in db: Database) throws -> [EventRecord] {
+        var found = [EventRecord]()
+        // Chunks stay well below SQLite's limit on bound parameters.
+        var start = 0
+        while start < recordIDs.count {
+            let chunk = Array(recordIDs[start..<min(recordIDs.count, start + 500)])
+            let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM events WHERE signer = ? AND record_id IN (\(placeholders))",
+                arguments: StatementArguments([signer] + chunk))
+            found.append(contentsOf: rows.map(Self.event))
+            start += chunk.count
+        }
+        return found
+    }
+
+    fileprivate static func latestFacilityEvents(_ facilities: [String], in db: Database) throws -> [String: EventRecord] {
+        let statement = try db.cachedStatement(
+            sql: "SELECT * FROM events WHERE facility = ? AND kind = 'facility' ORDER BY seq DESC LIMIT 1")
+        var found = [String: EventRecord]()
+        for facility in facilities {
+            if let row = try Row.fetchOne(statement, arguments: [facility]) { found[facility] = Self.event(row) }
+        }
+        return found
+    }
+
+    public func facilityEvents() async throws(LedgerError) -> [EventRecord] {
+        try await read("reading facilities") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE kind = 'facility' ORDER BY seq").map(Self.event)
+        }
     }
 
     // MARK: - Blocks and events
@@ -179,21 +250,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func events(signer: String, recordIDs: [String]) async throws(LedgerError) -> [EventRecord] {
-        try await read("looking up records") { db in
-            var found = [EventRecord]()
-            // Chunks stay well below SQLite's limit on bound parameters.
-            var start = 0
-            while start < recordIDs.count {
-                let chunk = Array(recordIDs[start..<min(recordIDs.count, start + 500)])
-                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                let rows = try Row.fetchAll(
-                    db, sql: "SELECT * FROM events WHERE signer = ? AND record_id IN (\(placeholders))",
-                    arguments: StatementArguments([signer] + chunk))
-                found.append(contentsOf: rows.map(Self.event))
-                start += chunk.count
-            }
-            return found
-        }
+        try await read("looking up records") { db in try Self.events(signer: signer, recordIDs: recordIDs, in: db) }
     }
 
     public func events(touchingLots lots: [String]) async throws(LedgerError) -> [EventRecord] {
@@ -333,7 +390,7 @@ public final class SQLiteLedgerStore: LedgerStore {
             firstIndex: int(row, "first_index"), eventCount: int(row, "event_count"))
     }
 
-    private static func event(_ row: Row) -> EventRecord {
+    fileprivate static func event(_ row: Row) -> EventRecord {
         EventRecord(
             index: int(row, "seq"), blockHeight: int(row, "block_height"), id: bytes(row, "id"), statement: bytes(row, "statement"),
             signature: bytes(row, "signature"), disclosures: bytes(row, "disclosures"),
@@ -345,5 +402,34 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     private static func checkpoint(_ row: Row) -> CheckpointRecord {
         CheckpointRecord(size: int(row, "size"), root: bytes(row, "root"), note: text(row, "note"))
+    }
+}
+
+/// The writer's view of a block being appended, valid only inside ``SQLiteLedgerStore/appendBlock(height:_:)``.
+private struct SQLiteBlockTransaction: BlockTransaction {
+    let db: Database
+
+    func events(signer: String, recordIDs: [String]) throws(LedgerError) -> [EventRecord] {
+        do {
+            return try SQLiteLedgerStore.events(signer: signer, recordIDs: recordIDs, in: db)
+        } catch {
+            throw SQLiteLedgerStore.storageError(error, "looking up records")
+        }
+    }
+
+    func latestFacilityEvents(_ facilities: [String]) throws(LedgerError) -> [String: EventRecord] {
+        do {
+            return try SQLiteLedgerStore.latestFacilityEvents(facilities, in: db)
+        } catch {
+            throw SQLiteLedgerStore.storageError(error, "looking up facilities")
+        }
+    }
+
+    func insert(events: [EventRecord], lotEntries: [LotEntry], nodes: [(Merkle.NodeID, Digest)]) throws(LedgerError) {
+        do {
+            try SQLiteLedgerStore.insertRows(events: events, lotEntries: lotEntries, nodes: nodes, in: db)
+        } catch {
+            throw SQLiteLedgerStore.storageError(error, "writing events")
+        }
     }
 }

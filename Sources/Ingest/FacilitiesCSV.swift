@@ -1,0 +1,59 @@
+public import LedgerCore
+internal import LedgerCrypto
+
+/// Facility master data in the layout of PRODUCT.md (`facility_id, party, name, kind, country,
+/// latitude, longitude, capacity_per_day, unit, workers, certificate, certificate_expires`), one
+/// `facility` event per row.
+///
+/// A row's record ID is derived from its content (`facility/ID/` + 16 hex digits of the SHA-256
+/// of its canonical fields), so re-importing an unchanged file is a no-op while a changed row is a
+/// new version that supersedes the earlier one; every version stays in the ledger.
+public struct FacilitiesCSV: RecordSource {
+    public static let columns = [
+        "facility_id", "party", "name", "kind", "country", "latitude", "longitude", "capacity_per_day", "unit", "workers", "certificate",
+        "certificate_expires",
+    ]
+
+    public let path: String
+    public let mapping: CSVMapping?
+    /// The time the versions are recorded at (the file has none).
+    public let recordedAt: Timestamp
+
+    public init(path: String, recordedAt: Timestamp, mapping: CSVMapping? = nil) {
+        self.path = path
+        self.recordedAt = recordedAt
+        self.mapping = mapping
+    }
+
+    public var name: String { path }
+    public var byteCount: Int { CSVReader(path: path).byteCount }
+
+    public func makeReader() throws(LedgerError) -> CSVRecordReader {
+        try CSVRecordReader(reader: CSVReader(path: path), layout: Self.layout(recordedAt: recordedAt), mapping: mapping)
+    }
+
+    static func layout(recordedAt: Timestamp) -> CSVLayout {
+        CSVLayout(
+            name: "facilities", requiredColumns: Array(columns.prefix(7)), optionalColumns: Array(columns.dropFirst(7)),
+            decimalColumns: ["latitude", "longitude", "capacity_per_day"]
+        ) { members throws(LedgerError) in
+            var fields = members
+            guard let id = fields.removeValue(forKey: "facility_id")?.stringValue else {
+                throw LedgerError(.invalidRecord, "missing facility_id", context: ["field facility_id"])
+            }
+            fields["facility"] = .string(id)
+            // Normalise first, so that equivalent spellings (1.50 and 1.5) name the same version.
+            let draft: EventContent
+            do throws(LedgerError) {
+                draft = try EventContent(kind: .facility, recordID: "facility/\(id)", occurredAt: recordedAt, fields: fields)
+            } catch {
+                let field = error.context.last { $0.hasPrefix("field ") }
+                throw LedgerError(error.code, error.reason, context: field.map { [$0 == "field facility" ? "field facility_id" : $0] } ?? [])
+            }
+            // Values were just normalised, so they always encode; a failure would only hide the version.
+            let canonical = (try? CanonicalJSON.encode(.object(draft.publicFields))) ?? []
+            let version = Hex.encode(SHA256.hash(canonical).bytes).prefix(16)
+            return try EventContent(kind: .facility, recordID: "facility/\(id)/\(version)", occurredAt: recordedAt, fields: draft.publicFields)
+        }
+    }
+}

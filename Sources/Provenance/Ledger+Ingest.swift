@@ -1,0 +1,360 @@
+internal import Dispatch
+public import LedgerCore
+public import LedgerCrypto
+internal import LedgerStorage
+internal import Synchronization
+
+/// How ``Ledger/ingest(_:signedWith:options:onReject:progress:)`` treats a file.
+public struct IngestOptions: Sendable {
+    /// Commit the valid records even if some are invalid (each invalid one is still reported).
+    /// Without it, any invalid record refuses the whole file and nothing is written.
+    public var skipInvalid = false
+    /// Check everything, including record IDs and facilities against the ledger; write nothing.
+    public var dryRun = false
+    /// The source derives its record IDs from the records' content (as facility master data
+    /// does), so a record ID already in the ledger is an unchanged record, whatever its time.
+    public var recordIDsNameContent = false
+    /// Records signed and written together; bounds memory, whatever the file size.
+    public var chunkSize = 4096
+
+    public init(skipInvalid: Bool = false, dryRun: Bool = false, recordIDsNameContent: Bool = false) {
+        self.skipInvalid = skipInvalid
+        self.dryRun = dryRun
+        self.recordIDsNameContent = recordIDsNameContent
+    }
+}
+
+/// How far an ingest has read.
+public struct IngestProgress: Sendable {
+    public let records: Int
+    public let bytesRead: Int
+    public let byteCount: Int
+}
+
+/// What an ingest did.
+public struct IngestSummary: Sendable {
+    /// The file's name.
+    public let source: String
+    /// Records read, valid or not.
+    public let records: Int
+    /// Records appended (or, in a dry run, that would be).
+    public let accepted: Int
+    /// Records already in the ledger with the same content, skipped.
+    public let duplicates: Int
+    /// Records refused.
+    public let rejected: Int
+    /// The new block, or `nil` if nothing was appended.
+    public let block: SealedBlock?
+    /// Ledger index of the first appended event.
+    public let firstIndex: Int?
+    /// The checkpoint signed after the block.
+    public let checkpoint: SignedNote?
+    public let dryRun: Bool
+}
+
+extension Ledger {
+    /// Reads `source`, turns each record into an event signed with `key`, and appends the file as
+    /// one block, atomically.
+    ///
+    /// The file is processed in chunks in constant memory: while one chunk is signed on all cores,
+    /// the previous one is written inside the block's transaction, so signing overlaps storage.
+    /// Events keep the file's order, which makes the ledger's bytes deterministic.
+    ///
+    /// Every record that cannot be accepted is passed to `onReject` with its file, line and reason:
+    /// invalid values, a record ID repeated in the file, a record ID already imported with other
+    /// content, a facility without master data or owned by another party, a kind the signer's role
+    /// may not submit. Without ``IngestOptions/skipInvalid`` any reject refuses the whole file.
+    /// Records already in the ledger with identical content are skipped, so re-importing a file is
+    /// a no-op.
+    public func ingest<Source: RecordSource>(
+        _ source: Source, signedWith key: Ed25519.PrivateKey, options: IngestOptions = IngestOptions(),
+        onReject: @escaping @Sendable (SourceReject) -> Void = { _ in },
+        progress: @escaping @Sendable (IngestProgress) -> Void = { _ in }
+    ) async throws(LedgerError) -> IngestSummary {
+        let operatorKey = options.dryRun ? nil : try requireOperatorKey()
+        let registry = try await registry()
+        guard let signer = registry.participant(withKey: key.publicKey) else {
+            throw LedgerError(.unknownSigner, "the signing key is not registered; the operator registers it with 'prov participants add --public-key …'")
+        }
+        guard signer.isActive else {
+            throw LedgerError(.revokedSigner, "participant '\(signer.id)' was revoked; its key may no longer append")
+        }
+        guard let headRecord = try await store.head() else {
+            throw LedgerError(.notFound, "the ledger has no genesis block; create it with 'prov init'")
+        }
+        let head = try BlockHeader(canonicalBytes: headRecord.header)
+        let frontier = try await frontier(size: head.treeSize)
+        try Self.checkExtends(try await store.latestCheckpoint(), frontier: frontier)
+
+        let settings = IngestSettings(
+            ledger: self, sourceName: source.name, signer: signer, key: key, operatorKey: operatorKey, registry: registry, head: head,
+            frontier: frontier, options: options, onReject: onReject, progress: progress)
+        return try await store.appendBlock(height: head.height + 1) { transaction throws(LedgerError) in
+            var reader = try source.makeReader()
+            let job = IngestJob(settings, transaction: transaction)
+            return try job.run(reading: &reader, byteCount: source.byteCount)
+        }
+    }
+}
+
+/// What one ingest needs from its caller, fixed before the block's transaction opens.
+private struct IngestSettings: Sendable {
+    let ledger: Ledger
+    let sourceName: String
+    let signer: Participant
+    let key: Ed25519.PrivateKey
+    let operatorKey: Ed25519.PrivateKey?
+    let registry: ParticipantRegistry
+    let head: BlockHeader
+    let frontier: CompactRange
+    let options: IngestOptions
+    let onReject: @Sendable (SourceReject) -> Void
+    let progress: @Sendable (IngestProgress) -> Void
+}
+
+/// One ingest in progress, confined to the store's writer thread inside the block's transaction.
+private final class IngestJob {
+    private let settings: IngestSettings
+    private let transaction: any BlockTransaction
+    private var records = 0
+    private var accepted = 0
+    private var duplicates = 0
+    private var rejected = 0
+    /// The line each record ID first appeared on, to refuse repeats within the file.
+    private var lines = [String: Int]()
+    /// Owner (party) of each facility looked up so far; `nil` for one without master data.
+    private var facilityOwners = [String: String?]()
+    /// Whether a reject has refused the file (without `skipInvalid`): reading goes on to report
+    /// every reject, but nothing more is signed or written.
+    private var refused = false
+    /// The ledger tree and the new block's own tree, extended as chunks are written.
+    private var tree: CompactRange
+    private var blockTree = CompactRange()
+    /// The chunk being read (rejects stay in it so that they are reported in file order), and the
+    /// previous one being signed in the background.
+    private var chunk = [SourceItem]()
+    private var signing: SigningTask?
+    /// The reader's way of naming a record's field, and its reject columns, once its header is read.
+    private var locate: (Int, String) -> [String] = { line, field in ["line \(line)", "field \(field)"] }
+    private var rejectColumns = [String]()
+
+    init(_ settings: IngestSettings, transaction: any BlockTransaction) {
+        self.settings = settings
+        self.transaction = transaction
+        self.tree = settings.frontier
+        chunk.reserveCapacity(settings.options.chunkSize)
+    }
+
+    private var options: IngestOptions { settings.options }
+    private var signer: Participant { settings.signer }
+
+    func run<Reader: RecordReader>(reading reader: inout Reader, byteCount: Int) throws(LedgerError) -> (seal: BlockSeal?, result: IngestSummary) {
+        while let item = try reader.next() {
+            records += 1
+            if records == 1 {
+                let snapshot = reader
+                locate = { line, field in snapshot.location(line: line, field: field) }
+                rejectColumns = reader.rejectColumns
+            }
+            if records % 10_000 == 0 {
+                settings.progress(IngestProgress(records: records, bytesRead: reader.bytesRead, byteCount: byteCount))
+            }
+            if case .record(let record) = item {
+                let recordID = record.content.recordID
+                if let first = lines[recordID] {
+                    chunk.append(.reject(refusal(record, "record_id '\(recordID)' already appears on line \(first) of this file", field: "record_id")))
+                    continue
+                }
+                lines[recordID] = record.line
+                guard signer.role.maySubmit(record.content.kind) else {
+                    let reason = "a participant with role '\(signer.role.rawValue)' may not submit \(record.content.kind.rawValue) events"
+                    chunk.append(.reject(refusal(record, reason, field: "event")))
+                    continue
+                }
+            }
+            chunk.append(item)
+            if chunk.count >= options.chunkSize { try flush() }
+        }
+        try flush()
+        try writeSigned()
+        settings.progress(IngestProgress(records: records, bytesRead: reader.bytesRead, byteCount: byteCount))
+
+        if refused {
+            throw LedgerError(
+                .invalidRecord,
+                "\(rejected) of \(records) records in \(settings.sourceName) are invalid; nothing was written (fix them, or commit the rest with --skip-invalid)")
+        }
+        let appended = tree.size - settings.frontier.size
+        guard appended > 0, !options.dryRun, let operatorKey = settings.operatorKey else {
+            return (nil, summary(accepted: options.dryRun ? accepted : 0, block: nil, checkpoint: nil))
+        }
+        let (header, sealed, note) = try settings.ledger.seal(
+            after: settings.head, eventsRoot: blockTree.root, eventCount: appended, tree: tree, key: operatorKey)
+        let block = BlockRecord(
+            height: header.height, hash: header.hash.bytes, header: header.canonicalBytes, signature: sealed.signature,
+            firstIndex: settings.frontier.size, eventCount: appended)
+        let seal = BlockSeal(
+            block: block, participants: [], checkpoint: CheckpointRecord(size: tree.size, root: tree.root.bytes, note: note.serialized))
+        return (seal, summary(accepted: appended, block: sealed, checkpoint: note))
+    }
+
+    private func summary(accepted: Int, block: SealedBlock?, checkpoint: SignedNote?) -> IngestSummary {
+        IngestSummary(
+            source: settings.sourceName, records: records, accepted: accepted, duplicates: duplicates, rejected: rejected, block: block,
+            firstIndex: block == nil ? nil : settings.frontier.size, checkpoint: checkpoint, dryRun: options.dryRun)
+    }
+
+    private func reject(_ item: SourceReject) {
+        rejected += 1
+        if !options.skipInvalid { refused = true }
+        settings.onReject(item)
+    }
+
+    private func refusal(_ record: SourceRecord, _ reason: String, field: String) -> SourceReject {
+        let error = LedgerError(.invalidRecord, reason, context: locate(record.line, field))
+        return SourceReject(line: record.line, fields: record.cells, error: error, columns: rejectColumns)
+    }
+
+    private func reject(_ record: SourceRecord, _ reason: String, field: String) {
+        reject(refusal(record, reason, field: field))
+    }
+
+    /// Checks the chunk read so far against the ledger, starts signing what is admitted, and
+    /// writes the chunk signed before it meanwhile.
+    private func flush() throws(LedgerError) {
+        let admitted = try admit(chunk)
+        chunk.removeAll(keepingCapacity: true)
+        let next = admitted.isEmpty || refused || options.dryRun ? nil : SigningTask(admitted, signer: signer.id, key: settings.key)
+        try writeSigned()
+        signing = next
+    }
+
+    /// Waits for the chunk being signed and writes it.
+    private func writeSigned() throws(LedgerError) {
+        guard let task = signing else { return }
+        signing = nil
+        let events = try task.result()
+        if !refused { try write(events) }
+    }
+
+    /// Checks a chunk against the ledger: record IDs already imported (duplicates skipped,
+    /// conflicts refused) and facilities (registered, and owned by the signer). Returns the
+    /// contents to append.
+    private func admit(_ chunk: [SourceItem]) throws(LedgerError) -> [EventContent] {
+        let records = chunk.compactMap { item in if case .record(let record) = item { record } else { nil } }
+        var stored = [String: EventRecord]()
+        if !records.isEmpty {
+            for record in try transaction.events(signer: signer.id, recordIDs: records.map(\.content.recordID)) {
+                stored[record.columns.recordID] = record
+            }
+        }
+        let unseen = Set(records.compactMap(\.content.facility)).filter { facilityOwners[$0] == nil }
+        if !unseen.isEmpty {
+            let found = try transaction.latestFacilityEvents(unseen.sorted())
+            for facility in unseen {
+                let owner = try found[facility].flatMap { record throws(LedgerError) in
+                    try record.decode().header.publicFields["party"]?.stringValue
+                }
+                facilityOwners[facility] = .some(owner)
+            }
+        }
+
+        var admitted = [EventContent]()
+        admitted.reserveCapacity(records.count)
+        for item in chunk {
+            guard case .record(let record) = item else {
+                if case .reject(let refused) = item { reject(refused) }
+                continue
+            }
+            let content = record.content
+            if let existing = stored[content.recordID] {
+                var unchanged = options.recordIDsNameContent
+                if !unchanged { unchanged = existing.id == (try SignedEvent.id(of: content, signer: signer.id, key: settings.key)).bytes }
+                if unchanged {
+                    duplicates += 1
+                } else {
+                    reject(
+                        record,
+                        "record_id '\(content.recordID)' was already imported with different content (event \(Hex.encode(existing.id).prefix(16))…); use a new record_id for a new fact",
+                        field: "record_id")
+                }
+                continue
+            }
+            if let problem = facilityProblem(content) {
+                reject(record, problem.reason, field: problem.field)
+                continue
+            }
+            accepted += 1
+            admitted.append(content)
+        }
+        return admitted
+    }
+
+    /// Why `content` may not name its facility: a supply-chain event needs the facility's master
+    /// data, registered by the signer; a `facility` event may declare only the signer's own.
+    private func facilityProblem(_ content: EventContent) -> (reason: String, field: String)? {
+        guard let facility = content.facility else { return nil }
+        let owner = facilityOwners[facility] ?? nil
+        guard content.kind == .facility else {
+            guard let owner else {
+                return ("unknown facility '\(facility)': import its master data first (prov facilities import)", "facility")
+            }
+            return owner == signer.id ? nil : ("facility '\(facility)' belongs to '\(owner)', not to '\(signer.id)'", "facility")
+        }
+        let party = content.publicFields["party"]?.stringValue ?? ""
+        guard party == signer.id else {
+            return ("the facility's party is '\(party)', but the key belongs to '\(signer.id)'; each party imports its own facilities", "party")
+        }
+        if let owner, owner != signer.id {
+            return ("facility '\(facility)' is registered to '\(owner)'", "facility_id")
+        }
+        facilityOwners[facility] = .some(signer.id)
+        return nil
+    }
+
+    /// Writes signed events as the next rows of the block, extending the ledger tree and the
+    /// block's own tree.
+    private func write(_ events: [SignedEvent]) throws(LedgerError) {
+        let firstIndex = tree.size
+        var registry = settings.registry
+        // Signed here with the signer's registered key: only signer and role are checked again.
+        _ = try registry.admit(events, firstIndex: firstIndex, checkingSignatures: false)
+        var records = [EventRecord]()
+        var lotEntries = [LotEntry]()
+        var nodes = [(Merkle.NodeID, Digest)]()
+        records.reserveCapacity(events.count)
+        nodes.reserveCapacity(events.count * 2)
+        for (offset, event) in events.enumerated() {
+            let leaf = Merkle.leafHash(event.id.bytes)
+            nodes.append(contentsOf: tree.append(leaf))
+            _ = blockTree.append(leaf)
+            let record = try EventRecord(event: event, index: firstIndex + offset, blockHeight: settings.head.height + 1)
+            lotEntries.append(contentsOf: IndexColumns.lotEntries(index: record.index, lot: record.columns.lot, inputLots: event.inputLots))
+            records.append(record)
+        }
+        try transaction.insert(events: records, lotEntries: lotEntries, nodes: nodes)
+    }
+}
+
+/// Signs a chunk of contents on all cores in the background; ``result()`` waits for it.
+private final class SigningTask: Sendable {
+    private let outcome = Mutex<Result<[SignedEvent], LedgerError>?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ contents: [EventContent], signer: String, key: Ed25519.PrivateKey) {
+        DispatchQueue.global().async { [self] in
+            let result = Result { () throws(LedgerError) in
+                try parallelMap(contents) { content throws(LedgerError) in try SignedEvent.sign(content, signer: signer, key: key) }
+            }
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+    }
+
+    func result() throws(LedgerError) -> [SignedEvent] {
+        done.wait()
+        // The semaphore signals only after the outcome is stored.
+        guard let result = outcome.withLock({ $0 }) else { throw LedgerError(.invalidState, "signing finished without a result") }
+        return try result.get()
+    }
+}
