@@ -8,6 +8,64 @@ import Provenance
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        abstract: "Measure throughput against references measured in the same run.",
+        subcommands: [LedgerBench.self, IngestBench.self],
+        defaultSubcommand: LedgerBench.self)
+
+    static func key() throws(LedgerError) -> Ed25519.PrivateKey {
+        do {
+            return try Ed25519.PrivateKey.generate()
+        } catch {
+            throw LedgerError(.invalidState, error.reason)
+        }
+    }
+
+    static func sign(_ key: Ed25519.PrivateKey, _ message: [UInt8]) throws(LedgerError) -> [UInt8] {
+        do {
+            return try key.signature(for: message)
+        } catch {
+            throw LedgerError(.invalidState, error.reason)
+        }
+    }
+
+    /// OpenSSL's Ed25519 sign and verify rates on all cores, through the same EVP calls the ledger
+    /// uses, on a statement-sized message.
+    static func referenceRates(seconds: Double, cores: Int) throws(LedgerError) -> (sign: Double, verify: Double) {
+        let key = try key()
+        let message = [UInt8](repeating: 0x61, count: 420)
+        let signature = try sign(key, message)
+        let signRate = measure(seconds: seconds, cores: cores) { _ = try? key.signature(for: message) }
+        let verifyRate = measure(seconds: seconds, cores: cores) { _ = key.publicKey.isValidSignature(signature, for: message) }
+        return (signRate, verifyRate)
+    }
+
+    /// The process's peak resident set size so far, in MiB.
+    static var peakRSSMiB: Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+
+    /// Operations per second of `operation` run on `cores` threads for about `seconds`.
+    static func measure(seconds: Double, cores: Int, _ operation: @escaping @Sendable () -> Void) -> Double {
+        let deadline = Date().addingTimeInterval(seconds)
+        let counts = WorkerCounts(cores)
+        let start = Date()
+        DispatchQueue.concurrentPerform(iterations: cores) { worker in
+            var done = 0
+            while Date() < deadline {
+                for _ in 0..<200 { operation() }
+                done += 200
+            }
+            counts.set(worker, done)
+        }
+        return Double(counts.total) / Date().timeIntervalSince(start)
+    }
+}
+
+struct LedgerBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledger",
         abstract: "Measure append and verify throughput against OpenSSL's raw Ed25519 rates, in the same run.",
         discussion: """
             Measures, on all cores: OpenSSL Ed25519 sign and verify rates on a statement-sized message (the reference);
@@ -26,12 +84,7 @@ struct Bench: AsyncParsableCommand {
             let log: (String) -> Void = { line in if !json { print(line) } }
             log("Provenance benchmark: \(events) events in blocks of \(batch), \(cores) cores")
 
-            // Reference: OpenSSL Ed25519 through the same EVP calls, all cores.
-            let key = try Self.key()
-            let message = [UInt8](repeating: 0x61, count: 420)
-            let signature = try Self.sign(key, message)
-            let signRate = Self.measure(seconds: referenceSeconds, cores: cores) { _ = try? key.signature(for: message) }
-            let verifyRate = Self.measure(seconds: referenceSeconds, cores: cores) { _ = key.publicKey.isValidSignature(signature, for: message) }
+            let (signRate, verifyRate) = try Bench.referenceRates(seconds: referenceSeconds, cores: cores)
             log(String(format: "reference  OpenSSL Ed25519 sign   %10.0f /s", signRate))
             log(String(format: "reference  OpenSSL Ed25519 verify %10.0f /s", verifyRate))
 
@@ -39,8 +92,8 @@ struct Bench: AsyncParsableCommand {
             try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let store = try SQLiteLedgerStore(path: directory.appendingPathComponent("bench.sqlite").path, create: true)
-            let ledger = try await Ledger.create(store: store, origin: "bench.local/ledger", operatorKey: try Self.key(), clock: .fixed(epochSeconds: 1_767_225_600))
-            let producer = try Self.key()
+            let ledger = try await Ledger.create(store: store, origin: "bench.local/ledger", operatorKey: try Bench.key(), clock: .fixed(epochSeconds: 1_767_225_600))
+            let producer = try Bench.key()
             _ = try await ledger.registerParticipant(id: "bench-producer", name: "Bench producer", role: .producer, publicKey: producer.publicKey)
 
             let contents = try Self.records(events)
@@ -62,9 +115,7 @@ struct Bench: AsyncParsableCommand {
             let verifyEventRate = Double(report.events) / verifySeconds
             log(String(format: "verify     %10.0f events/s  (%.2f s)  = %.3f × verify rate", verifyEventRate, verifySeconds, verifyEventRate / verifyRate))
 
-            var usage = rusage()
-            getrusage(RUSAGE_SELF.rawValue, &usage)
-            let peakMiB = Double(usage.ru_maxrss) / 1024
+            let peakMiB = Bench.peakRSSMiB
             log(String(format: "peak RSS   %10.1f MiB", peakMiB))
             if json {
                 printJSON([
@@ -79,38 +130,6 @@ struct Bench: AsyncParsableCommand {
                 ])
             }
         }
-    }
-
-    static func key() throws(LedgerError) -> Ed25519.PrivateKey {
-        do {
-            return try Ed25519.PrivateKey.generate()
-        } catch {
-            throw LedgerError(.invalidState, error.reason)
-        }
-    }
-
-    static func sign(_ key: Ed25519.PrivateKey, _ message: [UInt8]) throws(LedgerError) -> [UInt8] {
-        do {
-            return try key.signature(for: message)
-        } catch {
-            throw LedgerError(.invalidState, error.reason)
-        }
-    }
-
-    /// Operations per second of `operation` run on `cores` threads for about `seconds`.
-    static func measure(seconds: Double, cores: Int, _ operation: @escaping @Sendable () -> Void) -> Double {
-        let deadline = Date().addingTimeInterval(seconds)
-        let counts = WorkerCounts(cores)
-        let start = Date()
-        DispatchQueue.concurrentPerform(iterations: cores) { worker in
-            var done = 0
-            while Date() < deadline {
-                for _ in 0..<200 { operation() }
-                done += 200
-            }
-            counts.set(worker, done)
-        }
-        return Double(counts.total) / Date().timeIntervalSince(start)
     }
 
     /// Generated produce and ship records, deterministic.
