@@ -96,7 +96,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["Ingest", "LedgerCore"],
+            dependencies: ["Ingest", "LedgerCore", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system libraries, builds `prov` in release mode, and runs the demo network in ./demo:
-# an operator, a cocoa farm and a mill append their records, then a consumer checks a proof offline.
+# an operator registers a cocoa farm, a mill and a chocolate factory; each imports its facilities and
+# its shipment files (the mill's receipts arrive before the farm's shipments); then a consumer follows
+# a lot and checks a proof offline.
 # Uses the DEMO-ONLY keys in SampleData/demo/keys and a fixed clock, so every run makes the same ledger.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +19,16 @@ step() { printf '\n\033[1m$ prov %s\033[0m\n' "$*"; "$prov" "$@"; }
 step init --origin demo.provenance.local/ledger --operator-key "$keys/DEMO-ONLY-operator.pem"
 step participants add --id farm-gh --name "Ashanti Cocoa Farm" --role producer --public-key "$keys/DEMO-ONLY-farm-gh.pem"
 step participants add --id mill-nl --name "Zaandam Cocoa Mill" --role processor --public-key "$keys/DEMO-ONLY-mill-nl.pem"
+step participants add --id factory-de --name "Cologne Chocolate Factory" --role processor --public-key "$keys/DEMO-ONLY-factory-de.pem"
 step participants list
+step facilities import "$records/farm-gh-facilities.csv" --key "$keys/DEMO-ONLY-farm-gh.pem"
+step facilities import "$records/mill-nl-facilities.csv" --key "$keys/DEMO-ONLY-mill-nl.pem"
+step facilities import "$records/factory-de-facilities.csv" --key "$keys/DEMO-ONLY-factory-de.pem"
+step facilities list
+step ingest "$records/mill-shipments.csv" --key "$keys/DEMO-ONLY-mill-nl.pem"
+step ingest "$records/farm-shipments.csv" --key "$keys/DEMO-ONLY-farm-gh.pem"
+step ingest "$records/farm-shipments.csv" --key "$keys/DEMO-ONLY-farm-gh.pem"
+step history LOT-NL-MASS-08
 step append "$records/farm-harvest.json" --key "$keys/DEMO-ONLY-farm-gh.pem"
 step append "$records/mill-processing.json" --key "$keys/DEMO-ONLY-mill-nl.pem"
 step append "$records/farm-harvest.json" --key "$keys/DEMO-ONLY-farm-gh.pem"

@@ -62,11 +62,11 @@ func runIngest<Source: RecordSource>(_ source: Source, flags: IngestFlags, ledge
         printJSON(.object(object))
         return
     }
-    let rate = String(format: "%.0f records/s", Double(summary.records) / max(0.001, seconds))
+    let rate = seconds < 1 ? "" : String(format: " (%.0f records/s)", Double(summary.records) / seconds)
     if summary.dryRun {
         print("Dry run of \(source.name): \(summary.accepted) would be appended, \(summary.duplicates) already in the ledger, \(summary.rejected) rejected; nothing written")
     } else if let block = summary.block {
-        print("Ingested \(source.name): \(summary.accepted) accepted in block \(block.header.height), \(summary.duplicates) duplicates skipped, \(summary.rejected) rejected (\(rate))")
+        print("Ingested \(source.name): \(summary.accepted) accepted in block \(block.header.height), \(summary.duplicates) duplicates skipped, \(summary.rejected) rejected\(rate)")
     } else {
         print("Nothing new in \(source.name): \(summary.duplicates) records already in the ledger, \(summary.rejected) rejected; no block written")
     }
