@@ -71,6 +71,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(
+            name: "IngestFuzzer",
+            dependencies: ["Ingest"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
             name: "prov",
             dependencies: [
                 "Provenance", "Ingest", "SampleNetwork",
