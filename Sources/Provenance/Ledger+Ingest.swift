@@ -314,44 +314,66 @@ private final class IngestJob {
 
     /// Writes signed events as the next rows of the block, extending the ledger tree and the
     /// block's own tree.
-    private func write(_ events: [SignedEvent]) throws(LedgerError) {
+    private func write(_ prepared: [PreparedEvent]) throws(LedgerError) {
         let firstIndex = tree.size
         var registry = settings.registry
         // Signed here with the signer's registered key: only signer and role are checked again.
-        _ = try registry.admit(events, firstIndex: firstIndex, checkingSignatures: false)
+        _ = try registry.admit(prepared.map(\.event), firstIndex: firstIndex, checkingSignatures: false)
         var records = [EventRecord]()
         var lotEntries = [LotEntry]()
         var nodes = [(Merkle.NodeID, Digest)]()
-        records.reserveCapacity(events.count)
-        nodes.reserveCapacity(events.count * 2)
-        for (offset, event) in events.enumerated() {
-            let leaf = Merkle.leafHash(event.id.bytes)
-            nodes.append(contentsOf: tree.append(leaf))
-            _ = blockTree.append(leaf)
-            let record = try EventRecord(event: event, index: firstIndex + offset, blockHeight: settings.head.height + 1)
-            lotEntries.append(contentsOf: IndexColumns.lotEntries(index: record.index, lot: record.columns.lot, inputLots: event.inputLots))
-            records.append(record)
+        records.reserveCapacity(prepared.count)
+        nodes.reserveCapacity(prepared.count * 2)
+        for (offset, item) in prepared.enumerated() {
+            nodes.append(contentsOf: tree.append(item.leaf))
+            _ = blockTree.append(item.leaf)
+            let index = firstIndex + offset
+            records.append(
+                EventRecord(
+                    index: index, blockHeight: settings.head.height + 1, id: item.event.id.bytes, statement: item.event.statement,
+                    signature: item.event.signature, disclosures: item.disclosures, columns: item.columns))
+            lotEntries.append(contentsOf: IndexColumns.lotEntries(index: index, lot: item.columns.lot, inputLots: item.event.inputLots))
         }
         try transaction.insert(events: records, lotEntries: lotEntries, nodes: nodes)
     }
 }
 
+/// A signed event with everything its row needs that does not depend on its position, computed
+/// on the signing cores so that the writer only places it.
+private struct PreparedEvent: Sendable {
+    let event: SignedEvent
+    let disclosures: [UInt8]
+    let columns: IndexColumns
+    let leaf: Digest
+
+    init(signing content: EventContent, signer: String, key: Ed25519.PrivateKey) throws(LedgerError) {
+        event = try SignedEvent.sign(content, signer: signer, key: key)
+        do {
+            disclosures = try CanonicalJSON.encode(event.disclosuresJSON)
+        } catch {
+            throw LedgerError(.invalidRecord, error.reason, context: ["record \(content.recordID)"])
+        }
+        columns = IndexColumns(event.header)
+        leaf = Merkle.leafHash(event.id.bytes)
+    }
+}
+
 /// Signs a chunk of contents on all cores in the background; ``result()`` waits for it.
 private final class SigningTask: Sendable {
-    private let outcome = Mutex<Result<[SignedEvent], LedgerError>?>(nil)
+    private let outcome = Mutex<Result<[PreparedEvent], LedgerError>?>(nil)
     private let done = DispatchSemaphore(value: 0)
 
     init(_ contents: [EventContent], signer: String, key: Ed25519.PrivateKey) {
         DispatchQueue.global().async { [self] in
             let result = Result { () throws(LedgerError) in
-                try parallelMap(contents) { content throws(LedgerError) in try SignedEvent.sign(content, signer: signer, key: key) }
+                try parallelMap(contents) { content throws(LedgerError) in try PreparedEvent(signing: content, signer: signer, key: key) }
             }
             outcome.withLock { $0 = result }
             done.signal()
         }
     }
 
-    func result() throws(LedgerError) -> [SignedEvent] {
+    func result() throws(LedgerError) -> [PreparedEvent] {
         done.wait()
         // The semaphore signals only after the outcome is stored.
         guard let result = outcome.withLock({ $0 }) else { throw LedgerError(.invalidState, "signing finished without a result") }

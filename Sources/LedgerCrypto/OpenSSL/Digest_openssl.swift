@@ -25,14 +25,15 @@ enum OpenSSLDigest {
         return out
     }
 
+    /// HMAC-SHA256 (RFC 2104) over the pre-fetched SHA-256: OpenSSL's one-shot `HMAC()` fetches
+    /// the MAC and digest implementations on every call, which costs several times the hashing
+    /// itself for the short messages the ledger authenticates.
     static func hmacSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: SHA256.byteCount)
-        var length: UInt32 = 0
-        let result = HMAC(EVP_sha256(), key, Int32(key.count), message, message.count, &out, &length)
-        guard result != nil, length == UInt32(SHA256.byteCount) else {
-            fatalError("OpenSSL HMAC-SHA256 failed: \(openSSLErrorMessage())")
-        }
-        return out
+        let blockSize = 64
+        var block = key.count > blockSize ? sha256(parts: [key]) : key
+        block += [UInt8](repeating: 0, count: blockSize - block.count)
+        let inner = sha256(parts: [block.map { $0 ^ 0x36 }, message])
+        return sha256(parts: [block.map { $0 ^ 0x5C }, inner])
     }
 }
 
