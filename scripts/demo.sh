@@ -28,6 +28,7 @@ step facilities list
 step ingest "$records/mill-shipments.csv" --key "$keys/DEMO-ONLY-mill-nl.pem"
 step ingest "$records/farm-shipments.csv" --key "$keys/DEMO-ONLY-farm-gh.pem"
 step ingest "$records/farm-shipments.csv" --key "$keys/DEMO-ONLY-farm-gh.pem"
+step ingest "$records/../mappings/erp-de-export.csv" --mapping "$records/../mappings/erp-de.yml" --key "$keys/DEMO-ONLY-farm-gh.pem"
 step history LOT-NL-MASS-08
 step append "$records/farm-harvest.json" --key "$keys/DEMO-ONLY-farm-gh.pem"
 step append "$records/mill-processing.json" --key "$keys/DEMO-ONLY-mill-nl.pem"
