@@ -2,7 +2,23 @@
 #define PROVENANCE_CLIBXML2_SHIM_H
 
 #include <libxml/parser.h>
+#include <libxml/xmlIO.h>
+#include <libxml/xmlerror.h>
+#include <libxml/globals.h>
 #include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
+
+/* libxml2's generic error channel is variadic, which Swift cannot implement; this one drops
+   every message so that nothing reaches stderr. Structured errors are captured separately. */
+static void provenance_xml_drop_generic_error(void *context, const char *message, ...) {
+    (void)context;
+    (void)message;
+}
+
+/* Silences the generic error channel of the calling thread and the default for new threads. */
+static inline void provenance_xml_silence_generic_errors(void) {
+    xmlSetGenericErrorFunc(NULL, provenance_xml_drop_generic_error);
+    xmlThrDefSetGenericErrorFunc(NULL, provenance_xml_drop_generic_error);
+}
 
 #endif
