@@ -117,6 +117,10 @@ public final class XMLReader {
         }
         guard !finished else { return nil }
         LibXML2.prepare()
+        // With a schema attached, libxml2 reports parse errors through the thread's structured
+        // handler rather than the reader's: capture that channel too while reading.
+        xmlSetStructuredErrorFunc(Unmanaged.passUnretained(errors).toOpaque(), structuredErrorCallback)
+        defer { xmlSetStructuredErrorFunc(nil, nil) }
         do throws(LedgerError) {
             while true {
                 let status = xmlTextReaderRead(reader)
