@@ -77,7 +77,8 @@ public struct ShipmentXML: RecordSource {
                     return item(event)
                 case .tooLarge(let nodes):
                     let error = LedgerError(
-                        .invalidRecord, "the event holds more than \(nodes - 1) nodes (at most \(ShipmentXML.maximumNodesPerEvent))",
+                        .invalidRecord,
+                        "the event holds more than \(nodes - 1) nodes (at most \(ShipmentXML.maximumNodesPerEvent))",
                         context: ["\(path):\(line)", "element event"])
                     return .reject(SourceReject(line: line, fields: [], error: error))
                 }
@@ -97,7 +98,8 @@ public struct ShipmentXML: RecordSource {
                 }
                 if let earlier = firstLine[content.recordID] {
                     throw LedgerError(
-                        .invalidRecord, "record_id '\(content.recordID)' already appears on line \(earlier) of this file",
+                        .invalidRecord,
+                        "record_id '\(content.recordID)' already appears on line \(earlier) of this file",
                         context: ["\(path):\(record.lines["record_id"] ?? event.line)", "element record_id"])
                 }
                 firstLine[content.recordID] = event.line
@@ -124,7 +126,9 @@ public struct ShipmentXML: RecordSource {
 
     /// One `<event>` as the flat record ``EventContent/init(record:)`` reads, with the line of each
     /// element and the CSV cells for a rejects file.
-    static func record(_ event: XMLTree) -> (members: [String: JSONValue], lines: [String: Int], cells: [String: String]) {
+    static func record(_ event: XMLTree) -> (
+        members: [String: JSONValue], lines: [String: Int], cells: [String: String]
+    ) {
         var members = [String: JSONValue]()
         var lines = [String: Int]()
         var cells = [String: String]()

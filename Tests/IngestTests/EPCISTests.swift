@@ -25,7 +25,9 @@ import Testing
         return records.map(\.content)
     }
 
-    static func records(inline text: String, xsd: String? = nil) throws -> (records: [SourceRecord], rejects: [SourceReject]) {
+    static func records(inline text: String, xsd: String? = nil) throws -> (
+        records: [SourceRecord], rejects: [SourceReject]
+    ) {
         let path = try XMLFixture.file(text)
         defer { XMLFixture.remove(path) }
         return try readAll(EPCISDocument(path: path, xsd: xsd))
@@ -61,7 +63,10 @@ import Testing
         let shipping = records[0]
         #expect(shipping.publicFields["epcis_type"] == "ObjectEvent")
         #expect(shipping.publicFields["biz_step"] == "urn:epcglobal:cbv:bizstep:shipping")
-        #expect(shipping.publicFields["epcs"] == ["urn:epc:id:sgtin:0614141.107346.2017", "urn:epc:id:sgtin:0614141.107346.2018"])
+        #expect(
+            shipping.publicFields["epcs"] == [
+                "urn:epc:id:sgtin:0614141.107346.2017", "urn:epc:id:sgtin:0614141.107346.2018",
+            ])
         #expect(shipping.product == "10614141073464")
         #expect(shipping.sensitiveFields["quantity"] == "2")
         #expect(shipping.publicFields["unit"] == "pcs")
@@ -94,7 +99,10 @@ import Testing
         let event = try Self.records("Example-PersistentDisposition.xml")[0]
         #expect(event.occurredAt.utc == "2020-06-07T17:10:16Z")
         #expect(event.occurredAt.offset == "+02:00")
-        #expect(event.publicFields["extensions"]?["persistentDisposition"] == ["set": "urn:epcglobal:cbv:disp:completeness_inferred"])
+        #expect(
+            event.publicFields["extensions"]?["persistentDisposition"] == [
+                "set": "urn:epcglobal:cbv:disp:completeness_inferred"
+            ])
         // The owning party is the only destination: mapped, and kept out of the public extensions.
         #expect(event.sensitiveFields["destination"] == "urn:epc:id:pgln:9520999.99999")
         #expect(event.publicFields["extensions"]?["destinationList"] == nil)
@@ -112,18 +120,24 @@ import Testing
         let declaration = declared.publicFields["extensions"]?["errorDeclaration"]
         #expect(declaration?["declarationTime"] == "2019-11-07T14:00:00.000+01:00")
         #expect(declaration?["reason"] == "urn:epcglobal:cbv:er:incorrect_data")
-        #expect(declaration?["correctiveEventIDs"] == ["correctiveEventID": "urn:uuid:fd338495-0e6d-41dd-afee-a862ecd32518"])
+        #expect(
+            declaration?["correctiveEventIDs"] == ["correctiveEventID": "urn:uuid:fd338495-0e6d-41dd-afee-a862ecd32518"]
+        )
         #expect(association[9].recordID == "urn:uuid:fd338495-0e6d-41dd-afee-a862ecd32518")
 
         let transformation = try Self.records("WithErrorDeclaration/ErrorDeclarationAndCorrectiveEvent.xml")
-        #expect(transformation.map(\.recordID) == [
-            "urn:uuid:374d95fc-9457-4a51-bd6a-0bba133845a8#error-declaration#1",
-            "urn:uuid:374d95fc-9457-4a51-bd6a-0bba133845a8#error-declaration#2",
-            "urn:uuid:404d95fc-9457-4a51-bd6a-0bba133845a8#1",
-            "urn:uuid:404d95fc-9457-4a51-bd6a-0bba133845a8#2",
-        ])
-        #expect(transformation[0].publicFields["extensions"]?["errorDeclaration"]?["{http://ns.example.com/epcis}vendorExtension"] == "Test1")
-        #expect(transformation[0].publicFields["extensions"]?["eventID"] == "urn:uuid:374d95fc-9457-4a51-bd6a-0bba133845a8")
+        #expect(
+            transformation.map(\.recordID) == [
+                "urn:uuid:374d95fc-9457-4a51-bd6a-0bba133845a8#error-declaration#1",
+                "urn:uuid:374d95fc-9457-4a51-bd6a-0bba133845a8#error-declaration#2",
+                "urn:uuid:404d95fc-9457-4a51-bd6a-0bba133845a8#1",
+                "urn:uuid:404d95fc-9457-4a51-bd6a-0bba133845a8#2",
+            ])
+        #expect(
+            transformation[0].publicFields["extensions"]?["errorDeclaration"]?[
+                "{http://ns.example.com/epcis}vendorExtension"] == "Test1")
+        #expect(
+            transformation[0].publicFields["extensions"]?["eventID"] == "urn:uuid:374d95fc-9457-4a51-bd6a-0bba133845a8")
     }
 
     @Test func sensorDataAndForeignElementsAreKept() throws {
@@ -132,7 +146,9 @@ import Testing
         let report = extensions?["sensorElementList"]?["sensorElement"]?["sensorReport"]?.arrayValue?.first
         #expect(report?["@minValue"] == "12.4")
         #expect(report?["@{http://ns.example.com/epcis}cv"] == "123")
-        #expect(extensions?["{http://ns.example.com/epcis-2}furtherData"]?["@{http://ns.example.com/epcis-2}assemblyLine"] == "2")
+        #expect(
+            extensions?["{http://ns.example.com/epcis-2}furtherData"]?["@{http://ns.example.com/epcis-2}assemblyLine"]
+                == "2")
         #expect(extensions?["ilmd"]?["{urn:epcglobal:cbv:mda}lotNumber"] == "LOTABC")
         #expect(extensions?["bizLocation"]?["{http://ns.example.com/epcis}gs1ES"] == "(414)4023333000017 (254)12")
         #expect(event.facility == "urn:epc:id:sgln:4023333.00001.12")
@@ -278,9 +294,12 @@ import Testing
         let shipExtensions = ship.publicFields["extensions"]
         #expect(shipExtensions?["{https://acme.example/epcis}truck"] == "TRUCK-9")
         // The location is the destination; the owning party that is not mapped stays in the list.
-        #expect(shipExtensions?["destinationList"] == [
-            "destination": ["@type": "urn:epcglobal:cbv:sdt:owning_party", "#text": "urn:epc:id:pgln:0614141.00001"]
-        ])
+        #expect(
+            shipExtensions?["destinationList"] == [
+                "destination": [
+                    "@type": "urn:epcglobal:cbv:sdt:owning_party", "#text": "urn:epc:id:pgln:0614141.00001",
+                ]
+            ])
 
         let receive = contents[2]
         #expect(receive.shipmentID == "DESADV-77")
@@ -295,7 +314,10 @@ import Testing
         #expect(transform.lot == "CB-0001")
         #expect(transform.sensitiveFields["quantity"] == "2")
         #expect(transform.publicFields["unit"] == "pcs")
-        #expect(transform.publicFields["serials"] == ["urn:epc:id:sgtin:4012345.112345.S1", "urn:epc:id:sgtin:4012345.112345.S2"])
+        #expect(
+            transform.publicFields["serials"] == [
+                "urn:epc:id:sgtin:4012345.112345.S1", "urn:epc:id:sgtin:4012345.112345.S2",
+            ])
         #expect(transform.inputLots == ["LOT/1", "LOT-2"])
         #expect(transform.sensitiveFields["input_quantities"] == ["1000", "198.5"])
         #expect(transform.publicFields["extensions"]?["input_units"] == ["KGM", "KGM"])
@@ -303,24 +325,25 @@ import Testing
     }
 
     @Test func digitalLinkIdentifiersGiveProductLotAndSerial() throws {
-        let (records, rejects) = try Self.records(inline: """
-            <epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0" creationDate="2026-03-01T00:00:00Z">
-              <EPCISBody><EventList>
-                <ObjectEvent>
-                  <eventTime>2026-03-01T08:00:00Z</eventTime>
-                  <eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
-                  <epcList>
-                    <epc>https://id.gs1.org/01/09520123456788/10/L1/21/A1</epc>
-                    <epc>https://example.com/01/09520123456788/10/L1/21/A2?linkType=all</epc>
-                    <epc>https://id.gs1.org/01/09520123456789/21/BAD-CHECK-DIGIT</epc>
-                  </epcList>
-                  <action>ADD</action>
-                  <bizStep>commissioning</bizStep>
-                  <bizLocation><id>urn:epc:id:sgln:9520123.00000.0</id></bizLocation>
-                </ObjectEvent>
-              </EventList></EPCISBody>
-            </epcis:EPCISDocument>
-            """)
+        let (records, rejects) = try Self.records(
+            inline: """
+                <epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0" creationDate="2026-03-01T00:00:00Z">
+                  <EPCISBody><EventList>
+                    <ObjectEvent>
+                      <eventTime>2026-03-01T08:00:00Z</eventTime>
+                      <eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
+                      <epcList>
+                        <epc>https://id.gs1.org/01/09520123456788/10/L1/21/A1</epc>
+                        <epc>https://example.com/01/09520123456788/10/L1/21/A2?linkType=all</epc>
+                        <epc>https://id.gs1.org/01/09520123456789/21/BAD-CHECK-DIGIT</epc>
+                      </epcList>
+                      <action>ADD</action>
+                      <bizStep>commissioning</bizStep>
+                      <bizLocation><id>urn:epc:id:sgln:9520123.00000.0</id></bizLocation>
+                    </ObjectEvent>
+                  </EventList></EPCISBody>
+                </epcis:EPCISDocument>
+                """)
         #expect(rejects.isEmpty)
         // The third EPC names no valid GTIN, so the event cannot be a produce of one lot: observe, split.
         #expect(records.map(\.content.kind) == [.observe, .observe])
@@ -331,51 +354,57 @@ import Testing
     }
 
     @Test func malformedEventsAreRejectedWithLineAndElement() throws {
-        let (records, rejects) = try Self.records(inline: """
-            <epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0" creationDate="2026-03-01T00:00:00Z">
-              <EPCISBody><EventList>
-                <ObjectEvent>
-                  <eventTime>2026-03-01 08:00</eventTime>
-                  <eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
-                  <action>ADD</action>
-                </ObjectEvent>
-                <ObjectEvent>
-                  <action>ADD</action>
-                </ObjectEvent>
-                <ObjectEvent>
-                  <eventTime>2026-03-01T08:00:00Z</eventTime>
-                  <eventTimeZoneOffset>+25:00</eventTimeZoneOffset>
-                  <action>ADD</action>
-                </ObjectEvent>
-                <ObjectEvent>
-                  <eventTime>2026-03-01T08:00:00Z</eventTime>
-                  <eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
-                  <eventID>urn:uuid:dup</eventID>
-                  <action>MOVE</action>
-                </ObjectEvent>
-                <ObjectEvent>
-                  <eventTime>2026-03-01T08:00:00Z</eventTime>
-                  <eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
-                  <eventID>urn:uuid:ok</eventID>
-                  <action>ADD</action>
-                </ObjectEvent>
-                <ObjectEvent>
-                  <eventTime>2026-03-02T08:00:00Z</eventTime>
-                  <eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
-                  <eventID>urn:uuid:ok</eventID>
-                  <action>ADD</action>
-                </ObjectEvent>
-              </EventList></EPCISBody>
-            </epcis:EPCISDocument>
-            """)
+        let (records, rejects) = try Self.records(
+            inline: """
+                <epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0" creationDate="2026-03-01T00:00:00Z">
+                  <EPCISBody><EventList>
+                    <ObjectEvent>
+                      <eventTime>2026-03-01 08:00</eventTime>
+                      <eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
+                      <action>ADD</action>
+                    </ObjectEvent>
+                    <ObjectEvent>
+                      <action>ADD</action>
+                    </ObjectEvent>
+                    <ObjectEvent>
+                      <eventTime>2026-03-01T08:00:00Z</eventTime>
+                      <eventTimeZoneOffset>+25:00</eventTimeZoneOffset>
+                      <action>ADD</action>
+                    </ObjectEvent>
+                    <ObjectEvent>
+                      <eventTime>2026-03-01T08:00:00Z</eventTime>
+                      <eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
+                      <eventID>urn:uuid:dup</eventID>
+                      <action>MOVE</action>
+                    </ObjectEvent>
+                    <ObjectEvent>
+                      <eventTime>2026-03-01T08:00:00Z</eventTime>
+                      <eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
+                      <eventID>urn:uuid:ok</eventID>
+                      <action>ADD</action>
+                    </ObjectEvent>
+                    <ObjectEvent>
+                      <eventTime>2026-03-02T08:00:00Z</eventTime>
+                      <eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
+                      <eventID>urn:uuid:ok</eventID>
+                      <action>ADD</action>
+                    </ObjectEvent>
+                  </EventList></EPCISBody>
+                </epcis:EPCISDocument>
+                """)
         #expect(records.map(\.content.recordID) == ["urn:uuid:ok"])
         let messages = rejects.map(\.error.description)
         #expect(rejects.map(\.line) == [3, 8, 11, 16, 28])
         #expect(messages.count == 5)
-        #expect(messages[0].contains(".xml:4, element eventTime") && messages[0].contains("not ISO 8601"), "\(messages[0])")
-        #expect(messages[1].contains(".xml:8, element ObjectEvent") && messages[1].contains("needs an eventTime"), "\(messages[1])")
+        #expect(
+            messages[0].contains(".xml:4, element eventTime") && messages[0].contains("not ISO 8601"), "\(messages[0])")
+        #expect(
+            messages[1].contains(".xml:8, element ObjectEvent") && messages[1].contains("needs an eventTime"),
+            "\(messages[1])")
         #expect(messages[2].contains(".xml:13, element eventTimeZoneOffset"), "\(messages[2])")
-        #expect(messages[3].contains(".xml:16, element ObjectEvent, field action") && messages[3].contains("'MOVE'"), "\(messages[3])")
+        #expect(
+            messages[3].contains(".xml:16, element ObjectEvent, field action") && messages[3].contains("'MOVE'"),
+            "\(messages[3])")
         #expect(messages[4].contains(".xml:28") && messages[4].contains("already appears on line 22"), "\(messages[4])")
         #expect(rejects[3].fields == ["ObjectEvent", "urn:uuid:dup", "2026-03-01T08:00:00Z"])
     }
@@ -394,7 +423,8 @@ import Testing
             """
         #expect { try Self.records(inline: text, xsd: Self.xsd) } throws: { error in
             let description = (error as? LedgerError)?.description ?? ""
-            return description.contains(".xml:6") && description.contains("line 6, element action") && description.contains("MOVE")
+            return description.contains(".xml:6") && description.contains("line 6, element action")
+                && description.contains("MOVE")
         }
         // Without the schema, the same event is read and refused on its own.
         let (_, rejects) = try Self.records(inline: text)

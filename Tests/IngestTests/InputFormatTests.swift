@@ -18,7 +18,12 @@ import Testing
         #expect(try Self.detect("record_id,event,occurred_at\n") == .csv)
         #expect(try Self.detect("") == .csv)
         #expect(try Self.detect("\n  <shipments xmlns=\"urn:provenance:shipments:1\"/>") == .xml)
-        #expect(try Self.detect([0xEF, 0xBB, 0xBF] + Array("<?xml version=\"1.0\"?>\n<!-- c --><s:shipments xmlns:s=\"urn:provenance:shipments:1\"/>".utf8)) == .xml)
+        #expect(
+            try Self.detect(
+                [0xEF, 0xBB, 0xBF]
+                    + Array(
+                        "<?xml version=\"1.0\"?>\n<!-- c --><s:shipments xmlns:s=\"urn:provenance:shipments:1\"/>".utf8)
+            ) == .xml)
         #expect(try Self.detect("<epcis:EPCISDocument xmlns:epcis=\"urn:epcglobal:epcis:xsd:2\"/>") == .epcis)
         #expect(try Self.detect("<EPCISDocument xmlns=\"urn:epcglobal:epcis:xsd:1\"/>") == .epcis)
         for name in EPCISTests.examples {

@@ -90,7 +90,8 @@ func readAll<Source: RecordSource>(_ source: Source) throws -> (records: [Source
     }
 
     @Test func bundledSchemaIsTheRepositoryFile() throws {
-        let file = try String(contentsOfFile: Self.repository.appendingPathComponent("Schemas/shipments.xsd").path, encoding: .utf8)
+        let file = try String(
+            contentsOfFile: Self.repository.appendingPathComponent("Schemas/shipments.xsd").path, encoding: .utf8)
         #expect(ShipmentXML.schema + "\n" == file)
     }
 
@@ -103,7 +104,8 @@ func readAll<Source: RecordSource>(_ source: Source) throws -> (records: [Source
         let expected = try [
             EventContent(record: [
                 "record_id": "GH-P-0001", "event": "produce", "occurred_at": "2026-03-01T08:15:00+02:00",
-                "product": "COCOA-BEANS", "lot": "GH-2026-001", "quantity": "1200.5", "unit": "kg", "facility": "FARM-GH-01",
+                "product": "COCOA-BEANS", "lot": "GH-2026-001", "quantity": "1200.5", "unit": "kg",
+                "facility": "FARM-GH-01",
                 "unit_price": "2.6", "currency": "USD", "certificate": "FT-12345", "serials": ["B-1", "B-2"],
                 "extensions": [
                     "{urn:example:quality}grade": ["@scale": "ICCO", "#text": "A"],
@@ -112,12 +114,14 @@ func readAll<Source: RecordSource>(_ source: Source) throws -> (records: [Source
             ]),
             EventContent(record: [
                 "record_id": "GH-S-0001", "event": "ship", "occurred_at": "2026-03-03T06:00:00Z",
-                "product": "COCOA-BEANS", "lot": "GH-2026-001", "quantity": "1200.5", "unit": "KGM", "facility": "FARM-GH-01",
+                "product": "COCOA-BEANS", "lot": "GH-2026-001", "quantity": "1200.5", "unit": "KGM",
+                "facility": "FARM-GH-01",
                 "shipment_id": "SHP-77", "destination": "PORT-TEMA", "carrier": "MAERSK, Line 2",
             ]),
             EventContent(record: [
                 "record_id": "TM-R-0001", "event": "receive", "occurred_at": "2026-03-04T10:00:00Z",
-                "product": "COCOA-BEANS", "lot": "GH-2026-001", "quantity": "1198", "unit": "kg", "facility": "PORT-TEMA",
+                "product": "COCOA-BEANS", "lot": "GH-2026-001", "quantity": "1198", "unit": "kg",
+                "facility": "PORT-TEMA",
                 "shipment_id": "SHP-77", "origin": "FARM-GH-01",
             ]),
             EventContent(record: [
@@ -132,8 +136,10 @@ func readAll<Source: RecordSource>(_ source: Source) throws -> (records: [Source
     }
 
     @Test func badRecordsAreRejectedWithLineAndElement() throws {
-        func event(_ id: String, _ kind: String = "produce", time: String = "2026-03-01T08:00:00Z", quantity: String = "5",
-                   unit: String = "kg", extra: String = "") -> String {
+        func event(
+            _ id: String, _ kind: String = "produce", time: String = "2026-03-01T08:00:00Z", quantity: String = "5",
+            unit: String = "kg", extra: String = ""
+        ) -> String {
             """
               <event>
                 <record_id>\(id)</record_id>
@@ -148,7 +154,8 @@ func readAll<Source: RecordSource>(_ source: Source) throws -> (records: [Source
 
             """
         }
-        let text = "<shipments xmlns=\"urn:provenance:shipments:1\">\n"
+        let text =
+            "<shipments xmlns=\"urn:provenance:shipments:1\">\n"
             + event("A1", quantity: "0")
             + event("A2", time: "2026-03-01T08:00:00")
             + event("A3", unit: "bags")
@@ -165,18 +172,23 @@ func readAll<Source: RecordSource>(_ source: Source) throws -> (records: [Source
         #expect(rejects.map(\.line) == [2, 12, 22, 32, 52, 62])
         #expect(messages.count == 6)
         #expect(messages[0].contains(".xml:8, element quantity: must be greater than 0"), "\(messages[0])")
-        #expect(messages[1].contains(".xml:15, element occurred_at") && messages[1].contains("no UTC offset"), "\(messages[1])")
+        #expect(
+            messages[1].contains(".xml:15, element occurred_at") && messages[1].contains("no UTC offset"),
+            "\(messages[1])")
         #expect(messages[2].contains(".xml:29, element unit") && messages[2].contains("'bags'"), "\(messages[2])")
         #expect(messages[3].contains(".xml:32, element event") && messages[3].contains("shipment_id"), "\(messages[3])")
         #expect(messages[4].contains(".xml:53, element record_id") && messages[4].contains("line 42"), "\(messages[4])")
-        #expect(messages[5].contains(".xml:62, element event") && messages[5].contains("currency is given without unit_price"), "\(messages[5])")
+        #expect(
+            messages[5].contains(".xml:62, element event")
+                && messages[5].contains("currency is given without unit_price"), "\(messages[5])")
         #expect(rejects[0].fields.prefix(8) == ["A1", "produce", "2026-03-01T08:00:00Z", "p", "l", "0", "kg", "f"])
         let reader = try source.makeReader()
         #expect(reader.rejectColumns.prefix(3) == ["record_id", "event", "occurred_at"])
     }
 
     @Test func schemaViolationsRefuseTheFileNamingLineAndElement() throws {
-        let source = try Self.source("""
+        let source = try Self.source(
+            """
             <shipments xmlns="urn:provenance:shipments:1">
               <event>
                 <record_id>A1</record_id>
@@ -196,7 +208,8 @@ func readAll<Source: RecordSource>(_ source: Source) throws -> (records: [Source
         defer { XMLFixture.remove(source.path) }
         #expect { try readAll(source) } throws: { error in
             let text = (error as? LedgerError)?.description ?? ""
-            return text.contains(".xml:7") && text.contains("line 7, element quantity") && text.contains("line 13, element event")
+            return text.contains(".xml:7") && text.contains("line 7, element quantity")
+                && text.contains("line 13, element event")
                 && text.contains("shipments.xsd")
         }
     }
@@ -213,7 +226,9 @@ func readAll<Source: RecordSource>(_ source: Source) throws -> (records: [Source
             let text = (error as? LedgerError)?.description ?? ""
             return text.contains(".xml:3") && text.contains("malformed XML")
         }
-        let laughs = try Self.source("<!DOCTYPE s [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;&a;\">]>\n<shipments xmlns=\"urn:provenance:shipments:1\">&b;</shipments>")
+        let laughs = try Self.source(
+            "<!DOCTYPE s [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;&a;\">]>\n<shipments xmlns=\"urn:provenance:shipments:1\">&b;</shipments>"
+        )
         defer { XMLFixture.remove(laughs.path) }
         #expect { try readAll(laughs) } throws: { error in
             (error as? LedgerError)?.reason.contains("entity declarations are not allowed") == true

@@ -10,7 +10,9 @@ enum XMLFixture {
     }
 
     static func file(_ bytes: [UInt8], suffix: String = ".xml") throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("prov-xml-\(UUID().uuidString)\(suffix)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "prov-xml-\(UUID().uuidString)\(suffix)"
+        ).path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         return path
     }
@@ -42,7 +44,8 @@ enum XMLFixture {
 
 @Suite struct XMLReaderTests {
     @Test func nodesCarryNamesNamespacesAttributesDepthAndLines() throws {
-        let nodes = try XMLFixture.nodes("""
+        let nodes = try XMLFixture.nodes(
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <!-- a comment -->
             <r:root xmlns:r="urn:one" xmlns="urn:default" a="1">
@@ -50,21 +53,24 @@ enum XMLFixture {
               <empty/>
             </r:root>
             """)
-        #expect(nodes == [
-            .start(XMLName("root", namespace: "urn:one"), attributes: [XMLAttribute(name: XMLName("a"), value: "1")], depth: 0, line: 3),
-            .start(
-                XMLName("child", namespace: "urn:default"),
-                attributes: [
-                    XMLAttribute(name: XMLName("b", namespace: "urn:one"), value: "2"),
-                    XMLAttribute(name: XMLName("c"), value: "x & y"),
-                ],
-                depth: 1, line: 4),
-            .text("text <1> <raw>", depth: 2, line: 4),
-            .end(XMLName("child", namespace: "urn:default"), depth: 1, line: nodes[3].line),
-            .start(XMLName("empty", namespace: "urn:default"), attributes: [], depth: 1, line: 5),
-            .end(XMLName("empty", namespace: "urn:default"), depth: 1, line: 5),
-            .end(XMLName("root", namespace: "urn:one"), depth: 0, line: nodes[6].line),
-        ])
+        #expect(
+            nodes == [
+                .start(
+                    XMLName("root", namespace: "urn:one"), attributes: [XMLAttribute(name: XMLName("a"), value: "1")],
+                    depth: 0, line: 3),
+                .start(
+                    XMLName("child", namespace: "urn:default"),
+                    attributes: [
+                        XMLAttribute(name: XMLName("b", namespace: "urn:one"), value: "2"),
+                        XMLAttribute(name: XMLName("c"), value: "x & y"),
+                    ],
+                    depth: 1, line: 4),
+                .text("text <1> <raw>", depth: 2, line: 4),
+                .end(XMLName("child", namespace: "urn:default"), depth: 1, line: nodes[3].line),
+                .start(XMLName("empty", namespace: "urn:default"), attributes: [], depth: 1, line: 5),
+                .end(XMLName("empty", namespace: "urn:default"), depth: 1, line: 5),
+                .end(XMLName("root", namespace: "urn:one"), depth: 0, line: nodes[6].line),
+            ])
     }
 
     /// Node lines are exact, not the parser's look-ahead position.
@@ -73,7 +79,9 @@ enum XMLFixture {
         for index in 0..<3000 { text += "  <item n=\"\(index)\">\(index)</item>\n" }
         text += "</root>\n"
         let starts = try XMLFixture.nodes(text).compactMap { node -> (String, Int)? in
-            guard case .start(_, let attributes, _, let line) = node, let n = attributes.first?.value else { return nil }
+            guard case .start(_, let attributes, _, let line) = node, let n = attributes.first?.value else {
+                return nil
+            }
             return (n, line)
         }
         #expect(starts.count == 3000)
@@ -105,13 +113,15 @@ enum XMLFixture {
             let previous = level == 1 ? "lol" : "lol\(level - 1)"
             entities += "<!ENTITY lol\(level) \"" + String(repeating: "&\(previous);", count: 10) + "\">\n"
         }
-        let message = XMLFixture.failure("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n\(entities)]>\n<lolz>&lol9;</lolz>\n")
+        let message = XMLFixture.failure(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n\(entities)]>\n<lolz>&lol9;</lolz>\n")
         #expect(message.contains("entity declarations are not allowed"), "\(message)")
         #expect(message.contains(".xml:3"), "\(message)")
     }
 
     @Test func externalEntitiesAreRefusedWithoutReadingThem() {
-        let message = XMLFixture.failure("""
+        let message = XMLFixture.failure(
+            """
             <?xml version="1.0"?>
             <!DOCTYPE r [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>
             <r>&xxe;</r>
@@ -119,7 +129,8 @@ enum XMLFixture {
         #expect(message.contains("entity declarations are not allowed"), "\(message)")
         #expect(!message.contains("root:"))
         // Tricks that would end a naive scan early: a `]>` and a `<x` inside a comment and a literal.
-        let hidden = XMLFixture.failure("""
+        let hidden = XMLFixture.failure(
+            """
             <!DOCTYPE r [ <!-- ]> <x --> <!ATTLIST r a CDATA "]><y"> <!ENTITY e "boom"> ]>
             <r>&e;</r>
             """)
@@ -138,7 +149,8 @@ enum XMLFixture {
     }
 
     @Test func nonUTF8EncodingsAreRefused() throws {
-        let path = try XMLFixture.file([0xFF, 0xFE] + Array("<a/>".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        let path = try XMLFixture.file(
+            [0xFF, 0xFE] + Array("<a/>".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
         defer { XMLFixture.remove(path) }
         #expect { try XMLReader(path: path).next() } throws: { error in
             (error as? LedgerError)?.reason.contains("UTF-8") == true
@@ -153,9 +165,13 @@ enum XMLFixture {
         let many = "<r>" + String(repeating: "<i/>", count: 50) + "</r>"
         #expect(XMLFixture.failure(many, limits: XMLReaderLimits(maximumNodes: 20)).contains("more than 20 nodes"))
         let long = "<r>" + String(repeating: "x", count: 5000) + "</r>"
-        #expect(XMLFixture.failure(long, limits: XMLReaderLimits(maximumTextLength: 1000)).contains("longer than 1000 bytes"))
+        #expect(
+            XMLFixture.failure(long, limits: XMLReaderLimits(maximumTextLength: 1000)).contains(
+                "longer than 1000 bytes"))
         let attribute = "<r a=\"" + String(repeating: "x", count: 5000) + "\"/>"
-        #expect(XMLFixture.failure(attribute, limits: XMLReaderLimits(maximumTextLength: 1000)).contains("longer than 1000 bytes"))
+        #expect(
+            XMLFixture.failure(attribute, limits: XMLReaderLimits(maximumTextLength: 1000)).contains(
+                "longer than 1000 bytes"))
     }
 
     @Test func missingFileIsAnIOError() {
@@ -165,7 +181,8 @@ enum XMLFixture {
     }
 
     @Test func treeAndJSONConversion() throws {
-        let path = try XMLFixture.file("""
+        let path = try XMLFixture.file(
+            """
             <r xmlns:x="urn:x" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
               <e x:k="v"><x:a>1</x:a><x:a>2</x:a><b/><q xsi:nil="true"/>text</e>
             </r>
@@ -174,7 +191,8 @@ enum XMLFixture {
         let reader = try XMLReader(path: path)
         _ = try reader.next()
         guard case .start(let name, let attributes, let depth, let line)? = try reader.next(),
-            case .element(let tree) = try XMLTree.read(name, attributes: attributes, depth: depth, line: line, from: reader)
+            case .element(let tree) = try XMLTree.read(
+                name, attributes: attributes, depth: depth, line: line, from: reader)
         else {
             Issue.record("expected the element e")
             return
@@ -190,7 +208,8 @@ enum XMLFixture {
         let reader = try XMLReader(path: path)
         _ = try reader.next()
         guard case .start(let name, let attributes, let depth, let line)? = try reader.next() else { return }
-        let result = try XMLTree.read(name, attributes: attributes, depth: depth, line: line, from: reader, maximumNodes: 50)
+        let result = try XMLTree.read(
+            name, attributes: attributes, depth: depth, line: line, from: reader, maximumNodes: 50)
         guard case .tooLarge = result else {
             Issue.record("expected tooLarge")
             return
@@ -215,7 +234,8 @@ enum XMLFixture {
 
     @Test func collectsEveryViolationWithLineAndElement() throws {
         let validator = try XMLSchemaValidator(xsd: Self.schema, name: "t.xsd")
-        let path = try XMLFixture.file("""
+        let path = try XMLFixture.file(
+            """
             <list xmlns="urn:t">
               <item><n>1</n></item>
               <item><n>x</n></item>
@@ -241,7 +261,11 @@ enum XMLFixture {
     }
 
     @Test func brokenSchemasAndMissingFilesAreReported() throws {
-        #expect { try XMLSchemaValidator(xsd: "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\"><xs:element/></xs:schema>", name: "bad.xsd") } throws: { error in
+        #expect {
+            try XMLSchemaValidator(
+                xsd: "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\"><xs:element/></xs:schema>",
+                name: "bad.xsd")
+        } throws: { error in
             (error as? LedgerError)?.reason.contains("bad.xsd is not a usable XML Schema") == true
         }
         #expect { try XMLSchemaValidator(xsdPath: "/nonexistent.xsd") } throws: { error in

@@ -16,18 +16,24 @@ import Testing
         #expect(content.publicFields["epcs"] == ["urn:epc:id:sgtin:0614141.107346.2017"])
         #expect(content.product == nil)
         let minimal = try EventContent(record: [
-            "record_id": "r", "event": "observe", "occurred_at": "2020-06-07T17:10:16Z", "epcis_type": "TransactionEvent",
+            "record_id": "r", "event": "observe", "occurred_at": "2020-06-07T17:10:16Z",
+            "epcis_type": "TransactionEvent",
         ])
         #expect(minimal.publicFields == ["epcis_type": "TransactionEvent"])
     }
 
     @Test func observeRules() {
-        #expect { try EventContent(record: ["record_id": "r", "event": "observe", "occurred_at": "2020-06-07T17:10:16Z"]) } throws: { error in
+        #expect {
+            try EventContent(record: ["record_id": "r", "event": "observe", "occurred_at": "2020-06-07T17:10:16Z"])
+        } throws: { error in
             (error as? LedgerError)?.reason.contains("epcis_type") == true
         }
-        #expect { try EventContent(record: [
-            "record_id": "r", "event": "observe", "occurred_at": "2020-06-07T17:10:16Z", "epcis_type": "ObjectEvent", "quantity": "3",
-        ]) } throws: { error in
+        #expect {
+            try EventContent(record: [
+                "record_id": "r", "event": "observe", "occurred_at": "2020-06-07T17:10:16Z",
+                "epcis_type": "ObjectEvent", "quantity": "3",
+            ])
+        } throws: { error in
             (error as? LedgerError)?.reason.contains("quantity and unit go together") == true
         }
     }

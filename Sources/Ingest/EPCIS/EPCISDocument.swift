@@ -64,7 +64,9 @@ public struct EPCISDocument: RecordSource {
             guard case .start(let root, _, _, let line)? = try reader.next() else {
                 throw LedgerError(.invalidRecord, "the document has no root element", context: ["\(path):1"])
             }
-            guard ["EPCISDocument", "EPCISQueryDocument"].contains(root.localName), EPCISDocument.namespaces.contains(root.namespaceURI) else {
+            guard ["EPCISDocument", "EPCISQueryDocument"].contains(root.localName),
+                EPCISDocument.namespaces.contains(root.namespaceURI)
+            else {
                 throw LedgerError(
                     .invalidRecord,
                     "not an EPCIS document: the root element is \(root.clark), expected EPCISDocument in namespace urn:epcglobal:epcis:xsd:2 (or :1)",
@@ -119,7 +121,8 @@ public struct EPCISDocument: RecordSource {
                 event = element
             case .tooLarge(let nodes):
                 let error = LedgerError(
-                    .invalidRecord, "the event holds more than \(nodes - 1) nodes (at most \(EPCISDocument.maximumNodesPerEvent))",
+                    .invalidRecord,
+                    "the event holds more than \(nodes - 1) nodes (at most \(EPCISDocument.maximumNodesPerEvent))",
                     context: ["\(path):\(line)", "element \(name.localName)"])
                 return [.reject(SourceReject(line: line, fields: [name.clark, "", ""], error: error))]
             }
@@ -136,7 +139,11 @@ public struct EPCISDocument: RecordSource {
                 firstLine[base] = line
                 return contents.map { .record(SourceRecord(line: line, content: $0)) }
             } catch {
-                return [.reject(SourceReject(line: line, fields: [name.clark, EPCISMapping.recordID(epcisEvent), time], error: error))]
+                return [
+                    .reject(
+                        SourceReject(
+                            line: line, fields: [name.clark, EPCISMapping.recordID(epcisEvent), time], error: error))
+                ]
             }
         }
     }

@@ -20,7 +20,9 @@ struct EPCISEvent {
 
     private mutating func flatten(_ elements: [XMLTree]) {
         for child in elements {
-            if child.name.namespaceURI.isEmpty, child.name.localName == "extension" || child.name.localName == "baseExtension" {
+            if child.name.namespaceURI.isEmpty,
+                child.name.localName == "extension" || child.name.localName == "baseExtension"
+            {
                 flatten(child.children)
             } else {
                 children.append(child)
@@ -61,7 +63,9 @@ struct EPCISEvent {
     /// The event as JSON for the `extensions` field: every child except the standard fields named
     /// in `consumed` (those the ledger fields already hold), keyed by Clark name, plus the event
     /// element's own attributes as `@name`, plus `replacements` (a `nil` value drops the key).
-    func extensions(consuming consumed: Set<String>, replacing replacements: [String: JSONValue?] = [:]) -> [String: JSONValue] {
+    func extensions(
+        consuming consumed: Set<String>, replacing replacements: [String: JSONValue?] = [:]
+    ) -> [String: JSONValue] {
         var members = [String: JSONValue]()
         for attribute in element.attributes {
             members["@" + attribute.name.clark] = .string(attribute.value)
@@ -93,7 +97,9 @@ enum CBV {
     /// The term of `value` in the vocabulary with URN part `urn` (`bizstep`, `btt`, `sdt`) and web
     /// part `web` (`BizStep`, `BTT`, `SDT`); `nil` for a value of another vocabulary or a private one.
     static func term(_ value: String, urn: String, web: String) -> String? {
-        for prefix in ["urn:epcglobal:cbv:\(urn):", "https://ref.gs1.org/cbv/\(web)-", "http://ref.gs1.org/cbv/\(web)-"]
+        for prefix in [
+            "urn:epcglobal:cbv:\(urn):", "https://ref.gs1.org/cbv/\(web)-", "http://ref.gs1.org/cbv/\(web)-",
+        ]
         where value.hasPrefix(prefix) {
             return String(value.dropFirst(prefix.count))
         }

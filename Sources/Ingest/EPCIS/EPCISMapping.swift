@@ -91,11 +91,15 @@ enum EPCISMapping {
         } catch {
             // EPCIS requires an offset on eventTime; accept one left to eventTimeZoneOffset.
             guard !offsetText.isEmpty, let local = try? Timestamp(iso8601: text + offsetText) else {
-                throw LedgerError(.invalidRecord, "eventTime: \(error.reason)", context: ["\(file):\(timeElement.line)", "element eventTime"])
+                throw LedgerError(
+                    .invalidRecord, "eventTime: \(error.reason)",
+                    context: ["\(file):\(timeElement.line)", "element eventTime"])
             }
             instant = local
         }
-        return Timestamp(epochSeconds: instant.epochSeconds, fraction: instant.fraction, offsetMinutes: offsetMinutes ?? instant.offsetMinutes)
+        return Timestamp(
+            epochSeconds: instant.epochSeconds, fraction: instant.fraction,
+            offsetMinutes: offsetMinutes ?? instant.offsetMinutes)
     }
 
     /// The event's `eventID`, else `epcis:` and the first 32 hex digits of the SHA-256 of its
@@ -120,18 +124,24 @@ enum EPCISMapping {
         case .transform:
             fieldsOfParts = [try transformFields(event, shared: &common)]
         default:
-            let parts = parts(epcs: event.epcs("epcList"), quantities: event.quantityElements("quantityList"), lot: common.ilmdLot)
+            let parts = parts(
+                epcs: event.epcs("epcList"), quantities: event.quantityElements("quantityList"), lot: common.ilmdLot)
             common.consumed.formUnion(["epcList", "quantityList"])
             fieldsOfParts = parts.map { part in
-                ["product": part.product.json, "lot": part.lot.json, "quantity": part.quantity.json, "unit": part.unit.json,
-                 "serials": part.epcs.isEmpty ? .null : .array(part.epcs.map(JSONValue.string))]
+                [
+                    "product": part.product.json, "lot": part.lot.json, "quantity": part.quantity.json,
+                    "unit": part.unit.json,
+                    "serials": part.epcs.isEmpty ? .null : .array(part.epcs.map(JSONValue.string)),
+                ]
             }
         }
         guard !fieldsOfParts.isEmpty else { throw unfit("names no objects") }
         var shared: [String: JSONValue] = ["facility": common.facility.json, "certificate": common.certificate.json]
         switch kind {
         case .ship:
-            guard let destination = common.choose("destinationList", entry: "destination") else { throw unfit("has no destination") }
+            guard let destination = common.choose("destinationList", entry: "destination") else {
+                throw unfit("has no destination")
+            }
             shared["destination"] = .string(destination)
             shared["shipment_id"] = (common.shipmentID ?? event.text("eventID")).json
         case .receive:
@@ -144,7 +154,8 @@ enum EPCISMapping {
         var contents = [EventContent]()
         for (index, fields) in fieldsOfParts.enumerated() {
             let id = fieldsOfParts.count == 1 ? recordID : "\(recordID)#\(index + 1)"
-            contents.append(try EventContent(kind: kind, recordID: id, occurredAt: occurredAt, fields: fields.merging(shared) { part, _ in part }))
+            let merged = fields.merging(shared) { part, _ in part }
+            contents.append(try EventContent(kind: kind, recordID: id, occurredAt: occurredAt, fields: merged))
         }
         return contents
     }
@@ -152,15 +163,24 @@ enum EPCISMapping {
     /// The fields of a transformation with one output class whose inputs all have a lot and a
     /// quantity. Input quantities are taken in their own units; when any differs from the output's
     /// unit, the units are kept in `extensions` as `input_units`, in the order of `input_lots`.
-    private static func transformFields(_ event: EPCISEvent, shared: inout Shared) throws(LedgerError) -> [String: JSONValue] {
-        let outputs = parts(epcs: event.epcs("outputEPCList"), quantities: event.quantityElements("outputQuantityList"), lot: shared.ilmdLot)
-        let inputs = parts(epcs: event.epcs("inputEPCList"), quantities: event.quantityElements("inputQuantityList"), lot: nil)
-        guard outputs.count == 1, let output = outputs.first else { throw unfit("does not have exactly one output class") }
+    private static func transformFields(
+        _ event: EPCISEvent, shared: inout Shared
+    ) throws(LedgerError) -> [String: JSONValue] {
+        let outputs = parts(
+            epcs: event.epcs("outputEPCList"), quantities: event.quantityElements("outputQuantityList"),
+            lot: shared.ilmdLot)
+        let inputs = parts(
+            epcs: event.epcs("inputEPCList"), quantities: event.quantityElements("inputQuantityList"), lot: nil)
+        guard outputs.count == 1, let output = outputs.first else {
+            throw unfit("does not have exactly one output class")
+        }
         guard !inputs.isEmpty else { throw unfit("has no inputs") }
         var lots = [JSONValue]()
         var quantities = [JSONValue]()
         for input in inputs {
-            guard let lot = input.lot, let quantity = input.quantity else { throw unfit("has an input without lot or quantity") }
+            guard let lot = input.lot, let quantity = input.quantity else {
+                throw unfit("has an input without lot or quantity")
+            }
             lots.append(.string(lot))
             quantities.append(.string(quantity))
         }
@@ -170,7 +190,8 @@ enum EPCISMapping {
         }
         shared.consumed.formUnion(["inputEPCList", "inputQuantityList", "outputEPCList", "outputQuantityList"])
         return [
-            "product": output.product.json, "lot": output.lot.json, "quantity": output.quantity.json, "unit": output.unit.json,
+            "product": output.product.json, "lot": output.lot.json, "quantity": output.quantity.json,
+            "unit": output.unit.json,
             "serials": output.epcs.isEmpty ? .null : .array(output.epcs.map(JSONValue.string)),
             "input_lots": .array(lots), "input_quantities": .array(quantities),
         ]
@@ -179,7 +200,9 @@ enum EPCISMapping {
     // MARK: observe
 
     /// The `observe` events: one per product class named, or one naming none.
-    private static func observe(_ event: EPCISEvent, recordID: String, occurredAt: Timestamp) throws(LedgerError) -> [EventContent] {
+    private static func observe(_ event: EPCISEvent, recordID: String, occurredAt: Timestamp) throws(LedgerError)
+        -> [EventContent]
+    {
         var shared = Shared(event)
         let (epcList, quantityList) =
             switch event.type {
@@ -187,7 +210,8 @@ enum EPCISMapping {
             case "TransformationEvent": ("outputEPCList", "outputQuantityList")
             default: ("epcList", "quantityList")
             }
-        var parts = parts(epcs: event.epcs(epcList), quantities: event.quantityElements(quantityList), lot: shared.ilmdLot)
+        var parts = parts(
+            epcs: event.epcs(epcList), quantities: event.quantityElements(quantityList), lot: shared.ilmdLot)
         if parts.isEmpty { parts = [Part()] }
         shared.consumed.formUnion([epcList, quantityList])
         var fields: [String: JSONValue] = [
@@ -197,7 +221,9 @@ enum EPCISMapping {
             // Only a transaction typed as a shipment document links an observation to a shipment.
             "shipment_id": shared.typedShipmentID.json,
         ]
-        for (field, element) in [("biz_step", "bizStep"), ("disposition", "disposition"), ("action", "action"), ("parent_id", "parentID")]
+        for (field, element) in [
+            ("biz_step", "bizStep"), ("disposition", "disposition"), ("action", "action"), ("parent_id", "parentID"),
+        ]
         where event.count(element) == 1 {
             fields[field] = event.text(element).json
             shared.consumed.insert(element)
@@ -242,7 +268,9 @@ enum EPCISMapping {
             if let location = event.locationID("bizLocation") {
                 facility = location
                 // Consumed only when the ID is all it holds.
-                if event.count("bizLocation") == 1, event.field("bizLocation")?.children.count == 1 { consumed.insert("bizLocation") }
+                if event.count("bizLocation") == 1, event.field("bizLocation")?.children.count == 1 {
+                    consumed.insert("bizLocation")
+                }
             } else {
                 facility = event.locationID("readPoint")
             }
@@ -252,11 +280,15 @@ enum EPCISMapping {
             } else {
                 certificate = nil
             }
-            ilmdLot = event.field("ilmd")?.children.first { $0.name == XMLName("lotNumber", namespace: EPCISMapping.masterDataNamespace) }
-                .map(\.trimmedText).flatMap { $0.isEmpty ? nil : $0 }
+            ilmdLot = event.field("ilmd")?.children.first {
+                $0.name == XMLName("lotNumber", namespace: EPCISMapping.masterDataNamespace)
+            }
+            .map(\.trimmedText).flatMap { $0.isEmpty ? nil : $0 }
             let transactions = event.field("bizTransactionList")?.children("bizTransaction") ?? []
             let typed = ["desadv", "bol", "po"].lazy.compactMap { preferred in
-                transactions.first { $0.attribute("type").flatMap { CBV.term($0, urn: "btt", web: "BTT") } == preferred }
+                transactions.first {
+                    $0.attribute("type").flatMap { CBV.term($0, urn: "btt", web: "BTT") } == preferred
+                }
             }.first
             typedShipmentID = typed.map(\.trimmedText).flatMap { $0.isEmpty ? nil : $0 }
             shipmentID = typedShipmentID ?? transactions.first.map(\.trimmedText).flatMap { $0.isEmpty ? nil : $0 }
@@ -267,8 +299,12 @@ enum EPCISMapping {
         mutating func choose(_ list: String, entry: String) -> String? {
             guard event.count(list) == 1, let element = event.field(list) else { return nil }
             let entries = element.children(entry)
-            let isLocation: (XMLTree) -> Bool = { $0.attribute("type").flatMap { CBV.term($0, urn: "sdt", web: "SDT") } == "location" }
-            guard let index = entries.firstIndex(where: isLocation) ?? entries.indices.first, !entries[index].trimmedText.isEmpty else {
+            let isLocation: (XMLTree) -> Bool = {
+                $0.attribute("type").flatMap { CBV.term($0, urn: "sdt", web: "SDT") } == "location"
+            }
+            guard let index = entries.firstIndex(where: isLocation) ?? entries.indices.first,
+                !entries[index].trimmedText.isEmpty
+            else {
                 return nil
             }
             var rest = element
@@ -306,12 +342,16 @@ enum EPCISMapping {
         for element in quantities {
             let classURI = element.child("epcClass")?.trimmedText ?? ""
             let identifier = EPCIdentifier(classURI)
-            let quantity = element.child("quantity").flatMap { $0.isNil || $0.trimmedText.isEmpty ? nil : $0.trimmedText }
+            let quantity = element.child("quantity").flatMap {
+                $0.isNil || $0.trimmedText.isEmpty ? nil : $0.trimmedText
+            }
             let uom = element.child("uom").map(\.trimmedText).flatMap { $0.isEmpty ? nil : $0 }
             var part = Part(
                 product: identifier?.gtin ?? (classURI.isEmpty ? nil : classURI), lot: identifier?.lot ?? lot,
                 quantity: quantity, unit: quantity == nil ? nil : uom ?? "pcs")
-            if part.product != nil, let index = groups.firstIndex(where: { $0.product == part.product && $0.lot == part.lot }) {
+            if part.product != nil,
+                let index = groups.firstIndex(where: { $0.product == part.product && $0.lot == part.lot })
+            {
                 part.epcs = groups.remove(at: index).epcs
             }
             elements.append(part)

@@ -27,7 +27,9 @@ struct EPCIdentifier: Equatable {
         guard parts.count == 5 else { return nil }
         let scheme = parts[2] + ":" + parts[3]
         let fields = parts[4].split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
-        guard fields.count == 3, let gtin = Self.gtin(companyPrefix: fields[0], itemReference: fields[1]) else { return nil }
+        guard fields.count == 3, let gtin = Self.gtin(companyPrefix: fields[0], itemReference: fields[1]) else {
+            return nil
+        }
         switch scheme {
         case "id:sgtin":
             guard let serial = Self.percentDecoded(fields[2]), !serial.isEmpty else { return nil }
@@ -104,7 +106,8 @@ struct EPCIdentifier: Equatable {
                 bytes.append(byte)
                 continue
             }
-            guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue) else { return nil }
+            guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue)
+            else { return nil }
             bytes.append(high << 4 | low)
         }
         return String(validating: bytes, as: UTF8.self)

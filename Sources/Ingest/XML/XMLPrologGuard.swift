@@ -93,7 +93,8 @@ struct XMLPrologGuard {
                 guard byte == UInt8(ascii: "-") else { return refuse("malformed comment before the root element") }
                 state = .comment(dashes: 0)
             } else if matched >= 0, byte == Self.doctypeKeyword[matched] {
-                state = matched + 1 == Self.doctypeKeyword.count ? .doctype(quote: nil) : .afterBang(matched: matched + 1)
+                state =
+                    matched + 1 == Self.doctypeKeyword.count ? .doctype(quote: nil) : .afterBang(matched: matched + 1)
             } else {
                 return refuse("unexpected '<!' markup before the root element (only comments and a DOCTYPE may appear)")
             }

@@ -3,9 +3,9 @@ internal import CLibXML2
 public import LedgerCore
 
 #if canImport(Glibc)
-internal import Glibc
+    internal import Glibc
 #elseif canImport(Darwin)
-internal import Darwin
+    internal import Darwin
 #endif
 
 /// Process-wide libxml2 setup, done once before any document or schema is parsed.
@@ -70,7 +70,9 @@ public final class XMLReader {
 
     /// Opens `path`, validating it against `validator` as it is read; violations are collected
     /// (up to `maximumViolations`, all counted) rather than thrown.
-    init(path: String, limits: XMLReaderLimits, validator: XMLSchemaValidator?, maximumViolations: Int) throws(LedgerError) {
+    init(path: String, limits: XMLReaderLimits, validator: XMLSchemaValidator?, maximumViolations: Int)
+        throws(LedgerError)
+    {
         LibXML2.prepare()
         self.path = path
         self.limits = limits
@@ -80,12 +82,15 @@ public final class XMLReader {
         let created = xmlReaderForIO(
             readCallback, nil, Unmanaged.passUnretained(input).toOpaque(), nil, nil, LibXML2.documentOptions)
         guard let created else {
-            throw input.failure ?? LedgerError(.io, "libxml2 could not start reading the document", context: ["\(path):1"])
+            throw input.failure
+                ?? LedgerError(.io, "libxml2 could not start reading the document", context: ["\(path):1"])
         }
         reader = created
-        xmlTextReaderSetStructuredErrorHandler(reader, structuredErrorCallback, Unmanaged.passUnretained(errors).toOpaque())
+        xmlTextReaderSetStructuredErrorHandler(
+            reader, structuredErrorCallback, Unmanaged.passUnretained(errors).toOpaque())
         if let validator, xmlTextReaderSetSchema(reader, validator.schema) != 0 {
-            throw LedgerError(.invalidState, "libxml2 could not attach the schema \(validator.name) to the reader", context: [path])
+            throw LedgerError(
+                .invalidState, "libxml2 could not attach the schema \(validator.name) to the reader", context: [path])
         }
     }
 
@@ -131,7 +136,8 @@ public final class XMLReader {
                     return nil
                 }
                 guard status == 1 else {
-                    throw LedgerError(.invalidRecord, "libxml2 could not parse the document", context: ["\(path):\(parserLine)"])
+                    throw LedgerError(
+                        .invalidRecord, "libxml2 could not parse the document", context: ["\(path):\(parserLine)"])
                 }
                 if let node = try currentNode() { return node }
             }
@@ -182,7 +188,8 @@ public final class XMLReader {
     }
 
     private func elementName() -> XMLName {
-        XMLName(interned(xmlTextReaderConstLocalName(reader)), namespace: interned(xmlTextReaderConstNamespaceUri(reader)))
+        XMLName(
+            interned(xmlTextReaderConstLocalName(reader)), namespace: interned(xmlTextReaderConstNamespaceUri(reader)))
     }
 
     private func currentAttributes(line: Int) throws(LedgerError) -> [XMLAttribute] {
@@ -204,7 +211,8 @@ public final class XMLReader {
         let length = strlen(UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
         guard length <= limits.maximumTextLength else {
             throw LedgerError(
-                .invalidRecord, "a text or attribute value is longer than \(limits.maximumTextLength) bytes (the limit)",
+                .invalidRecord,
+                "a text or attribute value is longer than \(limits.maximumTextLength) bytes (the limit)",
                 context: ["\(path):\(line)"])
         }
         return String(decoding: UnsafeBufferPointer(start: pointer, count: length), as: UTF8.self)
@@ -258,7 +266,9 @@ public final class XMLSchemaValidator {
 
     private init(name: String, parser: OpaquePointer?) throws(LedgerError) {
         self.name = name
-        guard let parser else { throw LedgerError(.invalidState, "libxml2 could not create a schema parser for \(name)") }
+        guard let parser else {
+            throw LedgerError(.invalidState, "libxml2 could not create a schema parser for \(name)")
+        }
         defer { xmlSchemaFreeParserCtxt(parser) }
         let errors = ErrorSink(file: name, maximumViolations: 20)
         let context = Unmanaged.passUnretained(errors).toOpaque()
@@ -269,7 +279,9 @@ public final class XMLSchemaValidator {
         xmlSetStructuredErrorFunc(nil, nil)
         guard let compiled else {
             let messages = errors.messages.prefix(20).joined(separator: "; ")
-            throw LedgerError(.invalidRecord, "\(name) is not a usable XML Schema: \(messages.isEmpty ? "libxml2 gave no reason" : messages)")
+            throw LedgerError(
+                .invalidRecord,
+                "\(name) is not a usable XML Schema: \(messages.isEmpty ? "libxml2 gave no reason" : messages)")
         }
         schema = compiled
     }
@@ -376,7 +388,9 @@ private final class DocumentInput {
             return -1
         }
         buffer.withUnsafeBytes { raw in
-            if let base = raw.baseAddress { UnsafeMutableRawPointer(destination).copyMemory(from: base + start, byteCount: length) }
+            if let base = raw.baseAddress {
+                UnsafeMutableRawPointer(destination).copyMemory(from: base + start, byteCount: length)
+            }
         }
         start += length
         return Int32(length)
@@ -408,7 +422,8 @@ private final class ErrorSink {
         if error.domain == Int32(XML_FROM_SCHEMASV.rawValue) {
             violationCount += 1
             if violations.count < maximumViolations {
-                violations.append(XMLSchemaViolation(line: line, element: Self.elementName(in: message), message: message))
+                violations.append(
+                    XMLSchemaViolation(line: line, element: Self.elementName(in: message), message: message))
             }
         } else if failure == nil {
             failure = LedgerError(.invalidRecord, "malformed XML: \(message)", context: ["\(file):\(max(line, 1))"])
@@ -436,7 +451,8 @@ private let readCallback: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutabl
     return Unmanaged<DocumentInput>.fromOpaque(context).takeUnretainedValue().read(into: buffer, count: Int(length))
 }
 
-private let structuredErrorCallback: @convention(c) (UnsafeMutableRawPointer?, xmlErrorPtr?) -> Void = { context, error in
+private let structuredErrorCallback: @convention(c) (UnsafeMutableRawPointer?, xmlErrorPtr?) -> Void = {
+    context, error in
     guard let context, let error else { return }
     Unmanaged<ErrorSink>.fromOpaque(context).takeUnretainedValue().record(error.pointee)
 }

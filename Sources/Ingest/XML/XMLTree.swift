@@ -12,7 +12,8 @@ public struct XMLTree: Sendable, Hashable {
     /// The line of the start tag.
     public let line: Int
 
-    public init(name: XMLName, attributes: [XMLAttribute] = [], children: [XMLTree] = [], text: String = "", line: Int) {
+    public init(name: XMLName, attributes: [XMLAttribute] = [], children: [XMLTree] = [], text: String = "", line: Int)
+    {
         self.name = name
         self.attributes = attributes
         self.children = children
@@ -29,7 +30,10 @@ public struct XMLTree: Sendable, Hashable {
 
     /// Whether the element carries `xsi:nil="true"`.
     public var isNil: Bool {
-        attributes.contains { $0.name == XMLName("nil", namespace: Self.schemaInstanceNamespace) && ($0.value == "true" || $0.value == "1") }
+        attributes.contains {
+            $0.name == XMLName("nil", namespace: Self.schemaInstanceNamespace)
+                && ($0.value == "true" || $0.value == "1")
+        }
     }
 
     /// The children in no namespace with local name `localName`.
@@ -85,7 +89,9 @@ public struct XMLTree: Sendable, Hashable {
     static func trimmed(_ text: String) -> String {
         let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
         let scalars = text.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) }) else {
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }),
+            let last = scalars.lastIndex(where: { !isSpace($0) })
+        else {
             return ""
         }
         return String(String.UnicodeScalarView(scalars[first...last]))
@@ -104,7 +110,8 @@ extension XMLTree {
     /// Reads the element whose start `reader` has just returned (`name`, `attributes`, `depth`,
     /// `line`), up to and including its end, keeping at most `maximumNodes` nodes.
     public static func read(
-        _ name: XMLName, attributes: [XMLAttribute], depth: Int, line: Int, from reader: XMLReader, maximumNodes: Int = 100_000
+        _ name: XMLName, attributes: [XMLAttribute], depth: Int, line: Int, from reader: XMLReader,
+        maximumNodes: Int = 100_000
     ) throws(LedgerError) -> ReadResult {
         var stack = [XMLTree(name: name, attributes: attributes, line: line)]
         var nodes = 1
@@ -127,6 +134,8 @@ extension XMLTree {
                 }
             }
         }
-        throw LedgerError(.invalidRecord, "the document ends inside element \(name.localName)", context: ["\(reader.path):\(reader.parserLine)"])
+        throw LedgerError(
+            .invalidRecord, "the document ends inside element \(name.localName)",
+            context: ["\(reader.path):\(reader.parserLine)"])
     }
 }
