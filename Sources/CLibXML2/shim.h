@@ -21,4 +21,14 @@ static inline void provenance_xml_silence_generic_errors(void) {
     xmlThrDefSetGenericErrorFunc(NULL, provenance_xml_drop_generic_error);
 }
 
+/* XML_PARSE_NO_XXE (libxml2 2.13+) forbids loading external entities; older versions lack it,
+   and the reader refuses entity declarations itself. 0 where unavailable. */
+static inline int provenance_xml_no_xxe_option(void) {
+#if LIBXML_VERSION >= 21300
+    return XML_PARSE_NO_XXE;
+#else
+    return 0;
+#endif
+}
+
 #endif

@@ -214,6 +214,25 @@ func readAll<Source: RecordSource>(_ source: Source) throws -> (records: [Source
         }
     }
 
+    /// Many events across many read chunks keep their lines; only one event is in memory at a time.
+    @Test func streamsManyEvents() throws {
+        var text = "<shipments xmlns=\"urn:provenance:shipments:1\">\n"
+        for index in 0..<3000 {
+            text += "<event><record_id>R\(index)</record_id><event>produce</event>"
+            text += "<occurred_at>2026-03-01T08:00:00Z</occurred_at><product>p</product><lot>L\(index)</lot>"
+            text += "<quantity>\(index + 1)</quantity><unit>kg</unit><facility>f</facility></event>\n"
+        }
+        text += "</shipments>\n"
+        let source = try Self.source(text)
+        defer { XMLFixture.remove(source.path) }
+        let (records, rejects) = try readAll(source)
+        #expect(rejects.isEmpty)
+        #expect(records.count == 3000)
+        #expect(records.last?.line == 3001)
+        #expect(records.last?.content.lot == "L2999")
+        #expect(source.byteCount == text.utf8.count)
+    }
+
     @Test func wrongRootAndMalformedXMLAreFileErrors() throws {
         let other = try Self.source("<shipments xmlns=\"urn:other\"/>")
         defer { XMLFixture.remove(other.path) }

@@ -25,11 +25,13 @@ private enum LibXML2 {
         provenance_xml_silence_generic_errors()
     }
 
-    /// Parser options for every document. Deliberately absent: `XML_PARSE_NOENT` (substitute
-    /// entities), `XML_PARSE_DTDLOAD`, `XML_PARSE_DTDATTR`, `XML_PARSE_DTDVALID` and
-    /// `XML_PARSE_HUGE`; libxml2 2.9 has no `XML_PARSE_NO_XXE`, which is why ``XMLPrologGuard``
-    /// refuses entity declarations before the parser sees them.
-    static let documentOptions = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
+    /// Parser options for every document: no network, CDATA as text, and `XML_PARSE_NO_XXE` where
+    /// libxml2 has it (2.13+). Deliberately absent: `XML_PARSE_NOENT` (substitute entities),
+    /// `XML_PARSE_DTDLOAD`, `XML_PARSE_DTDATTR`, `XML_PARSE_DTDVALID`, `XML_PARSE_XINCLUDE` and
+    /// `XML_PARSE_HUGE`. Without `XML_PARSE_NO_XXE` (libxml2 2.9 here), ``XMLPrologGuard`` is what
+    /// refuses entity declarations, before the parser sees them.
+    static let documentOptions =
+        Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue) | provenance_xml_no_xxe_option()
 
     static let xmlnsNamespace = "http://www.w3.org/2000/xmlns/"
 }
