@@ -168,6 +168,10 @@ enum XMLFixture {
         #expect(
             XMLFixture.failure(long, limits: XMLReaderLimits(maximumTextLength: 1000)).contains(
                 "longer than 1000 bytes"))
+        // Text far beyond the limit is refused while libxml2 is still reading it, not after.
+        let huge = "<r>\n" + String(repeating: "x", count: 3 << 20) + "</r>"
+        let budget = XMLFixture.failure(huge, limits: XMLReaderLimits(maximumTextLength: 1000))
+        #expect(budget.contains("a single node takes more than") && budget.contains(".xml:2"), "\(budget)")
         let attribute = "<r a=\"" + String(repeating: "x", count: 5000) + "\"/>"
         #expect(
             XMLFixture.failure(attribute, limits: XMLReaderLimits(maximumTextLength: 1000)).contains(

@@ -132,7 +132,10 @@ public final class XMLReader {
             while true {
                 let status = xmlTextReaderRead(reader)
                 input.bytesSinceNode = 0
-                if let error = input.failure ?? errors.failure { throw error }
+                if let error = input.failure {
+                    throw error.context.isEmpty ? error.at("\(path):\(parserLine)") : error
+                }
+                if let error = errors.failure { throw error }
                 if status == 0 {
                     finished = true
                     return nil
@@ -384,9 +387,9 @@ private final class DocumentInput {
         }
         bytesSinceNode += length
         if bytesSinceNode > byteBudget {
+            // No place: the reader adds the parser's line, which this callback does not know.
             failure = LedgerError(
-                .invalidRecord, "a single node takes more than \(byteBudget) bytes (a start tag or text too long)",
-                context: [path])
+                .invalidRecord, "a single node takes more than \(byteBudget) bytes (a start tag or text too long)")
             return -1
         }
         buffer.withUnsafeBytes { raw in
