@@ -15,9 +15,13 @@ static void provenance_xml_drop_generic_error(void *context, const char *message
     (void)message;
 }
 
-/* Silences the generic error channel of the calling thread and the default for new threads. */
+/* Silences the generic error channel of the calling thread. */
 static inline void provenance_xml_silence_generic_errors(void) {
     xmlSetGenericErrorFunc(NULL, provenance_xml_drop_generic_error);
+}
+
+/* Silences the generic error channel of threads created from now on (takes a global lock). */
+static inline void provenance_xml_silence_generic_errors_by_default(void) {
     xmlThrDefSetGenericErrorFunc(NULL, provenance_xml_drop_generic_error);
 }
 

@@ -16,7 +16,7 @@ private enum LibXML2 {
     static let initialized: Void = {
         xmlInitParser()
         xmlSetExternalEntityLoader(xmlNoNetExternalEntityLoader)
-        provenance_xml_silence_generic_errors()
+        provenance_xml_silence_generic_errors_by_default()
     }()
 
     /// Call on entry to libxml2 from any thread: the generic error channel is per thread.
@@ -126,8 +126,10 @@ public final class XMLReader {
         LibXML2.prepare()
         // With a schema attached, libxml2 reports parse errors through the thread's structured
         // handler rather than the reader's: capture that channel too while reading.
-        xmlSetStructuredErrorFunc(Unmanaged.passUnretained(errors).toOpaque(), structuredErrorCallback)
-        defer { xmlSetStructuredErrorFunc(nil, nil) }
+        if validator != nil {
+            xmlSetStructuredErrorFunc(Unmanaged.passUnretained(errors).toOpaque(), structuredErrorCallback)
+        }
+        defer { if validator != nil { xmlSetStructuredErrorFunc(nil, nil) } }
         do throws(LedgerError) {
             while true {
                 let status = xmlTextReaderRead(reader)
