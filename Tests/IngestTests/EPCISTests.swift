@@ -124,6 +124,10 @@ import Testing
             declaration?["correctiveEventIDs"] == ["correctiveEventID": "urn:uuid:fd338495-0e6d-41dd-afee-a862ecd32518"]
         )
         #expect(association[9].recordID == "urn:uuid:fd338495-0e6d-41dd-afee-a862ecd32518")
+        // Case (f): recordTime and sensor data are kept; the possessing parties are the mapped source and destination.
+        #expect(association[6].publicFields["extensions"]?["recordTime"] == "2019-11-06T14:05:00.000+01:00")
+        #expect(association[6].publicFields["extensions"]?["sensorElementList"] != nil)
+        #expect(association[6].sensitiveFields["origin"] == "urn:epc:id:pgln:4000001.00012")
 
         let transformation = try Self.records("WithErrorDeclaration/ErrorDeclarationAndCorrectiveEvent.xml")
         #expect(
