@@ -147,6 +147,10 @@ public struct EventContent: Sendable, Hashable {
                     return "registering a participant needs '\(name)'"
                 }
             }
+        case .observe:
+            if (sensitiveFields["quantity"] == nil) != (publicFields["unit"] == nil) {
+                return "quantity and unit go together: give both or neither"
+            }
         case .ship, .receive, .produce, .facility, .anchor, .review:
             break
         }

@@ -9,6 +9,11 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     case receive
     /// Input lots are consumed and an output lot made.
     case transform
+    /// An EPCIS event that is none of the supply-chain kinds, kept as recorded: an aggregation,
+    /// association or transaction, an object event with another business step, or one that lacks
+    /// what `produce`, `ship`, `receive` or `transform` require (a lot, a destination…). It moves
+    /// no quantity between lots; product, lot and quantity are optional.
+    case observe
     /// Master data of a facility; a later version supersedes an earlier one.
     case facility
     /// Registration or revocation of a participant's key, signed by the operator.
@@ -18,11 +23,13 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     /// A compliance officer's decision on a flag.
     case review
 
-    /// Whether producers submit this kind (as opposed to the ledger's own system kinds).
+    /// Whether producers submit this kind to record what happened to goods (as opposed to master
+    /// data and the ledger's own system kinds). `observe` is one, but unlike the others it need not
+    /// name a product, lot or quantity.
     public var isSupplyChain: Bool {
         switch self {
-        case .produce, .ship, .receive, .transform: true
-        default: false
+        case .produce, .ship, .receive, .transform, .observe: true
+        case .facility, .participant, .anchor, .review: false
         }
     }
 }
@@ -35,7 +42,7 @@ public enum ParticipantRole: String, Sendable, CaseIterable, Codable {
     /// Whether a participant in this role may submit events of `kind`.
     public func maySubmit(_ kind: EventKind) -> Bool {
         switch kind {
-        case .produce, .ship, .receive, .transform, .facility:
+        case .produce, .ship, .receive, .transform, .observe, .facility:
             [.producer, .processor, .distributor, .retailer].contains(self)
         case .participant: self == .ledgerOperator
         case .anchor, .review: self == .compliance

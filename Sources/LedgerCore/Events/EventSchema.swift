@@ -95,6 +95,24 @@ public enum EventSchema {
                 f("input_lots", .textList, required: true),
                 f("input_quantities", .decimalList, required: true, sensitive: true),
             ] + common
+        case .observe:
+            return [
+                f("epcis_type", .text, required: true),
+                f("biz_step", .text),
+                f("disposition", .text),
+                f("action", .oneOf(["ADD", "OBSERVE", "DELETE"])),
+                f("facility", .text),
+                f("product", .text),
+                f("lot", .text),
+                f("quantity", .decimal(.nonNegative), sensitive: true),
+                f("unit", .text),
+                f("epcs", .textList),
+                f("parent_id", .text),
+                f("shipment_id", .text),
+                f("origin", .text, sensitive: true),
+                f("destination", .text, sensitive: true),
+                f("certificate", .text),
+            ] + common
         case .facility:
             return [
                 f("facility", .text, required: true),

@@ -1,0 +1,108 @@
+internal import LedgerCore
+
+/// One EPCIS event element with its standard fields gathered from wherever EPCIS 1.2 or 2.0 puts
+/// them: 1.2 nests later fields in `<extension>` (and `eventID`/`errorDeclaration` in
+/// `<baseExtension>`), 2.0 has them directly in the event. Both are read alike by flattening the
+/// unqualified `extension` and `baseExtension` elements.
+struct EPCISEvent {
+    let element: XMLTree
+    /// The event type: the element's local name (`ObjectEvent`…), in Clark notation if namespaced.
+    let type: String
+    /// Every child after flattening, in document order: standard fields (no namespace) and
+    /// extension elements (any other namespace).
+    private(set) var children = [XMLTree]()
+
+    init(_ element: XMLTree) {
+        self.element = element
+        type = element.name.clark
+        flatten(element.children)
+    }
+
+    private mutating func flatten(_ elements: [XMLTree]) {
+        for child in elements {
+            if child.name.namespaceURI.isEmpty,
+                child.name.localName == "extension" || child.name.localName == "baseExtension"
+            {
+                flatten(child.children)
+            } else {
+                children.append(child)
+            }
+        }
+    }
+
+    /// The first standard field named `name`.
+    func field(_ name: String) -> XMLTree? {
+        children.first { $0.name.namespaceURI.isEmpty && $0.name.localName == name }
+    }
+
+    /// How many standard fields are named `name`.
+    func count(_ name: String) -> Int {
+        children.count { $0.name.namespaceURI.isEmpty && $0.name.localName == name }
+    }
+
+    /// The trimmed text of the standard field `name`, `nil` if absent or empty.
+    func text(_ name: String) -> String? {
+        field(name).map(\.trimmedText).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The EPCs of the list field `name` (`epcList`, `childEPCs`, `inputEPCList`…).
+    func epcs(_ name: String) -> [String] {
+        (field(name)?.children("epc") ?? []).map(\.trimmedText).filter { !$0.isEmpty }
+    }
+
+    /// The `quantityElement`s of the list field `name` (`quantityList`, `childQuantityList`…).
+    func quantityElements(_ name: String) -> [XMLTree] {
+        field(name)?.children("quantityElement") ?? []
+    }
+
+    /// The `id` of the standard field `name` (`bizLocation`, `readPoint`).
+    func locationID(_ name: String) -> String? {
+        field(name)?.child("id").map(\.trimmedText).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The event as JSON for the `extensions` field: every child except the standard fields named
+    /// in `consumed` (those the ledger fields already hold), keyed by Clark name, plus the event
+    /// element's own attributes as `@name`, plus `replacements` (a `nil` value drops the key).
+    func extensions(
+        consuming consumed: Set<String>, replacing replacements: [String: JSONValue?] = [:]
+    ) -> [String: JSONValue] {
+        var members = [String: JSONValue]()
+        for attribute in element.attributes {
+            members["@" + attribute.name.clark] = .string(attribute.value)
+        }
+        let kept = children.filter { !($0.name.namespaceURI.isEmpty && consumed.contains($0.name.localName)) }
+        XMLTree.addMembers(kept, to: &members)
+        for (key, value) in replacements {
+            members[key] = value
+        }
+        return members
+    }
+
+    /// The event's content as canonical JSON bytes, leaving out what may differ between captures
+    /// of the same event (`recordTime`, set by the capturing system) or what declares an error
+    /// about it (`eventID`, `errorDeclaration`): a stable identity for an event without `eventID`,
+    /// the same for an event and a later error declaration about it.
+    func identityBytes() -> [UInt8] {
+        var members = extensions(consuming: ["recordTime", "eventID", "errorDeclaration"])
+        members["#type"] = .string(type)
+        // Every value is a string, null, array or object: canonical encoding cannot fail.
+        return (try? CanonicalJSON.encode(.object(members))) ?? []
+    }
+}
+
+/// Terms of the GS1 Core Business Vocabulary, written in any of the three forms EPCIS allows: the
+/// URN (`urn:epcglobal:cbv:bizstep:shipping`), the web URI
+/// (`https://ref.gs1.org/cbv/BizStep-shipping`) or the bare word (`shipping`).
+enum CBV {
+    /// The term of `value` in the vocabulary with URN part `urn` (`bizstep`, `btt`, `sdt`) and web
+    /// part `web` (`BizStep`, `BTT`, `SDT`); `nil` for a value of another vocabulary or a private one.
+    static func term(_ value: String, urn: String, web: String) -> String? {
+        for prefix in [
+            "urn:epcglobal:cbv:\(urn):", "https://ref.gs1.org/cbv/\(web)-", "http://ref.gs1.org/cbv/\(web)-",
+        ]
+        where value.hasPrefix(prefix) {
+            return String(value.dropFirst(prefix.count))
+        }
+        return value.contains(":") || value.contains("/") ? nil : value
+    }
+}

@@ -1,0 +1,371 @@
+internal import LedgerCrypto
+internal import LedgerCore
+
+/// How one EPCIS event becomes ledger events (the full table is in `docs/xml.md`).
+///
+/// - `ObjectEvent` with business step commissioning → `produce`, shipping → `ship`, receiving →
+///   `receive`; `TransformationEvent` → `transform`. When such an event lacks what the kind
+///   requires (a lot, a quantity, a destination, a unit the ledger knows…), and for every other
+///   event (aggregation, association, transaction, other business steps) and every error
+///   declaration, it becomes `observe`, keeping what it recorded rather than being refused.
+/// - An event naming objects of several product classes (GTIN + lot) becomes one ledger event per
+///   class, its `record_id` suffixed `#1`, `#2`… in document order; EPCs that name no trade item
+///   (SSCC, GIAI…) form a class of their own. The rest of the event is repeated in each. A
+///   transformation is never split, so that its inputs are not counted twice: one with several
+///   outputs becomes `observe`.
+/// - Every child the ledger fields do not hold is kept in `extensions` by its Clark name
+///   (``XMLTree/json``); EPCIS 1.2's `extension` wrappers are flattened away.
+enum EPCISMapping {
+    /// Objects of one product class that an event names.
+    struct Part: Equatable {
+        var product: String?
+        var lot: String?
+        var quantity: String?
+        var unit: String?
+        var epcs = [String]()
+    }
+
+    static let masterDataNamespace = "urn:epcglobal:cbv:mda"
+
+    /// The ledger events for `event`, which starts on `line` of `file`.
+    ///
+    /// - Throws: ``LedgerError`` `invalidRecord` for an event that is malformed (no or a bad
+    ///   `eventTime`, a value the ledger cannot hold), context `file:line`, the element and the field.
+    static func contents(of event: EPCISEvent, file: String) throws(LedgerError) -> [EventContent] {
+        let place = "\(file):\(event.element.line)"
+        let occurredAt = try occurredAt(event, file: file)
+        let recordID = recordID(event)
+        let kind = candidateKind(event)
+        if kind != .observe, let contents = try? supplyChain(kind, event, recordID: recordID, occurredAt: occurredAt) {
+            return contents
+        }
+        do {
+            return try observe(event, recordID: recordID, occurredAt: occurredAt)
+        } catch {
+            var context = [place, "element \(event.element.name.localName)"]
+            if let field = error.context.last(where: { $0.hasPrefix("field ") }) { context.append(field) }
+            throw LedgerError(error.code, error.reason, context: context)
+        }
+    }
+
+    /// The kind the event's type and business step ask for, before checking it has the data.
+    static func candidateKind(_ event: EPCISEvent) -> EventKind {
+        if event.field("errorDeclaration") != nil { return .observe }
+        switch event.type {
+        case "TransformationEvent":
+            return .transform
+        case "ObjectEvent":
+            switch event.text("bizStep").flatMap({ CBV.term($0, urn: "bizstep", web: "BizStep") }) {
+            case "commissioning": return .produce
+            case "shipping": return .ship
+            case "receiving": return .receive
+            default: return .observe
+            }
+        default:
+            return .observe
+        }
+    }
+
+    /// `eventTime` in the offset of `eventTimeZoneOffset` (the same instant).
+    static func occurredAt(_ event: EPCISEvent, file: String) throws(LedgerError) -> Timestamp {
+        guard let timeElement = event.field("eventTime"), !timeElement.trimmedText.isEmpty else {
+            throw LedgerError(
+                .invalidRecord, "an EPCIS event needs an eventTime",
+                context: ["\(file):\(event.element.line)", "element \(event.element.name.localName)"])
+        }
+        let text = timeElement.trimmedText
+        let offsetElement = event.field("eventTimeZoneOffset")
+        let offsetText = offsetElement.map(\.trimmedText) ?? ""
+        var offsetMinutes: Int?
+        if let offsetElement, !offsetText.isEmpty {
+            guard let offset = try? Timestamp(iso8601: "2000-01-01T00:00:00" + offsetText) else {
+                throw LedgerError(
+                    .invalidRecord, "eventTimeZoneOffset '\(offsetText)' is not an offset ±HH:MM",
+                    context: ["\(file):\(offsetElement.line)", "element eventTimeZoneOffset"])
+            }
+            offsetMinutes = offset.offsetMinutes
+        }
+        let instant: Timestamp
+        do {
+            instant = try Timestamp(iso8601: text)
+        } catch {
+            // EPCIS requires an offset on eventTime; accept one left to eventTimeZoneOffset.
+            guard !offsetText.isEmpty, let local = try? Timestamp(iso8601: text + offsetText) else {
+                throw LedgerError(
+                    .invalidRecord, "eventTime: \(error.reason)",
+                    context: ["\(file):\(timeElement.line)", "element eventTime"])
+            }
+            instant = local
+        }
+        return Timestamp(
+            epochSeconds: instant.epochSeconds, fraction: instant.fraction,
+            offsetMinutes: offsetMinutes ?? instant.offsetMinutes)
+    }
+
+    /// The event's `eventID`, else `epcis:` and the first 32 hex digits of the SHA-256 of its
+    /// content (``EPCISEvent/identityBytes()``), so that importing a file twice gives the same
+    /// IDs. An error declaration is a new statement about an earlier event, so it gets that event's
+    /// ID plus `#error-declaration` instead of conflicting with it.
+    static func recordID(_ event: EPCISEvent) -> String {
+        let base = event.text("eventID") ?? "epcis:" + SHA256.hash(event.identityBytes()).hex.prefix(32)
+        return event.field("errorDeclaration") == nil ? base : base + "#error-declaration"
+    }
+
+    // MARK: Supply-chain kinds
+
+    /// The `produce`/`ship`/`receive`/`transform` events, or an error when the event lacks data
+    /// the kind needs (the caller then keeps it as `observe`).
+    private static func supplyChain(
+        _ kind: EventKind, _ event: EPCISEvent, recordID: String, occurredAt: Timestamp
+    ) throws(LedgerError) -> [EventContent] {
+        var common = Shared(event)
+        var fieldsOfParts: [[String: JSONValue]]
+        switch kind {
+        case .transform:
+            fieldsOfParts = [try transformFields(event, shared: &common)]
+        default:
+            let parts = parts(
+                epcs: event.epcs("epcList"), quantities: event.quantityElements("quantityList"), lot: common.ilmdLot)
+            common.consumed.formUnion(["epcList", "quantityList"])
+            fieldsOfParts = parts.map { part in
+                [
+                    "product": part.product.json, "lot": part.lot.json, "quantity": part.quantity.json,
+                    "unit": part.unit.json,
+                    "serials": part.epcs.isEmpty ? .null : .array(part.epcs.map(JSONValue.string)),
+                ]
+            }
+        }
+        guard !fieldsOfParts.isEmpty else { throw unfit("names no objects") }
+        var shared: [String: JSONValue] = ["facility": common.facility.json, "certificate": common.certificate.json]
+        switch kind {
+        case .ship:
+            guard let destination = common.choose("destinationList", entry: "destination") else {
+                throw unfit("has no destination")
+            }
+            shared["destination"] = .string(destination)
+            shared["shipment_id"] = (common.shipmentID ?? event.text("eventID")).json
+        case .receive:
+            shared["origin"] = common.choose("sourceList", entry: "source").json
+            shared["shipment_id"] = (common.shipmentID ?? event.text("eventID")).json
+        default:
+            break
+        }
+        shared["extensions"] = .object(common.extensions)
+        var contents = [EventContent]()
+        for (index, fields) in fieldsOfParts.enumerated() {
+            let id = fieldsOfParts.count == 1 ? recordID : "\(recordID)#\(index + 1)"
+            let merged = fields.merging(shared) { part, _ in part }
+            contents.append(try EventContent(kind: kind, recordID: id, occurredAt: occurredAt, fields: merged))
+        }
+        return contents
+    }
+
+    /// The fields of a transformation with one output class whose inputs all have a lot and a
+    /// quantity. Input quantities are taken in their own units; when any differs from the output's
+    /// unit, the units are kept in `extensions` as `input_units`, in the order of `input_lots`.
+    private static func transformFields(
+        _ event: EPCISEvent, shared: inout Shared
+    ) throws(LedgerError) -> [String: JSONValue] {
+        let outputs = parts(
+            epcs: event.epcs("outputEPCList"), quantities: event.quantityElements("outputQuantityList"),
+            lot: shared.ilmdLot)
+        let inputs = parts(
+            epcs: event.epcs("inputEPCList"), quantities: event.quantityElements("inputQuantityList"), lot: nil)
+        guard outputs.count == 1, let output = outputs.first else {
+            throw unfit("does not have exactly one output class")
+        }
+        guard !inputs.isEmpty else { throw unfit("has no inputs") }
+        var lots = [JSONValue]()
+        var quantities = [JSONValue]()
+        for input in inputs {
+            guard let lot = input.lot, let quantity = input.quantity else {
+                throw unfit("has an input without lot or quantity")
+            }
+            lots.append(.string(lot))
+            quantities.append(.string(quantity))
+        }
+        let inputUnits = inputs.map { $0.unit ?? "" }
+        if inputUnits.contains(where: { $0 != output.unit }) {
+            shared.replacements["input_units"] = .array(inputUnits.map(JSONValue.string))
+        }
+        shared.consumed.formUnion(["inputEPCList", "inputQuantityList", "outputEPCList", "outputQuantityList"])
+        return [
+            "product": output.product.json, "lot": output.lot.json, "quantity": output.quantity.json,
+            "unit": output.unit.json,
+            "serials": output.epcs.isEmpty ? .null : .array(output.epcs.map(JSONValue.string)),
+            "input_lots": .array(lots), "input_quantities": .array(quantities),
+        ]
+    }
+
+    // MARK: observe
+
+    /// The `observe` events: one per product class named, or one naming none.
+    private static func observe(_ event: EPCISEvent, recordID: String, occurredAt: Timestamp) throws(LedgerError)
+        -> [EventContent]
+    {
+        var shared = Shared(event)
+        let (epcList, quantityList) =
+            switch event.type {
+            case "AggregationEvent", "AssociationEvent": ("childEPCs", "childQuantityList")
+            case "TransformationEvent": ("outputEPCList", "outputQuantityList")
+            default: ("epcList", "quantityList")
+            }
+        var parts = parts(
+            epcs: event.epcs(epcList), quantities: event.quantityElements(quantityList), lot: shared.ilmdLot)
+        if parts.isEmpty { parts = [Part()] }
+        shared.consumed.formUnion([epcList, quantityList])
+        var fields: [String: JSONValue] = [
+            "epcis_type": .string(event.type),
+            "facility": shared.facility.json,
+            "certificate": shared.certificate.json,
+            // Only a transaction typed as a shipment document links an observation to a shipment.
+            "shipment_id": shared.typedShipmentID.json,
+        ]
+        for (field, element) in [
+            ("biz_step", "bizStep"), ("disposition", "disposition"), ("action", "action"), ("parent_id", "parentID"),
+        ]
+        where event.count(element) == 1 {
+            fields[field] = event.text(element).json
+            shared.consumed.insert(element)
+        }
+        fields["origin"] = shared.choose("sourceList", entry: "source").json
+        fields["destination"] = shared.choose("destinationList", entry: "destination").json
+        fields["extensions"] = .object(shared.extensions)
+        var contents = [EventContent]()
+        for (index, part) in parts.enumerated() {
+            let id = parts.count == 1 ? recordID : "\(recordID)#\(index + 1)"
+            var partFields = fields
+            partFields["product"] = part.product.json
+            partFields["lot"] = part.lot.json
+            partFields["quantity"] = part.quantity.json
+            partFields["unit"] = part.unit.json
+            partFields["epcs"] = part.epcs.isEmpty ? .null : .array(part.epcs.map(JSONValue.string))
+            contents.append(try EventContent(kind: .observe, recordID: id, occurredAt: occurredAt, fields: partFields))
+        }
+        return contents
+    }
+
+    // MARK: Shared pieces
+
+    /// What every mapping of an event reads the same way, and which children it consumed.
+    private struct Shared {
+        let event: EPCISEvent
+        /// Standard fields the ledger fields hold, left out of `extensions`.
+        var consumed: Set<String> = ["eventTime", "eventTimeZoneOffset"]
+        /// Keys of `extensions` replaced (a list with its mapped entry removed) or added.
+        var replacements = [String: JSONValue?]()
+        let facility: String?
+        let certificate: String?
+        let ilmdLot: String?
+        /// The business transaction that identifies a shipment: a despatch advice, else a bill of
+        /// lading, else a purchase order.
+        let typedShipmentID: String?
+        /// ``typedShipmentID``, else the first business transaction.
+        let shipmentID: String?
+
+        init(_ event: EPCISEvent) {
+            self.event = event
+            if let location = event.locationID("bizLocation") {
+                facility = location
+                // Consumed only when the ID is all it holds.
+                if event.count("bizLocation") == 1, event.field("bizLocation")?.children.count == 1 {
+                    consumed.insert("bizLocation")
+                }
+            } else {
+                facility = event.locationID("readPoint")
+            }
+            if event.count("certificationInfo") == 1, let certificate = event.text("certificationInfo") {
+                self.certificate = certificate
+                consumed.insert("certificationInfo")
+            } else {
+                certificate = nil
+            }
+            ilmdLot = event.field("ilmd")?.children.first {
+                $0.name == XMLName("lotNumber", namespace: EPCISMapping.masterDataNamespace)
+            }
+            .map(\.trimmedText).flatMap { $0.isEmpty ? nil : $0 }
+            let transactions = event.field("bizTransactionList")?.children("bizTransaction") ?? []
+            let typed = ["desadv", "bol", "po"].lazy.compactMap { preferred in
+                transactions.first {
+                    $0.attribute("type").flatMap { CBV.term($0, urn: "btt", web: "BTT") } == preferred
+                }
+            }.first
+            typedShipmentID = typed.map(\.trimmedText).flatMap { $0.isEmpty ? nil : $0 }
+            shipmentID = typedShipmentID ?? transactions.first.map(\.trimmedText).flatMap { $0.isEmpty ? nil : $0 }
+        }
+
+        /// The source or destination to map: the one of type `location`, else the first. The
+        /// others stay in `extensions` under the list's name.
+        mutating func choose(_ list: String, entry: String) -> String? {
+            guard event.count(list) == 1, let element = event.field(list) else { return nil }
+            let entries = element.children(entry)
+            let isLocation: (XMLTree) -> Bool = {
+                $0.attribute("type").flatMap { CBV.term($0, urn: "sdt", web: "SDT") } == "location"
+            }
+            guard let index = entries.firstIndex(where: isLocation) ?? entries.indices.first,
+                !entries[index].trimmedText.isEmpty
+            else {
+                return nil
+            }
+            var rest = element
+            rest.children.removeAll { $0 == entries[index] }
+            replacements[list] = rest.children.isEmpty ? JSONValue?.none : rest.json
+            return entries[index].trimmedText
+        }
+
+        var extensions: [String: JSONValue] {
+            event.extensions(consuming: consumed, replacing: replacements)
+        }
+    }
+
+    /// The product classes of an event's EPCs and quantity elements: EPCs grouped by GTIN and lot
+    /// (counted in `pcs`), EPCs naming no trade item together (not counted), one part per quantity
+    /// element (its `uom`, or `pcs` for a count); EPCs of a class that a quantity element also
+    /// names join that element. `lot` applies where the identifiers carry none (an ILMD lot number).
+    static func parts(epcs: [String], quantities: [XMLTree], lot: String?) -> [Part] {
+        var groups = [Part]()
+        for epc in epcs {
+            let identifier = EPCIdentifier(epc)
+            let product = identifier?.gtin
+            let groupLot = product == nil ? nil : identifier?.lot ?? lot
+            if let index = groups.firstIndex(where: { $0.product == product && $0.lot == groupLot }) {
+                groups[index].epcs.append(epc)
+            } else {
+                groups.append(Part(product: product, lot: groupLot, epcs: [epc]))
+            }
+        }
+        for index in groups.indices where groups[index].product != nil {
+            groups[index].quantity = String(groups[index].epcs.count)
+            groups[index].unit = "pcs"
+        }
+        var elements = [Part]()
+        for element in quantities {
+            let classURI = element.child("epcClass")?.trimmedText ?? ""
+            let identifier = EPCIdentifier(classURI)
+            let quantity = element.child("quantity").flatMap {
+                $0.isNil || $0.trimmedText.isEmpty ? nil : $0.trimmedText
+            }
+            let uom = element.child("uom").map(\.trimmedText).flatMap { $0.isEmpty ? nil : $0 }
+            var part = Part(
+                product: identifier?.gtin ?? (classURI.isEmpty ? nil : classURI), lot: identifier?.lot ?? lot,
+                quantity: quantity, unit: quantity == nil ? nil : uom ?? "pcs")
+            if part.product != nil,
+                let index = groups.firstIndex(where: { $0.product == part.product && $0.lot == part.lot })
+            {
+                part.epcs = groups.remove(at: index).epcs
+            }
+            elements.append(part)
+        }
+        return groups + elements
+    }
+
+    /// The error that makes the caller keep an event as `observe`; never shown.
+    private static func unfit(_ reason: String) -> LedgerError {
+        LedgerError(.invalidRecord, "the event \(reason)")
+    }
+}
+
+extension Optional where Wrapped == String {
+    /// The text as a JSON string, or `null` (a field left out).
+    fileprivate var json: JSONValue { map(JSONValue.string) ?? .null }
+}

@@ -1,0 +1,128 @@
+/// What a GS1 identifier of a trade item says: its GTIN and, when present, lot and serial number.
+///
+/// Read from the EPC URIs EPCIS uses for objects and classes (`urn:epc:id:sgtin:…`,
+/// `urn:epc:class:lgtin:…`, `urn:epc:idpat:sgtin:…`) and from GS1 Digital Link URIs
+/// (`https://id.gs1.org/01/…/10/…/21/…`). The GTIN is given as GTIN-14 with its check digit, the
+/// form the ledger's `product` field uses, whatever the company prefix length of the URI.
+struct EPCIdentifier: Equatable {
+    /// The GTIN-14.
+    let gtin: String
+    let lot: String?
+    let serial: String?
+
+    /// Parses `uri`; `nil` for an identifier that names no trade item (SSCC, GIAI, GRAI, SGLN…)
+    /// or a malformed one.
+    init?(_ uri: String) {
+        if uri.hasPrefix("urn:epc:") {
+            self.init(urn: uri)
+        } else if uri.hasPrefix("https://") || uri.hasPrefix("http://") {
+            self.init(digitalLink: uri)
+        } else {
+            return nil
+        }
+    }
+
+    private init?(urn: String) {
+        let parts = urn.split(separator: ":", maxSplits: 4, omittingEmptySubsequences: false)
+        guard parts.count == 5 else { return nil }
+        let scheme = parts[2] + ":" + parts[3]
+        let fields = parts[4].split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        guard fields.count == 3, let gtin = Self.gtin(companyPrefix: fields[0], itemReference: fields[1]) else {
+            return nil
+        }
+        switch scheme {
+        case "id:sgtin":
+            guard let serial = Self.percentDecoded(fields[2]), !serial.isEmpty else { return nil }
+            self.init(gtin: gtin, lot: nil, serial: serial)
+        case "class:lgtin":
+            guard let lot = Self.percentDecoded(fields[2]), !lot.isEmpty else { return nil }
+            self.init(gtin: gtin, lot: lot, serial: nil)
+        case "idpat:sgtin":
+            guard fields[2] == "*" else { return nil }
+            self.init(gtin: gtin, lot: nil, serial: nil)
+        default:
+            return nil
+        }
+    }
+
+    private init(gtin: String, lot: String?, serial: String?) {
+        self.gtin = gtin
+        self.lot = lot
+        self.serial = serial
+    }
+
+    /// A Digital Link URI: a path with `/01/{GTIN}` followed by optional `/10/{lot}` and `/21/{serial}`.
+    private init?(digitalLink uri: String) {
+        let afterScheme = uri.drop { $0 != "/" }.dropFirst(2)
+        let path = afterScheme.drop { $0 != "/" }.prefix { $0 != "?" && $0 != "#" }
+        let segments = path.split(separator: "/").map(String.init)
+        guard let start = segments.firstIndex(of: "01"), start + 1 < segments.count else { return nil }
+        let digits = segments[start + 1]
+        guard [8, 12, 13, 14].contains(digits.count), digits.allSatisfy(\.isASCIIDigit) else { return nil }
+        let padded = String(repeating: "0", count: 14 - digits.count) + digits
+        guard Self.checkDigit(padded.dropLast()) == padded.last else { return nil }
+        var lot: String?
+        var serial: String?
+        var index = start + 2
+        while index + 1 < segments.count {
+            switch segments[index] {
+            case "10": lot = Self.percentDecoded(segments[index + 1])
+            case "21": serial = Self.percentDecoded(segments[index + 1])
+            default: break
+            }
+            index += 2
+        }
+        self.init(gtin: padded, lot: lot, serial: serial)
+    }
+
+    /// The GTIN-14 of an SGTIN's company prefix and item reference (indicator digit first).
+    static func gtin(companyPrefix: String, itemReference: String) -> String? {
+        guard (6...12).contains(companyPrefix.count), companyPrefix.count + itemReference.count == 13,
+            let indicator = itemReference.first,
+            (companyPrefix + itemReference).allSatisfy(\.isASCIIDigit)
+        else { return nil }
+        let body = String(indicator) + companyPrefix + itemReference.dropFirst()
+        guard let check = checkDigit(body) else { return nil }
+        return body + String(check)
+    }
+
+    /// The GS1 check digit of `digits` (weights 3, 1, 3… from the right).
+    static func checkDigit(_ digits: some StringProtocol) -> Character? {
+        var sum = 0
+        for (offset, character) in digits.reversed().enumerated() {
+            guard let value = character.wholeNumberValue, character.isASCIIDigit else { return nil }
+            sum += value * (offset % 2 == 0 ? 3 : 1)
+        }
+        return Character(String((10 - sum % 10) % 10))
+    }
+
+    /// `text` with `%XX` escapes decoded; `nil` if an escape is malformed or the result is not UTF-8.
+    static func percentDecoded(_ text: String) -> String? {
+        guard text.contains("%") else { return text }
+        var bytes = [UInt8]()
+        var iterator = Array(text.utf8).makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue)
+            else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
+}

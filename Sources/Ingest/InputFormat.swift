@@ -1,0 +1,52 @@
+internal import Foundation
+public import LedgerCore
+
+/// The kinds of input file the ledger reads, told apart by content rather than by file name.
+public enum InputFormat: String, Sendable, CaseIterable {
+    /// The shipment CSV (``ShipmentCSV``).
+    case csv
+    /// The project's own shipment XML (``ShipmentXML``).
+    case xml
+    /// A GS1 EPCIS XML document (``EPCISDocument``).
+    case epcis
+
+    /// The format of the file at `path`: XML if its first character (after a byte-order mark and
+    /// whitespace) is `<`, told apart by the namespace of the root element; CSV otherwise.
+    ///
+    /// - Throws: ``LedgerError`` `io` if the file cannot be read; `invalidRecord` for XML that is
+    ///   malformed before its root element, or whose root element is neither EPCIS nor the
+    ///   shipment XML (the message names it).
+    public static func detect(path: String) throws(LedgerError) -> InputFormat {
+        guard try startsWithMarkup(path) else { return .csv }
+        let reader = try XMLReader(path: path)
+        guard case .start(let root, _, _, let line)? = try reader.next() else {
+            throw LedgerError(.invalidRecord, "the XML document has no root element", context: ["\(path):1"])
+        }
+        if EPCISDocument.namespaces.contains(root.namespaceURI) { return .epcis }
+        if root.namespaceURI == ShipmentXML.namespace { return .xml }
+        let namespace = root.namespaceURI.isEmpty ? "no namespace" : "namespace \(root.namespaceURI)"
+        throw LedgerError(
+            .invalidRecord,
+            "unknown XML format: the root element is <\(root.localName)> in \(namespace); expected an EPCIS document "
+                + "(namespace urn:epcglobal:epcis:xsd:2 or :1) or a shipment XML (namespace \(ShipmentXML.namespace))",
+            context: ["\(path):\(line)"])
+    }
+
+    /// Whether the first byte after a UTF-8 byte-order mark and whitespace is `<`.
+    private static func startsWithMarkup(_ path: String) throws(LedgerError) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw LedgerError(.io, "cannot read \(path)")
+        }
+        defer { try? handle.close() }
+        var atStart = true
+        while let chunk = try? handle.read(upToCount: 4096), !chunk.isEmpty {
+            var bytes = chunk[...]
+            if atStart, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+            atStart = false
+            if let first = bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
+                return first == UInt8(ascii: "<")
+            }
+        }
+        return false
+    }
+}
