@@ -24,6 +24,9 @@ public enum IngestFuzzing {
             outcome(ShipmentCSV(path: path)),
             outcome(ShipmentCSV(path: path, mapping: mapping)),
             outcome(FacilitiesCSV(path: path, recordedAt: Timestamp(epochSeconds: 0))),
+            outcome(ShipmentXML(path: path)),
+            outcome(EPCISDocument(path: path)),
+            (try? InputFormat.detect(path: path)) == nil ? .refused : .read(records: 0, rejects: 0),
         ]
     }
 

@@ -45,7 +45,6 @@ public struct ShipmentXML: RecordSource {
     public final class Reader: RecordReader {
         private let path: String
         private let reader: XMLReader
-        private var firstLine = [String: Int]()
 
         init(path: String, limits: XMLReaderLimits) throws(LedgerError) {
             self.path = path
@@ -64,7 +63,20 @@ public struct ShipmentXML: RecordSource {
         public var bytesRead: Int { reader.bytesRead }
 
         /// The shipment CSV's columns, so that a rejects file has the same layout for both formats.
-        public var rejectColumns: [String] { ShipmentCSV.requiredColumns + ShipmentCSV.optionalColumns }
+        public var rejectColumns: [String] { ShipmentCSV.layout.allColumns }
+
+        public func location(line: Int, field: String) -> [String] {
+            ["\(path):\(line)", "element \(Self.element(forField: field))"]
+        }
+
+        /// The element a ledger field comes from.
+        static func element(forField field: String) -> String {
+            switch field {
+            case "input_lots", "input_quantities", "inputs": "input"
+            case "serials": "serial"
+            default: field
+            }
+        }
 
         public func next() throws(LedgerError) -> SourceItem? {
             while let node = try reader.next() {
@@ -80,7 +92,7 @@ public struct ShipmentXML: RecordSource {
                         .invalidRecord,
                         "the event holds more than \(nodes - 1) nodes (at most \(ShipmentXML.maximumNodesPerEvent))",
                         context: ["\(path):\(line)", "element event"])
-                    return .reject(SourceReject(line: line, fields: [], error: error))
+                    return .reject(SourceReject(line: line, fields: [], error: error, columns: rejectColumns))
                 }
             }
             return nil
@@ -96,29 +108,16 @@ public struct ShipmentXML: RecordSource {
                 } catch {
                     throw located(error, event: event, lines: record.lines)
                 }
-                if let earlier = firstLine[content.recordID] {
-                    throw LedgerError(
-                        .invalidRecord,
-                        "record_id '\(content.recordID)' already appears on line \(earlier) of this file",
-                        context: ["\(path):\(record.lines["record_id"] ?? event.line)", "element record_id"])
-                }
-                firstLine[content.recordID] = event.line
-                return .record(SourceRecord(line: event.line, content: content))
+                return .record(SourceRecord(line: event.line, content: content, cells: cells))
             } catch {
-                return .reject(SourceReject(line: event.line, fields: cells, error: error))
+                return .reject(SourceReject(line: event.line, fields: cells, error: error, columns: rejectColumns))
             }
         }
 
         /// The error with `file:line` of the element at fault (the event if none is named).
         private func located(_ error: LedgerError, event: XMLTree, lines: [String: Int]) -> LedgerError {
             let field = error.context.last { $0.hasPrefix("field ") }.map { String($0.dropFirst("field ".count)) }
-            let element: String? =
-                switch field {
-                case "input_lots", "input_quantities", "inputs": "input"
-                case "serials": "serial"
-                case let name?: name
-                case nil: nil
-                }
+            let element = field.map(Self.element(forField:))
             let line = element.flatMap { lines[$0] } ?? event.line
             return LedgerError(error.code, error.reason, context: ["\(path):\(line)", "element \(element ?? "event")"])
         }

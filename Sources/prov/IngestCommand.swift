@@ -7,8 +7,13 @@ import Provenance
 struct IngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Import shipment files as events signed with a producer's key, one block per file.",
+        abstract: "Import shipment files (CSV, shipment XML, GS1 EPCIS) as events signed with a producer's key, one block per file.",
         discussion: """
+            The format is detected from the content unless --format says: a CSV; the project's shipment XML
+            (Schemas/shipments.xsd, validated before import); or a GS1 EPCIS 1.2/2.0 XML document (ObjectEvent,
+            AggregationEvent, TransformationEvent, AssociationEvent, TransactionEvent; see docs/xml.md), checked against
+            GS1's schema with --xsd. XML entity declarations and external entities are refused.
+
             A shipment CSV has a header row (names case-insensitive, any order) with the columns record_id, event,
             occurred_at, product, lot, quantity, unit, facility and, as the event needs, shipment_id, destination,
             origin, inputs (LOT-A:120.5;LOT-B:30), unit_price, currency, carrier, certificate, serials. --mapping reads
@@ -24,16 +29,33 @@ struct IngestCommand: AsyncParsableCommand {
     @OptionGroup var options: LedgerOptions
     @Argument(help: "The files to import, each as one block.") var files: [String]
     @OptionGroup var flags: IngestFlags
-    @Option(help: "Input format: csv (default).") var format = "csv"
+    @Option(help: "Input format: auto (detect from the content), csv, xml or epcis.") var format = "auto"
+    @Option(help: ArgumentHelp("Validate EPCIS documents against this XSD first (e.g. GS1's EPCglobal-epcis-2_0.xsd).", valueName: "PATH"))
+    var xsd: String?
 
     func run() async throws {
         try await reporting { () async throws(LedgerError) in
-            guard format == "csv" else {
-                throw LedgerError(.invalidRecord, "format '\(format)' is not supported; use csv")
-            }
             let mapping = try flags.loadMapping()
             for file in files {
-                try await runIngest(ShipmentCSV(path: file, mapping: mapping), flags: flags, ledger: options)
+                let detected: InputFormat
+                if format == "auto" {
+                    detected = try InputFormat.detect(path: file)
+                } else if let chosen = InputFormat(rawValue: format) {
+                    detected = chosen
+                } else {
+                    throw LedgerError(.invalidRecord, "unknown format '\(format)'; use auto, csv, xml or epcis")
+                }
+                if mapping != nil, detected != .csv {
+                    throw LedgerError(.invalidRecord, "--mapping applies to CSV files; \(file) is \(detected.rawValue)")
+                }
+                if xsd != nil, detected != .epcis {
+                    throw LedgerError(.invalidRecord, "--xsd applies to EPCIS documents; \(file) is \(detected.rawValue) (shipment XML is always validated)")
+                }
+                switch detected {
+                case .csv: try await runIngest(ShipmentCSV(path: file, mapping: mapping), flags: flags, ledger: options)
+                case .xml: try await runIngest(ShipmentXML(path: file), flags: flags, ledger: options)
+                case .epcis: try await runIngest(EPCISDocument(path: file, xsd: xsd), flags: flags, ledger: options)
+                }
             }
         }
     }

@@ -167,20 +167,20 @@ func readAll<Source: RecordSource>(_ source: Source) throws -> (records: [Source
         let source = try Self.source(text)
         defer { XMLFixture.remove(source.path) }
         let (records, rejects) = try readAll(source)
-        #expect(records.map(\.content.recordID) == ["A5"])
+        // A repeated record_id is refused by the ledger's ingest, which sees every format.
+        #expect(records.map(\.content.recordID) == ["A5", "A5"])
         let messages = rejects.map(\.error.description)
-        #expect(rejects.map(\.line) == [2, 12, 22, 32, 52, 62])
-        #expect(messages.count == 6)
+        #expect(rejects.map(\.line) == [2, 12, 22, 32, 62])
+        #expect(messages.count == 5)
         #expect(messages[0].contains(".xml:8, element quantity: must be greater than 0"), "\(messages[0])")
         #expect(
             messages[1].contains(".xml:15, element occurred_at") && messages[1].contains("no UTC offset"),
             "\(messages[1])")
         #expect(messages[2].contains(".xml:29, element unit") && messages[2].contains("'bags'"), "\(messages[2])")
         #expect(messages[3].contains(".xml:32, element event") && messages[3].contains("shipment_id"), "\(messages[3])")
-        #expect(messages[4].contains(".xml:53, element record_id") && messages[4].contains("line 42"), "\(messages[4])")
         #expect(
-            messages[5].contains(".xml:62, element event")
-                && messages[5].contains("currency is given without unit_price"), "\(messages[5])")
+            messages[4].contains(".xml:62, element event")
+                && messages[4].contains("currency is given without unit_price"), "\(messages[4])")
         #expect(rejects[0].fields.prefix(8) == ["A1", "produce", "2026-03-01T08:00:00Z", "p", "l", "0", "kg", "f"])
         let reader = try source.makeReader()
         #expect(reader.rejectColumns.prefix(3) == ["record_id", "event", "occurred_at"])

@@ -80,6 +80,10 @@ public struct EPCISDocument: RecordSource {
         /// A reject's cells: the event element, its record ID (if it got that far), its eventTime.
         public var rejectColumns: [String] { ["element", "record_id", "event_time"] }
 
+        public func location(line: Int, field: String) -> [String] {
+            ["\(path):\(line)", "field \(field)"]
+        }
+
         public func next() throws(LedgerError) -> SourceItem? {
             if !pending.isEmpty { return pending.removeFirst() }
             while let node = try reader.next() {
@@ -124,7 +128,7 @@ public struct EPCISDocument: RecordSource {
                     .invalidRecord,
                     "the event holds more than \(nodes - 1) nodes (at most \(EPCISDocument.maximumNodesPerEvent))",
                     context: ["\(path):\(line)", "element \(name.localName)"])
-                return [.reject(SourceReject(line: line, fields: [name.clark, "", ""], error: error))]
+                return [.reject(SourceReject(line: line, fields: [name.clark, "", ""], error: error, columns: rejectColumns))]
             }
             let epcisEvent = EPCISEvent(event)
             let time = epcisEvent.text("eventTime") ?? ""
@@ -137,12 +141,13 @@ public struct EPCISDocument: RecordSource {
                         context: ["\(path):\(line)", "element \(name.localName)"])
                 }
                 firstLine[base] = line
-                return contents.map { .record(SourceRecord(line: line, content: $0)) }
+                return contents.map { .record(SourceRecord(line: line, content: $0, cells: [name.clark, $0.recordID, time])) }
             } catch {
                 return [
                     .reject(
                         SourceReject(
-                            line: line, fields: [name.clark, EPCISMapping.recordID(epcisEvent), time], error: error))
+                            line: line, fields: [name.clark, EPCISMapping.recordID(epcisEvent), time], error: error,
+                            columns: rejectColumns))
                 ]
             }
         }
