@@ -36,7 +36,9 @@ struct LotGenerator {
     private var anomalyRandom: SampleRandom
     private var rotation: [SampleNetwork.AnomalyKind]
     private var rotationIndex = 0
-    private var pending: [SampleNetwork.AnomalyKind] = []
+    /// Anomalies drawn but not placed yet, per rotation position: a pattern that does not fit a
+    /// lot (no long link, no earlier serials) waits for one that fits, without holding up others.
+    private var owed: [Int]
     private var roundRobin: [[Int]]
     private var load: [FacilityDay: Int64] = [:]
     /// Recent serialized lots per product line: raw stage and output stage.
@@ -55,6 +57,7 @@ struct LotGenerator {
             }
         }
         rotation = order
+        owed = order.map { _ in 0 }
         roundRobin = topology.origins.map { $0.map { _ in 0 } }
         rawSerialPool = Catalog.lines.map { _ in [] }
         outputSerialPool = Catalog.lines.map { _ in [] }
@@ -92,7 +95,7 @@ struct LotGenerator {
 
         // Which anomaly, if any.
         if configuration.anomalyRate > 0, !rotation.isEmpty, anomalyRandom.chance(configuration.anomalyRate) {
-            if pending.count < 64 { pending.append(rotation[rotationIndex % rotation.count]) }
+            owed[rotationIndex % rotation.count] += 1
             rotationIndex += 1
         }
         let longLinks = longestLink(
@@ -100,15 +103,14 @@ struct LotGenerator {
         var anomaly: SampleNetwork.AnomalyKind?
         var cloneStageIsRaw = false
         var cloneSource: SerialLot?
-        for (position, candidate) in pending.enumerated() {
+        for (position, candidate) in rotation.enumerated() where owed[position] > 0 {
             var applicable = true
             switch candidate {
             case .impossibleTransit:
                 applicable = longLinks != nil
             case .clonedSerial:
-                let stages = [line.rawSerials ? true : nil, line.outputSerials ? false : nil].compactMap { $0 }
                 applicable = false
-                for stage in stages {
+                for stage in [true, false] where stage ? line.rawSerials : line.outputSerials {
                     let pool = stage ? rawSerialPool[lineIndex] : outputSerialPool[lineIndex]
                     if let source = pool.last(where: { $0.firstEpoch < t0 - 86_400 }) {
                         cloneStageIsRaw = stage
@@ -122,7 +124,7 @@ struct LotGenerator {
             }
             if applicable {
                 anomaly = candidate
-                pending.remove(at: position)
+                owed[position] -= 1
                 break
             }
         }
@@ -497,9 +499,11 @@ struct LotGenerator {
 
     // MARK: - Serials and splits
 
+    /// Keeps the serials of the last 512 serialized lots of a line: at the busiest pace that
+    /// reaches back weeks, past the time a processed lot takes to appear after its start.
     private static func remember(_ lot: SerialLot, in pool: inout [SerialLot]) {
         pool.append(lot)
-        if pool.count > 16 { pool.removeFirst(pool.count - 16) }
+        if pool.count > 1024 { pool.removeFirst(pool.count - 512) }
     }
 
     /// Replaces 10–30 % of `serials` (at least one) with serials of `source`; returns those reused.

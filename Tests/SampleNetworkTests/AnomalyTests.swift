@@ -179,6 +179,16 @@ import Testing
         }
     }
 
+    /// At the busiest pace every pattern still finds lots that fit it, at the configured rate.
+    @Test func denseNetworkCarriesEveryPatternAtTheRate() throws {
+        let configuration = SampleNetwork.Configuration(lots: 3000, seed: 8, anomalyRate: 0.05, maximumLotsPerDay: 250, minimumDays: 12)
+        #expect(configuration.lotsPerDay == 250)
+        let network = try SampleNetwork.generate(configuration)
+        for kind in Kind.allCases { #expect((network.summary.anomalousLots[kind] ?? 0) >= 5, "\(kind.rawValue)") }
+        let anomalous = network.summary.anomalousLots.values.reduce(0, +)
+        #expect(anomalous >= 120 && anomalous <= 180, "about 5 % of 3,000 lots, got \(anomalous)")
+    }
+
     @Test func rateAndPatternsAreConfigurable() throws {
         let none = try SampleNetwork.generate(SampleNetwork.Configuration(lots: 300, seed: 4, anomalyRate: 0))
         #expect(none.labels.isEmpty)
