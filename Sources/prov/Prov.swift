@@ -15,7 +15,7 @@ struct Prov: AsyncParsableCommand {
             """,
         subcommands: [
             Init.self, Keys.self, Participants.self, Append.self, IngestCommand.self, History.self, Proof.self, VerifyProof.self, Verify.self,
-            CheckpointCommand.self, Consistency.self, Bench.self,
+            CheckpointCommand.self, Consistency.self, Bench.self, Sample.self,
         ]
     )
 }
