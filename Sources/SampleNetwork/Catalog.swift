@@ -226,10 +226,13 @@ enum Catalog {
 
     /// Carriers by transport mode.
     static let carriers: [TransportMode: [String]] = [
-        .truck: ["road-express-1", "road-express-2", "transcontinental-haulage", "coldchain-trucking"],
+        .truck: ["road-express-1", "road-express-2", "transcontinental-haulage"],
         .ship: ["ocean-meridian-line", "blue-horizon-shipping", "southern-cross-lines"],
         .air: ["northwind-air-cargo", "equator-airfreight"],
     ]
+
+    /// Refrigerated road carriers, for perishables.
+    static let refrigeratedTruckCarriers = ["coldchain-trucking", "nordic-reefer-transport"]
 }
 
 /// How a shipment travels; speeds are the mode's average moving speed.

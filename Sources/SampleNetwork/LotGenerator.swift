@@ -372,7 +372,7 @@ struct LotGenerator {
         let toParty = topology.facilityParty[destination]
         let kilometres = distance(from, to)
         let mode = transportMode(from: from, to: to, kilometres: kilometres, perishable: perishable)
-        let carriers = Catalog.carriers[mode] ?? []
+        let carriers = mode == .truck && perishable ? Catalog.refrigeratedTruckCarriers : Catalog.carriers[mode] ?? []
         let carrier = carriers.isEmpty ? "" : carriers[random.int(0..<carriers.count)]
         let moving = kilometres * mode.routeFactor / mode.kilometresPerHour
         var hours = moving + random.uniform(mode.handlingHours.lowerBound, mode.handlingHours.upperBound)
