@@ -14,8 +14,8 @@ struct Prov: AsyncParsableCommand {
             7 file or storage error.
             """,
         subcommands: [
-            Init.self, Keys.self, Participants.self, Facilities.self, Append.self, IngestCommand.self, History.self, Proof.self, VerifyProof.self, Verify.self,
-            CheckpointCommand.self, Consistency.self, Bench.self,
+            Init.self, Keys.self, Participants.self, Facilities.self, Append.self, IngestCommand.self, History.self, Proof.self,
+            VerifyProof.self, Verify.self, CheckpointCommand.self, Consistency.self, Sample.self, Bench.self,
         ]
     )
 }

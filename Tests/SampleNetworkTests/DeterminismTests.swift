@@ -1,0 +1,89 @@
+import Foundation
+import LedgerCore
+import Testing
+@testable import SampleNetwork
+
+@Suite struct DeterminismTests {
+    @Test func sameSeedSameBytesOtherSeedOtherBytes() throws {
+        let first = TemporaryDirectory()
+        let second = TemporaryDirectory()
+        let other = TemporaryDirectory()
+        try SampleNetwork.write(SampleNetwork.Configuration(lots: 400, seed: 11), to: first.path)
+        try SampleNetwork.write(SampleNetwork.Configuration(lots: 400, seed: 11), to: second.path)
+        try SampleNetwork.write(SampleNetwork.Configuration(lots: 400, seed: 12), to: other.path)
+        let a = try first.files()
+        let b = try second.files()
+        #expect(a.count > 100)
+        #expect(a.map(\.0) == b.map(\.0))
+        for (left, right) in zip(a, b) { #expect(left.1 == right.1, "\(left.0) differs between two runs") }
+        let c = try other.files()
+        let shipmentsA = a.filter { $0.0.hasPrefix("shipments/") }.map(\.1)
+        let shipmentsC = c.filter { $0.0.hasPrefix("shipments/") }.map(\.1)
+        #expect(shipmentsA != shipmentsC)
+        #expect(a.first { $0.0 == "keys/compliance-office.pem" }?.1 != c.first { $0.0 == "keys/compliance-office.pem" }?.1)
+    }
+
+    /// The streaming writer and the in-memory network give the same files.
+    @Test func writerMatchesInMemoryNetwork() throws {
+        let configuration = SampleNetwork.Configuration(lots: 700, seed: 5, anomalyRate: 0.1)
+        let directory = TemporaryDirectory()
+        let summary = try SampleNetwork.write(configuration, to: directory.path)
+        let network = try SampleNetwork.generate(configuration)
+        #expect(summary == network.summary)
+        let written = try directory.files()
+        let expected = try network.files().sorted { $0.path < $1.path }
+        #expect(written.map(\.0) == expected.map(\.path))
+        for (file, memory) in zip(written, expected) {
+            #expect(file.1 == Data(memory.contents), "\(file.0) differs from the in-memory network")
+        }
+    }
+
+    @Test func refusesANonEmptyDirectoryUnlessReplacing() throws {
+        let directory = TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
+        try Data("notes".utf8).write(to: URL(fileURLWithPath: directory.path + "/notes.txt"))
+        let configuration = SampleNetwork.Configuration(lots: 20, seed: 1)
+        #expect { try SampleNetwork.write(configuration, to: directory.path) } throws: { error in
+            (error as? LedgerError)?.code == .alreadyExists
+        }
+        try SampleNetwork.write(configuration, to: directory.path, replacingExisting: true)
+        #expect(FileManager.default.fileExists(atPath: directory.path + "/labels.csv"))
+        #expect(FileManager.default.fileExists(atPath: directory.path + "/notes.txt"))
+    }
+
+    @Test func rejectsBadConfigurations() {
+        #expect(throws: LedgerError.self) { try SampleNetwork.generate(SampleNetwork.Configuration(lots: 0, seed: 1)) }
+        #expect(throws: LedgerError.self) {
+            try SampleNetwork.generate(SampleNetwork.Configuration(lots: 10, seed: 1, anomalyRate: 1.5))
+        }
+    }
+
+    @Test func formattingAgreesWithLedgerCore() throws {
+        var random = SampleRandom(seed: 3)
+        for _ in 0..<2000 {
+            let epoch = Int64(random.int(0...4_000_000_000))
+            let offset = [0, 60, -300, 330, 345, -240, 540, 480][random.int(0..<8)]
+            let text = Formatting.timestamp(epoch, offsetMinutes: offset)
+            #expect(try Timestamp(iso8601: text) == Timestamp(epochSeconds: epoch, offsetMinutes: offset))
+            #expect(Timestamp(epochSeconds: epoch, offsetMinutes: offset).local == text)
+            let value = Int64(random.int(-1_000_000...1_000_000))
+            let decimals = random.int(0...4)
+            let decimal = Formatting.decimal(value, decimals: decimals)
+            #expect(ExactDecimal(decimal)?.text == decimal)
+            #expect(abs((Double(decimal) ?? .nan) - Double(value) / pow(10, Double(decimals))) < 1e-9)
+        }
+    }
+
+    @Test func distancesMatchThePlatformsTrigonometry() {
+        var random = SampleRandom(seed: 9)
+        for _ in 0..<500 {
+            let a = (random.uniform(-80, 80), random.uniform(-179, 179))
+            let b = (random.uniform(-80, 80), random.uniform(-179, 179))
+            let ours = Geography.distance(latitude1: a.0, longitude1: a.1, latitude2: b.0, longitude2: b.1)
+            let radians = Double.pi / 180
+            let h = pow(sin((b.0 - a.0) * radians / 2), 2) + cos(a.0 * radians) * cos(b.0 * radians) * pow(sin((b.1 - a.1) * radians / 2), 2)
+            let reference = 2 * 6371 * asin(min(1, h.squareRoot()))
+            #expect(abs(ours - reference) < 1e-6)
+        }
+    }
+}
