@@ -119,7 +119,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ProvTests",
-            dependencies: ["prov", "LedgerCore", "LedgerCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["prov", "Ingest", "LedgerCore", "LedgerCrypto", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
     ],

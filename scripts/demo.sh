@@ -29,7 +29,9 @@ step ingest "$records/mill-shipments.csv" --key "$keys/DEMO-ONLY-mill-nl.pem"
 step ingest "$records/farm-shipments.csv" --key "$keys/DEMO-ONLY-farm-gh.pem"
 step ingest "$records/farm-shipments.csv" --key "$keys/DEMO-ONLY-farm-gh.pem"
 step ingest "$records/../mappings/erp-de-export.csv" --mapping "$records/../mappings/erp-de.yml" --key "$keys/DEMO-ONLY-farm-gh.pem"
-step history LOT-NL-MASS-08
+step ingest "$records/factory-de-receipts.xml" --key "$keys/DEMO-ONLY-factory-de.pem"
+step ingest "$records/factory-de-dispatch.epcis.xml" --key "$keys/DEMO-ONLY-factory-de.pem"
+step history LOT-DE-CHOC-31
 step append "$records/farm-harvest.json" --key "$keys/DEMO-ONLY-farm-gh.pem"
 step append "$records/mill-processing.json" --key "$keys/DEMO-ONLY-mill-nl.pem"
 step append "$records/farm-harvest.json" --key "$keys/DEMO-ONLY-farm-gh.pem"

@@ -28,7 +28,7 @@ import Testing
         #expect((summary["rows"]?.integerValue ?? 0) > 600)
         #expect(try prov.run("sample", "generate", "--lots", "0", "--seed", "1", "--out", "other").status == 4)
 
-        // Register three participants with their generated keys and ingest what they sign.
+        // Register three participants with their generated keys; each imports its facilities, then its shipments.
         #expect(try prov.run("init").status == 0)
         let participants = try String(contentsOfFile: prov.path("net/participants.csv"), encoding: .utf8)
             .split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
@@ -41,6 +41,8 @@ import Testing
             let key = "net/\(participant[3])"
             let added = try prov.run("participants", "add", "--id", participant[0], "--name", participant[1], "--role", participant[2], "--public-key", key)
             #expect(added.status == 0, "\(added.stderr)")
+            let facilities = try prov.run("facilities", "import", "net/facilities/\(participant[0]).csv", "--key", key)
+            #expect(facilities.status == 0, "\(participant[0]): \(facilities.stderr)")
             let ingested = try prov.run("ingest", "net/shipments/\(participant[0]).csv", "--key", key)
             #expect(ingested.status == 0, "\(participant[0]): \(ingested.stderr)")
             #expect(ingested.stdout.contains("0 rejected"))
