@@ -179,7 +179,7 @@ import Testing
         let prov = try ProvRunner()
         defer { prov.remove() }
         for command in [["init"], ["keys", "generate"], ["participants", "add"], ["participants", "revoke"], ["participants", "list"],
-                        ["append"], ["ingest"], ["facilities", "import"], ["facilities", "list"], ["history"], ["proof"], ["verify-proof"], ["verify"], ["checkpoint"], ["consistency"], ["bench"]] {
+                        ["append"], ["ingest"], ["facilities", "import"], ["facilities", "list"], ["history"], ["proof"], ["verify-proof"], ["verify"], ["checkpoint"], ["consistency"], ["bench", "ledger"], ["bench", "ingest"]] {
             let help = try prov.run(command + ["--help"])
             #expect(help.status == 0, "\(command)")
             #expect(help.stdout.contains("USAGE: prov \(command.joined(separator: " "))"), "\(command): \(help.stdout)")
