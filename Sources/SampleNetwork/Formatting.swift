@@ -1,3 +1,5 @@
+internal import LedgerCore
+
 /// Fixed-format printing of the numbers, dates and CSV cells the generator writes: integer
 /// arithmetic only, so output never depends on floating-point printing or the locale.
 enum Formatting {
@@ -110,27 +112,10 @@ enum Formatting {
     }
 
     /// Year, month and day of a day number in the proleptic Gregorian calendar.
-    static func civil(_ days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
+    static func civil(_ days: Int) -> (Int, Int, Int) { Timestamp.civilFromDays(days) }
 
     /// Day number of a calendar date.
-    static func dayNumber(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
+    static func dayNumber(year: Int, month: Int, day: Int) -> Int { Timestamp.daysFromCivil(year: year, month: month, day: day) }
 
     /// A CSV cell, quoted when RFC 4180 requires it.
     static func csvCell(_ cell: String) -> String {

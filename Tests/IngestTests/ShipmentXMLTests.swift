@@ -5,16 +5,8 @@ import Testing
 
 /// Reads every item of a record source.
 func readAll<Source: RecordSource>(_ source: Source) throws -> (records: [SourceRecord], rejects: [SourceReject]) {
-    var reader = try source.makeReader()
-    var records = [SourceRecord]()
-    var rejects = [SourceReject]()
-    while let item = try reader.next() {
-        switch item {
-        case .record(let record): records.append(record)
-        case .reject(let reject): rejects.append(reject)
-        }
-    }
-    return (records, rejects)
+    let batch = try source.readAll()
+    return (batch.records, batch.rejects)
 }
 
 @Suite struct ShipmentXMLTests {
