@@ -10,10 +10,13 @@ import Testing
 @Suite struct MutationTests {
     static let iterations = 10_000
 
-    /// Valid seeds: the demo shipment and facilities files.
+    /// Valid seeds: the demo's CSV, shipment XML and EPCIS files.
     static var seeds: [[UInt8]] {
         get throws {
-            try ["demo/farm-shipments.csv", "demo/mill-shipments.csv", "demo/farm-gh-facilities.csv"].map { name in
+            try [
+                "demo/farm-shipments.csv", "demo/mill-shipments.csv", "demo/farm-gh-facilities.csv", "demo/factory-de-receipts.xml",
+                "demo/factory-de-dispatch.epcis.xml",
+            ].map { name in
                 Array(try Data(contentsOf: TestPaths.sampleData.appendingPathComponent(name)))
             }
         }
