@@ -1,6 +1,14 @@
 #ifndef PROVENANCE_CLIBXML2_SHIM_H
 #define PROVENANCE_CLIBXML2_SHIM_H
 
+/* Debian's libxml2 is built with ICU, and its encoding.h then includes the system's ICU headers.
+   Swift's Foundation carries its own ICU (_FoundationICU) with different definitions of the same
+   types, and a module that sees both fails to compile. Nothing here uses libxml2's ICU parts (the
+   only one, a field of xmlCharEncodingHandler, is never touched from Swift: encoding handlers stay
+   opaque), so the flag is cleared before any other libxml2 header reads it. */
+#include <libxml/xmlversion.h>
+#undef LIBXML_ICU_ENABLED
+
 #include <libxml/parser.h>
 #include <libxml/xmlIO.h>
 #include <libxml/xmlerror.h>

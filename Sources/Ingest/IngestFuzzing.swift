@@ -1,4 +1,4 @@
-public import LedgerCore
+internal import LedgerCore
 
 /// Runs every reader of this module over one file, to the end: the entry point the fuzz target
 /// (`IngestFuzzer`) and the seeded mutation tests share. Each reader must either read the file or
