@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test: installs the system libraries, builds, and runs `swift test`.
+# Runs every test: installs the system libraries, builds, runs `swift test`, then the README's demo
+# (scripts/demo.sh) on a release build, which exercises the optimised binary end to end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 swift build --build-tests
 swift test
+bash scripts/demo.sh > demo.log 2>&1 || { tail -40 demo.log; echo "the demo failed (full output in demo.log)"; exit 1; }
+echo "demo: OK ($(grep -c '^.\[1m\$ prov' demo.log) commands; output in demo.log)"

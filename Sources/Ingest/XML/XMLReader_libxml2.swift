@@ -258,21 +258,32 @@ public final class XMLSchemaValidator {
             throw LedgerError(.io, "cannot read the XML Schema \(xsdPath)")
         }
         LibXML2.prepare()
-        try self.init(name: xsdPath, parser: xmlSchemaNewParserCtxt(xsdPath))
+        try self.init(name: xsdPath, schema: Self.compile(name: xsdPath, parser: xmlSchemaNewParserCtxt(xsdPath)))
     }
 
     /// Compiles a schema from its text (e.g. one bundled in the program); it must not import others.
     public convenience init(xsd text: String, name: String) throws(LedgerError) {
         LibXML2.prepare()
         let bytes = Array(text.utf8)
-        let parser = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { xmlSchemaNewMemParserCtxt($0.baseAddress, Int32($0.count)) }
+        // The memory parser context reads the buffer in place when it parses, so parsing must
+        // happen while the buffer is alive.
+        let compiled = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { characters in
+                Result { () throws(LedgerError) in
+                    try Self.compile(name: name, parser: xmlSchemaNewMemParserCtxt(characters.baseAddress, Int32(characters.count)))
+                }
+            }
         }
-        try self.init(name: name, parser: parser)
+        try self.init(name: name, schema: compiled.get())
     }
 
-    private init(name: String, parser: OpaquePointer?) throws(LedgerError) {
+    private init(name: String, schema: OpaquePointer) {
         self.name = name
+        self.schema = schema
+    }
+
+    /// Parses and compiles the schema `parser` reads, then frees the parser.
+    private static func compile(name: String, parser: OpaquePointer?) throws(LedgerError) -> OpaquePointer {
         guard let parser else {
             throw LedgerError(.invalidState, "libxml2 could not create a schema parser for \(name)")
         }
@@ -282,7 +293,7 @@ public final class XMLSchemaValidator {
         xmlSchemaSetParserStructuredErrors(parser, structuredErrorCallback, context)
         // The schema documents themselves are parsed with the thread's handler; capture it too.
         xmlSetStructuredErrorFunc(context, structuredErrorCallback)
-        let compiled = xmlSchemaParse(parser)
+        let compiled = withExtendedLifetime(errors) { xmlSchemaParse(parser) }
         xmlSetStructuredErrorFunc(nil, nil)
         guard let compiled else {
             let messages = errors.messages.prefix(20).joined(separator: "; ")
@@ -290,7 +301,7 @@ public final class XMLSchemaValidator {
                 .invalidRecord,
                 "\(name) is not a usable XML Schema: \(messages.isEmpty ? "libxml2 gave no reason" : messages)")
         }
-        schema = compiled
+        return compiled
     }
 
     deinit {
