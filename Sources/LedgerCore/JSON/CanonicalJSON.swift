@@ -42,13 +42,13 @@ public enum CanonicalJSON {
 
     private static func write(_ value: JSONValue, into out: inout [UInt8]) throws(Failure) {
         switch value {
-        case .null: out.append(contentsOf: Array("null".utf8))
-        case .bool(let flag): out.append(contentsOf: Array((flag ? "true" : "false").utf8))
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
         case .number(let lexeme):
             guard isCanonicalInteger(lexeme) else {
                 throw Failure(reason: "number \(lexeme) is not an integer the canonical form can carry; write decimals as strings")
             }
-            out.append(contentsOf: Array(lexeme.utf8))
+            out.append(contentsOf: lexeme.utf8)
         case .string(let text): writeString(text, into: &out)
         case .array(let elements):
             out.append(UInt8(ascii: "["))
@@ -59,22 +59,35 @@ public enum CanonicalJSON {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            let names = members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
-            for (index, name) in names.enumerated() {
+            for (index, member) in members.sorted(by: { precedes($0.key, $1.key) }).enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(name, into: &out)
+                writeString(member.key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                // The key comes from the dictionary's own key set.
-                try write(members[name] ?? .null, into: &out)
+                try write(member.value, into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// RFC 8785's member order: by UTF-16 code units. Byte order of UTF-8 agrees with it unless a
+    /// name holds characters beyond U+D7FF, so that comparison is only made when needed.
+    static func precedes(_ lhs: String, _ rhs: String) -> Bool {
+        if lhs.utf8.allSatisfy({ $0 < 0xED }) && rhs.utf8.allSatisfy({ $0 < 0xED }) {
+            return lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
+        }
+        return lhs.utf16.lexicographicallyPrecedes(rhs.utf16)
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most texts need no escape: copy them whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out.append(contentsOf: text.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case 0x22: out.append(contentsOf: [0x5C, 0x22])
@@ -85,7 +98,7 @@ public enum CanonicalJSON {
             case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
             case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x00..<0x20:
-                out.append(contentsOf: Array("\\u00".utf8))
+                out.append(contentsOf: "\\u00".utf8)
                 out.append(hexDigits[Int(byte >> 4)])
                 out.append(hexDigits[Int(byte & 0x0F)])
             default: out.append(byte)
@@ -129,7 +142,7 @@ extension JSONValue {
             out.append(contentsOf: closePad)
             out.append(UInt8(ascii: "}"))
         case .number(let lexeme):
-            out.append(contentsOf: Array(lexeme.utf8))
+            out.append(contentsOf: lexeme.utf8)
         case .string(let text):
             CanonicalJSON.writeString(text, into: &out)
         case .bool(let flag):
