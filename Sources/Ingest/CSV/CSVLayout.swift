@@ -33,6 +33,8 @@ public struct CSVRecordReader: RecordReader {
     private let file: String
     private let layout: CSVLayout
     private let mapping: CSVMapping
+    /// Whether the mapping changes any value (most files have none): cells are copied otherwise.
+    private let convertsValues: Bool
     private let rows: CSVRows
     /// The layout column each source column becomes (`nil`: dropped), once the header is read.
     private var targets: [String?]?
@@ -44,6 +46,10 @@ public struct CSVRecordReader: RecordReader {
         file = reader.path
         self.layout = layout
         self.mapping = mapping ?? CSVMapping()
+        var unconverted = self.mapping
+        unconverted.columns = [:]
+        unconverted.ignore = []
+        convertsValues = unconverted != CSVMapping()
         if let declared = mapping?.layout, declared != layout.name {
             throw LedgerError(.invalidRecord, "the mapping is written for the \(declared) layout, not for \(layout.name)", context: [file])
         }
@@ -111,11 +117,13 @@ public struct CSVRecordReader: RecordReader {
         var members = [String: JSONValue]()
         for (target, cell) in zip(targets, row.fields) {
             guard let target else { continue }
-            let value: String
-            do throws(LedgerError) {
-                value = try mapping.convert(cell.trimmingSpaces(), column: target, decimalColumns: layout.decimalColumns)
-            } catch {
-                throw LedgerError(error.code, error.reason, context: location(line: row.line, field: target))
+            var value = cell.trimmingSpaces()
+            if convertsValues {
+                do throws(LedgerError) {
+                    value = try mapping.convert(value, column: target, decimalColumns: layout.decimalColumns)
+                } catch {
+                    throw LedgerError(error.code, error.reason, context: location(line: row.line, field: target))
+                }
             }
             if !value.isEmpty { members[target] = .string(value) }
         }

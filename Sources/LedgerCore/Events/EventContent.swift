@@ -19,12 +19,12 @@ public struct EventContent: Sendable, Hashable {
         guard !recordID.isEmpty, !recordID.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
             throw LedgerError(.invalidRecord, "record_id is empty or contains a control character")
         }
-        let schema = EventSchema.fields(of: kind)
+        let rules = EventSchema.fieldsByName[kind] ?? [:]
         var publicFields = [String: JSONValue]()
         var sensitiveFields = [String: JSONValue]()
         for (name, value) in fields {
-            guard let rule = schema.first(where: { $0.name == name }) else {
-                let known = schema.map(\.name).joined(separator: ", ")
+            guard let rule = rules[name] else {
+                let known = EventSchema.fields(of: kind).map(\.name).joined(separator: ", ")
                 throw LedgerError(
                     .invalidRecord,
                     "unknown field '\(name)' for a \(kind.rawValue) event (known: \(known); keep other data under 'extensions')",
@@ -42,7 +42,7 @@ public struct EventContent: Sendable, Hashable {
                 throw error.at("record \(recordID)")
             }
         }
-        for rule in schema where rule.required && publicFields[rule.name] == nil && sensitiveFields[rule.name] == nil {
+        for rule in EventSchema.requiredFields[kind] ?? [] where publicFields[rule.name] == nil && sensitiveFields[rule.name] == nil {
             throw LedgerError(
                 .invalidRecord, "missing required field '\(rule.name)' for a \(kind.rawValue) event",
                 context: ["record \(recordID)"])

@@ -71,6 +71,16 @@ public enum EventSchema {
         f("serials", .textList),
     ]
 
+    /// The fields of each kind by name, built once: building content looks every field up.
+    static let fieldsByName: [EventKind: [String: Field]] = Dictionary(
+        uniqueKeysWithValues: EventKind.allCases.map { kind in
+            (kind, Dictionary(fields(of: kind).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }))
+        })
+
+    /// The required fields of each kind, in documentation order.
+    static let requiredFields: [EventKind: [Field]] = Dictionary(
+        uniqueKeysWithValues: EventKind.allCases.map { kind in (kind, fields(of: kind).filter(\.required)) })
+
     /// The fields of `kind`, in documentation order. Every kind may also carry `extensions`, an
     /// object for data the ledger does not interpret (e.g. EPCIS extension elements).
     public static func fields(of kind: EventKind) -> [Field] {
@@ -273,6 +283,8 @@ public enum EventSchema {
 extension String {
     /// The text without leading and trailing spaces and tabs.
     package func trimmingSpaces() -> String {
+        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+        guard let first = utf8.first, let last = utf8.last, isSpace(first) || isSpace(last) else { return self }
         var scalars = Substring(self)
         while scalars.first == " " || scalars.first == "\t" { scalars = scalars.dropFirst() }
         while scalars.last == " " || scalars.last == "\t" { scalars = scalars.dropLast() }
