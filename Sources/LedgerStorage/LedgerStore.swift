@@ -151,6 +151,13 @@ public struct EventRecord: Sendable, Hashable {
             disclosures: disclosures, columns: IndexColumns(event.header))
     }
 
+    /// The same row at another position in the ledger.
+    public func placed(at index: Int, blockHeight: Int) -> EventRecord {
+        EventRecord(
+            index: index, blockHeight: blockHeight, id: id, statement: statement, signature: signature, disclosures: disclosures,
+            columns: columns)
+    }
+
     /// Decodes the signed parts and checks the disclosures against their commitments.
     public func decode() throws(LedgerError) -> SignedEvent {
         let value: JSONValue

@@ -145,17 +145,19 @@ extension Ledger {
         }
     }
 
-    /// The header of the block after `previous` holding `eventCount` events with root `eventsRoot`,
-    /// sealed by the operator, and the checkpoint of the extended `tree`.
-    func seal(
-        after previous: BlockHeader?, eventsRoot: Digest, eventCount: Int, tree: CompactRange, key: Ed25519.PrivateKey
-    ) throws(LedgerError) -> (header: BlockHeader, sealed: SealedBlock, note: SignedNote) {
+    /// Seals the block of `rows` after `previous` with the operator's key and signs the checkpoint
+    /// of the extended tree.
+    func seal(_ rows: BlockRows, after previous: BlockHeader?, key: Ed25519.PrivateKey) throws(LedgerError) -> SealedRows {
         let header = BlockHeader(
-            height: (previous?.height ?? -1) + 1, previousHash: previous?.hash ?? .zero, eventsRoot: eventsRoot, eventCount: eventCount,
-            treeSize: tree.size, recordedAt: clock())
+            height: rows.blockHeight, previousHash: previous?.hash ?? .zero, eventsRoot: rows.blockTree.root, eventCount: rows.eventCount,
+            treeSize: rows.tree.size, recordedAt: clock())
         let sealed = try SealedBlock.seal(header, key: key)
-        let note = try Checkpoint(origin: metadata.origin, size: tree.size, root: tree.root).signed(by: key, name: metadata.origin)
-        return (header, sealed, note)
+        let note = try Checkpoint(origin: metadata.origin, size: rows.tree.size, root: rows.tree.root).signed(by: key, name: metadata.origin)
+        let block = BlockRecord(
+            height: header.height, hash: header.hash.bytes, header: header.canonicalBytes, signature: sealed.signature,
+            firstIndex: rows.firstIndex, eventCount: rows.eventCount)
+        let checkpoint = CheckpointRecord(size: rows.tree.size, root: rows.tree.root.bytes, note: note.serialized)
+        return SealedRows(sealed: sealed, note: note, block: block, checkpoint: checkpoint)
     }
 
     /// Authorizes `events` in order against `registry`, seals them in a block after `previous`, extends
@@ -165,42 +167,22 @@ extension Ledger {
         previousCheckpoint: CheckpointRecord?, signaturesKnownValid: Bool = false
     ) throws(LedgerError) -> BlockPlan {
         let operatorKey = try requireOperatorKey()
-        let firstIndex = frontier.size
 
         var registry = startRegistry
-        let changed = try registry.admit(events, firstIndex: firstIndex, checkingSignatures: !signaturesKnownValid)
+        let changed = try registry.admit(events, firstIndex: frontier.size, checkingSignatures: !signaturesKnownValid)
 
         try Self.checkExtends(previousCheckpoint, frontier: frontier)
 
-        var range = frontier
-        var nodes = [(Merkle.NodeID, Digest)]()
-        var leafHashes = [Digest]()
-        leafHashes.reserveCapacity(events.count)
-        for event in events {
-            let leaf = Merkle.leafHash(event.id.bytes)
-            leafHashes.append(leaf)
-            nodes.append(contentsOf: range.append(leaf))
-        }
-        let (header, sealed, note) = try seal(
-            after: previousHeader, eventsRoot: Merkle.root(leafHashes: leafHashes), eventCount: events.count, tree: range, key: operatorKey)
-
-        var records = [EventRecord]()
-        var lotEntries = [LotEntry]()
-        records.reserveCapacity(events.count)
-        for (offset, event) in events.enumerated() {
-            let record = try EventRecord(event: event, index: firstIndex + offset, blockHeight: header.height)
-            records.append(record)
-            lotEntries.append(
-                contentsOf: IndexColumns.lotEntries(index: record.index, lot: record.columns.lot, inputLots: event.inputLots))
-        }
-        let block = BlockRecord(
-            height: header.height, hash: header.hash.bytes, header: header.canonicalBytes, signature: sealed.signature,
-            firstIndex: firstIndex, eventCount: events.count)
+        var prepared = [PreparedEvent]()
+        prepared.reserveCapacity(events.count)
+        for event in events { prepared.append(try PreparedEvent(event)) }
+        var rows = BlockRows(after: previousHeader, frontier: frontier)
+        let placed = rows.place(prepared)
+        let sealed = try seal(rows, after: previousHeader, key: operatorKey)
         let write = BlockWrite(
-            block: block, events: records, lotEntries: lotEntries, nodes: nodes,
-            participants: changed.sorted().compactMap { registry.participants[$0] },
-            checkpoint: CheckpointRecord(size: range.size, root: range.root.bytes, note: note.serialized))
-        return BlockPlan(write: write, sealed: sealed, note: note)
+            block: sealed.block, events: placed.records, lotEntries: placed.lotEntries, nodes: placed.nodes,
+            participants: changed.sorted().compactMap { registry.participants[$0] }, checkpoint: sealed.checkpoint)
+        return BlockPlan(write: write, sealed: sealed.sealed, note: sealed.note)
     }
 }
 

@@ -127,9 +127,8 @@ private final class IngestJob {
     /// Whether a reject has refused the file (without `skipInvalid`): reading goes on to report
     /// every reject, but nothing more is signed or written.
     private var refused = false
-    /// The ledger tree and the new block's own tree, extended as chunks are written.
-    private var tree: CompactRange
-    private var blockTree = CompactRange()
+    /// The block's rows, placed as chunks are written.
+    private var rows: BlockRows
     /// The chunk being read (rejects stay in it so that they are reported in file order), and the
     /// previous one being signed in the background.
     private var chunk = [SourceItem]()
@@ -141,7 +140,7 @@ private final class IngestJob {
     init(_ settings: IngestSettings, transaction: any BlockTransaction) {
         self.settings = settings
         self.transaction = transaction
-        self.tree = settings.frontier
+        rows = BlockRows(after: settings.head, frontier: settings.frontier)
         chunk.reserveCapacity(settings.options.chunkSize)
     }
 
@@ -184,18 +183,12 @@ private final class IngestJob {
                 .invalidRecord,
                 "\(rejected) of \(records) records in \(settings.sourceName) are invalid; nothing was written (fix them, or commit the rest with --skip-invalid)")
         }
-        let appended = tree.size - settings.frontier.size
-        guard appended > 0, !options.dryRun, let operatorKey = settings.operatorKey else {
+        guard rows.eventCount > 0, !options.dryRun, let operatorKey = settings.operatorKey else {
             return (nil, summary(accepted: options.dryRun ? accepted : 0, block: nil, checkpoint: nil))
         }
-        let (header, sealed, note) = try settings.ledger.seal(
-            after: settings.head, eventsRoot: blockTree.root, eventCount: appended, tree: tree, key: operatorKey)
-        let block = BlockRecord(
-            height: header.height, hash: header.hash.bytes, header: header.canonicalBytes, signature: sealed.signature,
-            firstIndex: settings.frontier.size, eventCount: appended)
-        let seal = BlockSeal(
-            block: block, participants: [], checkpoint: CheckpointRecord(size: tree.size, root: tree.root.bytes, note: note.serialized))
-        return (seal, summary(accepted: appended, block: sealed, checkpoint: note))
+        let sealed = try settings.ledger.seal(rows, after: settings.head, key: operatorKey)
+        let seal = BlockSeal(block: sealed.block, participants: [], checkpoint: sealed.checkpoint)
+        return (seal, summary(accepted: rows.eventCount, block: sealed.sealed, checkpoint: sealed.note))
     }
 
     private func summary(accepted: Int, block: SealedBlock?, checkpoint: SignedNote?) -> IngestSummary {
@@ -263,7 +256,7 @@ private final class IngestJob {
         admitted.reserveCapacity(records.count)
         for item in chunk {
             guard case .record(let record) = item else {
-                if case .reject(let refused) = item { reject(refused) }
+                if case .reject(let refusal) = item { reject(refusal) }
                 continue
             }
             let content = record.content
@@ -283,6 +276,10 @@ private final class IngestJob {
             if let problem = facilityProblem(content) {
                 reject(record, problem.reason, field: problem.field)
                 continue
+            }
+            if content.kind == .facility, let facility = content.facility {
+                // Later rows of the file may name the facility this one declares.
+                facilityOwners[facility] = .some(signer.id)
             }
             accepted += 1
             admitted.append(content)
@@ -308,53 +305,16 @@ private final class IngestJob {
         if let owner, owner != signer.id {
             return ("facility '\(facility)' is registered to '\(owner)'", "facility_id")
         }
-        facilityOwners[facility] = .some(signer.id)
         return nil
     }
 
-    /// Writes signed events as the next rows of the block, extending the ledger tree and the
-    /// block's own tree.
+    /// Writes signed events as the next rows of the block.
     private func write(_ prepared: [PreparedEvent]) throws(LedgerError) {
-        let firstIndex = tree.size
         var registry = settings.registry
         // Signed here with the signer's registered key: only signer and role are checked again.
-        _ = try registry.admit(prepared.map(\.event), firstIndex: firstIndex, checkingSignatures: false)
-        var records = [EventRecord]()
-        var lotEntries = [LotEntry]()
-        var nodes = [(Merkle.NodeID, Digest)]()
-        records.reserveCapacity(prepared.count)
-        nodes.reserveCapacity(prepared.count * 2)
-        for (offset, item) in prepared.enumerated() {
-            nodes.append(contentsOf: tree.append(item.leaf))
-            _ = blockTree.append(item.leaf)
-            let index = firstIndex + offset
-            records.append(
-                EventRecord(
-                    index: index, blockHeight: settings.head.height + 1, id: item.event.id.bytes, statement: item.event.statement,
-                    signature: item.event.signature, disclosures: item.disclosures, columns: item.columns))
-            lotEntries.append(contentsOf: IndexColumns.lotEntries(index: index, lot: item.columns.lot, inputLots: item.event.inputLots))
-        }
-        try transaction.insert(events: records, lotEntries: lotEntries, nodes: nodes)
-    }
-}
-
-/// A signed event with everything its row needs that does not depend on its position, computed
-/// on the signing cores so that the writer only places it.
-private struct PreparedEvent: Sendable {
-    let event: SignedEvent
-    let disclosures: [UInt8]
-    let columns: IndexColumns
-    let leaf: Digest
-
-    init(signing content: EventContent, signer: String, key: Ed25519.PrivateKey) throws(LedgerError) {
-        event = try SignedEvent.sign(content, signer: signer, key: key)
-        do {
-            disclosures = try CanonicalJSON.encode(event.disclosuresJSON)
-        } catch {
-            throw LedgerError(.invalidRecord, error.reason, context: ["record \(content.recordID)"])
-        }
-        columns = IndexColumns(event.header)
-        leaf = Merkle.leafHash(event.id.bytes)
+        _ = try registry.admit(prepared.map(\.event), firstIndex: rows.tree.size, checkingSignatures: false)
+        let placed = rows.place(prepared)
+        try transaction.insert(events: placed.records, lotEntries: placed.lotEntries, nodes: placed.nodes)
     }
 }
 
