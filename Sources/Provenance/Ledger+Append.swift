@@ -32,9 +32,7 @@ extension Ledger {
     /// Any refused record refuses the whole batch: nothing is written.
     public func append(_ contents: [EventContent], signedWith key: Ed25519.PrivateKey) async throws(LedgerError) -> AppendReceipt {
         let registry = try await registry()
-        guard let signer = registry.participant(withKey: key.publicKey) else {
-            throw LedgerError(.unknownSigner, "the signing key is not registered; the operator registers it with 'prov participants add --public-key …'")
-        }
+        let signer = try registry.signer(of: key)
         let signerID = signer.id
         let events = try parallelMap(contents) { content throws(LedgerError) in
             try SignedEvent.sign(content, signer: signerID, key: key)

@@ -73,9 +73,7 @@ extension Ledger {
     ) async throws(LedgerError) -> IngestSummary {
         let operatorKey = options.dryRun ? nil : try requireOperatorKey()
         let registry = try await registry()
-        guard let signer = registry.participant(withKey: key.publicKey) else {
-            throw LedgerError(.unknownSigner, "the signing key is not registered; the operator registers it with 'prov participants add --public-key …'")
-        }
+        let signer = try registry.signer(of: key)
         guard signer.isActive else {
             throw LedgerError(.revokedSigner, "participant '\(signer.id)' was revoked; its key may no longer append")
         }

@@ -1,6 +1,15 @@
 internal import LedgerCore
+internal import LedgerCrypto
 
 extension ParticipantRegistry {
+    /// The participant registered with the public half of `key`.
+    func signer(of key: Ed25519.PrivateKey) throws(LedgerError) -> Participant {
+        guard let signer = participant(withKey: key.publicKey) else {
+            throw LedgerError(.unknownSigner, "the signing key is not registered; the operator registers it with 'prov participants add --public-key …'")
+        }
+        return signer
+    }
+
     /// Authorizes `events`, which take ledger indexes from `firstIndex` on, in ledger order, applying
     /// each `participant` event as it comes. Signature checks between registry changes run in
     /// parallel; an earlier event's failure is always the one reported.

@@ -56,12 +56,7 @@ struct IngestBench: AsyncParsableCommand {
 
             let started = Date()
             let showProgress = standardErrorIsTerminal && !json
-            let summary = try await ledger.ingest(ShipmentCSV(path: csvPath), signedWith: producer, progress: { progress in
-                guard showProgress else { return }
-                let rate = Double(progress.records) / max(0.001, Date().timeIntervalSince(started))
-                let percent = progress.byteCount > 0 ? progress.bytesRead * 100 / progress.byteCount : 0
-                FileHandle.standardError.write(Data(String(format: "\ringest: %d records, %d%%, %.0f records/s", progress.records, percent, rate).utf8))
-            })
+            let summary = try await ledger.ingest(ShipmentCSV(path: csvPath), signedWith: producer, progress: ingestProgress(label: "ingest", started: started, shown: showProgress))
             if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
             let seconds = Date().timeIntervalSince(started)
             guard summary.accepted == records else {

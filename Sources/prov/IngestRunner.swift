@@ -34,13 +34,7 @@ func runIngest<Source: RecordSource>(_ source: Source, flags: IngestFlags, ledge
     do throws(LedgerError) {
         summary = try await opened.ingest(
             source, signedWith: key, options: options, onReject: { rejects.add($0) },
-            progress: { progress in
-                guard showProgress else { return }
-                let seconds = max(0.001, Date().timeIntervalSince(started))
-                let percent = progress.byteCount > 0 ? progress.bytesRead * 100 / progress.byteCount : 0
-                let line = String(format: "\r%@: %d records, %d%% of the file, %.0f records/s", source.name, progress.records, percent, Double(progress.records) / seconds)
-                FileHandle.standardError.write(Data(line.utf8))
-            })
+            progress: ingestProgress(label: source.name, started: started, shown: showProgress))
     } catch {
         if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
         try rejects.finish()
@@ -73,6 +67,17 @@ func runIngest<Source: RecordSource>(_ source: Source, flags: IngestFlags, ledge
     if rejects.wroteFile { print("Refused records: \(rejects.path)") }
     if let checkpoint = summary.checkpoint, let tree = try? Checkpoint(body: checkpoint.text) {
         print("Checkpoint: size \(tree.size), root \(Base64.encode(tree.root.bytes))")
+    }
+}
+
+/// Prints ingest progress on one terminal line (records, percent of the file, records/s), when `shown`.
+func ingestProgress(label: String, started: Date, shown: Bool) -> @Sendable (IngestProgress) -> Void {
+    { progress in
+        guard shown else { return }
+        let rate = Double(progress.records) / max(0.001, Date().timeIntervalSince(started))
+        let percent = progress.byteCount > 0 ? progress.bytesRead * 100 / progress.byteCount : 0
+        let line = String(format: "\r%@: %d records, %d%% of the file, %.0f records/s", label, progress.records, percent, rate)
+        FileHandle.standardError.write(Data(line.utf8))
     }
 }
 
