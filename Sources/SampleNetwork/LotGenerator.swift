@@ -276,8 +276,16 @@ struct LotGenerator {
         if line.outputSerials, anomaly != .clonedSerial || cloneStageIsRaw {
             Self.remember(SerialLot(firstEpoch: transformTime, serials: outputSerials), in: &outputSerialPool[lineIndex])
         }
-        func carriesClone(_ serials: [String]) -> Bool {
-            !clonedOutput.isEmpty && serials.contains { clonedOutput.contains($0) }
+        /// Adds a downstream link's rows; both are labelled when the link carries the anomaly or
+        /// one of the output's cloned serials.
+        func add(_ link: LinkRows, shipper: Int, receiver: Int, serials: [String]) {
+            output.rows.append((shipper, link.ship))
+            output.rows.append((receiver, link.receive))
+            let carriesClone = !clonedOutput.isEmpty && serials.contains { clonedOutput.contains($0) }
+            if link.anomalous || carriesClone {
+                label(link.ship.recordID, shipper)
+                label(link.receive.recordID, receiver)
+            }
         }
 
         // Ship to the distributor.
@@ -290,16 +298,7 @@ struct LotGenerator {
             priceCents: converted(processorPrice, to: processorCurrency), currency: processorCurrency, certificate: "",
             perishable: line.perishable, shipTag: "SD", receiveTag: "RD", random: &random)
         let distributorParty = distributor.party
-        output.rows.append((processorParty, toDistributor.ship))
-        output.rows.append((distributorParty, toDistributor.receive))
-        if toDistributor.anomalous {
-            label(toDistributor.ship.recordID, processorParty)
-            label(toDistributor.receive.recordID, distributorParty)
-        }
-        if carriesClone(outputSerials) {
-            label(toDistributor.ship.recordID, processorParty)
-            label(toDistributor.receive.recordID, distributorParty)
-        }
+        add(toDistributor, shipper: processorParty, receiver: distributorParty, serials: outputSerials)
 
         // Split across stores.
         let available = toDistributor.receivedSteps
@@ -331,17 +330,8 @@ struct LotGenerator {
                 serials: partSerials, product: line.outputProduct, lot: outputLot,
                 priceCents: converted(price, to: distributorCurrency), currency: distributorCurrency, certificate: "",
                 perishable: line.perishable, shipTag: "SR\(storeIndex + 1)", receiveTag: "RR\(storeIndex + 1)", random: &random)
-            output.rows.append((distributorParty, toStore.ship))
-            output.rows.append((storeParty, toStore.receive))
+            add(toStore, shipper: distributorParty, receiver: storeParty, serials: partSerials)
             if overShipped { label(toStore.ship.recordID, distributorParty) }
-            if toStore.anomalous {
-                label(toStore.ship.recordID, distributorParty)
-                label(toStore.receive.recordID, storeParty)
-            }
-            if carriesClone(partSerials) {
-                label(toStore.ship.recordID, distributorParty)
-                label(toStore.receive.recordID, storeParty)
-            }
         }
         return output
     }
