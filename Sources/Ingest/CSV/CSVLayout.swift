@@ -46,10 +46,7 @@ public struct CSVRecordReader: RecordReader {
         file = reader.path
         self.layout = layout
         self.mapping = mapping ?? CSVMapping()
-        var unconverted = self.mapping
-        unconverted.columns = [:]
-        unconverted.ignore = []
-        convertsValues = unconverted != CSVMapping()
+        convertsValues = self.mapping.changesValues
         if let declared = mapping?.layout, declared != layout.name {
             throw LedgerError(.invalidRecord, "the mapping is written for the \(declared) layout, not for \(layout.name)", context: [file])
         }

@@ -118,6 +118,12 @@ public struct CSVMapping: Sendable, Equatable {
         }
     }
 
+    /// Whether the mapping changes any cell's value (a time zone alone changes nothing without a
+    /// date format); otherwise cells are used as read.
+    var changesValues: Bool {
+        !defaults.isEmpty || !values.isEmpty || !dateFormats.isEmpty || decimalSeparator != "."
+    }
+
     /// The layout column a source column becomes, `nil` if it is dropped.
     func target(ofSourceColumn name: String) -> String? {
         let key = name.trimmingSpaces().lowercased()
