@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "LedgerStorage", targets: ["LedgerStorage"]),
         .library(name: "Ingest", targets: ["Ingest"]),
         .library(name: "SampleNetwork", targets: ["SampleNetwork"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -66,8 +67,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Pipeline",
+            dependencies: ["LedgerCore", "LedgerCrypto", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Provenance",
-            dependencies: ["LedgerCore", "LedgerCrypto", "LedgerStorage"],
+            dependencies: ["LedgerCore", "LedgerCrypto", "LedgerStorage", "Pipeline"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -102,6 +108,11 @@ let package = Package(
         .testTarget(
             name: "IngestTests",
             dependencies: ["Ingest", "LedgerCore", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "LedgerCore", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
