@@ -29,8 +29,14 @@ public protocol LedgerStore: Sendable {
         height: Int, _ body: @escaping @Sendable (any BlockTransaction) throws(LedgerError) -> (seal: BlockSeal?, result: T)
     ) async throws(LedgerError) -> T
 
-    /// Every `facility` event, in ledger order (master data and its versions).
-    func facilityEvents() async throws(LedgerError) -> [EventRecord]
+    /// Every event of `kind`, in ledger order (e.g. `facility`: master data and its versions).
+    func events(kind: String) async throws(LedgerError) -> [EventRecord]
+
+    /// Stores a report whose digest the `anchor` event at `anchorIndex` carries.
+    func saveReport(_ report: ReportRecord) async throws(LedgerError)
+
+    /// Every stored report, in anchor order.
+    func reports() async throws(LedgerError) -> [ReportRecord]
 
     /// The latest block, if any.
     func head() async throws(LedgerError) -> BlockRecord?
@@ -176,6 +182,22 @@ public struct EventRecord: Sendable, Hashable {
             }
         }
         return try SignedEvent(statement: statement, signature: signature, disclosures: list)
+    }
+}
+
+/// A stored anomaly report: its canonical JSON and the `anchor` event that carries its digest.
+public struct ReportRecord: Sendable, Hashable {
+    /// SHA-256 of `body`.
+    public let digest: Digest
+    /// Ledger index of the anchor event.
+    public let anchorIndex: Int
+    /// The report's canonical JSON.
+    public let body: [UInt8]
+
+    public init(digest: Digest, anchorIndex: Int, body: [UInt8]) {
+        self.digest = digest
+        self.anchorIndex = anchorIndex
+        self.body = body
     }
 }
 

@@ -194,7 +194,7 @@ extension Ledger {
     /// Every version of every facility, in ledger order; for each facility the last one is current.
     public func facilities() async throws(LedgerError) -> [FacilityVersion] {
         var versions = [FacilityVersion]()
-        for record in try await store.facilityEvents() {
+        for record in try await store.events(kind: EventKind.facility.rawValue) {
             let header = try record.decode().header
             guard let id = header.publicFields["facility"]?.stringValue else { continue }
             versions.append(FacilityVersion(id: id, fields: header.publicFields, index: record.index, recordedAt: header.occurredAt))

@@ -211,10 +211,38 @@ public final class SQLiteLedgerStore: LedgerStore {
         return found
     }
 
-    public func facilityEvents() async throws(LedgerError) -> [EventRecord] {
-        try await read("reading facilities") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE kind = 'facility' ORDER BY seq").map(Self.event)
+    public func events(kind: String) async throws(LedgerError) -> [EventRecord] {
+        try await read("reading \(kind) events") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE kind = ? ORDER BY seq", arguments: [kind]).map(Self.event)
         }
+    }
+
+    // MARK: - Reports
+
+    public func saveReport(_ report: ReportRecord) async throws(LedgerError) {
+        do {
+            try await pool.write { db in
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO reports (digest, anchor_seq, body) VALUES (?, ?, ?)",
+                    arguments: [Data(report.digest.bytes), report.anchorIndex, Data(report.body)])
+            }
+        } catch {
+            throw Self.storageError(error, "storing a report")
+        }
+    }
+
+    public func reports() async throws(LedgerError) -> [ReportRecord] {
+        let rows = try await read("reading reports") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM reports ORDER BY anchor_seq").map { row in
+                (Self.bytes(row, "digest"), Self.int(row, "anchor_seq"), Self.bytes(row, "body"))
+            }
+        }
+        var reports = [ReportRecord]()
+        for (digest, anchor, body) in rows {
+            guard let digest = Digest(digest) else { throw LedgerError(.tampered, "a stored report's digest is not 32 bytes") }
+            reports.append(ReportRecord(digest: digest, anchorIndex: anchor, body: body))
+        }
+        return reports
     }
 
     // MARK: - Blocks and events

@@ -69,6 +69,18 @@ enum SQLiteSchema {
                     );
                     """)
         }
+        migrator.registerMigration("v2") { db in
+            // Anomaly reports: the canonical JSON whose digest an `anchor` event carries.
+            try db.execute(
+                sql: """
+                    CREATE TABLE reports (
+                        digest BLOB PRIMARY KEY NOT NULL,
+                        anchor_seq INTEGER NOT NULL UNIQUE,
+                        body BLOB NOT NULL
+                    );
+                    CREATE INDEX events_by_kind ON events(kind);
+                    """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,184 @@
+public import LedgerCore
+public import LedgerCrypto
+
+/// One event of the chain as the pipeline reads it: the fields it links and measures, with every
+/// value the ledger holds (sensitive ones included: the pipeline runs for the compliance role).
+public struct ChainEvent: Sendable {
+    /// Position in the ledger (0-based tree index).
+    public var index: Int
+    public var id: Digest
+    public var kind: EventKind
+    public var signer: String
+    public var recordID: String
+    public var occurredAt: Timestamp
+    public var product: String?
+    public var lot: String?
+    public var facility: String?
+    public var quantity: Double?
+    public var unit: String?
+    public var unitPrice: Double?
+    public var currency: String?
+    public var shipmentID: String?
+    public var destination: String?
+    public var origin: String?
+    public var certificate: String?
+    public var serials: [String]
+    public var inputLots: [String]
+    public var inputQuantities: [Double]
+
+    /// The event at ledger position `index`, from its decoded form.
+    public init(index: Int, event: SignedEvent) {
+        let fields = event.visibleFields
+        func text(_ name: String) -> String? { fields[name]?.stringValue }
+        func number(_ name: String) -> Double? { fields[name]?.stringValue.flatMap(Double.init) }
+        func texts(_ name: String) -> [String] { fields[name]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+        self.index = index
+        id = event.id
+        kind = event.header.kind
+        signer = event.header.signer
+        recordID = event.header.recordID
+        occurredAt = event.header.occurredAt
+        product = text("product")
+        lot = text("lot")
+        facility = text("facility")
+        quantity = number("quantity")
+        unit = text("unit")
+        unitPrice = number("unit_price")
+        currency = text("currency")
+        shipmentID = text("shipment_id")
+        destination = text("destination")
+        origin = text("origin")
+        certificate = text("certificate")
+        serials = texts("serials")
+        inputLots = texts("input_lots")
+        inputQuantities = texts("input_quantities").compactMap(Double.init)
+    }
+
+    /// An event given field by field (tests, other adapters).
+    public init(
+        index: Int, id: Digest, kind: EventKind, signer: String, recordID: String, occurredAt: Timestamp,
+        product: String? = nil, lot: String? = nil, facility: String? = nil, quantity: Double? = nil, unit: String? = nil,
+        unitPrice: Double? = nil, currency: String? = nil, shipmentID: String? = nil, destination: String? = nil,
+        origin: String? = nil, certificate: String? = nil, serials: [String] = [], inputLots: [String] = [],
+        inputQuantities: [Double] = []
+    ) {
+        self.index = index
+        self.id = id
+        self.kind = kind
+        self.signer = signer
+        self.recordID = recordID
+        self.occurredAt = occurredAt
+        self.product = product
+        self.lot = lot
+        self.facility = facility
+        self.quantity = quantity
+        self.unit = unit
+        self.unitPrice = unitPrice
+        self.currency = currency
+        self.shipmentID = shipmentID
+        self.destination = destination
+        self.origin = origin
+        self.certificate = certificate
+        self.serials = serials
+        self.inputLots = inputLots
+        self.inputQuantities = inputQuantities
+    }
+
+    /// The quantity in its dimension's base unit (kg, l or pieces).
+    var baseQuantity: Double? {
+        guard let quantity, let unit else { return nil }
+        return MeasureUnit(unit).map { quantity * $0.factor }
+    }
+
+    var dimension: MeasureUnit.Dimension? { unit.flatMap(MeasureUnit.init)?.dimension }
+
+    /// The record as it appears in a flag.
+    var flagRecord: Report.FlagRecord {
+        Report.FlagRecord(
+            recordID: recordID, eventID: id.hex, index: index, kind: kind.rawValue, signer: signer,
+            occurredAt: occurredAt.local, facility: facility)
+    }
+}
+
+/// A facility's master data, as its latest `facility` event in the range states it.
+public struct FacilityProfile: Sendable, Hashable {
+    public var id: String
+    public var party: String
+    public var kind: String
+    public var country: String
+    public var latitude: Double
+    public var longitude: Double
+    public var capacityPerDay: Double?
+    public var unit: String?
+    public var workers: Int?
+    public var certificate: String?
+    /// Day number (days since 1970-01-01) of the certificate's last valid day.
+    public var certificateExpires: Int?
+
+    public init(
+        id: String, party: String, kind: String, country: String, latitude: Double, longitude: Double,
+        capacityPerDay: Double? = nil, unit: String? = nil, workers: Int? = nil, certificate: String? = nil,
+        certificateExpires: Int? = nil
+    ) {
+        self.id = id
+        self.party = party
+        self.kind = kind
+        self.country = country
+        self.latitude = latitude
+        self.longitude = longitude
+        self.capacityPerDay = capacityPerDay
+        self.unit = unit
+        self.workers = workers
+        self.certificate = certificate
+        self.certificateExpires = certificateExpires
+    }
+
+    /// The profile a `facility` event's fields describe; nil if a required field is missing.
+    public init?(fields: [String: JSONValue]) {
+        func text(_ name: String) -> String? { fields[name]?.stringValue }
+        func number(_ name: String) -> Double? { text(name).flatMap(Double.init) }
+        guard let id = text("facility"), let party = text("party"), let kind = text("kind"), let country = text("country"),
+            let latitude = number("latitude"), let longitude = number("longitude")
+        else { return nil }
+        self.init(
+            id: id, party: party, kind: kind, country: country, latitude: latitude, longitude: longitude,
+            capacityPerDay: number("capacity_per_day"), unit: text("unit"), workers: fields["workers"]?.integerValue,
+            certificate: text("certificate"), certificateExpires: text("certificate_expires").flatMap(Self.dayNumber))
+    }
+
+    /// Capacity per day in the base unit of its dimension.
+    var baseCapacity: (value: Double, dimension: MeasureUnit.Dimension)? {
+        guard let capacityPerDay, let measure = unit.flatMap(MeasureUnit.init) else { return nil }
+        return (capacityPerDay * measure.factor, measure.dimension)
+    }
+
+    /// Days since 1970-01-01 of a `YYYY-MM-DD` date.
+    static func dayNumber(_ date: String) -> Int? {
+        let parts = date.split(separator: "-")
+        guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return nil }
+        return Timestamp.daysFromCivil(year: year, month: month, day: day)
+    }
+}
+
+/// A unit of measure, reduced to kilograms, litres or pieces.
+struct MeasureUnit {
+    enum Dimension: String { case mass = "kg", volume = "l", count = "pcs" }
+
+    let dimension: Dimension
+    /// Base units per one of this unit.
+    let factor: Double
+
+    init?(_ code: String) {
+        switch code {
+        case "kg", "KGM": (dimension, factor) = (.mass, 1)
+        case "t", "TNE": (dimension, factor) = (.mass, 1000)
+        case "g", "GRM": (dimension, factor) = (.mass, 0.001)
+        case "lb", "LBR": (dimension, factor) = (.mass, 0.45359237)
+        case "l", "LTR": (dimension, factor) = (.volume, 1)
+        case "ml", "MLT": (dimension, factor) = (.volume, 0.001)
+        case "m3", "MTQ": (dimension, factor) = (.volume, 1000)
+        case "pcs", "H87", "C62", "XBG", "XBX", "XPK": (dimension, factor) = (.count, 1)
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,71 @@
+/// Plain-language sentences for the features that drove a score.
+enum Explanation {
+    /// "unit price 0.41 USD/kg is 84 % below the median 2.60 for cocoa-beans from GH".
+    static func priceText(ship: ChainEvent, ratio: Double, median: Double, cohort: String) -> String {
+        let unit = ship.dimension?.rawValue ?? ship.unit ?? "unit"
+        let currency = ship.currency ?? ""
+        let price = ship.basePrice ?? ratio * median
+        let direction = ratio < 1 ? "\(Format.percent(1 - ratio)) below" : "\(Format.percent(ratio - 1)) above"
+        return "unit price \(Format.number(price)) \(currency)/\(unit) is \(direction) the median \(Format.number(median)) for \(cohort)"
+    }
+
+    /// The sentence for one feature of one scored link.
+    ///
+    /// - Parameters:
+    ///   - value: the link's raw value.
+    ///   - columnMedian: the feature's median over all scored links.
+    static func text(
+        feature: String, value: Double, columnMedian: Double, row: Int, table: FeatureTable, links: LinkSet
+    ) -> String {
+        let subject = table.subjects[row]
+        var ship: ChainEvent?
+        var event: ChainEvent
+        var origin = "the facility"
+        var destination = "its destination"
+        switch subject {
+        case .shipment(let position):
+            let link = links.shipments[position]
+            let first = link.ship ?? link.receive ?? 0
+            event = links.events[first]
+            ship = link.ship.map { links.events[$0] }
+            origin = links.origin(of: link)?.id ?? origin
+            destination = links.destination(of: link)?.id ?? destination
+        case .transform(let position):
+            event = links.events[links.transforms[position].transform]
+            origin = event.facility ?? origin
+        }
+        let against = "against a median of \(Format.number(columnMedian))"
+        switch feature {
+        case "price_ratio":
+            if let ship { return priceText(ship: ship, ratio: value, median: table.priceMedian[row], cohort: table.priceCohort[row]) }
+        case "transit_hours":
+            return "transit took \(Format.number(value)) h, \(against) h"
+        case "distance_km":
+            return "\(Format.number(value)) km from \(origin) to \(destination), \(against) km"
+        case "speed_kmh":
+            return "implied speed \(Format.number(value)) km/h, \(against) km/h"
+        case "loss_ratio":
+            return "\(Format.percent(value)) of the quantity was lost in transit, against a median of \(Format.percent(columnMedian))"
+        case "volume_ratio":
+            let median = table.volumeMedian[row]
+            let unit = event.dimension?.rawValue ?? ""
+            return "quantity \(Format.number(value * median)) \(unit) is \(Format.number(value))× the sender's median of \(Format.number(median)) \(unit) for \(event.product ?? "the product")"
+        case "pair_novelty":
+            return value >= 1 ? "first shipment from \(origin) to \(destination)" : "one of few shipments from \(origin) to \(destination)"
+        case "pair_share":
+            return "\(origin) sends \(Format.percent(value)) of its volume to \(destination), against a median of \(Format.percent(columnMedian))"
+        case "output_per_worker":
+            return "\(origin) puts out \(Format.number(value)) \(event.dimension?.rawValue ?? "units") per worker and day, \(against)"
+        case "capacity_utilisation":
+            return "\(origin) ran at \(Format.percent(value)) of its daily capacity the day the lot was made, against a median of \(Format.percent(columnMedian))"
+        case "certificate_valid":
+            return value < 0.5 ? "the certificate claimed is not valid for \(origin) that day" : "the certificate claimed is valid"
+        case "yield_ratio":
+            let median = table.yieldMedian[row]
+            return "yield \(Format.number(value * median)) is \(Format.number(value))× the median \(Format.number(median)) for its product pair"
+        default:
+            break
+        }
+        return "\(feature) \(Format.number(value)), \(against)"
+    }
+}

@@ -1,0 +1,308 @@
+internal import LedgerCore
+
+/// The features the pipeline can compute per link, by the names definitions and reports use.
+public enum FeatureCatalog {
+    public struct Feature: Sendable, Hashable {
+        public let name: String
+        /// What it measures, with its unit.
+        public let description: String
+    }
+
+    public static let all: [Feature] = [
+        Feature(name: "transit_hours", description: "hours between ship and receive"),
+        Feature(name: "distance_km", description: "great-circle distance between the two facilities, km"),
+        Feature(name: "speed_kmh", description: "implied speed: distance over transit time, km/h"),
+        Feature(name: "loss_ratio", description: "share of the shipped quantity not received"),
+        Feature(name: "price_ratio", description: "unit price over the median of the same product (and origin country)"),
+        Feature(name: "volume_ratio", description: "quantity over the sender's own median for the product"),
+        Feature(name: "pair_novelty", description: "1 for the first shipment between two facilities, falling with each repeat"),
+        Feature(name: "pair_share", description: "share of the sender's volume going to this destination"),
+        Feature(name: "output_per_worker", description: "origin facility's output per worker and active day, base units"),
+        Feature(name: "capacity_utilisation", description: "origin facility's output on the lot's day over its daily capacity"),
+        Feature(name: "certificate_valid", description: "1 if the certificate claimed is the facility's and valid that day, 0 if not"),
+        Feature(name: "yield_ratio", description: "transformation yield over the median of the same product pair"),
+    ]
+
+    public static func feature(named name: String) -> Feature? { all.first { $0.name == name } }
+}
+
+/// The feature values of every scored link, with the reference values explanations quote.
+struct FeatureTable {
+    /// One entry per scored link: a shipment (ship present) or a transform.
+    enum Subject: Hashable {
+        case shipment(Int)
+        case transform(Int)
+    }
+
+    var subjects: [Subject] = []
+    /// Raw values per feature name, aligned with ``subjects``; NaN where not computable.
+    var columns: [String: [Double]] = [:]
+    /// Cohort median unit price (per base unit) for each subject, NaN if none.
+    var priceMedian: [Double] = []
+    /// The cohort the price median is over ("cocoa-beans from GH").
+    var priceCohort: [String] = []
+    var yieldMedian: [Double] = []
+    var volumeMedian: [Double] = []
+
+    /// Computes every catalogued feature for every link of `links`.
+    init(links: LinkSet, minimumCohort: Int) {
+        let events = links.events
+        let context = FeatureContext(links: links, minimumCohort: minimumCohort)
+        var values = [String: [Double]]()
+        for feature in FeatureCatalog.all { values[feature.name] = [] }
+        func append(_ name: String, _ value: Double?) {
+            values[name, default: []].append(value.flatMap { $0.isFinite ? $0 : nil } ?? .nan)
+        }
+
+        for (position, link) in links.shipments.enumerated() {
+            guard let shipPosition = link.ship else { continue }
+            let ship = events[shipPosition]
+            let receive = link.receive.map { events[$0] }
+            let origin = links.origin(of: link)
+            let destination = links.destination(of: link)
+            subjects.append(.shipment(position))
+
+            let transit = receive.map { Double($0.occurredAt.epochSeconds - ship.occurredAt.epochSeconds) / 3600 }
+            let distance = origin.flatMap { o in destination.map { greatCircleKilometres(o, $0) } }
+            append("transit_hours", transit)
+            append("distance_km", distance)
+            if let transit, let distance, transit > 0 { append("speed_kmh", distance / transit) } else { append("speed_kmh", nil) }
+            if let sent = ship.baseQuantity, let got = receive?.baseQuantity, sent > 0, ship.dimension == receive?.dimension {
+                append("loss_ratio", (sent - got) / sent)
+            } else {
+                append("loss_ratio", nil)
+            }
+            let price = context.priceReference(of: ship, origin: origin)
+            priceMedian.append(price?.median ?? .nan)
+            priceCohort.append(price?.cohort ?? "")
+            append("price_ratio", price.flatMap { reference in ship.basePrice.map { $0 / reference.median } })
+            let volume = context.volumeMedian(of: ship)
+            volumeMedian.append(volume ?? .nan)
+            append("volume_ratio", volume.flatMap { median in ship.baseQuantity.map { $0 / median } })
+            append("pair_novelty", context.pairNovelty[shipPosition].map { 1 / Double(1 + $0) })
+            append("pair_share", context.pairShare(of: ship))
+            append("output_per_worker", origin.flatMap { context.outputPerWorker[$0.id] })
+            append("capacity_utilisation", context.utilisation(ofLot: ship.lot, at: origin))
+            append("certificate_valid", context.certificateValidity(of: ship, at: origin))
+            append("yield_ratio", nil)
+            yieldMedian.append(.nan)
+        }
+
+        for (position, link) in links.transforms.enumerated() {
+            let transform = events[link.transform]
+            let facility = transform.facility.flatMap { links.facilities[$0] }
+            subjects.append(.transform(position))
+            for name in ["transit_hours", "distance_km", "speed_kmh", "loss_ratio", "price_ratio", "pair_novelty", "pair_share"] {
+                append(name, nil)
+            }
+            priceMedian.append(.nan)
+            priceCohort.append("")
+            let volume = context.volumeMedian(of: transform)
+            volumeMedian.append(volume ?? .nan)
+            append("volume_ratio", volume.flatMap { median in transform.baseQuantity.map { $0 / median } })
+            append("output_per_worker", facility.flatMap { context.outputPerWorker[$0.id] })
+            append("capacity_utilisation", context.utilisation(ofLot: transform.lot, at: facility))
+            append("certificate_valid", context.certificateValidity(of: transform, at: facility))
+            let yield = context.yield(of: link)
+            let median = yield.flatMap { context.yieldMedian(pair: $0.pair) }
+            yieldMedian.append(median ?? .nan)
+            append("yield_ratio", yield.flatMap { value in median.map { value.yield / $0 } })
+        }
+        columns = values
+    }
+}
+
+extension ChainEvent {
+    /// Price per base unit (kg, l or piece).
+    var basePrice: Double? {
+        guard let unitPrice, let unit, let measure = MeasureUnit(unit), measure.factor > 0 else { return nil }
+        return unitPrice / measure.factor
+    }
+}
+
+/// Cohort statistics and per-facility aggregates that features are computed against.
+struct FeatureContext {
+    let links: LinkSet
+    let minimumCohort: Int
+    /// Median base price per (product, currency, origin country), and per (product, currency).
+    private var priceByCountry: [String: Double] = [:]
+    private var priceByProduct: [String: Double] = [:]
+    private var volumeBySender: [String: Double] = [:]
+    /// Earlier shipments between the same two facilities, per ship event position.
+    private(set) var pairNovelty: [Int: Int] = [:]
+    private var pairVolume: [String: Double] = [:]
+    private var senderVolume: [String: Double] = [:]
+    /// Output per worker and active day, per facility ID.
+    private(set) var outputPerWorker: [String: Double] = [:]
+    /// Base output per (facility, local day).
+    private(set) var dailyOutput: [FacilityDay: Double] = [:]
+    /// The local day a lot was made at a facility.
+    private var madeOn: [FacilityLot: Int] = [:]
+    private var yieldByPair: [String: Double] = [:]
+
+    init(links: LinkSet, minimumCohort: Int) {
+        self.links = links
+        self.minimumCohort = minimumCohort
+        let events = links.events
+        var countryPrices = [String: [Double]]()
+        var productPrices = [String: [Double]]()
+        var senderQuantities = [String: [Double]]()
+        var pairCounts = [String: Int]()
+        var activeDays = [String: Set<Int>]()
+        var output = [String: Double]()
+
+        // Ships in time order for novelty; ledger order otherwise.
+        let shipOrder = events.indices.filter { events[$0].kind == .ship }.sorted {
+            (events[$0].occurredAt, $0) < (events[$1].occurredAt, $1)
+        }
+        for position in shipOrder {
+            let ship = events[position]
+            let origin = ship.facility ?? ""
+            let pair = origin + "\u{0}" + (ship.destination ?? "")
+            pairNovelty[position] = pairCounts[pair, default: 0]
+            pairCounts[pair, default: 0] += 1
+            if let quantity = ship.baseQuantity {
+                pairVolume[pair, default: 0] += quantity
+                senderVolume[origin, default: 0] += quantity
+            }
+        }
+        for event in events {
+            guard let product = event.product else { continue }
+            switch event.kind {
+            case .ship:
+                if let price = event.basePrice, let currency = event.currency {
+                    let country = event.facility.flatMap { links.facilities[$0]?.country } ?? ""
+                    countryPrices[Self.priceKey(product, currency, country), default: []].append(price)
+                    productPrices[Self.priceKey(product, currency, nil), default: []].append(price)
+                }
+                if let quantity = event.baseQuantity { senderQuantities[Self.volumeKey(event), default: []].append(quantity) }
+            case .produce, .transform:
+                if event.kind == .transform, let quantity = event.baseQuantity {
+                    senderQuantities[Self.volumeKey(event), default: []].append(quantity)
+                }
+                guard let facility = event.facility, let quantity = event.baseQuantity else { continue }
+                let day = event.occurredAt.localDay
+                dailyOutput[FacilityDay(facility: facility, day: day), default: 0] += quantity
+                activeDays[facility, default: []].insert(day)
+                output[facility, default: 0] += quantity
+                if let lot = event.lot { madeOn[FacilityLot(facility: facility, lot: lot)] = day }
+            default:
+                continue
+            }
+        }
+        priceByCountry = countryPrices.compactMapValues { $0.count >= minimumCohort ? median($0) : nil }
+        priceByProduct = productPrices.compactMapValues { $0.count >= minimumCohort ? median($0) : nil }
+        volumeBySender = senderQuantities.compactMapValues { $0.count >= 3 ? median($0) : nil }
+        for (facility, total) in output {
+            guard let workers = links.facilities[facility]?.workers, workers > 0, let days = activeDays[facility]?.count, days > 0 else {
+                continue
+            }
+            outputPerWorker[facility] = total / Double(workers) / Double(days)
+        }
+        var yields = [String: [Double]]()
+        for link in links.transforms {
+            if let yield = yield(of: link) { yields[yield.pair, default: []].append(yield.yield) }
+        }
+        yieldByPair = yields.compactMapValues { $0.count >= minimumCohort ? median($0) : nil }
+    }
+
+    private static func priceKey(_ product: String, _ currency: String, _ country: String?) -> String {
+        product + "\u{0}" + currency + "\u{0}" + (country ?? "*")
+    }
+
+    private static func volumeKey(_ event: ChainEvent) -> String {
+        event.signer + "\u{0}" + (event.product ?? "") + "\u{0}" + event.kind.rawValue
+    }
+
+    /// The median price a shipment is compared with, from the narrowest cohort large enough.
+    func priceReference(of ship: ChainEvent, origin: FacilityProfile?) -> (median: Double, cohort: String)? {
+        guard let product = ship.product, let currency = ship.currency else { return nil }
+        if let country = origin?.country, let median = priceByCountry[Self.priceKey(product, currency, country)] {
+            return (median, "\(product) from \(country)")
+        }
+        return priceByProduct[Self.priceKey(product, currency, nil)].map { ($0, product) }
+    }
+
+    func volumeMedian(of event: ChainEvent) -> Double? { volumeBySender[Self.volumeKey(event)] }
+
+    func pairShare(of ship: ChainEvent) -> Double? {
+        let origin = ship.facility ?? ""
+        guard let total = senderVolume[origin], total > 0 else { return nil }
+        return (pairVolume[origin + "\u{0}" + (ship.destination ?? "")] ?? 0) / total
+    }
+
+    /// The facility's output on the day it made `lot`, over its capacity.
+    func utilisation(ofLot lot: String?, at facility: FacilityProfile?) -> Double? {
+        guard let lot, let facility, let capacity = facility.baseCapacity, capacity.value > 0,
+            let day = madeOn[FacilityLot(facility: facility.id, lot: lot)],
+            let output = dailyOutput[FacilityDay(facility: facility.id, day: day)]
+        else { return nil }
+        return output / capacity.value
+    }
+
+    /// 1 if the event's certificate is its facility's and valid on the event's local day, 0 if not,
+    /// nil if it claims none.
+    func certificateValidity(of event: ChainEvent, at facility: FacilityProfile?) -> Double? {
+        guard let claimed = event.certificate else { return nil }
+        return certificateProblem(claimed: claimed, day: event.occurredAt.localDay, facility: facility) == nil ? 1 : 0
+    }
+
+    /// A transform's yield (output over inputs, base units) and its product pair.
+    func yield(of link: LinkSet.TransformLink) -> (yield: Double, pair: String)? {
+        let events = links.events
+        let transform = events[link.transform]
+        guard let output = transform.baseQuantity, let product = transform.product,
+            link.sources.count == transform.inputQuantities.count, !link.sources.isEmpty
+        else { return nil }
+        var input = 0.0
+        var inputProducts = Set<String>()
+        for (source, quantity) in zip(link.sources, transform.inputQuantities) {
+            guard let source, let measure = events[source].unit.flatMap(MeasureUnit.init), let inputProduct = events[source].product else {
+                return nil
+            }
+            input += quantity * measure.factor
+            inputProducts.insert(inputProduct)
+        }
+        guard input > 0 else { return nil }
+        return (output / input, inputProducts.sorted().joined(separator: "+") + " -> " + product)
+    }
+
+    func yieldMedian(pair: String) -> Double? { yieldByPair[pair] }
+}
+
+/// Why a claimed certificate is not valid for an event on `day` at `facility`; nil if it is.
+func certificateProblem(claimed: String, day: Int, facility: FacilityProfile?) -> String? {
+    guard let facility else { return "claims certificate \(claimed) at a facility with no master data" }
+    guard let held = facility.certificate else {
+        return "claims certificate \(claimed), but facility \(facility.id) holds none"
+    }
+    guard held == claimed else {
+        return "claims certificate \(claimed), but facility \(facility.id) holds \(held)"
+    }
+    if let expires = facility.certificateExpires, day > expires {
+        return "claims certificate \(claimed), which expired \(day - expires) day(s) before (on \(Report.isoDate(expires)))"
+    }
+    return nil
+}
+
+struct FacilityDay: Hashable {
+    let facility: String
+    let day: Int
+}
+
+/// The median of `values` (NaNs excluded); NaN when none remain.
+func median(_ values: [Double]) -> Double {
+    let sorted = values.filter { !$0.isNaN }.sorted()
+    guard !sorted.isEmpty else { return .nan }
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+extension Report {
+    /// `YYYY-MM-DD` of a day number.
+    static func isoDate(_ day: Int) -> String {
+        let (year, month, dayOfMonth) = Timestamp.civilFromDays(day)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(year)-\(two(month))-\(two(dayOfMonth))"
+    }
+}

@@ -1,0 +1,137 @@
+internal import Foundation
+
+internal import LedgerCore
+
+/// The links the pipeline scores, built from the chain's events: each shipment (a `ship` joined to
+/// its `receive` by shipment ID and lot) and each transformation (a `transform` joined to the
+/// events that brought its input lots to the facility).
+public struct LinkSet: Sendable {
+    /// The events read, in ledger order; links refer to them by position in this array.
+    public let events: [ChainEvent]
+    public let facilities: [String: FacilityProfile]
+    public private(set) var shipments: [ShipmentLink] = []
+    public private(set) var transforms: [TransformLink] = []
+    /// Ships with no receive within the configured time.
+    public private(set) var unreceived = 0
+    /// Receives whose ship is not in the range.
+    public private(set) var unshipped = 0
+
+    /// A shipment between two facilities.
+    public struct ShipmentLink: Sendable {
+        /// Position of the `ship` event in ``LinkSet/events``.
+        public var ship: Int?
+        public var receive: Int?
+        /// The ship has no receive and is older than the configured time.
+        public var isUnreceived = false
+    }
+
+    /// A transformation with its inputs.
+    public struct TransformLink: Sendable {
+        public var transform: Int
+        /// For each input lot: the event that brought it to the facility (a receive, produce or
+        /// transform there), when the range holds one.
+        public var sources: [Int?]
+    }
+
+    /// Joins the events into links.
+    ///
+    /// - Parameter unreceivedAfterHours: a ship older than this (relative to the last event read)
+    ///   with no receive is marked unreceived.
+    public init(events: [ChainEvent], facilities: [String: FacilityProfile], unreceivedAfterHours: Double) {
+        self.events = events
+        self.facilities = facilities
+        var byShipment = [ShipmentKey: Int]()
+        var arrivals = [FacilityLot: Int]()
+        var latest = Int64.min
+        for (position, event) in events.enumerated() {
+            latest = max(latest, event.occurredAt.epochSeconds)
+            switch event.kind {
+            case .ship, .receive:
+                guard let shipmentID = event.shipmentID, let lot = event.lot else { continue }
+                let key = ShipmentKey(shipmentID: shipmentID, lot: lot)
+                let isShip = event.kind == .ship
+                if let existing = byShipment[key], isShip ? shipments[existing].ship == nil : shipments[existing].receive == nil {
+                    if isShip { shipments[existing].ship = position } else { shipments[existing].receive = position }
+                } else {
+                    byShipment[key] = shipments.count
+                    shipments.append(ShipmentLink(ship: isShip ? position : nil, receive: isShip ? nil : position))
+                }
+                if !isShip, let facility = event.facility { arrivals[FacilityLot(facility: facility, lot: lot)] = position }
+            case .produce, .transform:
+                if let facility = event.facility, let lot = event.lot {
+                    let key = FacilityLot(facility: facility, lot: lot)
+                    if arrivals[key] == nil { arrivals[key] = position }
+                }
+            default:
+                continue
+            }
+        }
+        let cutoff = latest - Int64(unreceivedAfterHours * 3600)
+        for position in shipments.indices {
+            if let ship = shipments[position].ship, shipments[position].receive == nil {
+                if events[ship].occurredAt.epochSeconds < cutoff {
+                    shipments[position].isUnreceived = true
+                    unreceived += 1
+                }
+            } else if shipments[position].ship == nil {
+                unshipped += 1
+            }
+        }
+        for (position, event) in events.enumerated() where event.kind == .transform {
+            let facility = event.facility ?? ""
+            let sources = event.inputLots.map { arrivals[FacilityLot(facility: facility, lot: $0)] }
+            transforms.append(TransformLink(transform: position, sources: sources))
+        }
+    }
+
+    /// The facility a shipment goes to.
+    func destination(of link: ShipmentLink) -> FacilityProfile? {
+        if let ship = link.ship, let destination = events[ship].destination { return facilities[destination] }
+        if let receive = link.receive, let facility = events[receive].facility { return facilities[facility] }
+        return nil
+    }
+
+    /// The facility a shipment leaves from.
+    func origin(of link: ShipmentLink) -> FacilityProfile? {
+        if let ship = link.ship, let facility = events[ship].facility { return facilities[facility] }
+        if let receive = link.receive, let origin = events[receive].origin { return facilities[origin] }
+        return nil
+    }
+
+    /// The events of a shipment, ship first.
+    func positions(of link: ShipmentLink) -> [Int] { [link.ship, link.receive].compactMap { $0 } }
+}
+
+struct ShipmentKey: Hashable {
+    let shipmentID: String
+    let lot: String
+}
+
+struct FacilityLot: Hashable {
+    let facility: String
+    let lot: String
+}
+
+/// Great-circle distance in kilometres (haversine, mean Earth radius).
+func greatCircleKilometres(_ a: FacilityProfile, _ b: FacilityProfile) -> Double {
+    let radians = Double.pi / 180
+    let lat1 = a.latitude * radians
+    let lat2 = b.latitude * radians
+    let dLat = lat2 - lat1
+    let dLon = (b.longitude - a.longitude) * radians
+    let h = sinSquared(dLat / 2) + cos(lat1) * cos(lat2) * sinSquared(dLon / 2)
+    return 2 * 6_371.0088 * asin(min(1, h.squareRoot()))
+}
+
+private func sinSquared(_ x: Double) -> Double {
+    let s = sin(x)
+    return s * s
+}
+
+extension Timestamp {
+    /// Days since 1970-01-01 in the signer's own time zone.
+    var localDay: Int {
+        let local = epochSeconds + Int64(offsetMinutes) * 60
+        return Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
+    }
+}

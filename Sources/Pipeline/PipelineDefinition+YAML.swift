@@ -1,0 +1,208 @@
+public import LedgerCore
+internal import Foundation
+internal import Yams
+
+extension PipelineDefinition {
+    /// Parses a definition from YAML or JSON text. Errors name `file`, the line and the key.
+    public init(parsing text: String, file: String) throws(LedgerError) {
+        self.init()
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw LedgerError(.invalidRecord, "not valid YAML or JSON: \(error)", context: [file])
+        }
+        guard let root else { return }
+        let reader = DefinitionReader(file: file)
+        for (key, value) in try reader.members(root, allowed: ["name", "range", "links", "features", "models", "threshold", "rules", "explain"]) {
+            switch key {
+            case "name":
+                name = try reader.text(value)
+            case "range":
+                for (key, value) in try reader.members(value, allowed: ["from_size", "to_size", "from", "to"]) {
+                    switch key {
+                    case "from_size": range.fromSize = try reader.integer(value, in: 0...Int.max)
+                    case "to_size": range.toSize = try reader.integer(value, in: 1...Int.max)
+                    case "from": range.from = try reader.instant(value)
+                    default: range.to = try reader.instant(value)
+                    }
+                }
+            case "links":
+                for (key, value) in try reader.members(value, allowed: ["unreceived_after_hours", "minimum_cohort"]) {
+                    if key == "minimum_cohort" {
+                        links.minimumCohort = try reader.integer(value, in: 1...1_000_000)
+                    } else {
+                        links.unreceivedAfterHours = try reader.number(value, in: 0...1e6)
+                    }
+                }
+            case "features":
+                var names = [String]()
+                for item in try reader.list(value) {
+                    let feature = try reader.text(item)
+                    guard FeatureCatalog.feature(named: feature) != nil else {
+                        let known = FeatureCatalog.all.map(\.name).joined(separator: ", ")
+                        throw reader.error(item, "unknown feature '\(feature)' (known: \(known))")
+                    }
+                    guard !names.contains(feature) else { throw reader.error(item, "feature '\(feature)' is listed twice") }
+                    names.append(feature)
+                }
+                guard names.count >= 2 else { throw reader.error(value, "list at least two features") }
+                features = names
+            case "models":
+                try readModels(value, reader)
+            case "threshold":
+                for (key, value) in try reader.members(value, allowed: ["score", "contamination", "minimum_deviation"]) {
+                    switch key {
+                    case "score": threshold.score = try reader.number(value, in: 0...1)
+                    case "contamination": threshold.contamination = try reader.number(value, in: 0...0.5)
+                    default: threshold.minimumDeviation = try reader.number(value, in: 0...1e6)
+                    }
+                }
+            case "rules":
+                try readRules(value, reader)
+            default:
+                for (_, value) in try reader.members(value, allowed: ["drivers"]) {
+                    drivers = try reader.integer(value, in: 1...3)
+                }
+            }
+        }
+    }
+
+    private mutating func readModels(_ node: Node, _ reader: DefinitionReader) throws(LedgerError) {
+        for (key, value) in try reader.members(node, allowed: ["isolation_forest", "clusters", "forest_weight", "seed"]) {
+            switch key {
+            case "isolation_forest":
+                for (key, value) in try reader.members(value, allowed: ["trees", "sample_size", "extension_level"]) {
+                    switch key {
+                    case "trees": models.trees = try reader.integer(value, in: 1...10_000)
+                    case "sample_size": models.sampleSize = try reader.integer(value, in: 2...1_000_000)
+                    default: models.extensionLevel = try reader.integer(value, in: 0...64)
+                    }
+                }
+            case "clusters":
+                for (_, value) in try reader.members(value, allowed: ["candidates"]) {
+                    let bounds = try reader.list(value)
+                    guard bounds.count == 2 else { throw reader.error(value, "candidates is [smallest k, largest k]") }
+                    let low = try reader.integer(bounds[0], in: 1...64)
+                    let high = try reader.integer(bounds[1], in: low...64)
+                    models.clusterCandidates = low...high
+                }
+            case "forest_weight":
+                models.forestWeight = try reader.number(value, in: 0...1)
+            default:
+                models.seed = UInt64(try reader.integer(value, in: 0...Int.max))
+            }
+        }
+    }
+
+    private mutating func readRules(_ node: Node, _ reader: DefinitionReader) throws(LedgerError) {
+        let parameters: [RuleName: [String]] = [
+            .receiveBeforeShip: ["tolerance_minutes"],
+            .impossibleSpeed: ["max_kmh", "min_distance_km"],
+            .excessShrinkage: ["tolerance"],
+            .massBalance: ["tolerance"],
+            .transformYield: ["tolerance", "max_yields"],
+            .clonedSerial: [],
+            .certificateInvalid: [],
+            .overCapacity: ["tolerance"],
+            .exploitativePrice: ["max_ratio"],
+        ]
+        for (key, value) in try reader.members(node, allowed: RuleName.allCases.map(\.rawValue)) {
+            guard let rule = RuleName(rawValue: key) else { continue }
+            for (parameter, setting) in try reader.members(value, allowed: ["enabled"] + (parameters[rule] ?? [])) {
+                switch (rule, parameter) {
+                case (_, "enabled"):
+                    if try reader.flag(setting) { rules.disabled.remove(key) } else { rules.disabled.insert(key) }
+                case (.receiveBeforeShip, _): rules.receiveBeforeShipToleranceMinutes = try reader.number(setting, in: 0...1e6)
+                case (.impossibleSpeed, "max_kmh"): rules.maximumSpeedKmh = try reader.number(setting, in: 1...1e6)
+                case (.impossibleSpeed, _): rules.speedMinimumDistanceKm = try reader.number(setting, in: 0...1e5)
+                case (.excessShrinkage, _): rules.shrinkageTolerance = try reader.number(setting, in: 0...1)
+                case (.massBalance, _): rules.massBalanceTolerance = try reader.number(setting, in: 0...10)
+                case (.transformYield, "tolerance"): rules.yieldTolerance = try reader.number(setting, in: 0...10)
+                case (.transformYield, _):
+                    for (pairNode, yieldNode) in try reader.mapping(setting) {
+                        let pair = try reader.text(pairNode)
+                        guard pair.contains("->") else { throw reader.error(pairNode, "name a product pair as 'input -> output'") }
+                        rules.maximumYields[Self.productPair(pair)] = try reader.number(yieldNode, in: 0...1e6)
+                    }
+                case (.overCapacity, _): rules.capacityTolerance = try reader.number(setting, in: 0...10)
+                default: rules.exploitativePriceRatio = try reader.number(setting, in: 0...1)
+                }
+            }
+        }
+    }
+
+    /// `input -> output` with the spaces around the arrow normalised.
+    static func productPair(_ text: String) -> String {
+        let parts = text.split(separator: "->", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        return parts.joined(separator: " -> ")
+    }
+}
+
+/// Reads a definition's nodes, naming the file and line of what is wrong.
+private struct DefinitionReader {
+    let file: String
+
+    func error(_ node: Node, _ reason: String) -> LedgerError {
+        LedgerError(.invalidRecord, reason, context: [node.mark.map { "\(file):\($0.line)" } ?? file])
+    }
+
+    func mapping(_ node: Node) throws(LedgerError) -> [(Node, Node)] {
+        guard let mapping = node.mapping else { throw error(node, "expected an object") }
+        return mapping.map { ($0.key, $0.value) }
+    }
+
+    /// The members of an object, refusing keys not in `allowed`.
+    func members(_ node: Node, allowed: [String]) throws(LedgerError) -> [(String, Node)] {
+        var members = [(String, Node)]()
+        for (keyNode, value) in try mapping(node) {
+            let key = try text(keyNode)
+            guard allowed.contains(key) else {
+                throw error(keyNode, "unknown key '\(key)' (known: \(allowed.joined(separator: ", ")))")
+            }
+            members.append((key, value))
+        }
+        return members
+    }
+
+    func list(_ node: Node) throws(LedgerError) -> [Node] {
+        guard let sequence = node.sequence else { throw error(node, "expected a list") }
+        return Array(sequence)
+    }
+
+    func text(_ node: Node) throws(LedgerError) -> String {
+        guard let text = node.scalar?.string, !text.isEmpty else { throw error(node, "expected a text value") }
+        return text
+    }
+
+    func number(_ node: Node, in bounds: ClosedRange<Double>) throws(LedgerError) -> Double {
+        guard let text = node.scalar?.string, let value = Double(text), value.isFinite else {
+            throw error(node, "expected a number")
+        }
+        guard bounds.contains(value) else { throw error(node, "\(text) is outside \(bounds.lowerBound)…\(bounds.upperBound)") }
+        return value
+    }
+
+    func integer(_ node: Node, in bounds: ClosedRange<Int>) throws(LedgerError) -> Int {
+        guard let text = node.scalar?.string, let value = Int(text) else { throw error(node, "expected a whole number") }
+        guard bounds.contains(value) else { throw error(node, "\(value) is outside \(bounds.lowerBound)…\(bounds.upperBound)") }
+        return value
+    }
+
+    func flag(_ node: Node) throws(LedgerError) -> Bool {
+        switch node.scalar?.string {
+        case "true": return true
+        case "false": return false
+        default: throw error(node, "expected true or false")
+        }
+    }
+
+    func instant(_ node: Node) throws(LedgerError) -> String {
+        let value = try text(node)
+        do {
+            return try Timestamp(iso8601: value).utc
+        } catch {
+            throw self.error(node, "expected an ISO 8601 time with offset: \(error.reason)")
+        }
+    }
+}

@@ -1,0 +1,133 @@
+public import LedgerCore
+internal import Anomaly
+internal import LedgerCrypto
+
+/// One run of a pipeline definition over events read from the chain: links, features, models,
+/// rules, explanations, and the report. Pure: the caller reads the chain and anchors the result.
+public struct PipelineRun: Sendable {
+    /// A stage of the run, for progress and timings.
+    public enum Stage: String, Sendable, CaseIterable {
+        case links, features, models, rules, report
+    }
+
+    public struct Result: Sendable {
+        public let report: Report
+        /// Seconds spent per stage, in stage order.
+        public let timings: [(stage: Stage, seconds: Double)]
+    }
+
+    public let definition: PipelineDefinition
+    /// SHA-256 of the definition file, lower-case hex.
+    public let definitionDigest: String
+
+    public init(definition: PipelineDefinition, definitionDigest: String) {
+        self.definition = definition
+        self.definitionDigest = definitionDigest
+    }
+
+    /// Runs the pipeline.
+    ///
+    /// - Parameters:
+    ///   - events: the events in the range, in ledger order.
+    ///   - facilities: master data by facility ID.
+    ///   - range: the ledger range read, for the report.
+    ///   - progress: called as each stage starts.
+    public func run(
+        events: [ChainEvent], facilities: [String: FacilityProfile], range: Report.LedgerRange,
+        progress: @Sendable (Stage) -> Void = { _ in }
+    ) -> Result {
+        var timings = [(stage: Stage, seconds: Double)]()
+        let clock = ContinuousClock()
+        func timed<T>(_ stage: Stage, _ work: () -> T) -> T {
+            progress(stage)
+            let start = clock.now
+            let result = work()
+            let elapsed = start.duration(to: clock.now)
+            timings.append((stage, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+            return result
+        }
+
+        let links = timed(.links) {
+            LinkSet(
+                events: windowed(events), facilities: facilities, unreceivedAfterHours: definition.links.unreceivedAfterHours)
+        }
+        let (table, matrix, scaler) = timed(.features) { () -> (FeatureTable, Matrix, RobustScaler) in
+            let table = FeatureTable(links: links, minimumCohort: definition.links.minimumCohort)
+            let raw = rawMatrix(table)
+            return (table, raw, RobustScaler.fit(raw))
+        }
+        let scaled = Self.imputed(scaler.transform(matrix))
+        let scores = timed(.models) { () -> ModelScores in
+            guard scaled.rows >= 2 else {
+                return ModelScores(combined: Array(repeating: 0, count: scaled.rows), forest: [], cluster: [], clusters: [], silhouettes: [:])
+            }
+            let parameters = CombinedDetector.Parameters(
+                forest: IsolationForest.Parameters(
+                    trees: definition.models.trees, sampleSize: definition.models.sampleSize,
+                    extensionLevel: min(definition.models.extensionLevel, max(0, scaled.columns - 1)), seed: definition.models.seed),
+                clusterCandidates: definition.models.clusterCandidates, forestWeight: definition.models.forestWeight,
+                seed: definition.models.seed)
+            let detector = CombinedDetector.fit(scaled, parameters: parameters)
+            let result = detector.scores(scaled)
+            return ModelScores(
+                combined: result.combined, forest: result.forest, cluster: result.cluster, clusters: result.clusters,
+                silhouettes: detector.silhouettes)
+        }
+        let findings = timed(.rules) {
+            RuleEngine(links: links, rules: definition.rules, features: table).findings()
+        }
+        let report = timed(.report) {
+            ReportBuilder(
+                run: self, links: links, table: table, raw: matrix, scaled: scaled, scaler: scaler, scores: scores,
+                findings: findings, range: range
+            ).build()
+        }
+        return Result(report: report, timings: timings)
+    }
+
+    /// The events inside the definition's time window.
+    private func windowed(_ events: [ChainEvent]) -> [ChainEvent] {
+        let from = definition.range.from.flatMap { try? Timestamp(iso8601: $0) }
+        let to = definition.range.to.flatMap { try? Timestamp(iso8601: $0) }
+        guard from != nil || to != nil else { return events }
+        return events.filter { event in
+            (from.map { event.occurredAt >= $0 } ?? true) && (to.map { event.occurredAt < $0 } ?? true)
+        }
+    }
+
+    /// The definition's features as matrix columns, NaN where missing.
+    private func rawMatrix(_ table: FeatureTable) -> Matrix {
+        let names = definition.features
+        var values = [Double](repeating: .nan, count: table.subjects.count * names.count)
+        for (column, name) in names.enumerated() {
+            guard let feature = table.columns[name] else { continue }
+            for row in feature.indices { values[row * names.count + column] = feature[row] }
+        }
+        return Matrix(rows: table.subjects.count, columns: names.count, values: values)
+    }
+
+    /// Missing values set to the median (0 after robust scaling), and extremes capped, so that one
+    /// absurd value cannot stretch the clustering.
+    static func imputed(_ scaled: Matrix) -> Matrix {
+        var copy = scaled
+        for row in 0..<copy.rows {
+            for column in 0..<copy.columns {
+                let value = copy[row, column]
+                copy[row, column] = value.isNaN ? 0 : max(-Self.cap, min(Self.cap, value))
+            }
+        }
+        return copy
+    }
+
+    /// Robust z-units beyond which scaled values are capped.
+    static let cap = 50.0
+}
+
+/// The models' output for every scored link.
+struct ModelScores {
+    let combined: [Double]
+    let forest: [Double]
+    let cluster: [Double]
+    let clusters: [Int]
+    let silhouettes: [Int: Double]
+}

@@ -1,0 +1,304 @@
+/// What a flag is about.
+enum FlagSubject: Hashable, Comparable {
+    /// A shipment link, by position in ``LinkSet/shipments``.
+    case shipment(Int)
+    /// A transformation, by position in ``LinkSet/transforms``.
+    case transform(Int)
+    /// A `produce` event, by position in ``LinkSet/events``.
+    case production(Int)
+    /// A facility's output on one local day.
+    case facilityDay(String, Int)
+
+    var name: String {
+        switch self {
+        case .shipment: "shipment"
+        case .transform: "transform"
+        case .production: "production"
+        case .facilityDay: "facility_day"
+        }
+    }
+}
+
+/// One rule that failed, on one subject.
+struct RuleFinding {
+    let rule: RuleName
+    let subject: FlagSubject
+    /// What was seen, with numbers.
+    let detail: String
+    /// Events the finding rests on beyond the subject's own (e.g. every output of a facility-day).
+    var evidence: [Int] = []
+}
+
+/// The deterministic checks: each reads the links and master data and reports what fails.
+struct RuleEngine {
+    let links: LinkSet
+    let rules: PipelineDefinition.Rules
+    let features: FeatureTable
+
+    func findings() -> [RuleFinding] {
+        var found = [RuleFinding]()
+        if rules.isEnabled(.receiveBeforeShip) || rules.isEnabled(.impossibleSpeed) || rules.isEnabled(.excessShrinkage) {
+            found += shipmentChecks()
+        }
+        if rules.isEnabled(.exploitativePrice) { found += priceChecks() }
+        if rules.isEnabled(.massBalance) { found += massBalance() }
+        if rules.isEnabled(.transformYield) { found += yieldChecks() }
+        if rules.isEnabled(.clonedSerial) { found += clonedSerials() }
+        if rules.isEnabled(.certificateInvalid) { found += certificates() }
+        if rules.isEnabled(.overCapacity) { found += capacity() }
+        return found
+    }
+
+    // MARK: - Shipments
+
+    private func shipmentChecks() -> [RuleFinding] {
+        var found = [RuleFinding]()
+        for (position, link) in links.shipments.enumerated() {
+            guard let shipPosition = link.ship, let receivePosition = link.receive else { continue }
+            let ship = links.events[shipPosition]
+            let receive = links.events[receivePosition]
+            let seconds = receive.occurredAt.epochSeconds - ship.occurredAt.epochSeconds
+            let hours = Double(seconds) / 3600
+            if rules.isEnabled(.receiveBeforeShip), Double(-seconds) > rules.receiveBeforeShipToleranceMinutes * 60 {
+                found.append(RuleFinding(
+                    rule: .receiveBeforeShip, subject: .shipment(position),
+                    detail: "received \(Format.number(-hours)) h before it was shipped (shipped \(ship.occurredAt.local), received \(receive.occurredAt.local))"))
+            }
+            if rules.isEnabled(.impossibleSpeed), let origin = links.origin(of: link), let destination = links.destination(of: link) {
+                let distance = greatCircleKilometres(origin, destination)
+                if distance >= rules.speedMinimumDistanceKm, seconds >= 0 {
+                    let speed = seconds == 0 ? Double.infinity : distance / hours
+                    if speed > rules.maximumSpeedKmh {
+                        let speedText = speed.isFinite ? "\(Format.number(speed)) km/h" : "no time at all"
+                        found.append(RuleFinding(
+                            rule: .impossibleSpeed, subject: .shipment(position),
+                            detail: "\(Format.number(distance)) km from \(origin.id) to \(destination.id) in \(Format.number(hours)) h: \(speedText), above the limit of \(Format.number(rules.maximumSpeedKmh)) km/h"))
+                    }
+                }
+            }
+            if rules.isEnabled(.excessShrinkage), let sent = ship.baseQuantity, let got = receive.baseQuantity, sent > 0,
+                ship.dimension == receive.dimension
+            {
+                let loss = (sent - got) / sent
+                if loss > rules.shrinkageTolerance {
+                    found.append(RuleFinding(
+                        rule: .excessShrinkage, subject: .shipment(position),
+                        detail: "\(Format.percent(loss)) of the shipment was lost in transit (\(Format.quantity(ship)) shipped, \(Format.quantity(receive)) received), above the tolerance of \(Format.percent(rules.shrinkageTolerance))"))
+                }
+            }
+        }
+        return found
+    }
+
+    private func priceChecks() -> [RuleFinding] {
+        var found = [RuleFinding]()
+        let ratios = features.columns["price_ratio"] ?? []
+        for (row, subject) in features.subjects.enumerated() {
+            guard case .shipment(let position) = subject, row < ratios.count, ratios[row] < rules.exploitativePriceRatio,
+                let shipPosition = links.shipments[position].ship
+            else { continue }
+            let ship = links.events[shipPosition]
+            found.append(RuleFinding(
+                rule: .exploitativePrice, subject: subject.flagSubject,
+                detail: Explanation.priceText(ship: ship, ratio: ratios[row], median: features.priceMedian[row], cohort: features.priceCohort[row])
+                    + ", below \(Format.percent(rules.exploitativePriceRatio)) of it"))
+        }
+        return found
+    }
+
+    // MARK: - Mass balance
+
+    /// A lot at a facility ships out more than was made or received there; or, for lots with no
+    /// recorded inflow, the facility ships more of the product than it made or received in all.
+    private func massBalance() -> [RuleFinding] {
+        struct Balance {
+            var inflow = 0.0
+            var outflow = 0.0
+            var ships: [Int] = []
+            var sources: [Int] = []
+            var dimension: MeasureUnit.Dimension?
+        }
+        var lots = [FacilityLot: Balance]()
+        let events = links.events
+        for (position, event) in events.enumerated() {
+            guard let facility = event.facility, let lot = event.lot, let quantity = event.baseQuantity else { continue }
+            let key = FacilityLot(facility: facility, lot: lot)
+            switch event.kind {
+            case .produce, .receive, .transform:
+                lots[key, default: Balance()].inflow += quantity
+                lots[key, default: Balance()].sources.append(position)
+                lots[key, default: Balance()].dimension = event.dimension
+            case .ship:
+                lots[key, default: Balance()].outflow += quantity
+                lots[key, default: Balance()].ships.append(position)
+            default:
+                break
+            }
+        }
+        var shipmentOfShip = [Int: Int]()
+        for (position, link) in links.shipments.enumerated() {
+            if let ship = link.ship { shipmentOfShip[ship] = position }
+        }
+        // Facility totals per product, for lots that came in outside the range (or never).
+        var productTotals = [String: (inflow: Double, outflow: Double)]()
+        for (key, balance) in lots {
+            guard let first = (balance.ships.first ?? balance.sources.first), let product = events[first].product else { continue }
+            let productKey = key.facility + "\u{0}" + product
+            productTotals[productKey, default: (0, 0)].inflow += balance.inflow
+            productTotals[productKey, default: (0, 0)].outflow += balance.outflow
+        }
+        var found = [RuleFinding]()
+        for (key, balance) in lots.sorted(by: { ($0.key.facility, $0.key.lot) < ($1.key.facility, $1.key.lot) }) {
+            guard !balance.ships.isEmpty else { continue }
+            let unit = balance.dimension?.rawValue ?? events[balance.ships[0]].dimension?.rawValue ?? ""
+            var detail: String?
+            if balance.inflow > 0 {
+                if balance.outflow > balance.inflow * (1 + rules.massBalanceTolerance) {
+                    detail = "lot \(key.lot) at \(key.facility): \(Format.number(balance.outflow)) \(unit) shipped out, but only \(Format.number(balance.inflow)) \(unit) produced or received there (\(Format.percent(balance.outflow / balance.inflow - 1)) more)"
+                }
+            } else if let product = events[balance.ships[0]].product,
+                let totals = productTotals[key.facility + "\u{0}" + product],
+                totals.outflow > totals.inflow * (1 + rules.massBalanceTolerance)
+            {
+                detail = "lot \(key.lot) was never produced or received at \(key.facility), which ships \(Format.number(totals.outflow)) \(unit) of \(product) in all against \(Format.number(totals.inflow)) \(unit) that came in"
+            }
+            guard let detail else { continue }
+            for ship in balance.ships {
+                guard let shipment = shipmentOfShip[ship] else { continue }
+                found.append(RuleFinding(rule: .massBalance, subject: .shipment(shipment), detail: detail, evidence: balance.sources))
+            }
+        }
+        return found
+    }
+
+    // MARK: - Transformations
+
+    private func yieldChecks() -> [RuleFinding] {
+        var found = [RuleFinding]()
+        let context = FeatureContext(links: links, minimumCohort: 1)
+        for (row, subject) in features.subjects.enumerated() {
+            guard case .transform(let position) = subject, let yield = context.yield(of: links.transforms[position]) else { continue }
+            let limit: Double
+            let basis: String
+            if let fixed = rules.maximumYields[yield.pair] {
+                limit = fixed
+                basis = "the maximum \(Format.number(fixed)) set for \(yield.pair)"
+            } else if features.yieldMedian[row].isFinite {
+                limit = features.yieldMedian[row] * (1 + rules.yieldTolerance)
+                basis = "the median \(Format.number(features.yieldMedian[row])) for \(yield.pair) plus \(Format.percent(rules.yieldTolerance))"
+            } else {
+                continue
+            }
+            guard yield.yield > limit else { continue }
+            let link = links.transforms[position]
+            found.append(RuleFinding(
+                rule: .transformYield, subject: subject.flagSubject,
+                detail: "yield \(Format.number(yield.yield)) (output over inputs) is above \(basis)",
+                evidence: link.sources.compactMap { $0 }))
+        }
+        return found
+    }
+
+    // MARK: - Serials
+
+    /// A serial number seen in two lots: the lot where it appears first keeps it; every event of a
+    /// later lot that carries it is a clone.
+    private func clonedSerials() -> [RuleFinding] {
+        let events = links.events
+        var firstSeen = [String: (lot: String, time: Int64, index: Int)]()
+        var lotStart = [String: Int64]()
+        for event in events where !event.serials.isEmpty {
+            guard let lot = event.lot else { continue }
+            lotStart[lot] = min(lotStart[lot] ?? .max, event.occurredAt.epochSeconds)
+        }
+        for (position, event) in events.enumerated() where !event.serials.isEmpty {
+            guard let lot = event.lot, let start = lotStart[lot] else { continue }
+            for serial in event.serials {
+                if let seen = firstSeen[serial], (seen.time, seen.index) <= (start, position) { continue }
+                if firstSeen[serial]?.lot == lot { continue }
+                firstSeen[serial] = (lot, start, position)
+            }
+        }
+        var found = [RuleFinding]()
+        let subjects = SubjectIndex(links: links)
+        var reported = Set<FlagSubject>()
+        for (position, event) in events.enumerated() where !event.serials.isEmpty {
+            guard let lot = event.lot else { continue }
+            let cloned = event.serials.filter { serial in firstSeen[serial].map { $0.lot != lot } ?? false }
+            guard let sample = cloned.first, let original = firstSeen[sample], let subject = subjects.subject(of: position) else { continue }
+            guard reported.insert(subject).inserted else { continue }
+            let more = cloned.count > 1 ? " and \(cloned.count - 1) more" : ""
+            found.append(RuleFinding(
+                rule: .clonedSerial, subject: subject,
+                detail: "serial \(sample)\(more) in lot \(lot) already belongs to lot \(original.lot) (\(events[original.index].recordID))",
+                evidence: [original.index]))
+        }
+        return found
+    }
+
+    // MARK: - Certificates
+
+    private func certificates() -> [RuleFinding] {
+        var found = [RuleFinding]()
+        let subjects = SubjectIndex(links: links)
+        for (position, event) in links.events.enumerated() {
+            guard let claimed = event.certificate, [.produce, .ship, .transform].contains(event.kind) else { continue }
+            let facility = event.facility.flatMap { links.facilities[$0] }
+            guard let problem = certificateProblem(claimed: claimed, day: event.occurredAt.localDay, facility: facility),
+                let subject = subjects.subject(of: position)
+            else { continue }
+            found.append(RuleFinding(rule: .certificateInvalid, subject: subject, detail: "\(event.kind.rawValue) \(event.recordID) \(problem)"))
+        }
+        return found
+    }
+
+    // MARK: - Capacity
+
+    private func capacity() -> [RuleFinding] {
+        var output = [FacilityDay: (total: Double, events: [Int])]()
+        for (position, event) in links.events.enumerated() where event.kind == .produce || event.kind == .transform {
+            guard let facility = event.facility, let quantity = event.baseQuantity,
+                let capacity = links.facilities[facility]?.baseCapacity, capacity.dimension == event.dimension
+            else { continue }
+            let key = FacilityDay(facility: facility, day: event.occurredAt.localDay)
+            output[key, default: (0, [])].total += quantity
+            output[key, default: (0, [])].events.append(position)
+        }
+        var found = [RuleFinding]()
+        for (key, day) in output.sorted(by: { ($0.key.facility, $0.key.day) < ($1.key.facility, $1.key.day) }) {
+            guard let capacity = links.facilities[key.facility]?.baseCapacity, capacity.value > 0,
+                day.total > capacity.value * (1 + rules.capacityTolerance)
+            else { continue }
+            let unit = capacity.dimension.rawValue
+            found.append(RuleFinding(
+                rule: .overCapacity, subject: .facilityDay(key.facility, key.day),
+                detail: "\(key.facility) put out \(Format.number(day.total)) \(unit) on \(Report.isoDate(key.day)), \(Format.percent(day.total / capacity.value)) of its capacity of \(Format.number(capacity.value)) \(unit) a day",
+                evidence: day.events))
+        }
+        return found
+    }
+}
+
+extension FeatureTable.Subject {
+    var flagSubject: FlagSubject {
+        switch self {
+        case .shipment(let position): .shipment(position)
+        case .transform(let position): .transform(position)
+        }
+    }
+}
+
+/// Which subject an event belongs to: its shipment, its transformation or its own production.
+struct SubjectIndex {
+    private var byEvent: [Int: FlagSubject] = [:]
+
+    init(links: LinkSet) {
+        for (position, link) in links.shipments.enumerated() {
+            for event in links.positions(of: link) { byEvent[event] = .shipment(position) }
+        }
+        for (position, link) in links.transforms.enumerated() { byEvent[link.transform] = .transform(position) }
+        for (position, event) in links.events.enumerated() where event.kind == .produce { byEvent[position] = .production(position) }
+    }
+
+    func subject(of event: Int) -> FlagSubject? { byEvent[event] }
+}

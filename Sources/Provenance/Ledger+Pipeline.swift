@@ -1,0 +1,133 @@
+public import LedgerCore
+public import LedgerCrypto
+public import Pipeline
+internal import LedgerStorage
+
+/// What a pipeline run did: the report, its digest, and the anchor that put the digest on the chain.
+public struct PipelineOutcome: Sendable {
+    public let report: Report
+    /// The report's canonical JSON (what the digest covers).
+    public let canonicalReport: [UInt8]
+    public let digest: Digest
+    /// The `anchor` event's receipt.
+    public let anchor: AppendReceipt
+    /// Seconds per stage: reading the chain, then the pipeline's own stages.
+    public let timings: [(stage: String, seconds: Double)]
+}
+
+/// A stage of a pipeline run as reported to a progress callback.
+public enum PipelineProgress: Sendable {
+    /// Events read from the chain so far, of the total in the range.
+    case reading(done: Int, total: Int)
+    case stage(PipelineRun.Stage)
+    case anchoring
+}
+
+extension Ledger {
+    /// Runs `definition` over the chain and anchors the report's digest with an `anchor` event
+    /// signed by `key`, which must belong to a compliance participant.
+    ///
+    /// - Parameter definitionBytes: the definition file as read; its SHA-256 is the pipeline digest.
+    public func runPipeline(
+        _ definition: PipelineDefinition, definitionBytes: [UInt8], signedWith key: Ed25519.PrivateKey,
+        progress: @escaping @Sendable (PipelineProgress) -> Void = { _ in }
+    ) async throws(LedgerError) -> PipelineOutcome {
+        let officer = try await registry().signer(of: key)
+        guard officer.role == .compliance else {
+            throw LedgerError(.notAuthorized, "participant \(officer.id) has the role \(officer.role.rawValue); anchoring a report needs the compliance role")
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let input = try await pipelineInput(definition.range) { done, total in progress(.reading(done: done, total: total)) }
+        let readSeconds = Self.seconds(start.duration(to: clock.now))
+
+        let pipelineDigest = SHA256.hash(definitionBytes).hex
+        let run = PipelineRun(definition: definition, definitionDigest: pipelineDigest)
+        let result = run.run(events: input.events, facilities: input.facilities, range: input.range) { progress(.stage($0)) }
+        let body = try result.report.canonicalBytes()
+        let digest = SHA256.hash(body)
+
+        progress(.anchoring)
+        let content = try EventContent(
+            kind: .anchor, recordID: "report/\(digest.hex)", occurredAt: clock(),
+            fields: [
+                "report_digest": .string(digest.hex),
+                "pipeline_digest": .string(pipelineDigest),
+                "from_size": .integer(input.range.fromSize),
+                "to_size": .integer(input.range.toSize),
+                "checkpoint": .string(input.range.rootHash),
+                "parameters": .object([
+                    "pipeline": .string(definition.name),
+                    "seed": .string(String(definition.models.seed)),
+                    "trees": .integer(definition.models.trees),
+                    "sample_size": .integer(definition.models.sampleSize),
+                    "extension_level": .integer(definition.models.extensionLevel),
+                ]),
+            ])
+        let receipt = try await append([content], signedWith: key)
+        let anchorIndex: Int
+        if let index = receipt.firstIndex {
+            anchorIndex = index
+        } else if let existing = try await store.events(signer: officer.id, recordIDs: [content.recordID]).first {
+            anchorIndex = existing.index
+        } else {
+            throw LedgerError(.invalidState, "the anchor event was neither appended nor found")
+        }
+        try await store.saveReport(ReportRecord(digest: digest, anchorIndex: anchorIndex, body: body))
+        var timings = [(stage: "read", seconds: readSeconds)]
+        timings += result.timings.map { ($0.stage.rawValue, $0.seconds) }
+        return PipelineOutcome(report: result.report, canonicalReport: body, digest: digest, anchor: receipt, timings: timings)
+    }
+
+    /// The events, facilities and range a pipeline reads: every event from `range.fromSize` up to
+    /// `range.toSize` (a checkpointed size; the latest by default), decoded on all cores.
+    public func pipelineInput(
+        _ range: PipelineDefinition.Range, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws(LedgerError) -> (events: [ChainEvent], facilities: [String: FacilityProfile], range: Report.LedgerRange) {
+        guard let latest = try await store.latestCheckpoint() else {
+            throw LedgerError(.invalidState, "the ledger has no checkpoint yet")
+        }
+        var checkpoint = latest
+        if let size = range.toSize, size != latest.size {
+            guard let exact = try await store.checkpoint(size: size) else {
+                throw LedgerError(.notFound, "no checkpoint at size \(size): to_size must be a tree size after a block (the latest is \(latest.size))")
+            }
+            checkpoint = exact
+        }
+        guard range.fromSize < checkpoint.size else {
+            throw LedgerError(.invalidRecord, "from_size \(range.fromSize) is not below to_size \(checkpoint.size)")
+        }
+        var events = [ChainEvent]()
+        events.reserveCapacity(checkpoint.size - range.fromSize)
+        var next = range.fromSize
+        while next < checkpoint.size {
+            let end = min(checkpoint.size, next + Self.readChunk)
+            let records = try await store.events(next..<end).filter { Self.pipelineKinds.contains($0.columns.kind) }
+            events += try parallelMap(records) { record throws(LedgerError) in
+                ChainEvent(index: record.index, event: try record.decode())
+            }
+            next = end
+            progress(next - range.fromSize, checkpoint.size - range.fromSize)
+        }
+        var facilities = [String: FacilityProfile]()
+        for record in try await store.events(kind: EventKind.facility.rawValue) where record.index < checkpoint.size {
+            if let profile = FacilityProfile(fields: try record.decode().header.publicFields) { facilities[profile.id] = profile }
+        }
+        let root = Digest(checkpoint.root).map(\.hex) ?? ""
+        let window = range.from == nil && range.to == nil ? nil : Report.TimeWindow(from: range.from, to: range.to)
+        return (
+            events, facilities,
+            Report.LedgerRange(
+                origin: metadata.origin, fromSize: range.fromSize, toSize: checkpoint.size, rootHash: root, window: window)
+        )
+    }
+
+    /// Events read per store query.
+    static let readChunk = 20_000
+    /// The kinds a pipeline links and measures.
+    static let pipelineKinds: Set<String> = [EventKind.produce, .ship, .receive, .transform].map(\.rawValue).reduce(into: []) { $0.insert($1) }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+}
