@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "LedgerStorage", targets: ["LedgerStorage"]),
         .library(name: "Ingest", targets: ["Ingest"]),
         .library(name: "SampleNetwork", targets: ["SampleNetwork"]),
+        .library(name: "Anomaly", targets: ["Anomaly"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -66,6 +67,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Anomaly",
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Provenance",
             dependencies: ["LedgerCore", "LedgerCrypto", "LedgerStorage"],
             swiftSettings: strictSettings
@@ -78,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "prov",
             dependencies: [
-                "Provenance", "Ingest", "SampleNetwork",
+                "Provenance", "Ingest", "SampleNetwork", "Anomaly",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -107,6 +112,11 @@ let package = Package(
         .testTarget(
             name: "SampleNetworkTests",
             dependencies: ["SampleNetwork", "LedgerCore", "LedgerCrypto"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AnomalyTests",
+            dependencies: ["Anomaly", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
