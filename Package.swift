@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "LedgerStorage", targets: ["LedgerStorage"]),
         .library(name: "Ingest", targets: ["Ingest"]),
         .library(name: "SampleNetwork", targets: ["SampleNetwork"]),
+        .library(name: "Anomaly", targets: ["Anomaly"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
@@ -67,8 +68,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Anomaly",
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Pipeline",
-            dependencies: ["LedgerCore", "LedgerCrypto", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Anomaly", "LedgerCore", "LedgerCrypto", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -84,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "prov",
             dependencies: [
-                "Provenance", "Ingest", "SampleNetwork",
+                "Provenance", "Ingest", "SampleNetwork", "Anomaly",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -118,6 +123,11 @@ let package = Package(
         .testTarget(
             name: "SampleNetworkTests",
             dependencies: ["SampleNetwork", "LedgerCore", "LedgerCrypto"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AnomalyTests",
+            dependencies: ["Anomaly", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,18 @@
+/// The scores ``CombinedDetector`` gives each row, with the parts they combine.
+public struct CombinedScores: Sendable {
+    /// The combined score in [0, 1]; higher = more anomalous.
+    public let combined: [Double]
+    /// The raw isolation-forest scores (2^(−E[h]/c(ψ))).
+    public let forest: [Double]
+    /// The cluster score, calibrated to [0, 1]: how unlikely the row is under the per-cluster Gaussians.
+    public let cluster: [Double]
+    /// The cluster each row most likely belongs to.
+    public let clusters: [Int]
+
+    public init(combined: [Double], forest: [Double], cluster: [Double], clusters: [Int]) {
+        self.combined = combined
+        self.forest = forest
+        self.cluster = cluster
+        self.clusters = clusters
+    }
+}
