@@ -89,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "prov",
             dependencies: [
-                "Provenance", "Ingest", "SampleNetwork", "Anomaly",
+                "Provenance", "Pipeline", "Ingest", "SampleNetwork", "Anomaly",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -51,11 +51,11 @@ enum Explanation {
             let unit = event.dimension?.rawValue ?? ""
             return "quantity \(Format.number(value * median)) \(unit) is \(Format.number(value))× the sender's median of \(Format.number(median)) \(unit) for \(event.product ?? "the product")"
         case "pair_novelty":
-            return value >= 1 ? "first shipment from \(origin) to \(destination)" : "one of few shipments from \(origin) to \(destination)"
+            return value >= 1 ? "first shipment from \(origin) to \(destination)" : "\(origin) has shipped to \(destination) before"
         case "pair_share":
             return "\(origin) sends \(Format.percent(value)) of its volume to \(destination), against a median of \(Format.percent(columnMedian))"
         case "output_per_worker":
-            return "\(origin) puts out \(Format.number(value)) \(event.dimension?.rawValue ?? "units") per worker and day, \(against)"
+            return "\(origin) puts out \(Format.number(value))× the output per worker and day of facilities of its kind"
         case "capacity_utilisation":
             return "\(origin) ran at \(Format.percent(value)) of its daily capacity the day the lot was made, against a median of \(Format.percent(columnMedian))"
         case "certificate_valid":

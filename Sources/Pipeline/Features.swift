@@ -6,21 +6,32 @@ public enum FeatureCatalog {
         public let name: String
         /// What it measures, with its unit.
         public let description: String
+        /// How the models see it.
+        public var scale: Scale = .linear
+    }
+
+    /// The transformation applied before robust scaling.
+    public enum Scale: Sendable, Hashable {
+        case linear
+        /// log(x) for a positive ratio (0 counts as far below).
+        case logRatio
+        /// sign(x) · log(1 + |x|) for a time or distance.
+        case signedLog
     }
 
     public static let all: [Feature] = [
-        Feature(name: "transit_hours", description: "hours between ship and receive"),
-        Feature(name: "distance_km", description: "great-circle distance between the two facilities, km"),
-        Feature(name: "speed_kmh", description: "implied speed: distance over transit time, km/h"),
+        Feature(name: "transit_hours", description: "hours between ship and receive", scale: .signedLog),
+        Feature(name: "distance_km", description: "great-circle distance between the two facilities, km", scale: .signedLog),
+        Feature(name: "speed_kmh", description: "implied speed: distance over transit time, km/h", scale: .signedLog),
         Feature(name: "loss_ratio", description: "share of the shipped quantity not received"),
-        Feature(name: "price_ratio", description: "unit price over the median of the same product (and origin country)"),
-        Feature(name: "volume_ratio", description: "quantity over the sender's own median for the product"),
-        Feature(name: "pair_novelty", description: "1 for the first shipment between two facilities, falling with each repeat"),
+        Feature(name: "price_ratio", description: "unit price over the median of the same product (and origin country)", scale: .logRatio),
+        Feature(name: "volume_ratio", description: "quantity over the sender's own median for the product", scale: .logRatio),
+        Feature(name: "pair_novelty", description: "1 for the first shipment between two facilities, 0 for later ones"),
         Feature(name: "pair_share", description: "share of the sender's volume going to this destination"),
-        Feature(name: "output_per_worker", description: "origin facility's output per worker and active day, base units"),
+        Feature(name: "output_per_worker", description: "origin facility's output per worker and active day over the median of facilities of its kind", scale: .logRatio),
         Feature(name: "capacity_utilisation", description: "origin facility's output on the lot's day over its daily capacity"),
         Feature(name: "certificate_valid", description: "1 if the certificate claimed is the facility's and valid that day, 0 if not"),
-        Feature(name: "yield_ratio", description: "transformation yield over the median of the same product pair"),
+        Feature(name: "yield_ratio", description: "transformation yield over the median of the same product pair", scale: .logRatio),
     ]
 
     public static func feature(named name: String) -> Feature? { all.first { $0.name == name } }
@@ -79,9 +90,9 @@ struct FeatureTable {
             let volume = context.volumeMedian(of: ship)
             volumeMedian.append(volume ?? .nan)
             append("volume_ratio", volume.flatMap { median in ship.baseQuantity.map { $0 / median } })
-            append("pair_novelty", context.pairNovelty[shipPosition].map { 1 / Double(1 + $0) })
+            append("pair_novelty", context.pairNovelty[shipPosition].map { $0 == 0 ? 1 : 0 })
             append("pair_share", context.pairShare(of: ship))
-            append("output_per_worker", origin.flatMap { context.outputPerWorker[$0.id] })
+            append("output_per_worker", context.outputPerWorkerRatio(origin))
             append("capacity_utilisation", context.utilisation(ofLot: ship.lot, at: origin))
             append("certificate_valid", context.certificateValidity(of: ship, at: origin))
             append("yield_ratio", nil)
@@ -100,7 +111,7 @@ struct FeatureTable {
             let volume = context.volumeMedian(of: transform)
             volumeMedian.append(volume ?? .nan)
             append("volume_ratio", volume.flatMap { median in transform.baseQuantity.map { $0 / median } })
-            append("output_per_worker", facility.flatMap { context.outputPerWorker[$0.id] })
+            append("output_per_worker", context.outputPerWorkerRatio(facility))
             append("capacity_utilisation", context.utilisation(ofLot: transform.lot, at: facility))
             append("certificate_valid", context.certificateValidity(of: transform, at: facility))
             let yield = context.yield(of: link)
@@ -134,6 +145,16 @@ struct FeatureContext {
     private var senderVolume: [String: Double] = [:]
     /// Output per worker and active day, per facility ID.
     private(set) var outputPerWorker: [String: Double] = [:]
+    /// The median of ``outputPerWorker`` over facilities of the same kind, per facility ID.
+    private(set) var outputPerWorkerMedian: [String: Double] = [:]
+
+    /// A facility's output per worker over the median of its kind.
+    func outputPerWorkerRatio(_ facility: FacilityProfile?) -> Double? {
+        guard let facility, let value = outputPerWorker[facility.id], let median = outputPerWorkerMedian[facility.id], median > 0 else {
+            return nil
+        }
+        return value / median
+    }
     /// Base output per (facility, local day).
     private(set) var dailyOutput: [FacilityDay: Double] = [:]
     /// The local day a lot was made at a facility.
@@ -198,6 +219,12 @@ struct FeatureContext {
                 continue
             }
             outputPerWorker[facility] = total / Double(workers) / Double(days)
+        }
+        var byKind = [String: [Double]]()
+        for (facility, value) in outputPerWorker { byKind[links.facilities[facility]?.kind ?? "", default: []].append(value) }
+        let kindMedians = byKind.mapValues(median)
+        for facility in outputPerWorker.keys {
+            outputPerWorkerMedian[facility] = kindMedians[links.facilities[facility]?.kind ?? ""]
         }
         var yields = [String: [Double]]()
         for link in links.transforms {

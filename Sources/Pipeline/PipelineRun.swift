@@ -1,6 +1,7 @@
 public import LedgerCore
 internal import Anomaly
 internal import LedgerCrypto
+internal import Foundation
 
 /// One run of a pipeline definition over events read from the chain: links, features, models,
 /// rules, explanations, and the report. Pure: the caller reads the chain and anchors the result.
@@ -51,12 +52,13 @@ public struct PipelineRun: Sendable {
             LinkSet(
                 events: windowed(events), facilities: facilities, unreceivedAfterHours: definition.links.unreceivedAfterHours)
         }
-        let (table, matrix, scaler) = timed(.features) { () -> (FeatureTable, Matrix, RobustScaler) in
+        let (table, matrix, scaler, scaled) = timed(.features) { () -> (FeatureTable, Matrix, RobustScaler, Matrix) in
             let table = FeatureTable(links: links, minimumCohort: definition.links.minimumCohort)
             let raw = rawMatrix(table)
-            return (table, raw, RobustScaler.fit(raw))
+            let model = modelMatrix(raw)
+            let scaler = RobustScaler.fit(model)
+            return (table, raw, scaler, Self.imputed(scaler.transform(model)))
         }
-        let scaled = Self.imputed(scaler.transform(matrix))
         let scores = timed(.models) { () -> ModelScores in
             guard scaled.rows >= 2 else {
                 return ModelScores(combined: Array(repeating: 0, count: scaled.rows), forest: [], cluster: [], clusters: [], silhouettes: [:])
@@ -78,7 +80,8 @@ public struct PipelineRun: Sendable {
         }
         let report = timed(.report) {
             ReportBuilder(
-                run: self, links: links, table: table, raw: matrix, scaled: scaled, scaler: scaler, scores: scores,
+                run: self, links: links, table: table, raw: matrix, scaled: scaled, scaler: scaler,
+                rawMedians: (0..<matrix.columns).map { column in median((0..<matrix.rows).map { matrix[$0, column] }) }, scores: scores,
                 findings: findings, range: range
             ).build()
         }
@@ -104,6 +107,26 @@ public struct PipelineRun: Sendable {
             for row in feature.indices { values[row * names.count + column] = feature[row] }
         }
         return Matrix(rows: table.subjects.count, columns: names.count, values: values)
+    }
+
+    /// The values the models see: heavy-tailed features on a log scale (ratios as log(x), times and
+    /// distances as sign(x)·log(1 + |x|)), so that the spread of legitimate routes and prices does
+    /// not dwarf a departure from a cohort.
+    private func modelMatrix(_ raw: Matrix) -> Matrix {
+        var model = raw
+        for (column, name) in definition.features.enumerated() {
+            guard let scale = FeatureCatalog.feature(named: name)?.scale, scale != .linear else { continue }
+            for row in 0..<model.rows {
+                let value = model[row, column]
+                guard !value.isNaN else { continue }
+                switch scale {
+                case .logRatio: model[row, column] = value > 0 ? log(value) : -Self.cap
+                case .signedLog: model[row, column] = value < 0 ? -log1p(-value) : log1p(value)
+                case .linear: break
+                }
+            }
+        }
+        return model
     }
 
     /// Missing values set to the median (0 after robust scaling), and extremes capped, so that one

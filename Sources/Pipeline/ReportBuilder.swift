@@ -10,11 +10,15 @@ struct ReportBuilder {
     let raw: Matrix
     let scaled: Matrix
     let scaler: RobustScaler
+    /// Each feature's median in its own units (the scaler's are on the models' scale).
+    let rawMedians: [Double]
     let scores: ModelScores
     let findings: [RuleFinding]
     let range: Report.LedgerRange
 
     private var definition: PipelineDefinition { run.definition }
+
+
 
     func build() -> Report {
         let threshold = scoreThreshold()
@@ -125,7 +129,7 @@ struct ReportBuilder {
         return candidates.prefix(definition.drivers).map { candidate in
             let name = names[candidate.column]
             let value = raw[row, candidate.column]
-            let median = scaler.medians[candidate.column]
+            let median = rawMedians[candidate.column]
             return Report.Driver(
                 feature: name, value: Self.rounded(value), median: Self.rounded(median), z: Self.rounded(candidate.z),
                 contribution: Self.rounded(total > 0 ? abs(candidate.z) / total : 0),
@@ -181,7 +185,7 @@ struct ReportBuilder {
             for row in 0..<raw.rows where raw[row, column].isNaN { missing += 1 }
             return Report.FeatureSummary(
                 name: name, description: FeatureCatalog.feature(named: name)?.description ?? name,
-                median: Self.rounded(scaler.medians[column]), scale: Self.rounded(scaler.scales[column]), missing: missing)
+                median: Self.rounded(rawMedians[column]), scale: Self.rounded(scaler.scales[column]), missing: missing)
         }
     }
 

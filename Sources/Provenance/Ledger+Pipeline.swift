@@ -36,10 +36,10 @@ extension Ledger {
         guard officer.role == .compliance else {
             throw LedgerError(.notAuthorized, "participant \(officer.id) has the role \(officer.role.rawValue); anchoring a report needs the compliance role")
         }
-        let clock = ContinuousClock()
-        let start = clock.now
+        let stopwatch = ContinuousClock()
+        let start = stopwatch.now
         let input = try await pipelineInput(definition.range) { done, total in progress(.reading(done: done, total: total)) }
-        let readSeconds = Self.seconds(start.duration(to: clock.now))
+        let readSeconds = Self.seconds(start.duration(to: stopwatch.now))
 
         let pipelineDigest = SHA256.hash(definitionBytes).hex
         let run = PipelineRun(definition: definition, definitionDigest: pipelineDigest)

@@ -1,7 +1,7 @@
 public import LedgerCore
 public import LedgerCrypto
 public import Pipeline
-internal import LedgerStorage
+public import LedgerStorage
 
 /// Where a flag stands after the compliance reviews recorded on the chain.
 public enum FlagStatus: String, Sendable, CaseIterable {

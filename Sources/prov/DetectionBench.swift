@@ -1,0 +1,179 @@
+import ArgumentParser
+import Foundation
+import Ingest
+import LedgerCore
+import LedgerCrypto
+import LedgerStorage
+import Pipeline
+import Provenance
+import SampleNetwork
+
+struct DetectionBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "detection",
+        abstract: "Measure the pipeline's detection quality and speed on generated networks with labelled anomalies.",
+        discussion: """
+            For each seed: generates a network of --lots lots (prov sample generate), loads it into a new ledger the way
+            participants would (register, import facilities, ingest each party's shipments), runs the pipeline
+            definition with the compliance officer's key, and compares the report with the generator's labels.csv.
+
+            A labelled record counts as found when some flag lists it among its events; recall is per anomaly
+            pattern. Precision is the share of flags that list at least one labelled record. Also reports the
+            pipeline's time per stage and, with --records, the events it read per second.
+            """)
+
+    @Option(help: "Lots per generated network (about 11.5 events each).") var lots = 20_000
+    @Option(parsing: .upToNextOption, help: "Seeds; one network per seed.") var seeds: [UInt64] = [1, 2]
+    @Option(help: ArgumentHelp("The pipeline definition.", valueName: "PIPELINE")) var pipeline = "Pipelines/default.yml"
+    @Option(help: ArgumentHelp("Keep the networks and ledgers in this folder.", valueName: "DIR")) var keep: String?
+    @Flag(help: "Print the results as JSON.") var json = false
+
+    func run() async throws {
+        try await reporting { () async throws(LedgerError) in
+            let definitionBytes = try readBytes(pipeline, what: "pipeline definition")
+            let definition = try PipelineDefinition(parsing: String(decoding: definitionBytes, as: UTF8.self), file: pipeline)
+            let base = keep.map { URL(fileURLWithPath: $0) }
+                ?? FileManager.default.temporaryDirectory.appendingPathComponent("prov-detection-\(UUID().uuidString)")
+            defer { if keep == nil { try? FileManager.default.removeItem(at: base) } }
+            var results = [JSONValue]()
+            for seed in seeds {
+                let directory = base.appendingPathComponent("seed-\(seed)").path
+                try? FileManager.default.removeItem(atPath: directory)
+                try createDirectory(directory)
+                let result = try await measure(seed: seed, directory: directory, definition: definition, definitionBytes: definitionBytes)
+                results.append(result)
+            }
+            if json { printJSON(.array(results)) }
+        }
+    }
+
+    private func log(_ line: String) { if !json { print(line) } }
+
+    private func measure(seed: UInt64, directory: String, definition: PipelineDefinition, definitionBytes: [UInt8]) async throws(LedgerError) -> JSONValue {
+        let network = directory + "/network"
+        let configuration = SampleNetwork.Configuration(lots: lots, seed: seed)
+        let generated = Date()
+        _ = try SampleNetwork.write(configuration, to: network, replacingExisting: true) { _, _ in }
+        log(String(format: "seed %llu: generated %d lots in %.1f s", seed, lots, Date().timeIntervalSince(generated)))
+
+        let loaded = Date()
+        let (ledger, officer) = try await Self.load(network: network, ledgerPath: directory + "/ledger.sqlite")
+        let size = try await ledger.latestCheckpoint()
+        log(String(format: "seed %llu: loaded into a ledger in %.1f s", seed, Date().timeIntervalSince(loaded)))
+        _ = size
+
+        let started = Date()
+        let outcome = try await ledger.runPipeline(definition, definitionBytes: definitionBytes, signedWith: officer)
+        let pipelineSeconds = Date().timeIntervalSince(started)
+        let labels = try Self.readLabels(network + "/labels.csv")
+        let quality = DetectionQuality(report: outcome.report, labels: labels)
+
+        let summary = outcome.report.summary
+        log(String(format: "seed %llu: %d events, %d links, %d flags in %.2f s (%@)", seed, summary.events, summary.links, summary.flagged,
+            pipelineSeconds, outcome.timings.map { String(format: "%@ %.2f", $0.stage, $0.seconds) }.joined(separator: ", ")))
+        log("| pattern | labelled records | found | recall |")
+        log("|---|---:|---:|---:|")
+        for row in quality.patterns {
+            log(String(format: "| %@ | %d | %d | %.3f |", row.pattern, row.labelled, row.found, row.recall))
+        }
+        log(String(format: "precision %.3f (%d of %d flags hold a labelled record); model-only flags %d, of which true %d",
+            quality.precision, quality.trueFlags, quality.flags, quality.modelOnly, quality.modelOnlyTrue))
+        return .object([
+            "seed": .string(String(seed)), "lots": .integer(lots), "events": .integer(summary.events), "links": .integer(summary.links),
+            "flags": .integer(quality.flags), "precision": .string(String(format: "%.4f", quality.precision)),
+            "model_only_flags": .integer(quality.modelOnly), "model_only_true": .integer(quality.modelOnlyTrue),
+            "pipeline_seconds": .string(String(format: "%.3f", pipelineSeconds)),
+            "timings": .object(Dictionary(outcome.timings.map { ($0.stage, .string(String(format: "%.3f", $0.seconds))) }) { first, _ in first }),
+            "recall": .object(Dictionary(quality.patterns.map { ($0.pattern, .string(String(format: "%.4f", $0.recall))) }) { first, _ in first }),
+        ])
+    }
+
+    /// A new ledger holding the generated network, and the compliance officer's key.
+    static func load(network: String, ledgerPath: String) async throws(LedgerError) -> (Ledger, Ed25519.PrivateKey) {
+        let clock = LedgerClock.fixed(epochSeconds: 1_767_225_600)
+        let store = try SQLiteLedgerStore(path: ledgerPath, create: true)
+        let ledger = try await Ledger.create(store: store, origin: "detection.local/ledger", operatorKey: try Bench.key(), clock: clock)
+        var keys = [(id: String, key: Ed25519.PrivateKey)]()
+        var officer: Ed25519.PrivateKey?
+        for row in try readCSVRows(network + "/participants.csv").dropFirst() where row.count >= 4 {
+            guard let role = ParticipantRole(rawValue: row[2]) else { continue }
+            let key = try readPrivateKey(network + "/" + row[3])
+            _ = try await ledger.registerParticipant(id: row[0], name: row[1], role: role, publicKey: key.publicKey)
+            if role == .compliance { officer = key } else { keys.append((row[0], key)) }
+        }
+        guard let officer else { throw LedgerError(.invalidState, "the generated network has no compliance participant") }
+        for (id, key) in keys {
+            let path = network + "/facilities/\(id).csv"
+            if FileManager.default.fileExists(atPath: path) { _ = try await ledger.ingest(FacilitiesCSV(path: path, recordedAt: clock()), signedWith: key) }
+        }
+        for (id, key) in keys {
+            let path = network + "/shipments/\(id).csv"
+            if FileManager.default.fileExists(atPath: path) { _ = try await ledger.ingest(ShipmentCSV(path: path), signedWith: key) }
+        }
+        return (ledger, officer)
+    }
+
+    static func readLabels(_ path: String) throws(LedgerError) -> [DetectionQuality.Label] {
+        try readCSVRows(path).dropFirst().compactMap { row in
+            row.count >= 3 ? DetectionQuality.Label(recordID: row[0], pattern: row[1], signer: row[2]) : nil
+        }
+    }
+
+    /// The rows of a small CSV file without quoted commas (the generator's participants and labels).
+    static func readCSVRows(_ path: String) throws(LedgerError) -> [[String]] {
+        let text = try readText(path, what: "CSV file")
+        return text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    }
+}
+
+/// Recall per pattern and precision of a report against a network's labels.
+struct DetectionQuality {
+    struct Label: Hashable {
+        let recordID: String
+        let pattern: String
+        let signer: String
+    }
+
+    struct PatternRow {
+        let pattern: String
+        let labelled: Int
+        let found: Int
+        var recall: Double { labelled == 0 ? 1 : Double(found) / Double(labelled) }
+    }
+
+    let patterns: [PatternRow]
+    let flags: Int
+    let trueFlags: Int
+    let modelOnly: Int
+    let modelOnlyTrue: Int
+    var precision: Double { flags == 0 ? 1 : Double(trueFlags) / Double(flags) }
+
+    init(report: Report, labels: [Label]) {
+        var labelled = Set<String>()
+        for label in labels { labelled.insert(label.signer + "\u{0}" + label.recordID) }
+        var flagged = Set<String>()
+        var trueFlags = 0
+        var modelOnly = 0
+        var modelOnlyTrue = 0
+        for flag in report.flags {
+            let keys = flag.records.map { $0.signer + "\u{0}" + $0.recordID }
+            flagged.formUnion(keys)
+            let isTrue = keys.contains(where: labelled.contains)
+            if isTrue { trueFlags += 1 }
+            if flag.rules.isEmpty {
+                modelOnly += 1
+                if isTrue { modelOnlyTrue += 1 }
+            }
+        }
+        var byPattern = [String: (labelled: Int, found: Int)]()
+        for label in labels {
+            byPattern[label.pattern, default: (0, 0)].labelled += 1
+            if flagged.contains(label.signer + "\u{0}" + label.recordID) { byPattern[label.pattern, default: (0, 0)].found += 1 }
+        }
+        patterns = byPattern.keys.sorted().map { PatternRow(pattern: $0, labelled: byPattern[$0]?.labelled ?? 0, found: byPattern[$0]?.found ?? 0) }
+        flags = report.flags.count
+        self.trueFlags = trueFlags
+        self.modelOnly = modelOnly
+        self.modelOnlyTrue = modelOnlyTrue
+    }
+}

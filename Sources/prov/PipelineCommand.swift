@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import LedgerCore
+import LedgerCrypto
+import Pipeline
+import Provenance
+
+struct PipelineCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipeline",
+        abstract: "Run the anomaly pipeline over the chain.",
+        subcommands: [PipelineRunCommand.self])
+}
+
+struct PipelineRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Link, measure, score and check the chain; write the report and anchor its digest on the chain.",
+        discussion: """
+            PIPELINE is a definition file (YAML or JSON, see Schemas/pipeline.schema.json), e.g. Pipelines/default.yml.
+            The run reads the ledger range the definition names (all of it by default), joins each ship to its receive and
+            each transform to its inputs, computes features, scores every link with an isolation forest and a clustering,
+            applies the rules, and explains every flag.
+
+            The report is written to DIR as report-<digest>.json (canonical JSON: its SHA-256 is the digest) and
+            report-<digest>.html (a self-contained page with charts). An `anchor` event carrying the digest, the
+            definition's digest and the range is signed with --key, which must be a compliance participant's key.
+            Check a report later with 'prov reports verify'; review its flags with 'prov anomalies'.
+            """)
+
+    @OptionGroup var options: LedgerOptions
+    @Argument(help: ArgumentHelp("The pipeline definition.", valueName: "PIPELINE")) var definitionPath: String
+    @Option(help: ArgumentHelp("The compliance officer's private key (PEM); it signs the anchor.", valueName: "OFFICER.pem"))
+    var key: String
+    @Option(help: ArgumentHelp("Where to write the report files.", valueName: "DIR")) var out = "reports"
+    @Flag(help: "Print the summary as JSON.") var json = false
+
+    func run() async throws {
+        try await reporting { () async throws(LedgerError) in
+            let bytes = try readBytes(definitionPath, what: "pipeline definition")
+            guard let text = String(bytes: bytes, encoding: .utf8) else {
+                throw LedgerError(.invalidRecord, "the pipeline definition is not valid UTF-8", context: [definitionPath])
+            }
+            let definition = try PipelineDefinition(parsing: text, file: definitionPath)
+            let officerKey = try readPrivateKey(key, what: "officer key")
+            let ledger = try await options.openForAppending()
+            let progress = StageProgress(enabled: standardErrorIsTerminal && !json)
+            let outcome = try await ledger.runPipeline(definition, definitionBytes: bytes, signedWith: officerKey) { step in
+                progress.show(step)
+            }
+            progress.finish()
+            let stem = "report-" + String(outcome.digest.hex.prefix(16))
+            let jsonPath = (out as NSString).appendingPathComponent(stem + ".json")
+            let htmlPath = (out as NSString).appendingPathComponent(stem + ".html")
+            try createDirectory(out)
+            try writeFile(jsonPath, outcome.canonicalReport)
+            // HTMLPENDING try writeFile(htmlPath, Array(outcome.report.html().utf8))
+            let summary = outcome.report.summary
+            if json {
+                printJSON(.object([
+                    "report": .string(jsonPath), "html": .string(htmlPath), "digest": .string(outcome.digest.hex),
+                    "anchor_index": outcome.anchor.firstIndex.map(JSONValue.integer) ?? .null,
+                    "events": .integer(summary.events), "links": .integer(summary.links), "flagged": .integer(summary.flagged),
+                    "model_only": .integer(summary.modelOnly), "unreceived": .integer(summary.unreceived),
+                    "rules": .object(summary.rules.mapValues(JSONValue.integer)),
+                    "timings": .object(Dictionary(outcome.timings.map { ($0.stage, .string(String(format: "%.3f", $0.seconds))) }) { first, _ in first }),
+                ]))
+                return
+            }
+            let total = outcome.timings.reduce(0) { $0 + $1.seconds }
+            print("\(summary.events) events, \(summary.links) links scored, \(summary.unreceived) unreceived; \(summary.flagged) flagged (\(summary.modelOnly) by the models alone)")
+            let hits = summary.rules.filter { $0.value > 0 }.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+            if !hits.isEmpty { print("rules: " + hits.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) }
+            for flag in outcome.report.flags.prefix(5) {
+                print("  \(flag.id)  \(String(format: "%.3f", flag.score))  \(flag.reasons.first ?? "")")
+            }
+            if outcome.report.flags.count > 5 { print("  … \(outcome.report.flags.count - 5) more: prov anomalies list") }
+            print("report \(jsonPath)\n       \(htmlPath)")
+            print("digest \(outcome.digest.hex), anchored at index \(outcome.anchor.firstIndex.map(String.init) ?? "(already anchored)")")
+            print("timings: " + outcome.timings.map { "\($0.stage) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", ")
+                + String(format: "; total %.2f s", total))
+        }
+    }
+}
+
+/// One progress line per stage on standard error, with the time the previous stage took.
+final class StageProgress: @unchecked Sendable {
+    private let enabled: Bool
+    private let lock = NSLock()
+    private var current: String?
+    private var started = Date()
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func show(_ step: PipelineProgress) {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        let name: String
+        switch step {
+        case .reading(let done, let total):
+            let percent = total > 0 ? done * 100 / total : 100
+            FileHandle.standardError.write(Data("\rreading the chain: \(done)/\(total) events (\(percent)%)".utf8))
+            name = "read"
+            if current == nil { current = name; started = Date() }
+            return
+        case .stage(let stage): name = stage.rawValue
+        case .anchoring: name = "anchor"
+        }
+        closeStage()
+        current = name
+        started = Date()
+        FileHandle.standardError.write(Data("\(name)…".utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        closeStage()
+    }
+
+    private func closeStage() {
+        guard let current else { return }
+        FileHandle.standardError.write(Data(String(format: " %.2f s\n", Date().timeIntervalSince(started)).utf8))
+        self.current = nil
+    }
+}
+
+func createDirectory(_ path: String) throws(LedgerError) {
+    do {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    } catch {
+        throw LedgerError(.io, "cannot create the folder \(path): \(error.localizedDescription)")
+    }
+}
