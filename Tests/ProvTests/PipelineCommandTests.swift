@@ -1,0 +1,131 @@
+import Foundation
+import LedgerCore
+import Testing
+
+/// `prov pipeline run`, `prov reports` and `prov anomalies` on the demo network, as an officer uses them.
+@Suite(.serialized) struct PipelineCommandTests {
+    /// The demo network: three parties and a compliance officer, their facilities and shipments,
+    /// with one harvest beyond the farm's daily capacity.
+    static func demoLedger() throws -> ProvRunner {
+        let prov = try ProvRunner()
+        let demo = ProvRunner.sampleData.appendingPathComponent("demo")
+        let keys = demo.appendingPathComponent("keys")
+        func key(_ name: String) -> String { keys.appendingPathComponent("DEMO-ONLY-\(name).pem").path }
+        try #require(try prov.run("init", "--operator-key", key("operator")).status == 0)
+        for (id, role) in [("farm-gh", "producer"), ("mill-nl", "processor"), ("factory-de", "processor"), ("compliance", "compliance")] {
+            let added = try prov.run("participants", "add", "--id", id, "--name", id, "--role", role, "--public-key", key(id))
+            try #require(added.status == 0, "\(added.stderr)")
+        }
+        for (file, party) in [
+            ("farm-gh-facilities.csv", "farm-gh"), ("mill-nl-facilities.csv", "mill-nl"), ("factory-de-facilities.csv", "factory-de"),
+        ] {
+            let imported = try prov.run("facilities", "import", demo.appendingPathComponent(file).path, "--key", key(party))
+            try #require(imported.status == 0, "\(imported.stderr)")
+        }
+        for (file, party) in [("farm-shipments.csv", "farm-gh"), ("farm-shipments-may.csv", "farm-gh"), ("mill-shipments.csv", "mill-nl")] {
+            let ingested = try prov.run("ingest", demo.appendingPathComponent(file).path, "--key", key(party))
+            try #require(ingested.status == 0, "\(ingested.stderr)")
+        }
+        return prov
+    }
+
+    static var pipeline: String {
+        ProvRunner.sampleData.deletingLastPathComponent().appendingPathComponent("Pipelines/default.yml").path
+    }
+
+    static var officerKey: String {
+        ProvRunner.sampleData.appendingPathComponent("demo/keys/DEMO-ONLY-compliance.pem").path
+    }
+
+    @Test func reportIsAnchoredVerifiedAndReviewed() throws {
+        let prov = try Self.demoLedger()
+        defer { prov.remove() }
+
+        let run = try prov.run("pipeline", "run", Self.pipeline, "--key", Self.officerKey, "--out", "reports", "--json")
+        try #require(run.status == 0, "\(run.stderr)")
+        let summary = try JSONParser.parse(run.stdout)
+        let reportPath = try #require(summary["report"]?.stringValue)
+        let htmlPath = try #require(summary["html"]?.stringValue)
+        #expect(summary["rules"]?["over_capacity"] == .integer(1))
+        #expect(FileManager.default.fileExists(atPath: prov.path(htmlPath)))
+        let html = try String(contentsOfFile: prov.path(htmlPath), encoding: .utf8)
+        #expect(html.contains("FARM-GH-01") && html.contains("<svg"))
+
+        // The report file is the anchored one, over an unchanged range.
+        let verified = try prov.run("reports", "verify", reportPath)
+        #expect(verified.status == 0, "\(verified.stderr)")
+        #expect(verified.stdout.contains("anchored at index") && verified.stdout.contains("by compliance"))
+
+        // One changed character in the report and it is no longer the anchored one.
+        let original = try String(contentsOfFile: prov.path(reportPath), encoding: .utf8)
+        let tampered = original.replacingOccurrences(of: "\"over_capacity\"", with: "\"over_kapacity\"")
+        #expect(tampered != original)
+        try tampered.write(toFile: prov.path("tampered.json"), atomically: true, encoding: .utf8)
+        let refused = try prov.run("reports", "verify", "tampered.json")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("no anchor on the chain carries this report's digest"))
+
+        // The flag, its reason with numbers, and its events.
+        let listed = try prov.run("anomalies", "list", "--json")
+        try #require(listed.status == 0, "\(listed.stderr)")
+        let flags = try #require(try JSONParser.parse(listed.stdout).arrayValue)
+        let capacity = try #require(flags.first { $0["rules"]?.arrayValue?.contains { $0["rule"] == "over_capacity" } == true })
+        let id = try #require(capacity["id"]?.stringValue)
+        #expect(capacity["status"] == "open")
+        let detail = try #require(capacity["rules"]?.arrayValue?.first?["detail"]?.stringValue)
+        #expect(detail.contains("FARM-GH-01 put out 2,400 kg on 2026-05-10, 160 % of its capacity of 1,500 kg a day"), "\(detail)")
+        #expect(capacity["records"]?.arrayValue?.compactMap { $0["record_id"]?.stringValue } == ["GH-H-0301"])
+
+        // Only a compliance participant may review; the decision is a signed event and shows.
+        let farmKey = ProvRunner.sampleData.appendingPathComponent("demo/keys/DEMO-ONLY-farm-gh.pem").path
+        let notAllowed = try prov.run("anomalies", "review", id, "--decision", "dismissed", "--note", "fine", "--key", farmKey)
+        #expect(notAllowed.status == 6)
+        #expect(notAllowed.stderr.contains("only compliance participants review flags"))
+        let reviewed = try prov.run(
+            "anomalies", "review", id, "--decision", "confirmed", "--note", "harvest exceeds the farm's capacity; asked for the weighbridge slips",
+            "--key", Self.officerKey)
+        #expect(reviewed.status == 0, "\(reviewed.stderr)")
+        let shown = try prov.run("anomalies", "show", id)
+        #expect(shown.stdout.contains("status confirmed"))
+        #expect(shown.stdout.contains("review: confirmed by compliance"))
+        #expect(shown.stdout.contains("weighbridge slips"))
+        #expect(try prov.run("anomalies", "list", "--status", "open", "--json").stdout.contains(id) == false)
+        #expect(try prov.run("anomalies", "list", "--status", "confirmed").stdout.contains(id))
+
+        // The anchor and the review are ordinary signed events: the whole ledger still verifies,
+        // and the report still verifies after later blocks.
+        #expect(try prov.run("verify").status == 0)
+        #expect(try prov.run("reports", "verify", reportPath).status == 0)
+    }
+
+    @Test func sameChainAndDefinitionGiveTheSameReport() throws {
+        let first = try Self.demoLedger()
+        defer { first.remove() }
+        let second = try Self.demoLedger()
+        defer { second.remove() }
+        var digests = [String]()
+        for prov in [first, second] {
+            let run = try prov.run("pipeline", "run", Self.pipeline, "--key", Self.officerKey, "--json")
+            try #require(run.status == 0, "\(run.stderr)")
+            digests.append(try #require(try JSONParser.parse(run.stdout)["digest"]?.stringValue))
+        }
+        #expect(digests[0] == digests[1])
+    }
+
+    @Test func badDefinitionsNameTheLineAndOnlyOfficersAnchor() throws {
+        let prov = try Self.demoLedger()
+        defer { prov.remove() }
+        try "name: x\nthreshold:\n  contamination: 2\n".write(toFile: prov.path("bad.yml"), atomically: true, encoding: .utf8)
+        let bad = try prov.run("pipeline", "run", "bad.yml", "--key", Self.officerKey)
+        #expect(bad.status == 4)
+        #expect(bad.stderr.contains("bad.yml:3") && bad.stderr.contains("outside"))
+        try "name: x\nmodels:\n  trees: 10\n".write(toFile: prov.path("unknown.yml"), atomically: true, encoding: .utf8)
+        let unknown = try prov.run("pipeline", "run", "unknown.yml", "--key", Self.officerKey)
+        #expect(unknown.stderr.contains("unknown.yml:3") && unknown.stderr.contains("unknown key 'trees'"))
+        let farmKey = ProvRunner.sampleData.appendingPathComponent("demo/keys/DEMO-ONLY-farm-gh.pem").path
+        let farm = try prov.run("pipeline", "run", Self.pipeline, "--key", farmKey)
+        #expect(farm.status == 6)
+        #expect(farm.stderr.contains("needs the compliance role"))
+        #expect(try prov.run("anomalies", "list").stderr.contains("no anomaly report yet"))
+    }
+}
