@@ -70,7 +70,8 @@ extension Report {
     private func chartsHTML() -> String {
         var out = "<section id=\"charts\">\n<h2>Charts</h2>\n<div class=\"charts\">\n"
         out += "<figure>\n\(rulesChart())\n<figcaption>Flags per rule. A flag can hit several rules; "
-        out += "\(HTMLText.count(summary.modelOnly)) were raised by the models alone.</figcaption>\n</figure>\n"
+        out += "\(HTMLText.count(summary.modelOnly)) \(summary.modelOnly == 1 ? "was" : "were") raised by the models "
+        out += "alone.</figcaption>\n</figure>\n"
         out += "<figure>\n\(histogramChart())\n<figcaption>Combined score of the \(HTMLText.count(summary.links)) "
         out += "links scored (grey) and of the flagged ones, per bin; links at or above the threshold "
         out += "\(HTMLText.score(summary.scoreThreshold)) are flagged.</figcaption>\n</figure>\n"
