@@ -41,6 +41,14 @@ struct JSONReader {
         return flag
     }
 
+    /// A SHA-256 digest as 64 lower-case hex digits.
+    func sha256Hex() throws(LedgerError) -> String {
+        let text = try string()
+        guard text.utf8.count == 64, text.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        else { throw failure("expected a SHA-256 digest as 64 lower-case hex digits, got \(described)") }
+        return text
+    }
+
     /// A number written as a decimal string with exactly `places` decimals, as ``DecimalText/fixed(_:places:)``
     /// writes it.
     func decimal(places: Int) throws(LedgerError) -> Double {

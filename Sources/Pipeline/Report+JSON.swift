@@ -81,7 +81,7 @@ extension Report {
         let pipelineObject = try root.required("pipeline").object(["name", "digest", "parameters"])
         let pipeline = PipelineInfo(
             name: try pipelineObject.required("name").string(),
-            digest: try pipelineObject.required("digest").string(),
+            digest: try pipelineObject.required("digest").sha256Hex(),
             parameters: try Report.parameters(from: pipelineObject.required("parameters")))
 
         var flags: [Flag] = []
@@ -215,7 +215,7 @@ extension Report.LedgerRange {
         }
         self.init(
             origin: try object.required("origin").string(), fromSize: try object.required("from_size").integer(),
-            toSize: try object.required("to_size").integer(), rootHash: try object.required("root_hash").string(),
+            toSize: try object.required("to_size").integer(), rootHash: try object.required("root_hash").sha256Hex(),
             window: window)
     }
 }
@@ -344,7 +344,7 @@ extension Report.FlagRecord {
     init(_ reader: JSONReader) throws(LedgerError) {
         let object = try reader.object(["record_id", "event_id", "index", "kind", "signer", "occurred_at", "facility"])
         self.init(
-            recordID: try object.required("record_id").string(), eventID: try object.required("event_id").string(),
+            recordID: try object.required("record_id").string(), eventID: try object.required("event_id").sha256Hex(),
             index: try object.required("index").integer(), kind: try object.required("kind").string(),
             signer: try object.required("signer").string(), occurredAt: try object.required("occurred_at").string(),
             facility: try object.optional("facility")?.string())
@@ -370,8 +370,8 @@ extension Report.ClusterView {
         let object = try reader.object(["silhouettes", "explained_variance", "sizes", "points"])
         var silhouettes: [Int: Double] = [:]
         for (name, value) in try object.required("silhouettes").entries() {
-            guard let k = Int(name), String(k) == name else {
-                throw value.failure("expected a number of clusters as the member name")
+            guard let k = Int(name), String(k) == name, k >= 1 else {
+                throw value.failure("expected a number of clusters (1 or more) as the member name")
             }
             silhouettes[k] = try value.decimal(places: places)
         }

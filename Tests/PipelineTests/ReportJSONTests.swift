@@ -96,9 +96,10 @@ import Testing
             #"summary.score_threshold: expected a decimal string with 4 decimals (e.g. "0.8125"), got string "-0.0000""#
         ),
         ([.key("ledger"), .key("window"), .key("to")], .null, "ledger.window.to: expected a string, got null"),
+        ([.key("ledger"), .key("root_hash")], "5F1C", #"ledger.root_hash: expected a SHA-256 digest as 64 lower-case hex digits, got string "5F1C""#),
         ([.key("ledger"), .key("to_size")], "48210", #"ledger.to_size: expected an integer, got string "48210""#),
         ([.key("clusters"), .key("points"), .index(7), .key("cluster")], .number("1.0"), "clusters.points[7].cluster: expected an integer, got number 1.0"),
-        ([.key("clusters"), .key("silhouettes"), .key("two")], "0.1000", "clusters.silhouettes.two: expected a number of clusters as the member name"),
+        ([.key("clusters"), .key("silhouettes"), .key("two")], "0.1000", "clusters.silhouettes.two: expected a number of clusters (1 or more) as the member name"),
         ([.key("pipeline"), .key("parameters"), .key("forest"), .key("contamination")], ["$decimal": "2e-2"],
          #"pipeline.parameters.forest.contamination.$decimal: expected a decimal string in its shortest spelling (e.g. "0.02"), got string "2e-2""#),
         ([.key("format")], .integer(2), "format: format 2 is not supported; this version reads format 1"),

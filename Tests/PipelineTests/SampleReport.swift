@@ -166,13 +166,14 @@ enum SampleReport {
                 Report.ClusterPoint(x: Double(x) / 10_000, y: Double(y) / 10_000, cluster: cluster,
                                     score: Double(score) / 10_000, flag: nil))
         }
-        for flag in flags {
+        for (index, flag) in flags.enumerated() {
             guard let cluster = flag.cluster else { continue }
             sizes[cluster] += 1
             let centre = centres[cluster]
             points.append(
                 Report.ClusterPoint(
-                    x: Double(centre.x + 9_000) / 10_000, y: Double(centre.y - 8_500) / 10_000, cluster: cluster,
+                    x: Double(centre.x + 9_000 - index * 1_500) / 10_000, y: Double(centre.y - 8_500 + index * 2_000) / 10_000,
+                    cluster: cluster,
                     score: flag.score, flag: flag.id))
         }
         return Report.ClusterView(
