@@ -232,7 +232,7 @@ struct ReportsExport: AsyncParsableCommand {
             let stem = (out as NSString).appendingPathComponent("report-" + String(anchored.record.digest.hex.prefix(16)))
             try createDirectory(out)
             try writeFile(stem + ".json", anchored.record.body)
-            // HTMLPENDING try writeFile(stem + ".html", Array(anchored.report.html().utf8))
+            try writeFile(stem + ".html", Array(anchored.report.html().utf8))
             print("\(stem).json\n\(stem).html")
         }
     }

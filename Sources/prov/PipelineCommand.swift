@@ -54,7 +54,7 @@ struct PipelineRunCommand: AsyncParsableCommand {
             let htmlPath = (out as NSString).appendingPathComponent(stem + ".html")
             try createDirectory(out)
             try writeFile(jsonPath, outcome.canonicalReport)
-            // HTMLPENDING try writeFile(htmlPath, Array(outcome.report.html().utf8))
+            try writeFile(htmlPath, Array(outcome.report.html().utf8))
             let summary = outcome.report.summary
             if json {
                 printJSON(.object([
