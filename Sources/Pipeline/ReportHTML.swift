@@ -145,7 +145,7 @@ extension Report {
                 if let value = driver.value { out += ", value \(HTMLText.number(value))" }
                 if let median = driver.median { out += ", median \(HTMLText.number(median))" }
                 out += ", z \(DecimalText.trimmed(driver.z, places: 2))"
-                out += ", \(HTMLText.percent(driver.contribution)) of the score)</small></li>"
+                out += ", \(HTMLText.percent(driver.contribution)) of the isolation score)</small></li>"
             }
             out += "</ul>\n"
         }
