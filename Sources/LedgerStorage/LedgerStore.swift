@@ -165,10 +165,13 @@ public struct EventRecord: Sendable, Hashable {
     }
 
     /// Decodes the signed parts and checks the disclosures against their commitments.
-    public func decode() throws(LedgerError) -> SignedEvent {
+    ///
+    /// - Parameter requireCanonical: `false` skips the canonical-form checks of the statement and
+    ///   the disclosures, for bulk reads (the anomaly pipeline) of a ledger `prov verify` covers.
+    public func decode(requireCanonical: Bool = true) throws(LedgerError) -> SignedEvent {
         let value: JSONValue
         do {
-            value = try CanonicalJSON.decode(disclosures)
+            value = try requireCanonical ? CanonicalJSON.decode(disclosures) : CanonicalJSON.parse(disclosures)
         } catch {
             throw LedgerError(.tampered, "stored disclosures are not canonical JSON: \(error.reason)")
         }
@@ -181,7 +184,7 @@ public struct EventRecord: Sendable, Hashable {
                 throw LedgerError(.tampered, "a stored disclosure is malformed: \(error.reason)")
             }
         }
-        return try SignedEvent(statement: statement, signature: signature, disclosures: list)
+        return try SignedEvent(statement: statement, signature: signature, disclosures: list, requireCanonical: requireCanonical)
     }
 }
 

@@ -98,8 +98,12 @@ public struct SignedEvent: Sendable, Hashable {
     /// Rebuilds an event from stored or transmitted parts, checking that the statement is
     /// canonical and well-formed and that every disclosure matches its commitment. The signature
     /// is checked separately, against the signer's key (``isSignedBy(_:)``).
-    public init(statement: [UInt8], signature: [UInt8], disclosures: [Disclosure]) throws(LedgerError) {
-        let header = try Self.decodeStatement(statement)
+    ///
+    /// - Parameter requireCanonical: `false` skips the check that the statement is in canonical
+    ///   form (re-encoding it), for bulk reads of statements that verification has already covered;
+    ///   every disclosure is still checked against its commitment.
+    public init(statement: [UInt8], signature: [UInt8], disclosures: [Disclosure], requireCanonical: Bool = true) throws(LedgerError) {
+        let header = try Self.decodeStatement(statement, requireCanonical: requireCanonical)
         var byName = [String: Disclosure]()
         for disclosure in disclosures {
             guard let committed = header.commitments[disclosure.name] else {
@@ -162,10 +166,10 @@ public struct SignedEvent: Sendable, Hashable {
         .array(disclosures.keys.sorted().compactMap { disclosures[$0]?.json })
     }
 
-    static func decodeStatement(_ statement: [UInt8]) throws(LedgerError) -> Header {
+    static func decodeStatement(_ statement: [UInt8], requireCanonical: Bool = true) throws(LedgerError) -> Header {
         let value: JSONValue
         do {
-            value = try CanonicalJSON.decode(statement)
+            value = try requireCanonical ? CanonicalJSON.decode(statement) : CanonicalJSON.parse(statement)
         } catch {
             throw LedgerError(.tampered, "the signed statement is not canonical JSON: \(error.reason)")
         }

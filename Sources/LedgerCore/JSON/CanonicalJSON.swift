@@ -22,14 +22,18 @@ public enum CanonicalJSON {
 
     /// Parses `bytes` and requires them to be exactly the canonical form of what they hold.
     public static func decode(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
-        let value: JSONValue
+        let value = try parse(bytes)
+        guard try encode(value) == bytes else { throw Failure(reason: "JSON is not in canonical (RFC 8785) form") }
+        return value
+    }
+
+    /// Parses `bytes` as JSON without checking that they are in canonical form.
+    public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
         do {
-            value = try JSONParser.parse(bytes)
+            return try JSONParser.parse(bytes)
         } catch {
             throw Failure(reason: "not JSON (\(error))")
         }
-        guard try encode(value) == bytes else { throw Failure(reason: "JSON is not in canonical (RFC 8785) form") }
-        return value
     }
 
     /// Largest integer magnitude RFC 8785 can carry exactly (2^53 - 1).
