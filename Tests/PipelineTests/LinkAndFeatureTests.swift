@@ -205,4 +205,41 @@ import Testing
         #expect(first.summary.events == 26)
         #expect(first.flags.contains { $0.rules.contains { $0.rule == "excess_shrinkage" } })
     }
+
+    @Test func emptyChainGivesAnEmptyReport() {
+        let report = ChainFixture().run()
+        #expect(report.summary.events == 0)
+        #expect(report.summary.links == 0)
+        #expect(report.flags.isEmpty)
+        #expect(report.summary.rules.count == RuleName.allCases.count)
+    }
+
+    @Test func facilityDayIsFlaggedWithoutAnyLink() throws {
+        let chain = RuleTests.twoHarvests(("2026-03-10T08:00:00Z", 1_200), ("2026-03-10T16:00:00Z", 1_200))
+        let report = chain.run()
+        #expect(report.summary.links == 0)
+        let flag = try #require(report.flags.first)
+        #expect(report.flags.count == 1)
+        #expect(flag.subject == "facility_day")
+        #expect(flag.score == 1)
+        #expect(flag.records.map(\.recordID) == ["P1", "P2"])
+        #expect(flag.rules.map(\.detail) == ["FARM put out 2,400 kg on 2026-03-10, 160 % of its capacity of 1,500 kg a day"])
+        #expect(flag.facilities == ["FARM"])
+        #expect(flag.parties == ["farm"])
+    }
+
+    @Test func theTimeWindowLeavesOutEventsOutsideIt() {
+        var definition = PipelineDefinition()
+        definition.range.from = "2026-03-10T12:00:00Z"
+        let report = RuleTests.twoHarvests(("2026-03-10T08:00:00Z", 1_200), ("2026-03-10T16:00:00Z", 1_200)).run(definition)
+        #expect(report.summary.events == 1)
+        #expect(report.flags.isEmpty)
+        definition.range = .init()
+        definition.range.to = "2026-03-10T12:00:00Z"
+        #expect(RuleTests.receiveBefore(minutesEarly: 300).run(definition).summary.events == 2)
+        definition.range.to = "2026-03-01T10:00:00Z"
+        let beforeShip = RuleTests.receiveBefore(minutesEarly: 300).run(definition)
+        #expect(beforeShip.summary.events == 1)
+        #expect(beforeShip.flags.isEmpty)
+    }
 }
