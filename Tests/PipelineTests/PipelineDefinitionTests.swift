@@ -193,8 +193,14 @@ import TestSupport
         #expect(instant.context == ["test.yml:2"])
         #expect(instant.reason.hasPrefix("expected an ISO 8601 time with offset"))
 
-        let yaml = try #require(Self.refusal("name: [unclosed\n"))
-        #expect(yaml.context == ["test.yml"])
+        let yaml = try #require(Self.refusal("name: x\nfeatures: [loss_ratio,\n"))
+        #expect(yaml.context == ["test.yml:3"])
         #expect(yaml.reason.hasPrefix("not valid YAML or JSON"))
+    }
+
+    @Test func keyGivenTwiceIsRefusedAtItsLine() throws {
+        let error = try #require(Self.refusal("links:\n  minimum_cohort: 5\nname: first\nname: second\n"))
+        #expect(error.context == ["test.yml:3"])
+        #expect(error.reason == "not valid YAML or JSON: key 'name' given twice")
     }
 }
