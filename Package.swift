@@ -117,7 +117,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "LedgerCore", "TestSupport"],
+            dependencies: ["Pipeline", "LedgerCore", "LedgerCrypto", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

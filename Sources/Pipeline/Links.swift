@@ -42,9 +42,9 @@ public struct LinkSet: Sendable {
         self.facilities = facilities
         var byShipment = [ShipmentKey: Int]()
         var arrivals = [FacilityLot: Int]()
-        var latest = Int64.min
+        var latest: Int64?
         for (position, event) in events.enumerated() {
-            latest = max(latest, event.occurredAt.epochSeconds)
+            latest = max(latest ?? .min, event.occurredAt.epochSeconds)
             switch event.kind {
             case .ship, .receive:
                 guard let shipmentID = event.shipmentID, let lot = event.lot else { continue }
@@ -66,7 +66,8 @@ public struct LinkSet: Sendable {
                 continue
             }
         }
-        let cutoff = latest - Int64(unreceivedAfterHours * 3600)
+        // With no events there is nothing to be old relative to.
+        let cutoff = latest.map { $0 - Int64(unreceivedAfterHours * 3600) } ?? .min
         for position in shipments.indices {
             if let ship = shipments[position].ship, shipments[position].receive == nil {
                 if events[ship].occurredAt.epochSeconds < cutoff {

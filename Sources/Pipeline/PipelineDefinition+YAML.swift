@@ -10,7 +10,7 @@ extension PipelineDefinition {
         do {
             root = try Yams.compose(yaml: text)
         } catch {
-            throw LedgerError(.invalidRecord, "not valid YAML or JSON: \(error)", context: [file])
+            throw Self.syntaxError(error, file: file)
         }
         guard let root else { return }
         let reader = DefinitionReader(file: file)
@@ -130,6 +130,22 @@ extension PipelineDefinition {
                 }
             }
         }
+    }
+
+    /// A YAML syntax error, placed at its line when the parser gives one.
+    private static func syntaxError(_ error: any Error, file: String) -> LedgerError {
+        let line: Int?
+        var reason = "not valid YAML or JSON: \(error)"
+        switch error as? YamlError {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            line = mark.line
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            line = context.mark.line
+            reason = "not valid YAML or JSON: " + duplicates.sorted().map { "key '\($0)'" }.joined(separator: ", ") + " given twice"
+        default:
+            line = nil
+        }
+        return LedgerError(.invalidRecord, reason, context: [line.map { "\(file):\($0)" } ?? file])
     }
 
     /// `input -> output` with the spaces around the arrow normalised.
