@@ -9,7 +9,7 @@ import Provenance
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure throughput against references measured in the same run.",
-        subcommands: [LedgerBench.self, IngestBench.self],
+        subcommands: [LedgerBench.self, IngestBench.self, ModelsBench.self],
         defaultSubcommand: LedgerBench.self)
 
     static func key() throws(LedgerError) -> Ed25519.PrivateKey {
