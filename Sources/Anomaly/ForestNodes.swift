@@ -61,16 +61,16 @@ struct ForestNodes: Sendable, Codable, Hashable {
     }
 }
 
-/// One step of the branch-free walk down an axis-parallel tree: go to `next`, plus 1 when the row's value in
-/// `feature` exceeds `threshold`. A leaf steps to itself (its threshold is +∞), so every walk can take the tree's
-/// full depth in steps.
+/// One step of the branch-free walk down a tree: go to `next`, plus 1 when the row's value in column `feature` (for an
+/// extended tree: its projection on hyperplane `feature`) exceeds `threshold`. A leaf steps to itself (its threshold
+/// is +∞), so every walk can take the tree's full depth in steps.
 struct TraversalStep {
     var threshold: Double
     var feature: Int32
     var next: Int32
 }
 
-/// The nodes of an axis-parallel forest packed for scoring: one 16-byte step per node, leaf path lengths beside.
+/// The nodes of a forest packed for scoring: one 16-byte step per node, leaf path lengths beside.
 struct TraversalLayout {
     var steps: [TraversalStep]
     var leafValues: [Double]

@@ -157,7 +157,7 @@ public struct IsolationForest: Sendable, Codable, Hashable {
         let forest = self
         let values = x.values
         let treeCount = Double(nodes.roots.count)
-        let layout = nodes.stride == 0 ? TraversalLayout(nodes) : nil
+        let layout = TraversalLayout(nodes)
         return ParallelChunks.fill(count: x.rows, chunkSize: 2048, threads: threads) { range, output in
             values.withUnsafeBufferPointer { all in
                 let start = range.lowerBound * forest.columns
@@ -183,12 +183,12 @@ public struct IsolationForest: Sendable, Codable, Hashable {
 
     /// Adds every tree's path length for each row of `rows` (contiguous, no missing values) to `sums`.
     private func accumulatePathLengths(
-        _ rows: UnsafeBufferPointer<Double>, layout: TraversalLayout?, into sums: UnsafeMutableBufferPointer<Double>
+        _ rows: UnsafeBufferPointer<Double>, layout: TraversalLayout, into sums: UnsafeMutableBufferPointer<Double>
     ) {
-        if let layout {
+        if nodes.stride == 0 {
             accumulateAxisParallel(rows, layout: layout, into: sums)
         } else {
-            accumulateExtended(rows, into: sums)
+            accumulateExtended(rows, layout: layout, into: sums)
         }
     }
 
@@ -245,33 +245,61 @@ public struct IsolationForest: Sendable, Codable, Hashable {
         }
     }
 
-    /// Extended trees, walked split by split.
-    private func accumulateExtended(_ rows: UnsafeBufferPointer<Double>, into sums: UnsafeMutableBufferPointer<Double>) {
+    /// Extended trees, walked without branches like axis-parallel ones, two rows at a time; a leaf projects the row
+    /// on hyperplane 0 and compares with +∞, so it stays put.
+    private func accumulateExtended(
+        _ rows: UnsafeBufferPointer<Double>, layout: TraversalLayout, into sums: UnsafeMutableBufferPointer<Double>
+    ) {
         let columns = columns
         let count = sums.count
         let stride = nodes.stride
-        nodes.feature.withUnsafeBufferPointer { feature in
-            nodes.threshold.withUnsafeBufferPointer { threshold in
-                nodes.left.withUnsafeBufferPointer { left in
-                    nodes.normals.withUnsafeBufferPointer { normals in
-                        nodes.planeColumns.withUnsafeBufferPointer { planeColumns in
-                            for root in nodes.roots {
-                                var base = 0
-                                for row in 0..<count {
-                                    var node = Int(root)
-                                    var plane = Int(feature[node])
-                                    while plane >= 0 {
-                                        var dot = 0.0
-                                        let first = plane * stride
-                                        for slot in first..<first + stride {
-                                            dot += normals[slot] * rows[base + Int(planeColumns[slot])]
-                                        }
-                                        node = Int(left[node]) + (dot > threshold[node] ? 1 : 0)
-                                        plane = Int(feature[node])
+        layout.steps.withUnsafeBufferPointer { steps in
+            layout.leafValues.withUnsafeBufferPointer { leafValues in
+                nodes.normals.withUnsafeBufferPointer { normals in
+                    nodes.planeColumns.withUnsafeBufferPointer { planeColumns in
+                        for (tree, rootIndex) in nodes.roots.enumerated() {
+                            let root = Int(rootIndex)
+                            let depth = layout.depths[tree]
+                            var row = 0
+                            while row + 2 <= count {
+                                let b0 = row * columns
+                                let b1 = b0 + columns
+                                var n0 = root
+                                var n1 = root
+                                for _ in 0..<depth {
+                                    let s0 = steps[n0]
+                                    let s1 = steps[n1]
+                                    var dot0 = 0.0
+                                    var dot1 = 0.0
+                                    var slot0 = Int(s0.feature) &* stride
+                                    var slot1 = Int(s1.feature) &* stride
+                                    for _ in 0..<stride {
+                                        dot0 += normals[slot0] * rows[b0 &+ Int(planeColumns[slot0])]
+                                        dot1 += normals[slot1] * rows[b1 &+ Int(planeColumns[slot1])]
+                                        slot0 &+= 1
+                                        slot1 &+= 1
                                     }
-                                    sums[row] += threshold[node]
-                                    base += columns
+                                    n0 = Int(s0.next) &+ (dot0 > s0.threshold ? 1 : 0)
+                                    n1 = Int(s1.next) &+ (dot1 > s1.threshold ? 1 : 0)
                                 }
+                                sums[row] += leafValues[n0]
+                                sums[row + 1] += leafValues[n1]
+                                row += 2
+                            }
+                            while row < count {
+                                let base = row * columns
+                                var node = root
+                                for _ in 0..<depth {
+                                    let step = steps[node]
+                                    var dot = 0.0
+                                    let first = Int(step.feature) &* stride
+                                    for slot in first..<first &+ stride {
+                                        dot += normals[slot] * rows[base &+ Int(planeColumns[slot])]
+                                    }
+                                    node = Int(step.next) &+ (dot > step.threshold ? 1 : 0)
+                                }
+                                sums[row] += leafValues[node]
+                                row += 1
                             }
                         }
                     }
