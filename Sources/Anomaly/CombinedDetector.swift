@@ -3,9 +3,10 @@
 /// Fitting:
 /// 1. The columns are scaled robustly (``RobustScaler``, median/IQR over at most 100,000 rows).
 /// 2. An ``IsolationForest`` is grown on the scaled rows; it finds *global* anomalies, far from all the data.
-/// 3. On a deterministic subsample of at most 20,000 rows, k-means with k chosen by silhouette in
-///    `clusterCandidates` finds the clusters, and each cluster gets a Gaussian with its own full covariance
-///    (``GaussianMixture``). A row's cluster score is its negative log density under that mixture, essentially its
+/// 3. On a deterministic subsample of at most 20,000 rows, whitened (decorrelated to unit variance, so that no group
+///    of correlated or widely spread columns drowns the others), k-means with k chosen by silhouette in
+///    `clusterCandidates` finds the clusters, and expectation–maximisation refines them into a Gaussian mixture with a
+///    full covariance per cluster. A row's cluster score is its negative log density under that mixture, essentially its
 ///    Mahalanobis distance to the nearest cluster. It finds *local* anomalies too: rows in the sparse gap between two
 ///    clusters, which random axis-parallel splits barely tell from the clusters' own edges.
 /// 4. Both raw scores of the subsample serve as references that calibrate each score to [0, 1] by its percentile
@@ -46,11 +47,14 @@ public struct CombinedDetector: Sendable, Codable, Hashable {
     public let scaler: RobustScaler
     /// The isolation forest, over scaled rows.
     public let forest: IsolationForest
-    /// The clusters, over scaled rows.
-    public let clustering: KMeans
+    /// The clusters, over whitened scaled rows.
+    let clustering: KMeans
     /// The mean silhouette of each candidate number of clusters.
     public let silhouettes: [Int: Double]
     let mixture: GaussianMixture
+
+    /// The number of clusters the mixture kept.
+    public var clusterCount: Int { mixture.count }
     let forestCalibration: ScoreCalibration
     let clusterCalibration: ScoreCalibration
 
@@ -70,8 +74,10 @@ public struct CombinedDetector: Sendable, Codable, Hashable {
         let reference = KMeans.filled(scaled.rows(random.sample(min(20_000, scaled.rows), of: scaled.rows).sorted()))
         let lower = max(1, min(parameters.clusterCandidates.lowerBound, reference.rows))
         let upper = max(lower, min(parameters.clusterCandidates.upperBound, reference.rows))
-        let (clustering, silhouettes) = KMeans.fitChoosingK(reference, candidates: lower...upper, seed: parameters.seed)
-        let mixture = GaussianMixture(reference, labels: clustering.assign(reference), k: clustering.k)
+        let whitening = Whitening(reference)
+        let white = whitening.apply(reference)
+        let (clustering, silhouettes) = KMeans.fitChoosingK(white, candidates: lower...upper, seed: parameters.seed)
+        let mixture = GaussianMixture(white, labels: clustering.assign(white), k: clustering.k).unwhitened(whitening)
 
         let forestReference = forest.scores(reference, threads: threads)
         let clusterReference = Self.mixtureScores(mixture, reference, threads: threads).scores

@@ -79,6 +79,31 @@ struct GaussianMixture: Sendable, Codable, Hashable {
 
     var count: Int { logWeights.count }
 
+    /// The same mixture over the original rows, when it was fitted on rows `whitening` had transformed.
+    func unwhitened(_ whitening: Whitening) -> GaussianMixture {
+        let d = columns
+        let l = whitening.factor
+        var means = [Double]()
+        var factors = [Double]()
+        for component in 0..<count {
+            for i in 0..<d {
+                var sum = whitening.mean[i]
+                for k in 0...i { sum += l[i * d + k] * self.means[component * d + k] }
+                means.append(sum)
+            }
+            for i in 0..<d {
+                for j in 0..<d {
+                    var sum = 0.0
+                    if j <= i { for k in j...i { sum += l[i * d + k] * self.factors[component * d * d + k * d + j] } }
+                    factors.append(sum)
+                }
+            }
+        }
+        return GaussianMixture(
+            columns: d, logWeights: logWeights, means: means, factors: factors,
+            logDeterminants: logDeterminants.map { $0 + whitening.logDeterminant })
+    }
+
     /// Weighted mean, Cholesky factor and log-determinant of the covariance of `x`; a ridge of 0.1 % of the mean
     /// variance (more if needed) keeps the covariance invertible.
     static func estimate(_ x: Matrix, _ weights: [Double]) -> (mean: [Double], factor: [Double], logDeterminant: Double) {
@@ -190,5 +215,33 @@ struct GaussianMixture: Sendable, Codable, Hashable {
             }
         }
         return (-(runningMax + log(total)), bestComponent)
+    }
+}
+
+/// An affine map that decorrelates rows to zero mean and unit covariance: x ↦ L⁻¹(x − mean), with L the lower
+/// Cholesky factor of the rows' covariance (plus a small ridge).
+struct Whitening: Sendable {
+    let mean: [Double]
+    let factor: [Double]
+    let logDeterminant: Double
+
+    init(_ x: Matrix) {
+        let fitted = GaussianMixture.estimate(x, [Double](repeating: 1, count: x.rows))
+        mean = fitted.mean
+        factor = fitted.factor
+        logDeterminant = fitted.logDeterminant
+    }
+
+    func apply(_ x: Matrix) -> Matrix {
+        let d = x.columns
+        var output = [Double](repeating: 0, count: x.values.count)
+        for row in 0..<x.rows {
+            for i in 0..<d {
+                var sum = x[row, i] - mean[i]
+                for k in 0..<i { sum -= factor[i * d + k] * output[row * d + k] }
+                output[row * d + i] = sum / factor[i * d + i]
+            }
+        }
+        return Matrix(rows: x.rows, columns: d, values: output)
     }
 }

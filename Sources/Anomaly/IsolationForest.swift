@@ -53,6 +53,24 @@ public struct IsolationForest: Sendable, Codable, Hashable {
     public let fillValues: [Double]
     let nodes: ForestNodes
 
+    enum CodingKeys: String, CodingKey {
+        case parameters, columns, effectiveSampleSize, fillValues, nodes
+    }
+
+    /// Decodes a saved model and checks that its trees are well formed, so that scoring can trust every index.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        parameters = try container.decode(Parameters.self, forKey: .parameters)
+        columns = try container.decode(Int.self, forKey: .columns)
+        effectiveSampleSize = try container.decode(Int.self, forKey: .effectiveSampleSize)
+        fillValues = try container.decode([Double].self, forKey: .fillValues)
+        nodes = try container.decode(ForestNodes.self, forKey: .nodes)
+        if let problem = nodes.problem(columns: columns) ?? (fillValues.count == columns ? nil : "one fill value per column") {
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(codingPath: [CodingKeys.nodes], debugDescription: "not an isolation forest: \(problem)"))
+        }
+    }
+
     init(parameters: Parameters, columns: Int, effectiveSampleSize: Int, fillValues: [Double], nodes: ForestNodes) {
         self.parameters = parameters
         self.columns = columns
@@ -139,6 +157,7 @@ public struct IsolationForest: Sendable, Codable, Hashable {
         let forest = self
         let values = x.values
         let treeCount = Double(nodes.roots.count)
+        let layout = TraversalLayout(nodes)
         return ParallelChunks.fill(count: x.rows, chunkSize: 2048, threads: threads) { range, output in
             values.withUnsafeBufferPointer { all in
                 let start = range.lowerBound * forest.columns
@@ -153,9 +172,9 @@ public struct IsolationForest: Sendable, Codable, Hashable {
                 }
                 let target = UnsafeMutableBufferPointer(rebasing: output[range])
                 if imputed.isEmpty {
-                    forest.accumulatePathLengths(chunk, into: target)
+                    forest.accumulatePathLengths(chunk, layout: layout, into: target)
                 } else {
-                    imputed.withUnsafeBufferPointer { forest.accumulatePathLengths($0, into: target) }
+                    imputed.withUnsafeBufferPointer { forest.accumulatePathLengths($0, layout: layout, into: target) }
                 }
                 for index in target.indices { target[index] /= treeCount }
             }
@@ -163,50 +182,124 @@ public struct IsolationForest: Sendable, Codable, Hashable {
     }
 
     /// Adds every tree's path length for each row of `rows` (contiguous, no missing values) to `sums`.
-    private func accumulatePathLengths(_ rows: UnsafeBufferPointer<Double>, into sums: UnsafeMutableBufferPointer<Double>) {
+    private func accumulatePathLengths(
+        _ rows: UnsafeBufferPointer<Double>, layout: TraversalLayout, into sums: UnsafeMutableBufferPointer<Double>
+    ) {
+        if nodes.stride == 0 {
+            accumulateAxisParallel(rows, layout: layout, into: sums)
+        } else {
+            accumulateExtended(rows, layout: layout, into: sums)
+        }
+    }
+
+    /// Axis-parallel trees walked without branches: every row takes exactly the tree's depth in steps, a leaf
+    /// stepping to itself, and four rows go down each tree together so that their memory loads overlap.
+    private func accumulateAxisParallel(
+        _ rows: UnsafeBufferPointer<Double>, layout: TraversalLayout, into sums: UnsafeMutableBufferPointer<Double>
+    ) {
         let columns = columns
         let count = sums.count
-        nodes.feature.withUnsafeBufferPointer { feature in
-            nodes.threshold.withUnsafeBufferPointer { threshold in
-                nodes.left.withUnsafeBufferPointer { left in
-                    nodes.right.withUnsafeBufferPointer { right in
-                        if nodes.stride == 0 {
-                            for root in nodes.roots {
-                                var base = 0
-                                for row in 0..<count {
-                                    var node = Int(root)
-                                    var split = Int(feature[node])
-                                    while split >= 0 {
-                                        node = Int(rows[base + split] <= threshold[node] ? left[node] : right[node])
-                                        split = Int(feature[node])
+        layout.steps.withUnsafeBufferPointer { steps in
+            layout.leafValues.withUnsafeBufferPointer { leafValues in
+                for (tree, rootIndex) in nodes.roots.enumerated() {
+                    let root = Int(rootIndex)
+                    let depth = layout.depths[tree]
+                    var row = 0
+                    while row + 4 <= count {
+                        let b0 = row * columns
+                        let b1 = b0 + columns
+                        let b2 = b1 + columns
+                        let b3 = b2 + columns
+                        var n0 = root
+                        var n1 = root
+                        var n2 = root
+                        var n3 = root
+                        for _ in 0..<depth {
+                            let s0 = steps[n0]
+                            let s1 = steps[n1]
+                            let s2 = steps[n2]
+                            let s3 = steps[n3]
+                            n0 = Int(s0.next) &+ (rows[b0 &+ Int(s0.feature)] > s0.threshold ? 1 : 0)
+                            n1 = Int(s1.next) &+ (rows[b1 &+ Int(s1.feature)] > s1.threshold ? 1 : 0)
+                            n2 = Int(s2.next) &+ (rows[b2 &+ Int(s2.feature)] > s2.threshold ? 1 : 0)
+                            n3 = Int(s3.next) &+ (rows[b3 &+ Int(s3.feature)] > s3.threshold ? 1 : 0)
+                        }
+                        sums[row] += leafValues[n0]
+                        sums[row + 1] += leafValues[n1]
+                        sums[row + 2] += leafValues[n2]
+                        sums[row + 3] += leafValues[n3]
+                        row += 4
+                    }
+                    while row < count {
+                        let base = row * columns
+                        var node = root
+                        for _ in 0..<depth {
+                            let step = steps[node]
+                            node = Int(step.next) &+ (rows[base &+ Int(step.feature)] > step.threshold ? 1 : 0)
+                        }
+                        sums[row] += leafValues[node]
+                        row += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// Extended trees, walked without branches like axis-parallel ones, two rows at a time; a leaf projects the row
+    /// on hyperplane 0 and compares with +∞, so it stays put.
+    private func accumulateExtended(
+        _ rows: UnsafeBufferPointer<Double>, layout: TraversalLayout, into sums: UnsafeMutableBufferPointer<Double>
+    ) {
+        let columns = columns
+        let count = sums.count
+        let stride = nodes.stride
+        layout.steps.withUnsafeBufferPointer { steps in
+            layout.leafValues.withUnsafeBufferPointer { leafValues in
+                nodes.normals.withUnsafeBufferPointer { normals in
+                    nodes.planeColumns.withUnsafeBufferPointer { planeColumns in
+                        for (tree, rootIndex) in nodes.roots.enumerated() {
+                            let root = Int(rootIndex)
+                            let depth = layout.depths[tree]
+                            var row = 0
+                            while row + 2 <= count {
+                                let b0 = row * columns
+                                let b1 = b0 + columns
+                                var n0 = root
+                                var n1 = root
+                                for _ in 0..<depth {
+                                    let s0 = steps[n0]
+                                    let s1 = steps[n1]
+                                    var dot0 = 0.0
+                                    var dot1 = 0.0
+                                    var slot0 = Int(s0.feature) &* stride
+                                    var slot1 = Int(s1.feature) &* stride
+                                    for _ in 0..<stride {
+                                        dot0 += normals[slot0] * rows[b0 &+ Int(planeColumns[slot0])]
+                                        dot1 += normals[slot1] * rows[b1 &+ Int(planeColumns[slot1])]
+                                        slot0 &+= 1
+                                        slot1 &+= 1
                                     }
-                                    sums[row] += threshold[node]
-                                    base += columns
+                                    n0 = Int(s0.next) &+ (dot0 > s0.threshold ? 1 : 0)
+                                    n1 = Int(s1.next) &+ (dot1 > s1.threshold ? 1 : 0)
                                 }
+                                sums[row] += leafValues[n0]
+                                sums[row + 1] += leafValues[n1]
+                                row += 2
                             }
-                        } else {
-                            let stride = nodes.stride
-                            nodes.normals.withUnsafeBufferPointer { normals in
-                                nodes.planeColumns.withUnsafeBufferPointer { planeColumns in
-                                    for root in nodes.roots {
-                                        var base = 0
-                                        for row in 0..<count {
-                                            var node = Int(root)
-                                            var plane = Int(feature[node])
-                                            while plane >= 0 {
-                                                var dot = 0.0
-                                                let first = plane * stride
-                                                for slot in first..<first + stride {
-                                                    dot += normals[slot] * rows[base + Int(planeColumns[slot])]
-                                                }
-                                                node = Int(dot <= threshold[node] ? left[node] : right[node])
-                                                plane = Int(feature[node])
-                                            }
-                                            sums[row] += threshold[node]
-                                            base += columns
-                                        }
+                            while row < count {
+                                let base = row * columns
+                                var node = root
+                                for _ in 0..<depth {
+                                    let step = steps[node]
+                                    var dot = 0.0
+                                    let first = Int(step.feature) &* stride
+                                    for slot in first..<first &+ stride {
+                                        dot += normals[slot] * rows[base &+ Int(planeColumns[slot])]
                                     }
+                                    node = Int(step.next) &+ (dot > step.threshold ? 1 : 0)
                                 }
+                                sums[row] += leafValues[node]
+                                row += 1
                             }
                         }
                     }

@@ -33,25 +33,31 @@ struct IsolationTreeBuilder {
     }
 
     /// Grows the tree and returns its nodes, root first, numbered from 0.
+    /// Both children of a split are numbered next to each other (the right one is the left one + 1).
     mutating func build() -> ForestNodes {
-        _ = grow(0, rows, depth: 0)
+        let root = allocate()
+        grow(root, 0, rows, depth: 0)
         return nodes
     }
 
-    private mutating func leaf(_ count: Int, depth: Int) -> Int32 {
-        let index = Int32(nodes.feature.count)
+    private mutating func allocate() -> Int {
         nodes.feature.append(-1)
-        nodes.threshold.append(Double(depth) + IsolationForest.averagePathLength(count))
+        nodes.threshold.append(0)
         nodes.left.append(-1)
         nodes.right.append(-1)
-        nodes.size.append(Int32(count))
-        return index
+        nodes.size.append(0)
+        return nodes.feature.count - 1
     }
 
-    /// Grows the subtree over `order[start..<end]` and returns its root's number.
-    private mutating func grow(_ start: Int, _ end: Int, depth: Int) -> Int32 {
+    private mutating func leaf(_ index: Int, _ count: Int, depth: Int) {
+        nodes.threshold[index] = Double(depth) + IsolationForest.averagePathLength(count)
+        nodes.size[index] = Int32(count)
+    }
+
+    /// Grows the subtree rooted at node `index` over `order[start..<end]`.
+    private mutating func grow(_ index: Int, _ start: Int, _ end: Int, depth: Int) {
         let count = end - start
-        if count <= 1 || depth >= maxDepth { return leaf(count, depth: depth) }
+        if count <= 1 || depth >= maxDepth { return leaf(index, count, depth: depth) }
         // Range of every column within the node.
         for column in 0..<columns {
             low[column] = .infinity
@@ -67,22 +73,16 @@ struct IsolationTreeBuilder {
         }
         var varying = [Int]()
         for column in 0..<columns where high[column] > low[column] { varying.append(column) }
-        if varying.isEmpty { return leaf(count, depth: depth) }
-
-        let index = Int32(nodes.feature.count)
-        nodes.feature.append(0)
-        nodes.threshold.append(0)
-        nodes.left.append(-1)
-        nodes.right.append(-1)
-        nodes.size.append(Int32(count))
+        if varying.isEmpty { return leaf(index, count, depth: depth) }
+        nodes.size[index] = Int32(count)
 
         var split = start
         if nodes.stride == 0 {
             let column = varying[random.below(varying.count)]
             var threshold = low[column] + random.unit() * (high[column] - low[column])
             if !(threshold < high[column]) { threshold = low[column] }
-            nodes.feature[Int(index)] = Int32(column)
-            nodes.threshold[Int(index)] = threshold
+            nodes.feature[index] = Int32(column)
+            nodes.threshold[index] = threshold
             for position in start..<end where sample[order[position] * columns + column] <= threshold {
                 order.swapAt(position, split)
                 split += 1
@@ -98,8 +98,8 @@ struct IsolationTreeBuilder {
                 nodes.normals.append(coefficient)
                 nodes.planeColumns.append(Int32(column))
             }
-            nodes.feature[Int(index)] = plane
-            nodes.threshold[Int(index)] = offset
+            nodes.feature[index] = plane
+            nodes.threshold[index] = offset
             for position in start..<end {
                 let base = order[position] * columns
                 var dot = 0.0
@@ -112,10 +112,11 @@ struct IsolationTreeBuilder {
                 }
             }
         }
-        let left = grow(start, split, depth: depth + 1)
-        let right = grow(split, end, depth: depth + 1)
-        nodes.left[Int(index)] = left
-        nodes.right[Int(index)] = right
-        return index
+        let left = allocate()
+        let right = allocate()
+        nodes.left[index] = Int32(left)
+        nodes.right[index] = Int32(right)
+        grow(left, start, split, depth: depth + 1)
+        grow(right, split, end, depth: depth + 1)
     }
 }

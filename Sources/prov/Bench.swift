@@ -9,7 +9,7 @@ import Provenance
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure throughput against references measured in the same run.",
-        subcommands: [LedgerBench.self, IngestBench.self, DetectionBench.self],
+        subcommands: [LedgerBench.self, IngestBench.self, ModelsBench.self, DetectionBench.self],
         defaultSubcommand: LedgerBench.self)
 
     static func key() throws(LedgerError) -> Ed25519.PrivateKey {

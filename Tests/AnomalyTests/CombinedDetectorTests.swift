@@ -9,7 +9,7 @@ import Testing
         let result = detector.scores(x)
         #expect(result.combined.allSatisfy { $0 >= 0 && $0 <= 1 })
         #expect(result.cluster.allSatisfy { $0 >= 0 && $0 <= 1 })
-        #expect(Set(result.clusters).count == detector.clustering.centroids.rows)
+        #expect(Set(result.clusters).count == detector.clusterCount)
         let localRows = kinds.indices.filter { kinds[$0] != 1 }
         let localLabels = localRows.map { kinds[$0] == 2 }
         let combinedLocal = Metrics.rocAUC(scores: localRows.map { result.combined[$0] }, labels: localLabels)

@@ -1,0 +1,322 @@
+import Anomaly
+import ArgumentParser
+import Foundation
+import LedgerCore
+
+struct ModelsBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "models",
+        abstract: "Measure the anomaly models against scikit-learn and isotree on the same rows, in the same run.",
+        discussion: """
+            Generates the peers' data sets when missing (synthetic rows with global and local anomalies, and
+            scikit-learn's breast-cancer set), runs the peers' script on each (scikit-learn IsolationForest, isotree
+            with ndim 1 and 2, k-means distance), then fits and scores Provenance's isolation forest (standard and
+            extended) and combined detector on the same rows. Prints one markdown table per data set: fit and score
+            seconds (medians over --repeats), ROC AUC overall and on global-only and local-only anomalies, how many
+            times faster ours is than each peer (peer fit+score / ours), and the AUC difference.
+            """)
+
+    @Option(help: ArgumentHelp("Folder of the data sets (generated there when missing).", valueName: "DIR"))
+    var data = ".build/bench-data"
+    @Option(help: ArgumentHelp("The peers' Python (with scikit-learn and isotree).", valueName: "PATH"))
+    var peersPython = (ProcessInfo.processInfo.environment["PEERS_VENV"] ?? "/tmp/peers-venv") + "/bin/python"
+    @Option(help: ArgumentHelp("The peers' benchmark script.", valueName: "PATH"))
+    var peersScript = "../shared/bench/peers_iforest.py"
+    @Option(help: "Synthetic data set sizes, comma-separated (10k, 100k, 1m or plain numbers).")
+    var sizes = "10k,100k,1m"
+    @Option(help: "Timed fits and scorings per model (the median is reported).") var repeats = 3
+    @Option(help: "Threads for every model, ours and the peers' (default: all cores).") var threads: Int?
+    @Flag(help: "Run only Provenance's models.") var skipPeers = false
+    @Flag(help: "Print the results as one JSON object.") var json = false
+
+    static let peerModels = ["sklearn_iforest", "isotree_ndim1", "isotree_ndim2", "sklearn_kmeans8_dist"]
+
+    func run() async throws {
+        try await reporting { () async throws(LedgerError) in
+            let cores = threads ?? ProcessInfo.processInfo.activeProcessorCount
+            let log: (String) -> Void = { line in if !json { print(line) } }
+            let rowCounts = try Self.parseSizes(sizes)
+            try? FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+            var files = [String]()
+            for rows in rowCounts {
+                let path = "\(data)/synth_\(rows).csv"
+                if !FileManager.default.fileExists(atPath: path) {
+                    log("generating \(path)")
+                    _ = try runPython(["--rows", String(rows), "--seed", "42", "--out", path])
+                }
+                files.append(path)
+            }
+            let breast = "\(data)/breast_cancer.csv"
+            let breastSmall = "\(data)/breast_cancer_malignant10pct.csv"
+            if !FileManager.default.fileExists(atPath: breast) || !FileManager.default.fileExists(atPath: breastSmall) {
+                log("generating \(breast)")
+                _ = try runPython(["--export-breast", breast])
+            }
+            files += [breast, breastSmall]
+
+            log("Provenance anomaly models vs peers: \(cores) threads, median of \(repeats) repeats")
+            var reports = [JSONValue]()
+            for file in files {
+                let set = try BenchDataSet(path: file)
+                var results = [ModelResult]()
+                if !skipPeers {
+                    let output = try runPython(
+                        ["--csv", file, "--models"] + Self.peerModels + ["--n-jobs", String(cores), "--repeats", String(repeats)])
+                    results += Self.parsePeers(output)
+                }
+                results += Self.runOurs(set, threads: cores, repeats: repeats)
+                log("")
+                log("### \(set.name): \(set.x.rows) rows × \(set.x.columns) columns, \(set.labels.filter { $0 }.count) anomalies")
+                log("")
+                for line in Self.table(results) { log(line) }
+                reports.append(.object([
+                    "dataset": .string(set.name), "rows": .integer(set.x.rows), "columns": .integer(set.x.columns),
+                    "results": .array(results.map(\.json)),
+                ]))
+            }
+            if json { printJSON(.object(["threads": .integer(cores), "repeats": .integer(repeats), "datasets": .array(reports)])) }
+        }
+    }
+
+    static func parseSizes(_ text: String) throws(LedgerError) -> [Int] {
+        var sizes = [Int]()
+        for part in text.split(separator: ",") {
+            let word = part.trimmingCharacters(in: .whitespaces).lowercased()
+            let multiplier = word.hasSuffix("k") ? 1_000 : (word.hasSuffix("m") ? 1_000_000 : 1)
+            guard let value = Int(multiplier == 1 ? word : String(word.dropLast())), value > 0 else {
+                throw LedgerError(.invalidRecord, "--sizes: '\(part)' is not a size; use numbers such as 10k,100k,1m")
+            }
+            sizes.append(value * multiplier)
+        }
+        return sizes
+    }
+
+    /// Runs the peers' script with `arguments` and returns its standard output.
+    func runPython(_ arguments: [String]) throws(LedgerError) -> String {
+        guard FileManager.default.isExecutableFile(atPath: peersPython) else {
+            throw LedgerError(.io, "no peers' Python at \(peersPython); create it with 'bash ../shared/bench/setup.sh', or pass --peers-python (or --skip-peers with existing data)")
+        }
+        guard FileManager.default.fileExists(atPath: peersScript) else {
+            throw LedgerError(.io, "no peers' script at \(peersScript); pass --peers-script PATH")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: peersPython)
+        process.arguments = [peersScript] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        do {
+            try process.run()
+        } catch {
+            throw LedgerError(.io, "cannot run \(peersPython): \(error.localizedDescription)")
+        }
+        let bytes = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw LedgerError(.io, "\(peersScript) \(arguments.joined(separator: " ")) exited with status \(process.terminationStatus)")
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The peers' JSON lines that carry measurements.
+    static func parsePeers(_ output: String) -> [ModelResult] {
+        var results = [ModelResult]()
+        for line in output.split(separator: "\n") where line.hasPrefix("{") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                let model = object["model"] as? String, let fit = object["fit_s"] as? Double,
+                let score = object["score_s"] as? Double, let auc = object["roc_auc"] as? Double
+            else { continue }
+            results.append(ModelResult(
+                model: model, ours: false, fitSeconds: fit, scoreSeconds: score, auc: auc,
+                averagePrecision: object["avg_precision"] as? Double, aucGlobal: object["roc_auc_global"] as? Double,
+                aucLocal: object["roc_auc_local"] as? Double))
+        }
+        return results
+    }
+
+    /// Fits and scores each of Provenance's models `repeats` times (after one untimed run on a slice).
+    static func runOurs(_ set: BenchDataSet, threads: Int, repeats: Int) -> [ModelResult] {
+        let columns = set.x.columns
+        var timedModels: [(name: String, fit: (Matrix) -> any Sendable, score: (any Sendable, Matrix) -> [Double])] = []
+        timedModels.append((
+            "ours_iforest",
+            { IsolationForest.fit($0, parameters: .init(), threads: threads) },
+            { model, x in (model as? IsolationForest)?.scores(x, threads: threads) ?? [] }))
+        for level in Array(Set([1, columns - 1])).sorted() where level >= 1 {
+            timedModels.append((
+                "ours_iforest_ext\(level)",
+                { IsolationForest.fit($0, parameters: .init(extensionLevel: level), threads: threads) },
+                { model, x in (model as? IsolationForest)?.scores(x, threads: threads) ?? [] }))
+        }
+        timedModels.append((
+            "ours_combined",
+            { CombinedDetector.fit($0, parameters: .init(), threads: threads) },
+            { model, x in (model as? CombinedDetector)?.scores(x, threads: threads).combined ?? [] }))
+
+        var results = [ModelResult]()
+        let warmRows = min(set.x.rows, 2000)
+        let warm = set.x.rows(Array(0..<warmRows))
+        for model in timedModels {
+            _ = model.score(model.fit(warm), warm)
+            var fits = [Double]()
+            var scorings = [Double]()
+            var scores = [Double]()
+            for _ in 0..<max(1, repeats) {
+                let start = ContinuousClock.now
+                let fitted = model.fit(set.x)
+                let middle = ContinuousClock.now
+                scores = model.score(fitted, set.x)
+                let end = ContinuousClock.now
+                fits.append(Self.seconds(middle - start))
+                scorings.append(Self.seconds(end - middle))
+            }
+            results.append(ModelResult(
+                model: model.name, ours: true, fitSeconds: median(fits), scoreSeconds: median(scorings),
+                auc: Metrics.rocAUC(scores: scores, labels: set.labels),
+                averagePrecision: Metrics.averagePrecision(scores: scores, labels: set.labels),
+                aucGlobal: set.auc(scores, kind: 1), aucLocal: set.auc(scores, kind: 2)))
+        }
+        return results
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    /// The markdown table: one row per model, and for ours, per peer "peer time / our time × (our AUC − peer AUC)".
+    static func table(_ results: [ModelResult]) -> [String] {
+        let peers = results.filter { !$0.ours }
+        var header = "| model | fit s | score s | AUC | AUC global | AUC local |"
+        var rule = "|---|--:|--:|--:|--:|--:|"
+        for peer in peers {
+            header += " \(peer.model)/ours, ΔAUC |"
+            rule += "--:|"
+        }
+        var lines = [header, rule]
+        for result in results {
+            var line = "| \(result.model) | \(format(result.fitSeconds, 4)) | \(format(result.scoreSeconds, 4)) | "
+                + "\(format(result.auc, 4)) | \(format(result.aucGlobal, 4)) | \(format(result.aucLocal, 4)) |"
+            for peer in peers {
+                if result.ours {
+                    let ratio = (peer.fitSeconds + peer.scoreSeconds) / (result.fitSeconds + result.scoreSeconds)
+                    line += " \(format(ratio, 2))×, \(String(format: "%+.4f", result.auc - peer.auc)) |"
+                } else {
+                    line += " |"
+                }
+            }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    static func format(_ value: Double?, _ digits: Int) -> String {
+        guard let value, !value.isNaN else { return "–" }
+        return String(format: "%.\(digits)f", value)
+    }
+}
+
+/// One model's measurements on one data set.
+struct ModelResult {
+    var model: String
+    var ours: Bool
+    var fitSeconds: Double
+    var scoreSeconds: Double
+    var auc: Double
+    var averagePrecision: Double?
+    var aucGlobal: Double?
+    var aucLocal: Double?
+
+    var json: JSONValue {
+        var members: [String: JSONValue] = [
+            "model": .string(model), "implementation": .string(ours ? "provenance" : "peer"),
+            "fit_s": .number(String(format: "%.6f", fitSeconds)), "score_s": .number(String(format: "%.6f", scoreSeconds)),
+            "roc_auc": .number(String(format: "%.6f", auc)),
+        ]
+        if let averagePrecision, !averagePrecision.isNaN { members["avg_precision"] = .number(String(format: "%.6f", averagePrecision)) }
+        if let aucGlobal, !aucGlobal.isNaN { members["roc_auc_global"] = .number(String(format: "%.6f", aucGlobal)) }
+        if let aucLocal, !aucLocal.isNaN { members["roc_auc_local"] = .number(String(format: "%.6f", aucLocal)) }
+        return .object(members)
+    }
+}
+
+/// A peers' CSV data set: every column but the last is a feature, the last is `label` (0/1); a `_kind.csv` sidecar,
+/// when present, gives each row's kind (0 inlier, 1 global, 2 local anomaly).
+struct BenchDataSet {
+    let name: String
+    let x: Matrix
+    let labels: [Bool]
+    let kinds: [Int]?
+
+    init(path: String) throws(LedgerError) {
+        let url = URL(fileURLWithPath: path)
+        name = url.deletingPathExtension().lastPathComponent
+        guard let contents = FileManager.default.contents(atPath: path) else {
+            throw LedgerError(.io, "cannot read \(path)")
+        }
+        var bytes = [UInt8](contents)
+        bytes.append(0)
+        let capacity = bytes.count / 10
+        var values = [Double]()
+        var labels = [Bool]()
+        var columns = 0
+        let parsed: Bool = bytes.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            let start = UnsafeMutableRawPointer(base).assumingMemoryBound(to: CChar.self)
+            var cursor = start
+            // Header: count the commas.
+            while cursor.pointee != 0 && cursor.pointee != 10 {
+                if cursor.pointee == 44 { columns += 1 }
+                cursor += 1
+            }
+            guard columns >= 1, cursor.pointee == 10 else { return false }
+            cursor += 1
+            values.reserveCapacity(capacity)
+            while cursor.pointee != 0 {
+                for column in 0...columns {
+                    var end: UnsafeMutablePointer<CChar>? = cursor
+                    let value = strtod(cursor, &end)
+                    guard let stop = end, stop != cursor || stop.pointee == 44 else { return false }
+                    if column < columns {
+                        values.append(stop == cursor ? .nan : value)
+                        guard stop.pointee == 44 else { return false }
+                    } else {
+                        labels.append(value != 0)
+                    }
+                    cursor = stop + 1
+                    if column == columns {
+                        if stop.pointee == 13 && cursor.pointee == 10 { cursor += 1 }
+                        if stop.pointee == 0 { cursor = stop }
+                    }
+                }
+            }
+            return true
+        }
+        guard parsed, values.count == labels.count * columns else {
+            throw LedgerError(.invalidRecord, "\(path): expected a header and rows of numbers with the label last")
+        }
+        x = Matrix(rows: labels.count, columns: columns, values: values)
+        self.labels = labels
+        let kindPath = url.deletingLastPathComponent().appendingPathComponent(name + "_kind.csv").path
+        if let text = FileManager.default.contents(atPath: kindPath) {
+            let kinds = String(decoding: text, as: UTF8.self).split(separator: "\n").dropFirst().compactMap { Int($0) }
+            guard kinds.count == labels.count else {
+                throw LedgerError(.invalidRecord, "\(kindPath): \(kinds.count) rows, but \(path) has \(labels.count)")
+            }
+            self.kinds = kinds
+        } else {
+            kinds = nil
+        }
+    }
+
+    /// The AUC on the inliers and the anomalies of one kind only (nil without a sidecar).
+    func auc(_ scores: [Double], kind: Int) -> Double? {
+        guard let kinds else { return nil }
+        let rows = kinds.indices.filter { kinds[$0] == 0 || kinds[$0] == kind }
+        return Metrics.rocAUC(scores: rows.map { scores[$0] }, labels: rows.map { kinds[$0] == kind })
+    }
+}
