@@ -11,6 +11,7 @@ swift build -c release --product prov
 prov="$(swift build -c release --show-bin-path)/prov"
 keys="$PWD/SampleData/demo/keys"
 records="$PWD/SampleData/demo"
+pipelines="$PWD/Pipelines"
 export SOURCE_DATE_EPOCH=1767225600
 
 rm -rf demo && mkdir demo && cd demo
@@ -40,5 +41,14 @@ ship=$("$prov" history LOT-GH-001 | awk '/record GH-S-0001/ { print $2 }')
 step proof "$ship" --out ship.proof --redact price,quantity
 mkdir -p consumer && cp ship.proof ledger.operator.pub.pem consumer/
 (cd consumer && step verify-proof ship.proof --operator-key ledger.operator.pub.pem)
+# A compliance officer runs the anomaly pipeline: the farm's May harvest is beyond its daily capacity.
+step participants add --id compliance --name "Compliance Office" --role compliance --public-key "$keys/DEMO-ONLY-compliance.pem"
+step ingest "$records/farm-shipments-may.csv" --key "$keys/DEMO-ONLY-farm-gh.pem"
+step pipeline run "$pipelines/default.yml" --key "$keys/DEMO-ONLY-compliance.pem" --out reports
+step anomalies list
+flag=$("$prov" anomalies list --json | awk -F'"' '/"id": "F-/ { print $4; exit }')
+step anomalies review "$flag" --decision confirmed --note "harvest beyond the farm's capacity; weighbridge slips requested" --key "$keys/DEMO-ONLY-compliance.pem"
+step anomalies show "$flag"
+step reports verify reports/report-*.json
 step checkpoint
 step verify
