@@ -5,7 +5,7 @@
 /// 2. An ``IsolationForest`` is grown on the scaled rows; it finds *global* anomalies, far from all the data.
 /// 3. On a deterministic subsample of at most 20,000 rows, whitened (decorrelated to unit variance, so that no group
 ///    of correlated or widely spread columns drowns the others), k-means with k chosen by silhouette in
-///    `clusterCandidates` finds the clusters, and expectation–maximisation refines them into a Gaussian mixture with a
+///    `clusterCandidates` (candidates fitted on at most 5,000 of these rows) finds the clusters, and expectation–maximisation refines them into a Gaussian mixture with a
 ///    full covariance per cluster. A row's cluster score is its negative log density under that mixture, essentially its
 ///    Mahalanobis distance to the nearest cluster. It finds *local* anomalies too: rows in the sparse gap between two
 ///    clusters, which random axis-parallel splits barely tell from the clusters' own edges.
@@ -76,7 +76,10 @@ public struct CombinedDetector: Sendable, Codable, Hashable {
         let upper = max(lower, min(parameters.clusterCandidates.upperBound, reference.rows))
         let whitening = Whitening(reference)
         let white = whitening.apply(reference)
-        let (clustering, silhouettes) = KMeans.fitChoosingK(white, candidates: lower...upper, seed: parameters.seed)
+        let step = max(1, white.rows / 5_000)
+        let choice = white.rows(Array(Swift.stride(from: 0, to: white.rows, by: step)))
+        let (chosen, silhouettes) = KMeans.fitChoosingK(choice, candidates: lower...upper, seed: parameters.seed)
+        let clustering = KMeans.fit(white, k: chosen.k, seed: parameters.seed)
         let mixture = GaussianMixture(white, labels: clustering.assign(white), k: clustering.k).unwhitened(whitening)
 
         let forestReference = forest.scores(reference, threads: threads)

@@ -12,11 +12,17 @@ extension KMeans {
         var random = RandomSource.stream(seed, 1)
         let subsample = data.rows(random.sample(min(sampleSize, data.rows), of: data.rows).sorted())
         let distances = pairwiseDistances(subsample)
-        var best: (model: KMeans, score: Double)?
-        var silhouettes = [Int: Double]()
-        for k in candidates where k >= 1 && k <= data.rows {
+        let ks = candidates.filter { $0 >= 1 && $0 <= data.rows }
+        // Candidates are independent: fit them side by side, then compare in order.
+        let fitted = ParallelChunks.map(count: ks.count, chunkSize: 1) { index, _ in
+            let k = ks[index]
             let model = fit(data, k: k, seed: seed)
             let score = k == 1 ? 0 : meanSilhouette(distances, count: subsample.rows, labels: model.assign(subsample), k: k)
+            return (model, score)
+        }
+        var best: (model: KMeans, score: Double)?
+        var silhouettes = [Int: Double]()
+        for (k, (model, score)) in zip(ks, fitted) {
             silhouettes[k] = score
             if best == nil || score > (best?.score ?? -.infinity) { best = (model, score) }
         }
