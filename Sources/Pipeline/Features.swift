@@ -114,7 +114,7 @@ struct FeatureTable {
             append("output_per_worker", context.outputPerWorkerRatio(facility))
             append("capacity_utilisation", context.utilisation(ofLot: transform.lot, at: facility))
             append("certificate_valid", context.certificateValidity(of: transform, at: facility))
-            let yield = context.yield(of: link)
+            let yield = links.yield(of: link)
             let median = yield.flatMap { context.yieldMedian(pair: $0.pair) }
             yieldMedian.append(median ?? .nan)
             append("yield_ratio", yield.flatMap { value in median.map { value.yield / $0 } })
@@ -228,7 +228,7 @@ struct FeatureContext {
         }
         var yields = [String: [Double]]()
         for link in links.transforms {
-            if let yield = yield(of: link) { yields[yield.pair, default: []].append(yield.yield) }
+            if let yield = links.yield(of: link) { yields[yield.pair, default: []].append(yield.yield) }
         }
         yieldByPair = yields.compactMapValues { $0.count >= minimumCohort ? median($0) : nil }
     }
@@ -272,26 +272,6 @@ struct FeatureContext {
     func certificateValidity(of event: ChainEvent, at facility: FacilityProfile?) -> Double? {
         guard let claimed = event.certificate else { return nil }
         return certificateProblem(claimed: claimed, day: event.occurredAt.localDay, facility: facility) == nil ? 1 : 0
-    }
-
-    /// A transform's yield (output over inputs, base units) and its product pair.
-    func yield(of link: LinkSet.TransformLink) -> (yield: Double, pair: String)? {
-        let events = links.events
-        let transform = events[link.transform]
-        guard let output = transform.baseQuantity, let product = transform.product,
-            link.sources.count == transform.inputQuantities.count, !link.sources.isEmpty
-        else { return nil }
-        var input = 0.0
-        var inputProducts = Set<String>()
-        for (source, quantity) in zip(link.sources, transform.inputQuantities) {
-            guard let source, let measure = events[source].unit.flatMap(MeasureUnit.init), let inputProduct = events[source].product else {
-                return nil
-            }
-            input += quantity * measure.factor
-            inputProducts.insert(inputProduct)
-        }
-        guard input > 0 else { return nil }
-        return (output / input, inputProducts.sorted().joined(separator: "+") + " -> " + product)
     }
 
     func yieldMedian(pair: String) -> Double? { yieldByPair[pair] }

@@ -99,6 +99,25 @@ public struct LinkSet: Sendable {
         return nil
     }
 
+    /// A transform's yield (output over inputs, base units) and its product pair.
+    func yield(of link: LinkSet.TransformLink) -> (yield: Double, pair: String)? {
+        let transform = events[link.transform]
+        guard let output = transform.baseQuantity, let product = transform.product,
+            link.sources.count == transform.inputQuantities.count, !link.sources.isEmpty
+        else { return nil }
+        var input = 0.0
+        var inputProducts = Set<String>()
+        for (source, quantity) in zip(link.sources, transform.inputQuantities) {
+            guard let source, let measure = events[source].unit.flatMap(MeasureUnit.init), let inputProduct = events[source].product else {
+                return nil
+            }
+            input += quantity * measure.factor
+            inputProducts.insert(inputProduct)
+        }
+        guard input > 0 else { return nil }
+        return (output / input, inputProducts.sorted().joined(separator: "+") + " -> " + product)
+    }
+
     /// The events of a shipment, ship first.
     func positions(of link: ShipmentLink) -> [Int] { [link.ship, link.receive].compactMap { $0 } }
 }

@@ -43,8 +43,7 @@ public struct PipelineRun: Sendable {
             progress(stage)
             let start = clock.now
             let result = work()
-            let elapsed = start.duration(to: clock.now)
-            timings.append((stage, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+            timings.append((stage, start.duration(to: clock.now).seconds))
             return result
         }
 
@@ -144,6 +143,13 @@ public struct PipelineRun: Sendable {
 
     /// Robust z-units beyond which scaled values are capped.
     static let cap = 50.0
+}
+
+extension Duration {
+    /// The duration in seconds, for timings.
+    package var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) * 1e-18
+    }
 }
 
 /// The models' output for every scored link.

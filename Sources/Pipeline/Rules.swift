@@ -36,15 +36,16 @@ struct RuleEngine {
     let features: FeatureTable
 
     func findings() -> [RuleFinding] {
+        let subjects = SubjectIndex(links: links)
         var found = [RuleFinding]()
         if rules.isEnabled(.receiveBeforeShip) || rules.isEnabled(.impossibleSpeed) || rules.isEnabled(.excessShrinkage) {
             found += shipmentChecks()
         }
         if rules.isEnabled(.exploitativePrice) { found += priceChecks() }
-        if rules.isEnabled(.massBalance) { found += massBalance() }
+        if rules.isEnabled(.massBalance) { found += massBalance(subjects) }
         if rules.isEnabled(.transformYield) { found += yieldChecks() }
-        if rules.isEnabled(.clonedSerial) { found += clonedSerials() }
-        if rules.isEnabled(.certificateInvalid) { found += certificates() }
+        if rules.isEnabled(.clonedSerial) { found += clonedSerials(subjects) }
+        if rules.isEnabled(.certificateInvalid) { found += certificates(subjects) }
         if rules.isEnabled(.overCapacity) { found += capacity() }
         return found
     }
@@ -110,7 +111,7 @@ struct RuleEngine {
 
     /// A lot at a facility ships out more than was made or received there; or, for lots with no
     /// recorded inflow, the facility ships more of the product than it made or received in all.
-    private func massBalance() -> [RuleFinding] {
+    private func massBalance(_ subjects: SubjectIndex) -> [RuleFinding] {
         struct Balance {
             var inflow = 0.0
             var outflow = 0.0
@@ -134,10 +135,6 @@ struct RuleEngine {
             default:
                 break
             }
-        }
-        var shipmentOfShip = [Int: Int]()
-        for (position, link) in links.shipments.enumerated() {
-            if let ship = link.ship { shipmentOfShip[ship] = position }
         }
         // Facility totals per product, for lots that came in outside the range (or never).
         var productTotals = [String: (inflow: Double, outflow: Double)]()
@@ -164,8 +161,8 @@ struct RuleEngine {
             }
             guard let detail else { continue }
             for ship in balance.ships {
-                guard let shipment = shipmentOfShip[ship] else { continue }
-                found.append(RuleFinding(rule: .massBalance, subject: .shipment(shipment), detail: detail, evidence: balance.sources))
+                guard let subject = subjects.subject(of: ship) else { continue }
+                found.append(RuleFinding(rule: .massBalance, subject: subject, detail: detail, evidence: balance.sources))
             }
         }
         return found
@@ -175,9 +172,8 @@ struct RuleEngine {
 
     private func yieldChecks() -> [RuleFinding] {
         var found = [RuleFinding]()
-        let context = FeatureContext(links: links, minimumCohort: 1)
         for (row, subject) in features.subjects.enumerated() {
-            guard case .transform(let position) = subject, let yield = context.yield(of: links.transforms[position]) else { continue }
+            guard case .transform(let position) = subject, let yield = links.yield(of: links.transforms[position]) else { continue }
             let limit: Double
             let basis: String
             if let fixed = rules.maximumYields[yield.pair] {
@@ -203,7 +199,7 @@ struct RuleEngine {
 
     /// A serial number seen in two lots: the lot where it appears first keeps it; every event of a
     /// later lot that carries it is a clone.
-    private func clonedSerials() -> [RuleFinding] {
+    private func clonedSerials(_ subjects: SubjectIndex) -> [RuleFinding] {
         let events = links.events
         var firstSeen = [String: (lot: String, time: Int64, index: Int)]()
         var lotStart = [String: Int64]()
@@ -220,7 +216,6 @@ struct RuleEngine {
             }
         }
         var found = [RuleFinding]()
-        let subjects = SubjectIndex(links: links)
         var reported = Set<FlagSubject>()
         for (position, event) in events.enumerated() where !event.serials.isEmpty {
             guard let lot = event.lot else { continue }
@@ -238,9 +233,8 @@ struct RuleEngine {
 
     // MARK: - Certificates
 
-    private func certificates() -> [RuleFinding] {
+    private func certificates(_ subjects: SubjectIndex) -> [RuleFinding] {
         var found = [RuleFinding]()
-        let subjects = SubjectIndex(links: links)
         for (position, event) in links.events.enumerated() {
             guard let claimed = event.certificate, [.produce, .ship, .transform].contains(event.kind) else { continue }
             let facility = event.facility.flatMap { links.facilities[$0] }

@@ -39,7 +39,7 @@ extension Ledger {
         let stopwatch = ContinuousClock()
         let start = stopwatch.now
         let input = try await pipelineInput(definition.range) { done, total in progress(.reading(done: done, total: total)) }
-        let readSeconds = Self.seconds(start.duration(to: stopwatch.now))
+        let readSeconds = start.duration(to: stopwatch.now).seconds
 
         let pipelineDigest = SHA256.hash(definitionBytes).hex
         let run = PipelineRun(definition: definition, definitionDigest: pipelineDigest)
@@ -126,8 +126,4 @@ extension Ledger {
     static let readChunk = 20_000
     /// The kinds a pipeline links and measures.
     static let pipelineKinds: Set<String> = [EventKind.produce, .ship, .receive, .transform].map(\.rawValue).reduce(into: []) { $0.insert($1) }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-    }
 }

@@ -229,11 +229,9 @@ struct ReportsExport: AsyncParsableCommand {
             guard matching.count == 1, let anchored = matching.first else {
                 throw LedgerError(.notFound, matching.isEmpty ? "no stored report matches" : "\(matching.count) reports match; give more of the digest")
             }
-            let stem = (out as NSString).appendingPathComponent("report-" + String(anchored.record.digest.hex.prefix(16)))
-            try createDirectory(out)
-            try writeFile(stem + ".json", anchored.record.body)
-            try writeFile(stem + ".html", Array(anchored.report.html().utf8))
-            print("\(stem).json\n\(stem).html")
+            let paths = try writeReportFiles(
+                anchored.report, canonical: anchored.record.body, digest: anchored.record.digest, folder: out)
+            print("\(paths.json)\n\(paths.html)")
         }
     }
 }

@@ -58,9 +58,7 @@ struct DetectionBench: AsyncParsableCommand {
 
         let loaded = Date()
         let (ledger, officer) = try await Self.load(network: network, ledgerPath: directory + "/ledger.sqlite")
-        let size = try await ledger.latestCheckpoint()
         log(String(format: "seed %llu: loaded into a ledger in %.1f s", seed, Date().timeIntervalSince(loaded)))
-        _ = size
 
         let started = Date()
         let outcome = try await ledger.runPipeline(definition, definitionBytes: definitionBytes, signedWith: officer)

@@ -49,12 +49,8 @@ struct PipelineRunCommand: AsyncParsableCommand {
                 progress.show(step)
             }
             progress.finish()
-            let stem = "report-" + String(outcome.digest.hex.prefix(16))
-            let jsonPath = (out as NSString).appendingPathComponent(stem + ".json")
-            let htmlPath = (out as NSString).appendingPathComponent(stem + ".html")
-            try createDirectory(out)
-            try writeFile(jsonPath, outcome.canonicalReport)
-            try writeFile(htmlPath, Array(outcome.report.html().utf8))
+            let (jsonPath, htmlPath) = try writeReportFiles(
+                outcome.report, canonical: outcome.canonicalReport, digest: outcome.digest, folder: out)
             let summary = outcome.report.summary
             if json {
                 printJSON(.object([
@@ -125,6 +121,16 @@ final class StageProgress: @unchecked Sendable {
         FileHandle.standardError.write(Data(String(format: " %.2f s\n", Date().timeIntervalSince(started)).utf8))
         self.current = nil
     }
+}
+
+/// Writes a report as `report-<digest prefix>.json` (its canonical bytes) and `.html` in `folder`,
+/// creating the folder; returns both paths.
+func writeReportFiles(_ report: Report, canonical: [UInt8], digest: Digest, folder: String) throws(LedgerError) -> (json: String, html: String) {
+    let stem = (folder as NSString).appendingPathComponent("report-" + String(digest.hex.prefix(16)))
+    try createDirectory(folder)
+    try writeFile(stem + ".json", canonical)
+    try writeFile(stem + ".html", Array(report.html().utf8))
+    return (stem + ".json", stem + ".html")
 }
 
 func createDirectory(_ path: String) throws(LedgerError) {
