@@ -19,11 +19,14 @@ let package = Package(
         .library(name: "SampleNetwork", targets: ["SampleNetwork"]),
         .library(name: "Anomaly", targets: ["Anomaly"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
+        .library(name: "ProvenanceServer", targets: ["ProvenanceServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // C system libraries, one shim each; only the adapters named in docs/architecture.md import them.
@@ -81,6 +84,15 @@ let package = Package(
             dependencies: ["LedgerCore", "LedgerCrypto", "LedgerStorage", "Pipeline"],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "ProvenanceServer",
+            dependencies: [
+                "Provenance", "Ingest", "LedgerCore", "LedgerCrypto", "LedgerStorage", "Pipeline",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "IngestFuzzer",
             dependencies: ["Ingest"],
@@ -89,14 +101,16 @@ let package = Package(
         .executableTarget(
             name: "prov",
             dependencies: [
-                "Provenance", "Pipeline", "Ingest", "SampleNetwork", "Anomaly",
+                "Provenance", "ProvenanceServer", "Pipeline", "Ingest", "SampleNetwork", "Anomaly",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
 
         .target(
             name: "TestSupport",
+            dependencies: ["LedgerCore"],
             path: "Tests/TestSupport",
             swiftSettings: strictSettings
         ),
@@ -135,6 +149,14 @@ let package = Package(
             dependencies: [
                 "Provenance", "LedgerStorage", "LedgerCore", "LedgerCrypto", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ProvenanceServerTests",
+            dependencies: [
+                "ProvenanceServer", "Provenance", "Ingest", "LedgerCore", "LedgerCrypto", "LedgerStorage", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
         ),

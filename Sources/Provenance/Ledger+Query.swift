@@ -30,6 +30,16 @@ public struct History: Sendable {
     public let entries: [HistoryEntry]
 }
 
+/// What a history query asks about.
+public enum HistorySubject: Sendable {
+    /// A product code or a lot ID, whichever matches.
+    case any
+    /// A product code: all its lots.
+    case product
+    /// One lot.
+    case lot
+}
+
 /// A consistency proof between a checkpoint a reader holds and the ledger's current one.
 public struct ConsistencyResult: Sendable {
     public let old: Checkpoint
@@ -45,11 +55,17 @@ extension Ledger {
     /// The history of `identifier`, a product code or a lot ID: every event of its lots, of the lots
     /// that went into them (backwards through `transform` events) and of the lots made from them
     /// (forwards).
-    public func history(of identifier: String) async throws(LedgerError) -> History {
-        var subject = Set(try await store.lots(ofProduct: identifier))
-        if !(try await store.events(touchingLots: [identifier]).isEmpty) { subject.insert(identifier) }
+    public func history(of identifier: String, as kind: HistorySubject = .any) async throws(LedgerError) -> History {
+        var subject = Set<String>()
+        if kind != .lot { subject.formUnion(try await store.lots(ofProduct: identifier)) }
+        if kind != .product, !(try await store.events(touchingLots: [identifier]).isEmpty) { subject.insert(identifier) }
         guard !subject.isEmpty else {
-            throw LedgerError(.notFound, "no product or lot '\(identifier)' in the ledger")
+            let what = switch kind {
+            case .any: "product or lot"
+            case .product: "product"
+            case .lot: "lot"
+            }
+            throw LedgerError(.notFound, "no \(what) '\(identifier)' in the ledger")
         }
         var upstream = Set<String>()
         var downstream = Set<String>()
@@ -158,6 +174,18 @@ extension Ledger {
             throw LedgerError(.tampered, "the consistency proof built from the stored tree does not verify; run 'prov verify'")
         }
         return ConsistencyResult(old: old, new: new, newNote: newNote, proof: proof)
+    }
+
+    /// A consistency proof from the ledger's tree at `oldSize` to its latest checkpoint, for a reader
+    /// who holds an earlier checkpoint of that size and checks the proof against its root.
+    public func consistencyProof(fromSize oldSize: Int) async throws(LedgerError) -> (proof: [Digest], newNote: SignedNote, new: Checkpoint) {
+        let newNote = try await latestCheckpoint()
+        let new = try Checkpoint.open(newNote, verifier: noteVerifier)
+        guard oldSize >= 0, oldSize <= new.size else {
+            throw LedgerError(.invalidRecord, "a tree size from 0 to the checkpoint's \(new.size)")
+        }
+        let proof = oldSize == 0 ? [] : try await proofNodes { node in Merkle.consistencyProof(from: oldSize, to: new.size, node: node) }
+        return (proof, newNote, new)
     }
 
     /// Runs a proof computation over stored perfect-subtree hashes in two passes: the first learns

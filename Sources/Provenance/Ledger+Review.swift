@@ -29,12 +29,36 @@ public struct FlagState: Sendable {
     public let reviews: [FlagReview]
 
     public var status: FlagStatus { reviews.last?.decision ?? .open }
+
+    /// The flag's JSON (`Schemas/report.schema.json`) with its status, report and reviews.
+    public var json: JSONValue {
+        var members = flag.json.objectValue ?? [:]
+        members["status"] = .string(status.rawValue)
+        members["report_digest"] = .string(reportDigest.hex)
+        members["reviews"] = .array(reviews.map { review in
+            .object([
+                "decision": .string(review.decision.rawValue), "note": .string(review.note), "officer": .string(review.officer),
+                "occurred_at": .string(review.occurredAt.local), "event_id": .string(review.eventID.hex), "index": .integer(review.index),
+            ])
+        })
+        return .object(members)
+    }
 }
 
 /// A stored report with the anchor event that carries its digest.
 public struct AnchoredReport: Sendable {
     public let report: Report
     public let record: ReportRecord
+
+    /// One line of a report list: digest, anchor, pipeline, range and counts.
+    public var summaryJSON: JSONValue {
+        .object([
+            "digest": .string(record.digest.hex), "anchor_index": .integer(record.anchorIndex),
+            "pipeline": .string(report.pipeline.name), "from_size": .integer(report.ledger.fromSize),
+            "to_size": .integer(report.ledger.toSize), "flagged": .integer(report.summary.flagged),
+            "links": .integer(report.summary.links),
+        ])
+    }
 }
 
 /// What `verifyReport` established.
@@ -92,22 +116,48 @@ extension Ledger {
     public func review(
         flag id: String, decision: FlagStatus, note: String, signedWith key: Ed25519.PrivateKey
     ) async throws(LedgerError) -> AppendReceipt {
+        let officer = try await registry().signer(of: key)
+        let content = try await reviewContent(flag: id, decision: decision, note: note, officer: officer.id)
+        return try await append([content], signedWith: key)
+    }
+
+    /// The `review` event `officer` would sign to record `decision` on flag `id`, for a client that
+    /// signs it itself (``SignedEvent/unsignedStatement(for:signer:)``) and submits it with
+    /// ``appendReview(_:)``.
+    ///
+    /// - Throws: `notAuthorized` unless `officer` is an active compliance participant, `notFound`
+    ///   for an unknown flag.
+    public func reviewContent(flag id: String, decision: FlagStatus, note: String, officer: String) async throws(LedgerError) -> EventContent {
         guard decision != .open else {
             throw LedgerError(.invalidRecord, "a decision is confirmed or dismissed")
         }
-        let officer = try await registry().signer(of: key)
-        guard officer.role == .compliance else {
-            throw LedgerError(.notAuthorized, "participant \(officer.id) has the role \(officer.role.rawValue); only compliance participants review flags")
+        guard let participant = try await registry().participants[officer], participant.isActive else {
+            throw LedgerError(.unknownSigner, "no active participant '\(officer)'")
+        }
+        guard participant.role == .compliance else {
+            throw LedgerError(.notAuthorized, "participant \(officer) has the role \(participant.role.rawValue); only compliance participants review flags")
         }
         let state = try await flag(id: id)
-        let earlier = state.reviews.filter { $0.officer == officer.id }.count
-        let content = try EventContent(
+        let earlier = state.reviews.filter { $0.officer == officer }.count
+        return try EventContent(
             kind: .review, recordID: "review/\(id)/\(earlier + 1)", occurredAt: clock(),
             fields: [
                 "flag": .string(id), "decision": .string(decision.rawValue), "note": .string(note),
                 "report_digest": .string(state.reportDigest.hex),
             ])
-        return try await append([content], signedWith: key)
+    }
+
+    /// Appends a `review` event its officer signed elsewhere, after checking that it decides a
+    /// known flag; the signature, the signer's role and the record ID are checked as for any append.
+    public func appendReview(_ event: SignedEvent) async throws(LedgerError) -> AppendReceipt {
+        let fields = event.header.publicFields
+        guard event.header.kind == .review, let flag = fields["flag"]?.stringValue,
+            let decision = fields["decision"]?.stringValue.flatMap(FlagStatus.init), decision != .open
+        else {
+            throw LedgerError(.invalidRecord, "not a review event: a review has kind review, a flag and a decision (confirmed or dismissed)")
+        }
+        _ = try await self.flag(id: flag)
+        return try await append(signed: [event])
     }
 
     private func reviewsByFlag() async throws(LedgerError) -> [String: [FlagReview]] {

@@ -43,7 +43,7 @@ struct AnomaliesList: AsyncParsableCommand {
             var flags = try await ledger.flags(status: status?.status)
             if let limit { flags = Array(flags.prefix(max(0, limit))) }
             if json {
-                printJSON(.array(flags.map(flagJSON)))
+                printJSON(.array(flags.map(\.json)))
                 return
             }
             if flags.isEmpty { print("no flags" + (status.map { " with status \($0.rawValue)" } ?? "")) }
@@ -70,7 +70,7 @@ struct AnomaliesShow: AsyncParsableCommand {
             let ledger = try await options.openForReading()
             let state = try await ledger.flag(id: id)
             if json {
-                printJSON(flagJSON(state))
+                printJSON(state.json)
                 return
             }
             let flag = state.flag
@@ -132,19 +132,6 @@ struct AnomaliesReview: AsyncParsableCommand {
     }
 }
 
-func flagJSON(_ state: FlagState) -> JSONValue {
-    var members = state.flag.json.objectValue ?? [:]
-    members["status"] = .string(state.status.rawValue)
-    members["report_digest"] = .string(state.reportDigest.hex)
-    members["reviews"] = .array(state.reviews.map { review in
-        .object([
-            "decision": .string(review.decision.rawValue), "note": .string(review.note), "officer": .string(review.officer),
-            "occurred_at": .string(review.occurredAt.local), "event_id": .string(review.eventID.hex), "index": .integer(review.index),
-        ])
-    })
-    return .object(members)
-}
-
 struct Reports: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List anchored anomaly reports, verify a report file, or write a stored one out.",
@@ -163,15 +150,7 @@ struct ReportsList: AsyncParsableCommand {
             let ledger = try await options.openForReading()
             let reports = try await ledger.anchoredReports()
             if json {
-                printJSON(.array(reports.map { anchored in
-                    let report = anchored.report
-                    return .object([
-                        "digest": .string(anchored.record.digest.hex), "anchor_index": .integer(anchored.record.anchorIndex),
-                        "pipeline": .string(report.pipeline.name), "from_size": .integer(report.ledger.fromSize),
-                        "to_size": .integer(report.ledger.toSize), "flagged": .integer(report.summary.flagged),
-                        "links": .integer(report.summary.links),
-                    ])
-                }))
+                printJSON(.array(reports.map(\.summaryJSON)))
                 return
             }
             if reports.isEmpty { print("no reports yet; run 'prov pipeline run Pipelines/default.yml --key OFFICER.pem'") }

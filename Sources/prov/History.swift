@@ -22,7 +22,7 @@ struct History: AsyncParsableCommand {
                     "upstream_lots": .array(history.upstreamLots.map(JSONValue.string)),
                     "downstream_lots": .array(history.downstreamLots.map(JSONValue.string)),
                     "events": .array(history.entries.map { entry in
-                        guard case .object(var members) = eventJSON(entry.event, index: entry.index, blockHeight: entry.blockHeight) else { return .null }
+                        guard case .object(var members) = entry.event.summaryJSON(index: entry.index, blockHeight: entry.blockHeight) else { return .null }
                         members["relation"] = .string(entry.relation.rawValue)
                         return .object(members)
                     }),

@@ -117,7 +117,7 @@ final class StageProgress: @unchecked Sendable {
     }
 
     private func closeStage() {
-        guard let current else { return }
+        guard current != nil else { return }
         FileHandle.standardError.write(Data(String(format: " %.2f s\n", Date().timeIntervalSince(started)).utf8))
         self.current = nil
     }

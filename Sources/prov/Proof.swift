@@ -57,7 +57,7 @@ struct VerifyProof: AsyncParsableCommand {
             let bundle = try ProofBundle(bytes: readBytes(file, what: "proof bundle"))
             let verified = try bundle.verify(operatorKey: key)
             if json {
-                guard case .object(var members) = eventJSON(verified.event, index: verified.index) else { return }
+                guard case .object(var members) = verified.event.summaryJSON(index: verified.index) else { return }
                 members["verified"] = .bool(true)
                 members["checkpoint"] = .object(["origin": .string(verified.checkpoint.origin), "size": .integer(verified.checkpoint.size), "root": .string(verified.checkpoint.root.hex)])
                 members["signer_role"] = .string(verified.signer.role.rawValue)

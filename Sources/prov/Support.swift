@@ -124,21 +124,6 @@ func printJSON(_ value: JSONValue) {
 /// Whether standard error is a terminal (progress lines go there only then).
 var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
-func eventJSON(_ event: SignedEvent, index: Int? = nil, blockHeight: Int? = nil) -> JSONValue {
-    var members: [String: JSONValue] = [
-        "id": .string(event.id.hex),
-        "kind": .string(event.header.kind.rawValue),
-        "signer": .string(event.header.signer),
-        "record_id": .string(event.header.recordID),
-        "occurred_at": .string(event.header.occurredAt.local),
-        "fields": .object(event.visibleFields),
-    ]
-    if !event.withheldFields.isEmpty { members["withheld"] = .array(event.withheldFields.map(JSONValue.string)) }
-    if let index { members["index"] = .integer(index) }
-    if let blockHeight { members["block"] = .integer(blockHeight) }
-    return .object(members)
-}
-
 /// A one-line human summary of an event's fields.
 func fieldSummary(_ event: SignedEvent) -> String {
     let fields = event.visibleFields

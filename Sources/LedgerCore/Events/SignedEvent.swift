@@ -52,10 +52,29 @@ public struct SignedEvent: Sendable, Hashable {
         SHA256.hash(try statement(for: content, signer: signer, key: key).statement)
     }
 
+    /// The statement `signer` signs for `content`, when `content` has no sensitive field: with no
+    /// disclosure there is no salt to derive, so a client can sign these bytes with its own key
+    /// (an officer's review signed in the browser).
+    ///
+    /// - Throws: `invalidRecord` if `content` has a sensitive field.
+    public static func unsignedStatement(for content: EventContent, signer: String) throws(LedgerError) -> [UInt8] {
+        guard content.sensitiveFields.isEmpty else {
+            throw LedgerError(
+                .invalidRecord, "a statement with sensitive fields needs the signer's key to derive their salts",
+                context: ["record \(content.recordID)"])
+        }
+        return try statement(for: content, signer: signer, saltKey: []).statement
+    }
+
     private static func statement(
         for content: EventContent, signer: String, key: Ed25519.PrivateKey
     ) throws(LedgerError) -> (statement: [UInt8], header: Header, disclosures: [String: Disclosure]) {
-        let saltKey = Disclosure.saltKey(for: key)
+        try statement(for: content, signer: signer, saltKey: Disclosure.saltKey(for: key))
+    }
+
+    private static func statement(
+        for content: EventContent, signer: String, saltKey: [UInt8]
+    ) throws(LedgerError) -> (statement: [UInt8], header: Header, disclosures: [String: Disclosure]) {
         var disclosures = [String: Disclosure]()
         var commitments = [String: JSONValue]()
         for (name, value) in content.sensitiveFields {

@@ -85,10 +85,10 @@ public struct ProofBundle: Sendable, Hashable {
     public var json: JSONValue {
         .object([
             "format": .string(Self.format),
-            "event": Self.eventJSON(event),
+            "event": event.transportJSON,
             "proof": .string(proof.serialized),
             "signer": .object([
-                "registration": Self.eventJSON(registration),
+                "registration": registration.transportJSON,
                 "index": .integer(registrationIndex),
                 "inclusion": .array(registrationProof.map { .string(Base64.encode($0.bytes)) }),
             ]),
@@ -138,36 +138,9 @@ public struct ProofBundle: Sendable, Hashable {
             registrationProof: hashes)
     }
 
-    static func eventJSON(_ event: SignedEvent) -> JSONValue {
-        // The statement was decoded from canonical bytes, so decoding it again cannot fail.
-        let statement = (try? CanonicalJSON.decode(event.statement)) ?? .null
-        return .object([
-            "statement": statement,
-            "signature": .string(Base64.encode(event.signature)),
-            "disclosures": event.disclosuresJSON,
-        ])
-    }
-
     static func event(from value: JSONValue, what: String) throws(LedgerError) -> SignedEvent {
-        guard let members = value.objectValue, Set(members.keys) == ["statement", "signature", "disclosures"],
-            let statementValue = members["statement"], let signatureText = members["signature"]?.stringValue,
-            let signature = Base64.decode(signatureText), let disclosureValues = members["disclosures"]?.arrayValue
-        else {
-            throw LedgerError(.invalidProof, "the bundle's \(what) is malformed")
-        }
-        var disclosures = [Disclosure]()
-        for item in disclosureValues { disclosures.append(try Disclosure(json: item)) }
-        guard zip(disclosures, disclosures.dropFirst()).allSatisfy({ $0.name < $1.name }) else {
-            throw LedgerError(.invalidProof, "the bundle's \(what) disclosures are not sorted by name")
-        }
-        let statement: [UInt8]
         do {
-            statement = try CanonicalJSON.encode(statementValue)
-        } catch {
-            throw LedgerError(.invalidProof, "the bundle's \(what) statement has no canonical form")
-        }
-        do {
-            return try SignedEvent(statement: statement, signature: signature, disclosures: disclosures)
+            return try SignedEvent(transportJSON: value)
         } catch {
             throw LedgerError(.invalidProof, error.reason, context: ["\(what)"] + error.context)
         }

@@ -1,28 +1,39 @@
-import LedgerCore
+public import LedgerCore
 
 /// Checks a JSON value against the subset of JSON Schema 2020-12 that `Schemas/report.schema.json`
-/// uses: `type`, `const`, `required`, `properties`, `additionalProperties`, `propertyNames`, `items`,
-/// `pattern` and local `$ref`. A keyword outside that subset is reported as a problem, so the
-/// schema cannot grow a rule this checker silently skips.
-struct SchemaChecker {
-    let document: JSONValue
+/// and `Schemas/openapi.json` use: `type`, `const`, `enum`, `required`, `properties`,
+/// `additionalProperties`, `propertyNames`, `items`, `pattern` and local `$ref`. A keyword outside
+/// that subset is reported as a problem, so a schema cannot grow a rule this checker silently skips.
+public struct SchemaChecker {
+    public let document: JSONValue
     /// Schema locations (`#/$defs/flag/properties/score`) of the declared members an instance held.
-    private(set) var membersSeen: Set<String> = []
-    private(set) var problems: [String] = []
+    public private(set) var membersSeen: Set<String> = []
+    public private(set) var problems: [String] = []
 
-    static let annotations: Set<String> = ["$schema", "$id", "$defs", "$comment", "title", "description"]
+    static let annotations: Set<String> = ["$schema", "$id", "$defs", "$comment", "title", "description", "format", "example"]
     static let assertions: Set<String> = [
-        "type", "const", "required", "properties", "additionalProperties", "propertyNames", "items", "pattern", "$ref",
+        "type", "const", "enum", "required", "properties", "additionalProperties", "propertyNames", "items", "pattern", "$ref",
     ]
 
-    init(document: JSONValue) { self.document = document }
+    public init(document: JSONValue) { self.document = document }
 
-    mutating func check(_ instance: JSONValue) {
-        check(instance, path: "report", schema: document, pointer: "#")
+    /// Checks `instance` against the schema at `pointer` (`#` for the whole document,
+    /// `#/components/schemas/Event` for one of an OpenAPI document's), naming places from `path`.
+    public mutating func check(_ instance: JSONValue, schemaAt pointer: String = "#", path: String = "report") {
+        guard let (schema, resolved) = pointer == "#" ? (document, "#") : resolve(pointer) else {
+            problems.append("\(pointer): no such schema")
+            return
+        }
+        check(instance, path: path, schema: schema, pointer: resolved)
     }
 
     /// Every member some `properties` in the schema declares, by schema location.
-    var membersDeclared: Set<String> {
+    /// Checks `instance` against `schema`, a schema given inline whose `$ref`s point into the document.
+    public mutating func check(_ instance: JSONValue, schema: JSONValue, path: String) {
+        check(instance, path: path, schema: schema, pointer: "(inline)")
+    }
+
+    public var membersDeclared: Set<String> {
         var out: Set<String> = []
         func walk(_ value: JSONValue, _ pointer: String) {
             guard case .object(let members) = value else {
@@ -66,6 +77,9 @@ struct SchemaChecker {
         }
         if let constant = keywords["const"], constant != instance {
             problems.append("\(path): expected \(constant), got \(instance)")
+        }
+        if let allowed = keywords["enum"]?.arrayValue, !allowed.contains(instance) {
+            problems.append("\(path): expected one of \(allowed), got \(instance)")
         }
         if case .string(let text) = instance, let pattern = keywords["pattern"]?.stringValue {
             if !Self.matches(text, pattern: pattern) { problems.append("\(path): \"\(text)\" does not match \(pattern)") }

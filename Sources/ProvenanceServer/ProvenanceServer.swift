@@ -1,0 +1,43 @@
+public import Hummingbird
+import LedgerCore
+public import Logging
+public import Provenance
+
+/// Where and how `prov serve` listens.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// The HTTP service over a ledger: the JSON API (`Schemas/openapi.json`) with request logs.
+public enum ProvenanceServer {
+    /// The router with every route; tests drive it in-process.
+    public static func makeRouter(
+        ledger: Ledger, clock: @escaping @Sendable () -> Int64 = unixNow
+    ) throws -> Router<ProvenanceRequestContext> {
+        let router = Router(context: ProvenanceRequestContext.self)
+        router.add(middleware: LogRequestsMiddleware(.info))
+        try LedgerAPI(ledger: ledger, clock: clock).register(on: router)
+        return router
+    }
+
+    /// The application: run it with `runService()`, which stops gracefully on SIGINT and SIGTERM.
+    public static func makeApplication(
+        ledger: Ledger, configuration: ServerConfiguration, logger: Logger
+    ) throws -> some ApplicationProtocol {
+        Application(
+            router: try makeRouter(ledger: ledger),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "prov"),
+            logger: logger)
+    }
+
+    /// Seconds since 1970, now.
+    @Sendable public static func unixNow() -> Int64 {
+        LedgerClock.system().epochSeconds
+    }
+}

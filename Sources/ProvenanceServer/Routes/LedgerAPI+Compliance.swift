@@ -1,0 +1,91 @@
+import Hummingbird
+import LedgerCore
+import Pipeline
+import Provenance
+
+/// Flags, reviews and reports: compliance officers and auditors read, officers decide.
+extension LedgerAPI {
+    private static let readers: Set<ParticipantRole> = [.compliance, .auditor]
+
+    func registerCompliance(on router: Router<ProvenanceRequestContext>) {
+        router.get("/v1/anomalies") { request, context in
+            _ = try context.requireRole(Self.readers, for: "reading flags")
+            let page = try Page(request)
+            var status: FlagStatus?
+            if let text = request.uri.queryParameters.get("status") {
+                guard let parsed = FlagStatus(rawValue: String(text)) else {
+                    throw APIError.badRequest("status is one of \(FlagStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                status = parsed
+            }
+            let flags = try await ledger.flags(status: status)
+            return Response.json(["items": .array(page.slice(flags).map(\.json)), "page": page.json(total: flags.count)])
+        }
+        router.get("/v1/anomalies/:id") { _, context in
+            _ = try context.requireRole(Self.readers, for: "reading flags")
+            return Response.json(try await ledger.flag(id: try context.parameters.require("id")).json)
+        }
+        router.post("/v1/anomalies/:id/review/statement") { request, context in
+            let officer = try context.requireRole([.compliance], for: "reviewing a flag")
+            let body = try await request.jsonObject(context: context)
+            let decisionName = try body.requiredString("decision")
+            guard let decision = FlagStatus(rawValue: decisionName), decision != .open else {
+                throw APIError.badRequest("decision is confirmed or dismissed")
+            }
+            let content = try await ledger.reviewContent(
+                flag: try context.parameters.require("id"), decision: decision, note: try body.requiredString("note"), officer: officer.id)
+            let statement = try SignedEvent.unsignedStatement(for: content, signer: officer.id)
+            return Response.json([
+                "statement": .string(Base64.encode(statement)), "record_id": .string(content.recordID),
+            ])
+        }
+        router.post("/v1/anomalies/:id/review") { request, context in
+            let officer = try context.requireRole([.compliance], for: "reviewing a flag")
+            let body = try await request.jsonObject(context: context)
+            guard let statement = Base64.decode(try body.requiredString("statement")),
+                let signature = Base64.decode(try body.requiredString("signature"))
+            else {
+                throw APIError.badRequest("statement and signature are base64")
+            }
+            let event = try SignedEvent(statement: statement, signature: signature, disclosures: [])
+            guard event.header.signer == officer.id else {
+                throw APIError(.forbidden, code: "forbidden", "the review is signed as \(event.header.signer), but the token is \(officer.id)'s")
+            }
+            let flagID = try context.parameters.require("id")
+            guard event.header.publicFields["flag"]?.stringValue == flagID else {
+                throw APIError.badRequest("the review decides another flag than \(flagID)")
+            }
+            let receipt = try await ledger.appendReview(event)
+            let state = try await ledger.flag(id: flagID)
+            return Response.json(
+                [
+                    "event_id": .string(event.id.hex), "index": receipt.firstIndex.map(JSONValue.integer) ?? .null,
+                    "duplicate": .bool(receipt.appended.isEmpty), "flag": state.json,
+                ],
+                status: receipt.appended.isEmpty ? .ok : .created)
+        }
+        router.get("/v1/reports") { request, context in
+            _ = try context.requireRole(Self.readers, for: "reading reports")
+            let page = try Page(request)
+            let reports = try await ledger.anchoredReports().reversed().map(\.summaryJSON)
+            return Response.json(["items": .array(Array(page.slice(reports))), "page": page.json(total: reports.count)])
+        }
+        router.get("/v1/reports/:digest") { _, context in
+            _ = try context.requireRole(Self.readers, for: "reading reports")
+            let report = try await anchoredReport(try context.parameters.require("digest"))
+            return Response.bytesResponse(report.record.body, contentType: "application/json")
+        }
+        router.get("/v1/reports/:digest/html") { _, context in
+            _ = try context.requireRole(Self.readers, for: "reading reports")
+            let report = try await anchoredReport(try context.parameters.require("digest"))
+            return Response.bytesResponse(Array(report.report.html().utf8), contentType: "text/html; charset=utf-8")
+        }
+    }
+
+    private func anchoredReport(_ digest: String) async throws -> AnchoredReport {
+        guard let report = try await ledger.anchoredReports().first(where: { $0.record.digest.hex == digest }) else {
+            throw APIError(.notFound, code: "not_found", "no anchored report \(digest)")
+        }
+        return report
+    }
+}

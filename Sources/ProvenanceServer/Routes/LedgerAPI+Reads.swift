@@ -1,0 +1,85 @@
+import Hummingbird
+import LedgerCore
+import LedgerCrypto
+import Provenance
+
+/// Public reads: health, checkpoint, consistency, events and their proofs, product and lot histories.
+extension LedgerAPI {
+    func registerReads(on router: Router<ProvenanceRequestContext>) {
+        router.get("/healthz") { _, _ in
+            let size = try await ledger.store.latestCheckpoint().map { try Checkpoint(body: SignedNote(parsing: $0.note).text).size } ?? 0
+            return Response.json(["status": "ok", "tree_size": .integer(size)])
+        }
+        router.get("/v1/checkpoint") { _, _ in
+            let note = try await ledger.latestCheckpoint()
+            let checkpoint = try Checkpoint.open(note, verifier: ledger.noteVerifier)
+            return Response.json([
+                "origin": .string(checkpoint.origin), "size": .integer(checkpoint.size),
+                "root": .string(Base64.encode(checkpoint.root.bytes)), "note": .string(note.serialized),
+                "operator_key": .string(Base64.encode(ledger.metadata.operatorKey.rawRepresentation)),
+                "verifier_key": .string(try ledger.noteVerifier.verifierKey),
+            ])
+        }
+        router.get("/v1/consistency") { request, _ in
+            guard request.uri.queryParameters.get("from") != nil else {
+                throw APIError.badRequest("query parameter from (the tree size of the checkpoint you hold) is required")
+            }
+            let from = try request.integerParameter("from", default: 0)
+            let result = try await ledger.consistencyProof(fromSize: from)
+            return Response.json([
+                "from": .integer(from), "to": .integer(result.new.size),
+                "proof": .array(result.proof.map { .string(Base64.encode($0.bytes)) }),
+                "checkpoint": .string(result.newNote.serialized),
+            ])
+        }
+        router.get("/v1/events/:id") { _, context in
+            let id = try await ledger.resolveEventID(try context.parameters.require("id"))
+            let found = try await ledger.event(id: id)
+            let event = try await visible(found.event, to: context)
+            return Response.json(event.summaryJSON(index: found.index, blockHeight: found.blockHeight))
+        }
+        router.get("/v1/events/:id/proof") { _, context in
+            let id = try await ledger.resolveEventID(try context.parameters.require("id"))
+            let found = try await ledger.event(id: id)
+            let shown = try await visible(found.event, to: context)
+            let bundle = try await ledger.proof(for: id, withholding: Set(shown.withheldFields))
+            return Response.bytesResponse(try bundle.serialized(), contentType: "application/json")
+        }
+        router.get("/v1/products/:id") { request, context in
+            try await historyResponse(try context.parameters.require("id"), as: .product, request: request, context: context)
+        }
+        router.get("/v1/lots/:id") { request, context in
+            try await historyResponse(try context.parameters.require("id"), as: .lot, request: request, context: context)
+        }
+    }
+
+    /// A history, its events paged, with the facilities they name.
+    private func historyResponse(
+        _ identifier: String, as kind: HistorySubject, request: Request, context: ProvenanceRequestContext
+    ) async throws -> Response {
+        let page = try Page(request)
+        let history = try await ledger.history(of: identifier, as: kind)
+        let known = try await facilities.current()
+        var events = [JSONValue]()
+        var named = [String: JSONValue]()
+        for entry in page.slice(history.entries) {
+            let event = try await visible(entry.event, to: context)
+            guard case .object(var members) = event.summaryJSON(index: entry.index, blockHeight: entry.blockHeight) else { continue }
+            members["relation"] = .string(entry.relation.rawValue)
+            events.append(.object(members))
+            if let facility = event.visibleFields["facility"]?.stringValue, let fields = known[facility] {
+                named[facility] = .object(fields)
+            }
+        }
+        return Response.json([
+            "query": .string(identifier),
+            "kind": .string(kind == .product ? "product" : "lot"),
+            "lots": .array(history.subjectLots.map(JSONValue.string)),
+            "upstream_lots": .array(history.upstreamLots.map(JSONValue.string)),
+            "downstream_lots": .array(history.downstreamLots.map(JSONValue.string)),
+            "events": .array(events),
+            "facilities": .object(named),
+            "page": page.json(total: history.entries.count),
+        ])
+    }
+}

@@ -1,0 +1,48 @@
+public import Hummingbird
+import LedgerCore
+public import Provenance
+
+/// The JSON API over one ledger (`Schemas/openapi.json`): public reads, participant login, batches,
+/// and the compliance officers' flags, reviews and reports.
+public struct LedgerAPI: Sendable {
+    let ledger: Ledger
+    let tokens: TokenAuthority
+    let challenges: ChallengeBook
+    let facilities: FacilityDirectory
+    /// Unix seconds now; tests move it.
+    let clock: @Sendable () -> Int64
+
+    public init(ledger: Ledger, clock: @escaping @Sendable () -> Int64) throws {
+        self.ledger = ledger
+        self.tokens = try TokenAuthority()
+        self.challenges = ChallengeBook(origin: ledger.metadata.origin)
+        self.facilities = FacilityDirectory(ledger: ledger)
+        self.clock = clock
+    }
+
+    /// Adds the API's middleware and routes to `router`.
+    public func register(on router: Router<ProvenanceRequestContext>) {
+        router.add(middleware: APIErrorMiddleware())
+        router.add(middleware: AuthMiddleware(ledger: ledger, tokens: tokens, clock: clock))
+        registerReads(on: router)
+        registerAuth(on: router)
+        registerBatches(on: router)
+        registerCompliance(on: router)
+    }
+
+    /// `event` as the caller may see it: every field for compliance officers, auditors and the
+    /// event's own parties (its signer, and the participant owning the facility it names as
+    /// destination or origin); the sensitive fields withheld for everyone else.
+    func visible(_ event: SignedEvent, to context: ProvenanceRequestContext) async throws(LedgerError) -> SignedEvent {
+        if context.readsEverything { return event }
+        if let caller = context.caller {
+            if caller.id == event.header.signer { return event }
+            let counterparties = ["destination", "origin"].compactMap { event.disclosures[$0]?.value.stringValue }
+            if !counterparties.isEmpty {
+                let known = try await facilities.current()
+                if counterparties.contains(where: { $0 == caller.id || known[$0]?["party"]?.stringValue == caller.id }) { return event }
+            }
+        }
+        return event.withholding(Set(EventSchema.sensitiveFieldNames))
+    }
+}

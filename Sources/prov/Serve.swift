@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import LedgerCore
+import Logging
+import Provenance
+import ProvenanceServer
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the ledger over HTTP: the JSON API for producers, consumers and compliance officers.",
+        discussion: """
+            The API is described by Schemas/openapi.json. Reads are public, with unit prices, quantities and
+            counterparties withheld unless the caller is a party to the event, a compliance officer or an auditor.
+            Participants log in with their Ed25519 key: POST /v1/auth/challenge {"participant": ID}, sign the
+            challenge text, POST /v1/auth/token {"participant", "challenge", "signature"}; then send
+            "Authorization: Bearer TOKEN" (valid 15 minutes). Writes (POST /v1/batches of events the producer signed,
+            reviews signed by an officer) need the operator key beside the ledger, which seals each block; without
+            it the server serves reads only. GET /healthz answers while it runs; SIGINT or SIGTERM stops it after
+            the requests in flight.
+            """)
+
+    @OptionGroup var options: LedgerOptions
+    @Option(help: "The address to listen on.") var host = "127.0.0.1"
+    @Option(help: "The TCP port to listen on.") var port = 8080
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+
+    func run() async throws {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("unknown log level '\(logLevel)'")
+        }
+        var logger = Logger(label: "prov.serve")
+        logger.logLevel = level
+        let ledger = try await openLedger()
+        let application = try ProvenanceServer.makeApplication(
+            ledger: ledger, configuration: ServerConfiguration(host: host, port: port), logger: logger)
+        try await application.runService()
+    }
+
+    /// Opens the ledger for appending when the operator key is beside it, for reading otherwise.
+    private func openLedger() async throws -> Ledger {
+        var opened: Ledger?
+        try await reporting { () async throws(LedgerError) in
+            if FileManager.default.fileExists(atPath: options.operatorKeyPath) {
+                opened = try await options.openForAppending()
+            } else {
+                FileHandle.standardError.write(Data("note: no operator key at \(options.operatorKeyPath); serving reads only\n".utf8))
+                opened = try await options.openForReading()
+            }
+        }
+        guard let opened else { throw ExitCode(1) }
+        return opened
+    }
+}

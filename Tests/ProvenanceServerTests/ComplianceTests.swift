@@ -1,0 +1,83 @@
+import HummingbirdTesting
+import LedgerCore
+import LedgerCrypto
+import Provenance
+import Testing
+
+/// Flags, signed reviews and anchored reports over the API.
+@Suite struct ComplianceTests {
+    @Test func anOfficerReviewsAFlagWithASignatureMadeOutsideTheServer() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        let officerKey = try DemoNetwork.key("compliance")
+        try await demo.withServer { client in
+            let officer = try await client.login("compliance", key: officerKey)
+            let list = try await client.call(.get, "/v1/anomalies?status=open", token: officer)
+            OpenAPIContract.expect(list, 200, "GET", "/v1/anomalies")
+            let flags = try #require(try list.json["items"]?.arrayValue)
+            let capacity = try #require(flags.first { $0["rules"]?.arrayValue?.contains { $0["rule"] == "over_capacity" } == true })
+            let id = try #require(capacity["id"]?.stringValue)
+            OpenAPIContract.expect(try await client.call(.get, "/v1/anomalies/\(id)", token: officer), 200, "GET", "/v1/anomalies/{id}")
+
+            // The server prepares the statement; the officer signs it with a key the server never sees.
+            let decision: JSONValue = ["decision": "confirmed", "note": "weighbridge slips requested"]
+            let prepared = try await client.call(.post, "/v1/anomalies/\(id)/review/statement", token: officer, json: decision)
+            OpenAPIContract.expect(prepared, 200, "POST", "/v1/anomalies/{id}/review/statement")
+            let statementText = try #require(try prepared.json["statement"]?.stringValue)
+            let statement = try #require(Base64.decode(statementText))
+            let signature = try officerKey.signature(for: statement)
+            let signed: JSONValue = ["statement": .string(Base64.encode(statement)), "signature": .string(Base64.encode(signature))]
+
+            // Another flag's ID, or a forged signature, is refused.
+            OpenAPIContract.expect(
+                try await client.call(.post, "/v1/anomalies/F-0000000000000000/review", token: officer, json: signed), 400, "POST",
+                "/v1/anomalies/{id}/review")
+            let forged: JSONValue = [
+                "statement": .string(Base64.encode(statement)),
+                "signature": .string(Base64.encode(try DemoNetwork.key("farm-gh").signature(for: statement))),
+            ]
+            OpenAPIContract.expect(
+                try await client.call(.post, "/v1/anomalies/\(id)/review", token: officer, json: forged), 403, "POST", "/v1/anomalies/{id}/review")
+
+            let recorded = try await client.call(.post, "/v1/anomalies/\(id)/review", token: officer, json: signed)
+            OpenAPIContract.expect(recorded, 201, "POST", "/v1/anomalies/{id}/review")
+            #expect(try recorded.json["flag"]?["status"] == "confirmed")
+            #expect(try recorded.json["flag"]?["reviews"]?.arrayValue?.first?["note"] == "weighbridge slips requested")
+
+            let confirmed = try await client.call(.get, "/v1/anomalies?status=confirmed", token: officer)
+            #expect(try confirmed.json["items"]?.arrayValue?.map { $0["id"] } == [.string(id)])
+
+            // An auditor reads flags but may not decide; a producer may do neither.
+            let auditor = try await client.login("auditor", key: try DemoNetwork.key("auditor"))
+            #expect(try await client.call(.get, "/v1/anomalies", token: auditor).status == .ok)
+            OpenAPIContract.expect(
+                try await client.call(.post, "/v1/anomalies/\(id)/review/statement", token: auditor, json: decision), 403, "POST",
+                "/v1/anomalies/{id}/review/statement")
+        }
+        let confirmed = try await demo.ledger.flags(status: .confirmed)
+        #expect(confirmed.first?.reviews.first?.officer == "compliance")
+    }
+
+    @Test func reportsAreListedAndServedAsAnchored() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        try await demo.withServer { client in
+            let auditor = try await client.login("auditor", key: try DemoNetwork.key("auditor"))
+            let list = try await client.call(.get, "/v1/reports", token: auditor)
+            OpenAPIContract.expect(list, 200, "GET", "/v1/reports")
+            let digest = try #require(try list.json["items"]?.arrayValue?.first?["digest"]?.stringValue)
+
+            let report = try await client.call(.get, "/v1/reports/\(digest)", token: auditor)
+            OpenAPIContract.expect(report, 200, "GET", "/v1/reports/{digest}")
+            #expect(SHA256.hash(report.body).hex == digest)
+            #expect(try await demo.ledger.verifyReport(report.body).digest.hex == digest)
+
+            let html = try await client.call(.get, "/v1/reports/\(digest)/html", token: auditor)
+            OpenAPIContract.expect(html, 200, "GET", "/v1/reports/{digest}/html")
+            #expect(String(decoding: html.body, as: UTF8.self).contains("<svg"))
+
+            OpenAPIContract.expect(
+                try await client.call(.get, "/v1/reports/\(String(repeating: "0", count: 64))", token: auditor), 404, "GET", "/v1/reports/{digest}")
+        }
+    }
+}

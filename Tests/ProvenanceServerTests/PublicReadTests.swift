@@ -1,0 +1,135 @@
+import HummingbirdTesting
+import LedgerCore
+import LedgerCrypto
+import Provenance
+import Testing
+
+/// What anyone may read: checkpoints, histories, events and proofs, with sensitive fields withheld.
+@Suite struct PublicReadTests {
+    @Test func healthAndCheckpointNameTheLedger() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        let checkpointNote = try await demo.ledger.latestCheckpoint()
+        let expected = try Checkpoint.open(checkpointNote, verifier: demo.ledger.noteVerifier)
+        try await demo.withServer { client in
+            let health = try await client.call(.get, "/healthz")
+            OpenAPIContract.expect(health, 200, "GET", "/healthz")
+            #expect(try health.json["tree_size"] == .integer(expected.size))
+
+            let checkpoint = try await client.call(.get, "/v1/checkpoint")
+            OpenAPIContract.expect(checkpoint, 200, "GET", "/v1/checkpoint")
+            let note = try SignedNote(parsing: try #require(try checkpoint.json["note"]?.stringValue))
+            let keyText = try #require(try checkpoint.json["operator_key"]?.stringValue)
+            let operatorKey = try Ed25519.PublicKey(rawRepresentation: try #require(Base64.decode(keyText)))
+            // The note verifies under the key the response names, and is the ledger's latest.
+            #expect(try Checkpoint.open(note, verifier: NoteVerifier(name: expected.origin, key: operatorKey)) == expected)
+        }
+    }
+
+    @Test func lotHistoryFollowsTransformationsAndWithholdsSensitiveFields() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        try await demo.withServer { client in
+            let response = try await client.call(.get, "/v1/lots/LOT-GH-101")
+            OpenAPIContract.expect(response, 200, "GET", "/v1/lots/{id}")
+            let body = try response.json
+            let events = try #require(body["events"]?.arrayValue)
+            let ship = try #require(events.first { $0["record_id"] == "GH-S-0101" })
+            #expect(ship["fields"]?["product"] == "cocoa-beans")
+            #expect(ship["fields"]?["unit_price"] == nil && ship["fields"]?["quantity"] == nil && ship["fields"]?["destination"] == nil)
+            #expect(ship["withheld"]?.arrayValue?.contains("unit_price") == true)
+            #expect(body["facilities"]?["FARM-GH-01"]?["country"] == "GH")
+            // The mill made a mass from this lot: the history reaches it downstream.
+            #expect(body["downstream_lots"]?.arrayValue?.isEmpty == false)
+
+            let product = try await client.call(.get, "/v1/products/cocoa-beans?limit=3")
+            OpenAPIContract.expect(product, 200, "GET", "/v1/products/{id}")
+            #expect(try product.json["events"]?.arrayValue?.count == 3)
+            #expect(try product.json["page"]?["next"] == .integer(3))
+
+            // A lot is not a product and a product is not a lot.
+            OpenAPIContract.expect(try await client.call(.get, "/v1/products/LOT-GH-101"), 404, "GET", "/v1/products/{id}")
+            OpenAPIContract.expect(try await client.call(.get, "/v1/lots/cocoa-beans"), 404, "GET", "/v1/lots/{id}")
+        }
+    }
+
+    @Test func partiesAndAuditorsSeeEveryFieldOthersDoNot() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        try await demo.withServer { client in
+            func shipFields(_ token: String?) async throws -> JSONValue? {
+                let response = try await client.call(.get, "/v1/lots/LOT-GH-101", token: token)
+                return try response.json["events"]?.arrayValue?.first { $0["record_id"] == "GH-S-0101" }?["fields"]
+            }
+            // The shipper, the receiving facility's owner and the auditor see the price; another producer does not.
+            for participant in ["farm-gh", "mill-nl", "auditor"] {
+                let token = try await client.login(participant, key: try DemoNetwork.key(participant))
+                #expect(try await shipFields(token)?["unit_price"] == "2.58", "\(participant)")
+            }
+            let factory = try await client.login("factory-de", key: try DemoNetwork.key("factory-de"))
+            #expect(try await shipFields(factory)?["unit_price"] == nil)
+        }
+    }
+
+    @Test func eventAndProofVerifyOfflineWithFieldsWithheld() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        let history = try await demo.ledger.history(of: "LOT-GH-101", as: .lot)
+        let ship = try #require(history.entries.first { $0.event.header.recordID == "GH-S-0101" })
+        let id = ship.event.id.hex
+        try await demo.withServer { client in
+            let event = try await client.call(.get, "/v1/events/\(id)")
+            OpenAPIContract.expect(event, 200, "GET", "/v1/events/{id}")
+            #expect(try event.json["index"] == .integer(ship.index))
+
+            let proof = try await client.call(.get, "/v1/events/\(id)/proof")
+            OpenAPIContract.expect(proof, 200, "GET", "/v1/events/{id}/proof")
+            let bundle = try ProofBundle(bytes: proof.body)
+            let verified = try bundle.verify(operatorKey: demo.ledger.metadata.operatorKey)
+            #expect(verified.event.id == ship.event.id)
+            #expect(verified.event.withheldFields.contains("unit_price"))
+
+            // One changed byte and the bundle no longer verifies.
+            var tampered = proof.body
+            let position = try #require(tampered.firstIndex(of: UInt8(ascii: "6")))
+            tampered[position] = UInt8(ascii: "7")
+            #expect(throws: LedgerError.self) { try ProofBundle(bytes: tampered).verify(operatorKey: demo.ledger.metadata.operatorKey) }
+        }
+    }
+
+    @Test func consistencyProofExtendsAnEarlierCheckpoint() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        let old = try #require(try await demo.ledger.store.checkpoint(size: 6))
+        let oldCheckpoint = try Checkpoint(body: SignedNote(parsing: old.note).text)
+        try await demo.withServer { client in
+            let response = try await client.call(.get, "/v1/consistency?from=6")
+            OpenAPIContract.expect(response, 200, "GET", "/v1/consistency")
+            let body = try response.json
+            let proof = try #require(body["proof"]?.arrayValue).compactMap { $0.stringValue.flatMap(Base64.decode).flatMap(Digest.init) }
+            let newCheckpoint = try Checkpoint(body: SignedNote(parsing: try #require(body["checkpoint"]?.stringValue)).text)
+            #expect(Merkle.verifyConsistency(
+                oldSize: 6, newSize: newCheckpoint.size, oldRoot: oldCheckpoint.root, newRoot: newCheckpoint.root, proof: proof))
+
+            OpenAPIContract.expect(try await client.call(.get, "/v1/consistency"), 400, "GET", "/v1/consistency")
+            OpenAPIContract.expect(try await client.call(.get, "/v1/consistency?from=999999"), 400, "GET", "/v1/consistency")
+        }
+    }
+
+    @Test func errorsAreJSONWithStableCodes() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        try await demo.withServer { client in
+            let badID = try await client.call(.get, "/v1/events/not-an-id")
+            OpenAPIContract.expect(badID, 400, "GET", "/v1/events/{id}")
+            #expect(badID.errorCode == "invalid_record")
+            let unknown = try await client.call(.get, "/v1/events/\(String(repeating: "ab", count: 32))")
+            OpenAPIContract.expect(unknown, 404, "GET", "/v1/events/{id}")
+            #expect(unknown.errorCode == "not_found")
+            let badPage = try await client.call(.get, "/v1/lots/LOT-GH-101?limit=5000")
+            #expect(badPage.status == .badRequest && badPage.errorCode == "bad_request")
+            let noRoute = try await client.call(.get, "/v2/nothing")
+            #expect(noRoute.status == .notFound && noRoute.errorCode == "not_found")
+        }
+    }
+}
