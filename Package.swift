@@ -156,7 +156,7 @@ let package = Package(
             name: "ProvenanceServerTests",
             dependencies: [
                 "ProvenanceServer", "Provenance", "Ingest", "LedgerCore", "LedgerCrypto", "LedgerStorage", "TestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

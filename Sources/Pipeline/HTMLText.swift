@@ -1,8 +1,8 @@
 /// Text made safe for HTML, and numbers spelled for people.
-enum HTMLText {
+public enum HTMLText {
     /// `text` escaped for element content and quoted attribute values alike: `& < > " '` become
     /// character references, and control characters other than tab and line breaks become U+FFFD.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: needsEscape) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 16)

@@ -47,6 +47,9 @@ import Testing
             #expect(try product.json["events"]?.arrayValue?.count == 3)
             #expect(try product.json["page"]?["next"] == .integer(3))
 
+            // Path parameters are percent-decoded, as a QR code's URL may encode them.
+            #expect(try await client.call(.get, "/v1/lots/%4COT-GH-101").status == .ok)
+
             // A lot is not a product and a product is not a lot.
             OpenAPIContract.expect(try await client.call(.get, "/v1/products/LOT-GH-101"), 404, "GET", "/v1/products/{id}")
             OpenAPIContract.expect(try await client.call(.get, "/v1/lots/cocoa-beans"), 404, "GET", "/v1/lots/{id}")

@@ -23,7 +23,7 @@ extension LedgerAPI {
         }
         router.get("/v1/anomalies/:id") { _, context in
             _ = try context.requireRole(Self.readers, for: "reading flags")
-            return Response.json(try await ledger.flag(id: try context.parameters.require("id")).json)
+            return Response.json(try await ledger.flag(id: try context.pathParameter("id")).json)
         }
         router.post("/v1/anomalies/:id/review/statement") { request, context in
             let officer = try context.requireRole([.compliance], for: "reviewing a flag")
@@ -33,7 +33,7 @@ extension LedgerAPI {
                 throw APIError.badRequest("decision is confirmed or dismissed")
             }
             let content = try await ledger.reviewContent(
-                flag: try context.parameters.require("id"), decision: decision, note: try body.requiredString("note"), officer: officer.id)
+                flag: try context.pathParameter("id"), decision: decision, note: try body.requiredString("note"), officer: officer.id)
             let statement = try SignedEvent.unsignedStatement(for: content, signer: officer.id)
             return Response.json([
                 "statement": .string(Base64.encode(statement)), "record_id": .string(content.recordID),
@@ -51,7 +51,7 @@ extension LedgerAPI {
             guard event.header.signer == officer.id else {
                 throw APIError(.forbidden, code: "forbidden", "the review is signed as \(event.header.signer), but the token is \(officer.id)'s")
             }
-            let flagID = try context.parameters.require("id")
+            let flagID = try context.pathParameter("id")
             guard event.header.publicFields["flag"]?.stringValue == flagID else {
                 throw APIError.badRequest("the review decides another flag than \(flagID)")
             }
@@ -72,12 +72,12 @@ extension LedgerAPI {
         }
         router.get("/v1/reports/:digest") { _, context in
             _ = try context.requireRole(Self.readers, for: "reading reports")
-            let report = try await anchoredReport(try context.parameters.require("digest"))
+            let report = try await anchoredReport(try context.pathParameter("digest"))
             return Response.bytesResponse(report.record.body, contentType: "application/json")
         }
         router.get("/v1/reports/:digest/html") { _, context in
             _ = try context.requireRole(Self.readers, for: "reading reports")
-            let report = try await anchoredReport(try context.parameters.require("digest"))
+            let report = try await anchoredReport(try context.pathParameter("digest"))
             return Response.bytesResponse(Array(report.report.html().utf8), contentType: "text/html; charset=utf-8")
         }
     }

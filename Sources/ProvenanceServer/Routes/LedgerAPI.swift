@@ -28,6 +28,7 @@ public struct LedgerAPI: Sendable {
         registerAuth(on: router)
         registerBatches(on: router)
         registerCompliance(on: router)
+        registerWeb(on: router)
     }
 
     /// `event` as the caller may see it: every field for compliance officers, auditors and the

@@ -1,3 +1,4 @@
+import Foundation
 public import Hummingbird
 public import LedgerCore
 
@@ -15,6 +16,15 @@ public struct ProvenanceRequestContext: RequestContext {
 
     /// Batches may be large: 64 MiB.
     public var maxUploadSize: Int { 64 << 20 }
+
+    /// The path parameter `name`, percent-decoded (`/v1/lots/LOT%2031` names the lot `LOT 31`).
+    func pathParameter(_ name: String) throws -> String {
+        let raw = try parameters.require(name)
+        guard let decoded = raw.removingPercentEncoding else {
+            throw APIError.badRequest("the path parameter \(name) is not valid percent-encoded UTF-8")
+        }
+        return decoded
+    }
 
     /// The caller, or `unauthenticated`.
     func requireCaller() throws(APIError) -> Participant {

@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""End-to-end browser test of `prov serve`, run by scripts/test.sh after the demo.
+
+On a copy of the demo ledger it starts a real `prov serve` on 127.0.0.1 and drives headless Chromium:
+  1. the product page of a demo lot says "verified" once the browser has checked every proof;
+  2. after one event's signature is altered in the ledger file, the same page says "failed";
+  3. a compliance officer logs into the dashboard with the demo key file, confirms the open flag
+     with a note, and the decision shows on the page and in the ledger.
+Screenshots go to the --out folder (CI keeps them as artefacts).
+"""
+import argparse
+import json
+import pathlib
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+LOT = "LOT-DE-CHOC-31"
+
+
+def fail(message):
+    print(f"browser test FAILED: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def wait_for_server(base, seconds=30):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                return json.load(response)
+        except OSError:
+            time.sleep(0.2)
+    fail(f"the server did not answer {base}/healthz within {seconds} s")
+
+
+def browser(chromedriver):
+    options = Options()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1700"):
+        options.add_argument(argument)
+    return webdriver.Chrome(service=Service(chromedriver), options=options)
+
+
+def badge_state(driver, wanted, seconds=60):
+    badge = driver.find_element(By.ID, "badge")
+    try:
+        WebDriverWait(driver, seconds).until(lambda d: badge.get_attribute("data-state") in wanted)
+    except Exception:
+        fail(f"the badge stayed '{badge.get_attribute('data-state')}': {badge.text}")
+    return badge.get_attribute("data-state"), badge.text
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--prov", required=True, help="the prov binary")
+    parser.add_argument("--demo", required=True, help="the demo folder scripts/demo.sh made (ledger.sqlite and its operator key)")
+    parser.add_argument("--keys", required=True, help="SampleData/demo/keys")
+    parser.add_argument("--out", required=True, help="where to save screenshots")
+    parser.add_argument("--port", type=int, default=18080)
+    parser.add_argument("--chromedriver", default=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    args = parser.parse_args()
+
+    out = pathlib.Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    work = pathlib.Path(tempfile.mkdtemp(prefix="prov-browser-"))
+    for name in ("ledger.sqlite", "ledger.operator.pem"):
+        shutil.copy(pathlib.Path(args.demo) / name, work / name)
+    ledger = work / "ledger.sqlite"
+    base = f"http://127.0.0.1:{args.port}"
+    log = open(work / "serve.log", "w")
+    server = subprocess.Popen([args.prov, "serve", "--ledger", str(ledger), "--port", str(args.port)], stdout=log, stderr=subprocess.STDOUT)
+    driver = None
+    try:
+        wait_for_server(base)
+        driver = browser(args.chromedriver)
+
+        # 1. The product page verifies in the browser.
+        driver.get(f"{base}/p/{LOT}")
+        state, text = badge_state(driver, {"verified", "verified-server", "failed"})
+        if state != "verified":
+            fail(f"the product page says '{state}': {text}")
+        events = driver.find_elements(By.CSS_SELECTOR, "#timeline li[data-event-id]")
+        checks = driver.find_elements(By.CSS_SELECTOR, "#timeline .check.ok")
+        if not events or len(checks) != len(events):
+            fail(f"{len(checks)} of {len(events)} events show as checked")
+        driver.save_screenshot(str(out / "product-page.png"))
+        driver.set_window_size(390, 1600)
+        driver.save_screenshot(str(out / "product-page-phone.png"))
+        driver.set_window_size(1280, 1700)
+        print(f"product page: {text}")
+
+        # 2. One altered signature in the ledger file, and the page says so.
+        event_id = events[-1].get_attribute("data-event-id")
+        with sqlite3.connect(ledger) as db:
+            (signature,) = db.execute("SELECT signature FROM events WHERE id = ?", (bytes.fromhex(event_id),)).fetchone()
+            tampered = bytes([signature[0] ^ 1]) + signature[1:]
+            db.execute("UPDATE events SET signature = ? WHERE id = ?", (tampered, bytes.fromhex(event_id)))
+        driver.get(f"{base}/p/{LOT}")
+        state, text = badge_state(driver, {"verified", "verified-server", "failed"})
+        if state != "failed" or "signature" not in text:
+            fail(f"after tampering the page says '{state}': {text}")
+        driver.save_screenshot(str(out / "product-page-tampered.png"))
+        print(f"tampered ledger: {text}")
+        with sqlite3.connect(ledger) as db:
+            db.execute("UPDATE events SET signature = ? WHERE id = ?", (signature, bytes.fromhex(event_id)))
+
+        # 3. The compliance officer logs in with the key file and confirms the open flag.
+        driver.get(f"{base}/dashboard")
+        driver.find_element(By.ID, "participant").send_keys("compliance")
+        driver.find_element(By.ID, "key-file").send_keys(str(pathlib.Path(args.keys, "DEMO-ONLY-compliance.pem").resolve()))
+        driver.find_element(By.ID, "login-button").click()
+        try:
+            WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#flags tr[data-status='open']"))
+        except Exception:
+            fail(f"no open flag on the dashboard: {driver.find_element(By.ID, 'login-error').text}")
+        WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "report").get_attribute("src"))
+        driver.save_screenshot(str(out / "dashboard.png"))
+        row = driver.find_element(By.CSS_SELECTOR, "#flags tr[data-status='open']")
+        flag = row.get_attribute("data-flag-id")
+        row.find_element(By.CSS_SELECTOR, "input.note").send_keys("shipment without a recorded input: the factory's receipts requested")
+        row.find_element(By.CSS_SELECTOR, "button.confirm").click()
+        try:
+            WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, f"#decisions li[data-flag-id='{flag}']"))
+        except Exception:
+            fail(f"the decision on {flag} did not show: {driver.find_element(By.ID, 'board-status').text}")
+        driver.find_element(By.CSS_SELECTOR, "#status-filter option[value='']").click()
+        driver.save_screenshot(str(out / "dashboard-reviewed.png"))
+        shown = subprocess.run([args.prov, "anomalies", "show", flag, "--ledger", str(ledger), "--json"], capture_output=True, text=True)
+        if shown.returncode != 0 or json.loads(shown.stdout).get("status") != "confirmed":
+            fail(f"the ledger does not hold the review of {flag}: {shown.stdout}{shown.stderr}")
+        print(f"dashboard: {flag} confirmed by compliance, signed in the browser")
+        verified = subprocess.run([args.prov, "verify", "--ledger", str(ledger)], capture_output=True, text=True)
+        if verified.returncode != 0:
+            fail(f"the ledger does not verify after the browser's review: {verified.stdout}{verified.stderr}")
+        print(f"browser test: OK (screenshots in {out})")
+    finally:
+        if driver:
+            driver.quit()
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            fail("the server did not stop within 15 s of SIGTERM")
+        log.close()
+        if server.returncode not in (0, -15):
+            print((work / "serve.log").read_text()[-3000:], file=sys.stderr)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
