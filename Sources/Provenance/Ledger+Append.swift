@@ -55,6 +55,14 @@ extension Ledger {
     private func append(
         signed events: [SignedEvent], signaturesKnownValid: Bool, registry knownRegistry: ParticipantRegistry?
     ) async throws(LedgerError) -> AppendReceipt {
+        try await writerGate.serialize { () async throws(LedgerError) in
+            try await self.appendSerialized(signed: events, signaturesKnownValid: signaturesKnownValid, registry: knownRegistry)
+        }
+    }
+
+    private func appendSerialized(
+        signed events: [SignedEvent], signaturesKnownValid: Bool, registry knownRegistry: ParticipantRegistry?
+    ) async throws(LedgerError) -> AppendReceipt {
         _ = try requireOperatorKey()
         guard !events.isEmpty else {
             throw LedgerError(.invalidRecord, "nothing to append: the batch holds no events")

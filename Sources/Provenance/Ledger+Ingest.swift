@@ -71,6 +71,15 @@ extension Ledger {
         onReject: @escaping @Sendable (SourceReject) -> Void = { _ in },
         progress: @escaping @Sendable (IngestProgress) -> Void = { _ in }
     ) async throws(LedgerError) -> IngestSummary {
+        try await writerGate.serialize { () async throws(LedgerError) in
+            try await self.ingestSerialized(source, signedWith: key, options: options, onReject: onReject, progress: progress)
+        }
+    }
+
+    private func ingestSerialized<Source: RecordSource>(
+        _ source: Source, signedWith key: Ed25519.PrivateKey, options: IngestOptions,
+        onReject: @escaping @Sendable (SourceReject) -> Void, progress: @escaping @Sendable (IngestProgress) -> Void
+    ) async throws(LedgerError) -> IngestSummary {
         let operatorKey = options.dryRun ? nil : try requireOperatorKey()
         let registry = try await registry()
         let signer = try registry.signer(of: key)

@@ -12,6 +12,8 @@ public final class Ledger: Sendable {
     public let metadata: LedgerMetadata
     let operatorKey: Ed25519.PrivateKey?
     let clock: LedgerClock
+    /// One append at a time in this process.
+    let writerGate = WriterGate()
 
     /// ID under which the operator registers itself in the genesis block.
     public static let operatorParticipantID = "operator"

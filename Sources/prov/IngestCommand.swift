@@ -37,26 +37,48 @@ struct IngestCommand: AsyncParsableCommand {
         try await reporting { () async throws(LedgerError) in
             let mapping = try flags.loadMapping()
             for file in files {
-                let detected: InputFormat
-                if format == "auto" {
-                    detected = try InputFormat.detect(path: file)
-                } else if let chosen = InputFormat(rawValue: format) {
-                    detected = chosen
-                } else {
-                    throw LedgerError(.invalidRecord, "unknown format '\(format)'; use auto, csv, xml or epcis")
-                }
-                if mapping != nil, detected != .csv {
-                    throw LedgerError(.invalidRecord, "--mapping applies to CSV files; \(file) is \(detected.rawValue)")
-                }
-                if xsd != nil, detected != .epcis {
-                    throw LedgerError(.invalidRecord, "--xsd applies to EPCIS documents; \(file) is \(detected.rawValue) (shipment XML is always validated)")
-                }
-                switch detected {
-                case .csv: try await runIngest(ShipmentCSV(path: file, mapping: mapping), flags: flags, ledger: options)
-                case .xml: try await runIngest(ShipmentXML(path: file), flags: flags, ledger: options)
-                case .epcis: try await runIngest(EPCISDocument(path: file, xsd: xsd), flags: flags, ledger: options)
+                switch try InputChoice(format: format, mapping: mapping, xsd: xsd).source(for: file) {
+                case .csv(let source): try await runIngest(source, flags: flags, ledger: options)
+                case .xml(let source): try await runIngest(source, flags: flags, ledger: options)
+                case .epcis(let source): try await runIngest(source, flags: flags, ledger: options)
                 }
             }
+        }
+    }
+}
+
+/// How `prov ingest` and `prov sign` pick the adapter for a file: the format given or detected,
+/// a CSV mapping, an EPCIS schema.
+struct InputChoice {
+    let format: String
+    let mapping: CSVMapping?
+    let xsd: String?
+
+    enum Source {
+        case csv(ShipmentCSV)
+        case xml(ShipmentXML)
+        case epcis(EPCISDocument)
+    }
+
+    func source(for file: String) throws(LedgerError) -> Source {
+        let detected: InputFormat
+        if format == "auto" {
+            detected = try InputFormat.detect(path: file)
+        } else if let chosen = InputFormat(rawValue: format) {
+            detected = chosen
+        } else {
+            throw LedgerError(.invalidRecord, "unknown format '\(format)'; use auto, csv, xml or epcis")
+        }
+        if mapping != nil, detected != .csv {
+            throw LedgerError(.invalidRecord, "--mapping applies to CSV files; \(file) is \(detected.rawValue)")
+        }
+        if xsd != nil, detected != .epcis {
+            throw LedgerError(.invalidRecord, "--xsd applies to EPCIS documents; \(file) is \(detected.rawValue) (shipment XML is always validated)")
+        }
+        return switch detected {
+        case .csv: .csv(ShipmentCSV(path: file, mapping: mapping))
+        case .xml: .xml(ShipmentXML(path: file))
+        case .epcis: .epcis(EPCISDocument(path: file, xsd: xsd))
         }
     }
 }

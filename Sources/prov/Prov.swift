@@ -16,7 +16,7 @@ struct Prov: AsyncParsableCommand {
         subcommands: [
             Init.self, Keys.self, Participants.self, Facilities.self, Append.self, IngestCommand.self, History.self, Proof.self,
             VerifyProof.self, Verify.self, CheckpointCommand.self, Consistency.self, PipelineCommand.self, Anomalies.self, Reports.self,
-            Serve.self, QR.self, Sample.self, Bench.self,
+            Serve.self, QR.self, Sign.self, Sample.self, Bench.self,
         ]
     )
 }

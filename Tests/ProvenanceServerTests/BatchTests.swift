@@ -41,6 +41,29 @@ import Testing
         #expect(await demo.ledger.verify().isValid)
     }
 
+    @Test func concurrentBatchesEachGetTheirOwnBlock() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        let farmKey = try DemoNetwork.key("farm-gh")
+        let batches = try (0..<6).map { batch in
+            try (0..<20).map { item in
+                try SignedEvent.sign(Self.harvest("GH-H-C\(batch)-\(item)", lot: "LOT-GH-C\(batch)-\(item)"), signer: "farm-gh", key: farmKey)
+            }
+        }
+        try await demo.withServer { client in
+            let token = try await client.login("farm-gh", key: farmKey)
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for batch in batches {
+                    group.addTask { Int(try await client.call(.post, "/v1/batches", token: token, json: Self.batch(batch)).status.code) }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: 201, count: batches.count))
+        }
+        let report = await demo.ledger.verify()
+        #expect(report.isValid, "\(String(describing: report.failure))")
+    }
+
     @Test func refusedBatchesWriteNothingAndSayWhy() async throws {
         let demo = try await DemoNetwork.make()
         defer { demo.remove() }

@@ -38,7 +38,8 @@ actor ChallengeBook {
         }
         let nonce = Base64.encodeURL(try SecureRandom.bytes(32))
         let expires = now + Self.lifetime
-        let text = "provenance-login/v1\norigin: \(origin)\nparticipant: \(participant)\nnonce: \(nonce)\nexpires: \(expires)\n"
+        // No final newline, so that shells, which drop one from command output, sign the same bytes.
+        let text = "provenance-login/v1\norigin: \(origin)\nparticipant: \(participant)\nnonce: \(nonce)\nexpires: \(expires)"
         open[nonce] = Entry(participant: participant, text: text, expires: expires)
         return (text, expires)
     }

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Load benchmark of `prov serve` on loopback, on a generated ledger of about a million events.
+#
+#   scripts/bench-serve.sh DIR
+#
+# DIR is a network kept by `prov bench detection --lots 87000 --seeds 7 --keep KEEP` (DIR = KEEP/seed-7:
+# ledger.sqlite, its operator key, network/ with the participants' keys and facilities). It measures, on a
+# release build:
+#   1. GET /v1/lots/{id} with wrk (Debian's package) for DURATION seconds at CONNECTIONS connections, over
+#      1,000 lots spread across the ledger: requests/s, p50 and p99 latency;
+#   2. POST /v1/batches of 1,000 events each, BATCHES batches BATCH_CONCURRENCY at a time, signed
+#      beforehand by one of the network's producers (prov sign): requests/s, events/s, p50 and p99.
+# The batches append blocks to DIR's ledger. Needs wrk, openssl and python3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=${1:?usage: scripts/bench-serve.sh DIR (a network kept by prov bench detection --keep)}
+duration=${DURATION:-30}
+connections=${CONNECTIONS:-16}
+batches=${BATCHES:-60}
+batch_concurrency=${BATCH_CONCURRENCY:-4}
+port=${PORT:-18181}
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+swift build -c release --product prov >/dev/null
+prov="$(swift build -c release --show-bin-path)/prov"
+ledger="$dir/ledger.sqlite"
+work=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+
+events=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM events').fetchone()[0])" "$ledger")
+python3 - "$ledger" > "$work/lots.txt" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+lots = [row[0] for row in db.execute("SELECT DISTINCT lot FROM events WHERE lot IS NOT NULL AND kind IN ('receive', 'transform') ORDER BY lot")]
+step = max(1, len(lots) // 1000)
+print("\n".join(lots[::step][:1000]))
+PY
+
+# Batches of 1,000 harvests at one of the network's farms, signed by its producer.
+producer=$(awk -F, '$3 == "producer" { print $1; exit }' "$dir/network/participants.csv")
+facility=$(awk -F, 'NR == 2 { print $1 }' "$dir/network/facilities/$producer.csv")
+run=$(date +%s)
+python3 - "$work" "$batches" "$facility" "$run" <<'PY'
+import sys
+folder, count, facility, run = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+for n in range(count):
+    with open(f"{folder}/batch-{n}.csv", "w") as out:
+        out.write("record_id,event,occurred_at,product,lot,quantity,unit,facility\n")
+        for i in range(1000):
+            out.write(f"BENCH-{run}-{n}-{i},produce,2026-06-01T06:{i // 60 % 60:02d}:{i % 60:02d}Z,cocoa-beans,BENCH-{run}-{n}-{i},{100 + i % 50}.5,kg,{facility}\n")
+PY
+for n in $(seq 0 $((batches - 1))); do
+    echo "$work/batch-$n.csv"
+done | xargs -P 2 -I{} sh -c 'f={}; "$0" sign "$f" --key "$1" --participant "$2" --out "${f%.csv}.json" >/dev/null' \
+    "$prov" "$dir/network/keys/$producer.pem" "$producer"
+
+"$prov" serve --ledger "$ledger" --port "$port" --log-level warning &
+server=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+
+echo "ledger: $events events; $(wc -l < "$work/lots.txt") lots; wrk -t2 -c$connections -d${duration}s"
+wrk -t2 -c"$connections" -d"${duration}s" --latency -s Benchmarks/serve/get-lots.lua "http://127.0.0.1:$port" -- "$work/lots.txt" \
+    | tee "$work/wrk.txt"
+
+challenge=$(curl -sf -X POST "http://127.0.0.1:$port/v1/auth/challenge" -d "{\"participant\": \"$producer\"}" \
+    | python3 -c "import json, sys; print(json.load(sys.stdin)['challenge'], end='')")
+printf '%s' "$challenge" > "$work/challenge.txt"
+signature=$(openssl pkeyutl -sign -rawin -inkey "$dir/network/keys/$producer.pem" -in "$work/challenge.txt" | base64 -w0)
+token=$(python3 -c "import json, sys; print(json.dumps({'participant': sys.argv[1], 'challenge': open(sys.argv[2]).read(), 'signature': sys.argv[3]}))" \
+    "$producer" "$work/challenge.txt" "$signature" \
+    | curl -sf -X POST "http://127.0.0.1:$port/v1/auth/token" --data-binary @- | python3 -c "import json, sys; print(json.load(sys.stdin)['token'])")
+echo "POST /v1/batches: $batches batches of 1,000 events, $batch_concurrency at a time"
+python3 Benchmarks/serve/post-batches.py 127.0.0.1 "$port" "$work" "$token" "$batch_concurrency"
