@@ -93,7 +93,7 @@ enum Pages {
     static let stylesheet = """
         :root { --ink: #1d2521; --muted: #5b6760; --line: #d8ddd9; --ok: #1b7a3d; --bad: #b3261e; --accent: #2f5d50; }
         * { box-sizing: border-box; }
-        body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); background: #f7f8f6; overflow-wrap: anywhere; }
+        body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); background: #f7f8f6; }
         header, main { max-width: 60rem; margin: 0 auto; padding: 1rem; }
         header { padding-top: 1.5rem; }
         h1 { margin: .2rem 0; font-size: 1.7rem; }
@@ -108,7 +108,8 @@ enum Pages {
         .map .route { fill: none; stroke: var(--accent); stroke-width: 2; vector-effect: non-scaling-stroke; }
         .map text { fill: var(--ink); }
         .map circle { fill: var(--accent); }
-        .timeline { list-style: none; padding: 0; }
+        .timeline { list-style: none; padding: 0; overflow-wrap: anywhere; }
+        .flags code, .flags .records { overflow-wrap: anywhere; }
         .timeline li { position: relative; padding: .6rem .6rem .6rem 2.4rem; margin: .4rem 0; background: #fff; border: 1px solid var(--line); border-radius: .4rem; }
         .timeline li.upstream, .timeline li.downstream { border-style: dashed; }
         .timeline .check { position: absolute; left: .7rem; top: .6rem; font-weight: 700; color: var(--muted); }
