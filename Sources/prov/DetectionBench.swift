@@ -25,7 +25,11 @@ struct DetectionBench: AsyncParsableCommand {
     @Option(help: "Lots per generated network (about 11.5 events each).") var lots = 20_000
     @Option(parsing: .upToNextOption, help: "Seeds; one network per seed.") var seeds: [UInt64] = [1, 2]
     @Option(help: ArgumentHelp("The pipeline definition.", valueName: "PIPELINE")) var pipeline = "Pipelines/default.yml"
-    @Option(help: ArgumentHelp("Keep the networks and ledgers in this folder.", valueName: "DIR")) var keep: String?
+    @Option(
+        help: ArgumentHelp(
+            "Keep the networks and ledgers in this folder, each ledger with its operator key beside it (ledger.operator.pem), so that prov commands can append to it.",
+            valueName: "DIR"))
+    var keep: String?
     @Flag(help: "Print the results as JSON.") var json = false
 
     func run() async throws {
@@ -57,7 +61,8 @@ struct DetectionBench: AsyncParsableCommand {
         log(String(format: "seed %llu: generated %d lots in %.1f s", seed, lots, Date().timeIntervalSince(generated)))
 
         let loaded = Date()
-        let (ledger, officer) = try await Self.load(network: network, ledgerPath: directory + "/ledger.sqlite")
+        let (ledger, officer) = try await Self.load(
+            network: network, ledgerPath: directory + "/ledger.sqlite", operatorKeyPath: directory + "/ledger.operator.pem")
         log(String(format: "seed %llu: loaded into a ledger in %.1f s", seed, Date().timeIntervalSince(loaded)))
 
         let started = Date()
@@ -86,11 +91,20 @@ struct DetectionBench: AsyncParsableCommand {
         ])
     }
 
-    /// A new ledger holding the generated network, and the compliance officer's key.
-    static func load(network: String, ledgerPath: String) async throws(LedgerError) -> (Ledger, Ed25519.PrivateKey) {
+    /// A new ledger holding the generated network, and the compliance officer's key. The ledger's
+    /// new operator key is written to `operatorKeyPath`.
+    static func load(network: String, ledgerPath: String, operatorKeyPath: String) async throws(LedgerError) -> (Ledger, Ed25519.PrivateKey) {
         let clock = LedgerClock.fixed(epochSeconds: 1_767_225_600)
         let store = try SQLiteLedgerStore(path: ledgerPath, create: true)
-        let ledger = try await Ledger.create(store: store, origin: "detection.local/ledger", operatorKey: try Bench.key(), clock: clock)
+        let operatorKey = try Bench.key()
+        let keyPEM: String
+        do {
+            keyPEM = try operatorKey.pemRepresentation()
+        } catch {
+            throw LedgerError(.invalidState, error.reason)
+        }
+        try writeNewFile(operatorKeyPath, Array(keyPEM.utf8), secret: true)
+        let ledger = try await Ledger.create(store: store, origin: "detection.local/ledger", operatorKey: operatorKey, clock: clock)
         var keys = [(id: String, key: Ed25519.PrivateKey)]()
         var officer: Ed25519.PrivateKey?
         for row in try readCSVRows(network + "/participants.csv").dropFirst() where row.count >= 4 {
