@@ -104,7 +104,7 @@ extension Ledger {
             let end = min(checkpoint.size, next + Self.readChunk)
             let records = try await store.events(next..<end).filter { Self.pipelineKinds.contains($0.columns.kind) }
             events += try parallelMap(records) { record throws(LedgerError) in
-                ChainEvent(index: record.index, event: try record.decode(requireCanonical: false))
+                ChainEvent(index: record.index, stored: try EventFields(statement: record.statement, disclosures: record.disclosures))
             }
             next = end
             progress(next - range.fromSize, checkpoint.size - range.fromSize)
