@@ -68,17 +68,18 @@ struct FeatureTable {
         for (position, link) in links.shipments.enumerated() {
             guard let shipPosition = link.ship else { continue }
             let ship = events[shipPosition]
-            let receive = link.receive.map { events[$0] }
             let origin = links.origin(of: link)
             let destination = links.destination(of: link)
             subjects.append(.shipment(position))
 
-            let transit = receive.map { Double($0.occurredAt.epochSeconds - ship.occurredAt.epochSeconds) / 3600 }
+            let transit = link.receive.map { Double(events[$0].occurredAt.epochSeconds - ship.occurredAt.epochSeconds) / 3600 }
             let distance = origin.flatMap { o in destination.map { greatCircleKilometres(o, $0) } }
             append("transit_hours", transit)
             append("distance_km", distance)
             if let transit, let distance, transit > 0 { append("speed_kmh", distance / transit) } else { append("speed_kmh", nil) }
-            if let sent = ship.baseQuantity, let got = receive?.baseQuantity, sent > 0, ship.dimension == receive?.dimension {
+            if let sent = ship.baseQuantity, let receive = link.receive, let got = events[receive].baseQuantity, sent > 0,
+                ship.dimension == events[receive].dimension
+            {
                 append("loss_ratio", (sent - got) / sent)
             } else {
                 append("loss_ratio", nil)
@@ -187,7 +188,8 @@ struct FeatureContext {
                 senderVolume[origin, default: 0] += quantity
             }
         }
-        for event in events {
+        for position in events.indices {
+            let event = events[position]
             guard let product = event.product else { continue }
             switch event.kind {
             case .ship:

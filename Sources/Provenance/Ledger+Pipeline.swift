@@ -101,7 +101,9 @@ extension Ledger {
         let size = checkpoint.size
         /// The records a pipeline reads among the chunk starting at `start`.
         @Sendable func records(from start: Int) async throws(LedgerError) -> [EventRecord] {
-            try await store.events(start..<min(size, start + Self.readChunk)).filter { Self.pipelineKinds.contains($0.columns.kind) }
+            var records = try await store.events(start..<min(size, start + Self.readChunk))
+            records.removeAll { !Self.pipelineKinds.contains($0.columns.kind) }
+            return records
         }
         var events = [ChainEvent]()
         events.reserveCapacity(size - range.fromSize)
