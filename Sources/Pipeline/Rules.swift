@@ -1,3 +1,5 @@
+internal import Anomaly
+
 /// What a flag is about.
 enum FlagSubject: Hashable, Comparable {
     /// A shipment link, by position in ``LinkSet/shipments``.
@@ -35,19 +37,22 @@ struct RuleEngine {
     let rules: PipelineDefinition.Rules
     let features: FeatureTable
 
+    /// The findings of every enabled rule, in the order the checks are listed here. The checks
+    /// are independent and run on all cores.
     func findings() -> [RuleFinding] {
         let subjects = SubjectIndex(links: links)
-        var found = [RuleFinding]()
+        var checks = [@Sendable () -> [RuleFinding]]()
         if rules.isEnabled(.receiveBeforeShip) || rules.isEnabled(.impossibleSpeed) || rules.isEnabled(.excessShrinkage) {
-            found += shipmentChecks()
+            checks.append { shipmentChecks() }
         }
-        if rules.isEnabled(.exploitativePrice) { found += priceChecks() }
-        if rules.isEnabled(.massBalance) { found += massBalance(subjects) }
-        if rules.isEnabled(.transformYield) { found += yieldChecks() }
-        if rules.isEnabled(.clonedSerial) { found += clonedSerials(subjects) }
-        if rules.isEnabled(.certificateInvalid) { found += certificates(subjects) }
-        if rules.isEnabled(.overCapacity) { found += capacity() }
-        return found
+        if rules.isEnabled(.exploitativePrice) { checks.append { priceChecks() } }
+        if rules.isEnabled(.massBalance) { checks.append { massBalance(subjects) } }
+        if rules.isEnabled(.transformYield) { checks.append { yieldChecks() } }
+        if rules.isEnabled(.clonedSerial) { checks.append { clonedSerials(subjects) } }
+        if rules.isEnabled(.certificateInvalid) { checks.append { certificates(subjects) } }
+        if rules.isEnabled(.overCapacity) { checks.append { capacity() } }
+        let enabled = checks
+        return ParallelChunks.map(count: enabled.count, chunkSize: 1) { _, range in enabled[range.lowerBound]() }.flatMap { $0 }
     }
 
     // MARK: - Shipments
