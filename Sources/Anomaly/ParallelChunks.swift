@@ -12,7 +12,7 @@ internal import Synchronization
 ///
 /// Chunk boundaries depend only on the amount of work and the chunk size, never on the thread count, and results are
 /// gathered in chunk order, so every model gives the same bits on one thread or many.
-enum ParallelChunks {
+package enum ParallelChunks {
     /// The number of cores the system reports online.
     static var cores: Int {
         max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
@@ -42,7 +42,7 @@ enum ParallelChunks {
     }
 
     /// The results of `transform` over every chunk, in chunk order.
-    static func map<R: Sendable>(
+    package static func map<R: Sendable>(
         count: Int, chunkSize: Int, threads: Int? = nil, _ transform: @Sendable (_ chunk: Int, _ range: Range<Int>) -> R
     ) -> [R] {
         guard count > 0 else { return [] }

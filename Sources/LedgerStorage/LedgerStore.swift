@@ -164,14 +164,12 @@ public struct EventRecord: Sendable, Hashable {
             columns: columns)
     }
 
-    /// Decodes the signed parts and checks the disclosures against their commitments.
-    ///
-    /// - Parameter requireCanonical: `false` skips the canonical-form checks of the statement and
-    ///   the disclosures, for bulk reads (the anomaly pipeline) of a ledger `prov verify` covers.
-    public func decode(requireCanonical: Bool = true) throws(LedgerError) -> SignedEvent {
+    /// Decodes the signed parts and checks the disclosures against their commitments. Bulk readers
+    /// that need only the fields read them with ``EventFields`` instead.
+    public func decode() throws(LedgerError) -> SignedEvent {
         let value: JSONValue
         do {
-            value = try requireCanonical ? CanonicalJSON.decode(disclosures) : CanonicalJSON.parse(disclosures)
+            value = try CanonicalJSON.decode(disclosures)
         } catch {
             throw LedgerError(.tampered, "stored disclosures are not canonical JSON: \(error.reason)")
         }
@@ -184,7 +182,7 @@ public struct EventRecord: Sendable, Hashable {
                 throw LedgerError(.tampered, "a stored disclosure is malformed: \(error.reason)")
             }
         }
-        return try SignedEvent(statement: statement, signature: signature, disclosures: list, requireCanonical: requireCanonical)
+        return try SignedEvent(statement: statement, signature: signature, disclosures: list)
     }
 }
 

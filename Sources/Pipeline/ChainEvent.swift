@@ -26,32 +26,30 @@ public struct ChainEvent: Sendable {
     public var inputLots: [String]
     public var inputQuantities: [Double]
 
-    /// The event at ledger position `index`, from its decoded form.
-    public init(index: Int, event: SignedEvent) {
-        let fields = event.visibleFields
-        func text(_ name: String) -> String? { fields[name]?.stringValue }
-        func number(_ name: String) -> Double? { fields[name]?.stringValue.flatMap(Double.init) }
-        func texts(_ name: String) -> [String] { fields[name]?.arrayValue?.compactMap(\.stringValue) ?? [] }
-        self.index = index
-        id = event.id
-        kind = event.header.kind
-        signer = event.header.signer
-        recordID = event.header.recordID
-        occurredAt = event.header.occurredAt
-        product = text("product")
-        lot = text("lot")
-        facility = text("facility")
-        quantity = number("quantity")
-        unit = text("unit")
-        unitPrice = number("unit_price")
-        currency = text("currency")
-        shipmentID = text("shipment_id")
-        destination = text("destination")
-        origin = text("origin")
-        certificate = text("certificate")
-        serials = texts("serials")
-        inputLots = texts("input_lots")
-        inputQuantities = texts("input_quantities").compactMap(Double.init)
+    /// The event at ledger position `index`, from its stored fields.
+    public init(index: Int, stored: EventFields) {
+        self.init(
+            index: index, id: stored.id, kind: stored.kind, signer: stored.signer, recordID: stored.recordID,
+            occurredAt: stored.occurredAt)
+        for (name, value) in stored.fields {
+            switch name {
+            case "product": product = value.stringValue
+            case "lot": lot = value.stringValue
+            case "facility": facility = value.stringValue
+            case "quantity": quantity = value.stringValue.flatMap(Double.init)
+            case "unit": unit = value.stringValue
+            case "unit_price": unitPrice = value.stringValue.flatMap(Double.init)
+            case "currency": currency = value.stringValue
+            case "shipment_id": shipmentID = value.stringValue
+            case "destination": destination = value.stringValue
+            case "origin": origin = value.stringValue
+            case "certificate": certificate = value.stringValue
+            case "serials": serials = value.arrayValue?.compactMap(\.stringValue) ?? []
+            case "input_lots": inputLots = value.arrayValue?.compactMap(\.stringValue) ?? []
+            case "input_quantities": inputQuantities = value.arrayValue?.compactMap(\.stringValue).compactMap(Double.init) ?? []
+            default: continue
+            }
+        }
     }
 
     /// An event given field by field (tests, other adapters).

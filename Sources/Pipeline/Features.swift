@@ -68,17 +68,18 @@ struct FeatureTable {
         for (position, link) in links.shipments.enumerated() {
             guard let shipPosition = link.ship else { continue }
             let ship = events[shipPosition]
-            let receive = link.receive.map { events[$0] }
             let origin = links.origin(of: link)
             let destination = links.destination(of: link)
             subjects.append(.shipment(position))
 
-            let transit = receive.map { Double($0.occurredAt.epochSeconds - ship.occurredAt.epochSeconds) / 3600 }
+            let transit = link.receive.map { Double(events[$0].occurredAt.epochSeconds - ship.occurredAt.epochSeconds) / 3600 }
             let distance = origin.flatMap { o in destination.map { greatCircleKilometres(o, $0) } }
             append("transit_hours", transit)
             append("distance_km", distance)
             if let transit, let distance, transit > 0 { append("speed_kmh", distance / transit) } else { append("speed_kmh", nil) }
-            if let sent = ship.baseQuantity, let got = receive?.baseQuantity, sent > 0, ship.dimension == receive?.dimension {
+            if let sent = ship.baseQuantity, let receive = link.receive, let got = events[receive].baseQuantity, sent > 0,
+                ship.dimension == events[receive].dimension
+            {
                 append("loss_ratio", (sent - got) / sent)
             } else {
                 append("loss_ratio", nil)
@@ -136,12 +137,12 @@ struct FeatureContext {
     let links: LinkSet
     let minimumCohort: Int
     /// Median base price per (product, currency, origin country), and per (product, currency).
-    private var priceByCountry: [String: Double] = [:]
-    private var priceByProduct: [String: Double] = [:]
-    private var volumeBySender: [String: Double] = [:]
+    private var priceByCountry: [PriceCohort: Double] = [:]
+    private var priceByProduct: [PriceCohort: Double] = [:]
+    private var volumeBySender: [SenderProduct: Double] = [:]
     /// Earlier shipments between the same two facilities, per ship event position.
     private(set) var pairNovelty: [Int: Int] = [:]
-    private var pairVolume: [String: Double] = [:]
+    private var pairVolume: [FacilityPair: Double] = [:]
     private var senderVolume: [String: Double] = [:]
     /// Output per worker and active day, per facility ID.
     private(set) var outputPerWorker: [String: Double] = [:]
@@ -165,10 +166,10 @@ struct FeatureContext {
         self.links = links
         self.minimumCohort = minimumCohort
         let events = links.events
-        var countryPrices = [String: [Double]]()
-        var productPrices = [String: [Double]]()
-        var senderQuantities = [String: [Double]]()
-        var pairCounts = [String: Int]()
+        var countryPrices = [PriceCohort: [Double]]()
+        var productPrices = [PriceCohort: [Double]]()
+        var senderQuantities = [SenderProduct: [Double]]()
+        var pairCounts = [FacilityPair: Int]()
         var activeDays = [String: Set<Int>]()
         var output = [String: Double]()
 
@@ -179,7 +180,7 @@ struct FeatureContext {
         for position in shipOrder {
             let ship = events[position]
             let origin = ship.facility ?? ""
-            let pair = origin + "\u{0}" + (ship.destination ?? "")
+            let pair = FacilityPair(origin: origin, destination: ship.destination ?? "")
             pairNovelty[position] = pairCounts[pair, default: 0]
             pairCounts[pair, default: 0] += 1
             if let quantity = ship.baseQuantity {
@@ -187,19 +188,20 @@ struct FeatureContext {
                 senderVolume[origin, default: 0] += quantity
             }
         }
-        for event in events {
+        for position in events.indices {
+            let event = events[position]
             guard let product = event.product else { continue }
             switch event.kind {
             case .ship:
                 if let price = event.basePrice, let currency = event.currency {
                     let country = event.facility.flatMap { links.facilities[$0]?.country } ?? ""
-                    countryPrices[Self.priceKey(product, currency, country), default: []].append(price)
-                    productPrices[Self.priceKey(product, currency, nil), default: []].append(price)
+                    countryPrices[PriceCohort(product: product, currency: currency, country: country), default: []].append(price)
+                    productPrices[PriceCohort(product: product, currency: currency), default: []].append(price)
                 }
-                if let quantity = event.baseQuantity { senderQuantities[Self.volumeKey(event), default: []].append(quantity) }
+                if let quantity = event.baseQuantity { senderQuantities[SenderProduct(event), default: []].append(quantity) }
             case .produce, .transform:
                 if event.kind == .transform, let quantity = event.baseQuantity {
-                    senderQuantities[Self.volumeKey(event), default: []].append(quantity)
+                    senderQuantities[SenderProduct(event), default: []].append(quantity)
                 }
                 guard let facility = event.facility, let quantity = event.baseQuantity else { continue }
                 let day = event.occurredAt.localDay
@@ -233,29 +235,21 @@ struct FeatureContext {
         yieldByPair = yields.compactMapValues { $0.count >= minimumCohort ? median($0) : nil }
     }
 
-    private static func priceKey(_ product: String, _ currency: String, _ country: String?) -> String {
-        product + "\u{0}" + currency + "\u{0}" + (country ?? "*")
-    }
-
-    private static func volumeKey(_ event: ChainEvent) -> String {
-        event.signer + "\u{0}" + (event.product ?? "") + "\u{0}" + event.kind.rawValue
-    }
-
     /// The median price a shipment is compared with, from the narrowest cohort large enough.
     func priceReference(of ship: ChainEvent, origin: FacilityProfile?) -> (median: Double, cohort: String)? {
         guard let product = ship.product, let currency = ship.currency else { return nil }
-        if let country = origin?.country, let median = priceByCountry[Self.priceKey(product, currency, country)] {
+        if let country = origin?.country, let median = priceByCountry[PriceCohort(product: product, currency: currency, country: country)] {
             return (median, "\(product) from \(country)")
         }
-        return priceByProduct[Self.priceKey(product, currency, nil)].map { ($0, product) }
+        return priceByProduct[PriceCohort(product: product, currency: currency)].map { ($0, product) }
     }
 
-    func volumeMedian(of event: ChainEvent) -> Double? { volumeBySender[Self.volumeKey(event)] }
+    func volumeMedian(of event: ChainEvent) -> Double? { volumeBySender[SenderProduct(event)] }
 
     func pairShare(of ship: ChainEvent) -> Double? {
         let origin = ship.facility ?? ""
         guard let total = senderVolume[origin], total > 0 else { return nil }
-        return (pairVolume[origin + "\u{0}" + (ship.destination ?? "")] ?? 0) / total
+        return (pairVolume[FacilityPair(origin: origin, destination: ship.destination ?? "")] ?? 0) / total
     }
 
     /// The facility's output on the day it made `lot`, over its capacity.
@@ -295,6 +289,32 @@ func certificateProblem(claimed: String, day: Int, facility: FacilityProfile?) -
 struct FacilityDay: Hashable {
     let facility: String
     let day: Int
+}
+
+/// A price cohort: a product in a currency, from one origin country or (nil) from anywhere.
+private struct PriceCohort: Hashable {
+    let product: String
+    let currency: String
+    var country: String?
+}
+
+/// What one participant ships or makes of one product, by kind of event.
+private struct SenderProduct: Hashable {
+    let signer: String
+    let product: String
+    let kind: EventKind
+
+    init(_ event: ChainEvent) {
+        signer = event.signer
+        product = event.product ?? ""
+        kind = event.kind
+    }
+}
+
+/// Shipments from one facility to another.
+private struct FacilityPair: Hashable {
+    let origin: String
+    let destination: String
 }
 
 /// The median of `values` (NaNs excluded); NaN when none remain.

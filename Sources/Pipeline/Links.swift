@@ -43,7 +43,8 @@ public struct LinkSet: Sendable {
         var byShipment = [ShipmentKey: Int]()
         var arrivals = [FacilityLot: Int]()
         var latest: Int64?
-        for (position, event) in events.enumerated() {
+        for position in events.indices {
+            let event = events[position]
             latest = max(latest ?? .min, event.occurredAt.epochSeconds)
             switch event.kind {
             case .ship, .receive:
@@ -78,9 +79,9 @@ public struct LinkSet: Sendable {
                 unshipped += 1
             }
         }
-        for (position, event) in events.enumerated() where event.kind == .transform {
-            let facility = event.facility ?? ""
-            let sources = event.inputLots.map { arrivals[FacilityLot(facility: facility, lot: $0)] }
+        for position in events.indices where events[position].kind == .transform {
+            let facility = events[position].facility ?? ""
+            let sources = events[position].inputLots.map { arrivals[FacilityLot(facility: facility, lot: $0)] }
             transforms.append(TransformLink(transform: position, sources: sources))
         }
     }

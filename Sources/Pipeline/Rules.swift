@@ -1,3 +1,5 @@
+internal import Anomaly
+
 /// What a flag is about.
 enum FlagSubject: Hashable, Comparable {
     /// A shipment link, by position in ``LinkSet/shipments``.
@@ -35,19 +37,22 @@ struct RuleEngine {
     let rules: PipelineDefinition.Rules
     let features: FeatureTable
 
+    /// The findings of every enabled rule, in the order the checks are listed here. The checks
+    /// are independent and run on all cores.
     func findings() -> [RuleFinding] {
         let subjects = SubjectIndex(links: links)
-        var found = [RuleFinding]()
+        var checks = [@Sendable () -> [RuleFinding]]()
         if rules.isEnabled(.receiveBeforeShip) || rules.isEnabled(.impossibleSpeed) || rules.isEnabled(.excessShrinkage) {
-            found += shipmentChecks()
+            checks.append { shipmentChecks() }
         }
-        if rules.isEnabled(.exploitativePrice) { found += priceChecks() }
-        if rules.isEnabled(.massBalance) { found += massBalance(subjects) }
-        if rules.isEnabled(.transformYield) { found += yieldChecks() }
-        if rules.isEnabled(.clonedSerial) { found += clonedSerials(subjects) }
-        if rules.isEnabled(.certificateInvalid) { found += certificates(subjects) }
-        if rules.isEnabled(.overCapacity) { found += capacity() }
-        return found
+        if rules.isEnabled(.exploitativePrice) { checks.append { priceChecks() } }
+        if rules.isEnabled(.massBalance) { checks.append { massBalance(subjects) } }
+        if rules.isEnabled(.transformYield) { checks.append { yieldChecks() } }
+        if rules.isEnabled(.clonedSerial) { checks.append { clonedSerials(subjects) } }
+        if rules.isEnabled(.certificateInvalid) { checks.append { certificates(subjects) } }
+        if rules.isEnabled(.overCapacity) { checks.append { capacity() } }
+        let enabled = checks
+        return ParallelChunks.map(count: enabled.count, chunkSize: 1) { _, range in enabled[range.lowerBound]() }.flatMap { $0 }
     }
 
     // MARK: - Shipments
@@ -121,32 +126,37 @@ struct RuleEngine {
         }
         var lots = [FacilityLot: Balance]()
         let events = links.events
-        for (position, event) in events.enumerated() {
+        for position in events.indices {
+            let event = events[position]
             guard let facility = event.facility, let lot = event.lot, let quantity = event.baseQuantity else { continue }
-            let key = FacilityLot(facility: facility, lot: lot)
+            let isInflow: Bool
             switch event.kind {
-            case .produce, .receive, .transform:
-                lots[key, default: Balance()].inflow += quantity
-                lots[key, default: Balance()].sources.append(position)
-                lots[key, default: Balance()].dimension = event.dimension
-            case .ship:
-                lots[key, default: Balance()].outflow += quantity
-                lots[key, default: Balance()].ships.append(position)
-            default:
-                break
+            case .produce, .receive, .transform: isInflow = true
+            case .ship: isInflow = false
+            default: continue
+            }
+            Self.update(&lots[FacilityLot(facility: facility, lot: lot), default: Balance()]) { balance in
+                if isInflow {
+                    balance.inflow += quantity
+                    balance.sources.append(position)
+                    balance.dimension = event.dimension
+                } else {
+                    balance.outflow += quantity
+                    balance.ships.append(position)
+                }
             }
         }
         // Facility totals per product, for lots that came in outside the range (or never).
-        var productTotals = [String: (inflow: Double, outflow: Double)]()
+        var productTotals = [FacilityProduct: (inflow: Double, outflow: Double)]()
         for (key, balance) in lots {
             guard let first = (balance.ships.first ?? balance.sources.first), let product = events[first].product else { continue }
-            let productKey = key.facility + "\u{0}" + product
-            productTotals[productKey, default: (0, 0)].inflow += balance.inflow
-            productTotals[productKey, default: (0, 0)].outflow += balance.outflow
+            Self.update(&productTotals[FacilityProduct(facility: key.facility, product: product), default: (0, 0)]) { totals in
+                totals.inflow += balance.inflow
+                totals.outflow += balance.outflow
+            }
         }
-        var found = [RuleFinding]()
-        for (key, balance) in lots.sorted(by: { ($0.key.facility, $0.key.lot) < ($1.key.facility, $1.key.lot) }) {
-            guard !balance.ships.isEmpty else { continue }
+        var failing = [(key: FacilityLot, balance: Balance, detail: String)]()
+        for (key, balance) in lots where !balance.ships.isEmpty {
             let unit = balance.dimension?.rawValue ?? events[balance.ships[0]].dimension?.rawValue ?? ""
             var detail: String?
             if balance.inflow > 0 {
@@ -154,12 +164,15 @@ struct RuleEngine {
                     detail = "lot \(key.lot) at \(key.facility): \(Format.number(balance.outflow)) \(unit) shipped out, but only \(Format.number(balance.inflow)) \(unit) produced or received there (\(Format.percent(balance.outflow / balance.inflow - 1)) more)"
                 }
             } else if let product = events[balance.ships[0]].product,
-                let totals = productTotals[key.facility + "\u{0}" + product],
+                let totals = productTotals[FacilityProduct(facility: key.facility, product: product)],
                 totals.outflow > totals.inflow * (1 + rules.massBalanceTolerance)
             {
                 detail = "lot \(key.lot) was never produced or received at \(key.facility), which ships \(Format.number(totals.outflow)) \(unit) of \(product) in all against \(Format.number(totals.inflow)) \(unit) that came in"
             }
-            guard let detail else { continue }
+            if let detail { failing.append((key, balance, detail)) }
+        }
+        var found = [RuleFinding]()
+        for (key, balance, detail) in failing.sorted(by: { ($0.key.facility, $0.key.lot) < ($1.key.facility, $1.key.lot) }) {
             for ship in balance.ships {
                 guard let subject = subjects.subject(of: ship) else { continue }
                 found.append(RuleFinding(rule: .massBalance, subject: subject, detail: detail, evidence: balance.sources))
@@ -167,6 +180,9 @@ struct RuleEngine {
         }
         return found
     }
+
+    /// Changes a dictionary entry in place: one lookup where `entry += …` twice would take two.
+    private static func update<Value>(_ entry: inout Value, _ change: (inout Value) -> Void) { change(&entry) }
 
     // MARK: - Transformations
 
@@ -201,31 +217,42 @@ struct RuleEngine {
     /// later lot that carries it is a clone.
     private func clonedSerials(_ subjects: SubjectIndex) -> [RuleFinding] {
         let events = links.events
-        var firstSeen = [String: (lot: String, time: Int64, index: Int)]()
         var lotStart = [String: Int64]()
         for event in events where !event.serials.isEmpty {
             guard let lot = event.lot else { continue }
             lotStart[lot] = min(lotStart[lot] ?? .max, event.occurredAt.epochSeconds)
         }
-        for (position, event) in events.enumerated() where !event.serials.isEmpty {
-            guard let lot = event.lot, let start = lotStart[lot] else { continue }
-            for serial in event.serials {
-                if let seen = firstSeen[serial], (seen.time, seen.index) <= (start, position) { continue }
-                if firstSeen[serial]?.lot == lot { continue }
-                firstSeen[serial] = (lot, start, position)
+        // Each serial gets a number on first sight; `owner[number]` is where it appears first.
+        var numbers = [String: Int]()
+        var owner = [(lot: String, time: Int64, index: Int)]()
+        var carried = [(position: Int, lot: String, serials: [Int])]()
+        for position in events.indices where !events[position].serials.isEmpty {
+            guard let lot = events[position].lot, let start = lotStart[lot] else { continue }
+            var serials = [Int]()
+            serials.reserveCapacity(events[position].serials.count)
+            for serial in events[position].serials {
+                let number = numbers[serial, default: owner.count]
+                if number == owner.count {
+                    numbers[serial] = number
+                    owner.append((lot, start, position))
+                } else if (owner[number].time, owner[number].index) > (start, position), owner[number].lot != lot {
+                    owner[number] = (lot, start, position)
+                }
+                serials.append(number)
             }
+            carried.append((position, lot, serials))
         }
         var found = [RuleFinding]()
         var reported = Set<FlagSubject>()
-        for (position, event) in events.enumerated() where !event.serials.isEmpty {
-            guard let lot = event.lot else { continue }
-            let cloned = event.serials.filter { serial in firstSeen[serial].map { $0.lot != lot } ?? false }
-            guard let sample = cloned.first, let original = firstSeen[sample], let subject = subjects.subject(of: position) else { continue }
+        for (position, lot, serials) in carried {
+            let cloned = serials.indices.filter { owner[serials[$0]].lot != lot }
+            guard let sample = cloned.first, let subject = subjects.subject(of: position) else { continue }
             guard reported.insert(subject).inserted else { continue }
+            let original = owner[serials[sample]]
             let more = cloned.count > 1 ? " and \(cloned.count - 1) more" : ""
             found.append(RuleFinding(
                 rule: .clonedSerial, subject: subject,
-                detail: "serial \(sample)\(more) in lot \(lot) already belongs to lot \(original.lot) (\(events[original.index].recordID))",
+                detail: "serial \(events[position].serials[sample])\(more) in lot \(lot) already belongs to lot \(original.lot) (\(events[original.index].recordID))",
                 evidence: [original.index]))
         }
         return found
@@ -235,7 +262,8 @@ struct RuleEngine {
 
     private func certificates(_ subjects: SubjectIndex) -> [RuleFinding] {
         var found = [RuleFinding]()
-        for (position, event) in links.events.enumerated() {
+        for position in links.events.indices {
+            let event = links.events[position]
             guard let claimed = event.certificate, [.produce, .ship, .transform].contains(event.kind) else { continue }
             let facility = event.facility.flatMap { links.facilities[$0] }
             guard let problem = certificateProblem(claimed: claimed, day: event.occurredAt.localDay, facility: facility),
@@ -250,7 +278,8 @@ struct RuleEngine {
 
     private func capacity() -> [RuleFinding] {
         var output = [FacilityDay: (total: Double, events: [Int])]()
-        for (position, event) in links.events.enumerated() where event.kind == .produce || event.kind == .transform {
+        for position in links.events.indices where links.events[position].kind == .produce || links.events[position].kind == .transform {
+            let event = links.events[position]
             guard let facility = event.facility, let quantity = event.baseQuantity,
                 let capacity = links.facilities[facility]?.baseCapacity, capacity.dimension == event.dimension
             else { continue }
@@ -284,15 +313,23 @@ extension FeatureTable.Subject {
 
 /// Which subject an event belongs to: its shipment, its transformation or its own production.
 struct SubjectIndex {
-    private var byEvent: [Int: FlagSubject] = [:]
+    /// By position in ``LinkSet/events``.
+    private var byEvent: [FlagSubject?]
 
     init(links: LinkSet) {
+        byEvent = Array(repeating: nil, count: links.events.count)
         for (position, link) in links.shipments.enumerated() {
             for event in links.positions(of: link) { byEvent[event] = .shipment(position) }
         }
         for (position, link) in links.transforms.enumerated() { byEvent[link.transform] = .transform(position) }
-        for (position, event) in links.events.enumerated() where event.kind == .produce { byEvent[position] = .production(position) }
+        for position in links.events.indices where links.events[position].kind == .produce { byEvent[position] = .production(position) }
     }
 
-    func subject(of event: Int) -> FlagSubject? { byEvent[event] }
+    func subject(of event: Int) -> FlagSubject? { byEvent.indices.contains(event) ? byEvent[event] : nil }
+}
+
+/// A facility's flows of one product, for the mass balance of lots with no recorded inflow.
+private struct FacilityProduct: Hashable {
+    let facility: String
+    let product: String
 }

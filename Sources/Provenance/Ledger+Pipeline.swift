@@ -97,17 +97,30 @@ extension Ledger {
         guard range.fromSize < checkpoint.size else {
             throw LedgerError(.invalidRecord, "from_size \(range.fromSize) is not below to_size \(checkpoint.size)")
         }
+        let store = store
+        let size = checkpoint.size
+        /// The records a pipeline reads among the chunk starting at `start`.
+        @Sendable func records(from start: Int) async throws(LedgerError) -> [EventRecord] {
+            var records = try await store.events(start..<min(size, start + Self.readChunk))
+            records.removeAll { !Self.pipelineKinds.contains($0.columns.kind) }
+            return records
+        }
         var events = [ChainEvent]()
-        events.reserveCapacity(checkpoint.size - range.fromSize)
+        events.reserveCapacity(size - range.fromSize)
         var next = range.fromSize
-        while next < checkpoint.size {
-            let end = min(checkpoint.size, next + Self.readChunk)
-            let records = try await store.events(next..<end).filter { Self.pipelineKinds.contains($0.columns.kind) }
-            events += try parallelMap(records) { record throws(LedgerError) in
-                ChainEvent(index: record.index, event: try record.decode(requireCanonical: false))
+        var chunk = try await records(from: next)
+        while next < size {
+            let end = min(size, next + Self.readChunk)
+            // The store reads the following chunk while this one is decoded.
+            let following = end < size ? Task { () async -> Result<[EventRecord], LedgerError> in
+                do throws(LedgerError) { return .success(try await records(from: end)) } catch { return .failure(error) }
+            } : nil
+            events += try parallelMap(chunk) { record throws(LedgerError) in
+                ChainEvent(index: record.index, stored: try EventFields(statement: record.statement, disclosures: record.disclosures))
             }
             next = end
-            progress(next - range.fromSize, checkpoint.size - range.fromSize)
+            progress(next - range.fromSize, size - range.fromSize)
+            chunk = try await following?.value.get() ?? []
         }
         var facilities = [String: FacilityProfile]()
         for record in try await store.events(kind: EventKind.facility.rawValue) where record.index < checkpoint.size {

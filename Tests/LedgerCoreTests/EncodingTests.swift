@@ -27,6 +27,44 @@ import Testing
         #expect(pair == .string("😀"))
     }
 
+    @Test func parserReadsMemberByMember() throws {
+        var parser = JSONParser(document: Array(#" {"a": [1, "x\u00e9"], "b": {}, "c": [], "d": "plain"} "#.utf8))
+        var seen = [String: JSONValue]()
+        try parser.beginObject()
+        while let name = try parser.nextMember() {
+            switch name {
+            case "a":
+                var elements = [JSONValue]()
+                try parser.beginArray()
+                while try parser.nextElement() { elements.append(try parser.value()) }
+                seen[name] = .array(elements)
+            case "b":
+                try parser.beginObject()
+                #expect(try parser.nextMember() == nil)
+            case "c":
+                try parser.beginArray()
+                #expect(try parser.nextElement() == false)
+            default:
+                seen[name] = try parser.value()
+            }
+        }
+        try parser.finish()
+        #expect(seen == ["a": [.integer(1), "xé"], "d": "plain"])
+        for bad in [#"{"a":1 "b":2}"#, #"{"a":1,}"#, #"{"a":1"#, "[1,]", #"{"a":1} x"#] {
+            var parser = JSONParser(document: Array(bad.utf8))
+            #expect(throws: JSONParser.Failure.self, "\(bad)") {
+                if bad.hasPrefix("[") {
+                    try parser.beginArray()
+                    while try parser.nextElement() { _ = try parser.value() }
+                } else {
+                    try parser.beginObject()
+                    while try parser.nextMember() != nil { _ = try parser.value() }
+                }
+                try parser.finish()
+            }
+        }
+    }
+
     @Test func decimalsHaveOneSpelling() {
         let cases = ["0120.50": "120.5", "1.205e2": "120.5", "-0.0": "0", "+3": "3", "5E-3": "0.005", "1000": "1000", "0.000": "0", "12e1": "120"]
         for (input, expected) in cases {
@@ -112,5 +150,28 @@ import Testing
         let withheld = event.withholding(["quantity"])
         #expect(withheld.withheldFields == ["quantity"])
         #expect(withheld.isSignedBy(key.publicKey))
+    }
+
+    @Test func storedFieldsReadAsTheSignedEventShowsThem() throws {
+        let event = try SignedEvent.sign(content(), signer: "farm", key: key)
+        let disclosures = try CanonicalJSON.encode(event.disclosuresJSON)
+        let stored = try EventFields(statement: event.statement, disclosures: disclosures)
+        #expect(stored.id == event.id)
+        #expect(stored.kind == .ship && stored.signer == "farm" && stored.recordID == "R1")
+        #expect(stored.occurredAt == event.header.occurredAt)
+        #expect(Dictionary(uniqueKeysWithValues: stored.fields.map { ($0.name, $0.value) }) == event.visibleFields)
+
+        let withheld = event.withholding(["quantity"])
+        let partial = try EventFields(statement: event.statement, disclosures: CanonicalJSON.encode(withheld.disclosuresJSON))
+        #expect(!partial.fields.contains { $0.name == "quantity" })
+
+        let quantity = try #require(event.disclosures["quantity"])
+        let forged = try CanonicalJSON.encode(.array([Disclosure(salt: quantity.salt, name: "quantity", value: "99").json]))
+        #expect(throws: LedgerError.self) { try EventFields(statement: event.statement, disclosures: forged) }
+        let twice = try CanonicalJSON.encode(.array([quantity.json, quantity.json]))
+        #expect(throws: LedgerError.self) { try EventFields(statement: event.statement, disclosures: twice) }
+        var truncated = event.statement
+        truncated.removeLast()
+        #expect(throws: LedgerError.self) { try EventFields(statement: truncated, disclosures: disclosures) }
     }
 }

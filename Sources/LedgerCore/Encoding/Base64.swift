@@ -6,6 +6,9 @@
 public enum Base64 {
     private static let standardAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
     private static let urlAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    /// Each alphabet's value per byte, -1 for bytes outside it.
+    private static let standardValues = values(of: standardAlphabet)
+    private static let urlValues = values(of: urlAlphabet)
 
     /// Padded standard base64.
     public static func encode(_ bytes: some Collection<UInt8>) -> String {
@@ -19,12 +22,12 @@ public enum Base64 {
 
     /// The bytes of padded standard base64 `text`, or `nil` unless `text` is exactly canonical.
     public static func decode(_ text: String) -> [UInt8]? {
-        decode(text, alphabet: standardAlphabet, pad: true)
+        decode(text, alphabet: standardAlphabet, values: standardValues, pad: true)
     }
 
     /// The bytes of unpadded base64url `text`, or `nil` unless `text` is exactly canonical.
     public static func decodeURL(_ text: String) -> [UInt8]? {
-        decode(text, alphabet: urlAlphabet, pad: false)
+        decode(text, alphabet: urlAlphabet, values: urlValues, pad: false)
     }
 
     private static func encode(_ bytes: [UInt8], alphabet: [UInt8], pad: Bool) -> String {
@@ -50,9 +53,13 @@ public enum Base64 {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func decode(_ text: String, alphabet: [UInt8], pad: Bool) -> [UInt8]? {
+    private static func values(of alphabet: [UInt8]) -> [Int16] {
         var lookup = [Int16](repeating: -1, count: 256)
         for (value, character) in alphabet.enumerated() { lookup[Int(character)] = Int16(value) }
+        return lookup
+    }
+
+    private static func decode(_ text: String, alphabet: [UInt8], values lookup: [Int16], pad: Bool) -> [UInt8]? {
         var characters = Array(text.utf8)
         if pad {
             guard characters.count % 4 == 0 else { return nil }

@@ -30,6 +30,20 @@ public struct Disclosure: Sendable, Hashable {
         }
     }
 
+    /// Checks the disclosure against `committed`, the digest the signed statement holds for its
+    /// field (nil if it holds none); `alreadyDisclosed` if the event discloses the field before.
+    func check(against committed: String?, alreadyDisclosed: Bool) throws(LedgerError) {
+        guard let committed else {
+            throw LedgerError(.tampered, "a disclosure for '\(name)' has no commitment in the signed statement", context: ["field \(name)"])
+        }
+        guard !alreadyDisclosed else {
+            throw LedgerError(.tampered, "field '\(name)' is disclosed twice", context: ["field \(name)"])
+        }
+        guard try digest() == committed else {
+            throw LedgerError(.tampered, "the disclosed value of '\(name)' does not match its signed digest", context: ["field \(name)"])
+        }
+    }
+
     /// Reads `[salt, name, value]`.
     public init(json: JSONValue) throws(LedgerError) {
         guard let items = json.arrayValue, items.count == 3, let salt = items[0].stringValue,

@@ -117,23 +117,11 @@ public struct SignedEvent: Sendable, Hashable {
     /// Rebuilds an event from stored or transmitted parts, checking that the statement is
     /// canonical and well-formed and that every disclosure matches its commitment. The signature
     /// is checked separately, against the signer's key (``isSignedBy(_:)``).
-    ///
-    /// - Parameter requireCanonical: `false` skips the check that the statement is in canonical
-    ///   form (re-encoding it), for bulk reads of statements that verification has already covered;
-    ///   every disclosure is still checked against its commitment.
-    public init(statement: [UInt8], signature: [UInt8], disclosures: [Disclosure], requireCanonical: Bool = true) throws(LedgerError) {
-        let header = try Self.decodeStatement(statement, requireCanonical: requireCanonical)
+    public init(statement: [UInt8], signature: [UInt8], disclosures: [Disclosure]) throws(LedgerError) {
+        let header = try Self.decodeStatement(statement)
         var byName = [String: Disclosure]()
         for disclosure in disclosures {
-            guard let committed = header.commitments[disclosure.name] else {
-                throw LedgerError(.tampered, "a disclosure for '\(disclosure.name)' has no commitment in the signed statement", context: ["field \(disclosure.name)"])
-            }
-            guard byName[disclosure.name] == nil else {
-                throw LedgerError(.tampered, "field '\(disclosure.name)' is disclosed twice", context: ["field \(disclosure.name)"])
-            }
-            guard try disclosure.digest() == committed else {
-                throw LedgerError(.tampered, "the disclosed value of '\(disclosure.name)' does not match its signed digest", context: ["field \(disclosure.name)"])
-            }
+            try disclosure.check(against: header.commitments[disclosure.name], alreadyDisclosed: byName[disclosure.name] != nil)
             byName[disclosure.name] = disclosure
         }
         self.statement = statement
@@ -185,15 +173,18 @@ public struct SignedEvent: Sendable, Hashable {
         .array(disclosures.keys.sorted().compactMap { disclosures[$0]?.json })
     }
 
-    static func decodeStatement(_ statement: [UInt8], requireCanonical: Bool = true) throws(LedgerError) -> Header {
+    /// The members of every statement.
+    static let statementMembers = ["v", "kind", "signer", "record_id", "occurred_at", "occurred_offset", "fields", "commitments"]
+
+    static func decodeStatement(_ statement: [UInt8]) throws(LedgerError) -> Header {
         let value: JSONValue
         do {
-            value = try requireCanonical ? CanonicalJSON.decode(statement) : CanonicalJSON.parse(statement)
+            value = try CanonicalJSON.decode(statement)
         } catch {
             throw LedgerError(.tampered, "the signed statement is not canonical JSON: \(error.reason)")
         }
         guard let members = value.objectValue else { throw LedgerError(.tampered, "the signed statement is not a JSON object") }
-        let expectedKeys: Set<String> = ["v", "kind", "signer", "record_id", "occurred_at", "occurred_offset", "fields", "commitments"]
+        let expectedKeys = Set(statementMembers)
         guard Set(members.keys) == expectedKeys else {
             throw LedgerError(.tampered, "the signed statement has members \(members.keys.sorted()), expected \(expectedKeys.sorted())")
         }

@@ -15,6 +15,8 @@ public struct JSONParser {
     private let bytes: [UInt8]
     private var position = 0
     private var depth = 0
+    /// Reading member by member: the container just entered has had no item yet.
+    private var atFirstItem = false
 
     private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -179,7 +181,18 @@ public struct JSONParser {
 
     private mutating func parseString() throws(Failure) -> String {
         position += 1
-        var out = [UInt8]()
+        // Most strings are plain ASCII: no escapes, nothing to validate.
+        let start = position
+        while position < bytes.count, bytes[position] >= 0x20, bytes[position] < 0x80,
+            bytes[position] != UInt8(ascii: "\""), bytes[position] != UInt8(ascii: "\\")
+        {
+            position += 1
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
+            position += 1
+            return String(decoding: bytes[start..<position - 1], as: UTF8.self)
+        }
+        var out = Array(bytes[start..<position])
         while true {
             guard position < bytes.count else { throw failure("unterminated string") }
             let byte = bytes[position]
@@ -229,6 +242,88 @@ public struct JSONParser {
                 position += 1
             }
         }
+    }
+
+    // MARK: - Reading member by member
+
+    /// A parser positioned at the start of `bytes`, for reading a document member by member
+    /// (``beginObject()``, ``nextMember()``, ``value()``, …) without building the values not needed.
+    /// Unlike ``parse(_:)``, it leaves duplicate member names to the caller.
+    public init(document bytes: [UInt8]) {
+        self.init(bytes)
+        skipWhitespace()
+    }
+
+    /// Enters the object that starts here; read its members with ``nextMember()``.
+    public mutating func beginObject() throws(Failure) {
+        try begin(UInt8(ascii: "{"), "an object")
+    }
+
+    /// The name of the object's next member, positioned at its value; nil, past the object, after
+    /// the last member.
+    public mutating func nextMember() throws(Failure) -> String? {
+        guard try advance(closing: UInt8(ascii: "}")) else { return nil }
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw failure("expected a quoted member name") }
+        let name = try parseString()
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw failure("expected ':' after the member name") }
+        position += 1
+        skipWhitespace()
+        return name
+    }
+
+    /// Enters the array that starts here; step through its elements with ``nextElement()``.
+    public mutating func beginArray() throws(Failure) {
+        try begin(UInt8(ascii: "["), "an array")
+    }
+
+    /// Whether the array has another element, positioned at it; false, past the array, after the
+    /// last one.
+    public mutating func nextElement() throws(Failure) -> Bool {
+        try advance(closing: UInt8(ascii: "]"))
+    }
+
+    /// The value that starts here, parsed whole.
+    public mutating func value() throws(Failure) -> JSONValue {
+        let value = try parseValue()
+        skipWhitespace()
+        return value
+    }
+
+    /// Requires that only whitespace follows the document.
+    public func finish() throws(Failure) {
+        guard position == bytes.count else { throw failure("unexpected text after the JSON value") }
+    }
+
+    private mutating func begin(_ opening: UInt8, _ what: String) throws(Failure) {
+        guard position < bytes.count, bytes[position] == opening else { throw failure("expected \(what)") }
+        try enter()
+        position += 1
+        skipWhitespace()
+        atFirstItem = true
+    }
+
+    /// Moves to the next item of the container being read, past its separator; false, past
+    /// `closing`, when the container ends.
+    private mutating func advance(closing: UInt8) throws(Failure) -> Bool {
+        guard position < bytes.count else { throw failure(closing == UInt8(ascii: "}") ? "unterminated object" : "unterminated array") }
+        if bytes[position] == closing {
+            position += 1
+            depth -= 1
+            skipWhitespace()
+            atFirstItem = false
+            return false
+        }
+        if atFirstItem {
+            atFirstItem = false
+        } else {
+            guard bytes[position] == UInt8(ascii: ",") else {
+                throw failure(closing == UInt8(ascii: "}") ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
+            }
+            position += 1
+            skipWhitespace()
+        }
+        return true
     }
 
     private mutating func parseHexQuad() throws(Failure) -> UInt32 {
