@@ -47,6 +47,10 @@ public protocol LedgerStore: Sendable {
     /// Events with ledger indexes in `indexes`, in order.
     func events(_ indexes: Range<Int>) async throws(LedgerError) -> [EventRecord]
 
+    /// The signed statement and disclosures of the events with ledger indexes in `indexes` and one
+    /// of `kinds`, in order: what a bulk reader of fields (``EventFields``) needs.
+    func eventBodies(_ indexes: Range<Int>, kinds: [String]) async throws(LedgerError) -> [EventBody]
+
     /// The event with this ID.
     func event(id: Digest) async throws(LedgerError) -> EventRecord?
 
@@ -183,6 +187,20 @@ public struct EventRecord: Sendable, Hashable {
             }
         }
         return try SignedEvent(statement: statement, signature: signature, disclosures: list)
+    }
+}
+
+/// An event's position, signed statement and disclosures, as stored.
+public struct EventBody: Sendable, Hashable {
+    public let index: Int
+    public let statement: [UInt8]
+    /// Canonical JSON array of the disclosures `[salt, name, value]`.
+    public let disclosures: [UInt8]
+
+    public init(index: Int, statement: [UInt8], disclosures: [UInt8]) {
+        self.index = index
+        self.statement = statement
+        self.disclosures = disclosures
     }
 }
 

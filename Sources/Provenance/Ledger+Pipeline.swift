@@ -99,11 +99,9 @@ extension Ledger {
         }
         let store = store
         let size = checkpoint.size
-        /// The records a pipeline reads among the chunk starting at `start`.
-        @Sendable func records(from start: Int) async throws(LedgerError) -> [EventRecord] {
-            var records = try await store.events(start..<min(size, start + Self.readChunk))
-            records.removeAll { !Self.pipelineKinds.contains($0.columns.kind) }
-            return records
+        /// The events a pipeline reads among the chunk starting at `start`.
+        @Sendable func records(from start: Int) async throws(LedgerError) -> [EventBody] {
+            try await store.eventBodies(start..<min(size, start + Self.readChunk), kinds: Self.pipelineKinds)
         }
         var events = [ChainEvent]()
         events.reserveCapacity(size - range.fromSize)
@@ -112,7 +110,7 @@ extension Ledger {
         while next < size {
             let end = min(size, next + Self.readChunk)
             // The store reads the following chunk while this one is decoded.
-            let following = end < size ? Task { () async -> Result<[EventRecord], LedgerError> in
+            let following = end < size ? Task { () async -> Result<[EventBody], LedgerError> in
                 do throws(LedgerError) { return .success(try await records(from: end)) } catch { return .failure(error) }
             } : nil
             events += try parallelMap(chunk) { record throws(LedgerError) in
@@ -138,5 +136,5 @@ extension Ledger {
     /// Events read per store query.
     static let readChunk = 20_000
     /// The kinds a pipeline links and measures.
-    static let pipelineKinds: Set<String> = [EventKind.produce, .ship, .receive, .transform].map(\.rawValue).reduce(into: []) { $0.insert($1) }
+    static let pipelineKinds = [EventKind.produce, .ship, .receive, .transform].map(\.rawValue)
 }

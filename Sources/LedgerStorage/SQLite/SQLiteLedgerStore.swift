@@ -271,6 +271,16 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
+    public func eventBodies(_ indexes: Range<Int>, kinds: [String]) async throws(LedgerError) -> [EventBody] {
+        let placeholders = Array(repeating: "?", count: kinds.count).joined(separator: ", ")
+        return try await read("reading events") { db in
+            try Row.fetchAll(
+                db, sql: "SELECT seq, statement, disclosures FROM events WHERE seq >= ? AND seq < ? AND kind IN (\(placeholders)) ORDER BY seq",
+                arguments: StatementArguments([indexes.lowerBound, indexes.upperBound] + kinds.map { $0 as any DatabaseValueConvertible })
+            ).map { row in EventBody(index: Self.int(row[0]), statement: Self.bytes(row[1]), disclosures: Self.bytes(row[2])) }
+        }
+    }
+
     public func event(id: Digest) async throws(LedgerError) -> EventRecord? {
         try await read("looking up an event") { db in
             try Row.fetchOne(db, sql: "SELECT \(Self.eventColumns) FROM events WHERE id = ?", arguments: [Data(id.bytes)]).map(Self.event)
