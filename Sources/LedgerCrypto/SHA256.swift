@@ -5,7 +5,8 @@ public enum SHA256 {
 
     /// The digest of `data`.
     public static func hash(_ data: some Collection<UInt8>) -> Digest {
-        Digest(unchecked: OpenSSLDigest.sha256(parts: [Array(data)]))
+        let digest = data.withContiguousStorageIfAvailable { OpenSSLDigest.sha256(UnsafeRawBufferPointer($0)) }
+        return Digest(unchecked: digest ?? Array(data).withUnsafeBytes(OpenSSLDigest.sha256))
     }
 
     /// The digest of the concatenation of `parts`, without building the concatenation.
@@ -13,9 +14,25 @@ public enum SHA256 {
         Digest(unchecked: OpenSSLDigest.sha256(parts: parts))
     }
 
-    /// HMAC-SHA256 (RFC 2104) of `message` under `key`.
+    /// HMAC-SHA256 (RFC 2104) of `message` under `key`. To authenticate many messages under one
+    /// key, prepare it once as an ``HMACKey``.
     public static func hmac(key: [UInt8], message: [UInt8]) -> Digest {
-        Digest(unchecked: OpenSSLDigest.hmacSHA256(key: key, message: message))
+        HMACKey(key).code(for: message)
+    }
+
+    /// An HMAC-SHA256 key prepared for many messages: the key's padded blocks are hashed once, so
+    /// each code costs only the message's own hashing. Safe to share across threads.
+    public struct HMACKey: Sendable {
+        private let prepared: OpenSSLHMACKey
+
+        public init(_ key: [UInt8]) {
+            prepared = OpenSSLHMACKey(key: key)
+        }
+
+        /// HMAC-SHA256 (RFC 2104) of `message` under this key.
+        public func code(for message: [UInt8]) -> Digest {
+            Digest(unchecked: message.withUnsafeBytes(prepared.code))
+        }
     }
 }
 

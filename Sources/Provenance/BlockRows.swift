@@ -16,8 +16,8 @@ struct PreparedEvent: Sendable {
         leaf = Merkle.leafHash(event.id.bytes)
     }
 
-    init(signing content: EventContent, signer: String, key: Ed25519.PrivateKey) throws(LedgerError) {
-        try self.init(SignedEvent.sign(content, signer: signer, key: key))
+    init(signing content: EventContent, with signer: EventSigner) throws(LedgerError) {
+        try self.init(signer.sign(content))
     }
 }
 

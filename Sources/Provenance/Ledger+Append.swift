@@ -33,10 +33,8 @@ extension Ledger {
     public func append(_ contents: [EventContent], signedWith key: Ed25519.PrivateKey) async throws(LedgerError) -> AppendReceipt {
         let registry = try await registry()
         let signer = try registry.signer(of: key)
-        let signerID = signer.id
-        let events = try parallelMap(contents) { content throws(LedgerError) in
-            try SignedEvent.sign(content, signer: signerID, key: key)
-        }
+        let eventSigner = EventSigner(participant: signer.id, key: key)
+        let events = try parallelMap(contents) { content throws(LedgerError) in try eventSigner.sign(content) }
         // Signed here with the key registered for the signer: their signatures need no re-check.
         return try await append(signed: events, signaturesKnownValid: true, registry: registry)
     }

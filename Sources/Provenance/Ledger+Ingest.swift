@@ -94,7 +94,7 @@ extension Ledger {
         try Self.checkExtends(try await store.latestCheckpoint(), frontier: frontier)
 
         let settings = IngestSettings(
-            ledger: self, sourceName: source.name, signer: signer, key: key, operatorKey: operatorKey, registry: registry, head: head,
+            ledger: self, sourceName: source.name, signer: signer, eventSigner: EventSigner(participant: signer.id, key: key), operatorKey: operatorKey, registry: registry, head: head,
             frontier: frontier, options: options, onReject: onReject, progress: progress)
         return try await store.appendBlock(height: head.height + 1) { transaction throws(LedgerError) in
             var reader = try source.makeReader()
@@ -109,7 +109,7 @@ private struct IngestSettings: Sendable {
     let ledger: Ledger
     let sourceName: String
     let signer: Participant
-    let key: Ed25519.PrivateKey
+    let eventSigner: EventSigner
     let operatorKey: Ed25519.PrivateKey?
     let registry: ParticipantRegistry
     let head: BlockHeader
@@ -224,7 +224,7 @@ private final class IngestJob {
     private func flush() throws(LedgerError) {
         let admitted = try admit(chunk)
         chunk.removeAll(keepingCapacity: true)
-        let next = admitted.isEmpty || refused || options.dryRun ? nil : SigningTask(admitted, signer: signer.id, key: settings.key)
+        let next = admitted.isEmpty || refused || options.dryRun ? nil : SigningTask(admitted, signer: settings.eventSigner)
         try writeSigned()
         signing = next
     }
@@ -269,7 +269,7 @@ private final class IngestJob {
             let content = record.content
             if let existing = stored[content.recordID] {
                 var unchanged = options.recordIDsNameContent
-                if !unchanged { unchanged = existing.id == (try SignedEvent.id(of: content, signer: signer.id, key: settings.key)).bytes }
+                if !unchanged { unchanged = existing.id == (try settings.eventSigner.id(of: content)).bytes }
                 if unchanged {
                     duplicates += 1
                 } else {
@@ -330,10 +330,10 @@ private final class SigningTask: Sendable {
     private let outcome = Mutex<Result<[PreparedEvent], LedgerError>?>(nil)
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ contents: [EventContent], signer: String, key: Ed25519.PrivateKey) {
+    init(_ contents: [EventContent], signer: EventSigner) {
         DispatchQueue.global().async { [self] in
             let result = Result { () throws(LedgerError) in
-                try parallelMap(contents) { content throws(LedgerError) in try PreparedEvent(signing: content, signer: signer, key: key) }
+                try parallelMap(contents) { content throws(LedgerError) in try PreparedEvent(signing: content, with: signer) }
             }
             outcome.withLock { $0 = result }
             done.signal()

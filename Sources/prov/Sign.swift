@@ -32,11 +32,10 @@ struct Sign: AsyncParsableCommand {
             case .xml(let source): try Self.records(source)
             case .epcis(let source): try Self.records(source)
             }
+            let signer = EventSigner(participant: participant, key: signingKey)
             var events = [JSONValue]()
             events.reserveCapacity(contents.count)
-            for content in contents {
-                events.append(try SignedEvent.sign(content, signer: participant, key: signingKey).transportJSON)
-            }
+            for content in contents { events.append(try signer.sign(content).transportJSON) }
             let bytes: [UInt8]
             do throws(CanonicalJSON.Failure) {
                 bytes = try CanonicalJSON.encode(["events": .array(events)])

@@ -111,7 +111,7 @@ public struct CSVRecordReader: RecordReader {
             throw LedgerError(
                 .invalidRecord, "expected \(targets.count) fields as in the header, found \(row.fields.count)", context: ["\(file):\(row.line)"])
         }
-        var members = [String: JSONValue]()
+        var members = [String: JSONValue](minimumCapacity: targets.count + defaulted.count)
         for (target, cell) in zip(targets, row.fields) {
             guard let target else { continue }
             var value = cell.trimmingSpaces()

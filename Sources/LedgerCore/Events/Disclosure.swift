@@ -59,19 +59,19 @@ public struct Disclosure: Sendable, Hashable {
     ///
     /// Deterministic, so re-signing a record reproduces the ledger's bytes; unpredictable to anyone
     /// without the private key, so a withheld value cannot be found by trying candidates.
-    static func salt(signer: String, recordID: String, name: String, saltKey: [UInt8]) throws(LedgerError) -> String {
+    static func salt(signer: String, recordID: String, name: String, saltKey: SHA256.HMACKey) throws(LedgerError) -> String {
         let message: [UInt8]
         do {
             message = try CanonicalJSON.encode(.array([.string(signer), .string(recordID), .string(name)]))
         } catch {
             throw LedgerError(.invalidRecord, error.reason)
         }
-        return Base64.encodeURL(SHA256.hmac(key: saltKey, message: message).bytes.prefix(16))
+        return Base64.encodeURL(saltKey.code(for: message).bytes.prefix(16))
     }
 
     /// The HMAC key for salts, derived from a signer's private key with a domain label so that the
     /// signing seed is never used directly as an HMAC key.
-    static func saltKey(for key: Ed25519.PrivateKey) -> [UInt8] {
-        SHA256.hash(parts: [Array("provenance/v1/disclosure-salt-key".utf8), [0], key.seed]).bytes
+    static func saltKey(for key: Ed25519.PrivateKey) -> SHA256.HMACKey {
+        SHA256.HMACKey(SHA256.hash(parts: [Array("provenance/v1/disclosure-salt-key".utf8), [0], key.seed]).bytes)
     }
 }

@@ -20,8 +20,8 @@ public struct EventContent: Sendable, Hashable {
             throw LedgerError(.invalidRecord, "record_id is empty or contains a control character")
         }
         let rules = EventSchema.fieldsByName[kind] ?? [:]
-        var publicFields = [String: JSONValue]()
-        var sensitiveFields = [String: JSONValue]()
+        var publicFields = [String: JSONValue](minimumCapacity: fields.count)
+        var sensitiveFields = [String: JSONValue](minimumCapacity: fields.count)
         for (name, value) in fields {
             guard let rule = rules[name] else {
                 let known = EventSchema.fields(of: kind).map(\.name).joined(separator: ", ")

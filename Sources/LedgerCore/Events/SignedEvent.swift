@@ -35,21 +35,9 @@ public struct SignedEvent: Sendable, Hashable {
     }
 
     /// Signs `content` as participant `signer` with `key`, deriving each sensitive field's salt.
+    /// To sign many contents with one key, make one ``EventSigner``.
     public static func sign(_ content: EventContent, signer: String, key: Ed25519.PrivateKey) throws(LedgerError) -> SignedEvent {
-        let (statement, header, disclosures) = try statement(for: content, signer: signer, key: key)
-        let signature: [UInt8]
-        do {
-            signature = try key.signature(for: statement)
-        } catch {
-            throw LedgerError(.invalidState, "cannot sign: \(error.reason)", context: ["record \(content.recordID)"])
-        }
-        return SignedEvent(statement: statement, signature: signature, header: header, disclosures: disclosures)
-    }
-
-    /// The ID `content` gets when `signer` signs it with `key`, without signing it: what an
-    /// importer compares with a stored record of the same record ID.
-    public static func id(of content: EventContent, signer: String, key: Ed25519.PrivateKey) throws(LedgerError) -> Digest {
-        SHA256.hash(try statement(for: content, signer: signer, key: key).statement)
+        try EventSigner(participant: signer, key: key).sign(content)
     }
 
     /// The statement `signer` signs for `content`, when `content` has no sensitive field: with no
@@ -58,55 +46,11 @@ public struct SignedEvent: Sendable, Hashable {
     ///
     /// - Throws: `invalidRecord` if `content` has a sensitive field.
     public static func unsignedStatement(for content: EventContent, signer: String) throws(LedgerError) -> [UInt8] {
-        guard content.sensitiveFields.isEmpty else {
-            throw LedgerError(
-                .invalidRecord, "a statement with sensitive fields needs the signer's key to derive their salts",
-                context: ["record \(content.recordID)"])
-        }
-        return try statement(for: content, signer: signer, saltKey: []).statement
-    }
-
-    private static func statement(
-        for content: EventContent, signer: String, key: Ed25519.PrivateKey
-    ) throws(LedgerError) -> (statement: [UInt8], header: Header, disclosures: [String: Disclosure]) {
-        try statement(for: content, signer: signer, saltKey: Disclosure.saltKey(for: key))
-    }
-
-    private static func statement(
-        for content: EventContent, signer: String, saltKey: [UInt8]
-    ) throws(LedgerError) -> (statement: [UInt8], header: Header, disclosures: [String: Disclosure]) {
-        var disclosures = [String: Disclosure]()
-        var commitments = [String: JSONValue]()
-        for (name, value) in content.sensitiveFields {
-            let salt = try Disclosure.salt(signer: signer, recordID: content.recordID, name: name, saltKey: saltKey)
-            let disclosure = Disclosure(salt: salt, name: name, value: value)
-            disclosures[name] = disclosure
-            commitments[name] = .string(try disclosure.digest())
-        }
-        let statementValue: JSONValue = .object([
-            "v": .integer(formatVersion),
-            "kind": .string(content.kind.rawValue),
-            "signer": .string(signer),
-            "record_id": .string(content.recordID),
-            "occurred_at": .string(content.occurredAt.utc),
-            "occurred_offset": .string(content.occurredAt.offset),
-            "fields": .object(content.publicFields),
-            "commitments": .object(commitments),
-        ])
-        let statement: [UInt8]
-        do {
-            statement = try CanonicalJSON.encode(statementValue)
-        } catch {
-            throw LedgerError(.invalidRecord, error.reason, context: ["record \(content.recordID)"])
-        }
-        let header = Header(
-            kind: content.kind, signer: signer, recordID: content.recordID, occurredAt: content.occurredAt,
-            publicFields: content.publicFields, commitments: commitments.compactMapValues(\.stringValue))
-        return (statement, header, disclosures)
+        try EventSigner.statement(for: content, participant: signer, saltKey: nil).statement
     }
 
     /// An event whose parts this process has just built and so needs no re-checking.
-    private init(statement: [UInt8], signature: [UInt8], header: Header, disclosures: [String: Disclosure]) {
+    init(statement: [UInt8], signature: [UInt8], header: Header, disclosures: [String: Disclosure]) {
         self.statement = statement
         self.signature = signature
         self.id = SHA256.hash(statement)

@@ -73,42 +73,54 @@ public enum CanonicalJSON {
         }
     }
 
-    /// RFC 8785's member order: by UTF-16 code units. Byte order of UTF-8 agrees with it unless a
-    /// name holds characters beyond U+D7FF, so that comparison is only made when needed.
+    /// RFC 8785's member order: by UTF-16 code units. Byte order of UTF-8 agrees with it except
+    /// between a character in U+E000–U+FFFF and one beyond U+FFFF, which can only be told apart
+    /// where the first differing bytes are lead bytes of 0xEE and above; only then are UTF-16 code
+    /// units compared.
     static func precedes(_ lhs: String, _ rhs: String) -> Bool {
-        if lhs.utf8.allSatisfy({ $0 < 0xED }) && rhs.utf8.allSatisfy({ $0 < 0xED }) {
-            return lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
+        var left = lhs
+        var right = rhs
+        return left.withUTF8 { leftBytes in
+            right.withUTF8 { rightBytes in
+                for (a, b) in zip(leftBytes, rightBytes) where a != b {
+                    guard a < 0xEE && b < 0xEE else { return lhs.utf16.lexicographicallyPrecedes(rhs.utf16) }
+                    return a < b
+                }
+                return leftBytes.count < rightBytes.count
+            }
         }
-        return lhs.utf16.lexicographicallyPrecedes(rhs.utf16)
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     static func writeString(_ text: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        // Most texts need no escape: copy them whole.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            out.append(contentsOf: text.utf8)
+        var text = text
+        text.withUTF8 { bytes in
             out.append(UInt8(ascii: "\""))
-            return
-        }
-        for byte in text.utf8 {
-            switch byte {
-            case 0x22: out.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-            case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x00..<0x20:
-                out.append(contentsOf: "\\u00".utf8)
-                out.append(hexDigits[Int(byte >> 4)])
-                out.append(hexDigits[Int(byte & 0x0F)])
-            default: out.append(byte)
+            // Most texts need no escape: copy them whole.
+            if !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+                out.append(contentsOf: bytes)
+                out.append(UInt8(ascii: "\""))
+                return
             }
+            for byte in bytes {
+                switch byte {
+                case 0x22: out.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+                case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+                case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+                case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x00..<0x20:
+                    out.append(contentsOf: "\\u00".utf8)
+                    out.append(hexDigits[Int(byte >> 4)])
+                    out.append(hexDigits[Int(byte & 0x0F)])
+                default: out.append(byte)
+                }
+            }
+            out.append(UInt8(ascii: "\""))
         }
-        out.append(UInt8(ascii: "\""))
     }
 }
 

@@ -16,6 +16,12 @@ public struct ExactDecimal: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `[+-]digits[.digits][(e|E)[+-]digits]`; `nil` for anything else.
     public init?(_ input: String) {
+        if let normal = Self.normalForm(input) {
+            text = input
+            isNegative = normal.isNegative
+            isZero = normal.isZero
+            return
+        }
         var characters = Substring(input)
         var negative = false
         if let first = characters.first, first == "+" || first == "-" {
@@ -62,6 +68,27 @@ public struct ExactDecimal: Sendable, Hashable, CustomStringConvertible {
 
     /// The nearest `Double`, for analysis only; never for what is signed.
     public var approximateValue: Double { Double(text) ?? .nan }
+
+    /// Whether `input` is already spelled normally, as most exported values are (`120.5`, `-3`,
+    /// `0.25`), and if so its sign; such a value is kept as it is, without rewriting its digits.
+    private static func normalForm(_ input: String) -> (isNegative: Bool, isZero: Bool)? {
+        let isDigit = { (byte: UInt8) in (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+        var bytes = input.utf8[...]
+        let negative = bytes.first == UInt8(ascii: "-")
+        if negative { bytes = bytes.dropFirst() }
+        let integer = bytes.prefix(while: isDigit)
+        guard let leading = integer.first, leading != UInt8(ascii: "0") || integer.count == 1 else { return nil }
+        bytes = bytes.dropFirst(integer.count)
+        guard let point = bytes.first else {
+            let zero = leading == UInt8(ascii: "0")
+            return negative && zero ? nil : (negative, zero)
+        }
+        let fraction = bytes.dropFirst()
+        guard point == UInt8(ascii: "."), let last = fraction.last, last != UInt8(ascii: "0"), fraction.allSatisfy(isDigit) else {
+            return nil
+        }
+        return (negative, false)
+    }
 
     private static func isDigits(_ text: Substring) -> Bool {
         !text.isEmpty && text.allSatisfy { $0.isASCII && $0.isNumber }
