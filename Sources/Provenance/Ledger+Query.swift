@@ -130,7 +130,16 @@ extension Ledger {
 
     /// A proof bundle for the event `id`, withholding the disclosures of `withheld` fields.
     public func proof(for id: Digest, withholding withheld: Set<String> = []) async throws(LedgerError) -> ProofBundle {
+        try await proof(for: id) { _ in withheld }
+    }
+
+    /// A proof bundle for the event `id`, withholding the fields `withheld` chooses once it sees the
+    /// event (what a server shows depends on who the event's parties are).
+    public func proof(
+        for id: Digest, withholding withheld: (SignedEvent) async throws(LedgerError) -> Set<String>
+    ) async throws(LedgerError) -> ProofBundle {
         let found = try await event(id: id)
+        let withheld = try await withheld(found.event)
         let note = try await latestCheckpoint()
         let checkpoint = try Checkpoint.open(note, verifier: noteVerifier)
         guard found.index < checkpoint.size else {

@@ -77,16 +77,24 @@ extension Ledger {
     /// Every stored report, oldest first.
     public func anchoredReports() async throws(LedgerError) -> [AnchoredReport] {
         var reports = [AnchoredReport]()
-        for record in try await store.reports() {
-            let report: Report
-            do {
-                report = try Report(canonicalBytes: record.body)
-            } catch {
-                throw error.at("report \(record.digest.hex)")
-            }
-            reports.append(AnchoredReport(report: report, record: record))
-        }
+        for record in try await store.reports() { reports.append(try Self.anchored(record)) }
         return reports
+    }
+
+    /// The stored report whose digest is `hex`; only that one is decoded.
+    public func anchoredReport(digest hex: String) async throws(LedgerError) -> AnchoredReport {
+        guard let record = try await store.reports().first(where: { $0.digest.hex == hex }) else {
+            throw LedgerError(.notFound, "no anchored report \(hex); 'prov reports list' shows them")
+        }
+        return try Self.anchored(record)
+    }
+
+    private static func anchored(_ record: ReportRecord) throws(LedgerError) -> AnchoredReport {
+        do {
+            return AnchoredReport(report: try Report(canonicalBytes: record.body), record: record)
+        } catch {
+            throw error.at("report \(record.digest.hex)")
+        }
     }
 
     /// The flags of the latest report, highest score first, with their reviews; optionally only

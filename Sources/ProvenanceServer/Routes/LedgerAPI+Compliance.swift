@@ -72,20 +72,13 @@ extension LedgerAPI {
         }
         router.get("/v1/reports/:digest") { _, context in
             _ = try context.requireRole(Self.readers, for: "reading reports")
-            let report = try await anchoredReport(try context.pathParameter("digest"))
+            let report = try await ledger.anchoredReport(digest: try context.pathParameter("digest"))
             return Response.bytesResponse(report.record.body, contentType: "application/json")
         }
         router.get("/v1/reports/:digest/html") { _, context in
             _ = try context.requireRole(Self.readers, for: "reading reports")
-            let report = try await anchoredReport(try context.pathParameter("digest"))
+            let report = try await ledger.anchoredReport(digest: try context.pathParameter("digest"))
             return Response.bytesResponse(Array(report.report.html().utf8), contentType: "text/html; charset=utf-8")
         }
-    }
-
-    private func anchoredReport(_ digest: String) async throws -> AnchoredReport {
-        guard let report = try await ledger.anchoredReports().first(where: { $0.record.digest.hex == digest }) else {
-            throw APIError(.notFound, code: "not_found", "no anchored report \(digest)")
-        }
-        return report
     }
 }

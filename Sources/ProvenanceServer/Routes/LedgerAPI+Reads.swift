@@ -7,7 +7,7 @@ import Provenance
 extension LedgerAPI {
     func registerReads(on router: Router<ProvenanceRequestContext>) {
         router.get("/healthz") { _, _ in
-            let size = try await ledger.store.latestCheckpoint().map { try Checkpoint(body: SignedNote(parsing: $0.note).text).size } ?? 0
+            let size = try await ledger.store.latestCheckpoint()?.size ?? 0
             return Response.json(["status": "ok", "tree_size": .integer(size)])
         }
         router.get("/v1/checkpoint") { _, _ in
@@ -66,8 +66,9 @@ extension LedgerAPI {
     /// The proof bundle of event `text`, with the fields the caller may not see withheld.
     private func visibleProof(_ text: String, context: ProvenanceRequestContext) async throws -> ProofBundle {
         let id = try await ledger.resolveEventID(text)
-        let shown = try await visible(ledger.event(id: id).event, to: context)
-        return try await ledger.proof(for: id, withholding: Set(shown.withheldFields))
+        return try await ledger.proof(for: id) { event throws(LedgerError) in
+            Set(try await visible(event, to: context).withheldFields)
+        }
     }
 
     /// A history, its events paged, with the facilities they name.
@@ -80,7 +81,7 @@ extension LedgerAPI {
         var events = [JSONValue]()
         var named = [String: JSONValue]()
         for entry in page.slice(history.entries) {
-            let event = try await visible(entry.event, to: context)
+            let event = try await visible(entry.event, to: context, facilities: known)
             guard case .object(var members) = event.summaryJSON(index: entry.index, blockHeight: entry.blockHeight) else { continue }
             members["relation"] = .string(entry.relation.rawValue)
             events.append(.object(members))

@@ -33,15 +33,19 @@ public struct LedgerAPI: Sendable {
 
     /// `event` as the caller may see it: every field for compliance officers, auditors and the
     /// event's own parties (its signer, and the participant owning the facility it names as
-    /// destination or origin); the sensitive fields withheld for everyone else.
-    func visible(_ event: SignedEvent, to context: ProvenanceRequestContext) async throws(LedgerError) -> SignedEvent {
+    /// destination or origin); the sensitive fields withheld for everyone else. `known` is the
+    /// facility directory when the caller already holds it.
+    func visible(
+        _ event: SignedEvent, to context: ProvenanceRequestContext, facilities known: [String: [String: JSONValue]]? = nil
+    ) async throws(LedgerError) -> SignedEvent {
         if context.readsEverything { return event }
         if let caller = context.caller {
             if caller.id == event.header.signer { return event }
             let counterparties = ["destination", "origin"].compactMap { event.disclosures[$0]?.value.stringValue }
             if !counterparties.isEmpty {
-                let known = try await facilities.current()
-                if counterparties.contains(where: { $0 == caller.id || known[$0]?["party"]?.stringValue == caller.id }) { return event }
+                let directory: [String: [String: JSONValue]]
+                if let known { directory = known } else { directory = try await facilities.current() }
+                if counterparties.contains(where: { $0 == caller.id || directory[$0]?["party"]?.stringValue == caller.id }) { return event }
             }
         }
         return event.withholding(Set(EventSchema.sensitiveFieldNames))

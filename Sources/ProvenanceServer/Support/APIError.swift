@@ -49,10 +49,11 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as APIError {
             return try error.response(from: request, context: context)
         } catch let error as LedgerError {
-            if APIError(error).status == .internalServerError {
+            let mapped = APIError(error)
+            if mapped.status == .internalServerError {
                 context.logger.error("ledger error", metadata: ["error": "\(error)"])
             }
-            return try APIError(error).response(from: request, context: context)
+            return try mapped.response(from: request, context: context)
         } catch let error as any HTTPResponseError {
             let code = switch error.status {
             case .notFound: "not_found"
