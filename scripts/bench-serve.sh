@@ -8,7 +8,9 @@
 # release build:
 #   1. GET /v1/lots/{id} with wrk (Debian's package) for DURATION seconds at CONNECTIONS connections, over
 #      1,000 lots spread across the ledger: requests/s, p50 and p99 latency;
-#   2. POST /v1/batches of 1,000 events each, BATCHES batches BATCH_CONCURRENCY at a time, signed
+#   2. GET /v1/products/{id} the same way, over 1,000 pages of 100 events spread across every product code:
+#      each product's first page, the rest at random depths (?after= an event of the product);
+#   3. POST /v1/batches of 1,000 events each, BATCHES batches BATCH_CONCURRENCY at a time, signed
 #      beforehand by one of the network's producers (prov sign): requests/s, events/s, p50 and p99.
 # The batches append blocks to DIR's ledger. Needs wrk, openssl and python3.
 set -euo pipefail
@@ -27,19 +29,33 @@ work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 
 events=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM events').fetchone()[0])" "$ledger")
-python3 - "$ledger" > "$work/lots.txt" <<'PY'
-import sqlite3, sys
+python3 - "$ledger" "$work" <<'PY'
+import random, sqlite3, sys, urllib.parse
 db = sqlite3.connect(sys.argv[1])
+quote = lambda text: urllib.parse.quote(text, safe="")
 lots = [row[0] for row in db.execute("SELECT DISTINCT lot FROM events WHERE lot IS NOT NULL AND kind IN ('receive', 'transform') ORDER BY lot")]
 step = max(1, len(lots) // 1000)
-print("\n".join(lots[::step][:1000]))
+with open(f"{sys.argv[2]}/lots.txt", "w") as out:
+    out.write("".join(f"/v1/lots/{quote(lot)}\n" for lot in lots[::step][:1000]))
+# Pages of every product, deep ones by cursor: any event of the product is a valid ?after=.
+random.seed(7)
+products = [row[0] for row in db.execute("SELECT DISTINCT product FROM events WHERE product IS NOT NULL ORDER BY product")]
+pages = [f"/v1/products/{quote(product)}" for product in products]
+per_product = (1000 - len(pages)) // len(products) + 1
+for product in products:
+    seqs = [row[0] for row in db.execute("SELECT seq FROM events WHERE product = ?", (product,))]
+    pages += [f"/v1/products/{quote(product)}?after={seq}" for seq in random.sample(seqs, min(per_product, len(seqs)))]
+random.shuffle(pages)
+with open(f"{sys.argv[2]}/products.txt", "w") as out:
+    out.write("".join(page + "\n" for page in pages[:1000]))
 PY
 
-# Batches of 1,000 harvests at one of the network's farms, signed by its producer.
+# Batches of 1,000 harvests at one of the network's farms, signed by its producer (BATCHES=0: reads only).
 producer=$(awk -F, '$3 == "producer" { print $1; exit }' "$dir/network/participants.csv")
 facility=$(awk -F, 'NR == 2 { print $1 }' "$dir/network/facilities/$producer.csv")
-run=$(date +%s)
-python3 - "$work" "$batches" "$facility" "$run" <<'PY'
+if [ "$batches" -gt 0 ]; then
+    run=$(date +%s)
+    python3 - "$work" "$batches" "$facility" "$run" <<'PY'
 import sys
 folder, count, facility, run = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 for n in range(count):
@@ -48,19 +64,22 @@ for n in range(count):
         for i in range(1000):
             out.write(f"BENCH-{run}-{n}-{i},produce,2026-06-01T06:{i // 60 % 60:02d}:{i % 60:02d}Z,cocoa-beans,BENCH-{run}-{n}-{i},{100 + i % 50}.5,kg,{facility}\n")
 PY
-for n in $(seq 0 $((batches - 1))); do
-    echo "$work/batch-$n.csv"
-done | xargs -P 2 -I{} sh -c 'f={}; "$0" sign "$f" --key "$1" --participant "$2" --out "${f%.csv}.json" >/dev/null' \
-    "$prov" "$dir/network/keys/$producer.pem" "$producer"
+    for n in $(seq 0 $((batches - 1))); do
+        echo "$work/batch-$n.csv"
+    done | xargs -P 2 -I{} sh -c 'f={}; "$0" sign "$f" --key "$1" --participant "$2" --out "${f%.csv}.json" >/dev/null' \
+        "$prov" "$dir/network/keys/$producer.pem" "$producer"
+fi
 
 "$prov" serve --ledger "$ledger" --port "$port" --log-level warning &
 server=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 
-echo "ledger: $events events; $(wc -l < "$work/lots.txt") lots; wrk -t2 -c$connections -d${duration}s"
-wrk -t2 -c"$connections" -d"${duration}s" --latency -s Benchmarks/serve/get-lots.lua "http://127.0.0.1:$port" -- "$work/lots.txt" \
-    | tee "$work/wrk.txt"
+echo "ledger: $events events; GET /v1/lots/{id} over $(wc -l < "$work/lots.txt") lots; wrk -t2 -c$connections -d${duration}s"
+wrk -t2 -c"$connections" -d"${duration}s" --latency -s Benchmarks/serve/get-paths.lua "http://127.0.0.1:$port" -- "$work/lots.txt"
+echo "GET /v1/products/{id} over $(wc -l < "$work/products.txt") pages of 100 events; wrk -t2 -c$connections -d${duration}s"
+wrk -t2 -c"$connections" -d"${duration}s" --latency -s Benchmarks/serve/get-paths.lua "http://127.0.0.1:$port" -- "$work/products.txt"
 
+[ "$batches" -gt 0 ] || exit 0
 challenge=$(curl -sf -X POST "http://127.0.0.1:$port/v1/auth/challenge" -d "{\"participant\": \"$producer\"}" \
     | python3 -c "import json, sys; print(json.load(sys.stdin)['challenge'], end='')")
 printf '%s' "$challenge" > "$work/challenge.txt"

@@ -63,6 +63,18 @@ public protocol LedgerStore: Sendable {
     /// Lots of the events of `product`.
     func lots(ofProduct product: String) async throws(LedgerError) -> [String]
 
+    /// Number of events of `product`.
+    func eventCount(ofProduct product: String) async throws(LedgerError) -> Int
+
+    /// One page of the events of `product` in time order (``ProductOrder``): those after the event
+    /// at ledger index `after` if given (which must be an event of `product`), then skipping
+    /// `offset`, at most `limit`.
+    func events(ofProduct product: String, after: Int?, offset: Int, limit: Int) async throws(LedgerError) -> [EventRecord]
+
+    /// The transformations whose output lot, or one of whose input lots, is in `lots`, read from
+    /// the lot index.
+    func transformations(touchingLots lots: [String]) async throws(LedgerError) -> [TransformationEdge]
+
     /// Index entries `(event index, lot, role)` for events in `indexes`, ordered by index, role, lot.
     func lotEntries(_ indexes: Range<Int>) async throws(LedgerError) -> [LotEntry]
 
@@ -280,6 +292,22 @@ public struct IndexColumns: Sendable, Hashable {
         for input in Set(inputLots).sorted() { entries.append(LotEntry(index: index, lot: input, role: .input)) }
         if let lot { entries.append(LotEntry(index: index, lot: lot, role: .lot)) }
         return entries
+    }
+}
+
+/// A transformation as the lot index records it.
+public struct TransformationEdge: Sendable, Hashable {
+    /// Ledger index of the `transform` event.
+    public let index: Int
+    /// The lot it made.
+    public let output: String
+    /// The lots that went into it, sorted.
+    public let inputs: [String]
+
+    public init(index: Int, output: String, inputs: [String]) {
+        self.index = index
+        self.output = output
+        self.inputs = inputs
     }
 }
 

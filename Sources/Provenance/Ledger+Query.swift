@@ -30,6 +30,21 @@ public struct History: Sendable {
     public let entries: [HistoryEntry]
 }
 
+/// One page of a product code's history: its own events, and the lots around the page's lots.
+public struct ProductHistoryPage: Sendable {
+    public let product: String
+    /// The lots the page's events name, in the order they first appear.
+    public let lots: [String]
+    /// Lots the page's lots were made from, through transformations.
+    public let upstreamLots: [String]
+    /// Lots made from the page's lots, through transformations.
+    public let downstreamLots: [String]
+    /// The page's events, oldest first; all of them have the relation ``HistoryEntry/Relation/subject``.
+    public let entries: [HistoryEntry]
+    /// Whether events follow this page.
+    public let hasMore: Bool
+}
+
 /// What a history query asks about.
 public enum HistorySubject: Sendable {
     /// A product code or a lot ID, whichever matches.
@@ -67,31 +82,7 @@ extension Ledger {
             }
             throw LedgerError(.notFound, "no \(what) '\(identifier)' in the ledger")
         }
-        var upstream = Set<String>()
-        var downstream = Set<String>()
-        var frontier = Array(subject)
-        // Backwards: transforms whose output is a known lot add their inputs.
-        while !frontier.isEmpty, subject.count + upstream.count < Self.historyLotLimit {
-            var next = [String]()
-            for record in try await store.events(touchingLots: frontier) where record.columns.kind == EventKind.transform.rawValue {
-                guard let lot = record.columns.lot, frontier.contains(lot) else { continue }
-                for input in try record.decode().inputLots where !subject.contains(input) && upstream.insert(input).inserted {
-                    next.append(input)
-                }
-            }
-            frontier = next
-        }
-        frontier = Array(subject)
-        // Forwards: transforms consuming a known lot add their output.
-        while !frontier.isEmpty, subject.count + upstream.count + downstream.count < Self.historyLotLimit {
-            var next = [String]()
-            for record in try await store.events(touchingLots: frontier) where record.columns.kind == EventKind.transform.rawValue {
-                guard let output = record.columns.lot, !subject.contains(output) else { continue }
-                let inputs = Set(try record.decode().inputLots)
-                if !inputs.isDisjoint(with: frontier), downstream.insert(output).inserted { next.append(output) }
-            }
-            frontier = next
-        }
+        let (upstream, downstream) = try await relatedLots(of: subject)
         var entries = [HistoryEntry]()
         for record in try await store.events(touchingLots: Array(subject) + Array(upstream) + Array(downstream)) {
             let event = try record.decode()
@@ -104,6 +95,68 @@ extension Ledger {
         return History(
             query: identifier, subjectLots: subject.sorted(), upstreamLots: upstream.sorted(), downstreamLots: downstream.sorted(),
             entries: entries)
+    }
+
+    /// One page of the history of the product code `product`: its own events in time order,
+    /// those after the event at ledger index `after` if given, then skipping `offset`, at most
+    /// `limit`; with the lots the page names and the lots those lots were made from and went into.
+    ///
+    /// A product code may have thousands of lots; unlike ``history(of:as:)`` a page costs the same
+    /// wherever it starts when read by `after`.
+    public func productHistory(
+        of product: String, after: Int? = nil, offset: Int = 0, limit: Int = 100
+    ) async throws(LedgerError) -> ProductHistoryPage {
+        var records = try await store.events(ofProduct: product, after: after, offset: offset, limit: limit + 1)
+        let hasMore = records.count > limit
+        if hasMore { records.removeLast() }
+        if records.isEmpty, after == nil, offset == 0, try await store.eventCount(ofProduct: product) == 0 {
+            throw LedgerError(.notFound, "no product '\(product)' in the ledger")
+        }
+        var lots = [String]()
+        var named = Set<String>()
+        var entries = [HistoryEntry]()
+        entries.reserveCapacity(records.count)
+        for record in records {
+            if let lot = record.columns.lot, named.insert(lot).inserted { lots.append(lot) }
+            entries.append(HistoryEntry(index: record.index, blockHeight: record.blockHeight, event: try record.decode(), relation: .subject))
+        }
+        let (upstream, downstream) = try await relatedLots(of: named)
+        return ProductHistoryPage(
+            product: product, lots: lots, upstreamLots: upstream.sorted(), downstreamLots: downstream.sorted(), entries: entries,
+            hasMore: hasMore)
+    }
+
+    /// Number of events of the product code `product`.
+    public func eventCount(ofProduct product: String) async throws(LedgerError) -> Int {
+        try await store.eventCount(ofProduct: product)
+    }
+
+    /// The lots `subject` were made from (backwards through `transform` events) and the lots made
+    /// from them (forwards), at most ``historyLotLimit`` in all.
+    private func relatedLots(of subject: Set<String>) async throws(LedgerError) -> (upstream: Set<String>, downstream: Set<String>) {
+        var upstream = Set<String>()
+        var downstream = Set<String>()
+        var frontier = Array(subject)
+        // Backwards: transforms whose output is a known lot add their inputs.
+        while !frontier.isEmpty, subject.count + upstream.count < Self.historyLotLimit {
+            let known = Set(frontier)
+            var next = [String]()
+            for edge in try await store.transformations(touchingLots: frontier) where known.contains(edge.output) {
+                for input in edge.inputs where !subject.contains(input) && upstream.insert(input).inserted { next.append(input) }
+            }
+            frontier = next
+        }
+        frontier = Array(subject)
+        // Forwards: transforms consuming a known lot add their output.
+        while !frontier.isEmpty, subject.count + upstream.count + downstream.count < Self.historyLotLimit {
+            let known = Set(frontier)
+            var next = [String]()
+            for edge in try await store.transformations(touchingLots: frontier) where !subject.contains(edge.output) {
+                if edge.inputs.contains(where: known.contains), downstream.insert(edge.output).inserted { next.append(edge.output) }
+            }
+            frontier = next
+        }
+        return (upstream, downstream)
     }
 
     /// The event with `id`, with all its disclosures.

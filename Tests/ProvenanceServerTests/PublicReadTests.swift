@@ -46,6 +46,7 @@ import Testing
             OpenAPIContract.expect(product, 200, "GET", "/v1/products/{id}")
             #expect(try product.json["events"]?.arrayValue?.count == 3)
             #expect(try product.json["page"]?["next"] == .integer(3))
+            #expect(try product.json["kind"] == "product")
 
             // Path parameters are percent-decoded, as a QR code's URL may encode them.
             #expect(try await client.call(.get, "/v1/lots/%4COT-GH-101").status == .ok)
@@ -53,6 +54,49 @@ import Testing
             // A lot is not a product and a product is not a lot.
             OpenAPIContract.expect(try await client.call(.get, "/v1/products/LOT-GH-101"), 404, "GET", "/v1/products/{id}")
             OpenAPIContract.expect(try await client.call(.get, "/v1/lots/cocoa-beans"), 404, "GET", "/v1/lots/{id}")
+        }
+    }
+
+    /// Paging a product by `next_after` and by `next` lists the same events, each once, in time
+    /// order; a page names its lots and the lots they went into.
+    @Test func productPagesByCursorAndByOffsetAgree() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        try await demo.withServer { client in
+            func walk(_ first: String, next: (JSONValue) -> String?) async throws -> (ids: [String], total: JSONValue?) {
+                var ids = [String]()
+                var path: String? = first
+                var total: JSONValue?
+                while let current = path {
+                    let response = try await client.call(.get, current)
+                    OpenAPIContract.expect(response, 200, "GET", "/v1/products/{id}")
+                    let body = try response.json
+                    ids += body["events"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+                    total = body["page"]?["total"]
+                    path = body["page"].flatMap(next)
+                }
+                return (ids, total)
+            }
+            let byCursor = try await walk("/v1/products/cocoa-beans?limit=2") { page in
+                page["next_after"]?.integerValue.map { "/v1/products/cocoa-beans?limit=2&after=\($0)" }
+            }
+            let byOffset = try await walk("/v1/products/cocoa-beans?limit=3") { page in
+                page["next"]?.integerValue.map { "/v1/products/cocoa-beans?limit=3&offset=\($0)" }
+            }
+            #expect(byCursor.ids == byOffset.ids && Set(byCursor.ids).count == byCursor.ids.count)
+            #expect(byCursor.total == .integer(byCursor.ids.count) && byCursor.ids.count > 4)
+            let expected = try await demo.ledger.productHistory(of: "cocoa-beans", limit: 1_000).entries.map(\.event.id.hex)
+            #expect(byCursor.ids == expected)
+
+            let beans = try await client.call(.get, "/v1/products/cocoa-beans").json
+            #expect(beans["lots"]?.arrayValue?.contains("LOT-GH-101") == true)
+            #expect(beans["downstream_lots"]?.arrayValue?.isEmpty == false)
+
+            // A cursor that is not one of the product's events is refused.
+            let massEvent = try await demo.ledger.productHistory(of: "cocoa-mass").entries[0].index
+            OpenAPIContract.expect(
+                try await client.call(.get, "/v1/products/cocoa-beans?after=\(massEvent)"), 400, "GET", "/v1/products/{id}")
+            OpenAPIContract.expect(try await client.call(.get, "/v1/products/cocoa-beans?after=x"), 400, "GET", "/v1/products/{id}")
         }
     }
 

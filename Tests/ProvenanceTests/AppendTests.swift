@@ -131,4 +131,54 @@ import Testing
         #expect(product.subjectLots == ["LOT-0", "LOT-1", "LOT-2"])
         await #expect { try await fixture.ledger.history(of: "nothing") } throws: { ($0 as? LedgerError)?.code == .notFound }
     }
+
+    /// A product's pages, by `after` or by offset, list its events in time order (fractions of a
+    /// second included, whatever the appending order), each once, with the lots around them.
+    @Test func productHistoryPagesInTimeOrder() async throws {
+        let fixture = try await LedgerFixture()
+        defer { fixture.remove() }
+        _ = try await fixture.ledger.append(LedgerFixture.farmRecords(3), signedWith: fixture.farmKey)
+        _ = try await fixture.ledger.append(LedgerFixture.millRecords(lot: 1), signedWith: fixture.millKey)
+        // Appended last, but earlier or within the same second as others: 08:00:00.5 is after 08:00:00, .15 before .5.
+        let late = try ["08:00:00.5", "08:00:00.15", "07:59:59.999"].enumerated().map { index, time in
+            try LedgerFixture.record("""
+                {"record_id": "P-late-\(index)", "event": "produce", "occurred_at": "2026-03-01T\(time)+02:00", "product": "cocoa-beans",
+                 "lot": "LATE-\(index)", "quantity": "1", "unit": "kg", "facility": "FARM-1"}
+                """)
+        }
+        _ = try await fixture.ledger.append(late, signedWith: fixture.farmKey)
+
+        let full = try await fixture.ledger.history(of: "cocoa-beans", as: .product).entries
+            .filter { $0.event.header.publicFields["product"]?.stringValue == "cocoa-beans" }
+        let expected = full.map(\.event.header.recordID)
+        #expect(expected.prefix(5) == ["P-late-2", "P-0", "P-late-1", "P-late-0", "P-1"])
+        #expect(try await fixture.ledger.eventCount(ofProduct: "cocoa-beans") == expected.count)
+
+        var byAfter = [String]()
+        var after: Int?
+        repeat {
+            let page = try await fixture.ledger.productHistory(of: "cocoa-beans", after: after, limit: 2)
+            byAfter += page.entries.map(\.event.header.recordID)
+            after = page.hasMore ? page.entries.last?.index : nil
+        } while after != nil
+        #expect(byAfter == expected)
+
+        var byOffset = [String]()
+        for offset in stride(from: 0, to: expected.count, by: 4) {
+            byOffset += try await fixture.ledger.productHistory(of: "cocoa-beans", offset: offset, limit: 4).entries.map(\.event.header.recordID)
+        }
+        #expect(byOffset == expected)
+
+        // LOT-1 went into MASS-1; the mass's page names the lot it was made from.
+        let lot1 = try await fixture.ledger.productHistory(of: "cocoa-beans", after: full[3].index, limit: 1)
+        #expect(lot1.lots == ["LOT-1"] && lot1.downstreamLots == ["MASS-1"] && lot1.upstreamLots.isEmpty)
+        let mass = try await fixture.ledger.productHistory(of: "cocoa-mass")
+        #expect(mass.lots == ["MASS-1"] && mass.upstreamLots == ["LOT-1"] && !mass.hasMore)
+
+        await #expect { try await fixture.ledger.productHistory(of: "LOT-1") } throws: { ($0 as? LedgerError)?.code == .notFound }
+        // `after` must name an event of the product.
+        await #expect { try await fixture.ledger.productHistory(of: "cocoa-mass", after: full[0].index) } throws: {
+            ($0 as? LedgerError)?.code == .invalidRecord
+        }
+    }
 }

@@ -187,16 +187,11 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     fileprivate static func events(signer: String, recordIDs: [String], in db: Database) throws -> [EventRecord] {
         var found = [EventRecord]()
-        // Chunks stay well below SQLite's limit on bound parameters.
-        var start = 0
-        while start < recordIDs.count {
-            let chunk = Array(recordIDs[start..<min(recordIDs.count, start + 500)])
-            let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+        for chunk in chunks(recordIDs) {
             let rows = try Row.fetchAll(
-                db, sql: "SELECT \(Self.eventColumns) FROM events WHERE signer = ? AND record_id IN (\(placeholders))",
+                db, sql: "SELECT \(Self.eventColumns) FROM events WHERE signer = ? AND record_id IN (\(placeholders(chunk.count)))",
                 arguments: StatementArguments([signer] + chunk))
             found.append(contentsOf: rows.map(Self.event))
-            start += chunk.count
         }
         return found
     }
@@ -312,6 +307,81 @@ public final class SQLiteLedgerStore: LedgerStore {
             try Row.fetchAll(db, sql: "SELECT DISTINCT lot FROM events WHERE product = ? AND lot IS NOT NULL ORDER BY lot", arguments: [product])
                 .map { Self.text($0["lot"]) }
         }
+    }
+
+    public func eventCount(ofProduct product: String) async throws(LedgerError) -> Int {
+        try await read("counting a product's events") { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE product = ?", arguments: [product]) ?? 0
+        }
+    }
+
+    public func events(ofProduct product: String, after: Int?, offset: Int, limit: Int) async throws(LedgerError) -> [EventRecord] {
+        try await read("reading a product's events") { db in
+            let order = SQLiteSchema.productTimeKey
+            guard let after else {
+                return try Row.fetchAll(
+                    db, sql: "SELECT \(Self.eventColumns) FROM events WHERE product = ? ORDER BY \(order), seq LIMIT ? OFFSET ?",
+                    arguments: [product, limit, offset]
+                ).map(Self.event)
+            }
+            guard let key = try String.fetchOne(db, sql: "SELECT \(order) FROM events WHERE seq = ? AND product = ?", arguments: [after, product]) else {
+                throw LedgerError(.invalidRecord, "after=\(after) is not the ledger index of an event of product '\(product)'")
+            }
+            // The first condition is a range on the index; the second drops the events of the same
+            // instant up to `after`.
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.eventColumns) FROM events
+                    WHERE product = ? AND \(order) >= ? AND (\(order) > ? OR seq > ?)
+                    ORDER BY \(order), seq LIMIT ? OFFSET ?
+                    """,
+                arguments: [product, key, key, after, limit, offset]
+            ).map(Self.event)
+        }
+    }
+
+    public func transformations(touchingLots lots: [String]) async throws(LedgerError) -> [TransformationEdge] {
+        try await read("following transformations") { db in
+            // Events naming one of the lots that also have input lots are transformations.
+            var indexes = Set<Int>()
+            for chunk in Self.chunks(lots) {
+                indexes.formUnion(
+                    try Int.fetchAll(
+                        db,
+                        sql: """
+                            SELECT named.seq FROM event_lots AS named
+                            WHERE named.lot IN (\(Self.placeholders(chunk.count)))
+                              AND EXISTS (SELECT 1 FROM event_lots AS input WHERE input.seq = named.seq AND input.role = 'input')
+                            """,
+                        arguments: StatementArguments(chunk)))
+            }
+            var outputs = [Int: String]()
+            var inputs = [Int: [String]]()
+            for chunk in Self.chunks(indexes.sorted()) {
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT seq, lot, role FROM event_lots WHERE seq IN (\(Self.placeholders(chunk.count))) ORDER BY seq, lot",
+                    arguments: StatementArguments(chunk))
+                for row in rows {
+                    let index = Self.int(row["seq"])
+                    let lot = Self.text(row["lot"])
+                    if Self.text(row["role"]) == LotEntry.Role.input.rawValue { inputs[index, default: []].append(lot) } else { outputs[index] = lot }
+                }
+            }
+            return outputs.keys.sorted().compactMap { index in
+                outputs[index].map { TransformationEdge(index: index, output: $0, inputs: inputs[index] ?? []) }
+            }
+        }
+    }
+
+    /// `values` in chunks that stay well below SQLite's limit on bound parameters.
+    private static func chunks<Value>(_ values: [Value]) -> [ArraySlice<Value>] {
+        stride(from: 0, to: values.count, by: 500).map { values[$0..<min(values.count, $0 + 500)] }
+    }
+
+    /// `?,?,…`, `count` times.
+    private static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ",")
     }
 
     public func lotEntries(_ indexes: Range<Int>) async throws(LedgerError) -> [LotEntry] {

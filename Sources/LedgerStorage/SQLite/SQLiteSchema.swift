@@ -81,6 +81,20 @@ enum SQLiteSchema {
                     CREATE INDEX events_by_kind ON events(kind);
                     """)
         }
+        migrator.registerMigration("v3") { db in
+            // A product's events in time order, for paged product histories; it also serves
+            // lookups by product alone, so it replaces the index on product.
+            try db.execute(
+                sql: """
+                    DROP INDEX events_by_product;
+                    CREATE INDEX events_by_product_time ON events(product, \(productTimeKey), seq) WHERE product IS NOT NULL;
+                    """)
+        }
         return migrator
     }
+
+    /// The SQL expression ordering events by time: `occurred_at` holds the UTC instant in normal
+    /// form (`…T06:15:00Z`, `…T06:15:00.5Z`: a fraction only when it is not zero, without trailing
+    /// zeros); without the `Z`, text order is time order.
+    static let productTimeKey = "rtrim(occurred_at, 'Z')"
 }

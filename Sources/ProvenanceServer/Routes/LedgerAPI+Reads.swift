@@ -56,7 +56,7 @@ extension LedgerAPI {
             }
         }
         router.get("/v1/products/:id") { request, context in
-            try await historyResponse(try context.pathParameter("id"), as: .product, request: request, context: context)
+            try await productResponse(try context.pathParameter("id"), request: request, context: context)
         }
         router.get("/v1/lots/:id") { request, context in
             try await historyResponse(try context.pathParameter("id"), as: .lot, request: request, context: context)
@@ -71,16 +71,46 @@ extension LedgerAPI {
         }
     }
 
-    /// A history, its events paged, with the facilities they name.
+    /// A lot's history, its events paged, with the facilities they name.
     private func historyResponse(
         _ identifier: String, as kind: HistorySubject, request: Request, context: ProvenanceRequestContext
     ) async throws -> Response {
         let page = try Page(request)
         let history = try await ledger.history(of: identifier, as: kind)
+        return try await historyJSON(
+            query: identifier, kind: "lot", lots: history.subjectLots, upstream: history.upstreamLots, downstream: history.downstreamLots,
+            entries: page.slice(history.entries), page: page.json(total: history.entries.count), context: context)
+    }
+
+    /// A product code's history: one page of its own events, read from the ledger by the page.
+    /// `?after=N` starts after the event at ledger index N (the last one of the page before),
+    /// which costs the same however deep the page; `?offset=` works too.
+    private func productResponse(_ product: String, request: Request, context: ProvenanceRequestContext) async throws -> Response {
+        let page = try Page(request)
+        let after = request.uri.queryParameters.get("after") == nil ? nil : try request.integerParameter("after", default: 0)
+        let history = try await ledger.productHistory(of: product, after: after, offset: page.offset, limit: page.limit)
+        let total = try await productTotals.eventCount(ofProduct: product)
+        let last = history.hasMore ? history.entries.last?.index : nil
+        let pageJSON: JSONValue = [
+            "offset": .integer(page.offset), "limit": .integer(page.limit), "total": .integer(total),
+            "next": after == nil && history.hasMore ? .integer(page.offset + page.limit) : .null,
+            "after": after.map(JSONValue.integer) ?? .null, "next_after": last.map(JSONValue.integer) ?? .null,
+        ]
+        return try await historyJSON(
+            query: product, kind: "product", lots: history.lots, upstream: history.upstreamLots, downstream: history.downstreamLots,
+            entries: history.entries[...], page: pageJSON, context: context)
+    }
+
+    /// The body of a history answer: the events as the caller may see them, with the facilities
+    /// they name.
+    private func historyJSON(
+        query: String, kind: String, lots: [String], upstream: [String], downstream: [String], entries: ArraySlice<HistoryEntry>,
+        page: JSONValue, context: ProvenanceRequestContext
+    ) async throws -> Response {
         let known = try await facilities.current()
         var events = [JSONValue]()
         var named = [String: JSONValue]()
-        for entry in page.slice(history.entries) {
+        for entry in entries {
             let event = try await visible(entry.event, to: context, facilities: known)
             guard case .object(var members) = event.summaryJSON(index: entry.index, blockHeight: entry.blockHeight) else { continue }
             members["relation"] = .string(entry.relation.rawValue)
@@ -90,14 +120,14 @@ extension LedgerAPI {
             }
         }
         return Response.json([
-            "query": .string(identifier),
-            "kind": .string(kind == .product ? "product" : "lot"),
-            "lots": .array(history.subjectLots.map(JSONValue.string)),
-            "upstream_lots": .array(history.upstreamLots.map(JSONValue.string)),
-            "downstream_lots": .array(history.downstreamLots.map(JSONValue.string)),
+            "query": .string(query),
+            "kind": .string(kind),
+            "lots": .array(lots.map(JSONValue.string)),
+            "upstream_lots": .array(upstream.map(JSONValue.string)),
+            "downstream_lots": .array(downstream.map(JSONValue.string)),
             "events": .array(events),
             "facilities": .object(named),
-            "page": page.json(total: history.entries.count),
+            "page": page,
         ])
     }
 }

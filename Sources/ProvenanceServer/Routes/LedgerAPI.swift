@@ -9,6 +9,7 @@ public struct LedgerAPI: Sendable {
     let tokens: TokenAuthority
     let challenges: ChallengeBook
     let facilities: FacilityDirectory
+    let productTotals: ProductTotals
     /// Unix seconds now; tests move it.
     let clock: @Sendable () -> Int64
 
@@ -17,6 +18,7 @@ public struct LedgerAPI: Sendable {
         self.tokens = try TokenAuthority()
         self.challenges = ChallengeBook(origin: ledger.metadata.origin)
         self.facilities = FacilityDirectory(ledger: ledger)
+        self.productTotals = ProductTotals(ledger: ledger)
         self.clock = clock
     }
 

@@ -187,9 +187,11 @@ async function main() {
   document.getElementById('title').textContent = first?.fields.product ?? subject;
   document.getElementById('summary').textContent = history.kind === 'lot'
     ? `Lot ${subject}: ${history.page.total} events, made from ${history.upstream_lots.length} lots, went into ${history.downstream_lots.length}`
-    : `Product ${subject}: ${history.lots.length} lots, ${history.page.total} events`;
+    : `Product ${subject}: ${history.page.total} events`;
   if (history.page.next !== null) {
-    document.getElementById('summary').textContent += ` (the first ${history.events.length} shown)`;
+    document.getElementById('summary').textContent += history.kind === 'lot'
+      ? ` (the first ${history.events.length} shown)`
+      : ` (the first ${history.events.length} shown, of ${history.lots.length} lots)`;
   }
   renderTimeline(history);
   renderMap(history);
