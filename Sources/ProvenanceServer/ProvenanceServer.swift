@@ -18,20 +18,20 @@ public struct ServerConfiguration: Sendable {
 public enum ProvenanceServer {
     /// The router with every route; tests drive it in-process.
     public static func makeRouter(
-        ledger: Ledger, clock: @escaping @Sendable () -> Int64 = unixNow
+        ledger: Ledger, signingKeys: SigningKeys = .none, clock: @escaping @Sendable () -> Int64 = unixNow
     ) throws -> Router<ProvenanceRequestContext> {
         let router = Router(context: ProvenanceRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))
-        try LedgerAPI(ledger: ledger, clock: clock).register(on: router)
+        try LedgerAPI(ledger: ledger, signingKeys: signingKeys, clock: clock).register(on: router)
         return router
     }
 
     /// The application: run it with `runService()`, which stops gracefully on SIGINT and SIGTERM.
     public static func makeApplication(
-        ledger: Ledger, configuration: ServerConfiguration, logger: Logger
+        ledger: Ledger, signingKeys: SigningKeys = .none, configuration: ServerConfiguration, logger: Logger
     ) throws -> some ApplicationProtocol {
         Application(
-            router: try makeRouter(ledger: ledger),
+            router: try makeRouter(ledger: ledger, signingKeys: signingKeys),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "prov"),
             logger: logger)
     }

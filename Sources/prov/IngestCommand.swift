@@ -47,42 +47,6 @@ struct IngestCommand: AsyncParsableCommand {
     }
 }
 
-/// How `prov ingest` and `prov sign` pick the adapter for a file: the format given or detected,
-/// a CSV mapping, an EPCIS schema.
-struct InputChoice {
-    let format: String
-    let mapping: CSVMapping?
-    let xsd: String?
-
-    enum Source {
-        case csv(ShipmentCSV)
-        case xml(ShipmentXML)
-        case epcis(EPCISDocument)
-    }
-
-    func source(for file: String) throws(LedgerError) -> Source {
-        let detected: InputFormat
-        if format == "auto" {
-            detected = try InputFormat.detect(path: file)
-        } else if let chosen = InputFormat(rawValue: format) {
-            detected = chosen
-        } else {
-            throw LedgerError(.invalidRecord, "unknown format '\(format)'; use auto, csv, xml or epcis")
-        }
-        if mapping != nil, detected != .csv {
-            throw LedgerError(.invalidRecord, "--mapping applies to CSV files; \(file) is \(detected.rawValue)")
-        }
-        if xsd != nil, detected != .epcis {
-            throw LedgerError(.invalidRecord, "--xsd applies to EPCIS documents; \(file) is \(detected.rawValue) (shipment XML is always validated)")
-        }
-        return switch detected {
-        case .csv: .csv(ShipmentCSV(path: file, mapping: mapping))
-        case .xml: .xml(ShipmentXML(path: file))
-        case .epcis: .epcis(EPCISDocument(path: file, xsd: xsd))
-        }
-    }
-}
-
 struct Facilities: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import and list facility master data.",

@@ -18,12 +18,20 @@ struct Serve: AsyncParsableCommand {
             reviews signed by an officer) need the operator key beside the ledger, which seals each block; without
             it the server serves reads only. GET /healthz answers while it runs; SIGINT or SIGTERM stops it after
             the requests in flight.
+
+            --signing-keys DIR lets producers post a CSV, shipment XML or EPCIS file (text/csv, application/xml)
+            instead of signed events: the server reads it as 'prov ingest' does and signs it with the key in DIR of
+            the participant the token names. Each *.pem in DIR must be a registered participant's private key. This
+            makes the server able to sign as those participants: use it only for those who chose to leave their key
+            with the operator.
             """)
 
     @OptionGroup var options: LedgerOptions
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The TCP port to listen on.") var port = 8080
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Option(help: ArgumentHelp("Sign raw batches (CSV, XML, EPCIS) with the participants' private keys in this folder (*.pem).", valueName: "DIR"))
+    var signingKeys: String?
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
@@ -32,8 +40,16 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "prov.serve")
         logger.logLevel = level
         let ledger = try await openLedger()
+        var keys = SigningKeys.none
+        if let signingKeys {
+            try await reporting { () async throws(LedgerError) in
+                keys = try await SigningKeys.load(directory: signingKeys, ledger: ledger)
+            }
+            let names = keys.isEmpty ? "nobody (no *.pem in \(signingKeys))" : keys.participants.joined(separator: ", ")
+            FileHandle.standardError.write(Data("note: raw batches are signed for \(names)\n".utf8))
+        }
         let application = try ProvenanceServer.makeApplication(
-            ledger: ledger, configuration: ServerConfiguration(host: host, port: port), logger: logger)
+            ledger: ledger, signingKeys: keys, configuration: ServerConfiguration(host: host, port: port), logger: logger)
         try await application.runService()
     }
 

@@ -1,7 +1,10 @@
+import Foundation
 import HummingbirdTesting
 import LedgerCore
 import LedgerCrypto
 import Provenance
+import ProvenanceServer
+import TestSupport
 import Testing
 
 /// `POST /v1/batches`: events the producer signed, appended as one block, all or nothing.
@@ -106,5 +109,114 @@ import Testing
             OpenAPIContract.expect(csv, 415, "POST", "/v1/batches")
         }
         #expect(try Checkpoint(body: try await demo.ledger.latestCheckpoint().text).size == sizeBefore)
+    }
+}
+
+/// `POST /v1/batches` with a CSV, shipment XML or EPCIS body, signed by the server with a key the
+/// producer left with it (`prov serve --signing-keys`).
+@Suite struct RawBatchTests {
+    static let header = "record_id,event,occurred_at,product,lot,quantity,unit,facility\n"
+
+    static func csv(_ rows: String...) -> [UInt8] {
+        Array((header + rows.joined(separator: "\n") + "\n").utf8)
+    }
+
+    @Test func aCSVBodyIsSignedForTheCallerAndImportedOnce() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        let keys = try await demo.signingKeys(["farm-gh"])
+        #expect(keys.participants == ["farm-gh"])
+        let body = Self.csv(
+            "GH-H-0950,produce,2026-06-01T07:00:00Z,cocoa-beans,LOT-GH-950,120.5,kg,FARM-GH-01",
+            "GH-H-0951,produce,2026-06-01T08:00:00Z,cocoa-beans,LOT-GH-951,98,kg,FARM-GH-01")
+        try await demo.withServer(signingKeys: keys) { client in
+            let token = try await client.login("farm-gh", key: try DemoNetwork.key("farm-gh"))
+            let created = try await client.call(.post, "/v1/batches", token: token, contentType: "text/csv", body: body)
+            OpenAPIContract.expect(created, 201, "POST", "/v1/batches")
+            #expect(try created.json["accepted"] == .integer(2) && created.json["signer"] == "farm-gh")
+
+            let again = try await client.call(.post, "/v1/batches", token: token, contentType: "text/csv; charset=utf-8", body: body)
+            OpenAPIContract.expect(again, 200, "POST", "/v1/batches")
+            #expect(try again.json["duplicates"] == .integer(2) && again.json["block"] == .null)
+        }
+        // Signed with the farm's registered key: the ledger verifies it like any other event.
+        let lot = try await demo.ledger.history(of: "LOT-GH-950", as: .lot)
+        #expect(lot.entries.map(\.event.header.signer) == ["farm-gh"])
+        #expect(lot.entries.first?.event.isSignedBy(try DemoNetwork.key("farm-gh").publicKey) == true)
+        #expect(await demo.ledger.verify().isValid)
+    }
+
+    @Test func anInvalidRecordRefusesTheBodyUnlessSkipped() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        let keys = try await demo.signingKeys(["farm-gh"])
+        let body = Self.csv(
+            "GH-H-0960,produce,2026-06-01T07:00:00Z,cocoa-beans,LOT-GH-960,120.5,kg,FARM-GH-01",
+            "GH-H-0961,produce,2026-06-01T08:00:00Z,cocoa-beans,LOT-GH-961,-4,kg,FARM-GH-01")
+        let before = try await demo.ledger.latestCheckpoint()
+        try await demo.withServer(signingKeys: keys) { client in
+            let token = try await client.login("farm-gh", key: try DemoNetwork.key("farm-gh"))
+            let refused = try await client.call(.post, "/v1/batches", token: token, contentType: "text/csv", body: body)
+            OpenAPIContract.expect(refused, 422, "POST", "/v1/batches")
+            #expect(refused.errorCode == "invalid_record")
+            let reject = try #require(try refused.json["rejects"]?.arrayValue?.first)
+            #expect(reject["line"] == .integer(3))
+            let message = try #require(reject["message"]?.stringValue)
+            #expect(message.contains("body:3") && message.contains("quantity") && !message.contains("prov-batch-"), "\(message)")
+            #expect(try await demo.ledger.latestCheckpoint() == before)
+
+            let skipped = try await client.call(.post, "/v1/batches?skip_invalid=true", token: token, contentType: "text/csv", body: body)
+            OpenAPIContract.expect(skipped, 201, "POST", "/v1/batches")
+            #expect(try skipped.json["accepted"] == .integer(1) && skipped.json["rejected"] == .integer(1))
+            #expect(try skipped.json["rejects"]?.arrayValue?.count == 1)
+
+            let malformed = try await client.call(.post, "/v1/batches?dry_run=maybe", token: token, contentType: "text/csv", body: body)
+            OpenAPIContract.expect(malformed, 400, "POST", "/v1/batches")
+        }
+    }
+
+    @Test func shipmentXMLAndEPCISBodiesAreReadAsProvIngestReadsThem() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        let keys = try await demo.signingKeys(["factory-de"])
+        let folder = TestPaths.sampleData.appendingPathComponent("demo")
+        try await demo.withServer(signingKeys: keys) { client in
+            let token = try await client.login("factory-de", key: try DemoNetwork.key("factory-de"))
+            for file in ["factory-de-receipts.xml", "factory-de-dispatch.epcis.xml"] {
+                let body = [UInt8](try Data(contentsOf: folder.appendingPathComponent(file)))
+                let created = try await client.call(.post, "/v1/batches", token: token, contentType: "application/xml", body: body)
+                OpenAPIContract.expect(created, 201, "POST", "/v1/batches")
+                #expect(try (created.json["accepted"]?.integerValue ?? 0) > 0, "\(file)")
+            }
+            let broken = try await client.call(.post, "/v1/batches", token: token, contentType: "application/xml", body: Array("<shipments".utf8))
+            #expect(broken.status == .badRequest && broken.errorCode == "invalid_record")
+        }
+    }
+
+    @Test func rawBodiesNeedAKeyTheServerHolds() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        let body = Self.csv("NL-X-1,produce,2026-06-01T07:00:00Z,cocoa-beans,LOT-NL-X1,1,kg,MILL-NL-01")
+        try await demo.withServer { client in
+            let token = try await client.login("mill-nl", key: try DemoNetwork.key("mill-nl"))
+            let refused = try await client.call(.post, "/v1/batches", token: token, contentType: "text/csv", body: body)
+            OpenAPIContract.expect(refused, 415, "POST", "/v1/batches")
+            #expect(try refused.json["error"]?["message"]?.stringValue?.contains("--signing-keys") == true)
+        }
+        try await demo.withServer(signingKeys: try await demo.signingKeys(["farm-gh"])) { client in
+            let token = try await client.login("mill-nl", key: try DemoNetwork.key("mill-nl"))
+            let refused = try await client.call(.post, "/v1/batches", token: token, contentType: "text/csv", body: body)
+            OpenAPIContract.expect(refused, 403, "POST", "/v1/batches")
+            let anonymous = try await client.call(.post, "/v1/batches", contentType: "text/csv", body: body)
+            #expect(anonymous.status == .unauthorized)
+        }
+        // A key no participant is registered with is refused when the server starts.
+        let stranger = demo.folder.appendingPathComponent("stranger-keys")
+        try FileManager.default.createDirectory(at: stranger, withIntermediateDirectories: true)
+        try Ed25519.PrivateKey(seed: Array(repeating: 9, count: 32)).pemRepresentation().write(
+            to: stranger.appendingPathComponent("stranger.pem"), atomically: true, encoding: .utf8)
+        await #expect { try await SigningKeys.load(directory: stranger.path, ledger: demo.ledger) } throws: {
+            ($0 as? LedgerError)?.code == .unknownSigner
+        }
     }
 }

@@ -71,10 +71,21 @@ struct DemoNetwork {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    /// Runs `body` against the API in-process.
-    func withServer(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    /// The keys of `participants` as the server loads them from a folder of PEM files.
+    func signingKeys(_ participants: [String]) async throws -> SigningKeys {
+        let keys = folder.appendingPathComponent("signing-keys-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
+        for participant in participants {
+            try FileManager.default.copyItem(
+                at: Self.keysFolder.appendingPathComponent("DEMO-ONLY-\(participant).pem"), to: keys.appendingPathComponent("\(participant).pem"))
+        }
+        return try await SigningKeys.load(directory: keys.path, ledger: ledger)
+    }
+
+    /// Runs `body` against the API in-process, the server holding `signingKeys`.
+    func withServer(signingKeys: SigningKeys = .none, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let clock = now
-        let router = try ProvenanceServer.makeRouter(ledger: ledger, clock: { clock.read() })
+        let router = try ProvenanceServer.makeRouter(ledger: ledger, signingKeys: signingKeys, clock: { clock.read() })
         let application = Application(router: router)
         try await application.test(.router, body)
     }

@@ -10,11 +10,14 @@ public struct LedgerAPI: Sendable {
     let challenges: ChallengeBook
     let facilities: FacilityDirectory
     let productTotals: ProductTotals
+    /// Keys of the participants whose raw batches the server signs.
+    let signingKeys: SigningKeys
     /// Unix seconds now; tests move it.
     let clock: @Sendable () -> Int64
 
-    public init(ledger: Ledger, clock: @escaping @Sendable () -> Int64) throws {
+    public init(ledger: Ledger, signingKeys: SigningKeys = .none, clock: @escaping @Sendable () -> Int64) throws {
         self.ledger = ledger
+        self.signingKeys = signingKeys
         self.tokens = try TokenAuthority()
         self.challenges = ChallengeBook(origin: ledger.metadata.origin)
         self.facilities = FacilityDirectory(ledger: ledger)

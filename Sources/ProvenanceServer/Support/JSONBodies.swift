@@ -37,6 +37,15 @@ extension Request {
         return members
     }
 
+    /// The `name` query parameter as a boolean (`true` or `false`), `false` when absent.
+    func booleanParameter(_ name: String) throws(APIError) -> Bool {
+        switch uri.queryParameters.get(name) {
+        case nil, "false": false
+        case "true": true
+        case let text?: throw APIError.badRequest("query parameter \(name) must be true or false, got '\(text)'")
+        }
+    }
+
     /// The `name` query parameter as a non-negative integer, or `defaultValue`.
     func integerParameter(_ name: String, default defaultValue: Int, maximum: Int = .max) throws(APIError) -> Int {
         guard let text = uri.queryParameters.get(name) else { return defaultValue }
