@@ -182,7 +182,12 @@ public struct EventRecord: Sendable, Hashable {
 
     /// Decodes the signed parts and checks the disclosures against their commitments. Bulk readers
     /// that need only the fields read them with ``EventFields`` instead.
-    public func decode() throws(LedgerError) -> SignedEvent {
+    ///
+    /// With `withholdingDisclosures` the disclosures are not read at all: the event is the one
+    /// ``SignedEvent/withholding(_:)`` gives with every sensitive field withheld, for a reader who
+    /// may see none of them.
+    public func decode(withholdingDisclosures: Bool = false) throws(LedgerError) -> SignedEvent {
+        if withholdingDisclosures { return try SignedEvent(statement: statement, signature: signature, disclosures: []) }
         let value: JSONValue
         do {
             value = try CanonicalJSON.decode(disclosures)

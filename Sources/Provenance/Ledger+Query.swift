@@ -70,7 +70,12 @@ extension Ledger {
     /// The history of `identifier`, a product code or a lot ID: every event of its lots, of the lots
     /// that went into them (backwards through `transform` events) and of the lots made from them
     /// (forwards).
-    public func history(of identifier: String, as kind: HistorySubject = .any) async throws(LedgerError) -> History {
+    ///
+    /// With `withholdingSensitiveFields` the events come without their disclosures (what a reader
+    /// who may see none of them gets), which also spares reading them.
+    public func history(
+        of identifier: String, as kind: HistorySubject = .any, withholdingSensitiveFields: Bool = false
+    ) async throws(LedgerError) -> History {
         var subject = Set<String>()
         if kind != .lot { subject.formUnion(try await store.lots(ofProduct: identifier)) }
         if kind != .product, !(try await store.events(touchingLots: [identifier]).isEmpty) { subject.insert(identifier) }
@@ -85,7 +90,7 @@ extension Ledger {
         let (upstream, downstream) = try await relatedLots(of: subject)
         var entries = [HistoryEntry]()
         for record in try await store.events(touchingLots: Array(subject) + Array(upstream) + Array(downstream)) {
-            let event = try record.decode()
+            let event = try record.decode(withholdingDisclosures: withholdingSensitiveFields)
             let lots = Set([record.columns.lot].compactMap { $0 })
             let relation: HistoryEntry.Relation =
                 !lots.isDisjoint(with: subject) ? .subject : !lots.isDisjoint(with: upstream) ? .upstream : .downstream
@@ -101,10 +106,11 @@ extension Ledger {
     /// those after the event at ledger index `after` if given, then skipping `offset`, at most
     /// `limit`; with the lots the page names and the lots those lots were made from and went into.
     ///
-    /// A product code may have thousands of lots; unlike ``history(of:as:)`` a page costs the same
-    /// wherever it starts when read by `after`.
+    /// A product code may have thousands of lots; unlike ``history(of:as:withholdingSensitiveFields:)``
+    /// a page costs the same wherever it starts when read by `after`. `withholdingSensitiveFields`
+    /// is as there.
     public func productHistory(
-        of product: String, after: Int? = nil, offset: Int = 0, limit: Int = 100
+        of product: String, after: Int? = nil, offset: Int = 0, limit: Int = 100, withholdingSensitiveFields: Bool = false
     ) async throws(LedgerError) -> ProductHistoryPage {
         var records = try await store.events(ofProduct: product, after: after, offset: offset, limit: limit + 1)
         let hasMore = records.count > limit
@@ -118,7 +124,8 @@ extension Ledger {
         entries.reserveCapacity(records.count)
         for record in records {
             if let lot = record.columns.lot, named.insert(lot).inserted { lots.append(lot) }
-            entries.append(HistoryEntry(index: record.index, blockHeight: record.blockHeight, event: try record.decode(), relation: .subject))
+            let event = try record.decode(withholdingDisclosures: withholdingSensitiveFields)
+            entries.append(HistoryEntry(index: record.index, blockHeight: record.blockHeight, event: event, relation: .subject))
         }
         let (upstream, downstream) = try await relatedLots(of: named)
         return ProductHistoryPage(

@@ -76,7 +76,7 @@ extension LedgerAPI {
         _ identifier: String, as kind: HistorySubject, request: Request, context: ProvenanceRequestContext
     ) async throws -> Response {
         let page = try Page(request)
-        let history = try await ledger.history(of: identifier, as: kind)
+        let history = try await ledger.history(of: identifier, as: kind, withholdingSensitiveFields: context.caller == nil)
         return try await historyJSON(
             query: identifier, kind: "lot", lots: history.subjectLots, upstream: history.upstreamLots, downstream: history.downstreamLots,
             entries: page.slice(history.entries), page: page.json(total: history.entries.count), context: context)
@@ -88,7 +88,8 @@ extension LedgerAPI {
     private func productResponse(_ product: String, request: Request, context: ProvenanceRequestContext) async throws -> Response {
         let page = try Page(request)
         let after = request.uri.queryParameters.get("after") == nil ? nil : try request.integerParameter("after", default: 0)
-        let history = try await ledger.productHistory(of: product, after: after, offset: page.offset, limit: page.limit)
+        let history = try await ledger.productHistory(
+            of: product, after: after, offset: page.offset, limit: page.limit, withholdingSensitiveFields: context.caller == nil)
         let total = try await productTotals.eventCount(ofProduct: product)
         let last = history.hasMore ? history.entries.last?.index : nil
         let pageJSON: JSONValue = [
