@@ -20,7 +20,8 @@ public enum ProvenanceServer {
     public static func makeRouter(
         ledger: Ledger, signingKeys: SigningKeys = .none, clock: @escaping @Sendable () -> Int64 = unixNow
     ) throws -> Router<ProvenanceRequestContext> {
-        let router = Router(context: ProvenanceRequestContext.self)
+        // HEAD answers as GET without the body (RFC 9110 §9.3.2), for health checks and link checkers.
+        let router = Router(context: ProvenanceRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: LogRequestsMiddleware(.info))
         try LedgerAPI(ledger: ledger, signingKeys: signingKeys, clock: clock).register(on: router)
         return router

@@ -179,4 +179,16 @@ import Testing
             #expect(noRoute.status == .notFound && noRoute.errorCode == "not_found")
         }
     }
+
+    @Test func headAnswersAsGetWithoutTheBody() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        try await demo.withServer { client in
+            let health = try await client.call(.head, "/healthz")
+            #expect(health.status == .ok && health.body.isEmpty && health.headers[.contentType] == "application/json")
+            #expect(try await client.call(.head, "/v1/lots/LOT-GH-101").status == .ok)
+            #expect(try await client.call(.head, "/v1/lots/nothing").status == .notFound)
+            #expect(try await client.call(.head, "/p/LOT-GH-101").status == .ok)
+        }
+    }
 }
