@@ -66,9 +66,9 @@ public protocol LedgerStore: Sendable {
     /// Number of events of `product`.
     func eventCount(ofProduct product: String) async throws(LedgerError) -> Int
 
-    /// One page of the events of `product` in time order (``ProductOrder``): those after the event
-    /// at ledger index `after` if given (which must be an event of `product`), then skipping
-    /// `offset`, at most `limit`.
+    /// One page of the events of `product` in time order (`occurred_at`, then ledger index): those
+    /// after the event at ledger index `after` if given (which must be an event of `product`), then
+    /// skipping `offset`, at most `limit`.
     func events(ofProduct product: String, after: Int?, offset: Int, limit: Int) async throws(LedgerError) -> [EventRecord]
 
     /// The transformations whose output lot, or one of whose input lots, is in `lots`, read from
