@@ -11,7 +11,9 @@
 #   2. GET /v1/products/{id} the same way, over 1,000 pages of 100 events spread across every product code:
 #      each product's first page, the rest at random depths (?after= an event of the product);
 #   3. POST /v1/batches of 1,000 events each, BATCHES batches BATCH_CONCURRENCY at a time, signed
-#      beforehand by one of the network's producers (prov sign): requests/s, events/s, p50 and p99.
+#      beforehand by one of the network's producers (prov sign): requests/s, events/s, p50 and p99;
+#   4. the same with 1,000-row CSV bodies that the server signs with the producer's key (prov serve
+#      --signing-keys).
 # The batches append blocks to DIR's ledger. Needs wrk, openssl and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,11 +60,13 @@ if [ "$batches" -gt 0 ]; then
     python3 - "$work" "$batches" "$facility" "$run" <<'PY'
 import sys
 folder, count, facility, run = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-for n in range(count):
-    with open(f"{folder}/batch-{n}.csv", "w") as out:
-        out.write("record_id,event,occurred_at,product,lot,quantity,unit,facility\n")
-        for i in range(1000):
-            out.write(f"BENCH-{run}-{n}-{i},produce,2026-06-01T06:{i // 60 % 60:02d}:{i % 60:02d}Z,cocoa-beans,BENCH-{run}-{n}-{i},{100 + i % 50}.5,kg,{facility}\n")
+for prefix in ["batch", "raw"]:
+    for n in range(count):
+        with open(f"{folder}/{prefix}-{n}.csv", "w") as out:
+            out.write("record_id,event,occurred_at,product,lot,quantity,unit,facility\n")
+            for i in range(1000):
+                name = f"BENCH-{prefix}-{run}-{n}-{i}"
+                out.write(f"{name},produce,2026-06-01T06:{i // 60 % 60:02d}:{i % 60:02d}Z,cocoa-beans,{name},{100 + i % 50}.5,kg,{facility}\n")
 PY
     for n in $(seq 0 $((batches - 1))); do
         echo "$work/batch-$n.csv"
@@ -70,7 +74,9 @@ PY
         "$prov" "$dir/network/keys/$producer.pem" "$producer"
 fi
 
-"$prov" serve --ledger "$ledger" --port "$port" --log-level warning &
+mkdir -m 700 "$work/signing-keys"
+cp "$dir/network/keys/$producer.pem" "$work/signing-keys/"
+"$prov" serve --ledger "$ledger" --port "$port" --log-level warning --signing-keys "$work/signing-keys" &
 server=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 
@@ -89,3 +95,5 @@ token=$(python3 -c "import json, sys; print(json.dumps({'participant': sys.argv[
     | curl -sf -X POST "http://127.0.0.1:$port/v1/auth/token" --data-binary @- | python3 -c "import json, sys; print(json.load(sys.stdin)['token'])")
 echo "POST /v1/batches: $batches batches of 1,000 events, $batch_concurrency at a time"
 python3 Benchmarks/serve/post-batches.py 127.0.0.1 "$port" "$work" "$token" "$batch_concurrency"
+echo "POST /v1/batches: $batches CSV bodies of 1,000 records, signed by the server, $batch_concurrency at a time"
+python3 Benchmarks/serve/post-batches.py 127.0.0.1 "$port" "$work" "$token" "$batch_concurrency" raw

@@ -1,6 +1,11 @@
 #!/usr/bin/env python3
-"""POSTs pre-signed batches (batch-N.json in a folder) to /v1/batches, each once, CONCURRENCY at a time,
-and prints requests/s, events/s and latency percentiles as JSON. Every request must append a new block (201)."""
+"""POSTs batches to /v1/batches, each once, CONCURRENCY at a time, and prints requests/s, events/s and latency
+percentiles as JSON. Every request must append a new block (201).
+
+    post-batches.py HOST PORT FOLDER TOKEN CONCURRENCY [PREFIX]
+
+PREFIX names the files: batch (the default) posts pre-signed batch-N.json files as application/json; another
+prefix posts PREFIX-N.csv files as text/csv, for the server to sign (prov serve --signing-keys)."""
 import http.client
 import json
 import pathlib
@@ -9,8 +14,12 @@ import threading
 import time
 
 host, port, folder, token, concurrency = sys.argv[1], int(sys.argv[2]), pathlib.Path(sys.argv[3]), sys.argv[4], int(sys.argv[5])
-bodies = [path.read_bytes() for path in sorted(folder.glob("batch-*.json"), key=lambda p: int(p.stem.split("-")[1]))]
-events_per_batch = len(json.loads(bodies[0])["events"])
+prefix = sys.argv[6] if len(sys.argv) > 6 else "batch"
+signed = prefix == "batch"
+pattern = f"{prefix}-*.json" if signed else f"{prefix}-*.csv"
+bodies = [path.read_bytes() for path in sorted(folder.glob(pattern), key=lambda p: int(p.stem.split("-")[1]))]
+events_per_batch = len(json.loads(bodies[0])["events"]) if signed else bodies[0].count(b"\n") - 1
+content_type = "application/json" if signed else "text/csv"
 latencies, failures = [], []
 lock = threading.Lock()
 cursor = iter(range(len(bodies)))
@@ -18,7 +27,7 @@ cursor = iter(range(len(bodies)))
 
 def worker():
     connection = http.client.HTTPConnection(host, port, timeout=120)
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    headers = {"Content-Type": content_type, "Authorization": f"Bearer {token}"}
     while True:
         with lock:
             index = next(cursor, None)
@@ -50,7 +59,7 @@ def percentile(p):
 
 
 print(json.dumps({
-    "requests": len(latencies), "events_per_request": events_per_batch, "concurrency": concurrency, "seconds": round(seconds, 3),
+    "body": content_type, "requests": len(latencies), "events_per_request": events_per_batch, "concurrency": concurrency, "seconds": round(seconds, 3),
     "requests_per_second": round(len(latencies) / seconds, 2), "events_per_second": round(len(latencies) * events_per_batch / seconds),
     "p50_ms": round(percentile(50), 1), "p99_ms": round(percentile(99), 1), "max_ms": round(latencies[-1] * 1000, 1),
     "failures": failures[:5],
