@@ -21,9 +21,10 @@ function setBadge(state, text) {
   badge.textContent = text;
 }
 
+// A lot's whole journey, or the first events of a product code (which may have thousands of lots).
 async function loadHistory() {
-  for (const kind of ['lots', 'products']) {
-    const response = await getJSON(`/v1/${kind}/${encodeURIComponent(subject)}?limit=1000`);
+  for (const [kind, limit] of [['lots', 1000], ['products', 100]]) {
+    const response = await getJSON(`/v1/${kind}/${encodeURIComponent(subject)}?limit=${limit}`);
     if (response.status === 200) return response.body;
     if (response.status !== 404) throw new Error(response.body?.error?.message ?? `HTTP ${response.status}`);
   }
