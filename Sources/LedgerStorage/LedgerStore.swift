@@ -283,7 +283,9 @@ public struct IndexColumns: Sendable, Hashable {
     /// The lot index entries an event with these columns and `inputLots` gets.
     public static func lotEntries(index: Int, lot: String?, inputLots: [String]) -> [LotEntry] {
         var entries = [LotEntry]()
-        for input in Set(inputLots).sorted() { entries.append(LotEntry(index: index, lot: input, role: .input)) }
+        if !inputLots.isEmpty {
+            for input in Set(inputLots).sorted() { entries.append(LotEntry(index: index, lot: input, role: .input)) }
+        }
         if let lot { entries.append(LotEntry(index: index, lot: lot, role: .lot)) }
         return entries
     }
