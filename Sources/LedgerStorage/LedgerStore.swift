@@ -168,6 +168,12 @@ public struct EventRecord: Sendable, Hashable {
         } catch {
             throw LedgerError(.invalidRecord, error.reason, context: ["record \(event.header.recordID)"])
         }
+        self.init(event: event, disclosures: disclosures, index: index, blockHeight: blockHeight)
+    }
+
+    /// A record for `event` whose `disclosures` are already encoded: the canonical JSON of
+    /// `event.disclosuresJSON`, as `EventSigner.signForStorage` returns it.
+    package init(event: SignedEvent, disclosures: [UInt8], index: Int, blockHeight: Int) {
         self.init(
             index: index, blockHeight: blockHeight, id: event.id.bytes, statement: event.statement, signature: event.signature,
             disclosures: disclosures, columns: IndexColumns(event.header))
@@ -294,7 +300,9 @@ public struct IndexColumns: Sendable, Hashable {
     /// The lot index entries an event with these columns and `inputLots` gets.
     public static func lotEntries(index: Int, lot: String?, inputLots: [String]) -> [LotEntry] {
         var entries = [LotEntry]()
-        for input in Set(inputLots).sorted() { entries.append(LotEntry(index: index, lot: input, role: .input)) }
+        if !inputLots.isEmpty {
+            for input in Set(inputLots).sorted() { entries.append(LotEntry(index: index, lot: input, role: .input)) }
+        }
         if let lot { entries.append(LotEntry(index: index, lot: lot, role: .lot)) }
         return entries
     }

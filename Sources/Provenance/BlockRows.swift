@@ -17,7 +17,10 @@ struct PreparedEvent: Sendable {
     }
 
     init(signing content: EventContent, with signer: EventSigner) throws(LedgerError) {
-        try self.init(signer.sign(content))
+        let (event, disclosures) = try signer.signForStorage(content)
+        self.event = event
+        row = EventRecord(event: event, disclosures: disclosures, index: 0, blockHeight: 0)
+        leaf = Merkle.leafHash(event.id.bytes)
     }
 }
 

@@ -143,6 +143,53 @@ import Testing
         #expect(first.header.commitments["quantity"] == expected)
     }
 
+    /// The signer writes statements and disclosures directly as bytes; they must be exactly what
+    /// encoding the same values as `JSONValue` gives, with salts as `Disclosure` documents them.
+    @Test func signerWritesTheBytesTheJSONValuesEncodeTo() throws {
+        let records = [
+            #"""
+            {"record_id": "T-1 \"ü\" \\ 😀", "event": "transform", "occurred_at": "2026-03-01T01:15:00.250-05:30", "product": "cocoa ｆ",
+             "lot": "L\u00e9", "facility": "F1", "unit": "kg", "quantity": "3.50", "inputs": "A:1.50;B:2", "unit_price": "0", "currency": "EUR",
+             "serials": "S1;S2", "certificate": "slash/ \"q\""}
+            """#,
+            #"""
+            {"record_id": "R2", "event": "receive", "occurred_at": "2026-03-01T08:15:00Z", "product": "p", "lot": "L", "facility": "F",
+             "unit": "t", "quantity": "1e3", "shipment_id": "S", "origin": "O", "carrier": "C"}
+            """#,
+            #"""
+            {"record_id": "F1", "event": "facility", "occurred_at": "2026-03-01T08:15:00Z", "facility": "F1", "party": "farm",
+             "name": "Farm", "kind": "farm", "country": "GH", "latitude": "6.5", "longitude": "-1.25", "workers": "12",
+             "extensions": {"z": [1, "x"], "a": {"b": null, "\u0001": true}}}
+            """#,
+        ]
+        let signer = "farm \"ü\""
+        let eventSigner = EventSigner(participant: signer, key: key)
+        let saltKey = SHA256.hash(parts: [Array("provenance/v1/disclosure-salt-key".utf8), [0], key.seed]).bytes
+        for record in records {
+            let content = try EventContent(record: JSONParser.parse(record))
+            let (event, disclosures) = try eventSigner.signForStorage(content)
+            var commitments = [String: JSONValue]()
+            for (name, value) in content.sensitiveFields {
+                let message = try CanonicalJSON.encode(.array([.string(signer), .string(content.recordID), .string(name)]))
+                let salt = Base64.encodeURL(SHA256.hmac(key: saltKey, message: message).bytes.prefix(16))
+                #expect(event.disclosures[name] == Disclosure(salt: salt, name: name, value: value))
+                let digest = Base64.encodeURL(SHA256.hash(try CanonicalJSON.encode(.array([.string(salt), .string(name), value]))).bytes)
+                commitments[name] = .string(digest)
+            }
+            let statement: JSONValue = [
+                "v": .integer(SignedEvent.formatVersion), "kind": .string(content.kind.rawValue), "signer": .string(signer),
+                "record_id": .string(content.recordID), "occurred_at": .string(content.occurredAt.utc),
+                "occurred_offset": .string(content.occurredAt.offset), "fields": .object(content.publicFields),
+                "commitments": .object(commitments),
+            ]
+            #expect(event.statement == (try CanonicalJSON.encode(statement)), "\(content.recordID)")
+            #expect(disclosures == (try CanonicalJSON.encode(event.disclosuresJSON)), "\(content.recordID)")
+            #expect(try eventSigner.id(of: content) == event.id)
+            let rebuilt = try SignedEvent(statement: event.statement, signature: event.signature, disclosures: Array(event.disclosures.values))
+            #expect(rebuilt == event)
+        }
+    }
+
     @Test func alteredDisclosureIsRejected() throws {
         let event = try SignedEvent.sign(content(), signer: "farm", key: key)
         let disclosure = try #require(event.disclosures["quantity"])

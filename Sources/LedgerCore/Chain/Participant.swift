@@ -59,7 +59,8 @@ public struct ParticipantRegistry: Sendable, Equatable {
     /// private key whose public half is the signer's registered key.
     public func authorize(_ event: SignedEvent, checkingSignature: Bool = true) throws(LedgerError) {
         let header = event.header
-        let place = "record \(header.recordID)"
+        // Built only for an error: this runs for every event appended.
+        var place: String { "record \(header.recordID)" }
         if participants.isEmpty {
             guard header.kind == .participant, header.publicFields["action"]?.stringValue == "register",
                 header.publicFields["role"]?.stringValue == ParticipantRole.ledgerOperator.rawValue,

@@ -23,11 +23,29 @@ public struct Disclosure: Sendable, Hashable {
 
     /// base64url(SHA-256(canonical `[salt, name, value]`)), the value the signature covers.
     public func digest() throws(LedgerError) -> String {
+        var canonical = [UInt8]()
+        try Self.appendCanonical(salt: salt, name: name, value: value, to: &canonical)
+        return Self.digest(ofCanonical: canonical)
+    }
+
+    /// Appends the canonical JSON of `[salt, name, value]` (what ``json`` encodes to) to `out`.
+    static func appendCanonical(salt: String, name: String, value: JSONValue, to out: inout [UInt8]) throws(LedgerError) {
+        out.append(UInt8(ascii: "["))
+        CanonicalJSON.append(string: salt, to: &out)
+        out.append(UInt8(ascii: ","))
+        CanonicalJSON.append(string: name, to: &out)
+        out.append(UInt8(ascii: ","))
         do {
-            return Base64.encodeURL(SHA256.hash(try CanonicalJSON.encode(json)).bytes)
+            try CanonicalJSON.append(value, to: &out)
         } catch {
             throw LedgerError(.invalidRecord, "field \(name) has no canonical form: \(error.reason)")
         }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// base64url(SHA-256(`canonical`)), for the canonical bytes of a disclosure.
+    static func digest(ofCanonical canonical: some Collection<UInt8>) -> String {
+        Base64.encodeURL(SHA256.hash(canonical).bytes)
     }
 
     /// Checks the disclosure against `committed`, the digest the signed statement holds for its
@@ -59,13 +77,18 @@ public struct Disclosure: Sendable, Hashable {
     ///
     /// Deterministic, so re-signing a record reproduces the ledger's bytes; unpredictable to anyone
     /// without the private key, so a withheld value cannot be found by trying candidates.
-    static func salt(signer: String, recordID: String, name: String, saltKey: SHA256.HMACKey) throws(LedgerError) -> String {
-        let message: [UInt8]
-        do {
-            message = try CanonicalJSON.encode(.array([.string(signer), .string(recordID), .string(name)]))
-        } catch {
-            throw LedgerError(.invalidRecord, error.reason)
-        }
+    ///
+    /// The HMAC's message is the canonical JSON array `[signer, recordID, name]`.
+    static func salt(signer: String, recordID: String, name: String, saltKey: SHA256.HMACKey) -> String {
+        var message = [UInt8]()
+        message.reserveCapacity(signer.utf8.count + recordID.utf8.count + name.utf8.count + 16)
+        message.append(UInt8(ascii: "["))
+        CanonicalJSON.append(string: signer, to: &message)
+        message.append(UInt8(ascii: ","))
+        CanonicalJSON.append(string: recordID, to: &message)
+        message.append(UInt8(ascii: ","))
+        CanonicalJSON.append(string: name, to: &message)
+        message.append(UInt8(ascii: "]"))
         return Base64.encodeURL(saltKey.code(for: message).bytes.prefix(16))
     }
 

@@ -19,65 +19,127 @@ public struct EventSigner: Sendable {
 
     /// Signs `content`.
     public func sign(_ content: EventContent) throws(LedgerError) -> SignedEvent {
-        let (statement, header, disclosures) = try statement(for: content)
+        try signForStorage(content).event
+    }
+
+    /// Signs `content` and returns, beside the event, the canonical JSON of its disclosures array
+    /// (what `SignedEvent.disclosuresJSON` encodes to), which the signer writes anyway: a store
+    /// keeps these bytes without encoding the disclosures again.
+    package func signForStorage(_ content: EventContent) throws(LedgerError) -> (event: SignedEvent, disclosures: [UInt8]) {
+        let prepared = try statement(for: content)
         let signature: [UInt8]
         do {
-            signature = try key.signature(for: statement)
+            signature = try key.signature(for: prepared.bytes)
         } catch {
             throw LedgerError(.invalidState, "cannot sign: \(error.reason)", context: ["record \(content.recordID)"])
         }
-        return SignedEvent(statement: statement, signature: signature, header: header, disclosures: disclosures)
+        let event = SignedEvent(statement: prepared.bytes, signature: signature, header: prepared.header, disclosures: prepared.disclosures)
+        return (event, prepared.disclosuresJSON)
     }
 
     /// The ID `content` gets when signed, without signing it: what an importer compares with a
     /// stored record of the same record ID.
     public func id(of content: EventContent) throws(LedgerError) -> Digest {
-        SHA256.hash(try statement(for: content).statement)
+        SHA256.hash(try statement(for: content).bytes)
     }
 
-    private func statement(
-        for content: EventContent
-    ) throws(LedgerError) -> (statement: [UInt8], header: SignedEvent.Header, disclosures: [String: Disclosure]) {
+    private func statement(for content: EventContent) throws(LedgerError) -> Statement {
         try Self.statement(for: content, participant: participant, saltKey: saltKey)
+    }
+
+    /// A statement with its decoded header, its disclosures, and the canonical JSON of the
+    /// disclosures array sorted by name.
+    struct Statement {
+        let bytes: [UInt8]
+        let header: SignedEvent.Header
+        let disclosures: [String: Disclosure]
+        let disclosuresJSON: [UInt8]
     }
 
     /// The statement `participant` signs for `content`, its header and disclosures. Without a salt
     /// key only content without sensitive fields has a statement.
-    static func statement(
-        for content: EventContent, participant: String, saltKey: SHA256.HMACKey?
-    ) throws(LedgerError) -> (statement: [UInt8], header: SignedEvent.Header, disclosures: [String: Disclosure]) {
-        var disclosures = [String: Disclosure]()
-        var commitments = [String: String]()
-        for (name, value) in content.sensitiveFields {
+    ///
+    /// The canonical JSON is written directly, members in RFC 8785 order, rather than built as a
+    /// `JSONValue` and encoded: the same bytes (`CanonicalJSON.encode` of
+    /// `{"v", "kind", "signer", "record_id", "occurred_at", "occurred_offset", "fields", "commitments"}`)
+    /// at a fraction of the allocations.
+    static func statement(for content: EventContent, participant: String, saltKey: SHA256.HMACKey?) throws(LedgerError) -> Statement {
+        let sensitive = CanonicalJSON.sortedMembers(content.sensitiveFields)
+        var disclosures = [String: Disclosure](minimumCapacity: sensitive.count)
+        var commitments = [String: String](minimumCapacity: sensitive.count)
+        var digests = [String]()
+        digests.reserveCapacity(sensitive.count)
+        // Each disclosure's canonical `[salt, name, value]`, one after another: hashed for its
+        // commitment and joined into the disclosures array.
+        var canonical = [UInt8]()
+        var ranges = [Range<Int>]()
+        ranges.reserveCapacity(sensitive.count)
+        for (name, value) in sensitive {
             guard let saltKey else {
                 throw LedgerError(
                     .invalidRecord, "a statement with sensitive fields needs the signer's key to derive their salts",
                     context: ["record \(content.recordID)"])
             }
-            let salt = try Disclosure.salt(signer: participant, recordID: content.recordID, name: name, saltKey: saltKey)
-            let disclosure = Disclosure(salt: salt, name: name, value: value)
-            disclosures[name] = disclosure
-            commitments[name] = try disclosure.digest()
+            let salt = Disclosure.salt(signer: participant, recordID: content.recordID, name: name, saltKey: saltKey)
+            let start = canonical.count
+            try Disclosure.appendCanonical(salt: salt, name: name, value: value, to: &canonical)
+            ranges.append(start..<canonical.count)
+            let digest = Disclosure.digest(ofCanonical: canonical[start...])
+            disclosures[name] = Disclosure(salt: salt, name: name, value: value)
+            commitments[name] = digest
+            digests.append(digest)
         }
-        let statementValue: JSONValue = .object([
-            "v": .integer(SignedEvent.formatVersion),
-            "kind": .string(content.kind.rawValue),
-            "signer": .string(participant),
-            "record_id": .string(content.recordID),
-            "occurred_at": .string(content.occurredAt.utc),
-            "occurred_offset": .string(content.occurredAt.offset),
-            "fields": .object(content.publicFields),
-            "commitments": .object(commitments.mapValues(JSONValue.string)),
-        ])
-        let statement: [UInt8]
+
+        var out = [UInt8]()
+        out.reserveCapacity(256 + 64 * sensitive.count)
+        let occurredAtUTC = content.occurredAt.utc
         do {
-            statement = try CanonicalJSON.encode(statementValue)
+            // Members in canonical order: commitments, fields, kind, occurred_at, occurred_offset,
+            // record_id, signer, v.
+            out.append(contentsOf: #"{"commitments":{"#.utf8)
+            for (index, member) in sensitive.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                CanonicalJSON.append(string: member.key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                CanonicalJSON.append(string: digests[index], to: &out)
+            }
+            out.append(contentsOf: #"},"fields":"#.utf8)
+            try CanonicalJSON.append(sortedMembers: CanonicalJSON.sortedMembers(content.publicFields), to: &out)
+            out.append(contentsOf: #","kind":"#.utf8)
+            CanonicalJSON.append(string: content.kind.rawValue, to: &out)
+            out.append(contentsOf: #","occurred_at":"#.utf8)
+            CanonicalJSON.append(string: occurredAtUTC, to: &out)
+            out.append(contentsOf: #","occurred_offset":"#.utf8)
+            CanonicalJSON.append(string: content.occurredAt.offset, to: &out)
+            out.append(contentsOf: #","record_id":"#.utf8)
+            CanonicalJSON.append(string: content.recordID, to: &out)
+            out.append(contentsOf: #","signer":"#.utf8)
+            CanonicalJSON.append(string: participant, to: &out)
+            out.append(contentsOf: #","v":"#.utf8)
+            try CanonicalJSON.append(.integer(SignedEvent.formatVersion), to: &out)
+            out.append(UInt8(ascii: "}"))
         } catch {
             throw LedgerError(.invalidRecord, error.reason, context: ["record \(content.recordID)"])
         }
+
+        // The disclosures array is ordered by name as Swift compares strings
+        // (`SignedEvent.disclosuresJSON`), which for the schema's ASCII names is the canonical order.
+        var order = Array(ranges.indices)
+        if !sensitive.indices.dropFirst().allSatisfy({ sensitive[$0 - 1].key < sensitive[$0].key }) {
+            order.sort { sensitive[$0].key < sensitive[$1].key }
+        }
+        var disclosuresJSON = [UInt8]()
+        disclosuresJSON.reserveCapacity(canonical.count + ranges.count + 2)
+        disclosuresJSON.append(UInt8(ascii: "["))
+        for (position, index) in order.enumerated() {
+            if position > 0 { disclosuresJSON.append(UInt8(ascii: ",")) }
+            disclosuresJSON.append(contentsOf: canonical[ranges[index]])
+        }
+        disclosuresJSON.append(UInt8(ascii: "]"))
+
         let header = SignedEvent.Header(
             kind: content.kind, signer: participant, recordID: content.recordID, occurredAt: content.occurredAt,
             publicFields: content.publicFields, commitments: commitments)
-        return (statement, header, disclosures)
+        return Statement(bytes: out, header: header, disclosures: disclosures, disclosuresJSON: disclosuresJSON)
     }
 }

@@ -46,7 +46,7 @@ public struct SignedEvent: Sendable, Hashable {
     ///
     /// - Throws: `invalidRecord` if `content` has a sensitive field.
     public static func unsignedStatement(for content: EventContent, signer: String) throws(LedgerError) -> [UInt8] {
-        try EventSigner.statement(for: content, participant: signer, saltKey: nil).statement
+        try EventSigner.statement(for: content, participant: signer, saltKey: nil).bytes
     }
 
     /// An event whose parts this process has just built and so needs no re-checking.

@@ -20,6 +20,35 @@ public enum CanonicalJSON {
         return out
     }
 
+    /// Appends the canonical bytes of `value` to `out`: what ``encode(_:)`` returns, for encoders
+    /// that write a larger document into one buffer.
+    public static func append(_ value: JSONValue, to out: inout [UInt8]) throws(Failure) {
+        try write(value, into: &out)
+    }
+
+    /// Appends `text` as a canonical JSON string to `out`.
+    public static func append(string text: String, to out: inout [UInt8]) {
+        writeString(text, into: &out)
+    }
+
+    /// The members of an object in canonical order (see ``precedes(_:_:)``).
+    public static func sortedMembers(_ members: [String: JSONValue]) -> [(key: String, value: JSONValue)] {
+        members.sorted { precedes($0.key, $1.key) }
+    }
+
+    /// Appends the canonical object of `members`, which must already be in canonical order (as
+    /// ``sortedMembers(_:)`` returns them) and have distinct names.
+    public static func append(sortedMembers members: [(key: String, value: JSONValue)], to out: inout [UInt8]) throws(Failure) {
+        out.append(UInt8(ascii: "{"))
+        for (index, member) in members.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            writeString(member.key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            try write(member.value, into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
     /// Parses `bytes` and requires them to be exactly the canonical form of what they hold.
     public static func decode(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
         let value = try parse(bytes)
@@ -62,14 +91,7 @@ public enum CanonicalJSON {
             }
             out.append(UInt8(ascii: "]"))
         case .object(let members):
-            out.append(UInt8(ascii: "{"))
-            for (index, member) in members.sorted(by: { precedes($0.key, $1.key) }).enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(member.key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                try write(member.value, into: &out)
-            }
-            out.append(UInt8(ascii: "}"))
+            try append(sortedMembers: sortedMembers(members), to: &out)
         }
     }
 
@@ -77,7 +99,7 @@ public enum CanonicalJSON {
     /// between a character in U+E000–U+FFFF and one beyond U+FFFF, which can only be told apart
     /// where the first differing bytes are lead bytes of 0xEE and above; only then are UTF-16 code
     /// units compared.
-    static func precedes(_ lhs: String, _ rhs: String) -> Bool {
+    public static func precedes(_ lhs: String, _ rhs: String) -> Bool {
         var left = lhs
         var right = rhs
         return left.withUTF8 { leftBytes in

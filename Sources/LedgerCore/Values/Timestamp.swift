@@ -94,7 +94,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// The instant in UTC: `YYYY-MM-DDTHH:MM:SS[.fraction]Z`.
-    public var utc: String { Self.format(epochSeconds, fraction: fraction) + "Z" }
+    public var utc: String { Self.format(epochSeconds, fraction: fraction, suffix: "Z") }
 
     /// The original offset: `Z` for UTC, else `±HH:MM`.
     public var offset: String {
@@ -106,7 +106,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The instant as it was written: local time with its offset.
     public var local: String {
-        Self.format(epochSeconds + Int64(offsetMinutes * 60), fraction: fraction) + offset
+        Self.format(epochSeconds + Int64(offsetMinutes * 60), fraction: fraction, suffix: offset)
     }
 
     /// Rebuilds a timestamp from its ``utc`` form and ``offset``, as stored in a signed event.
@@ -127,14 +127,45 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         return lhs.fraction.padding(9) < rhs.fraction.padding(9)
     }
 
-    private static func format(_ seconds: Int64, fraction: String) -> String {
+    /// `YYYY-MM-DDTHH:MM:SS[.fraction]` followed by `suffix`, written as bytes: this runs for every
+    /// event signed.
+    private static func format(_ seconds: Int64, fraction: String, suffix: String = "") -> String {
         let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
         let secondOfDay = Int(seconds - Int64(days) * 86_400)
         let (year, month, day) = civilFromDays(days)
-        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
-        text += pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
-        if !fraction.isEmpty { text += "." + fraction }
-        return text
+        guard (0...9999).contains(year) else {
+            var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
+            text += pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
+            if !fraction.isEmpty { text += "." + fraction }
+            return text + suffix
+        }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(20 + fraction.utf8.count + suffix.utf8.count)
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+        }
+        digits(year, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2)
+        if !fraction.isEmpty {
+            bytes.append(UInt8(ascii: "."))
+            bytes.append(contentsOf: fraction.utf8)
+        }
+        bytes.append(contentsOf: suffix.utf8)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {

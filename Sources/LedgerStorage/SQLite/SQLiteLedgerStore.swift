@@ -100,12 +100,23 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
+    /// The writer's page cache while a block is written inside its open transaction, in KiB
+    /// (SQLite's default is 2 MiB). With the default, the index pages of a large block (the event ID
+    /// index is written in random order) leave the cache and are spilled to the WAL and read back
+    /// many times before the commit; 64 MiB halved the system time of a 1,000,000-record ingest and
+    /// adds at most that much to its peak memory. The default is restored after the block.
+    static let blockCacheKiB = 65_536
+
     public func appendBlock<T: Sendable>(
         height: Int, _ body: @escaping @Sendable (any BlockTransaction) throws(LedgerError) -> (seal: BlockSeal?, result: T)
     ) async throws(LedgerError) -> T {
         do {
             return try await pool.writeWithoutTransaction { db in
                 var result: T?
+                let previousCacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+                try db.execute(sql: "PRAGMA cache_size = \(-Self.blockCacheKiB)")
+                // Setting a valid cache size does not fail; the cache shrinks back at once.
+                defer { try? db.execute(sql: "PRAGMA cache_size = \(previousCacheSize)") }
                 try db.inTransaction(.immediate) {
                     try Self.checkNext(height, in: db)
                     let outcome = try body(SQLiteBlockTransaction(db: db))
