@@ -76,7 +76,7 @@ public final class CSVRows {
     /// The next record, or `nil` at the end of the file.
     public func next() throws(LedgerError) -> CSVRow? {
         while readyIndex == ready.count {
-            ready = parser.takeRows()
+            parser.takeRows(into: &ready)
             readyIndex = 0
             if ready.isEmpty {
                 if finished { return nil }
@@ -164,9 +164,11 @@ private final class LibCSVParser {
 
     var hasRows: Bool { !rows.isEmpty }
 
-    func takeRows() -> [CSVRow] {
-        defer { rows.removeAll(keepingCapacity: true) }
-        return rows
+    /// Replaces `taken` (rows already handed out) with the rows parsed since; both arrays keep
+    /// their storage for the next rows.
+    func takeRows(into taken: inout [CSVRow]) {
+        taken.removeAll(keepingCapacity: true)
+        swap(&taken, &rows)
     }
 
     fileprivate func addField(_ pointer: UnsafeMutableRawPointer?, _ length: Int) {

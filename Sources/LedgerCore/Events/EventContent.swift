@@ -16,13 +16,22 @@ public struct EventContent: Sendable, Hashable {
     ///
     /// - Throws: ``LedgerError`` with code `invalidRecord` naming the record and field at fault.
     public init(kind: EventKind, recordID: String, occurredAt: Timestamp, fields: [String: JSONValue]) throws(LedgerError) {
+        try self.init(kind: kind, recordID: recordID, occurredAt: occurredAt, fields: fields, skipping: [])
+    }
+
+    /// Builds content from `fields` less the members named in `skipped` (a record's envelope:
+    /// `record_id`, `event`, `occurred_at`), so that a record's members need not be copied to
+    /// remove them.
+    private init(
+        kind: EventKind, recordID: String, occurredAt: Timestamp, fields: [String: JSONValue], skipping skipped: [String]
+    ) throws(LedgerError) {
         guard !recordID.isEmpty, !recordID.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
             throw LedgerError(.invalidRecord, "record_id is empty or contains a control character")
         }
         let rules = EventSchema.fieldsByName[kind] ?? [:]
         var publicFields = [String: JSONValue](minimumCapacity: fields.count)
         var sensitiveFields = [String: JSONValue](minimumCapacity: fields.count)
-        for (name, value) in fields {
+        for (name, value) in fields where !skipped.contains(name) {
             guard let rule = rules[name] else {
                 let known = EventSchema.fields(of: kind).map(\.name).joined(separator: ", ")
                 throw LedgerError(
@@ -63,21 +72,22 @@ public struct EventContent: Sendable, Hashable {
     /// For `transform`, `inputs` may be given as `"LOT-A:120.5;LOT-B:30"` or as an array of
     /// `{"lot": …, "quantity": …}` objects instead of `input_lots` and `input_quantities`.
     public init(record: JSONValue) throws(LedgerError) {
-        guard var members = record.objectValue else {
+        guard let members = record.objectValue else {
             throw LedgerError(.invalidRecord, "a record must be a JSON object")
         }
-        guard let recordID = members.removeValue(forKey: "record_id")?.stringValue else {
+        guard let recordID = members["record_id"]?.stringValue else {
             throw LedgerError(.invalidRecord, "missing required field 'record_id' (a text)")
         }
-        let kindValue = members.removeValue(forKey: "event") ?? members.removeValue(forKey: "kind")
-        guard let kindName = kindValue?.stringValue else {
+        // `kind` names the event only without `event`: a facility's `kind` is one of its fields.
+        let kindKey = members["event"] == nil ? "kind" : "event"
+        guard let kindName = members[kindKey]?.stringValue else {
             throw LedgerError(.invalidRecord, "missing required field 'event'", context: ["record \(recordID)"])
         }
         guard let kind = EventKind(rawValue: kindName) else {
             let kinds = EventKind.allCases.map(\.rawValue).joined(separator: ", ")
             throw LedgerError(.invalidRecord, "unknown event '\(kindName)' (one of: \(kinds))", context: ["record \(recordID)", "field event"])
         }
-        guard let occurredText = members.removeValue(forKey: "occurred_at")?.stringValue else {
+        guard let occurredText = members["occurred_at"]?.stringValue else {
             throw LedgerError(.invalidRecord, "missing required field 'occurred_at'", context: ["record \(recordID)"])
         }
         let occurredAt: Timestamp
@@ -86,12 +96,15 @@ public struct EventContent: Sendable, Hashable {
         } catch {
             throw LedgerError(.invalidRecord, error.reason, context: ["record \(recordID)", "field occurred_at"])
         }
-        if let inputs = members.removeValue(forKey: "inputs") {
+        var envelope = ["record_id", kindKey, "occurred_at"]
+        var fields = members
+        if let inputs = members["inputs"] {
             let (lots, quantities) = try Self.splitInputs(inputs, recordID: recordID)
-            members["input_lots"] = .array(lots.map(JSONValue.string))
-            members["input_quantities"] = .array(quantities.map(JSONValue.string))
+            fields["input_lots"] = .array(lots.map(JSONValue.string))
+            fields["input_quantities"] = .array(quantities.map(JSONValue.string))
+            envelope.append("inputs")
         }
-        try self.init(kind: kind, recordID: recordID, occurredAt: occurredAt, fields: members)
+        try self.init(kind: kind, recordID: recordID, occurredAt: occurredAt, fields: fields, skipping: envelope)
     }
 
     /// The record as one flat JSON object (the inverse of ``init(record:)``), all values included.

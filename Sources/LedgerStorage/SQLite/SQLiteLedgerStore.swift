@@ -164,14 +164,38 @@ public final class SQLiteLedgerStore: LedgerStore {
                 c.shipmentID, c.occurredAt, Data(event.statement), Data(event.signature), Data(event.disclosures),
             ])
         }
-        let insertLot = try db.cachedStatement(sql: "INSERT INTO event_lots (lot, seq, role) VALUES (?, ?, ?)")
-        for entry in lotEntries {
-            try insertLot.execute(arguments: [entry.lot, entry.index, entry.role.rawValue])
+        try insertBatched(lotEntries, into: "event_lots (lot, seq, role)", columns: 3, in: db) { entry in
+            [entry.lot, entry.index, entry.role.rawValue]
         }
-        let insertNode = try db.cachedStatement(sql: "INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)")
-        for (id, hash) in nodes {
-            try insertNode.execute(arguments: [id.level, id.index, Data(hash.bytes)])
+        try insertBatched(nodes, into: "merkle_nodes (level, idx, hash)", columns: 3, in: db) { node in
+            [node.0.level, node.0.index, Data(node.1.bytes)]
         }
+    }
+
+    /// Rows per multi-row INSERT of ``insertBatched(_:into:columns:in:values:)``.
+    private static let insertBatchSize = 64
+
+    /// Inserts one row of `columns` values per element of `rows` into `table` (`name (columns…)`), `insertBatchSize`
+    /// rows per statement and the rest one by one: for small rows (lot index entries, Merkle
+    /// nodes), executing a statement costs more than the row itself.
+    private static func insertBatched<Rows: RandomAccessCollection>(
+        _ rows: Rows, into table: String, columns: Int, in db: Database, values: (Rows.Element) -> StatementArguments
+    ) throws where Rows.Index == Int {
+        guard !rows.isEmpty else { return }
+        let placeholders = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        var start = rows.startIndex
+        if rows.count >= insertBatchSize {
+            let batch = try db.cachedStatement(
+                sql: "INSERT INTO \(table) VALUES " + Array(repeating: placeholders, count: insertBatchSize).joined(separator: ", "))
+            while rows.endIndex - start >= insertBatchSize {
+                var arguments = StatementArguments()
+                for row in rows[start..<start + insertBatchSize] { arguments += values(row) }
+                try batch.execute(arguments: arguments)
+                start += insertBatchSize
+            }
+        }
+        let single = try db.cachedStatement(sql: "INSERT INTO \(table) VALUES \(placeholders)")
+        for row in rows[start...] { try single.execute(arguments: values(row)) }
     }
 
     /// Writes the block row, the participants it changed and its checkpoint.
