@@ -71,9 +71,11 @@ public protocol LedgerStore: Sendable {
     /// skipping `offset`, at most `limit`.
     func events(ofProduct product: String, after: Int?, offset: Int, limit: Int) async throws(LedgerError) -> [EventRecord]
 
-    /// The transformations whose output lot, or one of whose input lots, is in `lots`, read from
-    /// the lot index.
-    func transformations(touchingLots lots: [String]) async throws(LedgerError) -> [TransformationEdge]
+    /// The transformations whose output lot is in `lots`, in ledger order.
+    func transformations(producing lots: [String]) async throws(LedgerError) -> [TransformationEdge]
+
+    /// The transformations one of whose input lots is in `lots`, in ledger order.
+    func transformations(consuming lots: [String]) async throws(LedgerError) -> [TransformationEdge]
 
     /// Index entries `(event index, lot, role)` for events in `indexes`, ordered by index, role, lot.
     func lotEntries(_ indexes: Range<Int>) async throws(LedgerError) -> [LotEntry]

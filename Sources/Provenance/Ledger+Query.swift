@@ -148,7 +148,7 @@ extension Ledger {
         while !frontier.isEmpty, subject.count + upstream.count < Self.historyLotLimit {
             let known = Set(frontier)
             var next = [String]()
-            for edge in try await store.transformations(touchingLots: frontier) where known.contains(edge.output) {
+            for edge in try await store.transformations(producing: frontier) where known.contains(edge.output) {
                 for input in edge.inputs where !subject.contains(input) && upstream.insert(input).inserted { next.append(input) }
             }
             frontier = next
@@ -158,7 +158,7 @@ extension Ledger {
         while !frontier.isEmpty, subject.count + upstream.count + downstream.count < Self.historyLotLimit {
             let known = Set(frontier)
             var next = [String]()
-            for edge in try await store.transformations(touchingLots: frontier) where !subject.contains(edge.output) {
+            for edge in try await store.transformations(consuming: frontier) where !subject.contains(edge.output) {
                 if edge.inputs.contains(where: known.contains), downstream.insert(edge.output).inserted { next.append(edge.output) }
             }
             frontier = next

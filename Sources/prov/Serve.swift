@@ -53,15 +53,18 @@ struct Serve: AsyncParsableCommand {
         try await application.runService()
     }
 
+    /// Bytes of the ledger file the server's readers map into memory (SQLite's mmap_size).
+    static let mappedReads = 1 << 40
+
     /// Opens the ledger for appending when the operator key is beside it, for reading otherwise.
     private func openLedger() async throws -> Ledger {
         var opened: Ledger?
         try await reporting { () async throws(LedgerError) in
             if FileManager.default.fileExists(atPath: options.operatorKeyPath) {
-                opened = try await options.openForAppending()
+                opened = try await options.openForAppending(mappedReads: Self.mappedReads)
             } else {
                 FileHandle.standardError.write(Data("note: no operator key at \(options.operatorKeyPath); serving reads only\n".utf8))
-                opened = try await options.openForReading()
+                opened = try await options.openForReading(mappedReads: Self.mappedReads)
             }
         }
         guard let opened else { throw ExitCode(1) }

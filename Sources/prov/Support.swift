@@ -24,18 +24,19 @@ struct LedgerOptions: ParsableArguments {
         String(operatorKeyPath.dropLast(".pem".count)) + ".pub.pem"
     }
 
-    func openStore() throws(LedgerError) -> SQLiteLedgerStore {
-        try SQLiteLedgerStore(path: ledger)
+    /// Opens the store; `mappedReads` as ``SQLiteLedgerStore/init(path:create:mappedReads:)`` says.
+    func openStore(mappedReads: Int = 0) throws(LedgerError) -> SQLiteLedgerStore {
+        try SQLiteLedgerStore(path: ledger, mappedReads: mappedReads)
     }
 
     /// Opens the ledger for reading.
-    func openForReading() async throws(LedgerError) -> Ledger {
-        try await Ledger.open(store: openStore())
+    func openForReading(mappedReads: Int = 0) async throws(LedgerError) -> Ledger {
+        try await Ledger.open(store: openStore(mappedReads: mappedReads))
     }
 
     /// Opens the ledger with the operator key, for appending.
-    func openForAppending() async throws(LedgerError) -> Ledger {
-        let store = try openStore()
+    func openForAppending(mappedReads: Int = 0) async throws(LedgerError) -> Ledger {
+        let store = try openStore(mappedReads: mappedReads)
         let key = try readPrivateKey(operatorKeyPath, what: "operator key")
         return try await Ledger.open(store: store, operatorKey: key, clock: .fromEnvironment(ProcessInfo.processInfo.environment))
     }

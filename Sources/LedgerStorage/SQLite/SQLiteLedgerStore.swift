@@ -10,7 +10,12 @@ public final class SQLiteLedgerStore: LedgerStore {
     public let path: String
 
     /// Opens (or, with `create`, creates) the SQLite file at `path` and brings its schema up to date.
-    public init(path: String, create: Bool = false) throws(LedgerError) {
+    ///
+    /// `mappedReads` lets the reading connections map up to that many bytes of the file into memory
+    /// (SQLite's `mmap_size`) instead of copying pages through `read`: about a tenth faster for a
+    /// server reading scattered events of a large ledger. The mapped pages count in the process's
+    /// resident memory, so bulk jobs leave it at 0. Writes never go through the map.
+    public init(path: String, create: Bool = false, mappedReads: Int = 0) throws(LedgerError) {
         self.path = path
         if !create, !FileManager.default.fileExists(atPath: path) {
             throw LedgerError(.notFound, "no ledger at \(path); create one with 'prov init' or pass --ledger PATH")
@@ -20,6 +25,7 @@ public final class SQLiteLedgerStore: LedgerStore {
             // WAL with synchronous=NORMAL is durable against application crashes and keeps every
             // committed block; a power loss can lose only the last blocks, never corrupt the file.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if mappedReads > 0, db.configuration.readonly { try db.execute(sql: "PRAGMA mmap_size = \(mappedReads)") }
         }
         configuration.busyMode = .timeout(10)
         do {
@@ -376,36 +382,47 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
-    public func transformations(touchingLots lots: [String]) async throws(LedgerError) -> [TransformationEdge] {
-        try await read("following transformations") { db in
-            // Events naming one of the lots that also have input lots are transformations.
-            var indexes = Set<Int>()
+    public func transformations(producing lots: [String]) async throws(LedgerError) -> [TransformationEdge] {
+        try await read("following transformations back") { db in
+            var indexes = [Int]()
             for chunk in Self.chunks(lots) {
-                indexes.formUnion(
-                    try Int.fetchAll(
-                        db,
-                        sql: """
-                            SELECT named.seq FROM event_lots AS named
-                            WHERE named.lot IN (\(Self.placeholders(chunk.count)))
-                              AND EXISTS (SELECT 1 FROM event_lots AS input WHERE input.seq = named.seq AND input.role = 'input')
-                            """,
-                        arguments: StatementArguments(chunk)))
-            }
-            var outputs = [Int: String]()
-            var inputs = [Int: [String]]()
-            for chunk in Self.chunks(indexes.sorted()) {
-                let rows = try Row.fetchAll(
-                    db, sql: "SELECT seq, lot, role FROM event_lots WHERE seq IN (\(Self.placeholders(chunk.count))) ORDER BY seq, lot",
+                indexes += try Int.fetchAll(
+                    // Named: without statistics SQLite would pick the index on kind and read every transform.
+                    db, sql: "SELECT seq FROM events INDEXED BY transforms_by_lot WHERE kind = 'transform' AND lot IN (\(Self.placeholders(chunk.count)))",
                     arguments: StatementArguments(chunk))
-                for row in rows {
-                    let index = Self.int(row["seq"])
-                    let lot = Self.text(row["lot"])
-                    if Self.text(row["role"]) == LotEntry.Role.input.rawValue { inputs[index, default: []].append(lot) } else { outputs[index] = lot }
-                }
             }
-            return outputs.keys.sorted().compactMap { index in
-                outputs[index].map { TransformationEdge(index: index, output: $0, inputs: inputs[index] ?? []) }
+            return try Self.transformations(indexes, in: db)
+        }
+    }
+
+    public func transformations(consuming lots: [String]) async throws(LedgerError) -> [TransformationEdge] {
+        try await read("following transformations forward") { db in
+            var indexes = [Int]()
+            for chunk in Self.chunks(lots) {
+                indexes += try Int.fetchAll(
+                    db, sql: "SELECT seq FROM event_lots WHERE role = 'input' AND lot IN (\(Self.placeholders(chunk.count)))",
+                    arguments: StatementArguments(chunk))
             }
+            return try Self.transformations(indexes, in: db)
+        }
+    }
+
+    /// The transformations at ledger indexes `indexes`, from their lot index entries, in ledger order.
+    private static func transformations(_ indexes: [Int], in db: Database) throws -> [TransformationEdge] {
+        var outputs = [Int: String]()
+        var inputs = [Int: [String]]()
+        for chunk in chunks(Array(Set(indexes)).sorted()) {
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT seq, lot, role FROM event_lots WHERE seq IN (\(placeholders(chunk.count))) ORDER BY seq, lot",
+                arguments: StatementArguments(chunk))
+            for row in rows {
+                let index = int(row["seq"])
+                let lot = text(row["lot"])
+                if text(row["role"]) == LotEntry.Role.input.rawValue { inputs[index, default: []].append(lot) } else { outputs[index] = lot }
+            }
+        }
+        return outputs.keys.sorted().compactMap { index in
+            outputs[index].map { TransformationEdge(index: index, output: $0, inputs: inputs[index] ?? []) }
         }
     }
 

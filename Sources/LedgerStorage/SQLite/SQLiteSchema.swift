@@ -83,11 +83,13 @@ enum SQLiteSchema {
         }
         migrator.registerMigration("v3") { db in
             // A product's events in time order, for paged product histories; it also serves
-            // lookups by product alone, so it replaces the index on product.
+            // lookups by product alone, so it replaces the index on product. Transformations by
+            // the lot they make, for following histories back (only transform events are in it).
             try db.execute(
                 sql: """
                     DROP INDEX events_by_product;
                     CREATE INDEX events_by_product_time ON events(product, \(productTimeKey), seq) WHERE product IS NOT NULL;
+                    CREATE INDEX transforms_by_lot ON events(lot) WHERE kind = 'transform';
                     """)
         }
         return migrator
