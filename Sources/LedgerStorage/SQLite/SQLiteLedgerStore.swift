@@ -383,25 +383,27 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func transformations(producing lots: [String]) async throws(LedgerError) -> [TransformationEdge] {
-        try await read("following transformations back") { db in
-            var indexes = [Int]()
-            for chunk in Self.chunks(lots) {
-                indexes += try Int.fetchAll(
-                    // Named: without statistics SQLite would pick the index on kind and read every transform.
-                    db, sql: "SELECT seq FROM events INDEXED BY transforms_by_lot WHERE kind = 'transform' AND lot IN (\(Self.placeholders(chunk.count)))",
-                    arguments: StatementArguments(chunk))
-            }
-            return try Self.transformations(indexes, in: db)
+        // The index is named: without statistics SQLite would pick the one on kind and read every transform.
+        try await transformations(lots, "following transformations back") { placeholders in
+            "SELECT seq FROM events INDEXED BY transforms_by_lot WHERE kind = 'transform' AND lot IN (\(placeholders))"
         }
     }
 
     public func transformations(consuming lots: [String]) async throws(LedgerError) -> [TransformationEdge] {
-        try await read("following transformations forward") { db in
+        try await transformations(lots, "following transformations forward") { placeholders in
+            "SELECT seq FROM event_lots WHERE role = 'input' AND lot IN (\(placeholders))"
+        }
+    }
+
+    /// The transformations whose ledger indexes `query` selects for a chunk of `lots` (given the
+    /// chunk's placeholders).
+    private func transformations(
+        _ lots: [String], _ what: String, query: @escaping @Sendable (String) -> String
+    ) async throws(LedgerError) -> [TransformationEdge] {
+        try await read(what) { db in
             var indexes = [Int]()
             for chunk in Self.chunks(lots) {
-                indexes += try Int.fetchAll(
-                    db, sql: "SELECT seq FROM event_lots WHERE role = 'input' AND lot IN (\(Self.placeholders(chunk.count)))",
-                    arguments: StatementArguments(chunk))
+                indexes += try Int.fetchAll(db, sql: query(Self.placeholders(chunk.count)), arguments: StatementArguments(chunk))
             }
             return try Self.transformations(indexes, in: db)
         }
