@@ -5,43 +5,86 @@ import Provenance
 
 struct History: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show the timeline of a product or lot, following transformations backward and forward.")
+        abstract: "Show the timeline of a lot or a product code, following transformations backward and forward.",
+        discussion: """
+            A lot: every event of the lot, of the lots it was made from and of the lots made from it. A product code
+            (which may have thousands of lots): its own events in time order, a page at a time (--limit), with the lots
+            the page names and the lots they came from and went into; the last line says how to ask for the next page
+            (--after, the ledger index of the page's last event).
+            """)
 
     @OptionGroup var options: LedgerOptions
     @Argument(help: "A product code or a lot ID.") var identifier: String
+    @Option(help: "For a product code: events per page.") var limit = 100
+    @Option(help: ArgumentHelp("For a product code: start after the event at this ledger index (the previous page's last).", valueName: "INDEX"))
+    var after: Int?
     @Flag(help: "Print as JSON.") var json = false
+
+    func validate() throws {
+        guard (1...10_000).contains(limit) else { throw ValidationError("--limit is from 1 to 10000") }
+    }
 
     func run() async throws {
         try await reporting { () async throws(LedgerError) in
             let ledger = try await options.openForReading()
-            let history = try await ledger.history(of: identifier)
-            if json {
-                printJSON([
-                    "query": .string(history.query),
-                    "lots": .array(history.subjectLots.map(JSONValue.string)),
-                    "upstream_lots": .array(history.upstreamLots.map(JSONValue.string)),
-                    "downstream_lots": .array(history.downstreamLots.map(JSONValue.string)),
-                    "events": .array(history.entries.map { entry in
-                        guard case .object(var members) = entry.event.summaryJSON(index: entry.index, blockHeight: entry.blockHeight) else { return .null }
-                        members["relation"] = .string(entry.relation.rawValue)
-                        return .object(members)
-                    }),
-                ])
-                return
+            let total = try await ledger.eventCount(ofProduct: identifier)
+            if total > 0 {
+                try printProductPage(try await ledger.productHistory(of: identifier, after: after, limit: limit), total: total)
+            } else {
+                if after != nil { throw LedgerError(.invalidRecord, "--after pages a product code's history; '\(identifier)' is not a product code") }
+                let history = try await ledger.history(of: identifier)
+                printTimeline(
+                    kind: "lot", lots: history.subjectLots, upstream: history.upstreamLots, downstream: history.downstreamLots,
+                    entries: history.entries, extra: [:])
             }
-            print("History of \(identifier): lots \(history.subjectLots.joined(separator: ", "))")
-            if !history.upstreamLots.isEmpty { print("  made from: \(history.upstreamLots.joined(separator: ", "))") }
-            if !history.downstreamLots.isEmpty { print("  went into: \(history.downstreamLots.joined(separator: ", "))") }
-            for entry in history.entries {
-                let marker = switch entry.relation {
-                case .subject: " "
-                case .upstream: "<"
-                case .downstream: ">"
-                }
-                let header = entry.event.header
-                print("\(marker) \(header.occurredAt.local)  \(header.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) by \(header.signer)  \(fieldSummary(entry.event))")
-                print("    event \(entry.event.id.hex)  (index \(entry.index), block \(entry.blockHeight), record \(header.recordID))")
+        }
+    }
+
+    private func printProductPage(_ page: ProductHistoryPage, total: Int) throws(LedgerError) {
+        let next = page.hasMore ? page.entries.last?.index : nil
+        printTimeline(
+            kind: "product", lots: page.lots, upstream: page.upstreamLots, downstream: page.downstreamLots, entries: page.entries,
+            extra: ["total": .integer(total), "next_after": next.map(JSONValue.integer) ?? .null])
+        if !json {
+            if let next {
+                print("\(page.entries.count) of \(total) events shown; next page: prov history \(identifier) --after \(next)")
+            } else {
+                print("\(page.entries.count) events on this page, \(total) in all; no more")
             }
+        }
+    }
+
+    private func printTimeline(
+        kind: String, lots: [String], upstream: [String], downstream: [String], entries: [HistoryEntry], extra: [String: JSONValue]
+    ) {
+        if json {
+            var object: [String: JSONValue] = [
+                "query": .string(identifier), "kind": .string(kind),
+                "lots": .array(lots.map(JSONValue.string)),
+                "upstream_lots": .array(upstream.map(JSONValue.string)),
+                "downstream_lots": .array(downstream.map(JSONValue.string)),
+                "events": .array(entries.map { entry in
+                    guard case .object(var members) = entry.event.summaryJSON(index: entry.index, blockHeight: entry.blockHeight) else { return .null }
+                    members["relation"] = .string(entry.relation.rawValue)
+                    return .object(members)
+                }),
+            ]
+            object.merge(extra) { _, new in new }
+            printJSON(.object(object))
+            return
+        }
+        print("History of \(kind) \(identifier): lots \(lots.joined(separator: ", "))")
+        if !upstream.isEmpty { print("  made from: \(upstream.joined(separator: ", "))") }
+        if !downstream.isEmpty { print("  went into: \(downstream.joined(separator: ", "))") }
+        for entry in entries {
+            let marker = switch entry.relation {
+            case .subject: " "
+            case .upstream: "<"
+            case .downstream: ">"
+            }
+            let header = entry.event.header
+            print("\(marker) \(header.occurredAt.local)  \(header.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) by \(header.signer)  \(fieldSummary(entry.event))")
+            print("    event \(entry.event.id.hex)  (index \(entry.index), block \(entry.blockHeight), record \(header.recordID))")
         }
     }
 }

@@ -41,6 +41,24 @@ import Testing
         let events = try #require(timeline["events"]?.arrayValue)
         #expect(events.compactMap { $0["record_id"]?.stringValue } == ["GH-H-0001", "GH-S-0001", "NL-R-0001", "NL-T-0001", "NL-S-0001"])
         #expect(timeline["upstream_lots"] == .array(["LOT-GH-001"]))
+
+        // A product code is paged: two events at a time, each page after the last one's index.
+        var seen = [String]()
+        var arguments = ["history", "cocoa-beans", "--limit", "2", "--json"]
+        while true {
+            let page = try prov.run(arguments)
+            try #require(page.status == 0, "\(page.stderr)")
+            let body = try JSONParser.parse(page.stdout)
+            seen += body["events"]?.arrayValue?.compactMap { $0["record_id"]?.stringValue } ?? []
+            guard let next = body["next_after"]?.integerValue else {
+                #expect(body["total"] == .integer(seen.count))
+                break
+            }
+            arguments = ["history", "cocoa-beans", "--limit", "2", "--after", String(next), "--json"]
+        }
+        #expect(Set(seen).count == seen.count && seen.contains("GH-S-0001") && seen.count > 2)
+        let firstPage = try prov.run("history", "cocoa-beans", "--limit", "2")
+        #expect(firstPage.stdout.contains("next page: prov history cocoa-beans --after "), "\(firstPage.stdout)")
         let shipID = try #require(events[1]["id"]?.stringValue)
 
         #expect(try prov.run("proof", shipID, "--out", "ship.proof").status == 0)
