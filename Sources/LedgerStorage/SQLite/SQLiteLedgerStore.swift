@@ -239,7 +239,7 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     fileprivate static func latestFacilityEvents(_ facilities: [String], in db: Database) throws -> [String: EventRecord] {
         let statement = try db.cachedStatement(
-            sql: "SELECT \(Self.eventColumns) FROM events WHERE facility = ? AND kind = 'facility' ORDER BY seq DESC LIMIT 1")
+            sql: "SELECT \(Self.eventColumns) FROM events INDEXED BY facility_versions WHERE facility = ? AND kind = 'facility' ORDER BY seq DESC LIMIT 1")
         var found = [String: EventRecord]()
         for facility in facilities {
             if let row = try Row.fetchOne(statement, arguments: [facility]) { found[facility] = Self.event(row) }
