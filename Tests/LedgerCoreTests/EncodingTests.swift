@@ -17,6 +17,58 @@ import Testing
         #expect(throws: CanonicalJSON.Failure.self) { try CanonicalJSON.encode(.number("1.5")) }
     }
 
+    /// The canonical check made while parsing accepts exactly the bytes that re-encoding the parsed
+    /// value reproduces: compared on canonical documents and on thousands of small alterations of them.
+    @Test func canonicalCheckWhileParsingAgreesWithReencoding() throws {
+        var random = SystemRandomNumberGenerator()
+        let strings = ["", "a", "b", "ab", "Ä", "\u{FF46}", "\u{1F600}", "tab\there", "q\"uote", "back\\slash", "\u{01}\u{1F}", "/", "\u{7F}"]
+        func value(_ depth: Int) -> JSONValue {
+            switch Int.random(in: 0..<(depth > 2 ? 4 : 6), using: &random) {
+            case 0: return .string(strings.randomElement(using: &random) ?? "")
+            case 1: return .integer(Int.random(in: -1_000...1_000, using: &random))
+            case 2: return [.bool(true), .bool(false), .null].randomElement(using: &random) ?? .null
+            case 3: return .string("plain")
+            case 4: return .array((0..<Int.random(in: 0...3, using: &random)).map { _ in value(depth + 1) })
+            default:
+                var members = [String: JSONValue]()
+                for _ in 0..<Int.random(in: 0...4, using: &random) { members[strings.randomElement(using: &random) ?? ""] = value(depth + 1) }
+                return .object(members)
+            }
+        }
+        func reencodes(_ bytes: [UInt8]) -> Bool {
+            guard let parsed = try? CanonicalJSON.parse(bytes), let encoded = try? CanonicalJSON.encode(parsed) else { return false }
+            return encoded == bytes
+        }
+        let alphabet = Array(#" {}[],:"\u0009ntrfb/-.eE+"#.utf8) + [0x0A, 0xC3, 0x84, 0xEF, 0xBD, 0x86]
+        var rejected = 0
+        for _ in 0..<400 {
+            let original = try CanonicalJSON.encode(value(0))
+            #expect(try CanonicalJSON.decode(original) == CanonicalJSON.parse(original))
+            for _ in 0..<10 {
+                var bytes = original
+                let position = Int.random(in: 0...bytes.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: bytes.insert(alphabet.randomElement(using: &random) ?? 0x20, at: position)
+                case 1 where position < bytes.count: bytes.remove(at: position)
+                default: if position < bytes.count { bytes[position] = alphabet.randomElement(using: &random) ?? 0x20 }
+                }
+                let accepted = (try? CanonicalJSON.decode(bytes)) != nil
+                #expect(accepted == reencodes(bytes), "\(String(decoding: bytes, as: UTF8.self))")
+                if !accepted { rejected += 1 }
+            }
+        }
+        #expect(rejected > 1_000)
+        // Each kind of departure is named.
+        for (bad, departure) in [
+            (#"{"a":1, "b":2}"#, "whitespace"), (#"{"b":1,"a":2}"#, "out of order"), (#"["\/"]"#, "escaped"), ("[1.0]", "canonical integer"),
+            (#"["\u00e4"]"#, "escaped"), (" 1", "whitespace"),
+        ] {
+            var reason = "accepted"
+            do { _ = try CanonicalJSON.decode(Array(bad.utf8)) } catch { reason = error.reason }
+            #expect(reason.contains(departure), "\(bad): \(reason)")
+        }
+    }
+
     @Test func parserIsStrict() {
         for bad in [#"{"a":1,"a":2}"#, "[1,]", "01", #""\x""#, "[1] x", #""\ud800""#, String(repeating: "[", count: 100)] {
             #expect(throws: JSONParser.Failure.self, "\(bad)") { try JSONParser.parse(bad) }

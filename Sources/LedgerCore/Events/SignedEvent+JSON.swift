@@ -43,15 +43,15 @@ extension SignedEvent {
     /// What a reader sees: ID, kind, signer, record ID, time (with its original offset), the
     /// visible fields, the names of withheld ones, and where the event sits when given.
     public func summaryJSON(index: Int? = nil, blockHeight: Int? = nil) -> JSONValue {
-        var members: [String: JSONValue] = [
-            "id": .string(id.hex),
-            "kind": .string(header.kind.rawValue),
-            "signer": .string(header.signer),
-            "record_id": .string(header.recordID),
-            "occurred_at": .string(header.occurredAt.local),
-            "fields": .object(visibleFields),
-        ]
-        if !withheldFields.isEmpty { members["withheld"] = .array(withheldFields.map(JSONValue.string)) }
+        var members = [String: JSONValue](minimumCapacity: 10)
+        members["id"] = .string(id.hex)
+        members["kind"] = .string(header.kind.rawValue)
+        members["signer"] = .string(header.signer)
+        members["record_id"] = .string(header.recordID)
+        members["occurred_at"] = .string(header.occurredAt.local)
+        members["fields"] = .object(disclosures.isEmpty ? header.publicFields : visibleFields)
+        let withheld = withheldFields
+        if !withheld.isEmpty { members["withheld"] = .array(withheld.map(JSONValue.string)) }
         if let index { members["index"] = .integer(index) }
         if let blockHeight { members["block"] = .integer(blockHeight) }
         return .object(members)

@@ -49,11 +49,17 @@ public enum CanonicalJSON {
         out.append(UInt8(ascii: "}"))
     }
 
-    /// Parses `bytes` and requires them to be exactly the canonical form of what they hold.
+    /// Parses `bytes` and requires them to be exactly the canonical form of what they hold (checked
+    /// while parsing, without encoding the value again).
     public static func decode(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
-        let value = try parse(bytes)
-        guard try encode(value) == bytes else { throw Failure(reason: "JSON is not in canonical (RFC 8785) form") }
-        return value
+        let parsed: (value: JSONValue, departure: String?)
+        do {
+            parsed = try JSONParser.parseCheckingCanonicalForm(bytes)
+        } catch {
+            throw Failure(reason: "not JSON (\(error))")
+        }
+        if let departure = parsed.departure { throw Failure(reason: "JSON is not in canonical (RFC 8785) form: \(departure)") }
+        return parsed.value
     }
 
     /// Parses `bytes` as JSON without checking that they are in canonical form.

@@ -17,6 +17,10 @@ public struct JSONParser {
     private var depth = 0
     /// Reading member by member: the container just entered has had no item yet.
     private var atFirstItem = false
+    /// Set to also check that the bytes are exactly the canonical form (RFC 8785) of what they hold;
+    /// the first departure from it is kept in ``nonCanonical``.
+    private var checksCanonicalForm = false
+    private var nonCanonical: String?
 
     private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -32,6 +36,25 @@ public struct JSONParser {
 
     public static func parse(_ text: String) throws(Failure) -> JSONValue {
         try parse(Array(text.utf8))
+    }
+
+    /// Parses one JSON document and tells whether its bytes are exactly the canonical form
+    /// (``CanonicalJSON``) of its value, without encoding it again: no whitespace outside strings,
+    /// members in canonical order, every string escaped as the canonical form escapes it, every
+    /// number a canonical integer. `departure` names the first difference.
+    static func parseCheckingCanonicalForm(_ bytes: [UInt8]) throws(Failure) -> (value: JSONValue, departure: String?) {
+        var parser = JSONParser(bytes)
+        parser.checksCanonicalForm = true
+        parser.skipWhitespace()
+        let value = try parser.parseValue()
+        parser.skipWhitespace()
+        guard parser.position == bytes.count else { throw parser.failure("unexpected text after the JSON value") }
+        return (value, parser.nonCanonical)
+    }
+
+    /// Notes the first departure from the canonical form, when checking for it.
+    private mutating func departs(_ what: String) {
+        if checksCanonicalForm, nonCanonical == nil { nonCanonical = "\(what) at byte \(position)" }
     }
 
     private func failure(_ reason: String) -> Failure {
@@ -51,7 +74,9 @@ public struct JSONParser {
     private mutating func skipWhitespace() {
         while position < bytes.count {
             switch bytes[position] {
-            case 0x20, 0x09, 0x0A, 0x0D: position += 1
+            case 0x20, 0x09, 0x0A, 0x0D:
+                departs("whitespace")
+                position += 1
             default: return
             }
         }
@@ -66,7 +91,10 @@ public struct JSONParser {
         case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectWord("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let lexeme = try parseNumber()
+            if checksCanonicalForm, !CanonicalJSON.isCanonicalInteger(lexeme) { departs("number \(lexeme), not a canonical integer,") }
+            return .number(lexeme)
         default: throw failure("unexpected character; expected a JSON value")
         }
     }
@@ -89,6 +117,7 @@ public struct JSONParser {
         defer { depth -= 1 }
         position += 1
         var members = [String: JSONValue]()
+        var previous: String?
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
@@ -105,6 +134,8 @@ public struct JSONParser {
                 position = keyStart
                 throw failure("duplicate member name \"\(key)\"")
             }
+            if checksCanonicalForm, let previous, !CanonicalJSON.precedes(previous, key) { departs("member \"\(key)\" out of order") }
+            previous = key
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
                 throw failure("expected ':' after the member name")
@@ -201,6 +232,12 @@ public struct JSONParser {
                 position += 1
                 guard let text = String(validating: out, as: UTF8.self) else {
                     throw failure("a string is not valid UTF-8")
+                }
+                // Plain ASCII strings (above) are their own canonical form; others are compared with it.
+                if checksCanonicalForm {
+                    var canonical = [UInt8]()
+                    CanonicalJSON.writeString(text, into: &canonical)
+                    if !bytes[(start - 1)..<position].elementsEqual(canonical) { departs("a string escaped otherwise than canonically") }
                 }
                 return text
             case UInt8(ascii: "\\"):

@@ -111,14 +111,15 @@ extension LedgerAPI {
         let known = try await facilities.current()
         var events = [JSONValue]()
         var named = [String: JSONValue]()
+        events.reserveCapacity(entries.count)
         for entry in entries {
             let event = try await visible(entry.event, to: context, facilities: known)
             guard case .object(var members) = event.summaryJSON(index: entry.index, blockHeight: entry.blockHeight) else { continue }
             members["relation"] = .string(entry.relation.rawValue)
-            events.append(.object(members))
-            if let facility = event.visibleFields["facility"]?.stringValue, let fields = known[facility] {
+            if let facility = members["fields"]?["facility"]?.stringValue, named[facility] == nil, let fields = known[facility] {
                 named[facility] = .object(fields)
             }
+            events.append(.object(members))
         }
         return Response.json([
             "query": .string(query),

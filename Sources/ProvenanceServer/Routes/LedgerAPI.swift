@@ -36,6 +36,8 @@ public struct LedgerAPI: Sendable {
         registerWeb(on: router)
     }
 
+    static let sensitiveFields = Set(EventSchema.sensitiveFieldNames)
+
     /// `event` as the caller may see it: every field for compliance officers, auditors and the
     /// event's own parties (its signer, and the participant owning the facility it names as
     /// destination or origin); the sensitive fields withheld for everyone else. `known` is the
@@ -53,6 +55,6 @@ public struct LedgerAPI: Sendable {
                 if counterparties.contains(where: { $0 == caller.id || directory[$0]?["party"]?.stringValue == caller.id }) { return event }
             }
         }
-        return event.withholding(Set(EventSchema.sensitiveFieldNames))
+        return event.withholding(Self.sensitiveFields)
     }
 }
