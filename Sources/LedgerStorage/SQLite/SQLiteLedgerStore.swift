@@ -188,11 +188,11 @@ public final class SQLiteLedgerStore: LedgerStore {
         _ rows: Rows, into table: String, columns: Int, in db: Database, values: (Rows.Element) -> StatementArguments
     ) throws where Rows.Index == Int {
         guard !rows.isEmpty else { return }
-        let placeholders = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        let tuple = "(" + placeholders(columns) + ")"
         var start = rows.startIndex
         if rows.count >= insertBatchSize {
             let batch = try db.cachedStatement(
-                sql: "INSERT INTO \(table) VALUES " + Array(repeating: placeholders, count: insertBatchSize).joined(separator: ", "))
+                sql: "INSERT INTO \(table) VALUES " + Array(repeating: tuple, count: insertBatchSize).joined(separator: ", "))
             while rows.endIndex - start >= insertBatchSize {
                 var arguments = StatementArguments()
                 for row in rows[start..<start + insertBatchSize] { arguments += values(row) }
@@ -200,7 +200,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                 start += insertBatchSize
             }
         }
-        let single = try db.cachedStatement(sql: "INSERT INTO \(table) VALUES \(placeholders)")
+        let single = try db.cachedStatement(sql: "INSERT INTO \(table) VALUES \(tuple)")
         for row in rows[start...] { try single.execute(arguments: values(row)) }
     }
 
@@ -308,7 +308,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func eventBodies(_ indexes: Range<Int>, kinds: [String]) async throws(LedgerError) -> [EventBody] {
-        let placeholders = Array(repeating: "?", count: kinds.count).joined(separator: ", ")
+        let placeholders = Self.placeholders(kinds.count)
         return try await read("reading events") { db in
             try Row.fetchAll(
                 db, sql: "SELECT seq, statement, disclosures FROM events WHERE seq >= ? AND seq < ? AND kind IN (\(placeholders)) ORDER BY seq",

@@ -59,7 +59,7 @@ extension LedgerAPI {
             try await productResponse(try context.pathParameter("id"), request: request, context: context)
         }
         router.get("/v1/lots/:id") { request, context in
-            try await historyResponse(try context.pathParameter("id"), as: .lot, request: request, context: context)
+            try await lotResponse(try context.pathParameter("id"), request: request, context: context)
         }
     }
 
@@ -72,13 +72,11 @@ extension LedgerAPI {
     }
 
     /// A lot's history, its events paged, with the facilities they name.
-    private func historyResponse(
-        _ identifier: String, as kind: HistorySubject, request: Request, context: ProvenanceRequestContext
-    ) async throws -> Response {
+    private func lotResponse(_ lot: String, request: Request, context: ProvenanceRequestContext) async throws -> Response {
         let page = try Page(request)
-        let history = try await ledger.history(of: identifier, as: kind, withholdingSensitiveFields: context.caller == nil)
+        let history = try await ledger.history(of: lot, as: .lot, withholdingSensitiveFields: context.caller == nil)
         return try await historyJSON(
-            query: identifier, kind: "lot", lots: history.subjectLots, upstream: history.upstreamLots, downstream: history.downstreamLots,
+            query: lot, kind: "lot", lots: history.subjectLots, upstream: history.upstreamLots, downstream: history.downstreamLots,
             entries: page.slice(history.entries), page: page.json(total: history.entries.count), context: context)
     }
 
