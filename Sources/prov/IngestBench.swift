@@ -44,8 +44,9 @@ struct IngestBench: AsyncParsableCommand {
             let bytes = try Self.writeShipments(csvPath, rows: records)
             log(String(format: "generated  %@ (%.0f MB) in %.1f s", csvPath, Double(bytes) / 1e6, Date().timeIntervalSince(generated)))
 
-            let (signRate, _) = try Bench.referenceRates(seconds: referenceSeconds, cores: cores)
-            log(String(format: "reference  OpenSSL Ed25519 sign %10.0f /s", signRate))
+            let reference = try Bench.Reference.measure(seconds: referenceSeconds, cores: cores)
+            reference.lines.forEach(log)
+            let signRate = reference.sign
 
             let clock = LedgerClock.fixed(epochSeconds: 1_767_225_600)
             let store = try SQLiteLedgerStore(path: ledgerPath, create: true)
@@ -67,14 +68,13 @@ struct IngestBench: AsyncParsableCommand {
             log(String(format: "ingest     %10.0f records/s (%.2f s) = %.3f × sign rate", rate, seconds, rate / signRate))
             log(String(format: "peak RSS   %10.1f MiB", peak))
             if json {
-                printJSON([
+                printJSON(.object(reference.json.merging([
                     "records": .integer(records), "cores": .integer(cores), "csv_bytes": .integer(bytes),
-                    "openssl_sign_per_s": .number(String(format: "%.0f", signRate)),
                     "ingest_records_per_s": .number(String(format: "%.0f", rate)),
                     "ingest_ratio_to_sign": .number(String(format: "%.4f", rate / signRate)),
                     "seconds": .number(String(format: "%.3f", seconds)),
                     "peak_rss_mib": .number(String(format: "%.1f", peak)),
-                ])
+                ]) { _, new in new }))
             }
         }
     }

@@ -193,6 +193,25 @@ import Testing
         #expect(try prov.run("verify").status == 0)
     }
 
+    @Test func ingestBenchmarkMeasuresItsReferenceBothWays() throws {
+        let prov = try ProvRunner()
+        defer { prov.remove() }
+        let bench = try prov.run("bench", "ingest", "--records", "300", "--reference-seconds", "1", "--keep", prov.path("bench"), "--json")
+        #expect(bench.status == 0, "\(bench.stderr)")
+        let result = try JSONParser.parse(bench.stdout)
+        #expect(result["records"] == .number("300"))
+        let number = { (key: String) -> Double in
+            if case .number(let lexeme)? = result[key] { return Double(lexeme) ?? 0 }
+            return 0
+        }
+        #expect(number("in_process_sign_per_s") > 1000 && number("ingest_records_per_s") > 0 && number("ingest_ratio_to_sign") > 0)
+        // The reference is the higher of OpenSSL's two measurements, when `openssl speed` ran.
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") {
+            #expect(number("openssl_speed_sign_per_s") > 1000, "\(bench.stdout)")
+            #expect(number("openssl_sign_per_s") == max(number("in_process_sign_per_s"), number("openssl_speed_sign_per_s")))
+        }
+    }
+
     @Test func everyCommandExplainsItself() throws {
         let prov = try ProvRunner()
         defer { prov.remove() }

@@ -1,4 +1,5 @@
 internal import COpenSSL
+internal import Synchronization
 
 /// Owns one OpenSSL `EVP_PKEY` holding an Ed25519 key and frees it when released.
 ///
@@ -6,12 +7,22 @@ internal import COpenSSL
 /// verification with one instance are safe.
 final class OpenSSLKey: @unchecked Sendable {
     private let pkey: OpaquePointer
+    /// Signing contexts initialised with this key and not in use. An Ed25519 context signs any
+    /// number of messages once initialised (as `openssl speed` uses it), so each signature borrows
+    /// one instead of creating, initialising and freeing its own; one per thread signing at once.
+    private let idleSigningContexts = Mutex<[SigningContext]>([])
+
+    /// An `EVP_MD_CTX` initialised for signing; used by one thread at a time.
+    private struct SigningContext: @unchecked Sendable {
+        let pointer: OpaquePointer
+    }
 
     private init(_ pkey: OpaquePointer) {
         self.pkey = pkey
     }
 
     deinit {
+        for context in idleSigningContexts.withLock({ $0 }) { EVP_MD_CTX_free(context.pointer) }
         EVP_PKEY_free(pkey)
     }
 
@@ -81,21 +92,31 @@ final class OpenSSLKey: @unchecked Sendable {
     }
 
     func sign(_ message: [UInt8]) throws(CryptoError) -> [UInt8] {
+        let context = try borrowSigningContext()
+        var length = Ed25519.signatureByteCount
+        var signature = [UInt8](repeating: 0, count: length)
+        guard EVP_DigestSign(context.pointer, &signature, &length, message, message.count) == 1,
+            length == Ed25519.signatureByteCount
+        else {
+            // A context that failed is not trusted again.
+            EVP_MD_CTX_free(context.pointer)
+            throw CryptoError(.signingFailed, "signing failed: \(openSSLErrorMessage())")
+        }
+        idleSigningContexts.withLock { $0.append(context) }
+        return signature
+    }
+
+    /// An idle signing context, or a new one initialised with this key.
+    private func borrowSigningContext() throws(CryptoError) -> SigningContext {
+        if let context = idleSigningContexts.withLock({ $0.popLast() }) { return context }
         guard let context = EVP_MD_CTX_new() else {
             throw CryptoError(.signingFailed, "out of memory creating a signing context")
         }
-        defer { EVP_MD_CTX_free(context) }
         guard EVP_DigestSignInit(context, nil, nil, nil, pkey) == 1 else {
+            EVP_MD_CTX_free(context)
             throw CryptoError(.signingFailed, "cannot sign with this key: \(openSSLErrorMessage())")
         }
-        var length = Ed25519.signatureByteCount
-        var signature = [UInt8](repeating: 0, count: length)
-        guard EVP_DigestSign(context, &signature, &length, message, message.count) == 1,
-            length == Ed25519.signatureByteCount
-        else {
-            throw CryptoError(.signingFailed, "signing failed: \(openSSLErrorMessage())")
-        }
-        return signature
+        return SigningContext(pointer: context)
     }
 
     func verify(_ signature: [UInt8], _ message: [UInt8]) -> Bool {
