@@ -77,13 +77,19 @@ public protocol LedgerStore: Sendable {
     /// The transformations one of whose input lots is in `lots`, in ledger order.
     func transformations(consuming lots: [String]) async throws(LedgerError) -> [TransformationEdge]
 
-    /// Index entries `(event index, lot, role)` for events in `indexes`, ordered by index, role, lot.
-    func lotEntries(_ indexes: Range<Int>) async throws(LedgerError) -> [LotEntry]
+    /// The input lots the events in `indexes` name, ordered by index, then lot. (An event's own lot
+    /// is its `lot` column.)
+    func lotInputs(_ indexes: Range<Int>) async throws(LedgerError) -> [LotInput]
 
-    /// Stored perfect-subtree hashes for `ids`; missing ones are absent from the result.
+    /// The lowest level of the ledger tree whose perfect-subtree hashes the store keeps. Hashes
+    /// below it are computed from the event IDs they cover (at most `2^level - 1` of them).
+    var lowestStoredMerkleLevel: Int { get }
+
+    /// Perfect-subtree hashes for `ids`, stored or computed from event IDs below
+    /// ``lowestStoredMerkleLevel``; missing ones are absent from the result.
     func merkleNodes(_ ids: [Merkle.NodeID]) async throws(LedgerError) -> [Merkle.NodeID: Digest]
 
-    /// Stored nodes of one level whose index lies in `indexes`.
+    /// Stored nodes of one level (at least ``lowestStoredMerkleLevel``) whose index lies in `indexes`.
     func merkleNodes(level: Int, indexes: Range<Int>) async throws(LedgerError) -> [Merkle.NodeID: Digest]
 
     /// Number of stored Merkle nodes.
@@ -299,14 +305,11 @@ public struct IndexColumns: Sendable, Hashable {
             shipmentID: fields["shipment_id"]?.stringValue, occurredAt: header.occurredAt.utc)
     }
 
-    /// The lot index entries an event with these columns and `inputLots` gets.
-    public static func lotEntries(index: Int, lot: String?, inputLots: [String]) -> [LotEntry] {
-        var entries = [LotEntry]()
-        if !inputLots.isEmpty {
-            for input in Set(inputLots).sorted() { entries.append(LotEntry(index: index, lot: input, role: .input)) }
-        }
-        if let lot { entries.append(LotEntry(index: index, lot: lot, role: .lot)) }
-        return entries
+    /// The lot index rows of the event at `index` whose input lots are `inputLots`: one per
+    /// distinct lot.
+    public static func lotInputs(index: Int, inputLots: [String]) -> [LotInput] {
+        guard !inputLots.isEmpty else { return [] }
+        return Set(inputLots).sorted().map { LotInput(index: index, lot: $0) }
     }
 }
 
@@ -326,35 +329,30 @@ public struct TransformationEdge: Sendable, Hashable {
     }
 }
 
-/// One row of the lot index: event `index` names `lot` as its own lot or as an input.
-/// Equality compares the lot's UTF-8 bytes, as ``IndexColumns`` does.
-public struct LotEntry: Sendable, Hashable {
-    public enum Role: String, Sendable { case input, lot }
+/// One row of the lot index: event `index` names `lot` among its input lots (a transformation
+/// consumed it). Equality compares the lot's UTF-8 bytes, as ``IndexColumns`` does.
+public struct LotInput: Sendable, Hashable {
     public let index: Int
     public let lot: String
-    public let role: Role
 
-    public static func == (lhs: LotEntry, rhs: LotEntry) -> Bool {
-        lhs.index == rhs.index && lhs.role == rhs.role && Array(lhs.lot.utf8) == Array(rhs.lot.utf8)
+    public static func == (lhs: LotInput, rhs: LotInput) -> Bool {
+        lhs.index == rhs.index && Array(lhs.lot.utf8) == Array(rhs.lot.utf8)
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(index)
-        hasher.combine(role)
         hasher.combine(Array(lot.utf8))
     }
 
-    /// Orders entries by index, role, then the lot's UTF-8 bytes (SQLite's binary collation).
-    public static func byPosition(_ lhs: LotEntry, _ rhs: LotEntry) -> Bool {
+    /// Orders rows by index, then the lot's UTF-8 bytes (SQLite's binary collation).
+    public static func byPosition(_ lhs: LotInput, _ rhs: LotInput) -> Bool {
         if lhs.index != rhs.index { return lhs.index < rhs.index }
-        if lhs.role != rhs.role { return lhs.role.rawValue < rhs.role.rawValue }
         return Array(lhs.lot.utf8).lexicographicallyPrecedes(Array(rhs.lot.utf8))
     }
 
-    public init(index: Int, lot: String, role: Role) {
+    public init(index: Int, lot: String) {
         self.index = index
         self.lot = lot
-        self.role = role
     }
 }
 
@@ -378,9 +376,9 @@ public protocol BlockTransaction {
     func events(signer: String, recordIDs: [String]) throws(LedgerError) -> [EventRecord]
     /// For each of `facilities` that has master data, its latest `facility` event.
     func latestFacilityEvents(_ facilities: [String]) throws(LedgerError) -> [String: EventRecord]
-    /// Inserts events (with consecutive indexes continuing the ledger), their lot index entries and
-    /// the Merkle nodes they complete.
-    func insert(events: [EventRecord], lotEntries: [LotEntry], nodes: [(Merkle.NodeID, Digest)]) throws(LedgerError)
+    /// Inserts events (with consecutive indexes continuing the ledger), their lot index rows and
+    /// the Merkle nodes they complete (the store keeps those of its stored levels).
+    func insert(events: [EventRecord], lotInputs: [LotInput], nodes: [(Merkle.NodeID, Digest)]) throws(LedgerError)
 }
 
 /// What closes a block written through ``LedgerStore/appendBlock(height:_:)``.
@@ -401,16 +399,16 @@ public struct BlockSeal: Sendable {
 public struct BlockWrite: Sendable {
     public let block: BlockRecord
     public let events: [EventRecord]
-    public let lotEntries: [LotEntry]
+    public let lotInputs: [LotInput]
     public let nodes: [(Merkle.NodeID, Digest)]
     /// Participants registered or revoked by this block, in their new state.
     public let participants: [Participant]
     public let checkpoint: CheckpointRecord
 
-    public init(block: BlockRecord, events: [EventRecord], lotEntries: [LotEntry], nodes: [(Merkle.NodeID, Digest)], participants: [Participant], checkpoint: CheckpointRecord) {
+    public init(block: BlockRecord, events: [EventRecord], lotInputs: [LotInput], nodes: [(Merkle.NodeID, Digest)], participants: [Participant], checkpoint: CheckpointRecord) {
         self.block = block
         self.events = events
-        self.lotEntries = lotEntries
+        self.lotInputs = lotInputs
         self.nodes = nodes
         self.participants = participants
         self.checkpoint = checkpoint

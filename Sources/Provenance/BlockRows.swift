@@ -45,9 +45,9 @@ struct BlockRows {
     var eventCount: Int { tree.size - firstIndex }
 
     /// Places `events` after those already placed and returns their rows.
-    mutating func place(_ events: [PreparedEvent]) -> (records: [EventRecord], lotEntries: [LotEntry], nodes: [(Merkle.NodeID, Digest)]) {
+    mutating func place(_ events: [PreparedEvent]) -> (records: [EventRecord], lotInputs: [LotInput], nodes: [(Merkle.NodeID, Digest)]) {
         var records = [EventRecord]()
-        var lotEntries = [LotEntry]()
+        var lotInputs = [LotInput]()
         var nodes = [(Merkle.NodeID, Digest)]()
         records.reserveCapacity(events.count)
         nodes.reserveCapacity(events.count * 2)
@@ -55,10 +55,10 @@ struct BlockRows {
             let record = item.row.placed(at: tree.size, blockHeight: blockHeight)
             nodes.append(contentsOf: tree.append(item.leaf))
             _ = blockTree.append(item.leaf)
-            lotEntries.append(contentsOf: IndexColumns.lotEntries(index: record.index, lot: record.columns.lot, inputLots: item.event.inputLots))
+            lotInputs.append(contentsOf: IndexColumns.lotInputs(index: record.index, inputLots: item.event.inputLots))
             records.append(record)
         }
-        return (records, lotEntries, nodes)
+        return (records, lotInputs, nodes)
     }
 }
 

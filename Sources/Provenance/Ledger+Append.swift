@@ -184,7 +184,7 @@ extension Ledger {
         let placed = rows.place(prepared)
         let sealed = try seal(rows, after: previousHeader, key: operatorKey)
         let write = BlockWrite(
-            block: sealed.block, events: placed.records, lotEntries: placed.lotEntries, nodes: placed.nodes,
+            block: sealed.block, events: placed.records, lotInputs: placed.lotInputs, nodes: placed.nodes,
             participants: changed.sorted().compactMap { registry.participants[$0] }, checkpoint: sealed.checkpoint)
         return BlockPlan(write: write, sealed: sealed.sealed, note: sealed.note)
     }

@@ -321,7 +321,7 @@ private final class IngestJob {
         // Signed here with the signer's registered key: only signer and role are checked again.
         _ = try registry.admit(prepared.map(\.event), firstIndex: rows.tree.size, checkingSignatures: false)
         let placed = rows.place(prepared)
-        try transaction.insert(events: placed.records, lotEntries: placed.lotEntries, nodes: placed.nodes)
+        try transaction.insert(events: placed.records, lotInputs: placed.lotInputs, nodes: placed.nodes)
     }
 }
 

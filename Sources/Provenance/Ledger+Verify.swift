@@ -105,7 +105,8 @@ extension Ledger {
         let size = state.range.size
         try check(try await store.events(size..<Int.max).isEmpty, "events exist beyond the last block", "events table", "seq")
         try check(try await store.blocks(head.height + 1..<Int.max).isEmpty, "blocks exist beyond the head", "blocks table", "height")
-        let expectedNodes = 2 * size - size.nonzeroBitCount
+        // A tree of `size` leaves has `size >> level` perfect subtrees at each level.
+        let expectedNodes = stride(from: store.lowestStoredMerkleLevel, to: Int.bitWidth, by: 1).reduce(0) { $0 + (size >> $1) }
         try check(try await store.merkleNodeCount() == expectedNodes, "the Merkle node table holds extra rows", "merkle_nodes table", "count")
         try check(try await store.checkpointCount() == state.checkpoints, "the checkpoint table holds extra rows", "checkpoints table", "count")
         guard let genesisOperator = state.registry.ledgerOperator, genesisOperator.publicKey == metadata.operatorKey else {
@@ -155,17 +156,18 @@ extension Ledger {
             }
             return event
         }
-        // The lot index must list exactly the lots the statements name.
-        var expectedLots = [LotEntry]()
+        // The lot index must list exactly the input lots the statements name (own lots are index
+        // columns, checked above).
+        var expectedLots = [LotInput]()
         for (index, event) in zip(indexes, decoded) {
-            expectedLots.append(contentsOf: IndexColumns.lotEntries(index: index, lot: event.header.publicFields["lot"]?.stringValue, inputLots: event.inputLots))
+            expectedLots.append(contentsOf: IndexColumns.lotInputs(index: index, inputLots: event.inputLots))
         }
-        let storedLots = try await store.lotEntries(indexes).sorted(by: LotEntry.byPosition)
-        let sortedExpected = expectedLots.sorted(by: LotEntry.byPosition)
+        let storedLots = try await store.lotInputs(indexes).sorted(by: LotInput.byPosition)
+        let sortedExpected = expectedLots.sorted(by: LotInput.byPosition)
         if storedLots != sortedExpected {
             let firstBad = zip(storedLots, sortedExpected).first { $0 != $1 }.map { $0.1.index } ?? indexes.lowerBound
             let event = decoded[max(0, min(decoded.count - 1, firstBad - indexes.lowerBound))]
-            throw LedgerError(.tampered, "the lot index differs from the lots the statements name", context: [blockPlace, "event \(event.id)", "event_lots"])
+            throw LedgerError(.tampered, "the lot index differs from the input lots the statements name", context: [blockPlace, "event \(event.id)", "lot_inputs"])
         }
 
         // Authorization in ledger order, against the registry as it stood at each event.
@@ -173,13 +175,15 @@ extension Ledger {
             LedgerError(.tampered, error.reason, context: [blockPlace, "event \(event.id)", "signature"])
         }
 
-        // Merkle: extend the tree and compare every perfect subtree the store keeps.
+        // Merkle: extend the tree and compare every perfect subtree the store keeps (those below its
+        // lowest stored level are computed from the event IDs just checked).
         var leaves = [Digest]()
         var completed = [Merkle.NodeID: Digest]()
+        let lowestStored = store.lowestStoredMerkleLevel
         for event in decoded {
             let leaf = Merkle.leafHash(event.id.bytes)
             leaves.append(leaf)
-            for (id, hash) in state.range.append(leaf) { completed[id] = hash }
+            for (id, hash) in state.range.append(leaf) where id.level >= lowestStored { completed[id] = hash }
         }
         let byLevel = Dictionary(grouping: completed.keys, by: \.level)
         for (level, ids) in byLevel.sorted(by: { $0.key < $1.key }) {

@@ -14,12 +14,13 @@ import Testing
     enum Mutation: CaseIterable {
         case statementByte, signatureByte, eventIDByte, disclosureValue, indexColumn, deleteEvent, swapEvents
         case headerByte, blockHashByte, blockSignatureByte, deleteBlock, merkleNodeByte, deleteMerkleNode
-        case checkpointByte, participantRole, deleteLotEntry, blockHeightOfEvent, columnTypeChanged
+        case checkpointByte, participantRole, deleteLotInput, blockHeightOfEvent, columnTypeChanged
     }
 
     @Test func randomSingleMutationsAreDetected() async throws {
         let fixture = try await LedgerFixture()
         defer { fixture.remove() }
+        // 50 events (with the genesis block's): the Merkle table keeps their subtrees of 16 and 32.
         for batch in 0..<4 {
             _ = try await fixture.ledger.append(LedgerFixture.farmRecords(6, from: batch * 6), signedWith: fixture.farmKey)
         }
@@ -72,10 +73,19 @@ import Testing
         #expect(report.failure?.description.contains("product") == true, "\(String(describing: report.failure))")
         try await DatabaseQueue(path: fixture.path).write { db in
             try db.execute(sql: "UPDATE events SET product = ? WHERE record_id = 'U-1'", arguments: ["caf\u{E9}"])
-            try db.execute(sql: "UPDATE event_lots SET lot = ? WHERE lot = ?", arguments: ["LOT-E\u{301}-1", "LOT-\u{C9}-1"])
+        }
+        let ledger = try await fixture.reopen()
+        let transform = try LedgerFixture.record("""
+            {"record_id": "T-U-1", "event": "transform", "occurred_at": "2026-03-10T10:00:00Z", "product": "caf\u{E9}-mass",
+             "lot": "MASS-U-1", "quantity": "2", "unit": "kg", "facility": "MILL-1", "inputs": [{"lot": "LOT-\u{C9}-1", "quantity": 3}]}
+            """)
+        _ = try await ledger.append([transform], signedWith: fixture.millKey)
+        #expect(await ledger.verify().isValid)
+        try await DatabaseQueue(path: fixture.path).write { db in
+            try db.execute(sql: "UPDATE lot_inputs SET lot = ? WHERE lot = ?", arguments: ["LOT-E\u{301}-1", "LOT-\u{C9}-1"])
         }
         let lotReport = await (try fixture.reopen()).verify()
-        #expect(lotReport.failure?.description.contains("event_lots") == true, "\(String(describing: lotReport.failure))")
+        #expect(lotReport.failure?.description.contains("lot_inputs") == true, "\(String(describing: lotReport.failure))")
     }
 
     /// Applies `mutation` and returns the place the verifier should name, when it is certain.
@@ -85,6 +95,7 @@ import Testing
         let height = Int(generator.next() % UInt64(blocks))
         let salt = generator.next()
         return try queue.write { db -> String? in
+            let storedNodes = max(1, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM merkle_nodes") ?? 1)
             let eventBlock = try Int.fetchOne(db, sql: "SELECT block_height FROM events WHERE seq = ?", arguments: [seq]) ?? 0
             func flip(_ table: String, _ column: String, _ key: String, _ value: any DatabaseValueConvertible) throws {
                 let data = try Data.fetchOne(db, sql: "SELECT CAST(\(column) AS BLOB) FROM \(table) WHERE \(key) = ?", arguments: [value]) ?? Data()
@@ -140,16 +151,16 @@ import Testing
                 try db.execute(sql: "DELETE FROM blocks WHERE height = ?", arguments: [height])
                 return nil
             case .merkleNodeByte:
-                let level = Int(salt % 3)
-                let index = try Int.fetchOne(db, sql: "SELECT idx FROM merkle_nodes WHERE level = ? ORDER BY idx LIMIT 1 OFFSET ?",
-                                             arguments: [level, Int(salt % 4)]) ?? 0
-                let data = try Data.fetchOne(db, sql: "SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?", arguments: [level, index]) ?? Data()
-                var bytes = Array(data)
+                let node = try Row.fetchOne(db, sql: "SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx LIMIT 1 OFFSET ?",
+                                            arguments: [Int(salt % UInt64(storedNodes))])
+                let (level, index): (Int, Int) = (node?["level"] ?? 0, node?["idx"] ?? 0)
+                var bytes = Array(node?["hash"] ?? Data())
                 bytes[Int(salt % 32)] ^= 0x40
                 try db.execute(sql: "UPDATE merkle_nodes SET hash = ? WHERE level = ? AND idx = ?", arguments: [Data(bytes), level, index])
                 return "merkle"
             case .deleteMerkleNode:
-                try db.execute(sql: "DELETE FROM merkle_nodes WHERE level = 0 AND idx = ?", arguments: [seq])
+                try db.execute(sql: "DELETE FROM merkle_nodes WHERE (level, idx) IN (SELECT level, idx FROM merkle_nodes ORDER BY level, idx LIMIT 1 OFFSET ?)",
+                               arguments: [Int(salt % UInt64(storedNodes))])
                 return "merkle"
             case .checkpointByte:
                 let size = try Int.fetchOne(db, sql: "SELECT size FROM checkpoints ORDER BY size LIMIT 1 OFFSET ?", arguments: [height]) ?? 1
@@ -158,9 +169,9 @@ import Testing
             case .participantRole:
                 try db.execute(sql: "UPDATE participants SET role = 'compliance' WHERE id = 'farm'")
                 return "participant"
-            case .deleteLotEntry:
-                try db.execute(sql: "DELETE FROM event_lots WHERE seq = (SELECT MIN(seq) FROM event_lots WHERE seq >= ?)", arguments: [seq])
-                return "event_lots"
+            case .deleteLotInput:
+                try db.execute(sql: "DELETE FROM lot_inputs WHERE seq = (SELECT seq FROM lot_inputs ORDER BY abs(seq - ?) LIMIT 1)", arguments: [seq])
+                return "lot_inputs"
             case .columnTypeChanged:
                 // A value of another type where the schema expects an integer or a blob.
                 try db.execute(sql: "UPDATE events SET block_height = 'x', signature = 'text' WHERE seq = ?", arguments: [seq])

@@ -144,7 +144,7 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     private static func write(_ write: BlockWrite, expectingHeight height: Int, in db: Database) throws {
         try checkNext(height, in: db)
-        try insertRows(events: write.events, lotEntries: write.lotEntries, nodes: write.nodes, in: db)
+        try insertRows(events: write.events, lotInputs: write.lotInputs, nodes: write.nodes, in: db)
         try insert(BlockSeal(block: write.block, participants: write.participants, checkpoint: write.checkpoint), in: db)
     }
 
@@ -156,7 +156,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
-    fileprivate static func insertRows(events: [EventRecord], lotEntries: [LotEntry], nodes: [(Merkle.NodeID, Digest)], in db: Database) throws {
+    fileprivate static func insertRows(events: [EventRecord], lotInputs: [LotInput], nodes: [(Merkle.NodeID, Digest)], in db: Database) throws {
         let insertEvent = try db.cachedStatement(
             sql: """
                 INSERT INTO events (seq, id, block_height, kind, signer, record_id, product, lot, facility, shipment_id,
@@ -170,10 +170,11 @@ public final class SQLiteLedgerStore: LedgerStore {
                 c.shipmentID, c.occurredAt, Data(event.statement), Data(event.signature), Data(event.disclosures),
             ])
         }
-        try insertBatched(lotEntries, into: "event_lots (lot, seq, role)", columns: 3, in: db) { entry in
-            [entry.lot, entry.index, entry.role.rawValue]
+        try insertBatched(lotInputs, into: "lot_inputs (lot, seq)", columns: 2, in: db) { entry in
+            [entry.lot, entry.index]
         }
-        try insertBatched(nodes, into: "merkle_nodes (level, idx, hash)", columns: 3, in: db) { node in
+        let stored = nodes.filter { $0.0.level >= SQLiteSchema.lowestStoredMerkleLevel }
+        try insertBatched(stored, into: "merkle_nodes (level, idx, hash)", columns: 3, in: db) { node in
             [node.0.level, node.0.index, Data(node.1.bytes)]
         }
     }
@@ -331,10 +332,11 @@ public final class SQLiteLedgerStore: LedgerStore {
         try await read("looking up lots") { db in
             var seen = Set<Int>()
             var found = [EventRecord]()
-            let statement = try db.cachedStatement(
-                sql: "SELECT \(Self.eventColumns) FROM event_lots JOIN events ON events.seq = event_lots.seq WHERE event_lots.lot = ?")
+            let ownLot = try db.cachedStatement(sql: "SELECT \(Self.eventColumns) FROM events WHERE lot = ?")
+            let inputLot = try db.cachedStatement(
+                sql: "SELECT \(Self.eventColumns) FROM lot_inputs JOIN events ON events.seq = lot_inputs.seq WHERE lot_inputs.lot = ?")
             for lot in lots {
-                for row in try Row.fetchAll(statement, arguments: [lot]) {
+                for row in try Row.fetchAll(ownLot, arguments: [lot]) + Row.fetchAll(inputLot, arguments: [lot]) {
                     let event = Self.event(row)
                     if seen.insert(event.index).inserted { found.append(event) }
                 }
@@ -391,7 +393,7 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func transformations(consuming lots: [String]) async throws(LedgerError) -> [TransformationEdge] {
         try await transformations(lots, "following transformations forward") { placeholders in
-            "SELECT seq FROM event_lots WHERE role = 'input' AND lot IN (\(placeholders))"
+            "SELECT seq FROM lot_inputs WHERE lot IN (\(placeholders))"
         }
     }
 
@@ -409,18 +411,22 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
-    /// The transformations at ledger indexes `indexes`, from their lot index entries, in ledger order.
+    /// The transformations at ledger indexes `indexes`, from their lot columns and lot index rows,
+    /// in ledger order.
     private static func transformations(_ indexes: [Int], in db: Database) throws -> [TransformationEdge] {
         var outputs = [Int: String]()
         var inputs = [Int: [String]]()
         for chunk in chunks(Array(Set(indexes)).sorted()) {
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT seq, lot, role FROM event_lots WHERE seq IN (\(placeholders(chunk.count))) ORDER BY seq, lot",
-                arguments: StatementArguments(chunk))
-            for row in rows {
-                let index = int(row["seq"])
-                let lot = text(row["lot"])
-                if text(row["role"]) == LotEntry.Role.input.rawValue { inputs[index, default: []].append(lot) } else { outputs[index] = lot }
+            let arguments = StatementArguments(chunk)
+            for row in try Row.fetchAll(
+                db, sql: "SELECT seq, lot FROM events WHERE seq IN (\(placeholders(chunk.count))) AND lot IS NOT NULL", arguments: arguments)
+            {
+                outputs[int(row["seq"])] = text(row["lot"])
+            }
+            for row in try Row.fetchAll(
+                db, sql: "SELECT seq, lot FROM lot_inputs WHERE seq IN (\(placeholders(chunk.count))) ORDER BY seq, lot", arguments: arguments)
+            {
+                inputs[int(row["seq"]), default: []].append(text(row["lot"]))
             }
         }
         return outputs.keys.sorted().compactMap { index in
@@ -438,29 +444,43 @@ public final class SQLiteLedgerStore: LedgerStore {
         Array(repeating: "?", count: count).joined(separator: ",")
     }
 
-    public func lotEntries(_ indexes: Range<Int>) async throws(LedgerError) -> [LotEntry] {
+    public func lotInputs(_ indexes: Range<Int>) async throws(LedgerError) -> [LotInput] {
         try await read("reading the lot index") { db in
             try Row.fetchAll(
-                db, sql: "SELECT lot, seq, role FROM event_lots WHERE seq >= ? AND seq < ? ORDER BY seq, role, lot",
+                db, sql: "SELECT lot, seq FROM lot_inputs WHERE seq >= ? AND seq < ? ORDER BY seq, lot",
                 arguments: [indexes.lowerBound, indexes.upperBound]
-            ).map { row in
-                LotEntry(index: Self.int(row["seq"]), lot: Self.text(row["lot"]), role: LotEntry.Role(rawValue: Self.text(row["role"])) ?? .lot)
-            }
+            ).map { row in LotInput(index: Self.int(row["seq"]), lot: Self.text(row["lot"])) }
         }
     }
 
     // MARK: - Merkle nodes
 
+    public var lowestStoredMerkleLevel: Int { SQLiteSchema.lowestStoredMerkleLevel }
+
     public func merkleNodes(_ ids: [Merkle.NodeID]) async throws(LedgerError) -> [Merkle.NodeID: Digest] {
         try await read("reading Merkle nodes") { db in
             var nodes = [Merkle.NodeID: Digest]()
             let statement = try db.cachedStatement(sql: "SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?")
-            for id in ids {
+            for id in ids where id.level >= SQLiteSchema.lowestStoredMerkleLevel {
                 if let row = try Row.fetchOne(statement, arguments: [id.level, id.index]), let digest = Digest(Self.bytes(row["hash"])) {
                     nodes[id] = digest
                 }
             }
+            try Self.computeLowNodes(ids.filter { $0.level < SQLiteSchema.lowestStoredMerkleLevel }, into: &nodes, in: db)
             return nodes
+        }
+    }
+
+    /// Computes the nodes `ids` (below the lowest stored level) from the IDs of the events they
+    /// cover; a node some of whose events are missing is left out.
+    private static func computeLowNodes(_ ids: [Merkle.NodeID], into nodes: inout [Merkle.NodeID: Digest], in db: Database) throws {
+        guard !ids.isEmpty else { return }
+        let statement = try db.cachedStatement(sql: "SELECT id FROM events WHERE seq >= ? AND seq < ? ORDER BY seq")
+        for id in ids {
+            let first = id.index << id.level
+            let count = 1 << id.level
+            let leaves = try Row.fetchAll(statement, arguments: [first, first + count]).map { Merkle.leafHash(bytes($0["id"])) }
+            if leaves.count == count { nodes[id] = Merkle.root(leafHashes: leaves) }
         }
     }
 
@@ -592,9 +612,9 @@ private struct SQLiteBlockTransaction: BlockTransaction {
         }
     }
 
-    func insert(events: [EventRecord], lotEntries: [LotEntry], nodes: [(Merkle.NodeID, Digest)]) throws(LedgerError) {
+    func insert(events: [EventRecord], lotInputs: [LotInput], nodes: [(Merkle.NodeID, Digest)]) throws(LedgerError) {
         do {
-            try SQLiteLedgerStore.insertRows(events: events, lotEntries: lotEntries, nodes: nodes, in: db)
+            try SQLiteLedgerStore.insertRows(events: events, lotInputs: lotInputs, nodes: nodes, in: db)
         } catch {
             throw SQLiteLedgerStore.storageError(error, "writing events")
         }
