@@ -57,7 +57,10 @@ let package = Package(
         ),
         .target(
             name: "LedgerStorage",
-            dependencies: ["LedgerCore", "LedgerCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "LedgerCore", "LedgerCrypto", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(

@@ -163,12 +163,24 @@ public final class SQLiteLedgerStore: LedgerStore {
                                     occurred_at, statement, signature, disclosures)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+        var row = DirectBinding(insertEvent)
         for event in events {
             let c = event.columns
-            try insertEvent.execute(arguments: [
-                event.index, Data(event.id), event.blockHeight, c.kind, c.signer, c.recordID, c.product, c.lot, c.facility,
-                c.shipmentID, c.occurredAt, Data(event.statement), Data(event.signature), Data(event.disclosures),
-            ])
+            try row.bind(event.index)
+            try row.bind(event.id)
+            try row.bind(event.blockHeight)
+            try row.bind(c.kind)
+            try row.bind(c.signer)
+            try row.bind(c.recordID)
+            try row.bind(c.product)
+            try row.bind(c.lot)
+            try row.bind(c.facility)
+            try row.bind(c.shipmentID)
+            try row.bind(c.occurredAt)
+            try row.bind(event.statement)
+            try row.bind(event.signature)
+            try row.bind(event.disclosures)
+            try row.execute(in: db)
         }
         try insertBatched(lotInputs, into: "lot_inputs (lot, seq)", columns: 2, in: db) { entry in
             [entry.lot, entry.index]
