@@ -174,7 +174,9 @@ private final class LibCSVParser {
     fileprivate func addField(_ pointer: UnsafeMutableRawPointer?, _ length: Int) {
         if fields.isEmpty { rowLine = currentLine }
         let bytes = pointer.map { UnsafeRawBufferPointer(start: $0, count: length) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
-        if let text = String(validating: bytes, as: UTF8.self) {
+        // ASCII (nearly every cell) is valid UTF-8 as it stands and skips the general validation.
+        let ascii = bytes.allSatisfy { $0 < 0x80 }
+        if let text = ascii ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self) {
             fields.append(text)
         } else {
             failure = failure ?? LedgerError(.invalidRecord, "not valid UTF-8", context: ["\(file):\(currentLine)", "column \(fields.count + 1)"])
