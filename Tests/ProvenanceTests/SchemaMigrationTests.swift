@@ -64,4 +64,28 @@ import Testing
             _ = try ProofBundle(bytes: bundle.serialized()).verify(operatorKey: fixture.operatorKey.publicKey)
         }
     }
+
+    /// A new ledger file gets 16 KiB pages; a file written before, with SQLite's 4 KiB pages and
+    /// already in WAL mode, keeps them, and takes blocks and verifies as before.
+    @Test func newLedgerFilesHaveLargePagesAndOlderFilesKeepTheirs() async throws {
+        let fixture = try await LedgerFixture()
+        defer { fixture.remove() }
+        #expect(try await Self.pageSize(fixture.path) == 16_384)
+
+        let older = fixture.directory.appendingPathComponent("older.sqlite").path
+        try await DatabaseQueue(path: older).writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE t (x); DROP TABLE t")
+        }
+        let ledger = try await Ledger.create(
+            store: SQLiteLedgerStore(path: older), origin: "test.local/older", operatorKey: fixture.operatorKey, clock: LedgerFixture.clock)
+        _ = try await ledger.registerParticipant(id: "farm", name: "Farm", role: .producer, publicKey: fixture.farmKey.publicKey)
+        _ = try await ledger.append(LedgerFixture.farmRecords(12), signedWith: fixture.farmKey)
+        let report = await ledger.verify()
+        #expect(report.isValid, "\(String(describing: report.failure))")
+        #expect(try await Self.pageSize(older) == 4096)
+    }
+
+    private static func pageSize(_ path: String) async throws -> Int? {
+        try await DatabaseQueue(path: path).read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") }
+    }
 }

@@ -25,6 +25,9 @@ public final class SQLiteLedgerStore: LedgerStore {
             // WAL with synchronous=NORMAL is durable against application crashes and keeps every
             // committed block; a power loss can lose only the last blocks, never corrupt the file.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // A new file gets larger pages (see `pageSize`); an existing one keeps its own, as SQLite
+            // changes the page size only of an empty database that is not yet in WAL mode.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)") }
             if mappedReads > 0, db.configuration.readonly { try db.execute(sql: "PRAGMA mmap_size = \(mappedReads)") }
         }
         configuration.busyMode = .timeout(10)
@@ -105,6 +108,12 @@ public final class SQLiteLedgerStore: LedgerStore {
             throw Self.storageError(error, "cannot append block \(write.block.height)")
         }
     }
+
+    /// The page size of a new ledger file, in bytes (SQLite's default is 4096). An event row is
+    /// about 700 bytes, so a 4 KiB page holds five: with 16 KiB pages, SQLite writing the rows of
+    /// a 1,000,000-event block (events and their indexes, the WAL and its checkpoint) took about a
+    /// third less CPU time and half the system time.
+    static let pageSize = 16_384
 
     /// The writer's page cache while a block is written inside its open transaction, in KiB
     /// (SQLite's default is 2 MiB). With the default, the index pages of a large block (the event ID
