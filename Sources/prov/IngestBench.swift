@@ -16,6 +16,11 @@ struct IngestBench: AsyncParsableCommand {
             reference), then imports the file into a new ledger as one block: parsing, validation, record-ID and
             facility checks, signing, SQLite writes, Merkle tree, block seal and checkpoint. Reports records/s as a
             ratio to the sign rate and the process's peak RSS, which stays bounded whatever the file size.
+
+            Then measures SQLite alone writing the same rows into a new file with the same schema (one
+            transaction, the same page cache), and reports the bound that signing (in process, on all
+            cores) and those writes (on one core, as the ingest's writer) set together: an ingest that
+            stores these rows in SQLite cannot be faster than that on this machine.
             """)
 
     @Option(help: "Rows in the generated CSV.") var records = 1_000_000
@@ -67,6 +72,17 @@ struct IngestBench: AsyncParsableCommand {
             let peak = Bench.peakRSSMiB
             log(String(format: "ingest     %10.0f records/s (%.2f s) = %.3f × sign rate", rate, seconds, rate / signRate))
             log(String(format: "peak RSS   %10.1f MiB", peak))
+
+            // The storage reference: SQLite alone writing the same rows, on one core as the
+            // ingest's writer does. With signing it bounds what any ingest could reach here.
+            let referencePath = directory.appendingPathComponent("storage-reference.sqlite").path
+            try? FileManager.default.removeItem(atPath: referencePath)
+            let copyStarted = Date()
+            let rows = try await SQLiteLedgerStore(path: referencePath, create: true).copyEventRows(from: ledgerPath)
+            let sqliteRate = Double(rows) / Date().timeIntervalSince(copyStarted)
+            let bound = Double(cores) / (Double(cores) / reference.inProcess.sign + 1 / sqliteRate)
+            log(String(format: "reference  SQLite alone writes the rows %10.0f /s (%.1f µs each, one core)", sqliteRate, 1e6 / sqliteRate))
+            log(String(format: "bound      signing + SQLite alone, on %d cores: %.0f records/s = %.3f × sign rate", cores, bound, bound / signRate))
             if json {
                 printJSON(.object(reference.json.merging([
                     "records": .integer(records), "cores": .integer(cores), "csv_bytes": .integer(bytes),
@@ -74,6 +90,10 @@ struct IngestBench: AsyncParsableCommand {
                     "ingest_ratio_to_sign": .number(String(format: "%.4f", rate / signRate)),
                     "seconds": .number(String(format: "%.3f", seconds)),
                     "peak_rss_mib": .number(String(format: "%.1f", peak)),
+                    "sqlite_rows": .integer(rows),
+                    "sqlite_rows_per_s": .number(String(format: "%.0f", sqliteRate)),
+                    "bound_records_per_s": .number(String(format: "%.0f", bound)),
+                    "bound_ratio_to_sign": .number(String(format: "%.4f", bound / signRate)),
                 ]) { _, new in new }))
             }
         }

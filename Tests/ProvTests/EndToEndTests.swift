@@ -210,6 +210,13 @@ import Testing
             #expect(number("openssl_speed_sign_per_s") > 1000, "\(bench.stdout)")
             #expect(number("openssl_sign_per_s") == max(number("in_process_sign_per_s"), number("openssl_speed_sign_per_s")))
         }
+        // SQLite alone wrote the ledger's rows (the benchmark's records after the registrations and
+        // facilities), and the bound combines it with the in-process sign rate on all cores.
+        #expect(number("sqlite_rows") == 300 + 12 && number("sqlite_rows_per_s") > 0)
+        let cores = number("cores")
+        let bound = cores / (cores / number("in_process_sign_per_s") + 1 / number("sqlite_rows_per_s"))
+        #expect(abs(number("bound_records_per_s") - bound) <= 0.001 * bound + 1, "\(bench.stdout)")
+        #expect(number("bound_records_per_s") < number("in_process_sign_per_s"))
     }
 
     @Test func everyCommandExplainsItself() throws {

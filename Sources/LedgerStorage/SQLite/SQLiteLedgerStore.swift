@@ -5,7 +5,7 @@ internal import Foundation
 
 /// The default ledger store: one SQLite file through GRDB, in WAL mode, one transaction per block.
 public final class SQLiteLedgerStore: LedgerStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     /// The database file.
     public let path: String
 
@@ -128,20 +128,18 @@ public final class SQLiteLedgerStore: LedgerStore {
         do {
             return try await pool.writeWithoutTransaction { db in
                 var result: T?
-                let previousCacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-                try db.execute(sql: "PRAGMA cache_size = \(-Self.blockCacheKiB)")
-                // Setting a valid cache size does not fail; the cache shrinks back at once.
-                defer { try? db.execute(sql: "PRAGMA cache_size = \(previousCacheSize)") }
-                try db.inTransaction(.immediate) {
-                    try Self.checkNext(height, in: db)
-                    let outcome = try body(SQLiteBlockTransaction(db: db))
-                    result = outcome.result
-                    guard let seal = outcome.seal else { return .rollback }
-                    guard seal.block.height == height else {
-                        throw LedgerError(.invalidState, "the sealed block has height \(seal.block.height), not \(height)")
+                try Self.withBlockCache(db) {
+                    try db.inTransaction(.immediate) {
+                        try Self.checkNext(height, in: db)
+                        let outcome = try body(SQLiteBlockTransaction(db: db))
+                        result = outcome.result
+                        guard let seal = outcome.seal else { return .rollback }
+                        guard seal.block.height == height else {
+                            throw LedgerError(.invalidState, "the sealed block has height \(seal.block.height), not \(height)")
+                        }
+                        try Self.insert(seal, in: db)
+                        return .commit
                     }
-                    try Self.insert(seal, in: db)
-                    return .commit
                 }
                 guard let result else { throw LedgerError(.invalidState, "block \(height) was neither committed nor rolled back") }
                 return result
@@ -149,6 +147,15 @@ public final class SQLiteLedgerStore: LedgerStore {
         } catch {
             throw Self.storageError(error, "cannot append block \(height)")
         }
+    }
+
+    /// Runs `body` with the writer's page cache at ``blockCacheKiB``, restored after.
+    static func withBlockCache(_ db: Database, _ body: () throws -> Void) throws {
+        let previousCacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+        try db.execute(sql: "PRAGMA cache_size = \(-blockCacheKiB)")
+        // Setting a valid cache size does not fail; the cache shrinks back at once.
+        defer { try? db.execute(sql: "PRAGMA cache_size = \(previousCacheSize)") }
+        try body()
     }
 
     private static func write(_ write: BlockWrite, expectingHeight height: Int, in db: Database) throws {
