@@ -182,3 +182,37 @@ import Testing
         }
     }
 }
+
+/// The SQLite store refuses a row it cannot write with SQLite's own reason, and writes nothing of
+/// its block.
+@Suite struct StoreWriteTests {
+    @Test func aRefusedRowNamesSQLitesReasonAndLeavesNoTrace() async throws {
+        let fixture = try await LedgerFixture()
+        defer { fixture.remove() }
+        _ = try await fixture.ledger.append(LedgerFixture.farmRecords(3), signedWith: fixture.farmKey)
+        let store = try SQLiteLedgerStore(path: fixture.path)
+        let head = try #require(try await store.head())
+        let checkpoint = try #require(try await store.latestCheckpoint())
+        let size = head.firstIndex + head.eventCount
+        let existing = try #require(try await store.events(0..<size).last)
+        // A next block whose one event is a copy of an event already stored: same ID, same record.
+        let copy = EventRecord(
+            index: size, blockHeight: head.height + 1, id: existing.id, statement: existing.statement, signature: existing.signature,
+            disclosures: existing.disclosures, columns: existing.columns)
+        let block = BlockRecord(height: head.height + 1, hash: head.hash, header: head.header, signature: head.signature, firstIndex: size, eventCount: 1)
+        let write = BlockWrite(
+            block: block, events: [copy], lotInputs: [], nodes: [], participants: [],
+            checkpoint: CheckpointRecord(size: size + 1, root: checkpoint.root, note: checkpoint.note))
+        await #expect {
+            try await store.append(write)
+        } throws: { error in
+            guard let error = error as? LedgerError else { return false }
+            return error.code == .storage && error.reason.contains("UNIQUE constraint failed: events.")
+                && error.reason.contains("cannot append block \(head.height + 1)")
+        }
+        #expect(try await store.head() == head)
+        #expect(try await store.events(0..<(size + 1)).count == size)
+        let report = await fixture.ledger.verify()
+        #expect(report.isValid)
+    }
+}
