@@ -187,6 +187,14 @@ public struct EventRecord: Sendable, Hashable {
             disclosures: disclosures, columns: IndexColumns(event.header))
     }
 
+    /// The row of `content` as `signer` signed it into `row` (``EventSigner/signRow(_:)``): the
+    /// lookup columns come from the content, which is what the statement states.
+    package init(_ row: EventSigner.SignedRow, of content: EventContent, signer: String, index: Int, blockHeight: Int) {
+        self.init(
+            index: index, blockHeight: blockHeight, id: row.id.bytes, statement: row.statement, signature: row.signature,
+            disclosures: row.disclosures, columns: IndexColumns(content, signer: signer))
+    }
+
     /// The same row at another position in the ledger.
     public func placed(at index: Int, blockHeight: Int) -> EventRecord {
         EventRecord(
@@ -303,6 +311,14 @@ public struct IndexColumns: Sendable, Hashable {
             kind: header.kind.rawValue, signer: header.signer, recordID: header.recordID, product: fields["product"]?.stringValue,
             lot: fields["lot"]?.stringValue, facility: fields["facility"]?.stringValue,
             shipmentID: fields["shipment_id"]?.stringValue, occurredAt: header.occurredAt.utc)
+    }
+
+    /// The columns of `content` signed by `signer`: those of the ``SignedEvent/Header`` its
+    /// statement decodes to, which holds the content's kind, record ID, time and public fields.
+    package init(_ content: EventContent, signer: String) {
+        self.init(
+            kind: content.kind.rawValue, signer: signer, recordID: content.recordID, product: content.product, lot: content.lot,
+            facility: content.facility, shipmentID: content.shipmentID, occurredAt: content.occurredAt.utc)
     }
 
     /// The lot index rows of the event at `index` whose input lots are `inputLots`: one per

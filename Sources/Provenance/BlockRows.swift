@@ -2,25 +2,27 @@ internal import LedgerCore
 internal import LedgerCrypto
 internal import LedgerStorage
 
-/// A signed event with everything its row needs that does not depend on its position; built on
-/// the signing cores when ingesting, so that the writer only places it.
+/// A signed event's row with everything else placing it needs that does not depend on its
+/// position; built on the signing cores when ingesting, so that the writer only places it.
 struct PreparedEvent: Sendable {
-    let event: SignedEvent
     /// The event's row at a placeholder position (see ``EventRecord/placed(at:blockHeight:)``).
     let row: EventRecord
     let leaf: Digest
+    /// The lots a `transform` consumed, for the lot index.
+    let inputLots: [String]
 
     init(_ event: SignedEvent) throws(LedgerError) {
-        self.event = event
         row = try EventRecord(event: event, index: 0, blockHeight: 0)
         leaf = Merkle.leafHash(event.id.bytes)
+        inputLots = event.inputLots
     }
 
+    /// Signs `content`; the writer needs its row, not the decoded event.
     init(signing content: EventContent, with signer: EventSigner) throws(LedgerError) {
-        let (event, disclosures) = try signer.signForStorage(content)
-        self.event = event
-        row = EventRecord(event: event, disclosures: disclosures, index: 0, blockHeight: 0)
-        leaf = Merkle.leafHash(event.id.bytes)
+        let signed = try signer.signRow(content)
+        row = EventRecord(signed, of: content, signer: signer.participant, index: 0, blockHeight: 0)
+        leaf = Merkle.leafHash(signed.id.bytes)
+        inputLots = content.inputLots
     }
 }
 
@@ -55,7 +57,7 @@ struct BlockRows {
             let record = item.row.placed(at: tree.size, blockHeight: blockHeight)
             nodes.append(contentsOf: tree.append(item.leaf))
             _ = blockTree.append(item.leaf)
-            lotInputs.append(contentsOf: IndexColumns.lotInputs(index: record.index, inputLots: item.event.inputLots))
+            lotInputs.append(contentsOf: IndexColumns.lotInputs(index: record.index, inputLots: item.inputLots))
             records.append(record)
         }
         return (records, lotInputs, nodes)

@@ -81,20 +81,21 @@ extension Ledger {
         onReject: @escaping @Sendable (SourceReject) -> Void, progress: @escaping @Sendable (IngestProgress) -> Void
     ) async throws(LedgerError) -> IngestSummary {
         let operatorKey = options.dryRun ? nil : try requireOperatorKey()
-        let registry = try await registry()
-        let signer = try registry.signer(of: key)
-        guard signer.isActive else {
-            throw LedgerError(.revokedSigner, "participant '\(signer.id)' was revoked; its key may no longer append")
-        }
+        // The head first: if a block (a revocation, say) lands after it, the store refuses this
+        // block, so the registry read next is the one this block extends.
         guard let headRecord = try await store.head() else {
             throw LedgerError(.notFound, "the ledger has no genesis block; create it with 'prov init'")
+        }
+        let signer = try await registry().signer(of: key)
+        guard signer.isActive else {
+            throw LedgerError(.revokedSigner, "participant '\(signer.id)' was revoked; its key may no longer append")
         }
         let head = try BlockHeader(canonicalBytes: headRecord.header)
         let frontier = try await frontier(size: head.treeSize)
         try Self.checkExtends(try await store.latestCheckpoint(), frontier: frontier)
 
         let settings = IngestSettings(
-            ledger: self, sourceName: source.name, signer: signer, eventSigner: EventSigner(participant: signer.id, key: key), operatorKey: operatorKey, registry: registry, head: head,
+            ledger: self, sourceName: source.name, signer: signer, eventSigner: EventSigner(participant: signer.id, key: key), operatorKey: operatorKey, head: head,
             frontier: frontier, options: options, onReject: onReject, progress: progress)
         return try await store.appendBlock(height: head.height + 1) { transaction throws(LedgerError) in
             var reader = try source.makeReader()
@@ -111,7 +112,6 @@ private struct IngestSettings: Sendable {
     let signer: Participant
     let eventSigner: EventSigner
     let operatorKey: Ed25519.PrivateKey?
-    let registry: ParticipantRegistry
     let head: BlockHeader
     let frontier: CompactRange
     let options: IngestOptions
@@ -316,10 +316,11 @@ private final class IngestJob {
     }
 
     /// Writes signed events as the next rows of the block.
+    ///
+    /// They need no registry check here: each was signed in this job with the key of a signer
+    /// found active in the registry at the head this block extends (the store refuses the block if
+    /// another was appended since), and the signer's role was checked for each record as it was read.
     private func write(_ prepared: [PreparedEvent]) throws(LedgerError) {
-        var registry = settings.registry
-        // Signed here with the signer's registered key: only signer and role are checked again.
-        _ = try registry.admit(prepared.map(\.event), firstIndex: rows.tree.size, checkingSignatures: false)
         let placed = rows.place(prepared)
         try transaction.insert(events: placed.records, lotInputs: placed.lotInputs, nodes: placed.nodes)
     }

@@ -27,20 +27,42 @@ public struct EventSigner: Sendable {
     /// keeps these bytes without encoding the disclosures again.
     package func signForStorage(_ content: EventContent) throws(LedgerError) -> (event: SignedEvent, disclosures: [UInt8]) {
         let prepared = try statement(for: content)
-        let signature: [UInt8]
+        let signature = try signature(for: prepared.bytes, of: content)
+        let event = SignedEvent(statement: prepared.bytes, signature: signature, header: prepared.header, disclosures: prepared.disclosures)
+        return (event, prepared.disclosuresJSON)
+    }
+
+    /// What a store keeps of a signed content: statement, signature, ID and the canonical JSON of
+    /// the disclosures array.
+    package struct SignedRow: Sendable {
+        package let statement: [UInt8]
+        package let signature: [UInt8]
+        package let id: Digest
+        package let disclosures: [UInt8]
+    }
+
+    /// Signs `content` for a store that keeps only its row: the same statement and signature as
+    /// ``signForStorage(_:)``, without decoding the statement into a ``SignedEvent`` (its header's
+    /// and disclosures' dictionaries), which a bulk import never reads.
+    package func signRow(_ content: EventContent) throws(LedgerError) -> SignedRow {
+        let written = try Self.write(content, participant: participant, saltKey: saltKey) { _, _, _, _ in }
+        return SignedRow(
+            statement: written.bytes, signature: try signature(for: written.bytes, of: content), id: SHA256.hash(written.bytes),
+            disclosures: written.disclosuresJSON)
+    }
+
+    private func signature(for statement: [UInt8], of content: EventContent) throws(LedgerError) -> [UInt8] {
         do {
-            signature = try key.signature(for: prepared.bytes)
+            return try key.signature(for: statement)
         } catch {
             throw LedgerError(.invalidState, "cannot sign: \(error.reason)", context: ["record \(content.recordID)"])
         }
-        let event = SignedEvent(statement: prepared.bytes, signature: signature, header: prepared.header, disclosures: prepared.disclosures)
-        return (event, prepared.disclosuresJSON)
     }
 
     /// The ID `content` gets when signed, without signing it: what an importer compares with a
     /// stored record of the same record ID.
     public func id(of content: EventContent) throws(LedgerError) -> Digest {
-        SHA256.hash(try statement(for: content).bytes)
+        SHA256.hash(try Self.write(content, participant: participant, saltKey: saltKey) { _, _, _, _ in }.bytes)
     }
 
     private func statement(for content: EventContent) throws(LedgerError) -> Statement {
@@ -58,15 +80,32 @@ public struct EventSigner: Sendable {
 
     /// The statement `participant` signs for `content`, its header and disclosures. Without a salt
     /// key only content without sensitive fields has a statement.
+    static func statement(for content: EventContent, participant: String, saltKey: SHA256.HMACKey?) throws(LedgerError) -> Statement {
+        var disclosures = [String: Disclosure](minimumCapacity: content.sensitiveFields.count)
+        var commitments = [String: String](minimumCapacity: content.sensitiveFields.count)
+        let written = try write(content, participant: participant, saltKey: saltKey) { name, salt, value, digest in
+            disclosures[name] = Disclosure(salt: salt, name: name, value: value)
+            commitments[name] = digest
+        }
+        let header = SignedEvent.Header(
+            kind: content.kind, signer: participant, recordID: content.recordID, occurredAt: content.occurredAt,
+            publicFields: content.publicFields, commitments: commitments)
+        return Statement(bytes: written.bytes, header: header, disclosures: disclosures, disclosuresJSON: written.disclosuresJSON)
+    }
+
+    /// Writes the statement `participant` signs for `content` and the canonical JSON of its
+    /// disclosures array sorted by name, passing each disclosure's name, salt, value and digest to
+    /// `disclose` as it is made.
     ///
     /// The canonical JSON is written directly, members in RFC 8785 order, rather than built as a
     /// `JSONValue` and encoded: the same bytes (`CanonicalJSON.encode` of
     /// `{"v", "kind", "signer", "record_id", "occurred_at", "occurred_offset", "fields", "commitments"}`)
     /// at a fraction of the allocations.
-    static func statement(for content: EventContent, participant: String, saltKey: SHA256.HMACKey?) throws(LedgerError) -> Statement {
+    private static func write(
+        _ content: EventContent, participant: String, saltKey: SHA256.HMACKey?,
+        disclose: (_ name: String, _ salt: String, _ value: JSONValue, _ digest: String) -> Void
+    ) throws(LedgerError) -> (bytes: [UInt8], disclosuresJSON: [UInt8]) {
         let sensitive = CanonicalJSON.sortedMembers(content.sensitiveFields)
-        var disclosures = [String: Disclosure](minimumCapacity: sensitive.count)
-        var commitments = [String: String](minimumCapacity: sensitive.count)
         var digests = [String]()
         digests.reserveCapacity(sensitive.count)
         // Each disclosure's canonical `[salt, name, value]`, one after another: hashed for its
@@ -85,8 +124,7 @@ public struct EventSigner: Sendable {
             try Disclosure.appendCanonical(salt: salt, name: name, value: value, to: &canonical)
             ranges.append(start..<canonical.count)
             let digest = Disclosure.digest(ofCanonical: canonical[start...])
-            disclosures[name] = Disclosure(salt: salt, name: name, value: value)
-            commitments[name] = digest
+            disclose(name, salt, value, digest)
             digests.append(digest)
         }
 
@@ -136,10 +174,6 @@ public struct EventSigner: Sendable {
             disclosuresJSON.append(contentsOf: canonical[ranges[index]])
         }
         disclosuresJSON.append(UInt8(ascii: "]"))
-
-        let header = SignedEvent.Header(
-            kind: content.kind, signer: participant, recordID: content.recordID, occurredAt: content.occurredAt,
-            publicFields: content.publicFields, commitments: commitments)
-        return Statement(bytes: out, header: header, disclosures: disclosures, disclosuresJSON: disclosuresJSON)
+        return (out, disclosuresJSON)
     }
 }
