@@ -176,12 +176,6 @@ public struct EventRecord: Sendable, Hashable {
         } catch {
             throw LedgerError(.invalidRecord, error.reason, context: ["record \(event.header.recordID)"])
         }
-        self.init(event: event, disclosures: disclosures, index: index, blockHeight: blockHeight)
-    }
-
-    /// A record for `event` whose `disclosures` are already encoded: the canonical JSON of
-    /// `event.disclosuresJSON`, as `EventSigner.signForStorage` returns it.
-    package init(event: SignedEvent, disclosures: [UInt8], index: Int, blockHeight: Int) {
         self.init(
             index: index, blockHeight: blockHeight, id: event.id.bytes, statement: event.statement, signature: event.signature,
             disclosures: disclosures, columns: IndexColumns(event.header))

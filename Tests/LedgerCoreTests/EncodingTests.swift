@@ -219,7 +219,10 @@ import Testing
         let saltKey = SHA256.hash(parts: [Array("provenance/v1/disclosure-salt-key".utf8), [0], key.seed]).bytes
         for record in records {
             let content = try EventContent(record: JSONParser.parse(record))
-            let (event, disclosures) = try eventSigner.signForStorage(content)
+            let event = try eventSigner.sign(content)
+            let row = try eventSigner.signRow(content)
+            #expect(row.statement == event.statement && row.signature == event.signature && row.id == event.id)
+            let disclosures = row.disclosures
             var commitments = [String: JSONValue]()
             for (name, value) in content.sensitiveFields {
                 let message = try CanonicalJSON.encode(.array([.string(signer), .string(content.recordID), .string(name)]))

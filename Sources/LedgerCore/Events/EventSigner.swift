@@ -19,17 +19,9 @@ public struct EventSigner: Sendable {
 
     /// Signs `content`.
     public func sign(_ content: EventContent) throws(LedgerError) -> SignedEvent {
-        try signForStorage(content).event
-    }
-
-    /// Signs `content` and returns, beside the event, the canonical JSON of its disclosures array
-    /// (what `SignedEvent.disclosuresJSON` encodes to), which the signer writes anyway: a store
-    /// keeps these bytes without encoding the disclosures again.
-    package func signForStorage(_ content: EventContent) throws(LedgerError) -> (event: SignedEvent, disclosures: [UInt8]) {
         let prepared = try statement(for: content)
         let signature = try signature(for: prepared.bytes, of: content)
-        let event = SignedEvent(statement: prepared.bytes, signature: signature, header: prepared.header, disclosures: prepared.disclosures)
-        return (event, prepared.disclosuresJSON)
+        return SignedEvent(statement: prepared.bytes, signature: signature, header: prepared.header, disclosures: prepared.disclosures)
     }
 
     /// What a store keeps of a signed content: statement, signature, ID and the canonical JSON of
@@ -42,8 +34,9 @@ public struct EventSigner: Sendable {
     }
 
     /// Signs `content` for a store that keeps only its row: the same statement and signature as
-    /// ``signForStorage(_:)``, without decoding the statement into a ``SignedEvent`` (its header's
-    /// and disclosures' dictionaries), which a bulk import never reads.
+    /// ``sign(_:)``, and the disclosures array as the signer writes it anyway, without decoding the
+    /// statement into a ``SignedEvent`` (its header's and disclosures' dictionaries), which a bulk
+    /// import never reads.
     package func signRow(_ content: EventContent) throws(LedgerError) -> SignedRow {
         let written = try Self.write(content, participant: participant, saltKey: saltKey) { _, _, _, _ in }
         return SignedRow(
@@ -69,13 +62,11 @@ public struct EventSigner: Sendable {
         try Self.statement(for: content, participant: participant, saltKey: saltKey)
     }
 
-    /// A statement with its decoded header, its disclosures, and the canonical JSON of the
-    /// disclosures array sorted by name.
+    /// A statement with its decoded header and its disclosures.
     struct Statement {
         let bytes: [UInt8]
         let header: SignedEvent.Header
         let disclosures: [String: Disclosure]
-        let disclosuresJSON: [UInt8]
     }
 
     /// The statement `participant` signs for `content`, its header and disclosures. Without a salt
@@ -90,7 +81,7 @@ public struct EventSigner: Sendable {
         let header = SignedEvent.Header(
             kind: content.kind, signer: participant, recordID: content.recordID, occurredAt: content.occurredAt,
             publicFields: content.publicFields, commitments: commitments)
-        return Statement(bytes: written.bytes, header: header, disclosures: disclosures, disclosuresJSON: written.disclosuresJSON)
+        return Statement(bytes: written.bytes, header: header, disclosures: disclosures)
     }
 
     /// Writes the statement `participant` signs for `content` and the canonical JSON of its
