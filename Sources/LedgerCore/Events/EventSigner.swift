@@ -38,7 +38,7 @@ public struct EventSigner: Sendable {
     /// statement into a ``SignedEvent`` (its header's and disclosures' dictionaries), which a bulk
     /// import never reads.
     package func signRow(_ content: EventContent) throws(LedgerError) -> SignedRow {
-        let written = try Self.write(content, participant: participant, saltKey: saltKey) { _, _, _, _ in }
+        let written = try write(content)
         return SignedRow(
             statement: written.bytes, signature: try signature(for: written.bytes, of: content), id: SHA256.hash(written.bytes),
             disclosures: written.disclosuresJSON)
@@ -55,11 +55,16 @@ public struct EventSigner: Sendable {
     /// The ID `content` gets when signed, without signing it: what an importer compares with a
     /// stored record of the same record ID.
     public func id(of content: EventContent) throws(LedgerError) -> Digest {
-        SHA256.hash(try Self.write(content, participant: participant, saltKey: saltKey) { _, _, _, _ in }.bytes)
+        SHA256.hash(try write(content).bytes)
     }
 
     private func statement(for content: EventContent) throws(LedgerError) -> Statement {
         try Self.statement(for: content, participant: participant, saltKey: saltKey)
+    }
+
+    /// The statement's bytes and its disclosures array, without decoding either.
+    private func write(_ content: EventContent) throws(LedgerError) -> (bytes: [UInt8], disclosuresJSON: [UInt8]) {
+        try Self.write(content, participant: participant, saltKey: saltKey) { _, _, _, _ in }
     }
 
     /// A statement with its decoded header and its disclosures.
