@@ -300,19 +300,22 @@ public struct IndexColumns: Sendable, Hashable {
     }
 
     public init(_ header: SignedEvent.Header) {
-        let fields = header.publicFields
         self.init(
-            kind: header.kind.rawValue, signer: header.signer, recordID: header.recordID, product: fields["product"]?.stringValue,
-            lot: fields["lot"]?.stringValue, facility: fields["facility"]?.stringValue,
-            shipmentID: fields["shipment_id"]?.stringValue, occurredAt: header.occurredAt.utc)
+            kind: header.kind, signer: header.signer, recordID: header.recordID, occurredAt: header.occurredAt, fields: header.publicFields)
     }
 
     /// The columns of `content` signed by `signer`: those of the ``SignedEvent/Header`` its
     /// statement decodes to, which holds the content's kind, record ID, time and public fields.
     package init(_ content: EventContent, signer: String) {
         self.init(
-            kind: content.kind.rawValue, signer: signer, recordID: content.recordID, product: content.product, lot: content.lot,
-            facility: content.facility, shipmentID: content.shipmentID, occurredAt: content.occurredAt.utc)
+            kind: content.kind, signer: signer, recordID: content.recordID, occurredAt: content.occurredAt, fields: content.publicFields)
+    }
+
+    private init(kind: EventKind, signer: String, recordID: String, occurredAt: Timestamp, fields: [String: JSONValue]) {
+        self.init(
+            kind: kind.rawValue, signer: signer, recordID: recordID, product: fields["product"]?.stringValue,
+            lot: fields["lot"]?.stringValue, facility: fields["facility"]?.stringValue,
+            shipmentID: fields["shipment_id"]?.stringValue, occurredAt: occurredAt.utc)
     }
 
     /// The lot index rows of the event at `index` whose input lots are `inputLots`: one per
