@@ -77,8 +77,9 @@ struct IngestBench: AsyncParsableCommand {
             // ingest's writer does. With signing it bounds what any ingest could reach here.
             let referencePath = directory.appendingPathComponent("storage-reference.sqlite").path
             try? FileManager.default.removeItem(atPath: referencePath)
+            let referenceStore = try SQLiteLedgerStore(path: referencePath, create: true)
             let copyStarted = Date()
-            let rows = try await SQLiteLedgerStore(path: referencePath, create: true).copyEventRows(from: ledgerPath)
+            let rows = try await referenceStore.copyEventRows(from: ledgerPath)
             let sqliteRate = Double(rows) / Date().timeIntervalSince(copyStarted)
             let bound = Double(cores) / (Double(cores) / reference.inProcess.sign + 1 / sqliteRate)
             log(String(format: "reference  SQLite alone writes the rows %10.0f /s (%.1f µs each, one core)", sqliteRate, 1e6 / sqliteRate))
