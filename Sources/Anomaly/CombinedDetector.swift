@@ -5,10 +5,11 @@
 /// 2. An ``IsolationForest`` is grown on the scaled rows; it finds *global* anomalies, far from all the data.
 /// 3. On a deterministic subsample of at most 20,000 rows, whitened (decorrelated to unit variance, so that no group
 ///    of correlated or widely spread columns drowns the others), k-means with k chosen by silhouette in
-///    `clusterCandidates` (candidates fitted on at most 5,000 of these rows) finds the clusters, and expectation–maximisation refines them into a Gaussian mixture with a
-///    full covariance per cluster. A row's cluster score is its negative log density under that mixture, essentially its
-///    Mahalanobis distance to the nearest cluster. It finds *local* anomalies too: rows in the sparse gap between two
-///    clusters, which random axis-parallel splits barely tell from the clusters' own edges.
+///    `clusterCandidates` (candidates fitted on at most 5,000 of these rows) finds the clusters, and
+///    expectation–maximisation refines them into a Gaussian mixture with a full covariance per cluster. A row's cluster
+///    score is its negative log density under that mixture, essentially its Mahalanobis distance to the nearest
+///    cluster. It finds *local* anomalies too: rows in the sparse gap between two clusters, which random axis-parallel
+///    splits barely tell from the clusters' own edges.
 /// 4. Both raw scores of the subsample serve as references that calibrate each score to [0, 1] by its percentile
 ///    (with an exponential tail beyond the 99.9th, so extremes keep their order).
 ///
@@ -113,7 +114,9 @@ public struct CombinedDetector: Sendable, Codable, Hashable {
     }
 
     /// The mixture's raw score and most likely component for every row of `x` (no missing values).
-    static func mixtureScores(_ mixture: GaussianMixture, _ x: Matrix, threads: Int?) -> (scores: [Double], components: [Int]) {
+    static func mixtureScores(_ mixture: GaussianMixture, _ x: Matrix, threads: Int?) -> (
+        scores: [Double], components: [Int]
+    ) {
         let parts = ParallelChunks.map(count: x.rows, chunkSize: 8192, threads: threads) { _, range in
             var scores = [Double]()
             var components = [Int]()

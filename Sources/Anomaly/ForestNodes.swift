@@ -1,11 +1,11 @@
 /// Every node of every tree of an isolation forest, as parallel flat arrays (struct of arrays).
 ///
 /// A node is a split when `feature[node] >= 0` and a leaf otherwise. A split sends a row to `left[node]` when its
-/// projection is at most `threshold[node]`, else to `right[node]`, which is always `left[node] + 1`. For axis-parallel splits the projection is the row's
-/// value in column `feature[node]`; for extended splits `feature[node]` numbers a hyperplane whose `stride`
-/// coefficients are `normals[plane * stride ..< (plane + 1) * stride]` over the columns in `planeColumns` at the same
-/// positions. A leaf stores in `threshold` the path length it contributes: its depth plus c(`size`), the expected
-/// depth of the part of the tree its `size` training rows would have grown further.
+/// projection is at most `threshold[node]`, else to `right[node]`, which is always `left[node] + 1`. For axis-parallel
+/// splits the projection is the row's value in column `feature[node]`; for extended splits `feature[node]` numbers a
+/// hyperplane whose `stride` coefficients are `normals[plane * stride ..< (plane + 1) * stride]` over the columns in
+/// `planeColumns` at the same positions. A leaf stores in `threshold` the path length it contributes: its depth plus
+/// c(`size`), the expected depth of the part of the tree its `size` training rows would have grown further.
 struct ForestNodes: Sendable, Codable, Hashable {
     var feature: [Int32] = []
     var threshold: [Double] = []
@@ -25,14 +25,17 @@ struct ForestNodes: Sendable, Codable, Hashable {
     /// lengths, in-range columns and hyperplanes, and children numbered after their parent with right = left + 1.
     func problem(columns: Int) -> String? {
         let count = feature.count
-        guard columns > 0, threshold.count == count, left.count == count, right.count == count, size.count == count else {
+        guard columns > 0, threshold.count == count, left.count == count, right.count == count, size.count == count
+        else {
             return "node arrays of different lengths"
         }
         guard !roots.isEmpty, roots.allSatisfy({ $0 >= 0 && Int($0) < count }) else { return "a root out of range" }
         guard stride >= 0, stride <= columns, normals.count == planeColumns.count,
             stride == 0 ? normals.isEmpty : normals.count % stride == 0
         else { return "hyperplanes of the wrong shape" }
-        guard planeColumns.allSatisfy({ $0 >= 0 && Int($0) < columns }) else { return "a hyperplane column out of range" }
+        guard planeColumns.allSatisfy({ $0 >= 0 && Int($0) < columns }) else {
+            return "a hyperplane column out of range"
+        }
         let limit = stride == 0 ? columns : normals.count / max(1, stride)
         for node in 0..<count where feature[node] >= 0 {
             guard Int(feature[node]) < limit else { return "node \(node) splits on a column out of range" }
@@ -84,7 +87,9 @@ struct TraversalLayout {
         leafValues.reserveCapacity(nodes.feature.count)
         for node in nodes.feature.indices {
             if nodes.feature[node] >= 0 {
-                steps.append(TraversalStep(threshold: nodes.threshold[node], feature: nodes.feature[node], next: nodes.left[node]))
+                steps.append(
+                    TraversalStep(
+                        threshold: nodes.threshold[node], feature: nodes.feature[node], next: nodes.left[node]))
                 leafValues.append(0)
             } else {
                 steps.append(TraversalStep(threshold: .infinity, feature: 0, next: Int32(node)))

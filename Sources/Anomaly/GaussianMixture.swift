@@ -58,7 +58,8 @@ struct GaussianMixture: Sendable, Codable, Hashable {
             logDeterminants.append(estimate.logDeterminant)
         }
         return GaussianMixture(
-            columns: x.columns, logWeights: logWeights, means: means, factors: factors, logDeterminants: logDeterminants)
+            columns: x.columns, logWeights: logWeights, means: means, factors: factors, logDeterminants: logDeterminants
+        )
     }
 
     /// Each component's posterior probability for each row (one array per component).
@@ -106,7 +107,8 @@ struct GaussianMixture: Sendable, Codable, Hashable {
 
     /// Weighted mean, Cholesky factor and log-determinant of the covariance of `x`; a ridge of 0.1 % of the mean
     /// variance (more if needed) keeps the covariance invertible.
-    static func estimate(_ x: Matrix, _ weights: [Double]) -> (mean: [Double], factor: [Double], logDeterminant: Double) {
+    static func estimate(_ x: Matrix, _ weights: [Double]) -> (mean: [Double], factor: [Double], logDeterminant: Double)
+    {
         let d = x.columns
         let total = weights.reduce(0, +)
         var mean = [Double](repeating: 0, count: d)

@@ -12,10 +12,10 @@ internal import Darwin
 /// ⌈log₂ ψ⌉, where ψ is the sample size actually used (`min(sampleSize, rows)`). A row's score is
 /// 2^(−E[h(x)] / c(ψ)): near 1 for rows isolated quickly, about 0.5 and below for ordinary rows.
 ///
-/// **Missing values.** A missing value (NaN) is replaced by its column's median, both in the rows trees are grown on and in
-/// the rows scored. The medians are taken at fit time over at most 10,000 rows of the training data at an even stride
-/// (non-missing values only; 0 for a column with none) and saved with the model, so a missing value neither isolates
-/// a row nor hides it.
+/// **Missing values.** A missing value (NaN) is replaced by its column's median, both in the rows trees are grown on
+/// and in the rows scored. The medians are taken at fit time over at most 10,000 rows of the training data at an even
+/// stride (non-missing values only; 0 for a column with none) and saved with the model, so a missing value neither
+/// isolates a row nor hides it.
 ///
 /// **Determinism.** Tree *t* draws from its own random stream derived from `(seed, t)`, and rows are scored in fixed
 /// chunks, so the same data and parameters give the same model and the same scores bit for bit on any number of
@@ -65,9 +65,12 @@ public struct IsolationForest: Sendable, Codable, Hashable {
         effectiveSampleSize = try container.decode(Int.self, forKey: .effectiveSampleSize)
         fillValues = try container.decode([Double].self, forKey: .fillValues)
         nodes = try container.decode(ForestNodes.self, forKey: .nodes)
-        if let problem = nodes.problem(columns: columns) ?? (fillValues.count == columns ? nil : "one fill value per column") {
+        if let problem = nodes.problem(columns: columns)
+            ?? (fillValues.count == columns ? nil : "one fill value per column")
+        {
             throw DecodingError.dataCorrupted(
-                DecodingError.Context(codingPath: [CodingKeys.nodes], debugDescription: "not an isolation forest: \(problem)"))
+                DecodingError.Context(
+                    codingPath: [CodingKeys.nodes], debugDescription: "not an isolation forest: \(problem)"))
         }
     }
 
@@ -308,7 +311,8 @@ public struct IsolationForest: Sendable, Codable, Hashable {
         }
     }
 
-    /// Per-feature contribution to how quickly `row` is isolated (non-negative, summing to ~1): used to explain a score.
+    /// Per-feature contribution to how quickly `row` is isolated (non-negative, summing to ~1): used to explain a
+    /// score.
     ///
     /// In every tree, each split on the row's path credits the columns it tested with 1 / (that tree's path length
     /// for the row), so splits on short paths, the ones that isolate the row, weigh most; an extended split shares its

@@ -1,5 +1,6 @@
 extension KMeans {
-    /// Chooses k in `candidates` by the mean silhouette (computed on a deterministic subsample of at most `sampleSize` rows).
+    /// Chooses k in `candidates` by the mean silhouette (computed on a deterministic subsample of at most `sampleSize`
+    /// rows).
     ///
     /// Every candidate k is fitted on all rows of `x` with the same seed; the silhouettes are measured on one
     /// subsample drawn from `seed`, and the k with the highest mean silhouette wins (the smaller k on a tie).
@@ -17,7 +18,8 @@ extension KMeans {
         let fitted = ParallelChunks.map(count: ks.count, chunkSize: 1) { index, _ in
             let k = ks[index]
             let model = fit(data, k: k, seed: seed)
-            let score = k == 1 ? 0 : meanSilhouette(distances, count: subsample.rows, labels: model.assign(subsample), k: k)
+            let score =
+                k == 1 ? 0 : meanSilhouette(distances, count: subsample.rows, labels: model.assign(subsample), k: k)
             return (model, score)
         }
         var best: (model: KMeans, score: Double)?
@@ -63,7 +65,9 @@ extension KMeans {
             guard sizes[own] > 1 else { continue }
             let a = means[own] / Double(sizes[own] - 1)
             var b = Double.infinity
-            for cluster in 0..<k where cluster != own && sizes[cluster] > 0 { b = min(b, means[cluster] / Double(sizes[cluster])) }
+            for cluster in 0..<k where cluster != own && sizes[cluster] > 0 {
+                b = min(b, means[cluster] / Double(sizes[cluster]))
+            }
             guard b.isFinite else { continue }
             let larger = max(a, b)
             if larger > 0 { total += (b - a) / larger }

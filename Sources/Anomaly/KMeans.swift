@@ -149,7 +149,9 @@ public struct KMeans: Sendable, Codable, Hashable {
                         assignment.append(cluster)
                         if cluster != previous[row] { changed += 1 }
                         counts[Int(cluster)] += 1
-                        for column in 0..<columns { sums[Int(cluster) * columns + column] += values[row * columns + column] }
+                        for column in 0..<columns {
+                            sums[Int(cluster) * columns + column] += values[row * columns + column]
+                        }
                     }
                 }
             }

@@ -15,7 +15,9 @@ public struct Matrix: Sendable, Hashable, Codable {
     /// - Precondition: `values.count == rows * columns`, and neither dimension is negative.
     public init(rows: Int, columns: Int, values: [Double]) {
         precondition(rows >= 0 && columns >= 0, "Matrix dimensions must not be negative")
-        precondition(values.count == rows * columns, "Matrix of \(rows) × \(columns) needs \(rows * columns) values, got \(values.count)")
+        precondition(
+            values.count == rows * columns,
+            "Matrix of \(rows) × \(columns) needs \(rows * columns) values, got \(values.count)")
         self.rows = rows
         self.columns = columns
         self.values = values

@@ -50,7 +50,9 @@ public struct PCA: Sendable, Codable, Hashable {
             rows.append(vector)
             ratios.append(total > 0 ? max(0, eigenvalues[index]) / total : 0)
         }
-        return PCA(means: means, components: Matrix(rows: wanted, columns: d, values: rows.flatMap { $0 }), explainedVarianceRatio: ratios)
+        return PCA(
+            means: means, components: Matrix(rows: wanted, columns: d, values: rows.flatMap { $0 }),
+            explainedVarianceRatio: ratios)
     }
 
     init(means: [Double], components: Matrix, explainedVarianceRatio: [Double]) {

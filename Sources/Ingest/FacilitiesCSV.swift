@@ -10,7 +10,8 @@ internal import LedgerCrypto
 /// new version that supersedes the earlier one; every version stays in the ledger.
 public struct FacilitiesCSV: RecordSource {
     public static let columns = [
-        "facility_id", "party", "name", "kind", "country", "latitude", "longitude", "capacity_per_day", "unit", "workers", "certificate",
+        "facility_id", "party", "name", "kind", "country", "latitude", "longitude", "capacity_per_day", "unit",
+        "workers", "certificate",
         "certificate_expires",
     ]
 
@@ -29,7 +30,8 @@ public struct FacilitiesCSV: RecordSource {
     public var byteCount: Int { CSVReader(path: path).byteCount }
 
     public func makeReader() throws(LedgerError) -> CSVRecordReader {
-        try CSVRecordReader(reader: CSVReader(path: path), layout: Self.layout(recordedAt: recordedAt), mapping: mapping)
+        try CSVRecordReader(
+            reader: CSVReader(path: path), layout: Self.layout(recordedAt: recordedAt), mapping: mapping)
     }
 
     static func layout(recordedAt: Timestamp) -> CSVLayout {
@@ -45,15 +47,20 @@ public struct FacilitiesCSV: RecordSource {
             // Normalise first, so that equivalent spellings (1.50 and 1.5) name the same version.
             let draft: EventContent
             do throws(LedgerError) {
-                draft = try EventContent(kind: .facility, recordID: "facility/\(id)", occurredAt: recordedAt, fields: fields)
+                draft = try EventContent(
+                    kind: .facility, recordID: "facility/\(id)", occurredAt: recordedAt, fields: fields)
             } catch {
                 let field = error.context.last { $0.hasPrefix("field ") }
-                throw LedgerError(error.code, error.reason, context: field.map { [$0 == "field facility" ? "field facility_id" : $0] } ?? [])
+                throw LedgerError(
+                    error.code, error.reason,
+                    context: field.map { [$0 == "field facility" ? "field facility_id" : $0] } ?? [])
             }
             // Values were just normalised, so they always encode; a failure would only hide the version.
             let canonical = (try? CanonicalJSON.encode(.object(draft.publicFields))) ?? []
             let version = Hex.encode(SHA256.hash(canonical).bytes).prefix(16)
-            return try EventContent(kind: .facility, recordID: "facility/\(id)/\(version)", occurredAt: recordedAt, fields: draft.publicFields)
+            return try EventContent(
+                kind: .facility, recordID: "facility/\(id)/\(version)", occurredAt: recordedAt,
+                fields: draft.publicFields)
         }
     }
 }

@@ -40,7 +40,9 @@ public struct InputChoice: Sendable {
             throw LedgerError(.invalidRecord, "--mapping applies to CSV files; \(file) is \(detected.rawValue)")
         }
         if xsd != nil, detected != .epcis {
-            throw LedgerError(.invalidRecord, "--xsd applies to EPCIS documents; \(file) is \(detected.rawValue) (shipment XML is always validated)")
+            throw LedgerError(
+                .invalidRecord,
+                "--xsd applies to EPCIS documents; \(file) is \(detected.rawValue) (shipment XML is always validated)")
         }
         return switch detected {
         case .csv: .csv(ShipmentCSV(path: file, mapping: mapping))

@@ -7,13 +7,17 @@ public struct ShipmentCSV: RecordSource {
     public static let layout = CSVLayout(
         name: "shipments",
         requiredColumns: ["record_id", "event", "occurred_at", "product", "lot", "quantity", "unit", "facility"],
-        optionalColumns: ["shipment_id", "destination", "origin", "inputs", "unit_price", "currency", "carrier", "certificate", "serials"],
+        optionalColumns: [
+            "shipment_id", "destination", "origin", "inputs", "unit_price", "currency", "carrier", "certificate",
+            "serials",
+        ],
         decimalColumns: ["quantity", "unit_price", "inputs"]
     ) { members throws(LedgerError) in
         let content = try EventContent(record: .object(members))
         guard content.kind.isSupplyChain else {
             throw LedgerError(
-                .invalidRecord, "a shipment file holds produce, ship, receive and transform events, not \(content.kind.rawValue)",
+                .invalidRecord,
+                "a shipment file holds produce, ship, receive and transform events, not \(content.kind.rawValue)",
                 context: ["field event"])
         }
         return content

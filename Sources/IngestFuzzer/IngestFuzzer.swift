@@ -8,10 +8,13 @@ import Foundation
 import Ingest
 
 /// The file each input is written to: the readers work on files, as `prov ingest` does.
-private let inputPath = FileManager.default.temporaryDirectory.appendingPathComponent("prov-fuzz-\(getpid()).input").path
+private let inputPath = FileManager.default.temporaryDirectory.appendingPathComponent("prov-fuzz-\(getpid()).input")
+    .path
 
 private func run(_ bytes: UnsafeRawBufferPointer) {
-    guard FileManager.default.createFile(atPath: inputPath, contents: Data(bytes)) else { fatalError("cannot write \(inputPath)") }
+    guard FileManager.default.createFile(atPath: inputPath, contents: Data(bytes)) else {
+        fatalError("cannot write \(inputPath)")
+    }
     _ = IngestFuzzing.readEveryWay(path: inputPath)
 }
 
@@ -25,7 +28,8 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 /// libFuzzer's entry point for programs that have their own `main`.
 @_silgen_name("LLVMFuzzerRunDriver")
 func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
 ) -> CInt
 

@@ -26,7 +26,8 @@ public protocol LedgerStore: Sendable {
     /// A thrown error rolls back too. Nothing is visible to readers before the commit, and the
     /// commit fails if block `height` is not the next one.
     func appendBlock<T: Sendable>(
-        height: Int, _ body: @escaping @Sendable (any BlockTransaction) throws(LedgerError) -> (seal: BlockSeal?, result: T)
+        height: Int,
+        _ body: @escaping @Sendable (any BlockTransaction) throws(LedgerError) -> (seal: BlockSeal?, result: T)
     ) async throws(LedgerError) -> T
 
     /// Every event of `kind`, in ledger order (e.g. `facility`: master data and its versions).
@@ -69,7 +70,8 @@ public protocol LedgerStore: Sendable {
     /// One page of the events of `product` in time order (`occurred_at`, then ledger index): those
     /// after the event at ledger index `after` if given (which must be an event of `product`), then
     /// skipping `offset`, at most `limit`.
-    func events(ofProduct product: String, after: Int?, offset: Int, limit: Int) async throws(LedgerError) -> [EventRecord]
+    func events(ofProduct product: String, after: Int?, offset: Int, limit: Int) async throws(LedgerError)
+        -> [EventRecord]
 
     /// The transformations whose output lot is in `lots`, in ledger order.
     func transformations(producing lots: [String]) async throws(LedgerError) -> [TransformationEdge]
@@ -158,7 +160,10 @@ public struct EventRecord: Sendable, Hashable {
     public let disclosures: [UInt8]
     public let columns: IndexColumns
 
-    public init(index: Int, blockHeight: Int, id: [UInt8], statement: [UInt8], signature: [UInt8], disclosures: [UInt8], columns: IndexColumns) {
+    public init(
+        index: Int, blockHeight: Int, id: [UInt8], statement: [UInt8], signature: [UInt8], disclosures: [UInt8],
+        columns: IndexColumns
+    ) {
         self.index = index
         self.blockHeight = blockHeight
         self.id = id
@@ -177,7 +182,8 @@ public struct EventRecord: Sendable, Hashable {
             throw LedgerError(.invalidRecord, error.reason, context: ["record \(event.header.recordID)"])
         }
         self.init(
-            index: index, blockHeight: blockHeight, id: event.id.bytes, statement: event.statement, signature: event.signature,
+            index: index, blockHeight: blockHeight, id: event.id.bytes, statement: event.statement,
+            signature: event.signature,
             disclosures: disclosures, columns: IndexColumns(event.header))
     }
 
@@ -185,14 +191,16 @@ public struct EventRecord: Sendable, Hashable {
     /// lookup columns come from the content, which is what the statement states.
     package init(_ row: EventSigner.SignedRow, of content: EventContent, signer: String, index: Int, blockHeight: Int) {
         self.init(
-            index: index, blockHeight: blockHeight, id: row.id.bytes, statement: row.statement, signature: row.signature,
+            index: index, blockHeight: blockHeight, id: row.id.bytes, statement: row.statement,
+            signature: row.signature,
             disclosures: row.disclosures, columns: IndexColumns(content, signer: signer))
     }
 
     /// The same row at another position in the ledger.
     public func placed(at index: Int, blockHeight: Int) -> EventRecord {
         EventRecord(
-            index: index, blockHeight: blockHeight, id: id, statement: statement, signature: signature, disclosures: disclosures,
+            index: index, blockHeight: blockHeight, id: id, statement: statement, signature: signature,
+            disclosures: disclosures,
             columns: columns)
     }
 
@@ -203,14 +211,18 @@ public struct EventRecord: Sendable, Hashable {
     /// ``SignedEvent/withholding(_:)`` gives with every sensitive field withheld, for a reader who
     /// may see none of them.
     public func decode(withholdingDisclosures: Bool = false) throws(LedgerError) -> SignedEvent {
-        if withholdingDisclosures { return try SignedEvent(statement: statement, signature: signature, disclosures: []) }
+        if withholdingDisclosures {
+            return try SignedEvent(statement: statement, signature: signature, disclosures: [])
+        }
         let value: JSONValue
         do {
             value = try CanonicalJSON.decode(disclosures)
         } catch {
             throw LedgerError(.tampered, "stored disclosures are not canonical JSON: \(error.reason)")
         }
-        guard let items = value.arrayValue else { throw LedgerError(.tampered, "stored disclosures are not a JSON array") }
+        guard let items = value.arrayValue else {
+            throw LedgerError(.tampered, "stored disclosures are not a JSON array")
+        }
         var list = [Disclosure]()
         for item in items {
             do {
@@ -268,7 +280,10 @@ public struct IndexColumns: Sendable, Hashable {
     public let shipmentID: String?
     public let occurredAt: String
 
-    public init(kind: String, signer: String, recordID: String, product: String?, lot: String?, facility: String?, shipmentID: String?, occurredAt: String) {
+    public init(
+        kind: String, signer: String, recordID: String, product: String?, lot: String?, facility: String?,
+        shipmentID: String?, occurredAt: String
+    ) {
         self.kind = kind
         self.signer = signer
         self.recordID = recordID
@@ -301,17 +316,20 @@ public struct IndexColumns: Sendable, Hashable {
 
     public init(_ header: SignedEvent.Header) {
         self.init(
-            kind: header.kind, signer: header.signer, recordID: header.recordID, occurredAt: header.occurredAt, fields: header.publicFields)
+            kind: header.kind, signer: header.signer, recordID: header.recordID, occurredAt: header.occurredAt,
+            fields: header.publicFields)
     }
 
     /// The columns of `content` signed by `signer`: those of the ``SignedEvent/Header`` its
     /// statement decodes to, which holds the content's kind, record ID, time and public fields.
     package init(_ content: EventContent, signer: String) {
         self.init(
-            kind: content.kind, signer: signer, recordID: content.recordID, occurredAt: content.occurredAt, fields: content.publicFields)
+            kind: content.kind, signer: signer, recordID: content.recordID, occurredAt: content.occurredAt,
+            fields: content.publicFields)
     }
 
-    private init(kind: EventKind, signer: String, recordID: String, occurredAt: Timestamp, fields: [String: JSONValue]) {
+    private init(kind: EventKind, signer: String, recordID: String, occurredAt: Timestamp, fields: [String: JSONValue])
+    {
         self.init(
             kind: kind.rawValue, signer: signer, recordID: recordID, product: fields["product"]?.stringValue,
             lot: fields["lot"]?.stringValue, facility: fields["facility"]?.stringValue,
@@ -418,7 +436,10 @@ public struct BlockWrite: Sendable {
     public let participants: [Participant]
     public let checkpoint: CheckpointRecord
 
-    public init(block: BlockRecord, events: [EventRecord], lotInputs: [LotInput], nodes: [(Merkle.NodeID, Digest)], participants: [Participant], checkpoint: CheckpointRecord) {
+    public init(
+        block: BlockRecord, events: [EventRecord], lotInputs: [LotInput], nodes: [(Merkle.NodeID, Digest)],
+        participants: [Participant], checkpoint: CheckpointRecord
+    ) {
         self.block = block
         self.events = events
         self.lotInputs = lotInputs

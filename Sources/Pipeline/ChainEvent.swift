@@ -46,7 +46,8 @@ public struct ChainEvent: Sendable {
             case "certificate": certificate = value.stringValue
             case "serials": serials = value.arrayValue?.compactMap(\.stringValue) ?? []
             case "input_lots": inputLots = value.arrayValue?.compactMap(\.stringValue) ?? []
-            case "input_quantities": inputQuantities = value.arrayValue?.compactMap(\.stringValue).compactMap(Double.init) ?? []
+            case "input_quantities":
+                inputQuantities = value.arrayValue?.compactMap(\.stringValue).compactMap(Double.init) ?? []
             default: continue
             }
         }
@@ -55,7 +56,8 @@ public struct ChainEvent: Sendable {
     /// An event given field by field (tests, other adapters).
     public init(
         index: Int, id: Digest, kind: EventKind, signer: String, recordID: String, occurredAt: Timestamp,
-        product: String? = nil, lot: String? = nil, facility: String? = nil, quantity: Double? = nil, unit: String? = nil,
+        product: String? = nil, lot: String? = nil, facility: String? = nil, quantity: Double? = nil,
+        unit: String? = nil,
         unitPrice: Double? = nil, currency: String? = nil, shipmentID: String? = nil, destination: String? = nil,
         origin: String? = nil, certificate: String? = nil, serials: [String] = [], inputLots: [String] = [],
         inputQuantities: [Double] = []
@@ -135,7 +137,8 @@ public struct FacilityProfile: Sendable, Hashable {
     public init?(fields: [String: JSONValue]) {
         func text(_ name: String) -> String? { fields[name]?.stringValue }
         func number(_ name: String) -> Double? { text(name).flatMap(Double.init) }
-        guard let id = text("facility"), let party = text("party"), let kind = text("kind"), let country = text("country"),
+        guard let id = text("facility"), let party = text("party"), let kind = text("kind"),
+            let country = text("country"),
             let latitude = number("latitude"), let longitude = number("longitude")
         else { return nil }
         self.init(
@@ -153,7 +156,9 @@ public struct FacilityProfile: Sendable, Hashable {
     /// Days since 1970-01-01 of a `YYYY-MM-DD` date.
     static func dayNumber(_ date: String) -> Int? {
         let parts = date.split(separator: "-")
-        guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return nil }
+        guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else {
+            return nil
+        }
         return Timestamp.daysFromCivil(year: year, month: month, day: day)
     }
 }

@@ -6,7 +6,8 @@ enum Explanation {
         let currency = ship.currency ?? ""
         let price = ship.basePrice ?? ratio * median
         let direction = ratio < 1 ? "\(Format.percent(1 - ratio)) below" : "\(Format.percent(ratio - 1)) above"
-        return "unit price \(Format.number(price)) \(currency)/\(unit) is \(direction) the median \(Format.number(median)) for \(cohort)"
+        return
+            "unit price \(Format.number(price)) \(currency)/\(unit) is \(direction) the median \(Format.number(median)) for \(cohort)"
     }
 
     /// The sentence for one feature of one scored link.
@@ -37,7 +38,10 @@ enum Explanation {
         let against = "against a median of \(Format.number(columnMedian))"
         switch feature {
         case "price_ratio":
-            if let ship { return priceText(ship: ship, ratio: value, median: table.priceMedian[row], cohort: table.priceCohort[row]) }
+            if let ship {
+                return priceText(
+                    ship: ship, ratio: value, median: table.priceMedian[row], cohort: table.priceCohort[row])
+            }
         case "transit_hours":
             return "transit took \(Format.number(value)) h, \(against) h"
         case "distance_km":
@@ -45,24 +49,31 @@ enum Explanation {
         case "speed_kmh":
             return "implied speed \(Format.number(value)) km/h, \(against) km/h"
         case "loss_ratio":
-            return "\(Format.percent(value)) of the quantity was lost in transit, against a median of \(Format.percent(columnMedian))"
+            return
+                "\(Format.percent(value)) of the quantity was lost in transit, against a median of \(Format.percent(columnMedian))"
         case "volume_ratio":
             let median = table.volumeMedian[row]
             let unit = event.dimension?.rawValue ?? ""
-            return "quantity \(Format.number(value * median)) \(unit) is \(Format.number(value))× the sender's median of \(Format.number(median)) \(unit) for \(event.product ?? "the product")"
+            return
+                "quantity \(Format.number(value * median)) \(unit) is \(Format.number(value))× the sender's median of \(Format.number(median)) \(unit) for \(event.product ?? "the product")"
         case "pair_novelty":
-            return value >= 1 ? "first shipment from \(origin) to \(destination)" : "\(origin) has shipped to \(destination) before"
+            return value >= 1
+                ? "first shipment from \(origin) to \(destination)" : "\(origin) has shipped to \(destination) before"
         case "pair_share":
-            return "\(origin) sends \(Format.percent(value)) of its volume to \(destination), against a median of \(Format.percent(columnMedian))"
+            return
+                "\(origin) sends \(Format.percent(value)) of its volume to \(destination), against a median of \(Format.percent(columnMedian))"
         case "output_per_worker":
             return "\(origin) puts out \(Format.number(value))× the output per worker and day of facilities of its kind"
         case "capacity_utilisation":
-            return "\(origin) ran at \(Format.percent(value)) of its daily capacity the day the lot was made, against a median of \(Format.percent(columnMedian))"
+            return
+                "\(origin) ran at \(Format.percent(value)) of its daily capacity the day the lot was made, against a median of \(Format.percent(columnMedian))"
         case "certificate_valid":
-            return value < 0.5 ? "the certificate claimed is not valid for \(origin) that day" : "the certificate claimed is valid"
+            return value < 0.5
+                ? "the certificate claimed is not valid for \(origin) that day" : "the certificate claimed is valid"
         case "yield_ratio":
             let median = table.yieldMedian[row]
-            return "yield \(Format.number(value * median)) is \(Format.number(value))× the median \(Format.number(median)) for its product pair"
+            return
+                "yield \(Format.number(value * median)) is \(Format.number(value))× the median \(Format.number(median)) for its product pair"
         default:
             break
         }

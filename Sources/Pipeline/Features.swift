@@ -21,17 +21,31 @@ public enum FeatureCatalog {
 
     public static let all: [Feature] = [
         Feature(name: "transit_hours", description: "hours between ship and receive", scale: .signedLog),
-        Feature(name: "distance_km", description: "great-circle distance between the two facilities, km", scale: .signedLog),
+        Feature(
+            name: "distance_km", description: "great-circle distance between the two facilities, km", scale: .signedLog),
         Feature(name: "speed_kmh", description: "implied speed: distance over transit time, km/h", scale: .signedLog),
         Feature(name: "loss_ratio", description: "share of the shipped quantity not received"),
-        Feature(name: "price_ratio", description: "unit price over the median of the same product (and origin country)", scale: .logRatio),
-        Feature(name: "volume_ratio", description: "quantity over the sender's own median for the product", scale: .logRatio),
+        Feature(
+            name: "price_ratio", description: "unit price over the median of the same product (and origin country)",
+            scale: .logRatio),
+        Feature(
+            name: "volume_ratio", description: "quantity over the sender's own median for the product", scale: .logRatio
+        ),
         Feature(name: "pair_novelty", description: "1 for the first shipment between two facilities, 0 for later ones"),
         Feature(name: "pair_share", description: "share of the sender's volume going to this destination"),
-        Feature(name: "output_per_worker", description: "origin facility's output per worker and active day over the median of facilities of its kind", scale: .logRatio),
-        Feature(name: "capacity_utilisation", description: "origin facility's output on the lot's day over its daily capacity"),
-        Feature(name: "certificate_valid", description: "1 if the certificate claimed is the facility's and valid that day, 0 if not"),
-        Feature(name: "yield_ratio", description: "transformation yield over the median of the same product pair", scale: .logRatio),
+        Feature(
+            name: "output_per_worker",
+            description: "origin facility's output per worker and active day over the median of facilities of its kind",
+            scale: .logRatio),
+        Feature(
+            name: "capacity_utilisation",
+            description: "origin facility's output on the lot's day over its daily capacity"),
+        Feature(
+            name: "certificate_valid",
+            description: "1 if the certificate claimed is the facility's and valid that day, 0 if not"),
+        Feature(
+            name: "yield_ratio", description: "transformation yield over the median of the same product pair",
+            scale: .logRatio),
     ]
 
     public static func feature(named name: String) -> Feature? { all.first { $0.name == name } }
@@ -72,12 +86,19 @@ struct FeatureTable {
             let destination = links.destination(of: link)
             subjects.append(.shipment(position))
 
-            let transit = link.receive.map { Double(events[$0].occurredAt.epochSeconds - ship.occurredAt.epochSeconds) / 3600 }
+            let transit = link.receive.map {
+                Double(events[$0].occurredAt.epochSeconds - ship.occurredAt.epochSeconds) / 3600
+            }
             let distance = origin.flatMap { o in destination.map { greatCircleKilometres(o, $0) } }
             append("transit_hours", transit)
             append("distance_km", distance)
-            if let transit, let distance, transit > 0 { append("speed_kmh", distance / transit) } else { append("speed_kmh", nil) }
-            if let sent = ship.baseQuantity, let receive = link.receive, let got = events[receive].baseQuantity, sent > 0,
+            if let transit, let distance, transit > 0 {
+                append("speed_kmh", distance / transit)
+            } else {
+                append("speed_kmh", nil)
+            }
+            if let sent = ship.baseQuantity, let receive = link.receive, let got = events[receive].baseQuantity,
+                sent > 0,
                 ship.dimension == events[receive].dimension
             {
                 append("loss_ratio", (sent - got) / sent)
@@ -104,7 +125,9 @@ struct FeatureTable {
             let transform = events[link.transform]
             let facility = transform.facility.flatMap { links.facilities[$0] }
             subjects.append(.transform(position))
-            for name in ["transit_hours", "distance_km", "speed_kmh", "loss_ratio", "price_ratio", "pair_novelty", "pair_share"] {
+            for name in [
+                "transit_hours", "distance_km", "speed_kmh", "loss_ratio", "price_ratio", "pair_novelty", "pair_share",
+            ] {
                 append(name, nil)
             }
             priceMedian.append(.nan)
@@ -151,7 +174,9 @@ struct FeatureContext {
 
     /// A facility's output per worker over the median of its kind.
     func outputPerWorkerRatio(_ facility: FacilityProfile?) -> Double? {
-        guard let facility, let value = outputPerWorker[facility.id], let median = outputPerWorkerMedian[facility.id], median > 0 else {
+        guard let facility, let value = outputPerWorker[facility.id], let median = outputPerWorkerMedian[facility.id],
+            median > 0
+        else {
             return nil
         }
         return value / median
@@ -195,10 +220,13 @@ struct FeatureContext {
             case .ship:
                 if let price = event.basePrice, let currency = event.currency {
                     let country = event.facility.flatMap { links.facilities[$0]?.country } ?? ""
-                    countryPrices[PriceCohort(product: product, currency: currency, country: country), default: []].append(price)
+                    countryPrices[PriceCohort(product: product, currency: currency, country: country), default: []]
+                        .append(price)
                     productPrices[PriceCohort(product: product, currency: currency), default: []].append(price)
                 }
-                if let quantity = event.baseQuantity { senderQuantities[SenderProduct(event), default: []].append(quantity) }
+                if let quantity = event.baseQuantity {
+                    senderQuantities[SenderProduct(event), default: []].append(quantity)
+                }
             case .produce, .transform:
                 if event.kind == .transform, let quantity = event.baseQuantity {
                     senderQuantities[SenderProduct(event), default: []].append(quantity)
@@ -217,13 +245,17 @@ struct FeatureContext {
         priceByProduct = productPrices.compactMapValues { $0.count >= minimumCohort ? median($0) : nil }
         volumeBySender = senderQuantities.compactMapValues { $0.count >= 3 ? median($0) : nil }
         for (facility, total) in output {
-            guard let workers = links.facilities[facility]?.workers, workers > 0, let days = activeDays[facility]?.count, days > 0 else {
+            guard let workers = links.facilities[facility]?.workers, workers > 0,
+                let days = activeDays[facility]?.count, days > 0
+            else {
                 continue
             }
             outputPerWorker[facility] = total / Double(workers) / Double(days)
         }
         var byKind = [String: [Double]]()
-        for (facility, value) in outputPerWorker { byKind[links.facilities[facility]?.kind ?? "", default: []].append(value) }
+        for (facility, value) in outputPerWorker {
+            byKind[links.facilities[facility]?.kind ?? "", default: []].append(value)
+        }
         let kindMedians = byKind.mapValues(median)
         for facility in outputPerWorker.keys {
             outputPerWorkerMedian[facility] = kindMedians[links.facilities[facility]?.kind ?? ""]
@@ -238,7 +270,9 @@ struct FeatureContext {
     /// The median price a shipment is compared with, from the narrowest cohort large enough.
     func priceReference(of ship: ChainEvent, origin: FacilityProfile?) -> (median: Double, cohort: String)? {
         guard let product = ship.product, let currency = ship.currency else { return nil }
-        if let country = origin?.country, let median = priceByCountry[PriceCohort(product: product, currency: currency, country: country)] {
+        if let country = origin?.country,
+            let median = priceByCountry[PriceCohort(product: product, currency: currency, country: country)]
+        {
             return (median, "\(product) from \(country)")
         }
         return priceByProduct[PriceCohort(product: product, currency: currency)].map { ($0, product) }
@@ -281,7 +315,8 @@ func certificateProblem(claimed: String, day: Int, facility: FacilityProfile?) -
         return "claims certificate \(claimed), but facility \(facility.id) holds \(held)"
     }
     if let expires = facility.certificateExpires, day > expires {
-        return "claims certificate \(claimed), which expired \(day - expires) day(s) before (on \(Report.isoDate(expires)))"
+        return
+            "claims certificate \(claimed), which expired \(day - expires) day(s) before (on \(Report.isoDate(expires)))"
     }
     return nil
 }

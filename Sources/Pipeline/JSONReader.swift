@@ -53,7 +53,8 @@ struct JSONReader {
     /// writes it.
     func decimal(places: Int) throws(LedgerError) -> Double {
         let example = DecimalText.fixed(0.8125, places: places) ?? "0.8125"
-        guard case .string(let text) = value, let number = Double(text), DecimalText.fixed(number, places: places) == text
+        guard case .string(let text) = value, let number = Double(text),
+            DecimalText.fixed(number, places: places) == text
         else {
             throw failure("expected a decimal string with \(places) decimals (e.g. \"\(example)\"), got \(described)")
         }

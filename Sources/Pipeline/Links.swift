@@ -51,13 +51,17 @@ public struct LinkSet: Sendable {
                 guard let shipmentID = event.shipmentID, let lot = event.lot else { continue }
                 let key = ShipmentKey(shipmentID: shipmentID, lot: lot)
                 let isShip = event.kind == .ship
-                if let existing = byShipment[key], isShip ? shipments[existing].ship == nil : shipments[existing].receive == nil {
+                if let existing = byShipment[key],
+                    isShip ? shipments[existing].ship == nil : shipments[existing].receive == nil
+                {
                     if isShip { shipments[existing].ship = position } else { shipments[existing].receive = position }
                 } else {
                     byShipment[key] = shipments.count
                     shipments.append(ShipmentLink(ship: isShip ? position : nil, receive: isShip ? nil : position))
                 }
-                if !isShip, let facility = event.facility { arrivals[FacilityLot(facility: facility, lot: lot)] = position }
+                if !isShip, let facility = event.facility {
+                    arrivals[FacilityLot(facility: facility, lot: lot)] = position
+                }
             case .produce, .transform:
                 if let facility = event.facility, let lot = event.lot {
                     let key = FacilityLot(facility: facility, lot: lot)
@@ -109,7 +113,9 @@ public struct LinkSet: Sendable {
         var input = 0.0
         var inputProducts = Set<String>()
         for (source, quantity) in zip(link.sources, transform.inputQuantities) {
-            guard let source, let measure = events[source].unit.flatMap(MeasureUnit.init), let inputProduct = events[source].product else {
+            guard let source, let measure = events[source].unit.flatMap(MeasureUnit.init),
+                let inputProduct = events[source].product
+            else {
                 return nil
             }
             input += quantity * measure.factor

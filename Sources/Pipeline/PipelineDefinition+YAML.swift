@@ -14,7 +14,9 @@ extension PipelineDefinition {
         }
         guard let root else { return }
         let reader = DefinitionReader(file: file)
-        for (key, value) in try reader.members(root, allowed: ["name", "range", "links", "features", "models", "threshold", "rules", "explain"]) {
+        for (key, value) in try reader.members(
+            root, allowed: ["name", "range", "links", "features", "models", "threshold", "rules", "explain"])
+        {
             switch key {
             case "name":
                 name = try reader.text(value)
@@ -43,7 +45,9 @@ extension PipelineDefinition {
                         let known = FeatureCatalog.all.map(\.name).joined(separator: ", ")
                         throw reader.error(item, "unknown feature '\(feature)' (known: \(known))")
                     }
-                    guard !names.contains(feature) else { throw reader.error(item, "feature '\(feature)' is listed twice") }
+                    guard !names.contains(feature) else {
+                        throw reader.error(item, "feature '\(feature)' is listed twice")
+                    }
                     names.append(feature)
                 }
                 guard names.count >= 2 else { throw reader.error(value, "list at least two features") }
@@ -51,7 +55,8 @@ extension PipelineDefinition {
             case "models":
                 try readModels(value, reader)
             case "threshold":
-                for (key, value) in try reader.members(value, allowed: ["score", "contamination", "minimum_deviation"]) {
+                for (key, value) in try reader.members(value, allowed: ["score", "contamination", "minimum_deviation"])
+                {
                     switch key {
                     case "score": threshold.score = try reader.number(value, in: 0...1)
                     case "contamination": threshold.contamination = try reader.number(value, in: 0...0.5)
@@ -69,7 +74,9 @@ extension PipelineDefinition {
     }
 
     private mutating func readModels(_ node: Node, _ reader: DefinitionReader) throws(LedgerError) {
-        for (key, value) in try reader.members(node, allowed: ["isolation_forest", "clusters", "forest_weight", "seed"]) {
+        for (key, value) in try reader.members(
+            node, allowed: ["isolation_forest", "clusters", "forest_weight", "seed"])
+        {
             switch key {
             case "isolation_forest":
                 for (key, value) in try reader.members(value, allowed: ["trees", "sample_size", "extension_level"]) {
@@ -113,7 +120,8 @@ extension PipelineDefinition {
                 switch (rule, parameter) {
                 case (_, "enabled"):
                     if try reader.flag(setting) { rules.disabled.remove(key) } else { rules.disabled.insert(key) }
-                case (.receiveBeforeShip, _): rules.receiveBeforeShipToleranceMinutes = try reader.number(setting, in: 0...1e6)
+                case (.receiveBeforeShip, _):
+                    rules.receiveBeforeShipToleranceMinutes = try reader.number(setting, in: 0...1e6)
                 case (.impossibleSpeed, "max_kmh"): rules.maximumSpeedKmh = try reader.number(setting, in: 1...1e6)
                 case (.impossibleSpeed, _): rules.speedMinimumDistanceKm = try reader.number(setting, in: 0...1e5)
                 case (.excessShrinkage, _): rules.shrinkageTolerance = try reader.number(setting, in: 0...1)
@@ -122,7 +130,9 @@ extension PipelineDefinition {
                 case (.transformYield, _):
                     for (pairNode, yieldNode) in try reader.mapping(setting) {
                         let pair = try reader.text(pairNode)
-                        guard pair.contains("->") else { throw reader.error(pairNode, "name a product pair as 'input -> output'") }
+                        guard pair.contains("->") else {
+                            throw reader.error(pairNode, "name a product pair as 'input -> output'")
+                        }
                         rules.maximumYields[Self.productPair(pair)] = try reader.number(yieldNode, in: 0...1e6)
                     }
                 case (.overCapacity, _): rules.capacityTolerance = try reader.number(setting, in: 0...10)
@@ -141,7 +151,9 @@ extension PipelineDefinition {
             line = mark.line
         case .duplicatedKeysInMapping(let duplicates, let context):
             line = context.mark.line
-            reason = "not valid YAML or JSON: " + duplicates.sorted().map { "key '\($0)'" }.joined(separator: ", ") + " given twice"
+            reason =
+                "not valid YAML or JSON: " + duplicates.sorted().map { "key '\($0)'" }.joined(separator: ", ")
+                + " given twice"
         default:
             line = nil
         }
@@ -195,13 +207,19 @@ private struct DefinitionReader {
         guard let text = node.scalar?.string, let value = Double(text), value.isFinite else {
             throw error(node, "expected a number")
         }
-        guard bounds.contains(value) else { throw error(node, "\(text) is outside \(bounds.lowerBound)…\(bounds.upperBound)") }
+        guard bounds.contains(value) else {
+            throw error(node, "\(text) is outside \(bounds.lowerBound)…\(bounds.upperBound)")
+        }
         return value
     }
 
     func integer(_ node: Node, in bounds: ClosedRange<Int>) throws(LedgerError) -> Int {
-        guard let text = node.scalar?.string, let value = Int(text) else { throw error(node, "expected a whole number") }
-        guard bounds.contains(value) else { throw error(node, "\(value) is outside \(bounds.lowerBound)…\(bounds.upperBound)") }
+        guard let text = node.scalar?.string, let value = Int(text) else {
+            throw error(node, "expected a whole number")
+        }
+        guard bounds.contains(value) else {
+            throw error(node, "\(value) is outside \(bounds.lowerBound)…\(bounds.upperBound)")
+        }
         return value
     }
 

@@ -49,7 +49,8 @@ public struct PipelineRun: Sendable {
 
         let links = timed(.links) {
             LinkSet(
-                events: windowed(events), facilities: facilities, unreceivedAfterHours: definition.links.unreceivedAfterHours)
+                events: windowed(events), facilities: facilities,
+                unreceivedAfterHours: definition.links.unreceivedAfterHours)
         }
         let (table, matrix, scaler, scaled) = timed(.features) { () -> (FeatureTable, Matrix, RobustScaler, Matrix) in
             let table = FeatureTable(links: links, minimumCohort: definition.links.minimumCohort)
@@ -60,12 +61,15 @@ public struct PipelineRun: Sendable {
         }
         let scores = timed(.models) { () -> ModelScores in
             guard scaled.rows >= 2 else {
-                return ModelScores(combined: Array(repeating: 0, count: scaled.rows), forest: [], cluster: [], clusters: [], silhouettes: [:])
+                return ModelScores(
+                    combined: Array(repeating: 0, count: scaled.rows), forest: [], cluster: [], clusters: [],
+                    silhouettes: [:])
             }
             let parameters = CombinedDetector.Parameters(
                 forest: IsolationForest.Parameters(
                     trees: definition.models.trees, sampleSize: definition.models.sampleSize,
-                    extensionLevel: min(definition.models.extensionLevel, max(0, scaled.columns - 1)), seed: definition.models.seed),
+                    extensionLevel: min(definition.models.extensionLevel, max(0, scaled.columns - 1)),
+                    seed: definition.models.seed),
                 clusterCandidates: definition.models.clusterCandidates, forestWeight: definition.models.forestWeight,
                 seed: definition.models.seed)
             let detector = CombinedDetector.fit(scaled, parameters: parameters)
@@ -80,7 +84,8 @@ public struct PipelineRun: Sendable {
         let report = timed(.report) {
             ReportBuilder(
                 run: self, links: links, table: table, raw: matrix, scaled: scaled, scaler: scaler,
-                rawMedians: (0..<matrix.columns).map { column in median((0..<matrix.rows).map { matrix[$0, column] }) }, scores: scores,
+                rawMedians: (0..<matrix.columns).map { column in median((0..<matrix.rows).map { matrix[$0, column] }) },
+                scores: scores,
                 findings: findings, range: range
             ).build()
         }

@@ -75,7 +75,8 @@ extension Report {
         let formatReader = try root.required("format")
         let format = try formatReader.integer()
         guard format == Report.formatVersion else {
-            throw formatReader.failure("format \(format) is not supported; this version reads format \(Report.formatVersion)")
+            throw formatReader.failure(
+                "format \(format) is not supported; this version reads format \(Report.formatVersion)")
         }
 
         let pipelineObject = try root.required("pipeline").object(["name", "digest", "parameters"])
@@ -201,7 +202,10 @@ extension Report.LedgerRange {
             "root_hash": .string(rootHash),
         ]
         if let window {
-            members["window"] = .object(Report.optionalMembers(["from": window.from.map(JSONValue.string), "to": window.to.map(JSONValue.string)]))
+            members["window"] = .object(
+                Report.optionalMembers([
+                    "from": window.from.map(JSONValue.string), "to": window.to.map(JSONValue.string),
+                ]))
         }
         return .object(members)
     }
@@ -211,7 +215,8 @@ extension Report.LedgerRange {
         var window: Report.TimeWindow?
         if let windowReader = object.optional("window") {
             let windowObject = try windowReader.object(["from", "to"])
-            window = Report.TimeWindow(from: try windowObject.optional("from")?.string(), to: try windowObject.optional("to")?.string())
+            window = Report.TimeWindow(
+                from: try windowObject.optional("from")?.string(), to: try windowObject.optional("to")?.string())
         }
         self.init(
             origin: try object.required("origin").string(), fromSize: try object.required("from_size").integer(),
@@ -283,7 +288,8 @@ extension Report.Flag {
         var rules: [Report.RuleHit] = []
         for element in try object.required("rules").array() {
             let hit = try element.object(["rule", "detail"])
-            rules.append(Report.RuleHit(rule: try hit.required("rule").string(), detail: try hit.required("detail").string()))
+            rules.append(
+                Report.RuleHit(rule: try hit.required("rule").string(), detail: try hit.required("detail").string()))
         }
         var drivers: [Report.Driver] = []
         for element in try object.required("drivers").array() { drivers.append(try Report.Driver(element)) }
@@ -358,7 +364,8 @@ extension Report.ClusterView {
         let places = Report.DecimalPlaces.score
         return [
             "silhouettes": .object(
-                Dictionary(uniqueKeysWithValues: silhouettes.map { (String($0.key), Report.decimal($0.value, places)) })),
+                Dictionary(uniqueKeysWithValues: silhouettes.map { (String($0.key), Report.decimal($0.value, places)) })
+            ),
             "explained_variance": .array(explainedVariance.map { Report.decimal($0, places) }),
             "sizes": .array(sizes.map(JSONValue.integer)),
             "points": .array(points.map(\.jsonValue)),
@@ -380,7 +387,8 @@ extension Report.ClusterView {
             let point = try element.object(["x", "y", "cluster", "score", "flag"])
             points.append(
                 Report.ClusterPoint(
-                    x: try point.required("x").decimal(places: places), y: try point.required("y").decimal(places: places),
+                    x: try point.required("x").decimal(places: places),
+                    y: try point.required("y").decimal(places: places),
                     cluster: try point.required("cluster").integer(),
                     score: try point.required("score").decimal(places: places),
                     flag: try point.optional("flag")?.string()))

@@ -225,7 +225,10 @@ public struct Report: Sendable, Hashable {
         public var occurredAt: String
         public var facility: String?
 
-        public init(recordID: String, eventID: String, index: Int, kind: String, signer: String, occurredAt: String, facility: String?) {
+        public init(
+            recordID: String, eventID: String, index: Int, kind: String, signer: String, occurredAt: String,
+            facility: String?
+        ) {
             self.recordID = recordID
             self.eventID = eventID
             self.index = index

@@ -18,8 +18,6 @@ struct ReportBuilder {
 
     private var definition: PipelineDefinition { run.definition }
 
-
-
     func build() -> Report {
         let threshold = scoreThreshold()
         var rowOfSubject = [FlagSubject: Int]()
@@ -51,9 +49,11 @@ struct ReportBuilder {
 
         let summary = Report.Summary(
             events: links.events.count, links: table.subjects.count, unreceived: links.unreceived, flagged: flags.count,
-            scoreThreshold: threshold, rules: ruleCounts, modelOnly: modelOnly, clusterCount: Set(scores.clusters).count)
+            scoreThreshold: threshold, rules: ruleCounts, modelOnly: modelOnly, clusterCount: Set(scores.clusters).count
+        )
         return Report(
-            pipeline: Report.PipelineInfo(name: definition.name, digest: run.definitionDigest, parameters: parameters()),
+            pipeline: Report.PipelineInfo(
+                name: definition.name, digest: run.definitionDigest, parameters: parameters()),
             ledger: range, summary: summary, flags: flags, histogram: histogram(threshold: threshold, flagged: flagIDs),
             clusters: clusterView(flagged: flagIDs), features: featureSummaries())
     }
@@ -72,7 +72,9 @@ struct ReportBuilder {
 
     private func isModelFlag(row: Int, threshold: Double) -> Bool {
         guard row < scores.combined.count, scores.combined[row] >= threshold else { return false }
-        for column in 0..<scaled.columns where abs(scaled[row, column]) >= definition.threshold.minimumDeviation { return true }
+        for column in 0..<scaled.columns where abs(scaled[row, column]) >= definition.threshold.minimumDeviation {
+            return true
+        }
         return false
     }
 
@@ -103,7 +105,8 @@ struct ReportBuilder {
             forestScore: row.flatMap { scores.forest.indices.contains($0) ? Self.rounded(scores.forest[$0]) : nil },
             clusterScore: row.flatMap { scores.cluster.indices.contains($0) ? Self.rounded(scores.cluster[$0]) : nil },
             cluster: row.flatMap { scores.clusters.indices.contains($0) ? scores.clusters[$0] : nil },
-            rules: rules, drivers: drivers, reasons: rules.map { "\($0.rule.replacingUnderscores): \($0.detail)" } + drivers.map(\.text),
+            rules: rules, drivers: drivers,
+            reasons: rules.map { "\($0.rule.replacingUnderscores): \($0.detail)" } + drivers.map(\.text),
             product: first?.product, lot: first?.lot, shipmentID: first?.shipmentID, parties: parties.sorted(),
             facilities: facilities.sorted(), records: records.map(\.flagRecord))
     }
@@ -133,7 +136,8 @@ struct ReportBuilder {
             return Report.Driver(
                 feature: name, value: Self.rounded(value), median: Self.rounded(median), z: Self.rounded(candidate.z),
                 contribution: Self.rounded(total > 0 ? abs(candidate.z) / total : 0),
-                text: Explanation.text(feature: name, value: value, columnMedian: median, row: row, table: table, links: links))
+                text: Explanation.text(
+                    feature: name, value: value, columnMedian: median, row: row, table: table, links: links))
         }
     }
 
@@ -148,7 +152,8 @@ struct ReportBuilder {
             counts[bin] += 1
             if flagged[row] != nil { flaggedCounts[bin] += 1 }
         }
-        return Report.Histogram(binStarts: (0..<bins).map { Double($0) / Double(bins) }, counts: counts, flagged: flaggedCounts)
+        return Report.Histogram(
+            binStarts: (0..<bins).map { Double($0) / Double(bins) }, counts: counts, flagged: flaggedCounts)
     }
 
     private func clusterView(flagged: [Int: String]) -> Report.ClusterView {
@@ -167,12 +172,14 @@ struct ReportBuilder {
         let projected = pca.project(Matrix(rows: sample.count, columns: scaled.columns, values: values))
         let points = sample.enumerated().map { offset, row in
             Report.ClusterPoint(
-                x: Self.rounded(projected[offset, 0]), y: Self.rounded(projected.columns > 1 ? projected[offset, 1] : 0),
+                x: Self.rounded(projected[offset, 0]),
+                y: Self.rounded(projected.columns > 1 ? projected[offset, 1] : 0),
                 cluster: scores.clusters.indices.contains(row) ? scores.clusters[row] : 0,
                 score: Self.rounded(scores.combined[row]), flag: flagged[row])
         }
         return Report.ClusterView(
-            silhouettes: scores.silhouettes.mapValues(Self.rounded), explainedVariance: pca.explainedVarianceRatio.map(Self.rounded),
+            silhouettes: scores.silhouettes.mapValues(Self.rounded),
+            explainedVariance: pca.explainedVarianceRatio.map(Self.rounded),
             sizes: sizes, points: points)
     }
 
@@ -203,7 +210,9 @@ struct ReportBuilder {
             "exploitative_price_ratio": .number(rules.exploitativePriceRatio),
             "disabled": .list(rules.disabled.sorted().map(Report.ParameterValue.text)),
         ]
-        if !rules.maximumYields.isEmpty { ruleParameters["maximum_yields"] = .group(rules.maximumYields.mapValues(Report.ParameterValue.number)) }
+        if !rules.maximumYields.isEmpty {
+            ruleParameters["maximum_yields"] = .group(rules.maximumYields.mapValues(Report.ParameterValue.number))
+        }
         var threshold: [String: Report.ParameterValue] = [
             "contamination": .number(definition.threshold.contamination),
             "minimum_deviation": .number(definition.threshold.minimumDeviation),
@@ -214,7 +223,9 @@ struct ReportBuilder {
             "models": .group([
                 "trees": .integer(models.trees), "sample_size": .integer(models.sampleSize),
                 "extension_level": .integer(models.extensionLevel),
-                "cluster_candidates": .list([.integer(models.clusterCandidates.lowerBound), .integer(models.clusterCandidates.upperBound)]),
+                "cluster_candidates": .list([
+                    .integer(models.clusterCandidates.lowerBound), .integer(models.clusterCandidates.upperBound),
+                ]),
                 "forest_weight": .number(models.forestWeight), "seed": .text(String(models.seed)),
             ]),
             "threshold": .group(threshold),

@@ -4,7 +4,9 @@ import Foundation
 extension Report {
     /// Colour-blind-safe palette (Okabe and Ito) for clusters, by cluster number modulo its size; the
     /// page's style sheet defines classes `c0`…`c7` with these fills.
-    static let clusterPalette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+    static let clusterPalette = [
+        "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+    ]
 
     static func clusterClass(_ cluster: Int) -> String {
         cluster >= 0 ? "c\(cluster % clusterPalette.count)" : "cn"
@@ -83,7 +85,8 @@ extension Report {
             svg.line(x1: left, y1: tickY, x2: width - right, y2: tickY, class: "grid")
             svg.text(HTMLText.count(tick), x: left - 6, y: tickY + 4, anchor: "end", class: "tick")
         }
-        svg.text("links (log scale)", x: 12, y: (top + height - bottom) / 2, anchor: "middle", class: "caption", rotate: -90)
+        svg.text(
+            "links (log scale)", x: 12, y: (top + height - bottom) / 2, anchor: "middle", class: "caption", rotate: -90)
         let ticks = x.ticks(count: 5)
         svg.bottomAxis(x, y: height - bottom, ticks: ticks.values, places: ticks.places, caption: "combined score")
 
@@ -93,13 +96,16 @@ extension Report {
             let flagged = index < histogram.flagged.count ? histogram.flagged[index] : 0
             let x0 = x(start)
             let x1 = x(start + binWidth)
-            let label = "\(HTMLText.score(start))–\(HTMLText.score(start + binWidth)): \(HTMLText.count(count)) links, "
+            let label =
+                "\(HTMLText.score(start))–\(HTMLText.score(start + binWidth)): \(HTMLText.count(count)) links, "
                 + "\(HTMLText.count(flagged)) flagged"
             let allY = y(Self.logCount(count))
             svg.rect(x: x0 + 0.5, y: allY, width: x1 - x0 - 1, height: y(0) - allY, class: "all", title: label)
             if flagged > 0 {
                 let flaggedY = y(Self.logCount(flagged))
-                svg.rect(x: x0 + 0.5, y: flaggedY, width: x1 - x0 - 1, height: y(0) - flaggedY, class: "flagged", title: label)
+                svg.rect(
+                    x: x0 + 0.5, y: flaggedY, width: x1 - x0 - 1, height: y(0) - flaggedY, class: "flagged",
+                    title: label)
             }
         }
 

@@ -11,7 +11,8 @@ extension Report {
     public func html() -> String {
         var page = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        page += "<title>\(e(pipeline.name)): anomaly report, \(e(ledger.origin)) \(ledger.fromSize)–\(ledger.toSize)</title>\n"
+        page +=
+            "<title>\(e(pipeline.name)): anomaly report, \(e(ledger.origin)) \(ledger.fromSize)–\(ledger.toSize)</title>\n"
         page += "<style>\n\(Self.styleSheet)</style>\n</head>\n<body>\n"
         page += headerHTML()
         page += "<main>\n"
@@ -40,7 +41,8 @@ extension Report {
             out += ", events that occurred from \(e(window.from ?? "the start")) to \(e(window.to ?? "the end"))"
         }
         out += ".</p>\n<dl class=\"hashes\">\n"
-        out += "<dt>Root hash at size \(HTMLText.count(ledger.toSize))</dt><dd><code>\(e(ledger.rootHash))</code></dd>\n"
+        out +=
+            "<dt>Root hash at size \(HTMLText.count(ledger.toSize))</dt><dd><code>\(e(ledger.rootHash))</code></dd>\n"
         out += "<dt>Pipeline definition (SHA-256)</dt><dd><code>\(e(pipeline.digest))</code></dd>\n"
         do {
             out += "<dt>Report digest (SHA-256)</dt><dd><code>\(try digest().hex)</code></dd>\n"
@@ -97,7 +99,8 @@ extension Report {
         out += "<p class=\"filter\" hidden><label>Show flags containing <input id=\"flag-filter\" type=\"search\" "
         out += "autocomplete=\"off\"></label></p>\n"
         out += "<div class=\"scroll\">\n<table id=\"flag-table\" class=\"flags\">\n<thead><tr>"
-        out += "<th scope=\"col\" data-sort=\"id\">Flag</th><th scope=\"col\" data-sort=\"score\" aria-sort=\"descending\">Score</th>"
+        out +=
+            "<th scope=\"col\" data-sort=\"id\">Flag</th><th scope=\"col\" data-sort=\"score\" aria-sort=\"descending\">Score</th>"
         out += "<th scope=\"col\">Product, lot, shipment</th><th scope=\"col\">Rule hits</th>"
         out += "<th scope=\"col\">Parties</th><th scope=\"col\">Facilities</th></tr></thead>\n"
         for flag in flagsByScore { out += flagHTML(flag) }
@@ -105,7 +108,8 @@ extension Report {
     }
 
     private func flagHTML(_ flag: Flag) -> String {
-        var out = "<tbody id=\"flag-\(e(flag.id))\" data-id=\"\(e(flag.id))\" data-score=\"\(HTMLText.score(flag.score))\">\n<tr>"
+        var out =
+            "<tbody id=\"flag-\(e(flag.id))\" data-id=\"\(e(flag.id))\" data-score=\"\(HTMLText.score(flag.score))\">\n<tr>"
         out += "<th scope=\"row\" data-label=\"Flag\"><span class=\"id\">\(e(flag.id))</span> "
         out += "<span class=\"subject\">\(e(flag.subject))</span></th>"
         out += "<td data-label=\"Score\" class=\"num\"><strong>\(HTMLText.score(flag.score))</strong>"
@@ -120,7 +124,8 @@ extension Report {
         if let product = flag.product { subject.append("product <code>\(e(product))</code>") }
         if let lot = flag.lot { subject.append("lot <code>\(e(lot))</code>") }
         if let shipment = flag.shipmentID { subject.append("shipment <code>\(e(shipment))</code>") }
-        out += "<td data-label=\"Product, lot, shipment\">\(subject.isEmpty ? "–" : subject.joined(separator: "<br>"))</td>"
+        out +=
+            "<td data-label=\"Product, lot, shipment\">\(subject.isEmpty ? "–" : subject.joined(separator: "<br>"))</td>"
 
         out += "<td data-label=\"Rule hits\">"
         if flag.rules.isEmpty {
@@ -150,12 +155,14 @@ extension Report {
             out += "</ul>\n"
         }
         if !flag.records.isEmpty {
-            out += "<h3>Records</h3>\n<div class=\"scroll\"><table class=\"records\">\n<thead><tr><th scope=\"col\">Record</th>"
+            out +=
+                "<h3>Records</h3>\n<div class=\"scroll\"><table class=\"records\">\n<thead><tr><th scope=\"col\">Record</th>"
             out += "<th scope=\"col\">Event</th><th scope=\"col\">Kind</th><th scope=\"col\">Signer</th>"
             out += "<th scope=\"col\">Occurred at</th><th scope=\"col\">Facility</th></tr></thead>\n<tbody>\n"
             for record in flag.records {
                 out += "<tr><td><code>\(e(record.recordID))</code></td>"
-                out += "<td><code title=\"\(e(record.eventID)) at index \(record.index)\">\(e(String(record.eventID.prefix(12))))…</code></td>"
+                out +=
+                    "<td><code title=\"\(e(record.eventID)) at index \(record.index)\">\(e(String(record.eventID.prefix(12))))…</code></td>"
                 out += "<td>\(e(record.kind))</td><td>\(e(record.signer))</td><td>\(e(record.occurredAt))</td>"
                 out += "<td>\(record.facility.map { "<code>\(e($0))</code>" } ?? "–")</td></tr>\n"
             }
@@ -173,11 +180,13 @@ extension Report {
         out += "<p>In model column order, with the median and the robust scale each feature is scaled by, and the "
         out += "number of links where it could not be computed.</p>\n"
         out += "<div class=\"scroll\">\n<table class=\"features\">\n<thead><tr><th scope=\"col\">Feature</th>"
-        out += "<th scope=\"col\">Measures</th><th scope=\"col\" class=\"num\">Median</th><th scope=\"col\" class=\"num\">Scale</th>"
+        out +=
+            "<th scope=\"col\">Measures</th><th scope=\"col\" class=\"num\">Median</th><th scope=\"col\" class=\"num\">Scale</th>"
         out += "<th scope=\"col\" class=\"num\">Missing</th></tr></thead>\n<tbody>\n"
         for feature in features {
             out += "<tr><th scope=\"row\"><code>\(e(feature.name))</code></th><td>\(e(feature.description))</td>"
-            out += "<td class=\"num\">\(HTMLText.number(feature.median))</td><td class=\"num\">\(HTMLText.number(feature.scale))</td>"
+            out +=
+                "<td class=\"num\">\(HTMLText.number(feature.median))</td><td class=\"num\">\(HTMLText.number(feature.scale))</td>"
             out += "<td class=\"num\">\(HTMLText.count(feature.missing))</td></tr>\n"
         }
         return out + "</tbody>\n</table>\n</div>\n</section>\n"

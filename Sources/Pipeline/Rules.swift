@@ -42,7 +42,8 @@ struct RuleEngine {
     func findings() -> [RuleFinding] {
         let subjects = SubjectIndex(links: links)
         var checks = [@Sendable () -> [RuleFinding]]()
-        if rules.isEnabled(.receiveBeforeShip) || rules.isEnabled(.impossibleSpeed) || rules.isEnabled(.excessShrinkage) {
+        if rules.isEnabled(.receiveBeforeShip) || rules.isEnabled(.impossibleSpeed) || rules.isEnabled(.excessShrinkage)
+        {
             checks.append { shipmentChecks() }
         }
         if rules.isEnabled(.exploitativePrice) { checks.append { priceChecks() } }
@@ -52,7 +53,8 @@ struct RuleEngine {
         if rules.isEnabled(.certificateInvalid) { checks.append { certificates(subjects) } }
         if rules.isEnabled(.overCapacity) { checks.append { capacity() } }
         let enabled = checks
-        return ParallelChunks.map(count: enabled.count, chunkSize: 1) { _, range in enabled[range.lowerBound]() }.flatMap { $0 }
+        return ParallelChunks.map(count: enabled.count, chunkSize: 1) { _, range in enabled[range.lowerBound]() }
+            .flatMap { $0 }
     }
 
     // MARK: - Shipments
@@ -66,30 +68,42 @@ struct RuleEngine {
             let seconds = receive.occurredAt.epochSeconds - ship.occurredAt.epochSeconds
             let hours = Double(seconds) / 3600
             if rules.isEnabled(.receiveBeforeShip), Double(-seconds) > rules.receiveBeforeShipToleranceMinutes * 60 {
-                found.append(RuleFinding(
-                    rule: .receiveBeforeShip, subject: .shipment(position),
-                    detail: "received \(Format.number(-hours)) h before it was shipped (shipped \(ship.occurredAt.local), received \(receive.occurredAt.local))"))
+                found.append(
+                    RuleFinding(
+                        rule: .receiveBeforeShip, subject: .shipment(position),
+                        detail:
+                            "received \(Format.number(-hours)) h before it was shipped (shipped \(ship.occurredAt.local), received \(receive.occurredAt.local))"
+                    ))
             }
-            if rules.isEnabled(.impossibleSpeed), let origin = links.origin(of: link), let destination = links.destination(of: link) {
+            if rules.isEnabled(.impossibleSpeed), let origin = links.origin(of: link),
+                let destination = links.destination(of: link)
+            {
                 let distance = greatCircleKilometres(origin, destination)
                 if distance >= rules.speedMinimumDistanceKm, seconds >= 0 {
                     let speed = seconds == 0 ? Double.infinity : distance / hours
                     if speed > rules.maximumSpeedKmh {
                         let speedText = speed.isFinite ? "\(Format.number(speed)) km/h" : "no time at all"
-                        found.append(RuleFinding(
-                            rule: .impossibleSpeed, subject: .shipment(position),
-                            detail: "\(Format.number(distance)) km from \(origin.id) to \(destination.id) in \(Format.number(hours)) h: \(speedText), above the limit of \(Format.number(rules.maximumSpeedKmh)) km/h"))
+                        found.append(
+                            RuleFinding(
+                                rule: .impossibleSpeed, subject: .shipment(position),
+                                detail:
+                                    "\(Format.number(distance)) km from \(origin.id) to \(destination.id) in \(Format.number(hours)) h: \(speedText), above the limit of \(Format.number(rules.maximumSpeedKmh)) km/h"
+                            ))
                     }
                 }
             }
-            if rules.isEnabled(.excessShrinkage), let sent = ship.baseQuantity, let got = receive.baseQuantity, sent > 0,
+            if rules.isEnabled(.excessShrinkage), let sent = ship.baseQuantity, let got = receive.baseQuantity,
+                sent > 0,
                 ship.dimension == receive.dimension
             {
                 let loss = (sent - got) / sent
                 if loss > rules.shrinkageTolerance {
-                    found.append(RuleFinding(
-                        rule: .excessShrinkage, subject: .shipment(position),
-                        detail: "\(Format.percent(loss)) of the shipment was lost in transit (\(Format.quantity(ship)) shipped, \(Format.quantity(receive)) received), above the tolerance of \(Format.percent(rules.shrinkageTolerance))"))
+                    found.append(
+                        RuleFinding(
+                            rule: .excessShrinkage, subject: .shipment(position),
+                            detail:
+                                "\(Format.percent(loss)) of the shipment was lost in transit (\(Format.quantity(ship)) shipped, \(Format.quantity(receive)) received), above the tolerance of \(Format.percent(rules.shrinkageTolerance))"
+                        ))
                 }
             }
         }
@@ -100,14 +114,18 @@ struct RuleEngine {
         var found = [RuleFinding]()
         let ratios = features.columns["price_ratio"] ?? []
         for (row, subject) in features.subjects.enumerated() {
-            guard case .shipment(let position) = subject, row < ratios.count, ratios[row] < rules.exploitativePriceRatio,
+            guard case .shipment(let position) = subject, row < ratios.count,
+                ratios[row] < rules.exploitativePriceRatio,
                 let shipPosition = links.shipments[position].ship
             else { continue }
             let ship = links.events[shipPosition]
-            found.append(RuleFinding(
-                rule: .exploitativePrice, subject: subject.flagSubject,
-                detail: Explanation.priceText(ship: ship, ratio: ratios[row], median: features.priceMedian[row], cohort: features.priceCohort[row])
-                    + ", below \(Format.percent(rules.exploitativePriceRatio)) of it"))
+            found.append(
+                RuleFinding(
+                    rule: .exploitativePrice, subject: subject.flagSubject,
+                    detail: Explanation.priceText(
+                        ship: ship, ratio: ratios[row], median: features.priceMedian[row],
+                        cohort: features.priceCohort[row])
+                        + ", below \(Format.percent(rules.exploitativePriceRatio)) of it"))
         }
         return found
     }
@@ -128,7 +146,9 @@ struct RuleEngine {
         let events = links.events
         for position in events.indices {
             let event = events[position]
-            guard let facility = event.facility, let lot = event.lot, let quantity = event.baseQuantity else { continue }
+            guard let facility = event.facility, let lot = event.lot, let quantity = event.baseQuantity else {
+                continue
+            }
             let isInflow: Bool
             switch event.kind {
             case .produce, .receive, .transform: isInflow = true
@@ -149,8 +169,11 @@ struct RuleEngine {
         // Facility totals per product, for lots that came in outside the range (or never).
         var productTotals = [FacilityProduct: (inflow: Double, outflow: Double)]()
         for (key, balance) in lots {
-            guard let first = (balance.ships.first ?? balance.sources.first), let product = events[first].product else { continue }
-            Self.update(&productTotals[FacilityProduct(facility: key.facility, product: product), default: (0, 0)]) { totals in
+            guard let first = (balance.ships.first ?? balance.sources.first), let product = events[first].product else {
+                continue
+            }
+            Self.update(&productTotals[FacilityProduct(facility: key.facility, product: product), default: (0, 0)]) {
+                totals in
                 totals.inflow += balance.inflow
                 totals.outflow += balance.outflow
             }
@@ -161,21 +184,26 @@ struct RuleEngine {
             var detail: String?
             if balance.inflow > 0 {
                 if balance.outflow > balance.inflow * (1 + rules.massBalanceTolerance) {
-                    detail = "lot \(key.lot) at \(key.facility): \(Format.number(balance.outflow)) \(unit) shipped out, but only \(Format.number(balance.inflow)) \(unit) produced or received there (\(Format.percent(balance.outflow / balance.inflow - 1)) more)"
+                    detail =
+                        "lot \(key.lot) at \(key.facility): \(Format.number(balance.outflow)) \(unit) shipped out, but only \(Format.number(balance.inflow)) \(unit) produced or received there (\(Format.percent(balance.outflow / balance.inflow - 1)) more)"
                 }
             } else if let product = events[balance.ships[0]].product,
                 let totals = productTotals[FacilityProduct(facility: key.facility, product: product)],
                 totals.outflow > totals.inflow * (1 + rules.massBalanceTolerance)
             {
-                detail = "lot \(key.lot) was never produced or received at \(key.facility), which ships \(Format.number(totals.outflow)) \(unit) of \(product) in all against \(Format.number(totals.inflow)) \(unit) that came in"
+                detail =
+                    "lot \(key.lot) was never produced or received at \(key.facility), which ships \(Format.number(totals.outflow)) \(unit) of \(product) in all against \(Format.number(totals.inflow)) \(unit) that came in"
             }
             if let detail { failing.append((key, balance, detail)) }
         }
         var found = [RuleFinding]()
-        for (key, balance, detail) in failing.sorted(by: { ($0.key.facility, $0.key.lot) < ($1.key.facility, $1.key.lot) }) {
+        for (key, balance, detail) in failing.sorted(by: {
+            ($0.key.facility, $0.key.lot) < ($1.key.facility, $1.key.lot)
+        }) {
             for ship in balance.ships {
                 guard let subject = subjects.subject(of: ship) else { continue }
-                found.append(RuleFinding(rule: .massBalance, subject: subject, detail: detail, evidence: balance.sources))
+                found.append(
+                    RuleFinding(rule: .massBalance, subject: subject, detail: detail, evidence: balance.sources))
             }
         }
         return found
@@ -189,7 +217,8 @@ struct RuleEngine {
     private func yieldChecks() -> [RuleFinding] {
         var found = [RuleFinding]()
         for (row, subject) in features.subjects.enumerated() {
-            guard case .transform(let position) = subject, let yield = links.yield(of: links.transforms[position]) else { continue }
+            guard case .transform(let position) = subject, let yield = links.yield(of: links.transforms[position])
+            else { continue }
             let limit: Double
             let basis: String
             if let fixed = rules.maximumYields[yield.pair] {
@@ -197,16 +226,18 @@ struct RuleEngine {
                 basis = "the maximum \(Format.number(fixed)) set for \(yield.pair)"
             } else if features.yieldMedian[row].isFinite {
                 limit = features.yieldMedian[row] * (1 + rules.yieldTolerance)
-                basis = "the median \(Format.number(features.yieldMedian[row])) for \(yield.pair) plus \(Format.percent(rules.yieldTolerance))"
+                basis =
+                    "the median \(Format.number(features.yieldMedian[row])) for \(yield.pair) plus \(Format.percent(rules.yieldTolerance))"
             } else {
                 continue
             }
             guard yield.yield > limit else { continue }
             let link = links.transforms[position]
-            found.append(RuleFinding(
-                rule: .transformYield, subject: subject.flagSubject,
-                detail: "yield \(Format.number(yield.yield)) (output over inputs) is above \(basis)",
-                evidence: link.sources.compactMap { $0 }))
+            found.append(
+                RuleFinding(
+                    rule: .transformYield, subject: subject.flagSubject,
+                    detail: "yield \(Format.number(yield.yield)) (output over inputs) is above \(basis)",
+                    evidence: link.sources.compactMap { $0 }))
         }
         return found
     }
@@ -250,10 +281,12 @@ struct RuleEngine {
             guard reported.insert(subject).inserted else { continue }
             let original = owner[serials[sample]]
             let more = cloned.count > 1 ? " and \(cloned.count - 1) more" : ""
-            found.append(RuleFinding(
-                rule: .clonedSerial, subject: subject,
-                detail: "serial \(events[position].serials[sample])\(more) in lot \(lot) already belongs to lot \(original.lot) (\(events[original.index].recordID))",
-                evidence: [original.index]))
+            found.append(
+                RuleFinding(
+                    rule: .clonedSerial, subject: subject,
+                    detail:
+                        "serial \(events[position].serials[sample])\(more) in lot \(lot) already belongs to lot \(original.lot) (\(events[original.index].recordID))",
+                    evidence: [original.index]))
         }
         return found
     }
@@ -266,10 +299,14 @@ struct RuleEngine {
             let event = links.events[position]
             guard let claimed = event.certificate, [.produce, .ship, .transform].contains(event.kind) else { continue }
             let facility = event.facility.flatMap { links.facilities[$0] }
-            guard let problem = certificateProblem(claimed: claimed, day: event.occurredAt.localDay, facility: facility),
+            guard
+                let problem = certificateProblem(claimed: claimed, day: event.occurredAt.localDay, facility: facility),
                 let subject = subjects.subject(of: position)
             else { continue }
-            found.append(RuleFinding(rule: .certificateInvalid, subject: subject, detail: "\(event.kind.rawValue) \(event.recordID) \(problem)"))
+            found.append(
+                RuleFinding(
+                    rule: .certificateInvalid, subject: subject,
+                    detail: "\(event.kind.rawValue) \(event.recordID) \(problem)"))
         }
         return found
     }
@@ -278,7 +315,8 @@ struct RuleEngine {
 
     private func capacity() -> [RuleFinding] {
         var output = [FacilityDay: (total: Double, events: [Int])]()
-        for position in links.events.indices where links.events[position].kind == .produce || links.events[position].kind == .transform {
+        for position in links.events.indices
+        where links.events[position].kind == .produce || links.events[position].kind == .transform {
             let event = links.events[position]
             guard let facility = event.facility, let quantity = event.baseQuantity,
                 let capacity = links.facilities[facility]?.baseCapacity, capacity.dimension == event.dimension
@@ -293,10 +331,12 @@ struct RuleEngine {
                 day.total > capacity.value * (1 + rules.capacityTolerance)
             else { continue }
             let unit = capacity.dimension.rawValue
-            found.append(RuleFinding(
-                rule: .overCapacity, subject: .facilityDay(key.facility, key.day),
-                detail: "\(key.facility) put out \(Format.number(day.total)) \(unit) on \(Report.isoDate(key.day)), \(Format.percent(day.total / capacity.value)) of its capacity of \(Format.number(capacity.value)) \(unit) a day",
-                evidence: day.events))
+            found.append(
+                RuleFinding(
+                    rule: .overCapacity, subject: .facilityDay(key.facility, key.day),
+                    detail:
+                        "\(key.facility) put out \(Format.number(day.total)) \(unit) on \(Report.isoDate(key.day)), \(Format.percent(day.total / capacity.value)) of its capacity of \(Format.number(capacity.value)) \(unit) a day",
+                    evidence: day.events))
         }
         return found
     }
@@ -322,7 +362,9 @@ struct SubjectIndex {
             for event in links.positions(of: link) { byEvent[event] = .shipment(position) }
         }
         for (position, link) in links.transforms.enumerated() { byEvent[link.transform] = .transform(position) }
-        for position in links.events.indices where links.events[position].kind == .produce { byEvent[position] = .production(position) }
+        for position in links.events.indices where links.events[position].kind == .produce {
+            byEvent[position] = .production(position)
+        }
     }
 
     func subject(of event: Int) -> FlagSubject? { byEvent.indices.contains(event) ? byEvent[event] : nil }

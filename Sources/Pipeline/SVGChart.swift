@@ -54,13 +54,17 @@ struct SVGChart {
             text(DecimalText.trimmed(tick, places: places), x: x, y: y + 16, anchor: "middle", class: "tick")
         }
         if let caption {
-            text(caption, x: (scale.range.lowerBound + scale.range.upperBound) / 2, y: y + 32, anchor: "middle", class: "caption")
+            text(
+                caption, x: (scale.range.lowerBound + scale.range.upperBound) / 2, y: y + 32, anchor: "middle",
+                class: "caption")
         }
     }
 
     /// A vertical axis at `x` with ticks, labels to its left, light grid lines across to `gridTo`, and a
     /// caption turned along it.
-    mutating func leftAxis(_ scale: LinearScale, x: Double, ticks: [Double], places: Int, gridTo: Double, caption: String?) {
+    mutating func leftAxis(
+        _ scale: LinearScale, x: Double, ticks: [Double], places: Int, gridTo: Double, caption: String?
+    ) {
         line(x1: x, y1: scale.range.lowerBound, x2: x, y2: scale.range.upperBound, class: "axis")
         for tick in ticks {
             let y = scale(tick)

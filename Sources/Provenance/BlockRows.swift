@@ -47,7 +47,9 @@ struct BlockRows {
     var eventCount: Int { tree.size - firstIndex }
 
     /// Places `events` after those already placed and returns their rows.
-    mutating func place(_ events: [PreparedEvent]) -> (records: [EventRecord], lotInputs: [LotInput], nodes: [(Merkle.NodeID, Digest)]) {
+    mutating func place(_ events: [PreparedEvent]) -> (
+        records: [EventRecord], lotInputs: [LotInput], nodes: [(Merkle.NodeID, Digest)]
+    ) {
         var records = [EventRecord]()
         var lotInputs = [LotInput]()
         var nodes = [(Merkle.NodeID, Digest)]()

@@ -30,7 +30,9 @@ extension Ledger {
     /// Records already in the ledger with identical content are skipped (re-importing is a no-op);
     /// a record ID already used by this signer with different content is refused as a conflict.
     /// Any refused record refuses the whole batch: nothing is written.
-    public func append(_ contents: [EventContent], signedWith key: Ed25519.PrivateKey) async throws(LedgerError) -> AppendReceipt {
+    public func append(_ contents: [EventContent], signedWith key: Ed25519.PrivateKey) async throws(LedgerError)
+        -> AppendReceipt
+    {
         let registry = try await registry()
         let signer = try registry.signer(of: key)
         let eventSigner = EventSigner(participant: signer.id, key: key)
@@ -54,7 +56,8 @@ extension Ledger {
         signed events: [SignedEvent], signaturesKnownValid: Bool, registry knownRegistry: ParticipantRegistry?
     ) async throws(LedgerError) -> AppendReceipt {
         try await writerGate.serialize { () async throws(LedgerError) in
-            try await self.appendSerialized(signed: events, signaturesKnownValid: signaturesKnownValid, registry: knownRegistry)
+            try await self.appendSerialized(
+                signed: events, signaturesKnownValid: signaturesKnownValid, registry: knownRegistry)
         }
     }
 
@@ -70,7 +73,8 @@ extension Ledger {
             let key = Self.recordKey(event.header.signer, event.header.recordID)
             if let first = seen[key] {
                 throw LedgerError(
-                    .invalidRecord, "record_id '\(event.header.recordID)' appears twice in the batch (entries \(first + 1) and \(position + 1))",
+                    .invalidRecord,
+                    "record_id '\(event.header.recordID)' appears twice in the batch (entries \(first + 1) and \(position + 1))",
                     context: ["record \(event.header.recordID)"])
             }
             seen[key] = position
@@ -112,11 +116,14 @@ extension Ledger {
         } else {
             registry = try await self.registry()
         }
-        let head = try await store.head().map { record throws(LedgerError) in try BlockHeader(canonicalBytes: record.header) }
+        let head = try await store.head().map { record throws(LedgerError) in
+            try BlockHeader(canonicalBytes: record.header)
+        }
         let frontier = try await frontier(size: head?.treeSize ?? 0)
         let previousCheckpoint = try await store.latestCheckpoint()
         let plan = try planBlock(
-            events: fresh, registry: registry, previous: head, frontier: frontier, previousCheckpoint: previousCheckpoint,
+            events: fresh, registry: registry, previous: head, frontier: frontier,
+            previousCheckpoint: previousCheckpoint,
             signaturesKnownValid: signaturesKnownValid)
         try await store.append(plan.write)
         return AppendReceipt(
@@ -145,18 +152,23 @@ extension Ledger {
         guard previousCheckpoint.size == frontier.size, previousCheckpoint.root == frontier.root.bytes else {
             throw LedgerError(
                 .tampered,
-                "the stored tree (size \(frontier.size)) does not match the last signed checkpoint (size \(previousCheckpoint.size)); refusing to sign a new one; run 'prov verify'")
+                "the stored tree (size \(frontier.size)) does not match the last signed checkpoint (size \(previousCheckpoint.size)); refusing to sign a new one; run 'prov verify'"
+            )
         }
     }
 
     /// Seals the block of `rows` after `previous` with the operator's key and signs the checkpoint
     /// of the extended tree.
-    func seal(_ rows: BlockRows, after previous: BlockHeader?, key: Ed25519.PrivateKey) throws(LedgerError) -> SealedRows {
+    func seal(_ rows: BlockRows, after previous: BlockHeader?, key: Ed25519.PrivateKey) throws(LedgerError)
+        -> SealedRows
+    {
         let header = BlockHeader(
-            height: rows.blockHeight, previousHash: previous?.hash ?? .zero, eventsRoot: rows.blockTree.root, eventCount: rows.eventCount,
+            height: rows.blockHeight, previousHash: previous?.hash ?? .zero, eventsRoot: rows.blockTree.root,
+            eventCount: rows.eventCount,
             treeSize: rows.tree.size, recordedAt: clock())
         let sealed = try SealedBlock.seal(header, key: key)
-        let note = try Checkpoint(origin: metadata.origin, size: rows.tree.size, root: rows.tree.root).signed(by: key, name: metadata.origin)
+        let note = try Checkpoint(origin: metadata.origin, size: rows.tree.size, root: rows.tree.root).signed(
+            by: key, name: metadata.origin)
         let block = BlockRecord(
             height: header.height, hash: header.hash.bytes, header: header.canonicalBytes, signature: sealed.signature,
             firstIndex: rows.firstIndex, eventCount: rows.eventCount)
@@ -167,7 +179,8 @@ extension Ledger {
     /// Authorizes `events` in order against `registry`, seals them in a block after `previous`, extends
     /// the tree and signs the new checkpoint. Pure apart from signing: nothing is written.
     func planBlock(
-        events: [SignedEvent], registry startRegistry: ParticipantRegistry, previous previousHeader: BlockHeader?, frontier: CompactRange,
+        events: [SignedEvent], registry startRegistry: ParticipantRegistry, previous previousHeader: BlockHeader?,
+        frontier: CompactRange,
         previousCheckpoint: CheckpointRecord?, signaturesKnownValid: Bool = false
     ) throws(LedgerError) -> BlockPlan {
         let operatorKey = try requireOperatorKey()

@@ -72,7 +72,8 @@ extension Ledger {
         progress: @escaping @Sendable (IngestProgress) -> Void = { _ in }
     ) async throws(LedgerError) -> IngestSummary {
         try await writerGate.serialize { () async throws(LedgerError) in
-            try await self.ingestSerialized(source, signedWith: key, options: options, onReject: onReject, progress: progress)
+            try await self.ingestSerialized(
+                source, signedWith: key, options: options, onReject: onReject, progress: progress)
         }
     }
 
@@ -95,7 +96,8 @@ extension Ledger {
         try Self.checkExtends(try await store.latestCheckpoint(), frontier: frontier)
 
         let settings = IngestSettings(
-            ledger: self, sourceName: source.name, signer: signer, eventSigner: EventSigner(participant: signer.id, key: key), operatorKey: operatorKey, head: head,
+            ledger: self, sourceName: source.name, signer: signer,
+            eventSigner: EventSigner(participant: signer.id, key: key), operatorKey: operatorKey, head: head,
             frontier: frontier, options: options, onReject: onReject, progress: progress)
         return try await store.appendBlock(height: head.height + 1) { transaction throws(LedgerError) in
             var reader = try source.makeReader()
@@ -154,7 +156,9 @@ private final class IngestJob {
     private var options: IngestOptions { settings.options }
     private var signer: Participant { settings.signer }
 
-    func run<Reader: RecordReader>(reading reader: inout Reader, byteCount: Int) throws(LedgerError) -> (seal: BlockSeal?, result: IngestSummary) {
+    func run<Reader: RecordReader>(reading reader: inout Reader, byteCount: Int) throws(LedgerError) -> (
+        seal: BlockSeal?, result: IngestSummary
+    ) {
         while let item = try reader.next() {
             records += 1
             if records == 1 {
@@ -168,12 +172,17 @@ private final class IngestJob {
             if case .record(let record) = item {
                 let recordID = record.content.recordID
                 if let first = lines[recordID] {
-                    chunk.append(.reject(refusal(record, "record_id '\(recordID)' already appears on line \(first) of this file", field: "record_id")))
+                    chunk.append(
+                        .reject(
+                            refusal(
+                                record, "record_id '\(recordID)' already appears on line \(first) of this file",
+                                field: "record_id")))
                     continue
                 }
                 lines[recordID] = record.line
                 guard signer.role.maySubmit(record.content.kind) else {
-                    let reason = "a participant with role '\(signer.role.rawValue)' may not submit \(record.content.kind.rawValue) events"
+                    let reason =
+                        "a participant with role '\(signer.role.rawValue)' may not submit \(record.content.kind.rawValue) events"
                     chunk.append(.reject(refusal(record, reason, field: "event")))
                     continue
                 }
@@ -188,7 +197,8 @@ private final class IngestJob {
         if refused {
             throw LedgerError(
                 .invalidRecord,
-                "\(rejected) of \(records) records in \(settings.sourceName) are invalid; nothing was written (fix them, or commit the rest with --skip-invalid)")
+                "\(rejected) of \(records) records in \(settings.sourceName) are invalid; nothing was written (fix them, or commit the rest with --skip-invalid)"
+            )
         }
         guard rows.eventCount > 0, !options.dryRun, let operatorKey = settings.operatorKey else {
             return (nil, summary(accepted: options.dryRun ? accepted : 0, block: nil, checkpoint: nil))
@@ -200,7 +210,8 @@ private final class IngestJob {
 
     private func summary(accepted: Int, block: SealedBlock?, checkpoint: SignedNote?) -> IngestSummary {
         IngestSummary(
-            source: settings.sourceName, records: records, accepted: accepted, duplicates: duplicates, rejected: rejected, block: block,
+            source: settings.sourceName, records: records, accepted: accepted, duplicates: duplicates,
+            rejected: rejected, block: block,
             firstIndex: block == nil ? nil : settings.frontier.size, checkpoint: checkpoint, dryRun: options.dryRun)
     }
 
@@ -224,7 +235,8 @@ private final class IngestJob {
     private func flush() throws(LedgerError) {
         let admitted = try admit(chunk)
         chunk.removeAll(keepingCapacity: true)
-        let next = admitted.isEmpty || refused || options.dryRun ? nil : SigningTask(admitted, signer: settings.eventSigner)
+        let next =
+            admitted.isEmpty || refused || options.dryRun ? nil : SigningTask(admitted, signer: settings.eventSigner)
         try writeSigned()
         signing = next
     }
@@ -301,13 +313,19 @@ private final class IngestJob {
         let owner = facilityOwners[facility] ?? nil
         guard content.kind == .facility else {
             guard let owner else {
-                return ("unknown facility '\(facility)': import its master data first (prov facilities import)", "facility")
+                return (
+                    "unknown facility '\(facility)': import its master data first (prov facilities import)", "facility"
+                )
             }
-            return owner == signer.id ? nil : ("facility '\(facility)' belongs to '\(owner)', not to '\(signer.id)'", "facility")
+            return owner == signer.id
+                ? nil : ("facility '\(facility)' belongs to '\(owner)', not to '\(signer.id)'", "facility")
         }
         let party = content.publicFields["party"]?.stringValue ?? ""
         guard party == signer.id else {
-            return ("the facility's party is '\(party)', but the key belongs to '\(signer.id)'; each party imports its own facilities", "party")
+            return (
+                "the facility's party is '\(party)', but the key belongs to '\(signer.id)'; each party imports its own facilities",
+                "party"
+            )
         }
         if let owner, owner != signer.id {
             return ("facility '\(facility)' is registered to '\(owner)'", "facility_id")
@@ -334,7 +352,9 @@ private final class SigningTask: Sendable {
     init(_ contents: [EventContent], signer: EventSigner) {
         DispatchQueue.global().async { [self] in
             let result = Result { () throws(LedgerError) in
-                try parallelMap(contents) { content throws(LedgerError) in try PreparedEvent(signing: content, with: signer) }
+                try parallelMap(contents) { content throws(LedgerError) in
+                    try PreparedEvent(signing: content, with: signer)
+                }
             }
             outcome.withLock { $0 = result }
             done.signal()
@@ -344,7 +364,9 @@ private final class SigningTask: Sendable {
     func result() throws(LedgerError) -> [PreparedEvent] {
         done.wait()
         // The semaphore signals only after the outcome is stored.
-        guard let result = outcome.withLock({ $0 }) else { throw LedgerError(.invalidState, "signing finished without a result") }
+        guard let result = outcome.withLock({ $0 }) else {
+            throw LedgerError(.invalidState, "signing finished without a result")
+        }
         return try result.get()
     }
 }

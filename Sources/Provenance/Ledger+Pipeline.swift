@@ -34,16 +34,23 @@ extension Ledger {
     ) async throws(LedgerError) -> PipelineOutcome {
         let officer = try await registry().signer(of: key)
         guard officer.role == .compliance else {
-            throw LedgerError(.notAuthorized, "participant \(officer.id) has the role \(officer.role.rawValue); anchoring a report needs the compliance role")
+            throw LedgerError(
+                .notAuthorized,
+                "participant \(officer.id) has the role \(officer.role.rawValue); anchoring a report needs the compliance role"
+            )
         }
         let stopwatch = ContinuousClock()
         let start = stopwatch.now
-        let input = try await pipelineInput(definition.range) { done, total in progress(.reading(done: done, total: total)) }
+        let input = try await pipelineInput(definition.range) { done, total in
+            progress(.reading(done: done, total: total))
+        }
         let readSeconds = start.duration(to: stopwatch.now).seconds
 
         let pipelineDigest = SHA256.hash(definitionBytes).hex
         let run = PipelineRun(definition: definition, definitionDigest: pipelineDigest)
-        let result = run.run(events: input.events, facilities: input.facilities, range: input.range) { progress(.stage($0)) }
+        let result = run.run(events: input.events, facilities: input.facilities, range: input.range) {
+            progress(.stage($0))
+        }
         let body = try result.report.canonicalBytes()
         let digest = SHA256.hash(body)
 
@@ -76,21 +83,27 @@ extension Ledger {
         try await store.saveReport(ReportRecord(digest: digest, anchorIndex: anchorIndex, body: body))
         var timings = [(stage: "read", seconds: readSeconds)]
         timings += result.timings.map { ($0.stage.rawValue, $0.seconds) }
-        return PipelineOutcome(report: result.report, canonicalReport: body, digest: digest, anchor: receipt, timings: timings)
+        return PipelineOutcome(
+            report: result.report, canonicalReport: body, digest: digest, anchor: receipt, timings: timings)
     }
 
     /// The events, facilities and range a pipeline reads: every event from `range.fromSize` up to
     /// `range.toSize` (a checkpointed size; the latest by default), decoded on all cores.
     public func pipelineInput(
         _ range: PipelineDefinition.Range, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
-    ) async throws(LedgerError) -> (events: [ChainEvent], facilities: [String: FacilityProfile], range: Report.LedgerRange) {
+    ) async throws(LedgerError) -> (
+        events: [ChainEvent], facilities: [String: FacilityProfile], range: Report.LedgerRange
+    ) {
         guard let latest = try await store.latestCheckpoint() else {
             throw LedgerError(.invalidState, "the ledger has no checkpoint yet")
         }
         var checkpoint = latest
         if let size = range.toSize, size != latest.size {
             guard let exact = try await store.checkpoint(size: size) else {
-                throw LedgerError(.notFound, "no checkpoint at size \(size): to_size must be a tree size after a block (the latest is \(latest.size))")
+                throw LedgerError(
+                    .notFound,
+                    "no checkpoint at size \(size): to_size must be a tree size after a block (the latest is \(latest.size))"
+                )
             }
             checkpoint = exact
         }
@@ -110,11 +123,17 @@ extension Ledger {
         while next < size {
             let end = min(size, next + Self.readChunk)
             // The store reads the following chunk while this one is decoded.
-            let following = end < size ? Task { () async -> Result<[EventBody], LedgerError> in
-                do throws(LedgerError) { return .success(try await records(from: end)) } catch { return .failure(error) }
-            } : nil
+            let following =
+                end < size
+                ? Task { () async -> Result<[EventBody], LedgerError> in
+                    do throws(LedgerError) { return .success(try await records(from: end)) } catch {
+                        return .failure(error)
+                    }
+                } : nil
             events += try parallelMap(chunk) { record throws(LedgerError) in
-                ChainEvent(index: record.index, stored: try EventFields(statement: record.statement, disclosures: record.disclosures))
+                ChainEvent(
+                    index: record.index,
+                    stored: try EventFields(statement: record.statement, disclosures: record.disclosures))
             }
             next = end
             progress(next - range.fromSize, size - range.fromSize)
@@ -122,14 +141,17 @@ extension Ledger {
         }
         var facilities = [String: FacilityProfile]()
         for record in try await store.events(kind: EventKind.facility.rawValue) where record.index < checkpoint.size {
-            if let profile = FacilityProfile(fields: try record.decode().header.publicFields) { facilities[profile.id] = profile }
+            if let profile = FacilityProfile(fields: try record.decode().header.publicFields) {
+                facilities[profile.id] = profile
+            }
         }
         let root = Digest(checkpoint.root).map(\.hex) ?? ""
         let window = range.from == nil && range.to == nil ? nil : Report.TimeWindow(from: range.from, to: range.to)
         return (
             events, facilities,
             Report.LedgerRange(
-                origin: metadata.origin, fromSize: range.fromSize, toSize: checkpoint.size, rootHash: root, window: window)
+                origin: metadata.origin, fromSize: range.fromSize, toSize: checkpoint.size, rootHash: root,
+                window: window)
         )
     }
 

@@ -78,13 +78,16 @@ extension Ledger {
     ) async throws(LedgerError) -> History {
         var subject = Set<String>()
         if kind != .lot { subject.formUnion(try await store.lots(ofProduct: identifier)) }
-        if kind != .product, !(try await store.events(touchingLots: [identifier]).isEmpty) { subject.insert(identifier) }
+        if kind != .product, !(try await store.events(touchingLots: [identifier]).isEmpty) {
+            subject.insert(identifier)
+        }
         guard !subject.isEmpty else {
-            let what = switch kind {
-            case .any: "product or lot"
-            case .product: "product"
-            case .lot: "lot"
-            }
+            let what =
+                switch kind {
+                case .any: "product or lot"
+                case .product: "product"
+                case .lot: "lot"
+                }
             throw LedgerError(.notFound, "no \(what) '\(identifier)' in the ledger")
         }
         let (upstream, downstream) = try await relatedLots(of: subject)
@@ -94,11 +97,13 @@ extension Ledger {
             let lots = Set([record.columns.lot].compactMap { $0 })
             let relation: HistoryEntry.Relation =
                 !lots.isDisjoint(with: subject) ? .subject : !lots.isDisjoint(with: upstream) ? .upstream : .downstream
-            entries.append(HistoryEntry(index: record.index, blockHeight: record.blockHeight, event: event, relation: relation))
+            entries.append(
+                HistoryEntry(index: record.index, blockHeight: record.blockHeight, event: event, relation: relation))
         }
         entries.sort { ($0.event.header.occurredAt, $0.index) < ($1.event.header.occurredAt, $1.index) }
         return History(
-            query: identifier, subjectLots: subject.sorted(), upstreamLots: upstream.sorted(), downstreamLots: downstream.sorted(),
+            query: identifier, subjectLots: subject.sorted(), upstreamLots: upstream.sorted(),
+            downstreamLots: downstream.sorted(),
             entries: entries)
     }
 
@@ -110,7 +115,8 @@ extension Ledger {
     /// a page costs the same wherever it starts when read by `after`. `withholdingSensitiveFields`
     /// is as there.
     public func productHistory(
-        of product: String, after: Int? = nil, offset: Int = 0, limit: Int = 100, withholdingSensitiveFields: Bool = false
+        of product: String, after: Int? = nil, offset: Int = 0, limit: Int = 100,
+        withholdingSensitiveFields: Bool = false
     ) async throws(LedgerError) -> ProductHistoryPage {
         var records = try await store.events(ofProduct: product, after: after, offset: offset, limit: limit + 1)
         let hasMore = records.count > limit
@@ -125,11 +131,13 @@ extension Ledger {
         for record in records {
             if let lot = record.columns.lot, named.insert(lot).inserted { lots.append(lot) }
             let event = try record.decode(withholdingDisclosures: withholdingSensitiveFields)
-            entries.append(HistoryEntry(index: record.index, blockHeight: record.blockHeight, event: event, relation: .subject))
+            entries.append(
+                HistoryEntry(index: record.index, blockHeight: record.blockHeight, event: event, relation: .subject))
         }
         let (upstream, downstream) = try await relatedLots(of: named)
         return ProductHistoryPage(
-            product: product, lots: lots, upstreamLots: upstream.sorted(), downstreamLots: downstream.sorted(), entries: entries,
+            product: product, lots: lots, upstreamLots: upstream.sorted(), downstreamLots: downstream.sorted(),
+            entries: entries,
             hasMore: hasMore)
     }
 
@@ -140,7 +148,9 @@ extension Ledger {
 
     /// The lots `subject` were made from (backwards through `transform` events) and the lots made
     /// from them (forwards), at most ``historyLotLimit`` in all.
-    private func relatedLots(of subject: Set<String>) async throws(LedgerError) -> (upstream: Set<String>, downstream: Set<String>) {
+    private func relatedLots(of subject: Set<String>) async throws(LedgerError) -> (
+        upstream: Set<String>, downstream: Set<String>
+    ) {
         var upstream = Set<String>()
         var downstream = Set<String>()
         var frontier = Array(subject)
@@ -149,7 +159,9 @@ extension Ledger {
             let known = Set(frontier)
             var next = [String]()
             for edge in try await store.transformations(producing: frontier) where known.contains(edge.output) {
-                for input in edge.inputs where !subject.contains(input) && upstream.insert(input).inserted { next.append(input) }
+                for input in edge.inputs where !subject.contains(input) && upstream.insert(input).inserted {
+                    next.append(input)
+                }
             }
             frontier = next
         }
@@ -159,7 +171,9 @@ extension Ledger {
             let known = Set(frontier)
             var next = [String]()
             for edge in try await store.transformations(consuming: frontier) where !subject.contains(edge.output) {
-                if edge.inputs.contains(where: known.contains), downstream.insert(edge.output).inserted { next.append(edge.output) }
+                if edge.inputs.contains(where: known.contains), downstream.insert(edge.output).inserted {
+                    next.append(edge.output)
+                }
             }
             frontier = next
         }
@@ -177,7 +191,8 @@ extension Ledger {
     /// Parses a full event ID: 64 lower-case hex digits.
     public func resolveEventID(_ text: String) async throws(LedgerError) -> Digest {
         if let bytes = Hex.decode(text), let digest = Digest(bytes) { return digest }
-        throw LedgerError(.invalidRecord, "'\(text)' is not an event ID (64 lower-case hex digits, as 'prov history' prints)")
+        throw LedgerError(
+            .invalidRecord, "'\(text)' is not an event ID (64 lower-case hex digits, as 'prov history' prints)")
     }
 
     /// The latest signed checkpoint.
@@ -209,7 +224,8 @@ extension Ledger {
         guard let signer = participants.first(where: { $0.id == found.event.header.signer }),
             let registrationRecord = try await store.events(signer.registeredAt..<signer.registeredAt + 1).first
         else {
-            throw LedgerError(.tampered, "the signer '\(found.event.header.signer)' has no registration event; run 'prov verify'")
+            throw LedgerError(
+                .tampered, "the signer '\(found.event.header.signer)' has no registration event; run 'prov verify'")
         }
         let eventProof = try await proofNodes { node in
             Merkle.inclusionProof(index: found.index, size: checkpoint.size, node: node)
@@ -218,8 +234,10 @@ extension Ledger {
             Merkle.inclusionProof(index: signer.registeredAt, size: checkpoint.size, node: node)
         }
         return ProofBundle(
-            event: found.event.withholding(withheld), proof: TLogProof(index: found.index, hashes: eventProof, checkpoint: note),
-            registration: try registrationRecord.decode(), registrationIndex: signer.registeredAt, registrationProof: registrationProof)
+            event: found.event.withholding(withheld),
+            proof: TLogProof(index: found.index, hashes: eventProof, checkpoint: note),
+            registration: try registrationRecord.decode(), registrationIndex: signer.registeredAt,
+            registrationProof: registrationProof)
     }
 
     /// Proves that the current ledger extends `oldNote`, a checkpoint this operator signed earlier.
@@ -232,28 +250,42 @@ extension Ledger {
         let newNote = try await latestCheckpoint()
         let new = try Checkpoint.open(newNote, verifier: verifier)
         guard old.size <= new.size else {
-            throw LedgerError(.invalidProof, "the checkpoint (size \(old.size)) is newer than the ledger (size \(new.size))")
+            throw LedgerError(
+                .invalidProof, "the checkpoint (size \(old.size)) is newer than the ledger (size \(new.size))")
         }
         let rootAtOldSize = try await proofNodes { node in [Merkle.rangeHash(0, old.size, node: node)] }.first
         guard rootAtOldSize == old.root else {
-            throw LedgerError(.tampered, "the ledger's tree at size \(old.size) has a different root than the checkpoint: its history was rewritten")
+            throw LedgerError(
+                .tampered,
+                "the ledger's tree at size \(old.size) has a different root than the checkpoint: its history was rewritten"
+            )
         }
-        let proof = old.size == 0 ? [] : try await proofNodes { node in Merkle.consistencyProof(from: old.size, to: new.size, node: node) }
-        guard Merkle.verifyConsistency(oldSize: old.size, newSize: new.size, oldRoot: old.root, newRoot: new.root, proof: proof) else {
-            throw LedgerError(.tampered, "the consistency proof built from the stored tree does not verify; run 'prov verify'")
+        let proof =
+            old.size == 0
+            ? [] : try await proofNodes { node in Merkle.consistencyProof(from: old.size, to: new.size, node: node) }
+        guard
+            Merkle.verifyConsistency(
+                oldSize: old.size, newSize: new.size, oldRoot: old.root, newRoot: new.root, proof: proof)
+        else {
+            throw LedgerError(
+                .tampered, "the consistency proof built from the stored tree does not verify; run 'prov verify'")
         }
         return ConsistencyResult(old: old, new: new, newNote: newNote, proof: proof)
     }
 
     /// A consistency proof from the ledger's tree at `oldSize` to its latest checkpoint, for a reader
     /// who holds an earlier checkpoint of that size and checks the proof against its root.
-    public func consistencyProof(fromSize oldSize: Int) async throws(LedgerError) -> (proof: [Digest], newNote: SignedNote, new: Checkpoint) {
+    public func consistencyProof(fromSize oldSize: Int) async throws(LedgerError) -> (
+        proof: [Digest], newNote: SignedNote, new: Checkpoint
+    ) {
         let newNote = try await latestCheckpoint()
         let new = try Checkpoint.open(newNote, verifier: noteVerifier)
         guard oldSize >= 0, oldSize <= new.size else {
             throw LedgerError(.invalidRecord, "a tree size from 0 to the checkpoint's \(new.size)")
         }
-        let proof = oldSize == 0 ? [] : try await proofNodes { node in Merkle.consistencyProof(from: oldSize, to: new.size, node: node) }
+        let proof =
+            oldSize == 0
+            ? [] : try await proofNodes { node in Merkle.consistencyProof(from: oldSize, to: new.size, node: node) }
         return (proof, newNote, new)
     }
 
@@ -272,7 +304,9 @@ extension Ledger {
             missing = missing ?? id
             return .zero
         }
-        if let missing { throw LedgerError(.tampered, "the Merkle \(missing) is missing from the store; run 'prov verify'") }
+        if let missing {
+            throw LedgerError(.tampered, "the Merkle \(missing) is missing from the store; run 'prov verify'")
+        }
         return result
     }
 }
@@ -294,7 +328,9 @@ extension Ledger {
         for record in try await store.events(kind: EventKind.facility.rawValue) {
             let header = try record.decode().header
             guard let id = header.publicFields["facility"]?.stringValue else { continue }
-            versions.append(FacilityVersion(id: id, fields: header.publicFields, index: record.index, recordedAt: header.occurredAt))
+            versions.append(
+                FacilityVersion(id: id, fields: header.publicFields, index: record.index, recordedAt: header.occurredAt)
+            )
         }
         return versions
     }

@@ -35,12 +35,15 @@ public struct FlagState: Sendable {
         var members = flag.json.objectValue ?? [:]
         members["status"] = .string(status.rawValue)
         members["report_digest"] = .string(reportDigest.hex)
-        members["reviews"] = .array(reviews.map { review in
-            .object([
-                "decision": .string(review.decision.rawValue), "note": .string(review.note), "officer": .string(review.officer),
-                "occurred_at": .string(review.occurredAt.local), "event_id": .string(review.eventID.hex), "index": .integer(review.index),
-            ])
-        })
+        members["reviews"] = .array(
+            reviews.map { review in
+                .object([
+                    "decision": .string(review.decision.rawValue), "note": .string(review.note),
+                    "officer": .string(review.officer),
+                    "occurred_at": .string(review.occurredAt.local), "event_id": .string(review.eventID.hex),
+                    "index": .integer(review.index),
+                ])
+            })
         return .object(members)
     }
 }
@@ -101,7 +104,8 @@ extension Ledger {
     /// those with `status`.
     public func flags(status: FlagStatus? = nil) async throws(LedgerError) -> [FlagState] {
         guard let latest = try await anchoredReports().last else {
-            throw LedgerError(.notFound, "no anomaly report yet; run 'prov pipeline run Pipelines/default.yml --key OFFICER.pem'")
+            throw LedgerError(
+                .notFound, "no anomaly report yet; run 'prov pipeline run Pipelines/default.yml --key OFFICER.pem'")
         }
         let reviews = try await reviewsByFlag()
         return latest.report.flags
@@ -135,7 +139,9 @@ extension Ledger {
     ///
     /// - Throws: `notAuthorized` unless `officer` is an active compliance participant, `notFound`
     ///   for an unknown flag.
-    public func reviewContent(flag id: String, decision: FlagStatus, note: String, officer: String) async throws(LedgerError) -> EventContent {
+    public func reviewContent(flag id: String, decision: FlagStatus, note: String, officer: String)
+        async throws(LedgerError) -> EventContent
+    {
         guard decision != .open else {
             throw LedgerError(.invalidRecord, "a decision is confirmed or dismissed")
         }
@@ -143,7 +149,10 @@ extension Ledger {
             throw LedgerError(.unknownSigner, "no active participant '\(officer)'")
         }
         guard participant.role == .compliance else {
-            throw LedgerError(.notAuthorized, "participant \(officer) has the role \(participant.role.rawValue); only compliance participants review flags")
+            throw LedgerError(
+                .notAuthorized,
+                "participant \(officer) has the role \(participant.role.rawValue); only compliance participants review flags"
+            )
         }
         let state = try await flag(id: id)
         let earlier = state.reviews.filter { $0.officer == officer }.count
@@ -162,7 +171,9 @@ extension Ledger {
         guard event.header.kind == .review, let flag = fields["flag"]?.stringValue,
             let decision = fields["decision"]?.stringValue.flatMap(FlagStatus.init), decision != .open
         else {
-            throw LedgerError(.invalidRecord, "not a review event: a review has kind review, a flag and a decision (confirmed or dismissed)")
+            throw LedgerError(
+                .invalidRecord,
+                "not a review event: a review has kind review, a flag and a decision (confirmed or dismissed)")
         }
         _ = try await self.flag(id: flag)
         return try await append(signed: [event])
@@ -173,13 +184,16 @@ extension Ledger {
         for record in try await store.events(kind: EventKind.review.rawValue) {
             let event = try record.decode()
             let fields = event.header.publicFields
-            guard let flag = fields["flag"]?.stringValue, let decision = fields["decision"]?.stringValue.flatMap(FlagStatus.init) else {
+            guard let flag = fields["flag"]?.stringValue,
+                let decision = fields["decision"]?.stringValue.flatMap(FlagStatus.init)
+            else {
                 continue
             }
-            reviews[flag, default: []].append(FlagReview(
-                decision: decision, note: fields["note"]?.stringValue ?? "", officer: event.header.signer,
-                occurredAt: event.header.occurredAt, eventID: event.id, index: record.index,
-                reportDigest: fields["report_digest"]?.stringValue))
+            reviews[flag, default: []].append(
+                FlagReview(
+                    decision: decision, note: fields["note"]?.stringValue ?? "", officer: event.header.signer,
+                    occurredAt: event.header.occurredAt, eventID: event.id, index: record.index,
+                    reportDigest: fields["report_digest"]?.stringValue))
         }
         return reviews
     }
@@ -211,7 +225,9 @@ extension Ledger {
             guard let officer = registry.participants[event.header.signer], officer.role == .compliance,
                 event.isSignedBy(officer.publicKey)
             else {
-                throw LedgerError(.invalidProof, "the anchor at index \(record.index) is not signed by a registered compliance participant")
+                throw LedgerError(
+                    .invalidProof,
+                    "the anchor at index \(record.index) is not signed by a registered compliance participant")
             }
             let fromSize = fields["from_size"]?.integerValue
             let toSize = fields["to_size"]?.integerValue
@@ -219,17 +235,26 @@ extension Ledger {
                 fields["checkpoint"]?.stringValue == report.ledger.rootHash,
                 fields["pipeline_digest"]?.stringValue == report.pipeline.digest
             else {
-                throw LedgerError(.invalidProof, "the report's range or pipeline digest differs from what its anchor at index \(record.index) states")
+                throw LedgerError(
+                    .invalidProof,
+                    "the report's range or pipeline digest differs from what its anchor at index \(record.index) states"
+                )
             }
             guard let checkpoint = try await store.checkpoint(size: report.ledger.toSize),
                 Digest(checkpoint.root)?.hex == report.ledger.rootHash
             else {
-                throw LedgerError(.invalidProof, "the ledger's tree at size \(report.ledger.toSize) no longer has the root the report was run on: the range changed")
+                throw LedgerError(
+                    .invalidProof,
+                    "the ledger's tree at size \(report.ledger.toSize) no longer has the root the report was run on: the range changed"
+                )
             }
             return ReportVerification(
                 digest: digest, anchorIndex: record.index, anchorEventID: event.id, officer: officer.id,
                 fromSize: report.ledger.fromSize, toSize: report.ledger.toSize, rootHash: report.ledger.rootHash)
         }
-        throw LedgerError(.invalidProof, "no anchor on the chain carries this report's digest \(digest.hex): the report was altered or never anchored")
+        throw LedgerError(
+            .invalidProof,
+            "no anchor on the chain carries this report's digest \(digest.hex): the report was altered or never anchored"
+        )
     }
 }

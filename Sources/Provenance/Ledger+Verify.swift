@@ -46,7 +46,9 @@ extension Ledger {
         }
     }
 
-    private func verifyChain(into state: inout VerificationState, progress: @Sendable (VerificationProgress) -> Void) async throws(LedgerError) {
+    private func verifyChain(into state: inout VerificationState, progress: @Sendable (VerificationProgress) -> Void)
+        async throws(LedgerError)
+    {
         let operatorKey = metadata.operatorKey
         let verifier = try noteVerifier
         guard let head = try await store.head() else { throw LedgerError(.tampered, "the ledger has no blocks") }
@@ -64,13 +66,25 @@ extension Ledger {
             } catch {
                 throw error.at(blockPlace).at("field header")
             }
-            try check(header.height == height, "header height \(header.height) differs from the row's height", blockPlace, "height")
-            try check(record.hash == header.hash.bytes, "stored block hash differs from the hash of the header", blockPlace, "hash")
-            try check(operatorKey.isValidSignature(record.signature, for: record.header), "the operator's signature on the header does not verify", blockPlace, "signature")
-            try check(header.previousHash == previousHash, "previous-block hash \(header.previousHash) does not link to block \(height - 1) (\(previousHash))", blockPlace, "previous")
-            try check(record.firstIndex == state.range.size, "first event index \(record.firstIndex) should be \(state.range.size)", blockPlace, "first_index")
-            try check(record.eventCount == header.eventCount && header.treeSize == state.range.size + header.eventCount,
-                      "event count or tree size differs from the header", blockPlace, "event_count")
+            try check(
+                header.height == height, "header height \(header.height) differs from the row's height", blockPlace,
+                "height")
+            try check(
+                record.hash == header.hash.bytes, "stored block hash differs from the hash of the header", blockPlace,
+                "hash")
+            try check(
+                operatorKey.isValidSignature(record.signature, for: record.header),
+                "the operator's signature on the header does not verify", blockPlace, "signature")
+            try check(
+                header.previousHash == previousHash,
+                "previous-block hash \(header.previousHash) does not link to block \(height - 1) (\(previousHash))",
+                blockPlace, "previous")
+            try check(
+                record.firstIndex == state.range.size,
+                "first event index \(record.firstIndex) should be \(state.range.size)", blockPlace, "first_index")
+            try check(
+                record.eventCount == header.eventCount && header.treeSize == state.range.size + header.eventCount,
+                "event count or tree size differs from the header", blockPlace, "event_count")
 
             var blockLeaves = [Digest]()
             blockLeaves.reserveCapacity(header.eventCount)
@@ -83,18 +97,30 @@ extension Ledger {
                 offset = end - record.firstIndex
                 progress(VerificationProgress(eventsChecked: state.events, totalEvents: totalEvents))
             }
-            try check(Merkle.root(leafHashes: blockLeaves) == header.eventsRoot, "the Merkle root of the block's events differs from the header", blockPlace, "events_root")
-            try check(state.range.size == header.treeSize, "the block holds \(state.range.size - record.firstIndex) events, the header says \(header.eventCount)", blockPlace, "event_count")
+            try check(
+                Merkle.root(leafHashes: blockLeaves) == header.eventsRoot,
+                "the Merkle root of the block's events differs from the header", blockPlace, "events_root")
+            try check(
+                state.range.size == header.treeSize,
+                "the block holds \(state.range.size - record.firstIndex) events, the header says \(header.eventCount)",
+                blockPlace, "event_count")
 
             guard let checkpoint = try await store.checkpoint(size: header.treeSize) else {
-                throw LedgerError(.tampered, "no signed checkpoint for tree size \(header.treeSize)", context: [blockPlace, "checkpoint"])
+                throw LedgerError(
+                    .tampered, "no signed checkpoint for tree size \(header.treeSize)",
+                    context: [blockPlace, "checkpoint"])
             }
             do throws(LedgerError) {
                 let opened = try Checkpoint.open(try SignedNote(parsing: checkpoint.note), verifier: verifier)
-                try check(opened.size == header.treeSize && opened.root == state.range.root && checkpoint.root == opened.root.bytes,
-                          "checkpoint \(header.treeSize) does not match the recomputed tree root \(state.range.root)", blockPlace, "checkpoint")
+                try check(
+                    opened.size == header.treeSize && opened.root == state.range.root
+                        && checkpoint.root == opened.root.bytes,
+                    "checkpoint \(header.treeSize) does not match the recomputed tree root \(state.range.root)",
+                    blockPlace, "checkpoint")
             } catch {
-                throw error.code == .tampered ? error : LedgerError(.tampered, error.reason, context: [blockPlace, "checkpoint \(header.treeSize)"])
+                throw error.code == .tampered
+                    ? error
+                    : LedgerError(.tampered, error.reason, context: [blockPlace, "checkpoint \(header.treeSize)"])
             }
             state.checkpoints += 1
             state.blocks += 1
@@ -103,32 +129,51 @@ extension Ledger {
 
         // Nothing may exist beyond what the blocks cover.
         let size = state.range.size
-        try check(try await store.events(size..<Int.max).isEmpty, "events exist beyond the last block", "events table", "seq")
-        try check(try await store.blocks(head.height + 1..<Int.max).isEmpty, "blocks exist beyond the head", "blocks table", "height")
+        try check(
+            try await store.events(size..<Int.max).isEmpty, "events exist beyond the last block", "events table", "seq")
+        try check(
+            try await store.blocks(head.height + 1..<Int.max).isEmpty, "blocks exist beyond the head", "blocks table",
+            "height")
         // A tree of `size` leaves has `size >> level` perfect subtrees at each level.
-        let expectedNodes = stride(from: store.lowestStoredMerkleLevel, to: Int.bitWidth, by: 1).reduce(0) { $0 + (size >> $1) }
-        try check(try await store.merkleNodeCount() == expectedNodes, "the Merkle node table holds extra rows", "merkle_nodes table", "count")
-        try check(try await store.checkpointCount() == state.checkpoints, "the checkpoint table holds extra rows", "checkpoints table", "count")
-        guard let genesisOperator = state.registry.ledgerOperator, genesisOperator.publicKey == metadata.operatorKey else {
-            throw LedgerError(.tampered, "the operator key in the metadata differs from the one registered in the genesis block", context: ["meta table", "operator_key"])
+        let expectedNodes = stride(from: store.lowestStoredMerkleLevel, to: Int.bitWidth, by: 1).reduce(0) {
+            $0 + (size >> $1)
+        }
+        try check(
+            try await store.merkleNodeCount() == expectedNodes, "the Merkle node table holds extra rows",
+            "merkle_nodes table", "count")
+        try check(
+            try await store.checkpointCount() == state.checkpoints, "the checkpoint table holds extra rows",
+            "checkpoints table", "count")
+        guard let genesisOperator = state.registry.ledgerOperator, genesisOperator.publicKey == metadata.operatorKey
+        else {
+            throw LedgerError(
+                .tampered, "the operator key in the metadata differs from the one registered in the genesis block",
+                context: ["meta table", "operator_key"])
         }
         let stored = try await store.participants()
         let expected = state.registry.participants.values.sorted { $0.registeredAt < $1.registeredAt }
         for participant in expected where !stored.contains(where: { Self.sameBytes($0, participant) }) {
-            throw LedgerError(.tampered, "participant '\(participant.id)' differs from its registration events", context: ["participants table", "participant \(participant.id)"])
+            throw LedgerError(
+                .tampered, "participant '\(participant.id)' differs from its registration events",
+                context: ["participants table", "participant \(participant.id)"])
         }
-        try check(stored.count == expected.count, "the participants table holds participants never registered", "participants table", "count")
+        try check(
+            stored.count == expected.count, "the participants table holds participants never registered",
+            "participants table", "count")
         state.participants = expected.count
     }
 
     /// Checks events `indexes` of block `height` and returns their leaf hashes.
-    private func verifyEvents(_ indexes: Range<Int>, height: Int, state: inout VerificationState) async throws(LedgerError) -> [Digest] {
+    private func verifyEvents(_ indexes: Range<Int>, height: Int, state: inout VerificationState)
+        async throws(LedgerError) -> [Digest]
+    {
         let blockPlace = "block \(height)"
         let records = try await store.events(indexes)
         guard records.count == indexes.count else {
             let present = Set(records.map(\.index))
             let missing = indexes.first { !present.contains($0) } ?? indexes.lowerBound
-            throw LedgerError(.tampered, "event at ledger index \(missing) is missing", context: [blockPlace, "index \(missing)"])
+            throw LedgerError(
+                .tampered, "event at ledger index \(missing) is missing", context: [blockPlace, "index \(missing)"])
         }
         // Decode and self-consistency in parallel: statement, ID, disclosures, index columns.
         let numbered: [(Int, EventRecord)] = records.enumerated().map { ($0.offset + indexes.lowerBound, $0.element) }
@@ -137,22 +182,32 @@ extension Ledger {
             let storedID = Hex.encode(record.id)
             let place = "event \(storedID.isEmpty ? "(no id)" : storedID)"
             guard record.index == expectedIndex else {
-                throw LedgerError(.tampered, "row out of order: index \(record.index) where \(expectedIndex) was expected", context: [blockPlace, place, "seq"])
+                throw LedgerError(
+                    .tampered, "row out of order: index \(record.index) where \(expectedIndex) was expected",
+                    context: [blockPlace, place, "seq"])
             }
             guard record.blockHeight == height else {
-                throw LedgerError(.tampered, "recorded in block \(record.blockHeight) but lies in block \(height)", context: [blockPlace, place, "block_height"])
+                throw LedgerError(
+                    .tampered, "recorded in block \(record.blockHeight) but lies in block \(height)",
+                    context: [blockPlace, place, "block_height"])
             }
             let event: SignedEvent
             do throws(LedgerError) {
                 event = try record.decode()
             } catch {
-                throw LedgerError(.tampered, error.reason, context: [blockPlace, place] + (error.context.isEmpty ? ["statement"] : error.context))
+                throw LedgerError(
+                    .tampered, error.reason,
+                    context: [blockPlace, place] + (error.context.isEmpty ? ["statement"] : error.context))
             }
             guard event.id.bytes == record.id else {
-                throw LedgerError(.tampered, "stored event ID differs from SHA-256 of the statement (\(event.id))", context: [blockPlace, place, "id"])
+                throw LedgerError(
+                    .tampered, "stored event ID differs from SHA-256 of the statement (\(event.id))",
+                    context: [blockPlace, place, "id"])
             }
             if let differing = record.columns.firstDifference(from: IndexColumns(event.header)) {
-                throw LedgerError(.tampered, "index column '\(differing)' differs from the signed statement", context: [blockPlace, place, differing])
+                throw LedgerError(
+                    .tampered, "index column '\(differing)' differs from the signed statement",
+                    context: [blockPlace, place, differing])
             }
             return event
         }
@@ -167,7 +222,9 @@ extension Ledger {
         if storedLots != sortedExpected {
             let firstBad = zip(storedLots, sortedExpected).first { $0 != $1 }.map { $0.1.index } ?? indexes.lowerBound
             let event = decoded[max(0, min(decoded.count - 1, firstBad - indexes.lowerBound))]
-            throw LedgerError(.tampered, "the lot index differs from the input lots the statements name", context: [blockPlace, "event \(event.id)", "lot_inputs"])
+            throw LedgerError(
+                .tampered, "the lot index differs from the input lots the statements name",
+                context: [blockPlace, "event \(event.id)", "lot_inputs"])
         }
 
         // Authorization in ledger order, against the registry as it stood at each event.
@@ -193,7 +250,9 @@ extension Ledger {
             for id in ids.sorted(by: { $0.index < $1.index }) where stored[id] != completed[id] {
                 let leafIndex = (id.index + 1) << id.level - 1
                 let event = decoded[max(0, min(decoded.count - 1, leafIndex - indexes.lowerBound))]
-                throw LedgerError(.tampered, "stored Merkle \(id) differs from the recomputed hash", context: [blockPlace, "event \(event.id)", "merkle_nodes"])
+                throw LedgerError(
+                    .tampered, "stored Merkle \(id) differs from the recomputed hash",
+                    context: [blockPlace, "event \(event.id)", "merkle_nodes"])
             }
         }
         state.events += decoded.count
@@ -205,7 +264,9 @@ extension Ledger {
         lhs == rhs && Array(lhs.id.utf8) == Array(rhs.id.utf8) && Array(lhs.name.utf8) == Array(rhs.name.utf8)
     }
 
-    private func check(_ condition: Bool, _ reason: @autoclosure () -> String, _ place: String, _ field: String) throws(LedgerError) {
+    private func check(_ condition: Bool, _ reason: @autoclosure () -> String, _ place: String, _ field: String)
+        throws(LedgerError)
+    {
         guard condition else { throw LedgerError(.tampered, reason(), context: [place, "field \(field)"]) }
     }
 }

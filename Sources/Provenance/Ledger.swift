@@ -26,7 +26,9 @@ public final class Ledger: Sendable {
     }
 
     /// Opens an existing ledger. Pass `operatorKey` to append; it must match the ledger's operator.
-    public static func open(store: any LedgerStore, operatorKey: Ed25519.PrivateKey? = nil, clock: LedgerClock = .system) async throws(LedgerError) -> Ledger {
+    public static func open(
+        store: any LedgerStore, operatorKey: Ed25519.PrivateKey? = nil, clock: LedgerClock = .system
+    ) async throws(LedgerError) -> Ledger {
         guard let metadata = try await store.metadata() else {
             throw LedgerError(.notFound, "the database holds no ledger; create one with 'prov init'")
         }
@@ -38,7 +40,8 @@ public final class Ledger: Sendable {
 
     /// Creates a ledger in an empty store: the genesis block holds the operator's self-registration.
     public static func create(
-        store: any LedgerStore, origin: String, operatorKey: Ed25519.PrivateKey, operatorName: String = "Ledger operator",
+        store: any LedgerStore, origin: String, operatorKey: Ed25519.PrivateKey,
+        operatorName: String = "Ledger operator",
         clock: LedgerClock = .system
     ) async throws(LedgerError) -> Ledger {
         _ = try NoteVerifier(name: origin, key: operatorKey.publicKey)
@@ -48,7 +51,8 @@ public final class Ledger: Sendable {
             action: "register", id: operatorParticipantID, name: operatorName, role: .ledgerOperator,
             publicKey: operatorKey.publicKey, recordSuffix: "")
         let plan = try ledger.planBlock(
-            events: [genesis], registry: ParticipantRegistry(), previous: nil, frontier: CompactRange(), previousCheckpoint: nil)
+            events: [genesis], registry: ParticipantRegistry(), previous: nil, frontier: CompactRange(),
+            previousCheckpoint: nil)
         try await store.create(metadata, genesis: plan.write)
         return ledger
     }
@@ -61,7 +65,9 @@ public final class Ledger: Sendable {
 
     func requireOperatorKey() throws(LedgerError) -> Ed25519.PrivateKey {
         guard let operatorKey else {
-            throw LedgerError(.invalidState, "appending needs the operator key (the .operator.pem file created by 'prov init' beside the ledger)")
+            throw LedgerError(
+                .invalidState,
+                "appending needs the operator key (the .operator.pem file created by 'prov init' beside the ledger)")
         }
         return operatorKey
     }
@@ -78,7 +84,8 @@ public final class Ledger: Sendable {
 
     /// Builds a `participant` event signed by the operator.
     func participantEvent(
-        action: String, id: String, name: String?, role: ParticipantRole?, publicKey: Ed25519.PublicKey?, recordSuffix: String
+        action: String, id: String, name: String?, role: ParticipantRole?, publicKey: Ed25519.PublicKey?,
+        recordSuffix: String
     ) throws(LedgerError) -> SignedEvent {
         let key = try requireOperatorKey()
         var fields: [String: JSONValue] = ["action": .string(action), "participant": .string(id)]
@@ -86,19 +93,24 @@ public final class Ledger: Sendable {
         if let role { fields["role"] = .string(role.rawValue) }
         if let publicKey { fields["public_key"] = .string(Base64.encode(publicKey.rawRepresentation)) }
         let content = try EventContent(
-            kind: .participant, recordID: "participant/\(id)/\(action)\(recordSuffix)", occurredAt: clock(), fields: fields)
+            kind: .participant, recordID: "participant/\(id)/\(action)\(recordSuffix)", occurredAt: clock(),
+            fields: fields)
         return try SignedEvent.sign(content, signer: Self.operatorParticipantID, key: key)
     }
 
     /// Registers a participant (operator only).
-    public func registerParticipant(id: String, name: String, role: ParticipantRole, publicKey: Ed25519.PublicKey) async throws(LedgerError) -> AppendReceipt {
-        let event = try participantEvent(action: "register", id: id, name: name, role: role, publicKey: publicKey, recordSuffix: "")
+    public func registerParticipant(id: String, name: String, role: ParticipantRole, publicKey: Ed25519.PublicKey)
+        async throws(LedgerError) -> AppendReceipt
+    {
+        let event = try participantEvent(
+            action: "register", id: id, name: name, role: role, publicKey: publicKey, recordSuffix: "")
         return try await append(signed: [event])
     }
 
     /// Revokes a participant's key (operator only); its earlier events stay valid.
     public func revokeParticipant(id: String) async throws(LedgerError) -> AppendReceipt {
-        let event = try participantEvent(action: "revoke", id: id, name: nil, role: nil, publicKey: nil, recordSuffix: "")
+        let event = try participantEvent(
+            action: "revoke", id: id, name: nil, role: nil, publicKey: nil, recordSuffix: "")
         return try await append(signed: [event])
     }
 }

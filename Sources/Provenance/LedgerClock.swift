@@ -27,7 +27,9 @@ public struct LedgerClock: Sendable {
     /// `SOURCE_DATE_EPOCH` from `environment` if set (reproducible builds' convention), else the
     /// system clock.
     public static func fromEnvironment(_ environment: [String: String]) -> LedgerClock {
-        if let text = environment["SOURCE_DATE_EPOCH"], let seconds = Int64(text) { return .fixed(epochSeconds: seconds) }
+        if let text = environment["SOURCE_DATE_EPOCH"], let seconds = Int64(text) {
+            return .fixed(epochSeconds: seconds)
+        }
         return .system
     }
 }

@@ -5,7 +5,10 @@ extension ParticipantRegistry {
     /// The participant registered with the public half of `key`.
     func signer(of key: Ed25519.PrivateKey) throws(LedgerError) -> Participant {
         guard let signer = participant(withKey: key.publicKey) else {
-            throw LedgerError(.unknownSigner, "the signing key is not registered; the operator registers it with 'prov participants add --public-key …'")
+            throw LedgerError(
+                .unknownSigner,
+                "the signing key is not registered; the operator registers it with 'prov participants add --public-key …'"
+            )
         }
         return signer
     }

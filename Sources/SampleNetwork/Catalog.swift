@@ -43,9 +43,12 @@ struct Place: Sendable {
     }
 
     static func at(
-        _ name: String, _ country: String, _ latitude: Double, _ longitude: Double, utc hours: Double, _ landmass: Landmass
+        _ name: String, _ country: String, _ latitude: Double, _ longitude: Double, utc hours: Double,
+        _ landmass: Landmass
     ) -> Place {
-        Place(name: name, country: country, latitude: latitude, longitude: longitude, utcOffsetMinutes: Int(hours * 60), landmass: landmass)
+        Place(
+            name: name, country: country, latitude: latitude, longitude: longitude, utcOffsetMinutes: Int(hours * 60),
+            landmass: landmass)
     }
 }
 
@@ -107,8 +110,10 @@ enum Catalog {
                 (.at("Luwu", "ID", -2.55, 120.33, utc: 8, .sulawesi), 1, ["MY"]),
             ],
             processors: [
-                .at("Zaandam", "NL", 52.44, 4.83, utc: 1, .eurasia), .at("San-Pedro", "CI", 4.75, -6.64, utc: 0, .africa),
-                .at("Philadelphia", "US", 39.95, -75.17, utc: -5, .northAmerica), .at("Port Klang", "MY", 3.00, 101.40, utc: 8, .eurasia),
+                .at("Zaandam", "NL", 52.44, 4.83, utc: 1, .eurasia),
+                .at("San-Pedro", "CI", 4.75, -6.64, utc: 0, .africa),
+                .at("Philadelphia", "US", 39.95, -75.17, utc: -5, .northAmerica),
+                .at("Port Klang", "MY", 3.00, 101.40, utc: 8, .eurasia),
             ]),
         ProductLine(
             name: "coffee", rawProduct: "coffee-cherries", rawUnit: .kg, outputProduct: "green-coffee", outputUnit: .kg,
@@ -123,8 +128,10 @@ enum Catalog {
                 (.at("Sul de Minas", "BR", -21.55, -45.43, utc: -3, .southAmerica), 3, ["BR"]),
             ],
             processors: [
-                .at("Hawassa", "ET", 7.06, 38.48, utc: 3, .africa), .at("Neiva", "CO", 2.93, -75.28, utc: -5, .southAmerica),
-                .at("Buon Ma Thuot", "VN", 12.68, 108.05, utc: 7, .eurasia), .at("Varginha", "BR", -21.55, -45.43, utc: -3, .southAmerica),
+                .at("Hawassa", "ET", 7.06, 38.48, utc: 3, .africa),
+                .at("Neiva", "CO", 2.93, -75.28, utc: -5, .southAmerica),
+                .at("Buon Ma Thuot", "VN", 12.68, 108.05, utc: 7, .eurasia),
+                .at("Varginha", "BR", -21.55, -45.43, utc: -3, .southAmerica),
             ]),
         ProductLine(
             name: "cotton", rawProduct: "raw-cotton", rawUnit: .kg, outputProduct: "cotton-yarn", outputUnit: .kg,
@@ -139,11 +146,13 @@ enum Catalog {
                 (.at("Kafr el-Sheikh", "EG", 31.11, 30.94, utc: 2, .africa), 1, ["TR"]),
             ],
             processors: [
-                .at("Tiruppur", "IN", 11.11, 77.34, utc: 5.5, .eurasia), .at("Gazipur", "BD", 24.00, 90.42, utc: 6, .eurasia),
+                .at("Tiruppur", "IN", 11.11, 77.34, utc: 5.5, .eurasia),
+                .at("Gazipur", "BD", 24.00, 90.42, utc: 6, .eurasia),
                 .at("Denizli", "TR", 37.78, 29.09, utc: 3, .eurasia),
             ]),
         ProductLine(
-            name: "copper", rawProduct: "copper-concentrate", rawUnit: .t, outputProduct: "copper-cathode", outputUnit: .t,
+            name: "copper", rawProduct: "copper-concentrate", rawUnit: .t, outputProduct: "copper-cathode",
+            outputUnit: .t,
             yield: 0.28, maxYield: 0.32, rawSerials: false, outputSerials: false,
             rawPriceCents: 240_000, outputPriceCents: 930_000, lotCode: "CUCN", outputLotCode: "CUCA",
             originKind: "mine", processorKind: "factory", originCapacity: 400_000, certificateScheme: "RMAP",
@@ -155,8 +164,10 @@ enum Catalog {
                 (.at("Chingola", "ZM", -12.53, 27.85, utc: 2, .africa), 1, ["ZM"]),
             ],
             processors: [
-                .at("Chuquicamata", "CL", -22.31, -68.90, utc: -4, .southAmerica), .at("Guixi", "CN", 28.29, 117.21, utc: 8, .eurasia),
-                .at("Hamburg", "DE", 53.52, 10.02, utc: 1, .eurasia), .at("Mufulira", "ZM", -12.55, 28.24, utc: 2, .africa),
+                .at("Chuquicamata", "CL", -22.31, -68.90, utc: -4, .southAmerica),
+                .at("Guixi", "CN", 28.29, 117.21, utc: 8, .eurasia),
+                .at("Hamburg", "DE", 53.52, 10.02, utc: 1, .eurasia),
+                .at("Mufulira", "ZM", -12.55, 28.24, utc: 2, .africa),
             ]),
         ProductLine(
             name: "tin", rawProduct: "cassiterite", rawUnit: .kg, outputProduct: "tin-ingot", outputUnit: .pcs,
@@ -171,11 +182,14 @@ enum Catalog {
                 (.at("Bangka", "ID", -2.13, 106.11, utc: 7, .sumatraBangka), 2, ["ID"]),
             ],
             processors: [
-                .at("Butterworth", "MY", 5.40, 100.37, utc: 8, .eurasia), .at("Phuket", "TH", 7.88, 98.39, utc: 7, .eurasia),
-                .at("Muntok", "ID", -2.06, 105.16, utc: 7, .sumatraBangka), .at("Gejiu", "CN", 23.36, 103.15, utc: 8, .eurasia),
+                .at("Butterworth", "MY", 5.40, 100.37, utc: 8, .eurasia),
+                .at("Phuket", "TH", 7.88, 98.39, utc: 7, .eurasia),
+                .at("Muntok", "ID", -2.06, 105.16, utc: 7, .sumatraBangka),
+                .at("Gejiu", "CN", 23.36, 103.15, utc: 8, .eurasia),
             ]),
         ProductLine(
-            name: "salmon", rawProduct: "atlantic-salmon", rawUnit: .kg, outputProduct: "salmon-fillet", outputUnit: .kg,
+            name: "salmon", rawProduct: "atlantic-salmon", rawUnit: .kg, outputProduct: "salmon-fillet",
+            outputUnit: .kg,
             yield: 0.55, maxYield: 0.62, rawSerials: false, outputSerials: false,
             rawPriceCents: 780, outputPriceCents: 1650, lotCode: "SALW", outputLotCode: "SALF",
             originKind: "farm", processorKind: "factory", originCapacity: 300_000, certificateScheme: "ASC",
@@ -186,8 +200,10 @@ enum Catalog {
                 (.at("Los Lagos", "CL", -41.47, -72.94, utc: -4, .southAmerica), 2, ["CL"]),
             ],
             processors: [
-                .at("Alesund", "NO", 62.45, 6.30, utc: 1, .eurasia), .at("Slupsk", "PL", 54.46, 17.03, utc: 1, .eurasia),
-                .at("Fraserburgh", "GB", 57.69, -2.00, utc: 0, .eurasia), .at("Puerto Montt", "CL", -41.48, -72.90, utc: -4, .southAmerica),
+                .at("Alesund", "NO", 62.45, 6.30, utc: 1, .eurasia),
+                .at("Slupsk", "PL", 54.46, 17.03, utc: 1, .eurasia),
+                .at("Fraserburgh", "GB", 57.69, -2.00, utc: 0, .eurasia),
+                .at("Puerto Montt", "CL", -41.48, -72.90, utc: -4, .southAmerica),
             ]),
         ProductLine(
             name: "leather", rawProduct: "cattle", rawUnit: .pcs, outputProduct: "bovine-hide", outputUnit: .pcs,
@@ -201,7 +217,8 @@ enum Catalog {
                 (.at("Concepcion", "PY", -23.41, -57.43, utc: -3, .southAmerica), 1, ["BR", "AR"]),
             ],
             processors: [
-                .at("Franca", "BR", -20.54, -47.40, utc: -3, .southAmerica), .at("Buenos Aires", "AR", -34.65, -58.45, utc: -3, .southAmerica),
+                .at("Franca", "BR", -20.54, -47.40, utc: -3, .southAmerica),
+                .at("Buenos Aires", "AR", -34.65, -58.45, utc: -3, .southAmerica),
             ]),
     ]
 
@@ -209,19 +226,46 @@ enum Catalog {
     static let distributors: [(place: Place, kind: String, market: Market, weight: Double, name: String)] = [
         (.at("Hamburg", "DE", 53.54, 9.98, utc: 1, .eurasia), "warehouse", .europe, 3, "Hanse Commodity Logistics"),
         (.at("Rotterdam", "NL", 51.95, 4.14, utc: 1, .eurasia), "port", .europe, 3, "Maasvlakte Trading"),
-        (.at("Newark", "US", 40.69, -74.15, utc: -5, .northAmerica), "port", .northAmerica, 3, "Atlantic Seaboard Distribution"),
+        (
+            .at("Newark", "US", 40.69, -74.15, utc: -5, .northAmerica), "port", .northAmerica, 3,
+            "Atlantic Seaboard Distribution"
+        ),
         (.at("Singapore", "SG", 1.31, 103.72, utc: 8, .eurasia), "port", .asia, 2, "Straits Trade Partners"),
         (.at("Shanghai", "CN", 31.23, 121.47, utc: 8, .eurasia), "warehouse", .asia, 2, "Yangtze Supply"),
     ]
 
     /// Retail chains: (place of their stores, market, name).
     static let retailers: [(places: [Place], market: Market, name: String)] = [
-        ([.at("Berlin", "DE", 52.52, 13.40, utc: 1, .eurasia), .at("Munich", "DE", 48.14, 11.58, utc: 1, .eurasia)], .europe, "Spree Markets"),
-        ([.at("Paris", "FR", 48.86, 2.35, utc: 1, .eurasia), .at("Lyon", "FR", 45.76, 4.84, utc: 1, .eurasia)], .europe, "Maison Panier"),
-        ([.at("London", "GB", 51.51, -0.13, utc: 0, .eurasia), .at("Manchester", "GB", 53.48, -2.24, utc: 0, .eurasia)], .europe, "Thames Grocers"),
-        ([.at("New York", "US", 40.71, -74.01, utc: -5, .northAmerica), .at("Chicago", "US", 41.88, -87.63, utc: -6, .northAmerica)], .northAmerica, "Hudson Provisions"),
-        ([.at("Tokyo", "JP", 35.68, 139.69, utc: 9, .japan), .at("Osaka", "JP", 34.69, 135.50, utc: 9, .japan)], .asia, "Sakura Goods"),
-        ([.at("Singapore", "SG", 1.35, 103.82, utc: 8, .eurasia), .at("Beijing", "CN", 39.90, 116.40, utc: 8, .eurasia)], .asia, "Lion City Retail"),
+        (
+            [.at("Berlin", "DE", 52.52, 13.40, utc: 1, .eurasia), .at("Munich", "DE", 48.14, 11.58, utc: 1, .eurasia)],
+            .europe, "Spree Markets"
+        ),
+        (
+            [.at("Paris", "FR", 48.86, 2.35, utc: 1, .eurasia), .at("Lyon", "FR", 45.76, 4.84, utc: 1, .eurasia)],
+            .europe, "Maison Panier"
+        ),
+        (
+            [
+                .at("London", "GB", 51.51, -0.13, utc: 0, .eurasia),
+                .at("Manchester", "GB", 53.48, -2.24, utc: 0, .eurasia),
+            ], .europe, "Thames Grocers"
+        ),
+        (
+            [
+                .at("New York", "US", 40.71, -74.01, utc: -5, .northAmerica),
+                .at("Chicago", "US", 41.88, -87.63, utc: -6, .northAmerica),
+            ], .northAmerica, "Hudson Provisions"
+        ),
+        (
+            [.at("Tokyo", "JP", 35.68, 139.69, utc: 9, .japan), .at("Osaka", "JP", 34.69, 135.50, utc: 9, .japan)],
+            .asia, "Sakura Goods"
+        ),
+        (
+            [
+                .at("Singapore", "SG", 1.35, 103.82, utc: 8, .eurasia),
+                .at("Beijing", "CN", 39.90, 116.40, utc: 8, .eurasia),
+            ], .asia, "Lion City Retail"
+        ),
     ]
 
     /// Carriers by transport mode.

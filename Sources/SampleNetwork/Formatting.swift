@@ -115,11 +115,17 @@ enum Formatting {
     static func civil(_ days: Int) -> (Int, Int, Int) { Timestamp.civilFromDays(days) }
 
     /// Day number of a calendar date.
-    static func dayNumber(year: Int, month: Int, day: Int) -> Int { Timestamp.daysFromCivil(year: year, month: month, day: day) }
+    static func dayNumber(year: Int, month: Int, day: Int) -> Int {
+        Timestamp.daysFromCivil(year: year, month: month, day: day)
+    }
 
     /// A CSV cell, quoted when RFC 4180 requires it.
     static func csvCell(_ cell: String) -> String {
-        guard cell.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) else {
+        guard
+            cell.utf8.contains(where: {
+                $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D
+            })
+        else {
             return cell
         }
         return "\"" + cell.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""

@@ -135,9 +135,12 @@ struct LotGenerator {
         func recordID(_ party: Int, _ tag: String) -> String { "\(topology.participants[party].id)-\(lotTag)-\(tag)" }
         func label(_ recordID: String, _ party: Int) {
             guard let anomaly else { return }
-            output.labels.append(SampleNetwork.Label(recordID: recordID, kind: anomaly, signer: topology.participants[party].id))
+            output.labels.append(
+                SampleNetwork.Label(recordID: recordID, kind: anomaly, signer: topology.participants[party].id))
         }
-        func quantityText(_ steps: Int64, _ unit: SampleUnit) -> String { Formatting.decimal(steps, decimals: unit.decimals) }
+        func quantityText(_ steps: Int64, _ unit: SampleUnit) -> String {
+            Formatting.decimal(steps, decimals: unit.decimals)
+        }
 
         // Which link a link anomaly hits.
         var anomalyLink: Link?
@@ -147,7 +150,9 @@ struct LotGenerator {
         case .receiveBeforeShip:
             anomalyLink = [Link.raw(0), .toDistributor, .toStore(0)][random.int(0..<3)]
         case .excessShrinkage:
-            anomalyLink = line.outputUnit == .pcs || line.rawUnit == .pcs ? .raw(0) : [Link.raw(0), .toDistributor, .toStore(0)][random.int(0..<3)]
+            anomalyLink =
+                line.outputUnit == .pcs || line.rawUnit == .pcs
+                ? .raw(0) : [Link.raw(0), .toDistributor, .toStore(0)][random.int(0..<3)]
         default:
             break
         }
@@ -178,9 +183,12 @@ struct LotGenerator {
                 if !farmFacility.certificate.isEmpty, produceDay > farmFacility.certificateExpiresDay {
                     certificate = farmFacility.certificate
                 } else {
-                    certificate = "\(line.certificateScheme)-\(farmFacility.country)-\(Formatting.padded(90_000 + index % 10_000, 5))"
+                    certificate =
+                        "\(line.certificateScheme)-\(farmFacility.country)-\(Formatting.padded(90_000 + index % 10_000, 5))"
                 }
-            } else if !farmFacility.certificate.isEmpty, produceDay + 4 <= farmFacility.certificateExpiresDay, random.chance(0.85) {
+            } else if !farmFacility.certificate.isEmpty, produceDay + 4 <= farmFacility.certificateExpiresDay,
+                random.chance(0.85)
+            {
                 // Claimed only while valid until after the shipment too (it leaves within three days).
                 certificate = farmFacility.certificate
             }
@@ -188,7 +196,9 @@ struct LotGenerator {
             var serials = [String]()
             var clonedSerials = Set<String>()
             if line.rawSerials {
-                serials = (1...Int(producedSteps)).map { "EAR-\(farmFacility.country)-\(lotTag)-\(number)\(Formatting.padded($0, 3))" }
+                serials = (1...Int(producedSteps)).map {
+                    "EAR-\(farmFacility.country)-\(lotTag)-\(number)\(Formatting.padded($0, 3))"
+                }
                 if anomaly == .clonedSerial, cloneStageIsRaw, rawIndex == 0, let cloneSource {
                     clonedSerials = clone(into: &serials, from: cloneSource, random: &random)
                 }
@@ -197,7 +207,8 @@ struct LotGenerator {
             var produce = SampleNetwork.ShipmentRow(
                 recordID: recordID(farmParty, "P\(number)"), event: .produce, epochSeconds: produceTime,
                 occurredAt: Formatting.timestamp(produceTime, offsetMinutes: farmFacility.utcOffsetMinutes),
-                product: line.rawProduct, lot: rawLot, quantity: quantityText(producedSteps, line.rawUnit), unit: line.rawUnit.rawValue,
+                product: line.rawProduct, lot: rawLot, quantity: quantityText(producedSteps, line.rawUnit),
+                unit: line.rawUnit.rawValue,
                 facility: farmFacility.id)
             produce.certificate = certificate
             produce.serials = serials.joined(separator: ";")
@@ -209,9 +220,12 @@ struct LotGenerator {
             var shippedSerials = serials
             let overShipped = massBalanceAtOrigin && rawIndex == 0
             if overShipped {
-                shippedSteps = max(producedSteps + 1, Int64((Double(producedSteps) * random.uniform(1.2, 1.6)).rounded()))
+                shippedSteps = max(
+                    producedSteps + 1, Int64((Double(producedSteps) * random.uniform(1.2, 1.6)).rounded()))
                 if line.rawUnit == .pcs {
-                    shippedSerials += (1...Int(shippedSteps - producedSteps)).map { "\(rawLot)-X\(Formatting.padded($0, 4))" }
+                    shippedSerials += (1...Int(shippedSteps - producedSteps)).map {
+                        "\(rawLot)-X\(Formatting.padded($0, 4))"
+                    }
                 }
             }
             var priceCents = Double(line.rawPriceCents) * region.priceFactor * random.uniform(0.9, 1.1)
@@ -219,14 +233,18 @@ struct LotGenerator {
             if exploited { priceCents = Double(line.rawPriceCents) * region.priceFactor * random.uniform(0.06, 0.18) }
             let shipTime = produceTime + Int64(random.int((6 * 3600)...(72 * 3600)))
             let link = shipment(
-                index: index, lotTag: lotTag, number: number, link: .raw(rawIndex), anomalyLink: anomalyLink, anomaly: anomaly,
-                from: farm, to: processor, shipTime: shipTime, steps: shippedSteps, unit: line.rawUnit, serials: shippedSerials,
+                index: index, lotTag: lotTag, number: number, link: .raw(rawIndex), anomalyLink: anomalyLink,
+                anomaly: anomaly,
+                from: farm, to: processor, shipTime: shipTime, steps: shippedSteps, unit: line.rawUnit,
+                serials: shippedSerials,
                 product: line.rawProduct, lot: rawLot, priceCents: Int64(max(1, priceCents.rounded())), currency: "USD",
                 certificate: certificate, perishable: line.perishable, shipTag: "S\(number)", receiveTag: "R\(number)",
                 random: &random)
             output.rows.append((farmParty, link.ship))
             output.rows.append((processorParty, link.receive))
-            if exploited || overShipped || certificateAnomaly || !clonedSerials.isEmpty { label(link.ship.recordID, farmParty) }
+            if exploited || overShipped || certificateAnomaly || !clonedSerials.isEmpty {
+                label(link.ship.recordID, farmParty)
+            }
             if link.anomalous {
                 label(link.ship.recordID, farmParty)
                 label(link.receive.recordID, processorParty)
@@ -274,7 +292,8 @@ struct LotGenerator {
         output.rows.append((processorParty, transform))
         if anomaly == .transformYield || !clonedOutput.isEmpty { label(transform.recordID, processorParty) }
         if line.outputSerials, anomaly != .clonedSerial || cloneStageIsRaw {
-            Self.remember(SerialLot(firstEpoch: transformTime, serials: outputSerials), in: &outputSerialPool[lineIndex])
+            Self.remember(
+                SerialLot(firstEpoch: transformTime, serials: outputSerials), in: &outputSerialPool[lineIndex])
         }
         /// Adds a downstream link's rows; both are labelled when the link carries the anomaly or
         /// one of the output's cloned serials.
@@ -290,11 +309,13 @@ struct LotGenerator {
 
         // Ship to the distributor.
         let processorPrice = Double(line.outputPriceCents) * processing.priceFactor * random.uniform(0.9, 1.1)
-        let processorCurrency = Catalog.lines[lineIndex].processors.first { $0.country == processing.country }?.currency ?? "USD"
+        let processorCurrency =
+            Catalog.lines[lineIndex].processors.first { $0.country == processing.country }?.currency ?? "USD"
         let toDistributor = shipment(
             index: index, lotTag: lotTag, number: 4, link: .toDistributor, anomalyLink: anomalyLink, anomaly: anomaly,
             from: processor, to: warehouse, shipTime: transformTime + Int64(random.int((12 * 3600)...(96 * 3600))),
-            steps: outputSteps, unit: line.outputUnit, serials: outputSerials, product: line.outputProduct, lot: outputLot,
+            steps: outputSteps, unit: line.outputUnit, serials: outputSerials, product: line.outputProduct,
+            lot: outputLot,
             priceCents: converted(processorPrice, to: processorCurrency), currency: processorCurrency, certificate: "",
             perishable: line.perishable, shipTag: "SD", receiveTag: "RD", random: &random)
         let distributorParty = distributor.party
@@ -313,23 +334,30 @@ struct LotGenerator {
             }
         }
         let parts = split(total, into: stores.count, random: &random)
-        let distributorCurrency = topology.facilities[warehouse].country == "DE" || topology.facilities[warehouse].country == "NL" ? "EUR" : "USD"
+        let distributorCurrency =
+            topology.facilities[warehouse].country == "DE" || topology.facilities[warehouse].country == "NL"
+            ? "EUR" : "USD"
         var serialOffset = 0
         var storeTime = toDistributor.nominalArrival
         for (storeIndex, steps) in parts.enumerated() {
             let store = stores[storeIndex]
             let storeParty = topology.facilityParty[store]
-            let partSerials = line.outputUnit == .pcs && !splitSerials.isEmpty
+            let partSerials =
+                line.outputUnit == .pcs && !splitSerials.isEmpty
                 ? Array(splitSerials[serialOffset..<min(splitSerials.count, serialOffset + Int(steps))]) : []
             serialOffset += Int(steps)
             storeTime += Int64(random.int((24 * 3600)...(10 * 24 * 3600)))
-            let price = Double(line.outputPriceCents) * processing.priceFactor * random.uniform(0.9, 1.1) * random.uniform(1.1, 1.35)
+            let price =
+                Double(line.outputPriceCents) * processing.priceFactor * random.uniform(0.9, 1.1)
+                * random.uniform(1.1, 1.35)
             let toStore = shipment(
-                index: index, lotTag: lotTag, number: 5 + storeIndex, link: .toStore(storeIndex), anomalyLink: anomalyLink,
+                index: index, lotTag: lotTag, number: 5 + storeIndex, link: .toStore(storeIndex),
+                anomalyLink: anomalyLink,
                 anomaly: anomaly, from: warehouse, to: store, shipTime: storeTime, steps: steps, unit: line.outputUnit,
                 serials: partSerials, product: line.outputProduct, lot: outputLot,
                 priceCents: converted(price, to: distributorCurrency), currency: distributorCurrency, certificate: "",
-                perishable: line.perishable, shipTag: "SR\(storeIndex + 1)", receiveTag: "RR\(storeIndex + 1)", random: &random)
+                perishable: line.perishable, shipTag: "SR\(storeIndex + 1)", receiveTag: "RR\(storeIndex + 1)",
+                random: &random)
             add(toStore, shipper: distributorParty, receiver: storeParty, serials: partSerials)
             if overShipped { label(toStore.ship.recordID, distributorParty) }
         }
@@ -393,8 +421,10 @@ struct LotGenerator {
         let receivedSerials = serials.isEmpty ? [] : Array(serials.prefix(Int(received)))
 
         var ship = SampleNetwork.ShipmentRow(
-            recordID: "\(topology.participants[fromParty].id)-\(lotTag)-\(shipTag)", event: .ship, epochSeconds: shipTime,
-            occurredAt: Formatting.timestamp(shipTime, offsetMinutes: from.utcOffsetMinutes), product: product, lot: lot,
+            recordID: "\(topology.participants[fromParty].id)-\(lotTag)-\(shipTag)", event: .ship,
+            epochSeconds: shipTime,
+            occurredAt: Formatting.timestamp(shipTime, offsetMinutes: from.utcOffsetMinutes), product: product,
+            lot: lot,
             quantity: Formatting.decimal(steps, decimals: unit.decimals), unit: unit.rawValue, facility: from.id)
         ship.shipmentID = shipmentID
         ship.destination = to.id
@@ -405,8 +435,10 @@ struct LotGenerator {
         ship.serials = serials.joined(separator: ";")
 
         var receive = SampleNetwork.ShipmentRow(
-            recordID: "\(topology.participants[toParty].id)-\(lotTag)-\(receiveTag)", event: .receive, epochSeconds: receiveTime,
-            occurredAt: Formatting.timestamp(receiveTime, offsetMinutes: to.utcOffsetMinutes), product: product, lot: lot,
+            recordID: "\(topology.participants[toParty].id)-\(lotTag)-\(receiveTag)", event: .receive,
+            epochSeconds: receiveTime,
+            occurredAt: Formatting.timestamp(receiveTime, offsetMinutes: to.utcOffsetMinutes), product: product,
+            lot: lot,
             quantity: Formatting.decimal(received, decimals: unit.decimals), unit: unit.rawValue, facility: to.id)
         receive.shipmentID = shipmentID
         receive.origin = from.id
@@ -414,25 +446,32 @@ struct LotGenerator {
         receive.serials = receivedSerials.joined(separator: ";")
         let anomalous = hit && [.impossibleTransit, .receiveBeforeShip, .excessShrinkage].contains(anomaly)
         return LinkRows(
-            ship: ship, receive: receive, receivedSteps: received, receivedSerials: receivedSerials, nominalArrival: arrival,
+            ship: ship, receive: receive, receivedSteps: received, receivedSerials: receivedSerials,
+            nominalArrival: arrival,
             anomalous: anomalous)
     }
 
     func distance(_ from: SampleNetwork.Facility, _ to: SampleNetwork.Facility) -> Double {
-        Geography.distance(latitude1: from.latitude, longitude1: from.longitude, latitude2: to.latitude, longitude2: to.longitude)
+        Geography.distance(
+            latitude1: from.latitude, longitude1: from.longitude, latitude2: to.latitude, longitude2: to.longitude)
     }
 
-    func transportMode(from: SampleNetwork.Facility, to: SampleNetwork.Facility, kilometres: Double, perishable: Bool) -> TransportMode {
+    func transportMode(from: SampleNetwork.Facility, to: SampleNetwork.Facility, kilometres: Double, perishable: Bool)
+        -> TransportMode
+    {
         if from.landmass == to.landmass, kilometres <= 4500 { return .truck }
         return perishable ? .air : .ship
     }
 
     /// The longest link of a plan if it is at least 2,000 km (the first raw lot's origin is not
     /// known yet; the region's first farm stands for it, since farms of a region lie close together).
-    private func longestLink(origins: [Int], processor: Int, warehouse: Int, stores: [Int], random: inout SampleRandom) -> Link? {
+    private func longestLink(origins: [Int], processor: Int, warehouse: Int, stores: [Int], random: inout SampleRandom)
+        -> Link?
+    {
         var best: (Link, Double)?
         let candidates: [(Link, Int, Int)] =
-            [(.raw(0), origins[0], processor), (.toDistributor, processor, warehouse)] + stores.enumerated().map { (.toStore($0.offset), warehouse, $0.element) }
+            [(.raw(0), origins[0], processor), (.toDistributor, processor, warehouse)]
+            + stores.enumerated().map { (.toStore($0.offset), warehouse, $0.element) }
         for (link, from, to) in candidates {
             let kilometres = distance(topology.facilities[from], topology.facilities[to])
             if kilometres >= 2000, kilometres > (best?.1 ?? 0) { best = (link, kilometres) }
@@ -454,7 +493,9 @@ struct LotGenerator {
                 let facility = members[(roundRobin[line][region] + attempt) % members.count]
                 let capacity = topology.facilities[facility].capacitySteps
                 let steps = max(1, Int64((Double(capacity) * fraction).rounded(.down)))
-                let key = FacilityDay(facility: facility, day: Formatting.localDay(time, offsetMinutes: topology.facilities[facility].utcOffsetMinutes))
+                let key = FacilityDay(
+                    facility: facility,
+                    day: Formatting.localDay(time, offsetMinutes: topology.facilities[facility].utcOffsetMinutes))
                 let used = load[key] ?? 0
                 if ignoringCapacity || used + steps <= capacity {
                     load[key] = used + steps
@@ -472,7 +513,9 @@ struct LotGenerator {
         let capacity = topology.facilities[facility].capacitySteps
         var time = time
         for _ in 0..<365 {
-            let key = FacilityDay(facility: facility, day: Formatting.localDay(time, offsetMinutes: topology.facilities[facility].utcOffsetMinutes))
+            let key = FacilityDay(
+                facility: facility,
+                day: Formatting.localDay(time, offsetMinutes: topology.facilities[facility].utcOffsetMinutes))
             let used = load[key] ?? 0
             if used + steps <= capacity {
                 load[key] = used + steps
@@ -497,7 +540,8 @@ struct LotGenerator {
     }
 
     /// Replaces 10–30 % of `serials` (at least one) with serials of `source`; returns those reused.
-    private func clone(into serials: inout [String], from source: SerialLot, random: inout SampleRandom) -> Set<String> {
+    private func clone(into serials: inout [String], from source: SerialLot, random: inout SampleRandom) -> Set<String>
+    {
         guard !serials.isEmpty, !source.serials.isEmpty else { return [] }
         let count = min(source.serials.count, max(1, Int((Double(serials.count) * random.uniform(0.1, 0.3)).rounded())))
         let start = random.int(0...(source.serials.count - count))
@@ -523,7 +567,8 @@ struct LotGenerator {
                 shares.append(total - given)
             } else {
                 let remainingParts = Int64(count - position - 1)
-                let share = max(1, min(total - given - remainingParts, Int64((Double(total) * weight / sum).rounded(.down))))
+                let share = max(
+                    1, min(total - given - remainingParts, Int64((Double(total) * weight / sum).rounded(.down))))
                 shares.append(share)
                 given += share
             }

@@ -36,7 +36,11 @@ extension SampleNetwork {
                 files.append((participant.keyFile, Array(try participant.privateKey().pemRepresentation().utf8)))
             }
             for (index, participant) in participants.enumerated() where Rendering.hasFiles(participant) {
-                files.append(("facilities/\(participant.id).csv", Array(Rendering.facilitiesCSV(facilities(of: participant.id)).utf8)))
+                files.append(
+                    (
+                        "facilities/\(participant.id).csv",
+                        Array(Rendering.facilitiesCSV(facilities(of: participant.id)).utf8)
+                    ))
                 var bytes = Array(Rendering.shipmentsHeader.utf8)
                 for row in shipments[index] { row.appendCSVLine(to: &bytes) }
                 files.append(("shipments/\(participant.id).csv", bytes))
@@ -57,7 +61,8 @@ extension SampleNetwork {
         var labels = [Label]()
         var summary = Summary(
             seed: configuration.seed, lots: configuration.lots, start: configuration.start, days: configuration.days,
-            anomalyRate: configuration.anomalyRate, participants: topology.participants.count, facilities: topology.facilities.count)
+            anomalyRate: configuration.anomalyRate, participants: topology.participants.count,
+            facilities: topology.facilities.count)
         for index in 0..<configuration.lots {
             let output = generator.lot(index)
             summary.count(output)

@@ -32,7 +32,8 @@ extension SampleNetwork {
             if !contents.isEmpty, !replacingExisting {
                 throw LedgerError(
                     .alreadyExists,
-                    "\(directory) is not empty; choose a new or empty directory, or allow replacing its files (--force)")
+                    "\(directory) is not empty; choose a new or empty directory, or allow replacing its files (--force)"
+                )
             }
         }
         for folder in ["", "keys", "facilities", "shipments"] {
@@ -63,7 +64,8 @@ extension SampleNetwork {
                 continue
             }
             let facilities = topology.facilities.filter { $0.party == participant.id }
-            try writeFile(directory + "/facilities/\(participant.id).csv", Array(Rendering.facilitiesCSV(facilities).utf8))
+            try writeFile(
+                directory + "/facilities/\(participant.id).csv", Array(Rendering.facilitiesCSV(facilities).utf8))
             let output = try OutputFile(path: directory + "/shipments/\(participant.id).csv")
             try output.append(Array(Rendering.shipmentsHeader.utf8))
             streams.append(PartyStream(output: output))
@@ -72,7 +74,8 @@ extension SampleNetwork {
         var generator = LotGenerator(configuration: configuration, topology: topology)
         var summary = Summary(
             seed: configuration.seed, lots: configuration.lots, start: configuration.start, days: configuration.days,
-            anomalyRate: configuration.anomalyRate, participants: topology.participants.count, facilities: topology.facilities.count)
+            anomalyRate: configuration.anomalyRate, participants: topology.participants.count,
+            facilities: topology.facilities.count)
         var labels = [Label]()
         for index in 0..<configuration.lots {
             let output = generator.lot(index)

@@ -38,7 +38,8 @@ extension SampleNetwork {
     public struct Facility: Sendable, Hashable {
         /// Column names of the facilities CSV, in order.
         public static let csvHeader = [
-            "facility_id", "party", "name", "kind", "country", "latitude", "longitude", "capacity_per_day", "unit", "workers",
+            "facility_id", "party", "name", "kind", "country", "latitude", "longitude", "capacity_per_day", "unit",
+            "workers",
             "certificate", "certificate_expires",
         ]
 

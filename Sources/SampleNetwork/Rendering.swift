@@ -8,7 +8,9 @@ enum Rendering {
     static func participantsCSV(_ participants: [SampleNetwork.Participant]) -> String {
         var text = Formatting.csvLine(["participant", "name", "role", "key_file"])
         for participant in participants {
-            text += Formatting.csvLine([participant.id, participant.name, participant.role.rawValue, participant.keyFile])
+            text += Formatting.csvLine([
+                participant.id, participant.name, participant.role.rawValue, participant.keyFile,
+            ])
         }
         return text
     }
@@ -37,9 +39,12 @@ enum Rendering {
     static func readme(_ summary: SampleNetwork.Summary) -> String {
         var patterns = ""
         for kind in SampleNetwork.AnomalyKind.allCases {
-            patterns += "| `\(kind.rawValue)` | \(kind.explanation) | \(kind.labelledRecords) | \(summary.anomalousLots[kind] ?? 0) | \(summary.labelledRecords[kind] ?? 0) |\n"
+            patterns +=
+                "| `\(kind.rawValue)` | \(kind.explanation) | \(kind.labelledRecords) | \(summary.anomalousLots[kind] ?? 0) | \(summary.labelledRecords[kind] ?? 0) |\n"
         }
-        let events = [EventKind.produce, .ship, .receive, .transform].map { "\($0.rawValue) \(summary.events[$0] ?? 0)" }.joined(separator: ", ")
+        let events = [EventKind.produce, .ship, .receive, .transform].map {
+            "\($0.rawValue) \(summary.events[$0] ?? 0)"
+        }.joined(separator: ", ")
         return """
             # Sample supply-chain network
 

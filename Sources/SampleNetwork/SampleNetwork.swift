@@ -38,7 +38,8 @@ public enum SampleNetwork {
         public var minimumDays: Int
 
         public init(
-            lots: Int, seed: UInt64, start: Timestamp = Timestamp(epochSeconds: 1_767_225_600), anomalyRate: Double = 0.02,
+            lots: Int, seed: UInt64, start: Timestamp = Timestamp(epochSeconds: 1_767_225_600),
+            anomalyRate: Double = 0.02,
             patterns: [AnomalyKind] = AnomalyKind.allCases, maximumLotsPerDay: Int = 250, minimumDays: Int = 365
         ) {
             self.lots = lots

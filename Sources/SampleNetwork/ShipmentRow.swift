@@ -32,7 +32,8 @@ extension SampleNetwork {
         /// The row's cells, in ``csvHeader`` order.
         public var csvFields: [String] {
             [
-                recordID, event.rawValue, occurredAt, product, lot, quantity, unit, facility, shipmentID, destination, origin,
+                recordID, event.rawValue, occurredAt, product, lot, quantity, unit, facility, shipmentID, destination,
+                origin,
                 inputs, unitPrice, currency, carrier, certificate, serials,
             ]
         }

@@ -32,7 +32,9 @@ extension SampleNetwork {
         /// The summary as `network.json` writes it (members sorted when printed).
         public var json: JSONValue {
             var eventCounts = [String: JSONValue]()
-            for kind in [EventKind.produce, .ship, .receive, .transform] { eventCounts[kind.rawValue] = .integer(events[kind] ?? 0) }
+            for kind in [EventKind.produce, .ship, .receive, .transform] {
+                eventCounts[kind.rawValue] = .integer(events[kind] ?? 0)
+            }
             var patterns = [String: JSONValue]()
             for kind in AnomalyKind.allCases {
                 patterns[kind.rawValue] = [
@@ -47,11 +49,14 @@ extension SampleNetwork {
                     "output": ["product": .string(line.outputProduct), "unit": .string(line.outputUnit.rawValue)],
                     "yield": .number(String(line.yield)), "max_yield": .number(String(line.maxYield)),
                     "serials": .array(
-                        (line.rawSerials ? [JSONValue.string(line.rawProduct)] : []) + (line.outputSerials ? [.string(line.outputProduct)] : [])),
+                        (line.rawSerials ? [JSONValue.string(line.rawProduct)] : [])
+                            + (line.outputSerials ? [.string(line.outputProduct)] : [])),
                 ]
             }
             let modes: [String: JSONValue] = Dictionary(
-                uniqueKeysWithValues: TransportMode.allCases.map { ($0.rawValue, JSONValue.number(String(Int($0.kilometresPerHour)))) })
+                uniqueKeysWithValues: TransportMode.allCases.map {
+                    ($0.rawValue, JSONValue.number(String(Int($0.kilometresPerHour))))
+                })
             return [
                 "generator": "provenance-sample-network/1",
                 "seed": .number(String(seed)),
@@ -77,7 +82,8 @@ extension SampleNetwork.AnomalyKind {
     public var labelledRecords: String {
         switch self {
         case .exploitativePrice: "the origin's ship record (it carries the price)"
-        case .impossibleTransit, .receiveBeforeShip, .excessShrinkage: "the ship record and the receive record of the link"
+        case .impossibleTransit, .receiveBeforeShip, .excessShrinkage:
+            "the ship record and the receive record of the link"
         case .massBalance: "the ship records that together exceed what the facility produced or received of the lot"
         case .transformYield: "the transform record"
         case .clonedSerial: "every record of the later lot that carries a reused serial"
@@ -90,11 +96,14 @@ extension SampleNetwork.AnomalyKind {
     public var explanation: String {
         switch self {
         case .exploitativePrice: "a farm or mine paid 6-18 % of the reference price for its product (normal: 77-127 %)"
-        case .impossibleTransit: "received 1,500-6,000 km/h after dispatch over the great-circle distance (normal: below 700 km/h)"
+        case .impossibleTransit:
+            "received 1,500-6,000 km/h after dispatch over the great-circle distance (normal: below 700 km/h)"
         case .receiveBeforeShip: "received 2-48 hours before it was shipped"
         case .excessShrinkage: "8-35 % of the shipped quantity lost before receipt (normal: 0-2 %, none for pcs)"
-        case .massBalance: "a farm ships 20-60 % more than it produced, or a distributor ships 25-60 % more than it received"
-        case .transformYield: "a transform makes 30-90 % more than inputs x the maximum yield (normal: 95-100 % of the typical yield)"
+        case .massBalance:
+            "a farm ships 20-60 % more than it produced, or a distributor ships 25-60 % more than it received"
+        case .transformYield:
+            "a transform makes 30-90 % more than inputs x the maximum yield (normal: 95-100 % of the typical yield)"
         case .clonedSerial: "10-30 % of a lot's serial numbers copied from an earlier lot of the same product"
         case .certificateInvalid: "a certificate claimed after it expired, or one the facility never held"
         case .overCapacity: "one day's production 1.3-2.2 x the facility's capacity_per_day"

@@ -57,7 +57,8 @@ struct Topology: Sendable {
             return participants.count - 1
         }
         func addFacility(
-            party: Int, id: String, name: String, kind: String, place: Place, jitter: Double, capacity: Int64, unit: SampleUnit,
+            party: Int, id: String, name: String, kind: String, place: Place, jitter: Double, capacity: Int64,
+            unit: SampleUnit,
             workers: ClosedRange<Int>, certificateScheme: String?, certificateShare: Double
         ) -> Int {
             let latitude = Int(((place.latitude + random.uniform(-jitter, jitter)) * 10_000).rounded())
@@ -72,7 +73,8 @@ struct Topology: Sendable {
             facilities.append(
                 SampleNetwork.Facility(
                     id: id, party: participants[party].id, name: name, kind: kind, country: place.country,
-                    latitudeE4: max(-900_000, min(900_000, latitude)), longitudeE4: max(-1_800_000, min(1_800_000, longitude)),
+                    latitudeE4: max(-900_000, min(900_000, latitude)),
+                    longitudeE4: max(-1_800_000, min(1_800_000, longitude)),
                     capacitySteps: max(1, capacity), unit: unit, workers: random.int(workers), certificate: certificate,
                     certificateExpiresDay: expires, utcOffsetMinutes: place.utcOffsetMinutes, landmass: place.landmass))
             facilityParty.append(party)
@@ -97,11 +99,14 @@ struct Topology: Sendable {
                 for number in 1...count {
                     let capacity = Int64((Double(line.originCapacity) * random.uniform(0.6, 1.4)).rounded())
                     largest = max(largest, capacity)
-                    let workers: ClosedRange<Int> = line.originKind == "mine" ? 40...600 : (line.name == "leather" ? 3...25 : 4...60)
+                    let workers: ClosedRange<Int> =
+                        line.originKind == "mine" ? 40...600 : (line.name == "leather" ? 3...25 : 4...60)
                     members.append(
                         addFacility(
-                            party: party, id: "\(kindCode)-\(origin.place.country)-\(line.lotCode)-\(Formatting.padded(number, 3))",
-                            name: "\(origin.place.name) \(kindName) \(number)", kind: line.originKind, place: origin.place,
+                            party: party,
+                            id: "\(kindCode)-\(origin.place.country)-\(line.lotCode)-\(Formatting.padded(number, 3))",
+                            name: "\(origin.place.name) \(kindName) \(number)", kind: line.originKind,
+                            place: origin.place,
                             jitter: 0.35, capacity: capacity, unit: line.rawUnit, workers: workers,
                             certificateScheme: line.certificateScheme, certificateShare: 0.6))
                 }
@@ -127,7 +132,9 @@ struct Topology: Sendable {
                     lotsPerDay += pace * line.share * origin.weight / totalWeight / Double(origin.processedIn.count)
                 }
                 let count = max(1, Int((lotsPerDay / 6).rounded(.up)))
-                let expectedDaily = lotsPerDay / Double(count) * 1.6 * 0.62 * Double(line.originCapacity) / Double(line.rawUnit.scale) * line.yield
+                let expectedDaily =
+                    lotsPerDay / Double(count) * 1.6 * 0.62 * Double(line.originCapacity) / Double(line.rawUnit.scale)
+                    * line.yield
                 let capacity = max(2.5 * expectedDaily, 8 * largestLot * line.maxYield) * stepsPerOutput
                 let country = place.country.lowercased()
                 let party = addParty(
@@ -137,12 +144,17 @@ struct Topology: Sendable {
                 for number in 1...count {
                     members.append(
                         addFacility(
-                            party: party, id: "\(kindCode)-\(place.country)-\(line.outputLotCode)-\(Formatting.padded(number, 2))",
-                            name: "\(place.name) \(line.processorNoun) \(number)", kind: line.processorKind, place: place,
-                            jitter: 0.04, capacity: Int64(capacity.rounded(.up)), unit: line.outputUnit, workers: 60...900,
+                            party: party,
+                            id: "\(kindCode)-\(place.country)-\(line.outputLotCode)-\(Formatting.padded(number, 2))",
+                            name: "\(place.name) \(line.processorNoun) \(number)", kind: line.processorKind,
+                            place: place,
+                            jitter: 0.04, capacity: Int64(capacity.rounded(.up)), unit: line.outputUnit,
+                            workers: 60...900,
                             certificateScheme: "COC", certificateShare: 0.5))
                 }
-                countries.append(ProcessingCountry(country: place.country, facilities: members, priceFactor: random.uniform(0.85, 1.15)))
+                countries.append(
+                    ProcessingCountry(
+                        country: place.country, facilities: members, priceFactor: random.uniform(0.85, 1.15)))
             }
             processing.append(countries)
         }
@@ -158,11 +170,14 @@ struct Topology: Sendable {
                 members.append(
                     addFacility(
                         party: party, id: "\(code)-\(entry.place.country)-\(Formatting.padded(number, 2))",
-                        name: "\(entry.place.name) \(siteName) \(number)", kind: entry.kind, place: entry.place, jitter: 0.03,
-                        capacity: Int64(random.int(800...3000)) * 1000, unit: .t, workers: 20...300, certificateScheme: nil,
+                        name: "\(entry.place.name) \(siteName) \(number)", kind: entry.kind, place: entry.place,
+                        jitter: 0.03,
+                        capacity: Int64(random.int(800...3000)) * 1000, unit: .t, workers: 20...300,
+                        certificateScheme: nil,
                         certificateShare: 0))
             }
-            distributors.append(Distributor(party: party, market: entry.market, weight: entry.weight, facilities: members))
+            distributors.append(
+                Distributor(party: party, market: entry.market, weight: entry.weight, facilities: members))
         }
 
         // Retailers: stores in their cities, enough for about four deliveries a day each.

@@ -50,7 +50,9 @@ struct AnomaliesList: AsyncParsableCommand {
             for state in flags {
                 let flag = state.flag
                 let what = [flag.product, flag.lot, flag.shipmentID].compactMap { $0 }.joined(separator: " ")
-                print("\(flag.id)  \(String(format: "%.3f", flag.score))  \(state.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))  \(flag.subject) \(what)")
+                print(
+                    "\(flag.id)  \(String(format: "%.3f", flag.score))  \(state.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))  \(flag.subject) \(what)"
+                )
                 if let reason = flag.reasons.first { print("    \(reason)") }
             }
         }
@@ -74,9 +76,13 @@ struct AnomaliesShow: AsyncParsableCommand {
                 return
             }
             let flag = state.flag
-            print("\(flag.id)  \(flag.subject)  score \(String(format: "%.3f", flag.score))  status \(state.status.rawValue)")
+            print(
+                "\(flag.id)  \(flag.subject)  score \(String(format: "%.3f", flag.score))  status \(state.status.rawValue)"
+            )
             if let forest = flag.forestScore, let cluster = flag.clusterScore {
-                print("  isolation forest \(String(format: "%.3f", forest)), cluster distance \(String(format: "%.3f", cluster))" + (flag.cluster.map { ", cluster \($0)" } ?? ""))
+                print(
+                    "  isolation forest \(String(format: "%.3f", forest)), cluster distance \(String(format: "%.3f", cluster))"
+                        + (flag.cluster.map { ", cluster \($0)" } ?? ""))
             }
             for (label, value) in [("product", flag.product), ("lot", flag.lot), ("shipment", flag.shipmentID)] {
                 if let value { print("  \(label): \(value)") }
@@ -87,12 +93,16 @@ struct AnomaliesShow: AsyncParsableCommand {
             for reason in flag.reasons { print("  - \(reason)") }
             print("events:")
             for record in flag.records {
-                print("  #\(record.index) \(record.kind) \(record.recordID) by \(record.signer) at \(record.occurredAt)  \(record.eventID.prefix(16))…")
+                print(
+                    "  #\(record.index) \(record.kind) \(record.recordID) by \(record.signer) at \(record.occurredAt)  \(record.eventID.prefix(16))…"
+                )
             }
             print("report \(state.reportDigest.hex)")
             if state.reviews.isEmpty { print("no review yet") }
             for review in state.reviews {
-                print("review: \(review.decision.rawValue) by \(review.officer) at \(review.occurredAt): \(review.note)  (event #\(review.index))")
+                print(
+                    "review: \(review.decision.rawValue) by \(review.officer) at \(review.occurredAt): \(review.note)  (event #\(review.index))"
+                )
             }
         }
     }
@@ -101,7 +111,8 @@ struct AnomaliesShow: AsyncParsableCommand {
 struct AnomaliesReview: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review", abstract: "Confirm or dismiss a flag with a note, as a signed review event.",
-        discussion: "Only a compliance participant's key may review. A later review of the same flag overrides an earlier one.")
+        discussion:
+            "Only a compliance participant's key may review. A later review of the same flag overrides an earlier one.")
 
     enum Decision: String, ExpressibleByArgument, CaseIterable { case confirmed, dismissed }
 
@@ -120,13 +131,16 @@ struct AnomaliesReview: AsyncParsableCommand {
             let receipt = try await ledger.review(flag: id, decision: status, note: note, signedWith: officerKey)
             let event = receipt.appended.first ?? receipt.duplicates.first
             if json {
-                printJSON(.object([
-                    "flag": .string(id), "decision": .string(status.rawValue),
-                    "event_id": event.map { .string($0.id.hex) } ?? .null,
-                    "index": receipt.firstIndex.map(JSONValue.integer) ?? .null,
-                ]))
+                printJSON(
+                    .object([
+                        "flag": .string(id), "decision": .string(status.rawValue),
+                        "event_id": event.map { .string($0.id.hex) } ?? .null,
+                        "index": receipt.firstIndex.map(JSONValue.integer) ?? .null,
+                    ]))
             } else {
-                print("\(id): \(status.rawValue), recorded as review event \(event.map { String($0.id.hex.prefix(16)) } ?? "?")… at index \(receipt.firstIndex.map(String.init) ?? "?")")
+                print(
+                    "\(id): \(status.rawValue), recorded as review event \(event.map { String($0.id.hex.prefix(16)) } ?? "?")… at index \(receipt.firstIndex.map(String.init) ?? "?")"
+                )
             }
         }
     }
@@ -140,7 +154,8 @@ struct Reports: AsyncParsableCommand {
 }
 
 struct ReportsList: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the anchored reports, oldest first.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the anchored reports, oldest first.")
 
     @OptionGroup var options: LedgerOptions
     @Flag(help: "Print the list as JSON.") var json = false
@@ -153,10 +168,14 @@ struct ReportsList: AsyncParsableCommand {
                 printJSON(.array(reports.map(\.summaryJSON)))
                 return
             }
-            if reports.isEmpty { print("no reports yet; run 'prov pipeline run Pipelines/default.yml --key OFFICER.pem'") }
+            if reports.isEmpty {
+                print("no reports yet; run 'prov pipeline run Pipelines/default.yml --key OFFICER.pem'")
+            }
             for anchored in reports {
                 let report = anchored.report
-                print("\(anchored.record.digest.hex.prefix(16))…  anchor #\(anchored.record.anchorIndex)  \(report.pipeline.name)  events \(report.ledger.fromSize)..<\(report.ledger.toSize)  \(report.summary.flagged) flagged of \(report.summary.links) links")
+                print(
+                    "\(anchored.record.digest.hex.prefix(16))…  anchor #\(anchored.record.anchorIndex)  \(report.pipeline.name)  events \(report.ledger.fromSize)..<\(report.ledger.toSize)  \(report.summary.flagged) flagged of \(report.summary.links) links"
+                )
             }
         }
     }
@@ -166,7 +185,9 @@ struct ReportsVerify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Prove a report file is the one anchored on the chain and that its ledger range is unchanged.",
-        discussion: "Exits 0 when the report's digest is carried by an anchor signed by a compliance participant and the tree at the report's size still has the root the report names; 1 otherwise.")
+        discussion:
+            "Exits 0 when the report's digest is carried by an anchor signed by a compliance participant and the tree at the report's size still has the root the report names; 1 otherwise."
+    )
 
     @OptionGroup var options: LedgerOptions
     @Argument(help: ArgumentHelp("The report's JSON file.", valueName: "REPORT.json")) var path: String
@@ -178,14 +199,19 @@ struct ReportsVerify: AsyncParsableCommand {
             let ledger = try await options.openForReading()
             let verified = try await ledger.verifyReport(bytes)
             if json {
-                printJSON(.object([
-                    "valid": .bool(true), "digest": .string(verified.digest.hex), "anchor_index": .integer(verified.anchorIndex),
-                    "anchor_event_id": .string(verified.anchorEventID.hex), "officer": .string(verified.officer),
-                    "from_size": .integer(verified.fromSize), "to_size": .integer(verified.toSize), "root": .string(verified.rootHash),
-                ]))
+                printJSON(
+                    .object([
+                        "valid": .bool(true), "digest": .string(verified.digest.hex),
+                        "anchor_index": .integer(verified.anchorIndex),
+                        "anchor_event_id": .string(verified.anchorEventID.hex), "officer": .string(verified.officer),
+                        "from_size": .integer(verified.fromSize), "to_size": .integer(verified.toSize),
+                        "root": .string(verified.rootHash),
+                    ]))
             } else {
                 print("OK: report \(verified.digest.hex)")
-                print("    anchored at index \(verified.anchorIndex) by \(verified.officer); ledger range \(verified.fromSize)..<\(verified.toSize) unchanged (root \(verified.rootHash))")
+                print(
+                    "    anchored at index \(verified.anchorIndex) by \(verified.officer); ledger range \(verified.fromSize)..<\(verified.toSize) unchanged (root \(verified.rootHash))"
+                )
             }
         }
     }
@@ -196,7 +222,9 @@ struct ReportsExport: AsyncParsableCommand {
         commandName: "export", abstract: "Write a stored report's JSON and HTML to a folder.")
 
     @OptionGroup var options: LedgerOptions
-    @Argument(help: ArgumentHelp("The report's digest, or a unique prefix of it; the latest report if omitted.", valueName: "DIGEST"))
+    @Argument(
+        help: ArgumentHelp(
+            "The report's digest, or a unique prefix of it; the latest report if omitted.", valueName: "DIGEST"))
     var digest: String?
     @Option(help: ArgumentHelp("Where to write the files.", valueName: "DIR")) var out = "reports"
 
@@ -204,9 +232,14 @@ struct ReportsExport: AsyncParsableCommand {
         try await reporting { () async throws(LedgerError) in
             let ledger = try await options.openForReading()
             let reports = try await ledger.anchoredReports()
-            let matching = digest.map { prefix in reports.filter { $0.record.digest.hex.hasPrefix(prefix.lowercased()) } } ?? Array(reports.suffix(1))
+            let matching =
+                digest.map { prefix in reports.filter { $0.record.digest.hex.hasPrefix(prefix.lowercased()) } }
+                ?? Array(reports.suffix(1))
             guard matching.count == 1, let anchored = matching.first else {
-                throw LedgerError(.notFound, matching.isEmpty ? "no stored report matches" : "\(matching.count) reports match; give more of the digest")
+                throw LedgerError(
+                    .notFound,
+                    matching.isEmpty
+                        ? "no stored report matches" : "\(matching.count) reports match; give more of the digest")
             }
             let paths = try writeReportFiles(
                 anchored.report, canonical: anchored.record.body, digest: anchored.record.digest, folder: out)

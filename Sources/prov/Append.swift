@@ -37,7 +37,9 @@ struct Append: AsyncParsableCommand {
                 return
             }
             if let block = receipt.block {
-                print("Appended \(receipt.appended.count) events in block \(block.header.height) (ledger size \(block.header.treeSize)); \(receipt.duplicates.count) duplicates skipped")
+                print(
+                    "Appended \(receipt.appended.count) events in block \(block.header.height) (ledger size \(block.header.treeSize)); \(receipt.duplicates.count) duplicates skipped"
+                )
             } else {
                 print("Nothing new: all \(receipt.duplicates.count) records are already in the ledger")
             }

@@ -44,15 +44,26 @@ struct Bench: AsyncParsableCommand {
             let message = [UInt8](repeating: 0x61, count: 420)
             let signature = try Bench.sign(key, message)
             let signRate = Bench.measure(seconds: seconds, cores: cores) { _ = try? key.signature(for: message) }
-            let verifyRate = Bench.measure(seconds: seconds, cores: cores) { _ = key.publicKey.isValidSignature(signature, for: message) }
-            return Reference(inProcess: (signRate, verifyRate), openSSLSpeed: openSSLSpeed(seconds: seconds, cores: cores))
+            let verifyRate = Bench.measure(seconds: seconds, cores: cores) {
+                _ = key.publicKey.isValidSignature(signature, for: message)
+            }
+            return Reference(
+                inProcess: (signRate, verifyRate), openSSLSpeed: openSSLSpeed(seconds: seconds, cores: cores))
         }
 
         /// The lines a benchmark prints about the reference.
         var lines: [String] {
-            var lines = [String(format: "reference  OpenSSL Ed25519 sign   %10.0f /s, verify %10.0f /s (in process, 420-byte message)", inProcess.sign, inProcess.verify)]
+            var lines = [
+                String(
+                    format:
+                        "reference  OpenSSL Ed25519 sign   %10.0f /s, verify %10.0f /s (in process, 420-byte message)",
+                    inProcess.sign, inProcess.verify)
+            ]
             if let speed = openSSLSpeed {
-                lines.append(String(format: "reference  OpenSSL Ed25519 sign   %10.0f /s, verify %10.0f /s (openssl speed)", speed.sign, speed.verify))
+                lines.append(
+                    String(
+                        format: "reference  OpenSSL Ed25519 sign   %10.0f /s, verify %10.0f /s (openssl speed)",
+                        speed.sign, speed.verify))
             } else {
                 lines.append("reference  openssl speed: not available (no openssl command)")
             }
@@ -79,7 +90,10 @@ struct Bench: AsyncParsableCommand {
         static func openSSLSpeed(seconds: Double, cores: Int) -> (sign: Double, verify: Double)? {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["openssl", "speed", "-mr", "-seconds", String(max(1, Int(seconds.rounded()))), "-multi", String(cores), "ed25519"]
+            process.arguments = [
+                "openssl", "speed", "-mr", "-seconds", String(max(1, Int(seconds.rounded()))), "-multi", String(cores),
+                "ed25519",
+            ]
             let output = Pipe()
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
@@ -102,7 +116,9 @@ struct Bench: AsyncParsableCommand {
         static func parseSpeed(_ output: String) -> (sign: Double, verify: Double)? {
             for line in output.split(separator: "\n").reversed() where line.hasPrefix("+F6:") {
                 let fields = line.split(separator: ":")
-                guard fields.count >= 6, let sign = Double(fields[4]), let verify = Double(fields[5]), sign > 0, verify > 0 else { return nil }
+                guard fields.count >= 6, let sign = Double(fields[4]), let verify = Double(fields[5]), sign > 0,
+                    verify > 0
+                else { return nil }
                 return (sign, verify)
             }
             return nil
@@ -158,13 +174,17 @@ struct LedgerBench: AsyncParsableCommand {
             reference.lines.forEach(log)
             let (signRate, verifyRate) = (reference.sign, reference.verify)
 
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prov-bench-\(UUID().uuidString)")
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "prov-bench-\(UUID().uuidString)")
             try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let store = try SQLiteLedgerStore(path: directory.appendingPathComponent("bench.sqlite").path, create: true)
-            let ledger = try await Ledger.create(store: store, origin: "bench.local/ledger", operatorKey: try Bench.key(), clock: .fixed(epochSeconds: 1_767_225_600))
+            let ledger = try await Ledger.create(
+                store: store, origin: "bench.local/ledger", operatorKey: try Bench.key(),
+                clock: .fixed(epochSeconds: 1_767_225_600))
             let producer = try Bench.key()
-            _ = try await ledger.registerParticipant(id: "bench-producer", name: "Bench producer", role: .producer, publicKey: producer.publicKey)
+            _ = try await ledger.registerParticipant(
+                id: "bench-producer", name: "Bench producer", role: .producer, publicKey: producer.publicKey)
 
             let contents = try Self.records(events)
             let appendStart = Date()
@@ -176,26 +196,34 @@ struct LedgerBench: AsyncParsableCommand {
             }
             let appendSeconds = Date().timeIntervalSince(appendStart)
             let appendRate = Double(events) / appendSeconds
-            log(String(format: "append     %10.0f events/s  (%.2f s)  = %.3f × sign rate", appendRate, appendSeconds, appendRate / signRate))
+            log(
+                String(
+                    format: "append     %10.0f events/s  (%.2f s)  = %.3f × sign rate", appendRate, appendSeconds,
+                    appendRate / signRate))
 
             let verifyStart = Date()
             let report = await ledger.verify()
             let verifySeconds = Date().timeIntervalSince(verifyStart)
             if let failure = report.failure { throw failure }
             let verifyEventRate = Double(report.events) / verifySeconds
-            log(String(format: "verify     %10.0f events/s  (%.2f s)  = %.3f × verify rate", verifyEventRate, verifySeconds, verifyEventRate / verifyRate))
+            log(
+                String(
+                    format: "verify     %10.0f events/s  (%.2f s)  = %.3f × verify rate", verifyEventRate,
+                    verifySeconds, verifyEventRate / verifyRate))
 
             let peakMiB = Bench.peakRSSMiB
             log(String(format: "peak RSS   %10.1f MiB", peakMiB))
             if json {
-                printJSON(.object(reference.json.merging([
-                    "events": .integer(events), "batch": .integer(batch), "cores": .integer(cores),
-                    "append_events_per_s": .number(String(format: "%.0f", appendRate)),
-                    "append_ratio_to_sign": .number(String(format: "%.4f", appendRate / signRate)),
-                    "verify_events_per_s": .number(String(format: "%.0f", verifyEventRate)),
-                    "verify_ratio_to_verify": .number(String(format: "%.4f", verifyEventRate / verifyRate)),
-                    "peak_rss_mib": .number(String(format: "%.1f", peakMiB)),
-                ]) { _, new in new }))
+                printJSON(
+                    .object(
+                        reference.json.merging([
+                            "events": .integer(events), "batch": .integer(batch), "cores": .integer(cores),
+                            "append_events_per_s": .number(String(format: "%.0f", appendRate)),
+                            "append_ratio_to_sign": .number(String(format: "%.4f", appendRate / signRate)),
+                            "verify_events_per_s": .number(String(format: "%.0f", verifyEventRate)),
+                            "verify_ratio_to_verify": .number(String(format: "%.4f", verifyEventRate / verifyRate)),
+                            "peak_rss_mib": .number(String(format: "%.1f", peakMiB)),
+                        ]) { _, new in new }))
             }
         }
     }

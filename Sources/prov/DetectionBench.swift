@@ -24,7 +24,8 @@ struct DetectionBench: AsyncParsableCommand {
 
     @Option(help: "Lots per generated network (about 11.5 events each).") var lots = 20_000
     @Option(parsing: .upToNextOption, help: "Seeds; one network per seed.") var seeds: [UInt64] = [1, 2]
-    @Option(help: ArgumentHelp("The pipeline definition.", valueName: "PIPELINE")) var pipeline = "Pipelines/default.yml"
+    @Option(help: ArgumentHelp("The pipeline definition.", valueName: "PIPELINE")) var pipeline =
+        "Pipelines/default.yml"
     @Option(
         help: ArgumentHelp(
             "Keep the networks and ledgers in this folder, each ledger with its operator key beside it (ledger.operator.pem), so that prov commands can append to it.",
@@ -35,8 +36,10 @@ struct DetectionBench: AsyncParsableCommand {
     func run() async throws {
         try await reporting { () async throws(LedgerError) in
             let definitionBytes = try readBytes(pipeline, what: "pipeline definition")
-            let definition = try PipelineDefinition(parsing: String(decoding: definitionBytes, as: UTF8.self), file: pipeline)
-            let base = keep.map { URL(fileURLWithPath: $0) }
+            let definition = try PipelineDefinition(
+                parsing: String(decoding: definitionBytes, as: UTF8.self), file: pipeline)
+            let base =
+                keep.map { URL(fileURLWithPath: $0) }
                 ?? FileManager.default.temporaryDirectory.appendingPathComponent("prov-detection-\(UUID().uuidString)")
             defer { if keep == nil { try? FileManager.default.removeItem(at: base) } }
             var results = [JSONValue]()
@@ -44,7 +47,8 @@ struct DetectionBench: AsyncParsableCommand {
                 let directory = base.appendingPathComponent("seed-\(seed)").path
                 try? FileManager.default.removeItem(atPath: directory)
                 try createDirectory(directory)
-                let result = try await measure(seed: seed, directory: directory, definition: definition, definitionBytes: definitionBytes)
+                let result = try await measure(
+                    seed: seed, directory: directory, definition: definition, definitionBytes: definitionBytes)
                 results.append(result)
             }
             if json { printJSON(.array(results)) }
@@ -53,7 +57,9 @@ struct DetectionBench: AsyncParsableCommand {
 
     private func log(_ line: String) { if !json { print(line) } }
 
-    private func measure(seed: UInt64, directory: String, definition: PipelineDefinition, definitionBytes: [UInt8]) async throws(LedgerError) -> JSONValue {
+    private func measure(seed: UInt64, directory: String, definition: PipelineDefinition, definitionBytes: [UInt8])
+        async throws(LedgerError) -> JSONValue
+    {
         let network = directory + "/network"
         let configuration = SampleNetwork.Configuration(lots: lots, seed: seed)
         let generated = Date()
@@ -62,7 +68,8 @@ struct DetectionBench: AsyncParsableCommand {
 
         let loaded = Date()
         let (ledger, officer) = try await Self.load(
-            network: network, ledgerPath: directory + "/ledger.sqlite", operatorKeyPath: directory + "/ledger.operator.pem")
+            network: network, ledgerPath: directory + "/ledger.sqlite",
+            operatorKeyPath: directory + "/ledger.operator.pem")
         log(String(format: "seed %llu: loaded into a ledger in %.1f s", seed, Date().timeIntervalSince(loaded)))
 
         let started = Date()
@@ -72,28 +79,43 @@ struct DetectionBench: AsyncParsableCommand {
         let quality = DetectionQuality(report: outcome.report, labels: labels)
 
         let summary = outcome.report.summary
-        log(String(format: "seed %llu: %d events, %d links, %d flags in %.2f s (%@)", seed, summary.events, summary.links, summary.flagged,
-            pipelineSeconds, outcome.timings.map { String(format: "%@ %.2f", $0.stage, $0.seconds) }.joined(separator: ", ")))
+        log(
+            String(
+                format: "seed %llu: %d events, %d links, %d flags in %.2f s (%@)", seed, summary.events, summary.links,
+                summary.flagged,
+                pipelineSeconds,
+                outcome.timings.map { String(format: "%@ %.2f", $0.stage, $0.seconds) }.joined(separator: ", ")))
         log("| pattern | labelled records | found | recall |")
         log("|---|---:|---:|---:|")
         for row in quality.patterns {
             log(String(format: "| %@ | %d | %d | %.3f |", row.pattern, row.labelled, row.found, row.recall))
         }
-        log(String(format: "precision %.3f (%d of %d flags hold a labelled record); model-only flags %d, of which true %d",
-            quality.precision, quality.trueFlags, quality.flags, quality.modelOnly, quality.modelOnlyTrue))
+        log(
+            String(
+                format: "precision %.3f (%d of %d flags hold a labelled record); model-only flags %d, of which true %d",
+                quality.precision, quality.trueFlags, quality.flags, quality.modelOnly, quality.modelOnlyTrue))
         return .object([
-            "seed": .string(String(seed)), "lots": .integer(lots), "events": .integer(summary.events), "links": .integer(summary.links),
+            "seed": .string(String(seed)), "lots": .integer(lots), "events": .integer(summary.events),
+            "links": .integer(summary.links),
             "flags": .integer(quality.flags), "precision": .string(String(format: "%.4f", quality.precision)),
             "model_only_flags": .integer(quality.modelOnly), "model_only_true": .integer(quality.modelOnlyTrue),
             "pipeline_seconds": .string(String(format: "%.3f", pipelineSeconds)),
-            "timings": .object(Dictionary(outcome.timings.map { ($0.stage, .string(String(format: "%.3f", $0.seconds))) }) { first, _ in first }),
-            "recall": .object(Dictionary(quality.patterns.map { ($0.pattern, .string(String(format: "%.4f", $0.recall))) }) { first, _ in first }),
+            "timings": .object(
+                Dictionary(outcome.timings.map { ($0.stage, .string(String(format: "%.3f", $0.seconds))) }) {
+                    first, _ in first
+                }),
+            "recall": .object(
+                Dictionary(quality.patterns.map { ($0.pattern, .string(String(format: "%.4f", $0.recall))) }) {
+                    first, _ in first
+                }),
         ])
     }
 
     /// A new ledger holding the generated network, and the compliance officer's key. The ledger's
     /// new operator key is written to `operatorKeyPath`.
-    static func load(network: String, ledgerPath: String, operatorKeyPath: String) async throws(LedgerError) -> (Ledger, Ed25519.PrivateKey) {
+    static func load(network: String, ledgerPath: String, operatorKeyPath: String) async throws(LedgerError) -> (
+        Ledger, Ed25519.PrivateKey
+    ) {
         let clock = LedgerClock.fixed(epochSeconds: 1_767_225_600)
         let store = try SQLiteLedgerStore(path: ledgerPath, create: true)
         let operatorKey = try Bench.key()
@@ -104,7 +126,8 @@ struct DetectionBench: AsyncParsableCommand {
             throw LedgerError(.invalidState, error.reason)
         }
         try writeNewFile(operatorKeyPath, Array(keyPEM.utf8), secret: true)
-        let ledger = try await Ledger.create(store: store, origin: "detection.local/ledger", operatorKey: operatorKey, clock: clock)
+        let ledger = try await Ledger.create(
+            store: store, origin: "detection.local/ledger", operatorKey: operatorKey, clock: clock)
         var keys = [(id: String, key: Ed25519.PrivateKey)]()
         var officer: Ed25519.PrivateKey?
         for row in try readCSVRows(network + "/participants.csv").dropFirst() where row.count >= 4 {
@@ -113,14 +136,20 @@ struct DetectionBench: AsyncParsableCommand {
             _ = try await ledger.registerParticipant(id: row[0], name: row[1], role: role, publicKey: key.publicKey)
             if role == .compliance { officer = key } else { keys.append((row[0], key)) }
         }
-        guard let officer else { throw LedgerError(.invalidState, "the generated network has no compliance participant") }
+        guard let officer else {
+            throw LedgerError(.invalidState, "the generated network has no compliance participant")
+        }
         for (id, key) in keys {
             let path = network + "/facilities/\(id).csv"
-            if FileManager.default.fileExists(atPath: path) { _ = try await ledger.ingest(FacilitiesCSV(path: path, recordedAt: clock()), signedWith: key) }
+            if FileManager.default.fileExists(atPath: path) {
+                _ = try await ledger.ingest(FacilitiesCSV(path: path, recordedAt: clock()), signedWith: key)
+            }
         }
         for (id, key) in keys {
             let path = network + "/shipments/\(id).csv"
-            if FileManager.default.fileExists(atPath: path) { _ = try await ledger.ingest(ShipmentCSV(path: path), signedWith: key) }
+            if FileManager.default.fileExists(atPath: path) {
+                _ = try await ledger.ingest(ShipmentCSV(path: path), signedWith: key)
+            }
         }
         return (ledger, officer)
     }
@@ -134,7 +163,9 @@ struct DetectionBench: AsyncParsableCommand {
     /// The rows of a small CSV file without quoted commas (the generator's participants and labels).
     static func readCSVRows(_ path: String) throws(LedgerError) -> [[String]] {
         let text = try readText(path, what: "CSV file")
-        return text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        return text.split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
     }
 }
 
@@ -180,9 +211,13 @@ struct DetectionQuality {
         var byPattern = [String: (labelled: Int, found: Int)]()
         for label in labels {
             byPattern[label.pattern, default: (0, 0)].labelled += 1
-            if flagged.contains(label.signer + "\u{0}" + label.recordID) { byPattern[label.pattern, default: (0, 0)].found += 1 }
+            if flagged.contains(label.signer + "\u{0}" + label.recordID) {
+                byPattern[label.pattern, default: (0, 0)].found += 1
+            }
         }
-        patterns = byPattern.keys.sorted().map { PatternRow(pattern: $0, labelled: byPattern[$0]?.labelled ?? 0, found: byPattern[$0]?.found ?? 0) }
+        patterns = byPattern.keys.sorted().map {
+            PatternRow(pattern: $0, labelled: byPattern[$0]?.labelled ?? 0, found: byPattern[$0]?.found ?? 0)
+        }
         flags = report.flags.count
         self.trueFlags = trueFlags
         self.modelOnly = modelOnly

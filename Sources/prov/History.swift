@@ -16,7 +16,10 @@ struct History: AsyncParsableCommand {
     @OptionGroup var options: LedgerOptions
     @Argument(help: "A product code or a lot ID.") var identifier: String
     @Option(help: "For a product code: events per page.") var limit = 100
-    @Option(help: ArgumentHelp("For a product code: start after the event at this ledger index (the previous page's last).", valueName: "INDEX"))
+    @Option(
+        help: ArgumentHelp(
+            "For a product code: start after the event at this ledger index (the previous page's last).",
+            valueName: "INDEX"))
     var after: Int?
     @Flag(help: "Print as JSON.") var json = false
 
@@ -29,12 +32,17 @@ struct History: AsyncParsableCommand {
             let ledger = try await options.openForReading()
             let total = try await ledger.eventCount(ofProduct: identifier)
             if total > 0 {
-                try printProductPage(try await ledger.productHistory(of: identifier, after: after, limit: limit), total: total)
+                try printProductPage(
+                    try await ledger.productHistory(of: identifier, after: after, limit: limit), total: total)
             } else {
-                if after != nil { throw LedgerError(.invalidRecord, "--after pages a product code's history; '\(identifier)' is not a product code") }
+                if after != nil {
+                    throw LedgerError(
+                        .invalidRecord, "--after pages a product code's history; '\(identifier)' is not a product code")
+                }
                 let history = try await ledger.history(of: identifier)
                 printTimeline(
-                    kind: "lot", lots: history.subjectLots, upstream: history.upstreamLots, downstream: history.downstreamLots,
+                    kind: "lot", lots: history.subjectLots, upstream: history.upstreamLots,
+                    downstream: history.downstreamLots,
                     entries: history.entries, extra: [:])
             }
         }
@@ -43,11 +51,14 @@ struct History: AsyncParsableCommand {
     private func printProductPage(_ page: ProductHistoryPage, total: Int) throws(LedgerError) {
         let next = page.hasMore ? page.entries.last?.index : nil
         printTimeline(
-            kind: "product", lots: page.lots, upstream: page.upstreamLots, downstream: page.downstreamLots, entries: page.entries,
+            kind: "product", lots: page.lots, upstream: page.upstreamLots, downstream: page.downstreamLots,
+            entries: page.entries,
             extra: ["total": .integer(total), "next_after": next.map(JSONValue.integer) ?? .null])
         if !json {
             if let next {
-                print("\(page.entries.count) of \(total) events shown; next page: prov history \(identifier) --after \(next)")
+                print(
+                    "\(page.entries.count) of \(total) events shown; next page: prov history \(identifier) --after \(next)"
+                )
             } else {
                 print("\(page.entries.count) events on this page, \(total) in all; no more")
             }
@@ -55,7 +66,8 @@ struct History: AsyncParsableCommand {
     }
 
     private func printTimeline(
-        kind: String, lots: [String], upstream: [String], downstream: [String], entries: [HistoryEntry], extra: [String: JSONValue]
+        kind: String, lots: [String], upstream: [String], downstream: [String], entries: [HistoryEntry],
+        extra: [String: JSONValue]
     ) {
         if json {
             var object: [String: JSONValue] = [
@@ -63,11 +75,15 @@ struct History: AsyncParsableCommand {
                 "lots": .array(lots.map(JSONValue.string)),
                 "upstream_lots": .array(upstream.map(JSONValue.string)),
                 "downstream_lots": .array(downstream.map(JSONValue.string)),
-                "events": .array(entries.map { entry in
-                    guard case .object(var members) = entry.event.summaryJSON(index: entry.index, blockHeight: entry.blockHeight) else { return .null }
-                    members["relation"] = .string(entry.relation.rawValue)
-                    return .object(members)
-                }),
+                "events": .array(
+                    entries.map { entry in
+                        guard
+                            case .object(var members) = entry.event.summaryJSON(
+                                index: entry.index, blockHeight: entry.blockHeight)
+                        else { return .null }
+                        members["relation"] = .string(entry.relation.rawValue)
+                        return .object(members)
+                    }),
             ]
             object.merge(extra) { _, new in new }
             printJSON(.object(object))
@@ -77,14 +93,19 @@ struct History: AsyncParsableCommand {
         if !upstream.isEmpty { print("  made from: \(upstream.joined(separator: ", "))") }
         if !downstream.isEmpty { print("  went into: \(downstream.joined(separator: ", "))") }
         for entry in entries {
-            let marker = switch entry.relation {
-            case .subject: " "
-            case .upstream: "<"
-            case .downstream: ">"
-            }
+            let marker =
+                switch entry.relation {
+                case .subject: " "
+                case .upstream: "<"
+                case .downstream: ">"
+                }
             let header = entry.event.header
-            print("\(marker) \(header.occurredAt.local)  \(header.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) by \(header.signer)  \(fieldSummary(entry.event))")
-            print("    event \(entry.event.id.hex)  (index \(entry.index), block \(entry.blockHeight), record \(header.recordID))")
+            print(
+                "\(marker) \(header.occurredAt.local)  \(header.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) by \(header.signer)  \(fieldSummary(entry.event))"
+            )
+            print(
+                "    event \(entry.event.id.hex)  (index \(entry.index), block \(entry.blockHeight), record \(header.recordID))"
+            )
         }
     }
 }

@@ -25,7 +25,9 @@ struct IngestBench: AsyncParsableCommand {
 
     @Option(help: "Rows in the generated CSV.") var records = 1_000_000
     @Option(help: "Seconds to measure the reference rate.") var referenceSeconds = 3.0
-    @Option(help: ArgumentHelp("Keep the generated CSV and ledger in this folder instead of a temporary one.", valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp(
+            "Keep the generated CSV and ledger in this folder instead of a temporary one.", valueName: "DIR"))
     var keep: String?
     @Flag(help: "Print the results as JSON.") var json = false
 
@@ -35,7 +37,8 @@ struct IngestBench: AsyncParsableCommand {
             let log: (String) -> Void = { line in if !json { print(line) } }
             log("Provenance ingest benchmark: \(records) CSV records, \(cores) cores")
 
-            let directory = keep.map { URL(fileURLWithPath: $0) }
+            let directory =
+                keep.map { URL(fileURLWithPath: $0) }
                 ?? FileManager.default.temporaryDirectory.appendingPathComponent("prov-bench-\(UUID().uuidString)")
             try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { if keep == nil { try? FileManager.default.removeItem(at: directory) } }
@@ -47,7 +50,10 @@ struct IngestBench: AsyncParsableCommand {
             let generated = Date()
             try Self.writeFacilities(facilitiesPath)
             let bytes = try Self.writeShipments(csvPath, rows: records)
-            log(String(format: "generated  %@ (%.0f MB) in %.1f s", csvPath, Double(bytes) / 1e6, Date().timeIntervalSince(generated)))
+            log(
+                String(
+                    format: "generated  %@ (%.0f MB) in %.1f s", csvPath, Double(bytes) / 1e6,
+                    Date().timeIntervalSince(generated)))
 
             let reference = try Bench.Reference.measure(seconds: referenceSeconds, cores: cores)
             reference.lines.forEach(log)
@@ -55,22 +61,29 @@ struct IngestBench: AsyncParsableCommand {
 
             let clock = LedgerClock.fixed(epochSeconds: 1_767_225_600)
             let store = try SQLiteLedgerStore(path: ledgerPath, create: true)
-            let ledger = try await Ledger.create(store: store, origin: "bench.local/ledger", operatorKey: try Bench.key(), clock: clock)
+            let ledger = try await Ledger.create(
+                store: store, origin: "bench.local/ledger", operatorKey: try Bench.key(), clock: clock)
             let producer = try Bench.key()
-            _ = try await ledger.registerParticipant(id: "bench-farm", name: "Bench farm", role: .producer, publicKey: producer.publicKey)
+            _ = try await ledger.registerParticipant(
+                id: "bench-farm", name: "Bench farm", role: .producer, publicKey: producer.publicKey)
             _ = try await ledger.ingest(FacilitiesCSV(path: facilitiesPath, recordedAt: clock()), signedWith: producer)
 
             let started = Date()
             let showProgress = standardErrorIsTerminal && !json
-            let summary = try await ledger.ingest(ShipmentCSV(path: csvPath), signedWith: producer, progress: ingestProgress(label: "ingest", started: started, shown: showProgress))
+            let summary = try await ledger.ingest(
+                ShipmentCSV(path: csvPath), signedWith: producer,
+                progress: ingestProgress(label: "ingest", started: started, shown: showProgress))
             if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
             let seconds = Date().timeIntervalSince(started)
             guard summary.accepted == records else {
-                throw LedgerError(.invalidState, "the benchmark file imported \(summary.accepted) of \(records) records")
+                throw LedgerError(
+                    .invalidState, "the benchmark file imported \(summary.accepted) of \(records) records")
             }
             let rate = Double(records) / seconds
             let peak = Bench.peakRSSMiB
-            log(String(format: "ingest     %10.0f records/s (%.2f s) = %.3f × sign rate", rate, seconds, rate / signRate))
+            log(
+                String(
+                    format: "ingest     %10.0f records/s (%.2f s) = %.3f × sign rate", rate, seconds, rate / signRate))
             log(String(format: "peak RSS   %10.1f MiB", peak))
 
             // The storage reference: SQLite alone writing the same rows, on one core as the
@@ -82,20 +95,28 @@ struct IngestBench: AsyncParsableCommand {
             let rows = try await referenceStore.copyEventRows(from: ledgerPath)
             let sqliteRate = Double(rows) / Date().timeIntervalSince(copyStarted)
             let bound = Double(cores) / (Double(cores) / reference.inProcess.sign + 1 / sqliteRate)
-            log(String(format: "reference  SQLite alone writes the rows %10.0f /s (%.1f µs each, one core)", sqliteRate, 1e6 / sqliteRate))
-            log(String(format: "bound      signing + SQLite alone, on %d cores: %.0f records/s = %.3f × sign rate", cores, bound, bound / signRate))
+            log(
+                String(
+                    format: "reference  SQLite alone writes the rows %10.0f /s (%.1f µs each, one core)", sqliteRate,
+                    1e6 / sqliteRate))
+            log(
+                String(
+                    format: "bound      signing + SQLite alone, on %d cores: %.0f records/s = %.3f × sign rate", cores,
+                    bound, bound / signRate))
             if json {
-                printJSON(.object(reference.json.merging([
-                    "records": .integer(records), "cores": .integer(cores), "csv_bytes": .integer(bytes),
-                    "ingest_records_per_s": .number(String(format: "%.0f", rate)),
-                    "ingest_ratio_to_sign": .number(String(format: "%.4f", rate / signRate)),
-                    "seconds": .number(String(format: "%.3f", seconds)),
-                    "peak_rss_mib": .number(String(format: "%.1f", peak)),
-                    "sqlite_rows": .integer(rows),
-                    "sqlite_rows_per_s": .number(String(format: "%.0f", sqliteRate)),
-                    "bound_records_per_s": .number(String(format: "%.0f", bound)),
-                    "bound_ratio_to_sign": .number(String(format: "%.4f", bound / signRate)),
-                ]) { _, new in new }))
+                printJSON(
+                    .object(
+                        reference.json.merging([
+                            "records": .integer(records), "cores": .integer(cores), "csv_bytes": .integer(bytes),
+                            "ingest_records_per_s": .number(String(format: "%.0f", rate)),
+                            "ingest_ratio_to_sign": .number(String(format: "%.4f", rate / signRate)),
+                            "seconds": .number(String(format: "%.3f", seconds)),
+                            "peak_rss_mib": .number(String(format: "%.1f", peak)),
+                            "sqlite_rows": .integer(rows),
+                            "sqlite_rows_per_s": .number(String(format: "%.0f", sqliteRate)),
+                            "bound_records_per_s": .number(String(format: "%.0f", bound)),
+                            "bound_ratio_to_sign": .number(String(format: "%.4f", bound / signRate)),
+                        ]) { _, new in new }))
             }
         }
     }
@@ -103,37 +124,46 @@ struct IngestBench: AsyncParsableCommand {
     static let facilityCount = 10
 
     static func writeFacilities(_ path: String) throws(LedgerError) {
-        var text = "facility_id,party,name,kind,country,latitude,longitude,capacity_per_day,unit,workers,certificate,certificate_expires\n"
+        var text =
+            "facility_id,party,name,kind,country,latitude,longitude,capacity_per_day,unit,workers,certificate,certificate_expires\n"
         for index in 0..<facilityCount {
-            text += "FARM-\(index),bench-farm,Bench farm \(index),farm,GH,6.\(index)885,-1.6\(index)44,50000,kg,\(20 + index),FT-2026-00\(index),2027-12-31\n"
+            text +=
+                "FARM-\(index),bench-farm,Bench farm \(index),farm,GH,6.\(index)885,-1.6\(index)44,50000,kg,\(20 + index),FT-2026-00\(index),2027-12-31\n"
         }
         try writeFile(path, Array(text.utf8))
     }
 
     /// Writes `rows` deterministic shipment rows, streaming; returns the file size.
     static func writeShipments(_ path: String, rows: Int) throws(LedgerError) -> Int {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: path)
+        else {
             throw LedgerError(.io, "cannot write \(path)")
         }
         defer { try? handle.close() }
-        var buffer = "record_id,event,occurred_at,product,lot,quantity,unit,facility,shipment_id,destination,origin,unit_price,currency,carrier,serials\n"
+        var buffer =
+            "record_id,event,occurred_at,product,lot,quantity,unit,facility,shipment_id,destination,origin,unit_price,currency,carrier,serials\n"
         var written = 0
         for row in 0..<rows {
             let lot = row / 3
             let minute = row % 60
             let hour = (row / 60) % 24
             let day = 1 + (row / 1440) % 28
-            let time = "2026-03-\(day < 10 ? "0" : "")\(day)T\(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute):00+00:00"
+            let time =
+                "2026-03-\(day < 10 ? "0" : "")\(day)T\(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute):00+00:00"
             let facility = "FARM-\(lot % facilityCount)"
             let quantity = "\(500 + lot % 700).\(lot % 10)"
             switch row % 3 {
             case 0:
                 let serials = lot % 4 == 0 ? "S\(lot)-1;S\(lot)-2" : ""
-                buffer += "B-\(row),produce,\(time),cocoa-beans,LOT-\(lot),\(quantity),kg,\(facility),,,,,,,\(serials)\n"
+                buffer +=
+                    "B-\(row),produce,\(time),cocoa-beans,LOT-\(lot),\(quantity),kg,\(facility),,,,,,,\(serials)\n"
             case 1:
-                buffer += "B-\(row),ship,\(time),cocoa-beans,LOT-\(lot),\(quantity),kg,\(facility),SHP-\(lot),MILL-\(lot % 7),,2.\(lot % 90 + 10),USD,CARRIER-\(lot % 5),\n"
+                buffer +=
+                    "B-\(row),ship,\(time),cocoa-beans,LOT-\(lot),\(quantity),kg,\(facility),SHP-\(lot),MILL-\(lot % 7),,2.\(lot % 90 + 10),USD,CARRIER-\(lot % 5),\n"
             default:
-                buffer += "B-\(row),receive,\(time),cocoa-beans,LOT-\(lot),\(quantity),kg,FARM-\((lot + 1) % facilityCount),SHP-X\(lot),,FARM-\(lot % facilityCount),,,,\n"
+                buffer +=
+                    "B-\(row),receive,\(time),cocoa-beans,LOT-\(lot),\(quantity),kg,FARM-\((lot + 1) % facilityCount),SHP-X\(lot),,FARM-\(lot % facilityCount),,,,\n"
             }
             if buffer.utf8.count >= 1 << 20 || row == rows - 1 {
                 handle.write(Data(buffer.utf8))

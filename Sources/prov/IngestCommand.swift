@@ -7,7 +7,8 @@ import Provenance
 struct IngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Import shipment files (CSV, shipment XML, GS1 EPCIS) as events signed with a producer's key, one block per file.",
+        abstract:
+            "Import shipment files (CSV, shipment XML, GS1 EPCIS) as events signed with a producer's key, one block per file.",
         discussion: """
             The format is detected from the content unless --format says: a CSV; the project's shipment XML
             (Schemas/shipments.xsd, validated before import); or a GS1 EPCIS 1.2/2.0 XML document (ObjectEvent,
@@ -30,7 +31,9 @@ struct IngestCommand: AsyncParsableCommand {
     @Argument(help: "The files to import, each as one block.") var files: [String]
     @OptionGroup var flags: IngestFlags
     @Option(help: "Input format: auto (detect from the content), csv, xml or epcis.") var format = "auto"
-    @Option(help: ArgumentHelp("Validate EPCIS documents against this XSD first (e.g. GS1's EPCglobal-epcis-2_0.xsd).", valueName: "PATH"))
+    @Option(
+        help: ArgumentHelp(
+            "Validate EPCIS documents against this XSD first (e.g. GS1's EPCglobal-epcis-2_0.xsd).", valueName: "PATH"))
     var xsd: String?
 
     func run() async throws {
@@ -74,7 +77,8 @@ struct FacilitiesImport: AsyncParsableCommand {
             let recordedAt = LedgerClock.fromEnvironment(ProcessInfo.processInfo.environment)()
             for file in files {
                 try await runIngest(
-                    FacilitiesCSV(path: file, recordedAt: recordedAt, mapping: mapping), flags: flags, ledger: options, recordIDsNameContent: true)
+                    FacilitiesCSV(path: file, recordedAt: recordedAt, mapping: mapping), flags: flags, ledger: options,
+                    recordIDsNameContent: true)
             }
         }
     }
@@ -99,17 +103,21 @@ struct FacilitiesList: AsyncParsableCommand {
                 shown = versions.enumerated().filter { latest[$0.element.id] == $0.offset }.map(\.element)
             }
             if json {
-                printJSON(.array(shown.map { version in
-                    var fields = version.fields
-                    fields["facility_id"] = fields.removeValue(forKey: "facility")
-                    fields["event_index"] = .integer(version.index)
-                    fields["recorded_at"] = .string(version.recordedAt.local)
-                    return .object(fields)
-                }))
+                printJSON(
+                    .array(
+                        shown.map { version in
+                            var fields = version.fields
+                            fields["facility_id"] = fields.removeValue(forKey: "facility")
+                            fields["event_index"] = .integer(version.index)
+                            fields["recorded_at"] = .string(version.recordedAt.local)
+                            return .object(fields)
+                        }))
                 return
             }
             for version in shown {
-                let field = { (name: String) in version.fields[name]?.stringValue ?? version.fields[name]?.integerValue.map(String.init) ?? "-" }
+                let field = { (name: String) in
+                    version.fields[name]?.stringValue ?? version.fields[name]?.integerValue.map(String.init) ?? "-"
+                }
                 print(
                     "\(version.id)  \(field("party"))  \(field("kind"))  \(field("country"))  \(field("latitude")),\(field("longitude"))  capacity \(field("capacity_per_day")) \(field("unit"))/day  workers \(field("workers"))  certificate \(field("certificate")) until \(field("certificate_expires"))  [\(field("name"))]"
                 )

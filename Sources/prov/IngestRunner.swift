@@ -9,7 +9,10 @@ import Synchronization
 /// The options `prov ingest` and `prov facilities import` share.
 struct IngestFlags: ParsableArguments {
     @Option(help: ArgumentHelp("The submitting participant's private key (PEM).", valueName: "PEM")) var key: String
-    @Option(help: ArgumentHelp("A mapping file (YAML or JSON) that reads another exporter's columns; see Schemas/mapping.schema.json.", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "A mapping file (YAML or JSON) that reads another exporter's columns; see Schemas/mapping.schema.json.",
+            valueName: "FILE"))
     var mapping: String?
     @Flag(help: "Commit the valid records and write the refused ones to FILE.rejects.csv.") var skipInvalid = false
     @Flag(help: "Check the file against the ledger and report, without writing anything.") var dryRun = false
@@ -22,12 +25,15 @@ struct IngestFlags: ParsableArguments {
 
 /// Reads one file into the ledger as one block, with progress on a terminal, refused records on
 /// standard error (and in `FILE.rejects.csv` with `--skip-invalid`), and a summary.
-func runIngest<Source: RecordSource>(_ source: Source, flags: IngestFlags, ledger: LedgerOptions, recordIDsNameContent: Bool = false) async throws(LedgerError) {
+func runIngest<Source: RecordSource>(
+    _ source: Source, flags: IngestFlags, ledger: LedgerOptions, recordIDsNameContent: Bool = false
+) async throws(LedgerError) {
     let key = try readPrivateKey(flags.key)
     let opened = flags.dryRun ? try await ledger.openForReading() : try await ledger.openForAppending()
     let showProgress = standardErrorIsTerminal && !flags.json
     let started = Date()
-    let rejects = RejectsSink(path: source.name + ".rejects.csv", writesFile: flags.skipInvalid && !flags.dryRun, quiet: flags.json)
+    let rejects = RejectsSink(
+        path: source.name + ".rejects.csv", writesFile: flags.skipInvalid && !flags.dryRun, quiet: flags.json)
     var options = IngestOptions(skipInvalid: flags.skipInvalid, dryRun: flags.dryRun)
     options.recordIDsNameContent = recordIDsNameContent
     let summary: IngestSummary
@@ -47,7 +53,8 @@ func runIngest<Source: RecordSource>(_ source: Source, flags: IngestFlags, ledge
     if flags.json {
         var object: [String: JSONValue] = [
             "file": .string(source.name), "records": .integer(summary.records), "accepted": .integer(summary.accepted),
-            "duplicates": .integer(summary.duplicates), "rejected": .integer(summary.rejected), "dry_run": .bool(summary.dryRun),
+            "duplicates": .integer(summary.duplicates), "rejected": .integer(summary.rejected),
+            "dry_run": .bool(summary.dryRun),
             "seconds": .number(String(format: "%.3f", seconds)),
         ]
         if let block = summary.block { object["block"] = .integer(block.header.height) }
@@ -58,11 +65,17 @@ func runIngest<Source: RecordSource>(_ source: Source, flags: IngestFlags, ledge
     }
     let rate = seconds < 1 ? "" : String(format: " (%.0f records/s)", Double(summary.records) / seconds)
     if summary.dryRun {
-        print("Dry run of \(source.name): \(summary.accepted) would be appended, \(summary.duplicates) already in the ledger, \(summary.rejected) rejected; nothing written")
+        print(
+            "Dry run of \(source.name): \(summary.accepted) would be appended, \(summary.duplicates) already in the ledger, \(summary.rejected) rejected; nothing written"
+        )
     } else if let block = summary.block {
-        print("Ingested \(source.name): \(summary.accepted) accepted in block \(block.header.height), \(summary.duplicates) duplicates skipped, \(summary.rejected) rejected\(rate)")
+        print(
+            "Ingested \(source.name): \(summary.accepted) accepted in block \(block.header.height), \(summary.duplicates) duplicates skipped, \(summary.rejected) rejected\(rate)"
+        )
     } else {
-        print("Nothing new in \(source.name): \(summary.duplicates) records already in the ledger, \(summary.rejected) rejected; no block written")
+        print(
+            "Nothing new in \(source.name): \(summary.duplicates) records already in the ledger, \(summary.rejected) rejected; no block written"
+        )
     }
     if rejects.wroteFile { print("Refused records: \(rejects.path)") }
     if let checkpoint = summary.checkpoint, let tree = try? Checkpoint(body: checkpoint.text) {
@@ -76,7 +89,8 @@ func ingestProgress(label: String, started: Date, shown: Bool) -> @Sendable (Ing
         guard shown else { return }
         let rate = Double(progress.records) / max(0.001, Date().timeIntervalSince(started))
         let percent = progress.byteCount > 0 ? progress.bytesRead * 100 / progress.byteCount : 0
-        let line = String(format: "\r%@: %d records, %d%% of the file, %.0f records/s", label, progress.records, percent, rate)
+        let line = String(
+            format: "\r%@: %d records, %d%% of the file, %.0f records/s", label, progress.records, percent, rate)
         FileHandle.standardError.write(Data(line.utf8))
     }
 }
@@ -112,7 +126,9 @@ final class RejectsSink: Sendable {
             }
             guard writesFile, state.failure == nil else { return }
             if state.handle == nil {
-                guard FileManager.default.createFile(atPath: path, contents: Data(RejectsCSV.header(columns: reject.columns).utf8)),
+                guard
+                    FileManager.default.createFile(
+                        atPath: path, contents: Data(RejectsCSV.header(columns: reject.columns).utf8)),
                     let handle = FileHandle(forWritingAtPath: path)
                 else {
                     state.failure = LedgerError(.io, "cannot write the rejects file \(path)")

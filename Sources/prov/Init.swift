@@ -22,17 +22,23 @@ struct Init: AsyncParsableCommand {
     @Option(help: "The operator's display name.")
     var operatorName = "Ledger operator"
 
-    @Option(help: ArgumentHelp("Use this existing PEM private key as the operator key instead of generating one.", valueName: "PEM"))
+    @Option(
+        help: ArgumentHelp(
+            "Use this existing PEM private key as the operator key instead of generating one.", valueName: "PEM"))
     var operatorKey: String?
 
     func run() async throws {
         try await reporting { () async throws(LedgerError) in
-            for path in [options.ledger, options.operatorKeyPath, options.operatorPublicKeyPath] where FileManager.default.fileExists(atPath: path) {
-                throw LedgerError(.alreadyExists, "\(path) already exists; 'prov init' never overwrites a ledger or a key")
+            for path in [options.ledger, options.operatorKeyPath, options.operatorPublicKeyPath]
+            where FileManager.default.fileExists(atPath: path) {
+                throw LedgerError(
+                    .alreadyExists, "\(path) already exists; 'prov init' never overwrites a ledger or a key")
             }
             let key: Ed25519.PrivateKey
             do {
-                key = try operatorKey.map { path throws(LedgerError) in try readPrivateKey(path) } ?? Ed25519.PrivateKey.generate()
+                key =
+                    try operatorKey.map { path throws(LedgerError) in try readPrivateKey(path) }
+                    ?? Ed25519.PrivateKey.generate()
                 try writeNewFile(options.operatorKeyPath, Array(key.pemRepresentation().utf8), secret: true)
                 try writeNewFile(options.operatorPublicKeyPath, Array(key.publicKey.pemRepresentation().utf8))
             } catch let error as CryptoError {

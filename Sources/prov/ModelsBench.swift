@@ -61,20 +61,28 @@ struct ModelsBench: AsyncParsableCommand {
                 var results = [ModelResult]()
                 if !skipPeers {
                     let output = try runPython(
-                        ["--csv", file, "--models"] + Self.peerModels + ["--n-jobs", String(cores), "--repeats", String(repeats)])
+                        ["--csv", file, "--models"] + Self.peerModels + [
+                            "--n-jobs", String(cores), "--repeats", String(repeats),
+                        ])
                     results += Self.parsePeers(output)
                 }
                 results += Self.runOurs(set, threads: cores, repeats: repeats)
                 log("")
-                log("### \(set.name): \(set.x.rows) rows × \(set.x.columns) columns, \(set.labels.filter { $0 }.count) anomalies")
+                log(
+                    "### \(set.name): \(set.x.rows) rows × \(set.x.columns) columns, \(set.labels.filter { $0 }.count) anomalies"
+                )
                 log("")
                 for line in Self.table(results) { log(line) }
-                reports.append(.object([
-                    "dataset": .string(set.name), "rows": .integer(set.x.rows), "columns": .integer(set.x.columns),
-                    "results": .array(results.map(\.json)),
-                ]))
+                reports.append(
+                    .object([
+                        "dataset": .string(set.name), "rows": .integer(set.x.rows), "columns": .integer(set.x.columns),
+                        "results": .array(results.map(\.json)),
+                    ]))
             }
-            if json { printJSON(.object(["threads": .integer(cores), "repeats": .integer(repeats), "datasets": .array(reports)])) }
+            if json {
+                printJSON(
+                    .object(["threads": .integer(cores), "repeats": .integer(repeats), "datasets": .array(reports)]))
+            }
         }
     }
 
@@ -94,7 +102,10 @@ struct ModelsBench: AsyncParsableCommand {
     /// Runs the peers' script with `arguments` and returns its standard output.
     func runPython(_ arguments: [String]) throws(LedgerError) -> String {
         guard FileManager.default.isExecutableFile(atPath: peersPython) else {
-            throw LedgerError(.io, "no peers' Python at \(peersPython); create it with 'bash ../shared/bench/setup.sh', or pass --peers-python (or --skip-peers with existing data)")
+            throw LedgerError(
+                .io,
+                "no peers' Python at \(peersPython); create it with 'bash ../shared/bench/setup.sh', or pass --peers-python (or --skip-peers with existing data)"
+            )
         }
         guard FileManager.default.fileExists(atPath: peersScript) else {
             throw LedgerError(.io, "no peers' script at \(peersScript); pass --peers-script PATH")
@@ -112,7 +123,9 @@ struct ModelsBench: AsyncParsableCommand {
         let bytes = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw LedgerError(.io, "\(peersScript) \(arguments.joined(separator: " ")) exited with status \(process.terminationStatus)")
+            throw LedgerError(
+                .io,
+                "\(peersScript) \(arguments.joined(separator: " ")) exited with status \(process.terminationStatus)")
         }
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -125,10 +138,12 @@ struct ModelsBench: AsyncParsableCommand {
                 let model = object["model"] as? String, let fit = object["fit_s"] as? Double,
                 let score = object["score_s"] as? Double, let auc = object["roc_auc"] as? Double
             else { continue }
-            results.append(ModelResult(
-                model: model, ours: false, fitSeconds: fit, scoreSeconds: score, auc: auc,
-                averagePrecision: object["avg_precision"] as? Double, aucGlobal: object["roc_auc_global"] as? Double,
-                aucLocal: object["roc_auc_local"] as? Double))
+            results.append(
+                ModelResult(
+                    model: model, ours: false, fitSeconds: fit, scoreSeconds: score, auc: auc,
+                    averagePrecision: object["avg_precision"] as? Double,
+                    aucGlobal: object["roc_auc_global"] as? Double,
+                    aucLocal: object["roc_auc_local"] as? Double))
         }
         return results
     }
@@ -137,20 +152,26 @@ struct ModelsBench: AsyncParsableCommand {
     static func runOurs(_ set: BenchDataSet, threads: Int, repeats: Int) -> [ModelResult] {
         let columns = set.x.columns
         var timedModels: [(name: String, fit: (Matrix) -> any Sendable, score: (any Sendable, Matrix) -> [Double])] = []
-        timedModels.append((
-            "ours_iforest",
-            { IsolationForest.fit($0, parameters: .init(), threads: threads) },
-            { model, x in (model as? IsolationForest)?.scores(x, threads: threads) ?? [] }))
+        timedModels.append(
+            (
+                "ours_iforest",
+                { IsolationForest.fit($0, parameters: .init(), threads: threads) },
+                { model, x in (model as? IsolationForest)?.scores(x, threads: threads) ?? [] }
+            ))
         for level in Array(Set([1, columns - 1])).sorted() where level >= 1 {
-            timedModels.append((
-                "ours_iforest_ext\(level)",
-                { IsolationForest.fit($0, parameters: .init(extensionLevel: level), threads: threads) },
-                { model, x in (model as? IsolationForest)?.scores(x, threads: threads) ?? [] }))
+            timedModels.append(
+                (
+                    "ours_iforest_ext\(level)",
+                    { IsolationForest.fit($0, parameters: .init(extensionLevel: level), threads: threads) },
+                    { model, x in (model as? IsolationForest)?.scores(x, threads: threads) ?? [] }
+                ))
         }
-        timedModels.append((
-            "ours_combined",
-            { CombinedDetector.fit($0, parameters: .init(), threads: threads) },
-            { model, x in (model as? CombinedDetector)?.scores(x, threads: threads).combined ?? [] }))
+        timedModels.append(
+            (
+                "ours_combined",
+                { CombinedDetector.fit($0, parameters: .init(), threads: threads) },
+                { model, x in (model as? CombinedDetector)?.scores(x, threads: threads).combined ?? [] }
+            ))
 
         var results = [ModelResult]()
         let warmRows = min(set.x.rows, 2000)
@@ -169,11 +190,12 @@ struct ModelsBench: AsyncParsableCommand {
                 fits.append(Self.seconds(middle - start))
                 scorings.append(Self.seconds(end - middle))
             }
-            results.append(ModelResult(
-                model: model.name, ours: true, fitSeconds: median(fits), scoreSeconds: median(scorings),
-                auc: Metrics.rocAUC(scores: scores, labels: set.labels),
-                averagePrecision: Metrics.averagePrecision(scores: scores, labels: set.labels),
-                aucGlobal: set.auc(scores, kind: 1), aucLocal: set.auc(scores, kind: 2)))
+            results.append(
+                ModelResult(
+                    model: model.name, ours: true, fitSeconds: median(fits), scoreSeconds: median(scorings),
+                    auc: Metrics.rocAUC(scores: scores, labels: set.labels),
+                    averagePrecision: Metrics.averagePrecision(scores: scores, labels: set.labels),
+                    aucGlobal: set.auc(scores, kind: 1), aucLocal: set.auc(scores, kind: 2)))
         }
         return results
     }
@@ -185,7 +207,8 @@ struct ModelsBench: AsyncParsableCommand {
     static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return .nan }
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        return sorted.count % 2 == 1
+            ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
     /// The markdown table: one row per model, and for ours, per peer "peer time / our time × (our AUC − peer AUC)".
@@ -199,7 +222,8 @@ struct ModelsBench: AsyncParsableCommand {
         }
         var lines = [header, rule]
         for result in results {
-            var line = "| \(result.model) | \(format(result.fitSeconds, 4)) | \(format(result.scoreSeconds, 4)) | "
+            var line =
+                "| \(result.model) | \(format(result.fitSeconds, 4)) | \(format(result.scoreSeconds, 4)) | "
                 + "\(format(result.auc, 4)) | \(format(result.aucGlobal, 4)) | \(format(result.aucLocal, 4)) |"
             for peer in peers {
                 if result.ours {
@@ -234,10 +258,13 @@ struct ModelResult {
     var json: JSONValue {
         var members: [String: JSONValue] = [
             "model": .string(model), "implementation": .string(ours ? "provenance" : "peer"),
-            "fit_s": .number(String(format: "%.6f", fitSeconds)), "score_s": .number(String(format: "%.6f", scoreSeconds)),
+            "fit_s": .number(String(format: "%.6f", fitSeconds)),
+            "score_s": .number(String(format: "%.6f", scoreSeconds)),
             "roc_auc": .number(String(format: "%.6f", auc)),
         ]
-        if let averagePrecision, !averagePrecision.isNaN { members["avg_precision"] = .number(String(format: "%.6f", averagePrecision)) }
+        if let averagePrecision, !averagePrecision.isNaN {
+            members["avg_precision"] = .number(String(format: "%.6f", averagePrecision))
+        }
         if let aucGlobal, !aucGlobal.isNaN { members["roc_auc_global"] = .number(String(format: "%.6f", aucGlobal)) }
         if let aucLocal, !aucLocal.isNaN { members["roc_auc_local"] = .number(String(format: "%.6f", aucLocal)) }
         return .object(members)

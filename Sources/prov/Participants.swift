@@ -15,23 +15,32 @@ struct Participants: AsyncParsableCommand {
         @OptionGroup var options: LedgerOptions
         @Option(help: "Unique participant ID, e.g. farm-cocoa-gh.") var id: String
         @Option(help: "Display name.") var name: String
-        @Option(help: "One of: \(ParticipantRole.allCases.filter { $0 != .ledgerOperator }.map(\.rawValue).joined(separator: ", ")).")
+        @Option(
+            help:
+                "One of: \(ParticipantRole.allCases.filter { $0 != .ledgerOperator }.map(\.rawValue).joined(separator: ", "))."
+        )
         var role: String
-        @Option(help: ArgumentHelp("The participant's public key (or private key, whose public half is used), PEM.", valueName: "PEM"))
+        @Option(
+            help: ArgumentHelp(
+                "The participant's public key (or private key, whose public half is used), PEM.", valueName: "PEM"))
         var publicKey: String
         @Flag(help: "Print the result as JSON.") var json = false
 
         func run() async throws {
             try await reporting { () async throws(LedgerError) in
                 guard let parsedRole = ParticipantRole(rawValue: role), parsedRole != .ledgerOperator else {
-                    let roles = ParticipantRole.allCases.filter { $0 != .ledgerOperator }.map(\.rawValue).joined(separator: ", ")
+                    let roles = ParticipantRole.allCases.filter { $0 != .ledgerOperator }.map(\.rawValue).joined(
+                        separator: ", ")
                     throw LedgerError(.invalidRecord, "unknown role '\(role)'; use one of: \(roles)")
                 }
                 let key = try readPublicKey(publicKey)
                 let ledger = try await options.openForAppending()
                 let receipt = try await ledger.registerParticipant(id: id, name: name, role: parsedRole, publicKey: key)
                 if json {
-                    printJSON(["participant": .string(id), "role": .string(role), "event": .string(receipt.appended.first?.id.hex ?? "")])
+                    printJSON([
+                        "participant": .string(id), "role": .string(role),
+                        "event": .string(receipt.appended.first?.id.hex ?? ""),
+                    ])
                 } else {
                     print("Registered \(id) (\(role)) in block \(receipt.block?.header.height ?? 0)")
                 }
@@ -40,7 +49,8 @@ struct Participants: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a participant's key; its past events stay valid.")
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a participant's key; its past events stay valid.")
 
         @OptionGroup var options: LedgerOptions
         @Argument(help: "The participant ID.") var id: String
@@ -65,15 +75,19 @@ struct Participants: AsyncParsableCommand {
                 let ledger = try await options.openForReading()
                 let participants = try await ledger.participants()
                 if json {
-                    printJSON(.array(participants.map { participant in
-                        var members: [String: JSONValue] = [
-                            "id": .string(participant.id), "name": .string(participant.name), "role": .string(participant.role.rawValue),
-                            "public_key": .string(Base64.encode(participant.publicKey.rawRepresentation)),
-                            "registered_at": .integer(participant.registeredAt), "status": .string(participant.isActive ? "active" : "revoked"),
-                        ]
-                        if let revokedAt = participant.revokedAt { members["revoked_at"] = .integer(revokedAt) }
-                        return .object(members)
-                    }))
+                    printJSON(
+                        .array(
+                            participants.map { participant in
+                                var members: [String: JSONValue] = [
+                                    "id": .string(participant.id), "name": .string(participant.name),
+                                    "role": .string(participant.role.rawValue),
+                                    "public_key": .string(Base64.encode(participant.publicKey.rawRepresentation)),
+                                    "registered_at": .integer(participant.registeredAt),
+                                    "status": .string(participant.isActive ? "active" : "revoked"),
+                                ]
+                                if let revokedAt = participant.revokedAt { members["revoked_at"] = .integer(revokedAt) }
+                                return .object(members)
+                            }))
                     return
                 }
                 for participant in participants {

@@ -30,7 +30,9 @@ struct PipelineRunCommand: AsyncParsableCommand {
 
     @OptionGroup var options: LedgerOptions
     @Argument(help: ArgumentHelp("The pipeline definition.", valueName: "PIPELINE")) var definitionPath: String
-    @Option(help: ArgumentHelp("The compliance officer's private key (PEM); it signs the anchor.", valueName: "OFFICER.pem"))
+    @Option(
+        help: ArgumentHelp("The compliance officer's private key (PEM); it signs the anchor.", valueName: "OFFICER.pem")
+    )
     var key: String
     @Option(help: ArgumentHelp("Where to write the report files.", valueName: "DIR")) var out = "reports"
     @Flag(help: "Print the summary as JSON.") var json = false
@@ -39,13 +41,15 @@ struct PipelineRunCommand: AsyncParsableCommand {
         try await reporting { () async throws(LedgerError) in
             let bytes = try readBytes(definitionPath, what: "pipeline definition")
             guard let text = String(bytes: bytes, encoding: .utf8) else {
-                throw LedgerError(.invalidRecord, "the pipeline definition is not valid UTF-8", context: [definitionPath])
+                throw LedgerError(
+                    .invalidRecord, "the pipeline definition is not valid UTF-8", context: [definitionPath])
             }
             let definition = try PipelineDefinition(parsing: text, file: definitionPath)
             let officerKey = try readPrivateKey(key, what: "officer key")
             let ledger = try await options.openForAppending()
             let progress = StageProgress(enabled: standardErrorIsTerminal && !json)
-            let outcome = try await ledger.runPipeline(definition, definitionBytes: bytes, signedWith: officerKey) { step in
+            let outcome = try await ledger.runPipeline(definition, definitionBytes: bytes, signedWith: officerKey) {
+                step in
                 progress.show(step)
             }
             progress.finish()
@@ -53,28 +57,41 @@ struct PipelineRunCommand: AsyncParsableCommand {
                 outcome.report, canonical: outcome.canonicalReport, digest: outcome.digest, folder: out)
             let summary = outcome.report.summary
             if json {
-                printJSON(.object([
-                    "report": .string(jsonPath), "html": .string(htmlPath), "digest": .string(outcome.digest.hex),
-                    "anchor_index": outcome.anchor.firstIndex.map(JSONValue.integer) ?? .null,
-                    "events": .integer(summary.events), "links": .integer(summary.links), "flagged": .integer(summary.flagged),
-                    "model_only": .integer(summary.modelOnly), "unreceived": .integer(summary.unreceived),
-                    "rules": .object(summary.rules.mapValues(JSONValue.integer)),
-                    "timings": .object(Dictionary(outcome.timings.map { ($0.stage, .string(String(format: "%.3f", $0.seconds))) }) { first, _ in first }),
-                ]))
+                printJSON(
+                    .object([
+                        "report": .string(jsonPath), "html": .string(htmlPath), "digest": .string(outcome.digest.hex),
+                        "anchor_index": outcome.anchor.firstIndex.map(JSONValue.integer) ?? .null,
+                        "events": .integer(summary.events), "links": .integer(summary.links),
+                        "flagged": .integer(summary.flagged),
+                        "model_only": .integer(summary.modelOnly), "unreceived": .integer(summary.unreceived),
+                        "rules": .object(summary.rules.mapValues(JSONValue.integer)),
+                        "timings": .object(
+                            Dictionary(outcome.timings.map { ($0.stage, .string(String(format: "%.3f", $0.seconds))) })
+                            { first, _ in first }),
+                    ]))
                 return
             }
             let total = outcome.timings.reduce(0) { $0 + $1.seconds }
-            print("\(summary.events) events, \(summary.links) links scored, \(summary.unreceived) unreceived; \(summary.flagged) flagged (\(summary.modelOnly) by the models alone)")
+            print(
+                "\(summary.events) events, \(summary.links) links scored, \(summary.unreceived) unreceived; \(summary.flagged) flagged (\(summary.modelOnly) by the models alone)"
+            )
             let hits = summary.rules.filter { $0.value > 0 }.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
             if !hits.isEmpty { print("rules: " + hits.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) }
             for flag in outcome.report.flags.prefix(5) {
                 print("  \(flag.id)  \(String(format: "%.3f", flag.score))  \(flag.reasons.first ?? "")")
             }
-            if outcome.report.flags.count > 5 { print("  … \(outcome.report.flags.count - 5) more: prov anomalies list") }
+            if outcome.report.flags.count > 5 {
+                print("  … \(outcome.report.flags.count - 5) more: prov anomalies list")
+            }
             print("report \(jsonPath)\n       \(htmlPath)")
-            print("digest \(outcome.digest.hex), anchored at index \(outcome.anchor.firstIndex.map(String.init) ?? "(already anchored)")")
-            print("timings: " + outcome.timings.map { "\($0.stage) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", ")
-                + String(format: "; total %.2f s", total))
+            print(
+                "digest \(outcome.digest.hex), anchored at index \(outcome.anchor.firstIndex.map(String.init) ?? "(already anchored)")"
+            )
+            print(
+                "timings: "
+                    + outcome.timings.map { "\($0.stage) \(String(format: "%.2f", $0.seconds)) s" }.joined(
+                        separator: ", ")
+                    + String(format: "; total %.2f s", total))
         }
     }
 }
@@ -125,7 +142,9 @@ final class StageProgress: @unchecked Sendable {
 
 /// Writes a report as `report-<digest prefix>.json` (its canonical bytes) and `.html` in `folder`,
 /// creating the folder; returns both paths.
-func writeReportFiles(_ report: Report, canonical: [UInt8], digest: Digest, folder: String) throws(LedgerError) -> (json: String, html: String) {
+func writeReportFiles(_ report: Report, canonical: [UInt8], digest: Digest, folder: String) throws(LedgerError) -> (
+    json: String, html: String
+) {
     let stem = (folder as NSString).appendingPathComponent("report-" + String(digest.hex.prefix(16)))
     try createDirectory(folder)
     try writeFile(stem + ".json", canonical)

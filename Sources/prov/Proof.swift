@@ -17,27 +17,33 @@ struct Proof: AsyncParsableCommand {
     @OptionGroup var options: LedgerOptions
     @Argument(help: "The event ID (64 hex digits, as 'prov history' prints).") var eventID: String
     @Option(help: ArgumentHelp("Where to write the bundle.", valueName: "FILE")) var out: String
-    @Option(help: ArgumentHelp("Comma-separated fields or groups to withhold.", valueName: "FIELDS")) var redact: String?
+    @Option(help: ArgumentHelp("Comma-separated fields or groups to withhold.", valueName: "FIELDS"))
+    var redact: String?
 
     func run() async throws {
         try await reporting { () async throws(LedgerError) in
             let ledger = try await options.openForReading()
             let id = try await ledger.resolveEventID(eventID)
             var withheld = Set<String>()
-            for name in (redact ?? "").split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            for name in (redact ?? "").split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) })
+            where !name.isEmpty {
                 if let group = EventSchema.redactionGroups[name] {
                     withheld.formUnion(group)
                 } else if EventSchema.sensitiveFieldNames.contains(name) {
                     withheld.insert(name)
                 } else {
-                    let known = (EventSchema.redactionGroups.keys.sorted() + EventSchema.sensitiveFieldNames).joined(separator: ", ")
-                    throw LedgerError(.invalidRecord, "cannot redact '\(name)': only sensitive fields can be withheld (\(known))")
+                    let known = (EventSchema.redactionGroups.keys.sorted() + EventSchema.sensitiveFieldNames).joined(
+                        separator: ", ")
+                    throw LedgerError(
+                        .invalidRecord, "cannot redact '\(name)': only sensitive fields can be withheld (\(known))")
                 }
             }
             let bundle = try await ledger.proof(for: id, withholding: withheld)
             try writeFile(out, try bundle.serialized())
             let hidden = bundle.event.withheldFields
-            print("Wrote \(out): event \(id.hex) at index \(bundle.proof.index) under checkpoint size \(try Checkpoint(body: bundle.proof.checkpoint.text).size)\(hidden.isEmpty ? "" : "; withheld: \(hidden.joined(separator: ", "))")")
+            print(
+                "Wrote \(out): event \(id.hex) at index \(bundle.proof.index) under checkpoint size \(try Checkpoint(body: bundle.proof.checkpoint.text).size)\(hidden.isEmpty ? "" : "; withheld: \(hidden.joined(separator: ", "))")"
+            )
         }
     }
 }
@@ -59,16 +65,23 @@ struct VerifyProof: AsyncParsableCommand {
             if json {
                 guard case .object(var members) = verified.event.summaryJSON(index: verified.index) else { return }
                 members["verified"] = .bool(true)
-                members["checkpoint"] = .object(["origin": .string(verified.checkpoint.origin), "size": .integer(verified.checkpoint.size), "root": .string(verified.checkpoint.root.hex)])
+                members["checkpoint"] = .object([
+                    "origin": .string(verified.checkpoint.origin), "size": .integer(verified.checkpoint.size),
+                    "root": .string(verified.checkpoint.root.hex),
+                ])
                 members["signer_role"] = .string(verified.signer.role.rawValue)
                 printJSON(.object(members))
                 return
             }
             let header = verified.event.header
             print("VERIFIED: event \(verified.event.id.hex)")
-            print("  \(header.kind.rawValue) by \(header.signer) (\(verified.signer.role.rawValue), registered by the operator) at \(header.occurredAt.local)")
+            print(
+                "  \(header.kind.rawValue) by \(header.signer) (\(verified.signer.role.rawValue), registered by the operator) at \(header.occurredAt.local)"
+            )
             print("  \(fieldSummary(verified.event))")
-            print("  included at index \(verified.index) of \(verified.checkpoint.origin), checkpoint size \(verified.checkpoint.size), root \(verified.checkpoint.root.hex)")
+            print(
+                "  included at index \(verified.index) of \(verified.checkpoint.origin), checkpoint size \(verified.checkpoint.size), root \(verified.checkpoint.root.hex)"
+            )
         }
     }
 }

@@ -5,7 +5,8 @@ struct QR: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qr",
         abstract: "Print the public product page URL of a product or lot: what a QR code on the product holds.",
-        discussion: "The page (served by 'prov serve') shows the history and checks every proof in the reader's browser.")
+        discussion:
+            "The page (served by 'prov serve') shows the history and checks every proof in the reader's browser.")
 
     @Argument(help: "A product code or a lot ID.") var identifier: String
     @Option(help: ArgumentHelp("The server's public address.", valueName: "URL")) var baseURL = "http://127.0.0.1:8080"

@@ -20,9 +20,11 @@ struct Sample: AsyncParsableCommand {
 
         @Option(help: "Number of processed lots (supply chains) to generate.") var lots: Int
         @Option(help: "Seed for every random draw and every key.") var seed: UInt64
-        @Option(help: ArgumentHelp("The directory to write; it must be new or empty unless --force.", valueName: "DIR")) var out: String
+        @Option(help: ArgumentHelp("The directory to write; it must be new or empty unless --force.", valueName: "DIR"))
+        var out: String
         @Option(help: "Fraction of lots that carry one injected anomaly (0…1).") var anomalyRate = 0.02
-        @Option(help: ArgumentHelp("The first lot's start date (UTC).", valueName: "YYYY-MM-DD")) var start = "2026-01-01"
+        @Option(help: ArgumentHelp("The first lot's start date (UTC).", valueName: "YYYY-MM-DD")) var start =
+            "2026-01-01"
         @Flag(help: "Write into a non-empty directory, replacing files of the same names.") var force = false
         @Flag(help: "Print the summary as JSON.") var json = false
 
@@ -34,13 +36,19 @@ struct Sample: AsyncParsableCommand {
                 } catch {
                     throw LedgerError(.invalidRecord, "--start: '\(start)' is not a date YYYY-MM-DD")
                 }
-                let configuration = SampleNetwork.Configuration(lots: lots, seed: seed, start: startTime, anomalyRate: anomalyRate)
+                let configuration = SampleNetwork.Configuration(
+                    lots: lots, seed: seed, start: startTime, anomalyRate: anomalyRate)
                 let showProgress = standardErrorIsTerminal && !json
                 let began = Date()
                 let summary = try SampleNetwork.write(configuration, to: out, replacingExisting: force) { done, total in
                     guard showProgress else { return }
                     let rate = Double(done) / max(0.001, Date().timeIntervalSince(began))
-                    FileHandle.standardError.write(Data(String(format: "\rgenerating: %d of %d lots (%d%%), %.0f lots/s", done, total, done * 100 / max(1, total), rate).utf8))
+                    FileHandle.standardError.write(
+                        Data(
+                            String(
+                                format: "\rgenerating: %d of %d lots (%d%%), %.0f lots/s", done, total,
+                                done * 100 / max(1, total), rate
+                            ).utf8))
                 }
                 if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
                 let seconds = Date().timeIntervalSince(began)
@@ -52,15 +60,26 @@ struct Sample: AsyncParsableCommand {
                     printJSON(.object(value))
                     return
                 }
-                print("Generated \(out) in \(String(format: "%.2f", seconds)) s: \(summary.lots) lots over \(summary.days) days, seed \(summary.seed)")
-                print("  participants.csv      \(summary.participants) participants, keys in keys/ (sample keys, not for production)")
+                print(
+                    "Generated \(out) in \(String(format: "%.2f", seconds)) s: \(summary.lots) lots over \(summary.days) days, seed \(summary.seed)"
+                )
+                print(
+                    "  participants.csv      \(summary.participants) participants, keys in keys/ (sample keys, not for production)"
+                )
                 print("  facilities/           \(writers) files, \(summary.facilities) facilities")
-                let events = [EventKind.produce, .ship, .receive, .transform].map { "\($0.rawValue) \(summary.events[$0] ?? 0)" }
-                print("  shipments/            \(writers) files, \(summary.rows) rows (\(events.joined(separator: ", ")))")
+                let events = [EventKind.produce, .ship, .receive, .transform].map {
+                    "\($0.rawValue) \(summary.events[$0] ?? 0)"
+                }
+                print(
+                    "  shipments/            \(writers) files, \(summary.rows) rows (\(events.joined(separator: ", ")))"
+                )
                 print("  labels.csv            \(summary.labels) labelled records")
                 for kind in SampleNetwork.AnomalyKind.allCases {
-                    let lotsText = "\(summary.anomalousLots[kind] ?? 0) lots".padding(toLength: 9, withPad: " ", startingAt: 0)
-                    print("    \(kind.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)) \(lotsText) \(summary.labelledRecords[kind] ?? 0) records")
+                    let lotsText = "\(summary.anomalousLots[kind] ?? 0) lots".padding(
+                        toLength: 9, withPad: " ", startingAt: 0)
+                    print(
+                        "    \(kind.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)) \(lotsText) \(summary.labelledRecords[kind] ?? 0) records"
+                    )
                 }
                 print("  network.json, README.md")
             }

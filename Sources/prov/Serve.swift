@@ -30,7 +30,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The TCP port to listen on.") var port = 8080
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
-    @Option(help: ArgumentHelp("Sign raw batches (CSV, XML, EPCIS) with the participants' private keys in this folder (*.pem).", valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp(
+            "Sign raw batches (CSV, XML, EPCIS) with the participants' private keys in this folder (*.pem).",
+            valueName: "DIR"))
     var signingKeys: String?
 
     func run() async throws {
@@ -49,7 +52,8 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data("note: raw batches are signed for \(names)\n".utf8))
         }
         let application = try ProvenanceServer.makeApplication(
-            ledger: ledger, signingKeys: keys, configuration: ServerConfiguration(host: host, port: port), logger: logger)
+            ledger: ledger, signingKeys: keys, configuration: ServerConfiguration(host: host, port: port),
+            logger: logger)
         try await application.runService()
     }
 
@@ -63,7 +67,8 @@ struct Serve: AsyncParsableCommand {
             if FileManager.default.fileExists(atPath: options.operatorKeyPath) {
                 opened = try await options.openForAppending(mappedReads: Self.mappedReads)
             } else {
-                FileHandle.standardError.write(Data("note: no operator key at \(options.operatorKeyPath); serving reads only\n".utf8))
+                FileHandle.standardError.write(
+                    Data("note: no operator key at \(options.operatorKeyPath); serving reads only\n".utf8))
                 opened = try await options.openForReading(mappedReads: Self.mappedReads)
             }
         }

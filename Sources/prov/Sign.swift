@@ -17,21 +17,25 @@ struct Sign: AsyncParsableCommand {
 
     @Argument(help: "The file to sign.") var file: String
     @Option(help: ArgumentHelp("The participant's private key (PEM).", valueName: "PEM")) var key: String
-    @Option(help: ArgumentHelp("The participant ID the key is registered under.", valueName: "ID")) var participant: String
+    @Option(help: ArgumentHelp("The participant ID the key is registered under.", valueName: "ID"))
+    var participant: String
     @Option(help: ArgumentHelp("Where to write the batch.", valueName: "FILE")) var out: String
     @Option(help: "Input format: auto (detect from the content), csv, xml or epcis.") var format = "auto"
-    @Option(help: ArgumentHelp("A CSV mapping file (Schemas/mapping.schema.json).", valueName: "FILE")) var mapping: String?
-    @Option(help: ArgumentHelp("Validate an EPCIS document against this XSD first.", valueName: "PATH")) var xsd: String?
+    @Option(help: ArgumentHelp("A CSV mapping file (Schemas/mapping.schema.json).", valueName: "FILE"))
+    var mapping: String?
+    @Option(help: ArgumentHelp("Validate an EPCIS document against this XSD first.", valueName: "PATH"))
+    var xsd: String?
 
     func run() async throws {
         try await reporting { () async throws(LedgerError) in
             let signingKey = try readPrivateKey(key)
             let loaded = try mapping.map { path throws(LedgerError) in try CSVMapping.load(path: path) }
-            let contents: [EventContent] = switch try InputChoice(format: format, mapping: loaded, xsd: xsd).source(for: file) {
-            case .csv(let source): try Self.records(source)
-            case .xml(let source): try Self.records(source)
-            case .epcis(let source): try Self.records(source)
-            }
+            let contents: [EventContent] =
+                switch try InputChoice(format: format, mapping: loaded, xsd: xsd).source(for: file) {
+                case .csv(let source): try Self.records(source)
+                case .xml(let source): try Self.records(source)
+                case .epcis(let source): try Self.records(source)
+                }
             let signer = EventSigner(participant: participant, key: signingKey)
             var events = [JSONValue]()
             events.reserveCapacity(contents.count)
@@ -60,7 +64,8 @@ struct Sign: AsyncParsableCommand {
         }
         if let first = refused.first {
             for reject in refused { FileHandle.standardError.write(Data("refused: \(reject.error)\n".utf8)) }
-            throw LedgerError(.invalidRecord, "\(refused.count) records refused; nothing written", context: first.error.context)
+            throw LedgerError(
+                .invalidRecord, "\(refused.count) records refused; nothing written", context: first.error.context)
         }
         guard !contents.isEmpty else { throw LedgerError(.invalidRecord, "\(source.name) holds no records") }
         return contents

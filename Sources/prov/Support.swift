@@ -38,7 +38,8 @@ struct LedgerOptions: ParsableArguments {
     func openForAppending(mappedReads: Int = 0) async throws(LedgerError) -> Ledger {
         let store = try openStore(mappedReads: mappedReads)
         let key = try readPrivateKey(operatorKeyPath, what: "operator key")
-        return try await Ledger.open(store: store, operatorKey: key, clock: .fromEnvironment(ProcessInfo.processInfo.environment))
+        return try await Ledger.open(
+            store: store, operatorKey: key, clock: .fromEnvironment(ProcessInfo.processInfo.environment))
     }
 }
 
@@ -128,7 +129,10 @@ var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 /// A one-line human summary of an event's fields.
 func fieldSummary(_ event: SignedEvent) -> String {
     let fields = event.visibleFields
-    let order = ["product", "lot", "quantity", "unit", "facility", "destination", "origin", "shipment_id", "input_lots", "input_quantities", "unit_price", "currency", "carrier", "certificate", "participant", "role", "action", "name"]
+    let order = [
+        "product", "lot", "quantity", "unit", "facility", "destination", "origin", "shipment_id", "input_lots",
+        "input_quantities", "unit_price", "currency", "carrier", "certificate", "participant", "role", "action", "name",
+    ]
     var parts = [String]()
     for name in order {
         guard let value = fields[name] else { continue }

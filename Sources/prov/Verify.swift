@@ -24,14 +24,17 @@ struct Verify: AsyncParsableCommand {
             let report = await ledger.verify { progress in
                 guard showProgress, progress.totalEvents > 0 else { return }
                 let percent = progress.eventsChecked * 100 / progress.totalEvents
-                FileHandle.standardError.write(Data("\rverifying: \(progress.eventsChecked)/\(progress.totalEvents) events (\(percent)%)".utf8))
+                FileHandle.standardError.write(
+                    Data("\rverifying: \(progress.eventsChecked)/\(progress.totalEvents) events (\(percent)%)".utf8))
             }
             if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
             let seconds = Date().timeIntervalSince(started)
             if json {
                 var members: [String: JSONValue] = [
-                    "valid": .bool(report.isValid), "blocks": .integer(report.blocks), "events": .integer(report.events),
-                    "checkpoints": .integer(report.checkpoints), "tree_size": .integer(report.treeSize), "root": .string(report.root.hex),
+                    "valid": .bool(report.isValid), "blocks": .integer(report.blocks),
+                    "events": .integer(report.events),
+                    "checkpoints": .integer(report.checkpoints), "tree_size": .integer(report.treeSize),
+                    "root": .string(report.root.hex),
                     "seconds": .number(String(format: "%.3f", seconds)),
                 ]
                 if let failure = report.failure {
@@ -42,11 +45,15 @@ struct Verify: AsyncParsableCommand {
                 }
                 printJSON(.object(members))
             } else if report.isValid {
-                print("OK: \(report.blocks) blocks, \(report.events) events, \(report.checkpoints) checkpoints, \(report.participants) participants verified in \(String(format: "%.2f", seconds)) s")
+                print(
+                    "OK: \(report.blocks) blocks, \(report.events) events, \(report.checkpoints) checkpoints, \(report.participants) participants verified in \(String(format: "%.2f", seconds)) s"
+                )
                 print("    tree size \(report.treeSize), root \(report.root.hex)")
             }
             if let failure = report.failure {
-                if !json { FileHandle.standardError.write(Data("FAILED after \(report.events) good events: \(failure)\n".utf8)) }
+                if !json {
+                    FileHandle.standardError.write(Data("FAILED after \(report.events) good events: \(failure)\n".utf8))
+                }
                 failed = true
             }
         }
@@ -71,7 +78,8 @@ struct CheckpointCommand: AsyncParsableCommand {
 struct Consistency: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Prove that the current ledger extends an older signed checkpoint.",
-        discussion: "Exits 1 if the ledger's history at the old checkpoint's size differs from what the operator signed.")
+        discussion:
+            "Exits 1 if the ledger's history at the old checkpoint's size differs from what the operator signed.")
 
     @OptionGroup var options: LedgerOptions
     @Argument(help: "A checkpoint file, as 'prov checkpoint' printed it.") var oldCheckpoint: String

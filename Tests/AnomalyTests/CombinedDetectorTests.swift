@@ -4,7 +4,8 @@ import Testing
 @Suite struct CombinedDetectorTests {
     @Test func beatsTheForestOnLocalAnomalies() {
         let (x, kinds) = SyntheticData.twoClusters(rows: 4000, local: 12, seed: 21)
-        let parameters = CombinedDetector.Parameters(forest: .init(trees: 50, sampleSize: 256, seed: 4), clusterCandidates: 2...4, seed: 4)
+        let parameters = CombinedDetector.Parameters(
+            forest: .init(trees: 50, sampleSize: 256, seed: 4), clusterCandidates: 2...4, seed: 4)
         let detector = CombinedDetector.fit(x, parameters: parameters)
         let result = detector.scores(x)
         #expect(result.combined.allSatisfy { $0 >= 0 && $0 <= 1 })

@@ -36,7 +36,8 @@ import Testing
     @Test(arguments: [0, 1, 3])
     func plantedOutliersRankFirst(extensionLevel: Int) {
         let (x, labels) = SyntheticData.planted(rows: 1000, columns: 4, outliers: 5, seed: 11)
-        let forest = IsolationForest.fit(x, parameters: .init(trees: 50, sampleSize: 128, extensionLevel: extensionLevel, seed: 3))
+        let forest = IsolationForest.fit(
+            x, parameters: .init(trees: 50, sampleSize: 128, extensionLevel: extensionLevel, seed: 3))
         let scores = forest.scores(x)
         let top = scores.indices.sorted { scores[$0] > scores[$1] }.prefix(5)
         #expect(top.allSatisfy { labels[$0] })

@@ -34,7 +34,9 @@ enum SyntheticData {
         var values = [Double]()
         var kinds = [Int]()
         for row in 0..<rows {
-            let kind = row % 97 == 5 && kinds.filter({ $0 == 2 }).count < local ? 2 : (row % 89 == 3 && kinds.filter({ $0 == 1 }).count < globals ? 1 : 0)
+            let kind =
+                row % 97 == 5 && kinds.filter({ $0 == 2 }).count < local
+                ? 2 : (row % 89 == 3 && kinds.filter({ $0 == 1 }).count < globals ? 1 : 0)
             var z = (0..<columns).map { _ in gaussian(&random) }
             for column in stride(from: 1, to: columns, by: 2) { z[column] = 0.6 * z[column - 1] + 0.8 * z[column] }
             switch kind {

@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct CSVReaderTests {
     static func file(_ bytes: [UInt8]) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("prov-csv-\(UUID().uuidString).csv").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("prov-csv-\(UUID().uuidString).csv")
+            .path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         return path
     }
@@ -20,12 +21,13 @@ import Testing
 
     @Test func quotingMultilineFieldsAndLineNumbers() throws {
         let rows = try Self.rows("a,b,c\r\n1,\"x, y\",\"say \"\"hi\"\"\"\r\n\r\n2,\"two\nlines\",z\n3,,\n")
-        #expect(rows == [
-            CSVRow(line: 1, fields: ["a", "b", "c"]),
-            CSVRow(line: 2, fields: ["1", "x, y", "say \"hi\""]),
-            CSVRow(line: 4, fields: ["2", "two\nlines", "z"]),
-            CSVRow(line: 6, fields: ["3", "", ""]),
-        ])
+        #expect(
+            rows == [
+                CSVRow(line: 1, fields: ["a", "b", "c"]),
+                CSVRow(line: 2, fields: ["1", "x, y", "say \"hi\""]),
+                CSVRow(line: 4, fields: ["2", "two\nlines", "z"]),
+                CSVRow(line: 6, fields: ["3", "", ""]),
+            ])
     }
 
     @Test func byteOrderMarkAndMissingFinalNewline() throws {
@@ -100,8 +102,12 @@ import Testing
         #expect(messages[3].contains(":6") && messages[3].contains("for a participant event"))
         #expect(messages[4].contains(":7") && messages[4].contains("expected 8 fields"))
         let reject = try #require(batch.rejects.first)
-        #expect(RejectsCSV.header(columns: reject.columns) == "line,reason,record_id,event,occurred_at,product,lot,quantity,unit,facility\r\n")
-        #expect(RejectsCSV.line(reject).hasPrefix("2,\"\(path):2, column quantity: must be greater than 0, got -5\",A1,produce,"))
+        #expect(
+            RejectsCSV.header(columns: reject.columns)
+                == "line,reason,record_id,event,occurred_at,product,lot,quantity,unit,facility\r\n")
+        #expect(
+            RejectsCSV.line(reject).hasPrefix(
+                "2,\"\(path):2, column quantity: must be greater than 0, got -5\",A1,produce,"))
     }
 
     @Test func headerProblemsRefuseTheFile() throws {

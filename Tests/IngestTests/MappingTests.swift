@@ -62,15 +62,23 @@ import Testing
              "values": {"event": {"Versand": "ship", "Ernte": "produce"}},
              "formats": {"occurred_at": "dd.MM.yyyy HH:mm", "time_zone": "+01:00", "decimal_separator": ","}}
             """
-        #expect(try CSVMapping(parsing: json, file: "erp.json") == CSVMapping(parsing: Self.mappingYAML.replacingOccurrences(of: "layout: shipments\n", with: ""), file: "erp.yml"))
+        #expect(
+            try CSVMapping(parsing: json, file: "erp.json")
+                == CSVMapping(
+                    parsing: Self.mappingYAML.replacingOccurrences(of: "layout: shipments\n", with: ""), file: "erp.yml"
+                ))
     }
 
     @Test func errorsNameTheSourceColumnAndLine() throws {
         let bad = Self.export.replacingOccurrences(of: "02.03.2026 14:30", with: "2026-03-02")
         let path = try CSVReaderTests.file(Array(bad.utf8))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let batch = try ShipmentCSV(path: path, mapping: CSVMapping(parsing: Self.mappingYAML, file: "erp.yml")).readAll()
-        #expect(batch.rejects.map(\.error.description) == ["\(path):2, column Datum: '2026-03-02' does not match the date format 'dd.MM.yyyy HH:mm'"])
+        let batch = try ShipmentCSV(path: path, mapping: CSVMapping(parsing: Self.mappingYAML, file: "erp.yml"))
+            .readAll()
+        #expect(
+            batch.rejects.map(\.error.description) == [
+                "\(path):2, column Datum: '2026-03-02' does not match the date format 'dd.MM.yyyy HH:mm'"
+            ])
     }
 
     @Test func badMappingFilesAreRefusedWithTheirLine() {
@@ -96,14 +104,17 @@ import Testing
         let path = try CSVReaderTests.file(Array("facility_id\n".utf8))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let mapping = try CSVMapping(parsing: "layout: shipments\n", file: "m.yml")
-        #expect { try FacilitiesCSV(path: path, recordedAt: Timestamp(epochSeconds: 0), mapping: mapping).readAll() } throws: { error in
+        #expect {
+            try FacilitiesCSV(path: path, recordedAt: Timestamp(epochSeconds: 0), mapping: mapping).readAll()
+        } throws: { error in
             (error as? LedgerError)?.reason == "the mapping is written for the shipments layout, not for facilities"
         }
     }
 }
 
 @Suite struct FacilitiesCSVTests {
-    static let header = "facility_id,party,name,kind,country,latitude,longitude,capacity_per_day,unit,workers,certificate,certificate_expires\n"
+    static let header =
+        "facility_id,party,name,kind,country,latitude,longitude,capacity_per_day,unit,workers,certificate,certificate_expires\n"
 
     @Test func versionsAreNamedByContent() throws {
         let first = Self.header + "F-1,farm,Farm one,farm,GH,6.70,-1.6,1500,kg,12,FT-1,2027-01-31\n"
@@ -117,7 +128,9 @@ import Testing
             #expect(batch.rejects.isEmpty, "\(batch.rejects.map(\.error))")
             let content = try #require(batch.records.first?.content)
             #expect(content.kind == .facility && content.facility == "F-1")
-            #expect(content.publicFields["workers"] != nil && content.publicFields["certificate_expires"] == .string("2027-01-31"))
+            #expect(
+                content.publicFields["workers"] != nil
+                    && content.publicFields["certificate_expires"] == .string("2027-01-31"))
             ids.append(content.recordID)
         }
         #expect(ids[0] == ids[1], "equivalent spellings are the same version")
@@ -125,13 +138,14 @@ import Testing
     }
 
     @Test func badRowsNameTheirColumn() throws {
-        let text = Self.header + """
-            F-1,farm,Farm,farm,Ghana,6.7,-1.6,,,,,
-            F-2,farm,Farm,orchard,GH,6.7,-1.6,,,,,
-            F-3,farm,Farm,farm,GH,96.7,-1.6,,,,,
-            F-4,farm,Farm,farm,GH,6.7,-1.6,,,,,31/12/2027
+        let text =
+            Self.header + """
+                F-1,farm,Farm,farm,Ghana,6.7,-1.6,,,,,
+                F-2,farm,Farm,orchard,GH,6.7,-1.6,,,,,
+                F-3,farm,Farm,farm,GH,96.7,-1.6,,,,,
+                F-4,farm,Farm,farm,GH,6.7,-1.6,,,,,31/12/2027
 
-            """
+                """
         let path = try CSVReaderTests.file(Array(text.utf8))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let batch = try FacilitiesCSV(path: path, recordedAt: Timestamp(epochSeconds: 0)).readAll()

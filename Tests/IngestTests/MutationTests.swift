@@ -14,7 +14,8 @@ import Testing
     static var seeds: [[UInt8]] {
         get throws {
             try [
-                "demo/farm-shipments.csv", "demo/mill-shipments.csv", "demo/farm-gh-facilities.csv", "demo/factory-de-receipts.xml",
+                "demo/farm-shipments.csv", "demo/mill-shipments.csv", "demo/farm-gh-facilities.csv",
+                "demo/factory-de-receipts.xml",
                 "demo/factory-de-dispatch.epcis.xml",
             ].map { name in
                 Array(try Data(contentsOf: TestPaths.sampleData.appendingPathComponent(name)))
@@ -25,7 +26,9 @@ import Testing
     @Test func mutatedInputsAreReadOrRefusedNeverCrash() throws {
         var random = SplitMix64(seed: 0x5EED_CAFE)
         let seeds = try Self.seeds
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("prov-mutation-\(UUID().uuidString).csv").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "prov-mutation-\(UUID().uuidString).csv"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: path) }
         var outcomes = (read: 0, refused: 0)
         for _ in 0..<Self.iterations {
@@ -50,7 +53,8 @@ import Testing
 enum Mutator {
     static let interesting: [[UInt8]] = [
         Array("\"".utf8), Array(",".utf8), Array("\n".utf8), Array("\r\n".utf8), Array(";".utf8), Array(":".utf8),
-        Array("\"\"".utf8), [0], [0xFF], [0xEF, 0xBB, 0xBF], [0xC3], Array("-".utf8), Array("1e999".utf8), Array("<".utf8),
+        Array("\"\"".utf8), [0], [0xFF], [0xEF, 0xBB, 0xBF], [0xC3], Array("-".utf8), Array("1e999".utf8),
+        Array("<".utf8),
         Array("&lt;".utf8), Array("T25:61:00+99:99".utf8),
     ]
 

@@ -10,7 +10,10 @@ import Testing
         ]
         let text = String(decoding: try CanonicalJSON.encode(value), as: UTF8.self)
         // U+1F600 is a surrogate pair (D83D…) in UTF-16 and so sorts before U+FF46, unlike in code-point order.
-        #expect(text == #"{"a":[1,true,null],"b":"x","c":"line\nbreak \"quoted\" back\\slash \u0001 ü","😀":"emoji","ｆ":"wide"}"#)
+        #expect(
+            text
+                == #"{"a":[1,true,null],"b":"x","c":"line\nbreak \"quoted\" back\\slash \u0001 ü","😀":"emoji","ｆ":"wide"}"#
+        )
         let decoded = try CanonicalJSON.decode(Array(text.utf8))
         #expect(decoded == value)
         #expect(throws: CanonicalJSON.Failure.self) { try CanonicalJSON.decode(Array(#"{"b":1, "a":2}"#.utf8)) }
@@ -21,7 +24,10 @@ import Testing
     /// value reproduces: compared on canonical documents and on thousands of small alterations of them.
     @Test func canonicalCheckWhileParsingAgreesWithReencoding() throws {
         var random = SystemRandomNumberGenerator()
-        let strings = ["", "a", "b", "ab", "Ä", "\u{FF46}", "\u{1F600}", "tab\there", "q\"uote", "back\\slash", "\u{01}\u{1F}", "/", "\u{7F}"]
+        let strings = [
+            "", "a", "b", "ab", "Ä", "\u{FF46}", "\u{1F600}", "tab\there", "q\"uote", "back\\slash", "\u{01}\u{1F}",
+            "/", "\u{7F}",
+        ]
         func value(_ depth: Int) -> JSONValue {
             switch Int.random(in: 0..<(depth > 2 ? 4 : 6), using: &random) {
             case 0: return .string(strings.randomElement(using: &random) ?? "")
@@ -31,12 +37,16 @@ import Testing
             case 4: return .array((0..<Int.random(in: 0...3, using: &random)).map { _ in value(depth + 1) })
             default:
                 var members = [String: JSONValue]()
-                for _ in 0..<Int.random(in: 0...4, using: &random) { members[strings.randomElement(using: &random) ?? ""] = value(depth + 1) }
+                for _ in 0..<Int.random(in: 0...4, using: &random) {
+                    members[strings.randomElement(using: &random) ?? ""] = value(depth + 1)
+                }
                 return .object(members)
             }
         }
         func reencodes(_ bytes: [UInt8]) -> Bool {
-            guard let parsed = try? CanonicalJSON.parse(bytes), let encoded = try? CanonicalJSON.encode(parsed) else { return false }
+            guard let parsed = try? CanonicalJSON.parse(bytes), let encoded = try? CanonicalJSON.encode(parsed) else {
+                return false
+            }
             return encoded == bytes
         }
         let alphabet = Array(#" {}[],:"\u0009ntrfb/-.eE+"#.utf8) + [0x0A, 0xC3, 0x84, 0xEF, 0xBD, 0x86]
@@ -60,7 +70,8 @@ import Testing
         #expect(rejected > 1_000)
         // Each kind of departure is named.
         for (bad, departure) in [
-            (#"{"a":1, "b":2}"#, "whitespace"), (#"{"b":1,"a":2}"#, "out of order"), (#"["\/"]"#, "escaped"), ("[1.0]", "canonical integer"),
+            (#"{"a":1, "b":2}"#, "whitespace"), (#"{"b":1,"a":2}"#, "out of order"), (#"["\/"]"#, "escaped"),
+            ("[1.0]", "canonical integer"),
             (#"["\u00e4"]"#, "escaped"), (" 1", "whitespace"),
         ] {
             var reason = "accepted"
@@ -70,7 +81,9 @@ import Testing
     }
 
     @Test func parserIsStrict() {
-        for bad in [#"{"a":1,"a":2}"#, "[1,]", "01", #""\x""#, "[1] x", #""\ud800""#, String(repeating: "[", count: 100)] {
+        for bad in [
+            #"{"a":1,"a":2}"#, "[1,]", "01", #""\x""#, "[1] x", #""\ud800""#, String(repeating: "[", count: 100),
+        ] {
             #expect(throws: JSONParser.Failure.self, "\(bad)") { try JSONParser.parse(bad) }
         }
         let object = try? JSONParser.parse(#"{"q": 120.50}"#)
@@ -119,7 +132,8 @@ import Testing
 
     @Test func decimalsHaveOneSpelling() {
         let cases = [
-            "0120.50": "120.5", "1.205e2": "120.5", "-0.0": "0", "+3": "3", "5E-3": "0.005", "1000": "1000", "0.000": "0", "12e1": "120",
+            "0120.50": "120.5", "1.205e2": "120.5", "-0.0": "0", "+3": "3", "5E-3": "0.005", "1000": "1000",
+            "0.000": "0", "12e1": "120",
             "120.5": "120.5", "-0.25": "-0.25", "0": "0", "-0": "0", "00": "0", "-7": "-7", "0.05": "0.05",
         ]
         for (input, expected) in cases {
@@ -141,7 +155,10 @@ import Testing
         #expect(beforeEpoch.epochSeconds == -1)
         let leapDay = try Timestamp(iso8601: "2024-02-29T00:00:00-05:30")
         #expect(leapDay.utc == "2024-02-29T05:30:00Z")
-        for bad in ["2026-03-01T08:15:00", "2026-13-01T00:00:00Z", "2025-02-29T00:00:00Z", "2026-03-01 08:15:00Z", "2026-03-01T24:00:00Z"] {
+        for bad in [
+            "2026-03-01T08:15:00", "2026-13-01T00:00:00Z", "2025-02-29T00:00:00Z", "2026-03-01 08:15:00Z",
+            "2026-03-01T24:00:00Z",
+        ] {
             #expect(throws: Timestamp.Failure.self, "\(bad)") { try Timestamp(iso8601: bad) }
         }
     }
@@ -158,14 +175,18 @@ import Testing
 }
 
 @Suite struct SignedEventTests {
-    let key = try! Ed25519.PrivateKey(seed: [UInt8](repeating: 4, count: 32))
+    let key: Ed25519.PrivateKey
+
+    init() throws { key = try Ed25519.PrivateKey(seed: [UInt8](repeating: 4, count: 32)) }
 
     func content(quantity: String = "10.50") throws -> EventContent {
-        try EventContent(record: JSONParser.parse("""
-            {"record_id": "R1", "event": "ship", "occurred_at": "2026-03-01T08:15:00+02:00", "product": "cocoa-beans",
-             "lot": "L1", "quantity": "\(quantity)", "unit": "kg", "facility": "F1", "shipment_id": "S1", "destination": "F2",
-             "unit_price": "2.6", "currency": "USD"}
-            """))
+        try EventContent(
+            record: JSONParser.parse(
+                """
+                {"record_id": "R1", "event": "ship", "occurred_at": "2026-03-01T08:15:00+02:00", "product": "cocoa-beans",
+                 "lot": "L1", "quantity": "\(quantity)", "unit": "kg", "facility": "F1", "shipment_id": "S1", "destination": "F2",
+                 "unit_price": "2.6", "currency": "USD"}
+                """))
     }
 
     @Test func statementCommitsSensitiveFieldsOnly() throws {
@@ -225,14 +246,17 @@ import Testing
             let disclosures = row.disclosures
             var commitments = [String: JSONValue]()
             for (name, value) in content.sensitiveFields {
-                let message = try CanonicalJSON.encode(.array([.string(signer), .string(content.recordID), .string(name)]))
+                let message = try CanonicalJSON.encode(
+                    .array([.string(signer), .string(content.recordID), .string(name)]))
                 let salt = Base64.encodeURL(SHA256.hmac(key: saltKey, message: message).bytes.prefix(16))
                 #expect(event.disclosures[name] == Disclosure(salt: salt, name: name, value: value))
-                let digest = Base64.encodeURL(SHA256.hash(try CanonicalJSON.encode(.array([.string(salt), .string(name), value]))).bytes)
+                let digest = Base64.encodeURL(
+                    SHA256.hash(try CanonicalJSON.encode(.array([.string(salt), .string(name), value]))).bytes)
                 commitments[name] = .string(digest)
             }
             let statement: JSONValue = [
-                "v": .integer(SignedEvent.formatVersion), "kind": .string(content.kind.rawValue), "signer": .string(signer),
+                "v": .integer(SignedEvent.formatVersion), "kind": .string(content.kind.rawValue),
+                "signer": .string(signer),
                 "record_id": .string(content.recordID), "occurred_at": .string(content.occurredAt.utc),
                 "occurred_offset": .string(content.occurredAt.offset), "fields": .object(content.publicFields),
                 "commitments": .object(commitments),
@@ -240,7 +264,8 @@ import Testing
             #expect(event.statement == (try CanonicalJSON.encode(statement)), "\(content.recordID)")
             #expect(disclosures == (try CanonicalJSON.encode(event.disclosuresJSON)), "\(content.recordID)")
             #expect(try eventSigner.id(of: content) == event.id)
-            let rebuilt = try SignedEvent(statement: event.statement, signature: event.signature, disclosures: Array(event.disclosures.values))
+            let rebuilt = try SignedEvent(
+                statement: event.statement, signature: event.signature, disclosures: Array(event.disclosures.values))
             #expect(rebuilt == event)
         }
     }
@@ -267,11 +292,13 @@ import Testing
         #expect(Dictionary(uniqueKeysWithValues: stored.fields.map { ($0.name, $0.value) }) == event.visibleFields)
 
         let withheld = event.withholding(["quantity"])
-        let partial = try EventFields(statement: event.statement, disclosures: CanonicalJSON.encode(withheld.disclosuresJSON))
+        let partial = try EventFields(
+            statement: event.statement, disclosures: CanonicalJSON.encode(withheld.disclosuresJSON))
         #expect(!partial.fields.contains { $0.name == "quantity" })
 
         let quantity = try #require(event.disclosures["quantity"])
-        let forged = try CanonicalJSON.encode(.array([Disclosure(salt: quantity.salt, name: "quantity", value: "99").json]))
+        let forged = try CanonicalJSON.encode(
+            .array([Disclosure(salt: quantity.salt, name: "quantity", value: "99").json]))
         #expect(throws: LedgerError.self) { try EventFields(statement: event.statement, disclosures: forged) }
         let twice = try CanonicalJSON.encode(.array([quantity.json, quantity.json]))
         #expect(throws: LedgerError.self) { try EventFields(statement: event.statement, disclosures: twice) }

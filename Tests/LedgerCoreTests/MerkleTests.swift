@@ -5,7 +5,9 @@ import Testing
 
 @Suite struct MerkleTests {
     /// The Certificate Transparency reference leaves and the root after each.
-    static let leaves = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"]
+    static let leaves = [
+        "", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f",
+    ]
     static let roots = [
         "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
         "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
@@ -19,18 +21,66 @@ import Testing
     /// (leaf index, tree size, audit path) from the same reference.
     static let inclusionVectors: [(Int, Int, [String])] = [
         (0, 1, []),
-        (0, 8, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7", "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e", "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
-        (5, 8, ["bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b", "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0", "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
+        (
+            0, 8,
+            [
+                "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+                "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+            ]
+        ),
+        (
+            5, 8,
+            [
+                "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+                "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+                "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+            ]
+        ),
         (2, 3, ["fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"]),
-        (1, 5, ["6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d", "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e", "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"]),
+        (
+            1, 5,
+            [
+                "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+                "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+            ]
+        ),
     ]
     /// (old size, new size, consistency proof) from the same reference.
     static let consistencyVectors: [(Int, Int, [String])] = [
         (1, 1, []),
-        (1, 8, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7", "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e", "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
-        (6, 8, ["0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a", "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0", "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
-        (2, 5, ["5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e", "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"]),
-        (6, 7, ["0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a", "b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f", "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
+        (
+            1, 8,
+            [
+                "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+                "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+            ]
+        ),
+        (
+            6, 8,
+            [
+                "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+                "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+                "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+            ]
+        ),
+        (
+            2, 5,
+            [
+                "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+            ]
+        ),
+        (
+            6, 7,
+            [
+                "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+                "b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f",
+                "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+            ]
+        ),
     ]
 
     static func digest(_ hex: String) -> Digest {
@@ -75,7 +125,9 @@ import Testing
         var k = 1
         while k * 2 < leafHashes.count { k *= 2 }
         let middle = leafHashes.startIndex + k
-        if m <= k { return referenceSubproof(m, leafHashes[..<middle], isOriginal) + [referenceRoot(leafHashes[middle...])] }
+        if m <= k {
+            return referenceSubproof(m, leafHashes[..<middle], isOriginal) + [referenceRoot(leafHashes[middle...])]
+        }
         return referenceSubproof(m - k, leafHashes[middle...], false) + [referenceRoot(leafHashes[..<middle])]
     }
 
@@ -95,15 +147,23 @@ import Testing
             #expect(proof.map(\.hex) == expected, "leaf \(index) of \(size)")
             let root = Self.digest(Self.roots[size - 1])
             #expect(Merkle.verifyInclusion(leafHash: hashes[index], index: index, size: size, proof: proof, root: root))
-            #expect(!Merkle.verifyInclusion(leafHash: hashes[index], index: index + 1, size: size, proof: proof, root: root))
-            #expect(!Merkle.verifyInclusion(leafHash: hashes[index], index: index, size: size * 2, proof: proof, root: root))
-            #expect(!Merkle.verifyInclusion(leafHash: hashes[index], index: index, size: size, proof: proof + [root], root: root))
+            #expect(
+                !Merkle.verifyInclusion(leafHash: hashes[index], index: index + 1, size: size, proof: proof, root: root)
+            )
+            #expect(
+                !Merkle.verifyInclusion(leafHash: hashes[index], index: index, size: size * 2, proof: proof, root: root)
+            )
+            #expect(
+                !Merkle.verifyInclusion(
+                    leafHash: hashes[index], index: index, size: size, proof: proof + [root], root: root))
             for position in proof.indices {
                 var broken = proof
                 var bytes = broken[position].bytes
                 bytes[0] ^= 8
                 broken[position] = Digest(bytes) ?? .zero
-                #expect(!Merkle.verifyInclusion(leafHash: hashes[index], index: index, size: size, proof: broken, root: root))
+                #expect(
+                    !Merkle.verifyInclusion(
+                        leafHash: hashes[index], index: index, size: size, proof: broken, root: root))
             }
         }
     }
@@ -116,11 +176,20 @@ import Testing
             #expect(proof.map(\.hex) == expected, "\(oldSize) → \(newSize)")
             let oldRoot = Self.digest(Self.roots[oldSize - 1])
             let newRoot = Self.digest(Self.roots[newSize - 1])
-            #expect(Merkle.verifyConsistency(oldSize: oldSize, newSize: newSize, oldRoot: oldRoot, newRoot: newRoot, proof: proof))
+            #expect(
+                Merkle.verifyConsistency(
+                    oldSize: oldSize, newSize: newSize, oldRoot: oldRoot, newRoot: newRoot, proof: proof))
             if oldSize != newSize {
-                #expect(!Merkle.verifyConsistency(oldSize: oldSize, newSize: newSize, oldRoot: newRoot, newRoot: oldRoot, proof: proof))
-                #expect(!Merkle.verifyConsistency(oldSize: oldSize, newSize: newSize, oldRoot: oldRoot, newRoot: newRoot, proof: []))
-                #expect(!Merkle.verifyConsistency(oldSize: oldSize, newSize: newSize, oldRoot: oldRoot, newRoot: newRoot, proof: proof.dropLast()))
+                #expect(
+                    !Merkle.verifyConsistency(
+                        oldSize: oldSize, newSize: newSize, oldRoot: newRoot, newRoot: oldRoot, proof: proof))
+                #expect(
+                    !Merkle.verifyConsistency(
+                        oldSize: oldSize, newSize: newSize, oldRoot: oldRoot, newRoot: newRoot, proof: []))
+                #expect(
+                    !Merkle.verifyConsistency(
+                        oldSize: oldSize, newSize: newSize, oldRoot: oldRoot, newRoot: newRoot, proof: proof.dropLast())
+                )
             }
         }
     }
@@ -131,13 +200,15 @@ import Testing
         let table = Self.nodeTable(hashes)
         for size in 1...64 {
             let root = Self.referenceRoot(hashes[..<size])
-            let resumed = CompactRange(size: size, roots: CompactRange.nodeIDs(forSize: size).map { table[$0] ?? .zero })
+            let resumed = CompactRange(
+                size: size, roots: CompactRange.nodeIDs(forSize: size).map { table[$0] ?? .zero })
             #expect(resumed.root == root, "root of \(size)")
             #expect(Merkle.rangeHash(0, size) { table[$0] ?? .zero } == root)
             for index in 0..<size {
                 let proof = Merkle.inclusionProof(index: index, size: size) { table[$0] ?? .zero }
                 #expect(proof == Self.referencePath(index, hashes[..<size]), "path \(index)/\(size)")
-                #expect(Merkle.verifyInclusion(leafHash: hashes[index], index: index, size: size, proof: proof, root: root))
+                #expect(
+                    Merkle.verifyInclusion(leafHash: hashes[index], index: index, size: size, proof: proof, root: root))
             }
             for oldSize in 1...size {
                 let proof = Merkle.consistencyProof(from: oldSize, to: size) { table[$0] ?? .zero }
@@ -145,7 +216,9 @@ import Testing
                     #expect(proof == Self.referenceSubproof(oldSize, hashes[..<size], true), "proof \(oldSize)→\(size)")
                 }
                 let oldRoot = Self.referenceRoot(hashes[..<oldSize])
-                #expect(Merkle.verifyConsistency(oldSize: oldSize, newSize: size, oldRoot: oldRoot, newRoot: root, proof: proof))
+                #expect(
+                    Merkle.verifyConsistency(
+                        oldSize: oldSize, newSize: size, oldRoot: oldRoot, newRoot: root, proof: proof))
             }
         }
     }
@@ -163,11 +236,16 @@ import Testing
             let root = Merkle.rangeHash(0, size) { table[$0] ?? .zero }
             let proof = Merkle.inclusionProof(index: index, size: size) { table[$0] ?? .zero }
             #expect(Merkle.verifyInclusion(leafHash: hashes[index], index: index, size: size, proof: proof, root: root))
-            #expect(!Merkle.verifyInclusion(leafHash: hashes[(index + 1) % size], index: index, size: size, proof: proof, root: root) || size == 1)
+            #expect(
+                !Merkle.verifyInclusion(
+                    leafHash: hashes[(index + 1) % size], index: index, size: size, proof: proof, root: root)
+                    || size == 1)
             let oldSize = Int(generator.next() % UInt64(size)) + 1
             let oldRoot = Merkle.rangeHash(0, oldSize) { table[$0] ?? .zero }
             let consistency = Merkle.consistencyProof(from: oldSize, to: size) { table[$0] ?? .zero }
-            #expect(Merkle.verifyConsistency(oldSize: oldSize, newSize: size, oldRoot: oldRoot, newRoot: root, proof: consistency))
+            #expect(
+                Merkle.verifyConsistency(
+                    oldSize: oldSize, newSize: size, oldRoot: oldRoot, newRoot: root, proof: consistency))
         }
         #expect(Merkle.root(leafHashes: hashes) == Self.referenceRoot(hashes[...]))
     }

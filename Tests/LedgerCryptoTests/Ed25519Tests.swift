@@ -50,7 +50,8 @@ import Testing
     /// A key made by the `openssl` command line reads unchanged, and its public half matches
     /// `openssl pkey -pubout`.
     @Test func opensslCommandLineKey() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prov-openssl-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "prov-openssl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let privatePath = directory.appendingPathComponent("k.pem").path
@@ -66,7 +67,12 @@ import Testing
         let signaturePath = directory.appendingPathComponent("s").path
         try Data(message).write(to: URL(fileURLWithPath: messagePath))
         try Data(key.signature(for: message)).write(to: URL(fileURLWithPath: signaturePath))
-        try run("/usr/bin/openssl", ["pkeyutl", "-verify", "-pubin", "-inkey", publicPath, "-rawin", "-in", messagePath, "-sigfile", signaturePath])
+        try run(
+            "/usr/bin/openssl",
+            [
+                "pkeyutl", "-verify", "-pubin", "-inkey", publicPath, "-rawin", "-in", messagePath, "-sigfile",
+                signaturePath,
+            ])
     }
 
     @Test func rejectsNonEd25519AndGarbage() throws {
@@ -76,7 +82,8 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("ec.pem").path
-        try run("/usr/bin/openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path])
+        try run(
+            "/usr/bin/openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path])
         do {
             _ = try Ed25519.PrivateKey(pem: String(contentsOfFile: path, encoding: .utf8))
             Issue.record("an EC key was accepted as Ed25519")
@@ -86,7 +93,8 @@ import Testing
     }
 
     @Test func sha256AndHMACKnownAnswers() {
-        #expect(SHA256.hash(Array("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            SHA256.hash(Array("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(SHA256.hash([UInt8]()).hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256.hash(parts: [Array("a".utf8), Array("bc".utf8)]) == SHA256.hash(Array("abc".utf8)))
         // RFC 4231 test case 2.
@@ -96,7 +104,8 @@ import Testing
         // RFC 4231 test case 6: a key longer than the block is hashed first.
         #expect(
             SHA256.hmac(
-                key: [UInt8](repeating: 0xAA, count: 131), message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)
+                key: [UInt8](repeating: 0xAA, count: 131),
+                message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)
             ).hex == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
     }
 

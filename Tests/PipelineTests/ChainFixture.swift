@@ -24,7 +24,8 @@ struct ChainFixture {
         certificate: String? = nil, expires: String? = nil
     ) {
         facilities[id] = FacilityProfile(
-            id: id, party: id.lowercased(), kind: kind, country: country, latitude: place.latitude, longitude: place.longitude,
+            id: id, party: id.lowercased(), kind: kind, country: country, latitude: place.latitude,
+            longitude: place.longitude,
             capacityPerDay: capacity, unit: unit, workers: workers, certificate: certificate,
             certificateExpires: expires.flatMap(FacilityProfile.dayNumber))
     }
@@ -35,17 +36,21 @@ struct ChainFixture {
     @discardableResult
     mutating func append(
         _ kind: EventKind, _ record: String, at time: String, facility: String? = nil, product: String? = "cocoa-beans",
-        lot: String? = nil, quantity: Double? = nil, unit: String = "kg", unitPrice: Double? = nil, currency: String? = nil,
+        lot: String? = nil, quantity: Double? = nil, unit: String = "kg", unitPrice: Double? = nil,
+        currency: String? = nil,
         shipment: String? = nil, destination: String? = nil, origin: String? = nil, certificate: String? = nil,
         serials: [String] = [], inputLots: [String] = [], inputQuantities: [Double] = []
     ) -> Int {
         let position = events.count
-        events.append(ChainEvent(
-            index: position, id: Self.id(record), kind: kind, signer: (facility ?? "operator").lowercased(), recordID: record,
-            occurredAt: Self.time(time), product: product, lot: lot, facility: facility, quantity: quantity,
-            unit: quantity == nil ? nil : unit, unitPrice: unitPrice, currency: currency, shipmentID: shipment,
-            destination: destination, origin: origin, certificate: certificate, serials: serials, inputLots: inputLots,
-            inputQuantities: inputQuantities))
+        events.append(
+            ChainEvent(
+                index: position, id: Self.id(record), kind: kind, signer: (facility ?? "operator").lowercased(),
+                recordID: record,
+                occurredAt: Self.time(time), product: product, lot: lot, facility: facility, quantity: quantity,
+                unit: quantity == nil ? nil : unit, unitPrice: unitPrice, currency: currency, shipmentID: shipment,
+                destination: destination, origin: origin, certificate: certificate, serials: serials,
+                inputLots: inputLots,
+                inputQuantities: inputQuantities))
         return position
     }
 
@@ -118,7 +123,8 @@ struct ChainFixture {
     /// The whole pipeline over the chain.
     func run(_ definition: PipelineDefinition = PipelineDefinition()) -> Report {
         let range = Report.LedgerRange(
-            origin: "fixture.example/ledger", fromSize: 0, toSize: events.count, rootHash: String(repeating: "0", count: 64),
+            origin: "fixture.example/ledger", fromSize: 0, toSize: events.count,
+            rootHash: String(repeating: "0", count: 64),
             window: nil)
         return PipelineRun(definition: definition, definitionDigest: String(repeating: "a", count: 64))
             .run(events: events, facilities: facilities, range: range).report
@@ -137,5 +143,8 @@ struct ChainFixture {
     }
 
     /// Days since 1970-01-01 of a `YYYY-MM-DD` date.
-    static func day(_ date: String) -> Int { FacilityProfile.dayNumber(date)! }
+    static func day(_ date: String) -> Int {
+        guard let day = FacilityProfile.dayNumber(date) else { fatalError("fixture date '\(date)' is not YYYY-MM-DD") }
+        return day
+    }
 }

@@ -10,8 +10,10 @@ import Testing
 
     @Test func receiveImportedBeforeItsShipStillLinks() throws {
         var chain = ChainFixture()
-        chain.receive("R1", at: "2026-03-02T08:00:00Z", at: "MILL", from: "FARM", lot: "L1", quantity: 1_000, shipment: "SH-1")
-        chain.ship("S1", at: "2026-03-01T08:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: 1_000, shipment: "SH-1")
+        chain.receive(
+            "R1", at: "2026-03-02T08:00:00Z", at: "MILL", from: "FARM", lot: "L1", quantity: 1_000, shipment: "SH-1")
+        chain.ship(
+            "S1", at: "2026-03-01T08:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: 1_000, shipment: "SH-1")
         let links = chain.links()
         #expect(links.shipments.count == 1)
         let link = try #require(links.shipments.first)
@@ -24,10 +26,14 @@ import Testing
 
     @Test func shipAndReceiveJoinOnShipmentAndLot() {
         var chain = ChainFixture()
-        chain.ship("S1", at: "2026-03-01T08:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: 500, shipment: "SH-1")
-        chain.ship("S2", at: "2026-03-01T08:00:00Z", from: "FARM", to: "MILL", lot: "L2", quantity: 500, shipment: "SH-1")
-        chain.receive("R2", at: "2026-03-02T08:00:00Z", at: "MILL", from: "FARM", lot: "L2", quantity: 500, shipment: "SH-1")
-        chain.receive("R3", at: "2026-03-02T08:00:00Z", at: "MILL", from: "FARM", lot: "L3", quantity: 500, shipment: "SH-1")
+        chain.ship(
+            "S1", at: "2026-03-01T08:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: 500, shipment: "SH-1")
+        chain.ship(
+            "S2", at: "2026-03-01T08:00:00Z", from: "FARM", to: "MILL", lot: "L2", quantity: 500, shipment: "SH-1")
+        chain.receive(
+            "R2", at: "2026-03-02T08:00:00Z", at: "MILL", from: "FARM", lot: "L2", quantity: 500, shipment: "SH-1")
+        chain.receive(
+            "R3", at: "2026-03-02T08:00:00Z", at: "MILL", from: "FARM", lot: "L3", quantity: 500, shipment: "SH-1")
         let links = chain.links()
         #expect(links.shipments.map(\.ship) == [0, 1, nil])
         #expect(links.shipments.map(\.receive) == [nil, 2, 3])
@@ -38,9 +44,11 @@ import Testing
     /// A ship, and a later event `hoursLater` after it.
     static func unreceived(hoursLater: Int) -> ChainFixture {
         var chain = ChainFixture()
-        chain.ship("S1", at: "2026-03-01T00:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: 1_000, shipment: "SH-1")
+        chain.ship(
+            "S1", at: "2026-03-01T00:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: 1_000, shipment: "SH-1")
         let day = 1 + hoursLater / 24
-        chain.produce("P1", at: "2026-03-\(two(day))T\(two(hoursLater % 24)):00:00Z", facility: "FARM", lot: "L2", quantity: 10)
+        chain.produce(
+            "P1", at: "2026-03-\(two(day))T\(two(hoursLater % 24)):00:00Z", facility: "FARM", lot: "L2", quantity: 10)
         return chain
     }
 
@@ -59,10 +67,14 @@ import Testing
     @Test func transformFindsTheEventsThatBroughtItsInputs() throws {
         var chain = ChainFixture()
         chain.produce("P1", at: "2026-03-01T06:00:00Z", facility: "MILL", lot: "B1", quantity: 600)
-        chain.ship("S2", at: "2026-03-01T07:00:00Z", from: "FARM", to: "MILL", lot: "B2", quantity: 400, shipment: "SH-2")
-        chain.receive("R2", at: "2026-03-01T09:00:00Z", at: "MILL", from: "FARM", lot: "B2", quantity: 400, shipment: "SH-2")
+        chain.ship(
+            "S2", at: "2026-03-01T07:00:00Z", from: "FARM", to: "MILL", lot: "B2", quantity: 400, shipment: "SH-2")
+        chain.receive(
+            "R2", at: "2026-03-01T09:00:00Z", at: "MILL", from: "FARM", lot: "B2", quantity: 400, shipment: "SH-2")
         chain.produce("P3", at: "2026-03-01T06:00:00Z", facility: "ELSEWHERE", lot: "B3", quantity: 100)
-        chain.transform("T1", at: "2026-03-01T12:00:00Z", facility: "MILL", inputs: [("B1", 600), ("B2", 400), ("B3", 100)], lot: "N1", quantity: 800)
+        chain.transform(
+            "T1", at: "2026-03-01T12:00:00Z", facility: "MILL", inputs: [("B1", 600), ("B2", 400), ("B3", 100)],
+            lot: "N1", quantity: 800)
         let link = try #require(chain.links().transforms.first)
         #expect(link.transform == 4)
         #expect(link.sources == [0, 2, nil])
@@ -75,8 +87,11 @@ import Testing
         var chain = ChainFixture()
         chain.facility("FARM", at: ChainFixture.accra)
         chain.facility("MILL", country: "NL", at: ChainFixture.amsterdam, kind: "mill")
-        chain.ship("S1", at: "2026-03-01T08:00:00+00:00", from: "FARM", to: "MILL", lot: "L1", quantity: 1, unit: "t", shipment: "SH-1")
-        chain.receive("R1", at: "2026-03-03T10:00:00+02:00", at: "MILL", from: "FARM", lot: "L1", quantity: 940, shipment: "SH-1")
+        chain.ship(
+            "S1", at: "2026-03-01T08:00:00+00:00", from: "FARM", to: "MILL", lot: "L1", quantity: 1, unit: "t",
+            shipment: "SH-1")
+        chain.receive(
+            "R1", at: "2026-03-03T10:00:00+02:00", at: "MILL", from: "FARM", lot: "L1", quantity: 940, shipment: "SH-1")
         return chain
     }
 
@@ -100,9 +115,12 @@ import Testing
     }
 
     /// An independent formula for the same great circle.
-    static func sphericalLawOfCosines(_ a: (latitude: Double, longitude: Double), _ b: (latitude: Double, longitude: Double)) -> Double {
+    static func sphericalLawOfCosines(
+        _ a: (latitude: Double, longitude: Double), _ b: (latitude: Double, longitude: Double)
+    ) -> Double {
         let radians = Double.pi / 180
-        let cosine = sin(a.latitude * radians) * sin(b.latitude * radians)
+        let cosine =
+            sin(a.latitude * radians) * sin(b.latitude * radians)
             + cos(a.latitude * radians) * cos(b.latitude * radians) * cos((b.longitude - a.longitude) * radians)
         return 6_371.0088 * acos(cosine)
     }
@@ -110,13 +128,20 @@ import Testing
     @Test func missingValuesAreNaN() {
         var chain = ChainFixture()
         // No receive, no master data, no price.
-        chain.ship("S1", at: "2026-03-01T08:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: 1_000, shipment: "SH-1")
+        chain.ship(
+            "S1", at: "2026-03-01T08:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: 1_000, shipment: "SH-1")
         // A receive in another dimension.
-        chain.ship("S2", at: "2026-03-01T08:00:00Z", from: "FARM", to: "MILL", lot: "L2", quantity: 1_000, shipment: "SH-2")
-        chain.receive("R2", at: "2026-03-01T08:00:00Z", at: "MILL", from: "FARM", lot: "L2", quantity: 1_000, unit: "l", shipment: "SH-2")
+        chain.ship(
+            "S2", at: "2026-03-01T08:00:00Z", from: "FARM", to: "MILL", lot: "L2", quantity: 1_000, shipment: "SH-2")
+        chain.receive(
+            "R2", at: "2026-03-01T08:00:00Z", at: "MILL", from: "FARM", lot: "L2", quantity: 1_000, unit: "l",
+            shipment: "SH-2")
         let (_, table) = chain.features()
-        for feature in ["transit_hours", "distance_km", "speed_kmh", "loss_ratio", "price_ratio", "volume_ratio", "output_per_worker",
-                        "capacity_utilisation", "certificate_valid", "yield_ratio"] {
+        for feature in [
+            "transit_hours", "distance_km", "speed_kmh", "loss_ratio", "price_ratio", "volume_ratio",
+            "output_per_worker",
+            "capacity_utilisation", "certificate_valid", "yield_ratio",
+        ] {
             #expect(Self.value(table, feature, row: 0).isNaN, "\(feature)")
         }
         #expect(Self.value(table, "transit_hours", row: 1) == 0)
@@ -145,7 +170,9 @@ import Testing
         #expect(abs(Self.value(table, "yield_ratio", row: 4) - 1.25) < 1e-12)
         #expect(abs(Self.value(table, "yield_ratio", row: 0) - 1) < 1e-12)
         #expect(abs(table.yieldMedian[0] - 0.8) < 1e-12)
-        for feature in ["transit_hours", "distance_km", "speed_kmh", "loss_ratio", "price_ratio", "pair_novelty", "pair_share"] {
+        for feature in [
+            "transit_hours", "distance_km", "speed_kmh", "loss_ratio", "price_ratio", "pair_novelty", "pair_share",
+        ] {
             #expect(Self.value(table, feature, row: 4).isNaN, "\(feature)")
         }
         let (_, small) = RuleTests.yields(cohort: 4, outlier: 1.0).features(minimumCohort: 6)
@@ -156,8 +183,12 @@ import Testing
         var chain = ChainFixture()
         chain.facility("FARM", capacity: 2_000, unit: "kg", certificate: "C-1", expires: "2026-03-10")
         chain.produce("P1", at: "2026-03-10T06:00:00Z", facility: "FARM", lot: "L1", quantity: 1_500)
-        chain.ship("S1", at: "2026-03-10T08:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: 1_500, shipment: "SH-1", certificate: "C-1")
-        chain.ship("S2", at: "2026-03-11T08:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: 0, shipment: "SH-2", certificate: "C-1")
+        chain.ship(
+            "S1", at: "2026-03-10T08:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: 1_500, shipment: "SH-1",
+            certificate: "C-1")
+        chain.ship(
+            "S2", at: "2026-03-11T08:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: 0, shipment: "SH-2",
+            certificate: "C-1")
         let (_, table) = chain.features()
         #expect(Self.value(table, "capacity_utilisation", row: 0) == 0.75)
         #expect(Self.value(table, "certificate_valid", row: 0) == 1)
@@ -171,12 +202,17 @@ import Testing
         let chain = RuleTests.receiveBefore(minutesEarly: 300)
         var shifted = ChainFixture()
         shifted.produce("P0", at: "2026-02-01T08:00:00Z", facility: "ELSEWHERE", lot: "X", quantity: 10)
-        shifted.ship("S0", at: "2026-02-01T09:00:00Z", from: "ELSEWHERE", to: "MILL", lot: "X", quantity: 10, shipment: "SH-0")
+        shifted.ship(
+            "S0", at: "2026-02-01T09:00:00Z", from: "ELSEWHERE", to: "MILL", lot: "X", quantity: 10, shipment: "SH-0")
         for event in chain.events {
-            shifted.append(event.kind, event.recordID, at: event.occurredAt.local, facility: event.facility, lot: event.lot,
-                           quantity: event.quantity, shipment: event.shipmentID, destination: event.destination, origin: event.origin)
+            shifted.append(
+                event.kind, event.recordID, at: event.occurredAt.local, facility: event.facility, lot: event.lot,
+                quantity: event.quantity, shipment: event.shipmentID, destination: event.destination,
+                origin: event.origin)
         }
-        func flag(_ report: Report) -> Report.Flag? { report.flags.first { $0.rules.contains { $0.rule == "receive_before_ship" } } }
+        func flag(_ report: Report) -> Report.Flag? {
+            report.flags.first { $0.rules.contains { $0.rule == "receive_before_ship" } }
+        }
         let first = try #require(flag(chain.run()))
         let second = try #require(flag(shifted.run()))
         #expect(first.id == second.id)
@@ -223,7 +259,9 @@ import Testing
         #expect(flag.subject == "facility_day")
         #expect(flag.score == 1)
         #expect(flag.records.map(\.recordID) == ["P1", "P2"])
-        #expect(flag.rules.map(\.detail) == ["FARM put out 2,400 kg on 2026-03-10, 160 % of its capacity of 1,500 kg a day"])
+        #expect(
+            flag.rules.map(\.detail) == ["FARM put out 2,400 kg on 2026-03-10, 160 % of its capacity of 1,500 kg a day"]
+        )
         #expect(flag.facilities == ["FARM"])
         #expect(flag.parties == ["farm"])
     }
@@ -231,7 +269,8 @@ import Testing
     @Test func theTimeWindowLeavesOutEventsOutsideIt() {
         var definition = PipelineDefinition()
         definition.range.from = "2026-03-10T12:00:00Z"
-        let report = RuleTests.twoHarvests(("2026-03-10T08:00:00Z", 1_200), ("2026-03-10T16:00:00Z", 1_200)).run(definition)
+        let report = RuleTests.twoHarvests(("2026-03-10T08:00:00Z", 1_200), ("2026-03-10T16:00:00Z", 1_200)).run(
+            definition)
         #expect(report.summary.events == 1)
         #expect(report.flags.isEmpty)
         definition.range = .init()

@@ -37,7 +37,8 @@ import TestSupport
     }
 
     @Test func everyDocumentedKeyIsRead() throws {
-        let definition = try Self.parse("""
+        let definition = try Self.parse(
+            """
             name: weekly
             range:
               from_size: 10
@@ -104,7 +105,8 @@ import TestSupport
     }
 
     @Test func jsonIsReadToo() throws {
-        let definition = try Self.parse(#"{"name": "json", "links": {"minimum_cohort": 3}, "rules": {"mass_balance": {"enabled": false}}}"#)
+        let definition = try Self.parse(
+            #"{"name": "json", "links": {"minimum_cohort": 3}, "rules": {"mass_balance": {"enabled": false}}}"#)
         #expect(definition.name == "json")
         #expect(definition.links.minimumCohort == 3)
         #expect(!definition.rules.isEnabled(.massBalance))
@@ -124,12 +126,14 @@ import TestSupport
     // MARK: - Refusals
 
     @Test func unknownKeyIsRefusedAtItsLine() throws {
-        let error = try #require(Self.refusal("""
-            name: x
-            rules:
-              receive_before_ship:
-                tolerance_minute: 5
-            """))
+        let error = try #require(
+            Self.refusal(
+                """
+                name: x
+                rules:
+                  receive_before_ship:
+                    tolerance_minute: 5
+                """))
         #expect(error.context == ["test.yml:4"])
         #expect(error.reason.hasPrefix("unknown key 'tolerance_minute' (known: enabled, tolerance_minutes)"))
 
@@ -178,12 +182,14 @@ import TestSupport
     }
 
     @Test func badProductPairIsRefusedAtItsLine() throws {
-        let error = try #require(Self.refusal("""
-            rules:
-              transform_yield:
-                tolerance: 0.1
-                max_yields: {"a": 1}
-            """))
+        let error = try #require(
+            Self.refusal(
+                """
+                rules:
+                  transform_yield:
+                    tolerance: 0.1
+                    max_yields: {"a": 1}
+                """))
         #expect(error.context == ["test.yml:4"])
         #expect(error.reason == "name a product pair as 'input -> output'")
     }

@@ -55,8 +55,10 @@ import TestSupport
 
         // Most hits first, ties by name; rules without a hit are listed too.
         let rules = section(of: html, svg: "chart-rules")
-        let order = ["certificate_invalid", "impossible_speed", "mass_balance", "receive_before_ship", "duplicate_serials",
-                     "over_capacity"].map { rules.range(of: ">\($0)</text>")?.lowerBound }
+        let order = [
+            "certificate_invalid", "impossible_speed", "mass_balance", "receive_before_ship", "duplicate_serials",
+            "over_capacity",
+        ].map { rules.range(of: ">\($0)</text>")?.lowerBound }
         #expect(order.allSatisfy { $0 != nil })
         #expect(order.compactMap { $0 } == order.compactMap { $0 }.sorted())
     }

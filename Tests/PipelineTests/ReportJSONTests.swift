@@ -82,28 +82,40 @@ import Testing
         #expect(try same.digest() == report.digest())
     }
 
-    @Test(arguments: [
-        (
-            [Step.key("flags"), .index(3), .key("score")], JSONValue.number("0.7346"),
-            #"flags[3].score: expected a decimal string with 4 decimals (e.g. "0.8125"), got number 0.7346"#
-        ),
-        (
-            [.key("flags"), .index(1), .key("drivers"), .index(0), .key("value")], "568.89",
-            #"flags[1].drivers[0].value: expected a decimal string with 6 decimals (e.g. "0.812500"), got string "568.89""#
-        ),
-        (
-            [.key("summary"), .key("score_threshold")], "-0.0000",
-            #"summary.score_threshold: expected a decimal string with 4 decimals (e.g. "0.8125"), got string "-0.0000""#
-        ),
-        ([.key("ledger"), .key("window"), .key("to")], .null, "ledger.window.to: expected a string, got null"),
-        ([.key("ledger"), .key("root_hash")], "5F1C", #"ledger.root_hash: expected a SHA-256 digest as 64 lower-case hex digits, got string "5F1C""#),
-        ([.key("ledger"), .key("to_size")], "48210", #"ledger.to_size: expected an integer, got string "48210""#),
-        ([.key("clusters"), .key("points"), .index(7), .key("cluster")], .number("1.0"), "clusters.points[7].cluster: expected an integer, got number 1.0"),
-        ([.key("clusters"), .key("silhouettes"), .key("two")], "0.1000", "clusters.silhouettes.two: expected a number of clusters (1 or more) as the member name"),
-        ([.key("pipeline"), .key("parameters"), .key("forest"), .key("contamination")], ["$decimal": "2e-2"],
-         #"pipeline.parameters.forest.contamination.$decimal: expected a decimal string in its shortest spelling (e.g. "0.02"), got string "2e-2""#),
-        ([.key("format")], .integer(2), "format: format 2 is not supported; this version reads format 1"),
-    ] as [([Step], JSONValue, String)])
+    @Test(
+        arguments: [
+            (
+                [Step.key("flags"), .index(3), .key("score")], JSONValue.number("0.7346"),
+                #"flags[3].score: expected a decimal string with 4 decimals (e.g. "0.8125"), got number 0.7346"#
+            ),
+            (
+                [.key("flags"), .index(1), .key("drivers"), .index(0), .key("value")], "568.89",
+                #"flags[1].drivers[0].value: expected a decimal string with 6 decimals (e.g. "0.812500"), got string "568.89""#
+            ),
+            (
+                [.key("summary"), .key("score_threshold")], "-0.0000",
+                #"summary.score_threshold: expected a decimal string with 4 decimals (e.g. "0.8125"), got string "-0.0000""#
+            ),
+            ([.key("ledger"), .key("window"), .key("to")], .null, "ledger.window.to: expected a string, got null"),
+            (
+                [.key("ledger"), .key("root_hash")], "5F1C",
+                #"ledger.root_hash: expected a SHA-256 digest as 64 lower-case hex digits, got string "5F1C""#
+            ),
+            ([.key("ledger"), .key("to_size")], "48210", #"ledger.to_size: expected an integer, got string "48210""#),
+            (
+                [.key("clusters"), .key("points"), .index(7), .key("cluster")], .number("1.0"),
+                "clusters.points[7].cluster: expected an integer, got number 1.0"
+            ),
+            (
+                [.key("clusters"), .key("silhouettes"), .key("two")], "0.1000",
+                "clusters.silhouettes.two: expected a number of clusters (1 or more) as the member name"
+            ),
+            (
+                [.key("pipeline"), .key("parameters"), .key("forest"), .key("contamination")], ["$decimal": "2e-2"],
+                #"pipeline.parameters.forest.contamination.$decimal: expected a decimal string in its shortest spelling (e.g. "0.02"), got string "2e-2""#
+            ),
+            ([.key("format")], .integer(2), "format: format 2 is not supported; this version reads format 1"),
+        ] as [([Step], JSONValue, String)])
     func decodingNamesTheBadMember(path: [Step], replacement: JSONValue, message: String) {
         var json = SampleReport.make().json()
         Step.edit(&json, path) { $0 = replacement }
@@ -123,7 +135,8 @@ import Testing
 
         json = SampleReport.make().json()
         Step.edit(&json, [.key("features"), .index(2), .key("colour")]) { $0 = "red" }
-        #expect(message(json)?.hasPrefix("features[2].colour: unknown member; expected only description, median") == true)
+        #expect(
+            message(json)?.hasPrefix("features[2].colour: unknown member; expected only description, median") == true)
 
         json = SampleReport.make().json()
         Step.edit(&json, [.key("histogram")]) { $0 = .array([]) }
@@ -139,7 +152,10 @@ import Testing
         do {
             _ = try report.digest()
         } catch {
-            #expect(error.description == #"flags[2].drivers[0].z: expected a decimal string with 4 decimals (e.g. "0.8125"), got string "nan""#)
+            #expect(
+                error.description
+                    == #"flags[2].drivers[0].z: expected a decimal string with 4 decimals (e.g. "0.8125"), got string "nan""#
+            )
         }
 
         var pretty = Array(SampleReport.make().json().prettyPrinted().utf8)
@@ -157,7 +173,9 @@ import Testing
 
         var json = report.json()
         Step.edit(&json, [.key("pipeline"), .key("parameters"), .key("$other")]) { $0 = .integer(1) }
-        #expect(message(json)?.hasPrefix("pipeline.parameters.$other: member names beginning with a single $ are reserved") == true)
+        #expect(
+            message(json)?.hasPrefix("pipeline.parameters.$other: member names beginning with a single $ are reserved")
+                == true)
     }
 
     private func message(_ json: JSONValue) -> String? {

@@ -15,7 +15,9 @@ import TestSupport
     @Test func sampleReportMatchesTheSchema() throws {
         var checker = try Self.checker()
         var report = SampleReport.make()
-        report.pipeline.parameters["$odd"] = .group(["$decimal": .number(0.5), "list": .list([.text("a"), .flag(false)])])
+        report.pipeline.parameters["$odd"] = .group([
+            "$decimal": .number(0.5), "list": .list([.text("a"), .flag(false)]),
+        ])
         checker.check(report.json())
         #expect(checker.problems == [])
     }
@@ -48,12 +50,13 @@ import TestSupport
         var checker = try Self.checker()
         checker.check(json)
         #expect(
-            checker.problems.sorted() == [
-                #"report.flags[0].score: expected string, got number("1")"#,
-                "report.flags[1].records[0].signer: required by the schema but missing",
-                #"report.summary.mode: not in the schema"#,
-                #"report.clusters.silhouettes.0 (name): "0" does not match ^[1-9][0-9]*$"#,
-                #"report.features[0].median: "312.5" does not match ^-?(0|[1-9][0-9]*)\.[0-9]{6}$"#,
-            ].sorted())
+            checker.problems.sorted()
+                == [
+                    #"report.flags[0].score: expected string, got number("1")"#,
+                    "report.flags[1].records[0].signer: required by the schema but missing",
+                    #"report.summary.mode: not in the schema"#,
+                    #"report.clusters.silhouettes.0 (name): "0" does not match ^[1-9][0-9]*$"#,
+                    #"report.features[0].median: "312.5" does not match ^-?(0|[1-9][0-9]*)\.[0-9]{6}$"#,
+                ].sorted())
     }
 }

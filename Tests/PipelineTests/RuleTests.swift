@@ -10,7 +10,8 @@ import Testing
     /// FARM ships at 10:00 UTC; MILL receives `minutesEarly` before that.
     static func receiveBefore(minutesEarly: Int) -> ChainFixture {
         var chain = ChainFixture()
-        chain.ship("S1", at: "2026-03-01T10:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: 1_000, shipment: "SH-1")
+        chain.ship(
+            "S1", at: "2026-03-01T10:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: 1_000, shipment: "SH-1")
         let minutes = 10 * 60 - minutesEarly
         let time = "2026-03-01T\(two(minutes / 60)):\(two(minutes % 60)):00Z"
         chain.receive("R1", at: time, at: "MILL", from: "FARM", lot: "L1", quantity: 1_000, shipment: "SH-1")
@@ -19,13 +20,20 @@ import Testing
 
     @Test func receiveBeforeShipStatesHowMuchEarlier() throws {
         var chain = ChainFixture()
-        chain.ship("S1", at: "2026-03-01T10:00:00+00:00", from: "FARM", to: "MILL", lot: "L1", quantity: 1_000, shipment: "SH-1")
-        chain.receive("R1", at: "2026-03-01T07:00:00+02:00", at: "MILL", from: "FARM", lot: "L1", quantity: 1_000, shipment: "SH-1")
+        chain.ship(
+            "S1", at: "2026-03-01T10:00:00+00:00", from: "FARM", to: "MILL", lot: "L1", quantity: 1_000,
+            shipment: "SH-1")
+        chain.receive(
+            "R1", at: "2026-03-01T07:00:00+02:00", at: "MILL", from: "FARM", lot: "L1", quantity: 1_000,
+            shipment: "SH-1")
         let findings = chain.findings(of: .receiveBeforeShip)
         let finding = try #require(findings.first)
         #expect(findings.count == 1)
         #expect(finding.subject == .shipment(0))
-        #expect(finding.detail == "received 5.00 h before it was shipped (shipped 2026-03-01T10:00:00Z, received 2026-03-01T07:00:00+02:00)")
+        #expect(
+            finding.detail
+                == "received 5.00 h before it was shipped (shipped 2026-03-01T10:00:00Z, received 2026-03-01T07:00:00+02:00)"
+        )
     }
 
     @Test func receiveBeforeShipAllowsTheToleranceOfClockSkew() throws {
@@ -60,8 +68,11 @@ import Testing
         var chain = ChainFixture()
         chain.facility("FARM", at: ChainFixture.accra)
         chain.facility("MILL", country: "NL", at: ChainFixture.amsterdam, kind: "mill")
-        chain.ship("S1", at: "2026-03-01T00:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: 1_000, shipment: "SH-1")
-        chain.receive("R1", at: "2026-03-01T\(two(hours)):00:00Z", at: "MILL", from: "FARM", lot: "L1", quantity: 1_000, shipment: "SH-1")
+        chain.ship(
+            "S1", at: "2026-03-01T00:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: 1_000, shipment: "SH-1")
+        chain.receive(
+            "R1", at: "2026-03-01T\(two(hours)):00:00Z", at: "MILL", from: "FARM", lot: "L1", quantity: 1_000,
+            shipment: "SH-1")
         return chain
     }
 
@@ -83,9 +94,12 @@ import Testing
     static func sameSecond() -> ChainFixture {
         var chain = ChainFixture()
         chain.facility("FARM", at: ChainFixture.accra)
-        chain.facility("DEPOT", at: (ChainFixture.accra.latitude + 0.36, ChainFixture.accra.longitude), kind: "warehouse")
-        chain.ship("S1", at: "2026-03-01T08:00:00Z", from: "FARM", to: "DEPOT", lot: "L1", quantity: 1_000, shipment: "SH-1")
-        chain.receive("R1", at: "2026-03-01T08:00:00Z", at: "DEPOT", from: "FARM", lot: "L1", quantity: 1_000, shipment: "SH-1")
+        chain.facility(
+            "DEPOT", at: (ChainFixture.accra.latitude + 0.36, ChainFixture.accra.longitude), kind: "warehouse")
+        chain.ship(
+            "S1", at: "2026-03-01T08:00:00Z", from: "FARM", to: "DEPOT", lot: "L1", quantity: 1_000, shipment: "SH-1")
+        chain.receive(
+            "R1", at: "2026-03-01T08:00:00Z", at: "DEPOT", from: "FARM", lot: "L1", quantity: 1_000, shipment: "SH-1")
         return chain
     }
 
@@ -95,15 +109,20 @@ import Testing
         rules.speedMinimumDistanceKm = 30
         let findings = Self.sameSecond().findings(of: .impossibleSpeed, rules: rules)
         #expect(findings.map(\.subject) == [.shipment(0)])
-        #expect(findings.first?.detail == "40.0 km from FARM to DEPOT in 0.00 h: no time at all, above the limit of 1,000 km/h")
+        #expect(
+            findings.first?.detail
+                == "40.0 km from FARM to DEPOT in 0.00 h: no time at all, above the limit of 1,000 km/h")
     }
 
     // MARK: - excess_shrinkage
 
     static func shrinkage(shipped: Double, unit: String = "kg", received: Double) -> ChainFixture {
         var chain = ChainFixture()
-        chain.ship("S1", at: "2026-03-01T08:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: shipped, unit: unit, shipment: "SH-1")
-        chain.receive("R1", at: "2026-03-02T08:00:00Z", at: "MILL", from: "FARM", lot: "L1", quantity: received, shipment: "SH-1")
+        chain.ship(
+            "S1", at: "2026-03-01T08:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: shipped, unit: unit,
+            shipment: "SH-1")
+        chain.receive(
+            "R1", at: "2026-03-02T08:00:00Z", at: "MILL", from: "FARM", lot: "L1", quantity: received, shipment: "SH-1")
         return chain
     }
 
@@ -111,7 +130,10 @@ import Testing
         let findings = Self.shrinkage(shipped: 1, unit: "t", received: 940).findings(of: .excessShrinkage)
         let finding = try #require(findings.first)
         #expect(finding.subject == .shipment(0))
-        #expect(finding.detail == "6.0 % of the shipment was lost in transit (1.00 t shipped, 940 kg received), above the tolerance of 5.0 %")
+        #expect(
+            finding.detail
+                == "6.0 % of the shipment was lost in transit (1.00 t shipped, 940 kg received), above the tolerance of 5.0 %"
+        )
         #expect(Self.shrinkage(shipped: 1_000, received: 950).findings(of: .excessShrinkage).isEmpty)
         #expect(Self.shrinkage(shipped: 1_000, received: 949).findings(of: .excessShrinkage).count == 1)
         // A gain is no loss.
@@ -135,24 +157,34 @@ import Testing
         let findings = Self.produceAndShip(produced: 1_000, shipped: [600, 500]).findings(of: .massBalance)
         #expect(findings.map(\.subject) == [.shipment(0), .shipment(1)])
         let finding = try #require(findings.first)
-        #expect(finding.detail == "lot L1 at FARM: 1,100 kg shipped out, but only 1,000 kg produced or received there (10 % more)")
+        #expect(
+            finding.detail
+                == "lot L1 at FARM: 1,100 kg shipped out, but only 1,000 kg produced or received there (10 % more)")
         #expect(finding.evidence == [0])
 
         #expect(Self.produceAndShip(produced: 1_000, shipped: [600, 400]).findings(of: .massBalance).isEmpty)
         #expect(Self.produceAndShip(produced: 1_000, shipped: [600, 400.5]).findings(of: .massBalance).isEmpty)
         let over = Self.produceAndShip(produced: 1_000, shipped: [600, 402]).findings(of: .massBalance)
-        #expect(over.first?.detail == "lot L1 at FARM: 1,002 kg shipped out, but only 1,000 kg produced or received there (0.2 % more)")
+        #expect(
+            over.first?.detail
+                == "lot L1 at FARM: 1,002 kg shipped out, but only 1,000 kg produced or received there (0.2 % more)")
     }
 
     @Test func massBalanceCountsReceivesAsInflow() {
         var chain = ChainFixture()
-        chain.ship("S1", at: "2026-03-01T08:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: 1_000, shipment: "SH-1")
-        chain.receive("R1", at: "2026-03-02T08:00:00Z", at: "MILL", from: "FARM", lot: "L1", quantity: 1_000, shipment: "SH-1")
-        chain.ship("S2", at: "2026-03-03T08:00:00Z", from: "MILL", to: "PORT", lot: "L1", quantity: 1_000, shipment: "SH-2")
-        chain.ship("S3", at: "2026-03-03T08:00:00Z", from: "MILL", to: "PORT", lot: "L1", quantity: 300, shipment: "SH-3")
+        chain.ship(
+            "S1", at: "2026-03-01T08:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: 1_000, shipment: "SH-1")
+        chain.receive(
+            "R1", at: "2026-03-02T08:00:00Z", at: "MILL", from: "FARM", lot: "L1", quantity: 1_000, shipment: "SH-1")
+        chain.ship(
+            "S2", at: "2026-03-03T08:00:00Z", from: "MILL", to: "PORT", lot: "L1", quantity: 1_000, shipment: "SH-2")
+        chain.ship(
+            "S3", at: "2026-03-03T08:00:00Z", from: "MILL", to: "PORT", lot: "L1", quantity: 300, shipment: "SH-3")
         let findings = chain.findings(of: .massBalance).filter { $0.detail.hasPrefix("lot L1 at MILL") }
         #expect(findings.map(\.subject) == [.shipment(1), .shipment(2)])
-        #expect(findings.first?.detail == "lot L1 at MILL: 1,300 kg shipped out, but only 1,000 kg produced or received there (30 % more)")
+        #expect(
+            findings.first?.detail
+                == "lot L1 at MILL: 1,300 kg shipped out, but only 1,000 kg produced or received there (30 % more)")
     }
 
     /// FARM makes `produced` kg of lot L1 and ships 1,000 kg of it, then ships 200 kg of a lot L9
@@ -160,8 +192,10 @@ import Testing
     static func unknownLot(produced: Double) -> ChainFixture {
         var chain = ChainFixture()
         chain.produce("P1", at: "2026-03-01T06:00:00Z", facility: "FARM", lot: "L1", quantity: produced)
-        chain.ship("S1", at: "2026-03-02T08:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: 1_000, shipment: "SH-1")
-        chain.ship("S9", at: "2026-03-02T09:00:00Z", from: "FARM", to: "MILL", lot: "L9", quantity: 200, shipment: "SH-9")
+        chain.ship(
+            "S1", at: "2026-03-02T08:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: 1_000, shipment: "SH-1")
+        chain.ship(
+            "S9", at: "2026-03-02T09:00:00Z", from: "FARM", to: "MILL", lot: "L9", quantity: 200, shipment: "SH-9")
         return chain
     }
 
@@ -170,7 +204,10 @@ import Testing
         let finding = try #require(findings.first)
         #expect(findings.count == 1)
         #expect(finding.subject == .shipment(1))
-        #expect(finding.detail == "lot L9 was never produced or received at FARM, which ships 1,200 kg of cocoa-beans in all against 1,000 kg that came in")
+        #expect(
+            finding.detail
+                == "lot L9 was never produced or received at FARM, which ships 1,200 kg of cocoa-beans in all against 1,000 kg that came in"
+        )
         // The facility made enough of the product to cover it: the lot came in before the range.
         #expect(Self.unknownLot(produced: 1_500).findings(of: .massBalance).isEmpty)
     }
@@ -182,7 +219,9 @@ import Testing
         var chain = ChainFixture()
         for number in 0...cohort {
             let yield = number == cohort ? outlier : 0.80
-            chain.produce("P\(number)", at: "2026-03-0\(number + 1)T06:00:00Z", facility: "MILL", lot: "B\(number)", quantity: 1_000)
+            chain.produce(
+                "P\(number)", at: "2026-03-0\(number + 1)T06:00:00Z", facility: "MILL", lot: "B\(number)",
+                quantity: 1_000)
             chain.transform(
                 "T\(number)", at: "2026-03-0\(number + 1)T12:00:00Z", facility: "MILL", inputs: [("B\(number)", 1_000)],
                 lot: "N\(number)", quantity: 1_000 * yield)
@@ -195,7 +234,9 @@ import Testing
         let finding = try #require(findings.first)
         #expect(findings.count == 1)
         #expect(finding.subject == .transform(4))
-        #expect(finding.detail == "yield 0.95 (output over inputs) is above the median 0.80 for cocoa-beans -> cocoa-nibs plus 15 %")
+        #expect(
+            finding.detail
+                == "yield 0.95 (output over inputs) is above the median 0.80 for cocoa-beans -> cocoa-nibs plus 15 %")
         #expect(finding.evidence == [8])
         // Below the median plus tolerance (0.92).
         #expect(Self.yields(cohort: 4, outlier: 0.90).findings(of: .transformYield, minimumCohort: 5).isEmpty)
@@ -209,12 +250,16 @@ import Testing
         let findings = Self.yields(cohort: 0, outlier: 0.90).findings(of: .transformYield, rules: rules)
         let finding = try #require(findings.first)
         #expect(finding.subject == .transform(0))
-        #expect(finding.detail == "yield 0.90 (output over inputs) is above the maximum 0.85 set for cocoa-beans -> cocoa-nibs")
+        #expect(
+            finding.detail
+                == "yield 0.90 (output over inputs) is above the maximum 0.85 set for cocoa-beans -> cocoa-nibs")
         #expect(Self.yields(cohort: 0, outlier: 0.85).findings(of: .transformYield, rules: rules).isEmpty)
         // Without the maximum, one transform has no median to compare with.
         #expect(Self.yields(cohort: 0, outlier: 0.90).findings(of: .transformYield).isEmpty)
         // The fixed maximum takes precedence over the median.
-        #expect(Self.yields(cohort: 4, outlier: 0.90).findings(of: .transformYield, rules: rules, minimumCohort: 5).count == 1)
+        #expect(
+            Self.yields(cohort: 4, outlier: 0.90).findings(of: .transformYield, rules: rules, minimumCohort: 5).count
+                == 1)
     }
 
     // MARK: - cloned_serial
@@ -223,10 +268,14 @@ import Testing
         for laterFirstInLedger in [false, true] {
             var chain = ChainFixture()
             func first(_ chain: inout ChainFixture) {
-                chain.produce("PA", at: "2026-03-01T08:00:00Z", facility: "FACTORY", lot: "A", quantity: 2, unit: "pcs", serials: ["S1", "S2"])
+                chain.produce(
+                    "PA", at: "2026-03-01T08:00:00Z", facility: "FACTORY", lot: "A", quantity: 2, unit: "pcs",
+                    serials: ["S1", "S2"])
             }
             func later(_ chain: inout ChainFixture) {
-                chain.produce("PB", at: "2026-03-05T08:00:00Z", facility: "FACTORY", lot: "B", quantity: 2, unit: "pcs", serials: ["S2", "S3"])
+                chain.produce(
+                    "PB", at: "2026-03-05T08:00:00Z", facility: "FACTORY", lot: "B", quantity: 2, unit: "pcs",
+                    serials: ["S2", "S3"])
             }
             if laterFirstInLedger {
                 later(&chain)
@@ -247,15 +296,22 @@ import Testing
 
     @Test func serialsOfOneLotAreNoClones() {
         var chain = ChainFixture()
-        chain.produce("PA", at: "2026-03-01T08:00:00Z", facility: "FACTORY", lot: "A", quantity: 2, unit: "pcs", serials: ["S1", "S2"])
+        chain.produce(
+            "PA", at: "2026-03-01T08:00:00Z", facility: "FACTORY", lot: "A", quantity: 2, unit: "pcs",
+            serials: ["S1", "S2"])
         chain.append(
-            .ship, "SA", at: "2026-03-02T08:00:00Z", facility: "FACTORY", lot: "A", quantity: 2, unit: "pcs", shipment: "SH-1",
+            .ship, "SA", at: "2026-03-02T08:00:00Z", facility: "FACTORY", lot: "A", quantity: 2, unit: "pcs",
+            shipment: "SH-1",
             destination: "SHOP", serials: ["S1", "S2"])
-        chain.produce("PB", at: "2026-03-05T08:00:00Z", facility: "FACTORY", lot: "B", quantity: 2, unit: "pcs", serials: ["S3", "S4"])
+        chain.produce(
+            "PB", at: "2026-03-05T08:00:00Z", facility: "FACTORY", lot: "B", quantity: 2, unit: "pcs",
+            serials: ["S3", "S4"])
         #expect(chain.findings(of: .clonedSerial).isEmpty)
 
         var clones = chain
-        clones.produce("PC", at: "2026-03-06T08:00:00Z", facility: "FACTORY", lot: "C", quantity: 3, unit: "pcs", serials: ["S4", "S1", "S9"])
+        clones.produce(
+            "PC", at: "2026-03-06T08:00:00Z", facility: "FACTORY", lot: "C", quantity: 3, unit: "pcs",
+            serials: ["S4", "S1", "S9"])
         let findings = clones.findings(of: .clonedSerial)
         #expect(findings.map(\.subject) == [.production(3)])
         #expect(findings.first?.detail == "serial S4 and 1 more in lot C already belongs to lot B (PB)")
@@ -272,25 +328,34 @@ import Testing
 
     @Test func certificateExpiredOnTheEventsLocalDay() throws {
         // 23:30 on 10 March at UTC−5 (04:30 UTC on the 11th): still the last valid day.
-        #expect(Self.certified(holds: "C-1", claims: "C-1", at: "2026-03-10T23:30:00-05:00").findings(of: .certificateInvalid).isEmpty)
+        #expect(
+            Self.certified(holds: "C-1", claims: "C-1", at: "2026-03-10T23:30:00-05:00").findings(
+                of: .certificateInvalid
+            ).isEmpty)
         // 00:30 on 11 March at UTC+2 (22:30 UTC on the 10th): expired.
-        let findings = Self.certified(holds: "C-1", claims: "C-1", at: "2026-03-11T00:30:00+02:00").findings(of: .certificateInvalid)
+        let findings = Self.certified(holds: "C-1", claims: "C-1", at: "2026-03-11T00:30:00+02:00").findings(
+            of: .certificateInvalid)
         let finding = try #require(findings.first)
         #expect(finding.subject == .production(0))
         #expect(finding.detail == "produce P1 claims certificate C-1, which expired 1 day(s) before (on 2026-03-10)")
     }
 
     @Test func certificateTheFacilityDoesNotHold() {
-        let other = Self.certified(holds: "C-1", claims: "C-2", at: "2026-03-01T08:00:00Z").findings(of: .certificateInvalid)
+        let other = Self.certified(holds: "C-1", claims: "C-2", at: "2026-03-01T08:00:00Z").findings(
+            of: .certificateInvalid)
         #expect(other.map(\.subject) == [.production(0)])
         #expect(other.first?.detail == "produce P1 claims certificate C-2, but facility FARM holds C-1")
 
-        let none = Self.certified(holds: nil, claims: "C-1", at: "2026-03-01T08:00:00Z").findings(of: .certificateInvalid)
+        let none = Self.certified(holds: nil, claims: "C-1", at: "2026-03-01T08:00:00Z").findings(
+            of: .certificateInvalid)
         #expect(none.first?.detail == "produce P1 claims certificate C-1, but facility FARM holds none")
 
         var unknown = ChainFixture()
-        unknown.produce("P1", at: "2026-03-01T08:00:00Z", facility: "NOWHERE", lot: "L1", quantity: 500, certificate: "C-1")
-        #expect(unknown.findings(of: .certificateInvalid).first?.detail == "produce P1 claims certificate C-1 at a facility with no master data")
+        unknown.produce(
+            "P1", at: "2026-03-01T08:00:00Z", facility: "NOWHERE", lot: "L1", quantity: 500, certificate: "C-1")
+        #expect(
+            unknown.findings(of: .certificateInvalid).first?.detail
+                == "produce P1 claims certificate C-1 at a facility with no master data")
 
         // No claim, nothing to check.
         var unclaimed = ChainFixture()
@@ -302,10 +367,13 @@ import Testing
     @Test func certificateOnAShipFlagsItsShipment() {
         var chain = ChainFixture()
         chain.facility("FARM", certificate: "C-1", expires: "2026-03-10")
-        chain.ship("S1", at: "2026-03-12T08:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: 100, shipment: "SH-1", certificate: "C-1")
+        chain.ship(
+            "S1", at: "2026-03-12T08:00:00Z", from: "FARM", to: "MILL", lot: "L1", quantity: 100, shipment: "SH-1",
+            certificate: "C-1")
         let findings = chain.findings(of: .certificateInvalid)
         #expect(findings.map(\.subject) == [.shipment(0)])
-        #expect(findings.first?.detail == "ship S1 claims certificate C-1, which expired 2 day(s) before (on 2026-03-10)")
+        #expect(
+            findings.first?.detail == "ship S1 claims certificate C-1, which expired 2 day(s) before (on 2026-03-10)")
     }
 
     // MARK: - over_capacity
@@ -319,7 +387,8 @@ import Testing
     }
 
     @Test func overCapacityOnOneLocalDay() throws {
-        let findings = Self.twoHarvests(("2026-03-10T08:00:00Z", 1_200), ("2026-03-10T16:00:00Z", 1_200)).findings(of: .overCapacity)
+        let findings = Self.twoHarvests(("2026-03-10T08:00:00Z", 1_200), ("2026-03-10T16:00:00Z", 1_200)).findings(
+            of: .overCapacity)
         let finding = try #require(findings.first)
         #expect(findings.count == 1)
         #expect(finding.subject == .facilityDay("FARM", ChainFixture.day("2026-03-10")))
@@ -327,8 +396,12 @@ import Testing
         #expect(finding.evidence == [0, 1])
 
         // 105 % is within the tolerance; 106 % is not.
-        #expect(Self.twoHarvests(("2026-03-10T08:00:00Z", 775), ("2026-03-10T16:00:00Z", 800)).findings(of: .overCapacity).isEmpty)
-        #expect(Self.twoHarvests(("2026-03-10T08:00:00Z", 790), ("2026-03-10T16:00:00Z", 800)).findings(of: .overCapacity).count == 1)
+        #expect(
+            Self.twoHarvests(("2026-03-10T08:00:00Z", 775), ("2026-03-10T16:00:00Z", 800)).findings(of: .overCapacity)
+                .isEmpty)
+        #expect(
+            Self.twoHarvests(("2026-03-10T08:00:00Z", 790), ("2026-03-10T16:00:00Z", 800)).findings(of: .overCapacity)
+                .count == 1)
     }
 
     @Test func timeZoneOffsetsDecideTheDay() {
@@ -350,7 +423,8 @@ import Testing
         chain.facility("FARM", country: "GH")
         for number in 0...cohort {
             chain.ship(
-                "S\(number)", at: "2026-03-0\(number + 1)T08:00:00Z", from: "FARM", to: "MILL", lot: "L\(number)", quantity: 10,
+                "S\(number)", at: "2026-03-0\(number + 1)T08:00:00Z", from: "FARM", to: "MILL", lot: "L\(number)",
+                quantity: 10,
                 unit: "t", shipment: "SH-\(number)", unitPrice: number == cohort ? outlier : 2_600, currency: "USD")
         }
         return chain
@@ -361,7 +435,9 @@ import Testing
         let finding = try #require(findings.first)
         #expect(findings.count == 1)
         #expect(finding.subject == .shipment(5))
-        #expect(finding.detail == "unit price 0.41 USD/kg is 84 % below the median 2.60 for cocoa-beans from GH, below 35 % of it")
+        #expect(
+            finding.detail
+                == "unit price 0.41 USD/kg is 84 % below the median 2.60 for cocoa-beans from GH, below 35 % of it")
         // 37 % of the median is poor, not exploitative.
         #expect(Self.prices(cohort: 5, outlier: 950).findings(of: .exploitativePrice, minimumCohort: 6).isEmpty)
         // Six ships are no cohort when seven are needed.
@@ -375,12 +451,16 @@ import Testing
         chain.facility("COOP", country: "CI")
         for number in 0..<6 {
             chain.ship(
-                "S\(number)", at: "2026-03-0\(number + 1)T08:00:00Z", from: number % 2 == 0 ? "FARM" : "COOP", to: "MILL",
-                lot: "L\(number)", quantity: 10, unit: "t", shipment: "SH-\(number)", unitPrice: number == 5 ? 410 : 2_600)
+                "S\(number)", at: "2026-03-0\(number + 1)T08:00:00Z", from: number % 2 == 0 ? "FARM" : "COOP",
+                to: "MILL",
+                lot: "L\(number)", quantity: 10, unit: "t", shipment: "SH-\(number)",
+                unitPrice: number == 5 ? 410 : 2_600)
         }
         let findings = chain.findings(of: .exploitativePrice, minimumCohort: 6)
         #expect(findings.map(\.subject) == [.shipment(5)])
-        #expect(findings.first?.detail == "unit price 0.41 USD/kg is 84 % below the median 2.60 for cocoa-beans, below 35 % of it")
+        #expect(
+            findings.first?.detail
+                == "unit price 0.41 USD/kg is 84 % below the median 2.60 for cocoa-beans, below 35 % of it")
     }
 }
 

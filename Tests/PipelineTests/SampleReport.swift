@@ -55,10 +55,12 @@ enum SampleReport {
             reasons: ["Received 5.2 hours before it was shipped."], product: "cocoa-beans", lot: "LOT-GH-101",
             shipmentID: "SH-2026-0113", parties: ["farm-gh", "mill-nl"], facilities: ["FARM-1", "MILL-1"],
             records: [
-                record("farm-shipments.csv:3", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", 1_204,
-                       "ship", "farm-gh", "2026-01-13T08:00:00+00:00", "FARM-1"),
-                record("MILL-RCV-0113", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", 1_377,
-                       "receive", "mill-nl", "2026-01-13T03:48:00+01:00", "MILL-1"),
+                record(
+                    "farm-shipments.csv:3", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", 1_204,
+                    "ship", "farm-gh", "2026-01-13T08:00:00+00:00", "FARM-1"),
+                record(
+                    "MILL-RCV-0113", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", 1_377,
+                    "receive", "mill-nl", "2026-01-13T03:48:00+01:00", "MILL-1"),
             ]),
         Report.Flag(
             id: "F-0d44e1", subject: "shipment", score: 0.9137, forestScore: 0.7821, clusterScore: 0.9512, cluster: 2,
@@ -75,10 +77,12 @@ enum SampleReport {
             product: "cocoa-beans", lot: "LOT-CI-044", shipmentID: "SH-2026-0291", parties: ["coop-ci", "mill-nl"],
             facilities: ["COOP-2", "MILL-1"],
             records: [
-                record("SH-2026-0291", "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae", 8_810, "ship",
-                       "coop-ci", "2026-02-02T06:00:00+00:00", "COOP-2"),
-                record("MILL-RCV-0291", "fcde2b2edba56bf408601fb721fe9b5c338d10ee429ea04fae5511b68fbf8fb9", 8_944,
-                       "receive", "mill-nl", "2026-02-02T16:00:00+01:00", "MILL-1"),
+                record(
+                    "SH-2026-0291", "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae", 8_810, "ship",
+                    "coop-ci", "2026-02-02T06:00:00+00:00", "COOP-2"),
+                record(
+                    "MILL-RCV-0291", "fcde2b2edba56bf408601fb721fe9b5c338d10ee429ea04fae5511b68fbf8fb9", 8_944,
+                    "receive", "mill-nl", "2026-02-02T16:00:00+01:00", "MILL-1"),
             ]),
         Report.Flag(
             id: "F-51b3f0", subject: "transform", score: 0.8420, forestScore: 0.6905, clusterScore: 0.8833, cluster: 1,
@@ -86,13 +90,14 @@ enum SampleReport {
             drivers: [
                 Report.Driver(
                     feature: "yield_ratio", value: 1.27551, median: 0.8, z: 6.2200, contribution: 0.7015,
-                    text: "yield 1.28 kg per kg of input against a median of 0.80"),
+                    text: "yield 1.28 kg per kg of input against a median of 0.80")
             ],
             reasons: ["Made 1,250 kg of cocoa mass from 980 kg of beans (yield 128 %)."], product: "cocoa-mass",
             lot: "LOT-NL-MASS-07", shipmentID: nil, parties: ["mill-nl"], facilities: ["MILL-1"],
             records: [
-                record("mill-batches.csv:12", "18ac3e7343f016890c510e93f935261169d9e3f565436429830faf0934f4f8e4", 9_020,
-                       "transform", "mill-nl", "2026-02-03T10:30:00+01:00", "MILL-1"),
+                record(
+                    "mill-batches.csv:12", "18ac3e7343f016890c510e93f935261169d9e3f565436429830faf0934f4f8e4", 9_020,
+                    "transform", "mill-nl", "2026-02-03T10:30:00+01:00", "MILL-1")
             ]),
         Report.Flag(
             id: "F-a80c77", subject: "shipment", score: 0.7346, forestScore: 0.6412, clusterScore: 0.7003, cluster: 0,
@@ -112,8 +117,9 @@ enum SampleReport {
             product: "cocoa-beans", lot: "LOT-GH-233", shipmentID: "SH-2026-0377", parties: ["farm-gh", "trader-x"],
             facilities: ["FARM-1", "WH-9"],
             records: [
-                record("farm-shipments.csv:88", "3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d",
-                       12_551, "ship", "farm-gh", "2026-02-20T09:15:00+00:00", "FARM-1")
+                record(
+                    "farm-shipments.csv:88", "3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d",
+                    12_551, "ship", "farm-gh", "2026-02-20T09:15:00+00:00", "FARM-1")
             ]),
         Report.Flag(
             id: "F-c4e912", subject: "production", score: 0.6551, forestScore: 0.5977, clusterScore: 0.6120, cluster: 0,
@@ -125,12 +131,15 @@ enum SampleReport {
                     feature: "output_per_worker", value: 412.5, median: 180, z: 2.8410, contribution: 0.4100,
                     text: "412 kg per worker and day against a median of 180")
             ],
-            reasons: ["Certificate RA-7781 expired on 2026-01-31, 12 days before the harvest.",
-                      "Output per worker 2.3 times the median."],
+            reasons: [
+                "Certificate RA-7781 expired on 2026-01-31, 12 days before the harvest.",
+                "Output per worker 2.3 times the median.",
+            ],
             product: "cocoa-beans", lot: "LOT-GH-240", shipmentID: nil, parties: ["farm-gh"], facilities: ["FARM-1"],
             records: [
-                record("farm-harvest.csv:5", "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb",
-                       13_002, "produce", "farm-gh", "2026-02-12T07:00:00+00:00", nil)
+                record(
+                    "farm-harvest.csv:5", "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb",
+                    13_002, "produce", "farm-gh", "2026-02-12T07:00:00+00:00", nil)
             ]),
     ]
 
@@ -163,8 +172,9 @@ enum SampleReport {
             let y = centre.y + Int.random(in: -6_000...6_000, using: &random)
             let score = Int.random(in: 500...5_900, using: &random)
             points.append(
-                Report.ClusterPoint(x: Double(x) / 10_000, y: Double(y) / 10_000, cluster: cluster,
-                                    score: Double(score) / 10_000, flag: nil))
+                Report.ClusterPoint(
+                    x: Double(x) / 10_000, y: Double(y) / 10_000, cluster: cluster,
+                    score: Double(score) / 10_000, flag: nil))
         }
         for (index, flag) in flags.enumerated() {
             guard let cluster = flag.cluster else { continue }
@@ -172,7 +182,8 @@ enum SampleReport {
             let centre = centres[cluster]
             points.append(
                 Report.ClusterPoint(
-                    x: Double(centre.x + 9_000 - index * 1_500) / 10_000, y: Double(centre.y - 8_500 + index * 2_000) / 10_000,
+                    x: Double(centre.x + 9_000 - index * 1_500) / 10_000,
+                    y: Double(centre.y - 8_500 + index * 2_000) / 10_000,
                     cluster: cluster,
                     score: flag.score, flag: flag.id))
         }
@@ -181,13 +192,28 @@ enum SampleReport {
     }
 
     static let features: [Report.FeatureSummary] = [
-        Report.FeatureSummary(name: "transit_hours", description: "hours from ship to receive", median: 312.5, scale: 96.25, missing: 37),
-        Report.FeatureSummary(name: "distance_km", description: "great-circle distance between the facilities, km", median: 4_980.5, scale: 2_210.75, missing: 12),
-        Report.FeatureSummary(name: "implied_speed", description: "distance over transit time, km/h", median: 41.25, scale: 18.5, missing: 49),
-        Report.FeatureSummary(name: "quantity_loss", description: "share of the shipped quantity not received", median: 0.0125, scale: 0.0085, missing: 37),
-        Report.FeatureSummary(name: "unit_price_ratio", description: "unit price over the product's cohort median", median: 1, scale: 0.142857, missing: 2_104),
-        Report.FeatureSummary(name: "partner_novelty", description: "1 for a first shipment between two parties", median: 0, scale: 1, missing: 0),
-        Report.FeatureSummary(name: "yield_ratio", description: "output over input quantity of a transform, kg/kg", median: 0.8, scale: 0.05, missing: 0),
-        Report.FeatureSummary(name: "output_per_worker", description: "production per worker and day, kg", median: 180, scale: 42.5, missing: 311),
+        Report.FeatureSummary(
+            name: "transit_hours", description: "hours from ship to receive", median: 312.5, scale: 96.25, missing: 37),
+        Report.FeatureSummary(
+            name: "distance_km", description: "great-circle distance between the facilities, km", median: 4_980.5,
+            scale: 2_210.75, missing: 12),
+        Report.FeatureSummary(
+            name: "implied_speed", description: "distance over transit time, km/h", median: 41.25, scale: 18.5,
+            missing: 49),
+        Report.FeatureSummary(
+            name: "quantity_loss", description: "share of the shipped quantity not received", median: 0.0125,
+            scale: 0.0085, missing: 37),
+        Report.FeatureSummary(
+            name: "unit_price_ratio", description: "unit price over the product's cohort median", median: 1,
+            scale: 0.142857, missing: 2_104),
+        Report.FeatureSummary(
+            name: "partner_novelty", description: "1 for a first shipment between two parties", median: 0, scale: 1,
+            missing: 0),
+        Report.FeatureSummary(
+            name: "yield_ratio", description: "output over input quantity of a transform, kg/kg", median: 0.8,
+            scale: 0.05, missing: 0),
+        Report.FeatureSummary(
+            name: "output_per_worker", description: "production per worker and day, kg", median: 180, scale: 42.5,
+            missing: 311),
     ]
 }

@@ -19,27 +19,43 @@ import Testing
         #expect(again.status == 5)
         #expect(again.stderr.contains("already exists"))
 
-        #expect(try prov.run("keys", "generate", "--out", "farm.pem", "--public-out", "farm.pub.pem").stdout.contains("BEGIN PUBLIC KEY"))
+        #expect(
+            try prov.run("keys", "generate", "--out", "farm.pem", "--public-out", "farm.pub.pem").stdout.contains(
+                "BEGIN PUBLIC KEY"))
         // A key made by the openssl command line works unchanged.
         let openssl = Process()
         openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         openssl.arguments = ["genpkey", "-algorithm", "ed25519", "-out", prov.path("mill.pem")]
         try openssl.run()
         openssl.waitUntilExit()
-        #expect(try prov.run("participants", "add", "--id", "farm-gh", "--name", "Farm", "--role", "producer", "--public-key", "farm.pub.pem").status == 0)
-        #expect(try prov.run("participants", "add", "--id", "mill-nl", "--name", "Mill", "--role", "processor", "--public-key", "mill.pem").status == 0)
+        #expect(
+            try prov.run(
+                "participants", "add", "--id", "farm-gh", "--name", "Farm", "--role", "producer", "--public-key",
+                "farm.pub.pem"
+            ).status == 0)
+        #expect(
+            try prov.run(
+                "participants", "add", "--id", "mill-nl", "--name", "Mill", "--role", "processor", "--public-key",
+                "mill.pem"
+            ).status == 0)
 
         let farm = try prov.run("append", demo.appendingPathComponent("farm-harvest.json").path, "--key", "farm.pem")
         #expect(farm.status == 0, "\(farm.stderr)")
-        #expect(try prov.run("append", demo.appendingPathComponent("mill-processing.json").path, "--key", "mill.pem").status == 0)
-        let reimport = try prov.run("append", demo.appendingPathComponent("farm-harvest.json").path, "--key", "farm.pem")
+        #expect(
+            try prov.run("append", demo.appendingPathComponent("mill-processing.json").path, "--key", "mill.pem").status
+                == 0)
+        let reimport = try prov.run(
+            "append", demo.appendingPathComponent("farm-harvest.json").path, "--key", "farm.pem")
         #expect(reimport.stdout.contains("already in the ledger"))
 
         let history = try prov.run("history", "LOT-NL-MASS-07", "--json")
         try #require(history.status == 0, "\(history.stderr)")
         let timeline = try JSONParser.parse(history.stdout)
         let events = try #require(timeline["events"]?.arrayValue)
-        #expect(events.compactMap { $0["record_id"]?.stringValue } == ["GH-H-0001", "GH-S-0001", "NL-R-0001", "NL-T-0001", "NL-S-0001"])
+        #expect(
+            events.compactMap { $0["record_id"]?.stringValue } == [
+                "GH-H-0001", "GH-S-0001", "NL-R-0001", "NL-T-0001", "NL-S-0001",
+            ])
         #expect(timeline["upstream_lots"] == .array(["LOT-GH-001"]))
 
         // A product code is paged: two events at a time, each page after the last one's index.
@@ -74,11 +90,16 @@ import Testing
         let full = try consumer.run("verify-proof", "ship.proof", "--operator-key", "ledger.operator.pub.pem")
         #expect(full.status == 0, "\(full.stderr)")
         #expect(full.stdout.contains("VERIFIED") && full.stdout.contains("unit_price=2.61"))
-        let redacted = try consumer.run("verify-proof", "ship-redacted.proof", "--operator-key", "ledger.operator.pub.pem", "--json")
+        let redacted = try consumer.run(
+            "verify-proof", "ship-redacted.proof", "--operator-key", "ledger.operator.pub.pem", "--json")
         #expect(redacted.status == 0, "\(redacted.stderr)")
         let redactedJSON = try JSONParser.parse(redacted.stdout)
         #expect(redactedJSON["withheld"] == .array(["currency", "quantity", "unit_price"]))
-        #expect(!String(decoding: try Data(contentsOf: URL(fileURLWithPath: consumer.path("ship-redacted.proof"))), as: UTF8.self).contains("1200.5"))
+        #expect(
+            !String(
+                decoding: try Data(contentsOf: URL(fileURLWithPath: consumer.path("ship-redacted.proof"))),
+                as: UTF8.self
+            ).contains("1200.5"))
         var bytes = try Data(contentsOf: URL(fileURLWithPath: consumer.path("ship.proof")))
         bytes[bytes.count / 2] ^= 0x04
         try bytes.write(to: URL(fileURLWithPath: consumer.path("tampered.proof")))
@@ -100,11 +121,14 @@ import Testing
         defer { prov.remove() }
         try #require(try prov.run("init").status == 0)
         try prov.run("keys", "generate", "--out", "farm.pem")
-        try prov.run("participants", "add", "--id", "farm-gh", "--name", "Farm", "--role", "producer", "--public-key", "farm.pem")
-        try prov.run("append", ProvRunner.sampleData.appendingPathComponent("demo/farm-harvest.json").path, "--key", "farm.pem")
+        try prov.run(
+            "participants", "add", "--id", "farm-gh", "--name", "Farm", "--role", "producer", "--public-key", "farm.pem"
+        )
+        try prov.run(
+            "append", ProvRunner.sampleData.appendingPathComponent("demo/farm-harvest.json").path, "--key", "farm.pem")
         #expect(try prov.run("verify").status == 0)
 
-        // Change the product index column of the farm's shipment outside the program, as an attacker with file access would.
+        // Change the product index column of the farm's shipment outside the program, as an attacker with the file would.
         try DatabaseQueue(path: prov.path("ledger.sqlite")).write { db in
             try db.execute(sql: "UPDATE events SET product = 'cocoa-nibs' WHERE record_id = 'GH-S-0001'")
         }
@@ -120,8 +144,11 @@ import Testing
         try #require(try prov.run("init").status == 0)
         try prov.run("keys", "generate", "--out", "farm.pem")
         try prov.run("keys", "generate", "--out", "stranger.pem")
-        try prov.run("participants", "add", "--id", "farm-gh", "--name", "Farm", "--role", "producer", "--public-key", "farm.pem")
-        try #"[{"record_id": "A1", "event": "produce", "occurred_at": "2026-03-01T08:00:00+01:00", "product": "p", "lot": "l", "quantity": "0", "unit": "kg", "facility": "f"}]"#
+        try prov.run(
+            "participants", "add", "--id", "farm-gh", "--name", "Farm", "--role", "producer", "--public-key", "farm.pem"
+        )
+        try
+            #"[{"record_id": "A1", "event": "produce", "occurred_at": "2026-03-01T08:00:00+01:00", "product": "p", "lot": "l", "quantity": "0", "unit": "kg", "facility": "f"}]"#
             .write(toFile: prov.path("bad.json"), atomically: true, encoding: .utf8)
         let bad = try prov.run("append", "bad.json", "--key", "farm.pem")
         #expect(bad.status == 4)
@@ -131,11 +158,14 @@ import Testing
         #expect(broken.status == 4)
         #expect(broken.stderr.contains("line 1, column"))
 
-        let stranger = try prov.run("append", ProvRunner.sampleData.appendingPathComponent("demo/farm-harvest.json").path, "--key", "stranger.pem")
+        let stranger = try prov.run(
+            "append", ProvRunner.sampleData.appendingPathComponent("demo/farm-harvest.json").path, "--key",
+            "stranger.pem")
         #expect(stranger.status == 6)
         #expect(stranger.stderr.contains("not registered"))
         try prov.run("participants", "revoke", "farm-gh")
-        let revoked = try prov.run("append", ProvRunner.sampleData.appendingPathComponent("demo/farm-harvest.json").path, "--key", "farm.pem")
+        let revoked = try prov.run(
+            "append", ProvRunner.sampleData.appendingPathComponent("demo/farm-harvest.json").path, "--key", "farm.pem")
         #expect(revoked.status == 6)
         #expect(revoked.stderr.contains("revoked"))
         let list = try prov.run("participants", "list", "--json")
@@ -150,7 +180,9 @@ import Testing
         defer { prov.remove() }
         try #require(try prov.run("init").status == 0)
         try prov.run("keys", "generate", "--out", "farm.pem")
-        try prov.run("participants", "add", "--id", "farm-gh", "--name", "Farm", "--role", "producer", "--public-key", "farm.pem")
+        try prov.run(
+            "participants", "add", "--id", "farm-gh", "--name", "Farm", "--role", "producer", "--public-key", "farm.pem"
+        )
         let sample = ProvRunner.sampleData.appendingPathComponent("demo/farm-shipments.csv").path
         let facilities = ProvRunner.sampleData.appendingPathComponent("demo/farm-gh-facilities.csv").path
 
@@ -196,7 +228,8 @@ import Testing
     @Test func ingestBenchmarkMeasuresItsReferenceBothWays() throws {
         let prov = try ProvRunner()
         defer { prov.remove() }
-        let bench = try prov.run("bench", "ingest", "--records", "300", "--reference-seconds", "1", "--keep", prov.path("bench"), "--json")
+        let bench = try prov.run(
+            "bench", "ingest", "--records", "300", "--reference-seconds", "1", "--keep", prov.path("bench"), "--json")
         #expect(bench.status == 0, "\(bench.stderr)")
         let result = try JSONParser.parse(bench.stdout)
         #expect(result["records"] == .number("300"))
@@ -204,11 +237,15 @@ import Testing
             if case .number(let lexeme)? = result[key] { return Double(lexeme) ?? 0 }
             return 0
         }
-        #expect(number("in_process_sign_per_s") > 1000 && number("ingest_records_per_s") > 0 && number("ingest_ratio_to_sign") > 0)
+        #expect(
+            number("in_process_sign_per_s") > 1000 && number("ingest_records_per_s") > 0
+                && number("ingest_ratio_to_sign") > 0)
         // The reference is the higher of OpenSSL's two measurements, when `openssl speed` ran.
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") {
             #expect(number("openssl_speed_sign_per_s") > 1000, "\(bench.stdout)")
-            #expect(number("openssl_sign_per_s") == max(number("in_process_sign_per_s"), number("openssl_speed_sign_per_s")))
+            #expect(
+                number("openssl_sign_per_s") == max(number("in_process_sign_per_s"), number("openssl_speed_sign_per_s"))
+            )
         }
         // SQLite alone wrote the ledger's rows (the benchmark's records after the registrations and
         // facilities), and the bound combines it with the in-process sign rate on all cores.
@@ -222,8 +259,12 @@ import Testing
     @Test func everyCommandExplainsItself() throws {
         let prov = try ProvRunner()
         defer { prov.remove() }
-        for command in [["init"], ["keys", "generate"], ["participants", "add"], ["participants", "revoke"], ["participants", "list"],
-                        ["append"], ["ingest"], ["facilities", "import"], ["facilities", "list"], ["history"], ["proof"], ["verify-proof"], ["verify"], ["checkpoint"], ["consistency"], ["bench", "ledger"], ["bench", "ingest"]] {
+        for command in [
+            ["init"], ["keys", "generate"], ["participants", "add"], ["participants", "revoke"],
+            ["participants", "list"],
+            ["append"], ["ingest"], ["facilities", "import"], ["facilities", "list"], ["history"], ["proof"],
+            ["verify-proof"], ["verify"], ["checkpoint"], ["consistency"], ["bench", "ledger"], ["bench", "ingest"],
+        ] {
             let help = try prov.run(command + ["--help"])
             #expect(help.status == 0, "\(command)")
             #expect(help.stdout.contains("USAGE: prov \(command.joined(separator: " "))"), "\(command): \(help.stdout)")

@@ -12,17 +12,25 @@ import Testing
         let keys = demo.appendingPathComponent("keys")
         func key(_ name: String) -> String { keys.appendingPathComponent("DEMO-ONLY-\(name).pem").path }
         try #require(try prov.run("init", "--operator-key", key("operator")).status == 0)
-        for (id, role) in [("farm-gh", "producer"), ("mill-nl", "processor"), ("factory-de", "processor"), ("compliance", "compliance")] {
-            let added = try prov.run("participants", "add", "--id", id, "--name", id, "--role", role, "--public-key", key(id))
+        for (id, role) in [
+            ("farm-gh", "producer"), ("mill-nl", "processor"), ("factory-de", "processor"),
+            ("compliance", "compliance"),
+        ] {
+            let added = try prov.run(
+                "participants", "add", "--id", id, "--name", id, "--role", role, "--public-key", key(id))
             try #require(added.status == 0, "\(added.stderr)")
         }
         for (file, party) in [
-            ("farm-gh-facilities.csv", "farm-gh"), ("mill-nl-facilities.csv", "mill-nl"), ("factory-de-facilities.csv", "factory-de"),
+            ("farm-gh-facilities.csv", "farm-gh"), ("mill-nl-facilities.csv", "mill-nl"),
+            ("factory-de-facilities.csv", "factory-de"),
         ] {
-            let imported = try prov.run("facilities", "import", demo.appendingPathComponent(file).path, "--key", key(party))
+            let imported = try prov.run(
+                "facilities", "import", demo.appendingPathComponent(file).path, "--key", key(party))
             try #require(imported.status == 0, "\(imported.stderr)")
         }
-        for (file, party) in [("farm-shipments.csv", "farm-gh"), ("farm-shipments-may.csv", "farm-gh"), ("mill-shipments.csv", "mill-nl")] {
+        for (file, party) in [
+            ("farm-shipments.csv", "farm-gh"), ("farm-shipments-may.csv", "farm-gh"), ("mill-shipments.csv", "mill-nl"),
+        ] {
             let ingested = try prov.run("ingest", demo.appendingPathComponent(file).path, "--key", key(party))
             try #require(ingested.status == 0, "\(ingested.stderr)")
         }
@@ -69,20 +77,25 @@ import Testing
         let listed = try prov.run("anomalies", "list", "--json")
         try #require(listed.status == 0, "\(listed.stderr)")
         let flags = try #require(try JSONParser.parse(listed.stdout).arrayValue)
-        let capacity = try #require(flags.first { $0["rules"]?.arrayValue?.contains { $0["rule"] == "over_capacity" } == true })
+        let capacity = try #require(
+            flags.first { $0["rules"]?.arrayValue?.contains { $0["rule"] == "over_capacity" } == true })
         let id = try #require(capacity["id"]?.stringValue)
         #expect(capacity["status"] == "open")
         let detail = try #require(capacity["rules"]?.arrayValue?.first?["detail"]?.stringValue)
-        #expect(detail.contains("FARM-GH-01 put out 2,400 kg on 2026-05-10, 160 % of its capacity of 1,500 kg a day"), "\(detail)")
+        #expect(
+            detail.contains("FARM-GH-01 put out 2,400 kg on 2026-05-10, 160 % of its capacity of 1,500 kg a day"),
+            "\(detail)")
         #expect(capacity["records"]?.arrayValue?.compactMap { $0["record_id"]?.stringValue } == ["GH-H-0301"])
 
         // Only a compliance participant may review; the decision is a signed event and shows.
         let farmKey = ProvRunner.sampleData.appendingPathComponent("demo/keys/DEMO-ONLY-farm-gh.pem").path
-        let notAllowed = try prov.run("anomalies", "review", id, "--decision", "dismissed", "--note", "fine", "--key", farmKey)
+        let notAllowed = try prov.run(
+            "anomalies", "review", id, "--decision", "dismissed", "--note", "fine", "--key", farmKey)
         #expect(notAllowed.status == 6)
         #expect(notAllowed.stderr.contains("only compliance participants review flags"))
         let reviewed = try prov.run(
-            "anomalies", "review", id, "--decision", "confirmed", "--note", "harvest exceeds the farm's capacity; asked for the weighbridge slips",
+            "anomalies", "review", id, "--decision", "confirmed", "--note",
+            "harvest exceeds the farm's capacity; asked for the weighbridge slips",
             "--key", Self.officerKey)
         #expect(reviewed.status == 0, "\(reviewed.stderr)")
         let shown = try prov.run("anomalies", "show", id)
@@ -115,7 +128,8 @@ import Testing
     @Test func badDefinitionsNameTheLineAndOnlyOfficersAnchor() throws {
         let prov = try Self.demoLedger()
         defer { prov.remove() }
-        try "name: x\nthreshold:\n  contamination: 2\n".write(toFile: prov.path("bad.yml"), atomically: true, encoding: .utf8)
+        try "name: x\nthreshold:\n  contamination: 2\n".write(
+            toFile: prov.path("bad.yml"), atomically: true, encoding: .utf8)
         let bad = try prov.run("pipeline", "run", "bad.yml", "--key", Self.officerKey)
         #expect(bad.status == 4)
         #expect(bad.stderr.contains("bad.yml:3") && bad.stderr.contains("outside"))

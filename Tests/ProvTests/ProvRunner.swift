@@ -22,13 +22,15 @@ struct ProvRunner {
             let url = candidate.appendingPathComponent("prov")
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
         }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         return root.appendingPathComponent(".build/debug/prov")
     }
 
     /// Path of the repository's SampleData folder.
     static var sampleData: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("SampleData")
     }
 

@@ -15,13 +15,15 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: prov.path("net/\(file)")), "\(file)")
         }
 
-        let keyAttributes = try FileManager.default.attributesOfItem(atPath: prov.path("net/keys/compliance-office.pem"))
+        let keyAttributes = try FileManager.default.attributesOfItem(
+            atPath: prov.path("net/keys/compliance-office.pem"))
         #expect((keyAttributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
 
         let refused = try prov.run("sample", "generate", "--lots", "60", "--seed", "42", "--out", "net")
         #expect(refused.status == 5)
         #expect(refused.stderr.contains("not empty") && refused.stderr.contains("--force"))
-        let replaced = try prov.run("sample", "generate", "--lots", "60", "--seed", "42", "--out", "net", "--force", "--json")
+        let replaced = try prov.run(
+            "sample", "generate", "--lots", "60", "--seed", "42", "--out", "net", "--force", "--json")
         try #require(replaced.status == 0, "\(replaced.stderr)")
         let summary = try JSONParser.parse(replaced.stdout)
         #expect(summary["lots"]?.integerValue == 60)
@@ -33,13 +35,18 @@ import Testing
         let participants = try String(contentsOfFile: prov.path("net/participants.csv"), encoding: .utf8)
             .split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
         let chosen = ["producer", "processor", "retailer"].compactMap { role in
-            participants.first { $0[2] == role && (try? String(contentsOfFile: prov.path("net/shipments/\($0[0]).csv"), encoding: .utf8))?
-                .split(separator: "\n").count ?? 0 > 1 }
+            participants.first {
+                $0[2] == role
+                    && (try? String(contentsOfFile: prov.path("net/shipments/\($0[0]).csv"), encoding: .utf8))?
+                        .split(separator: "\n").count ?? 0 > 1
+            }
         }
         #expect(chosen.count == 3)
         for participant in chosen {
             let key = "net/\(participant[3])"
-            let added = try prov.run("participants", "add", "--id", participant[0], "--name", participant[1], "--role", participant[2], "--public-key", key)
+            let added = try prov.run(
+                "participants", "add", "--id", participant[0], "--name", participant[1], "--role", participant[2],
+                "--public-key", key)
             #expect(added.status == 0, "\(added.stderr)")
             let facilities = try prov.run("facilities", "import", "net/facilities/\(participant[0]).csv", "--key", key)
             #expect(facilities.status == 0, "\(participant[0]): \(facilities.stderr)")

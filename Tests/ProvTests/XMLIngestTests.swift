@@ -19,7 +19,9 @@ import Testing
         defer { prov.remove() }
         try #require(try prov.run("init").status == 0)
         try prov.run("keys", "generate", "--out", "wms.pem")
-        try prov.run("participants", "add", "--id", "wms", "--name", "Warehouse system", "--role", "distributor", "--public-key", "wms.pem")
+        try prov.run(
+            "participants", "add", "--id", "wms", "--name", "Warehouse system", "--role", "distributor", "--public-key",
+            "wms.pem")
 
         // The party registers the locations its events name (SGLNs) as facilities first.
         var facilities = Set<String>()
@@ -31,7 +33,10 @@ import Testing
             expected[file] = batch.records.count
         }
         let rows = facilities.sorted().map { "\"\($0)\",wms,Location \($0.suffix(8)),warehouse,DE,50.1,8.6,,,,," }
-        try (["facility_id,party,name,kind,country,latitude,longitude,capacity_per_day,unit,workers,certificate,certificate_expires"] + rows)
+        try
+            ([
+                "facility_id,party,name,kind,country,latitude,longitude,capacity_per_day,unit,workers,certificate,certificate_expires"
+            ] + rows)
             .joined(separator: "\n").write(toFile: prov.path("locations.csv"), atomically: true, encoding: .utf8)
         let registered = try prov.run("facilities", "import", "locations.csv", "--key", "wms.pem")
         #expect(registered.status == 0, "\(registered.stderr)")
@@ -55,10 +60,16 @@ import Testing
         defer { prov.remove() }
         try #require(try prov.run("init").status == 0)
         try prov.run("keys", "generate", "--out", "wms.pem")
-        try prov.run("participants", "add", "--id", "wms", "--name", "Warehouse system", "--role", "distributor", "--public-key", "wms.pem")
-        let source = try String(contentsOfFile: try #require(Self.examples.first { $0.hasSuffix("WithExtension/ObjectEvent.xml") }), encoding: .utf8)
-        try source.replacingOccurrences(of: "<action>", with: "<actionx>").replacingOccurrences(of: "</action>", with: "</actionx>")
-            .write(toFile: prov.path("bad.xml"), atomically: true, encoding: .utf8)
+        try prov.run(
+            "participants", "add", "--id", "wms", "--name", "Warehouse system", "--role", "distributor", "--public-key",
+            "wms.pem")
+        let source = try String(
+            contentsOfFile: try #require(Self.examples.first { $0.hasSuffix("WithExtension/ObjectEvent.xml") }),
+            encoding: .utf8)
+        try source.replacingOccurrences(of: "<action>", with: "<actionx>").replacingOccurrences(
+            of: "</action>", with: "</actionx>"
+        )
+        .write(toFile: prov.path("bad.xml"), atomically: true, encoding: .utf8)
         let refused = try prov.run("ingest", "bad.xml", "--key", "wms.pem", "--xsd", Self.gs1Schema)
         #expect(refused.status == 4)
         #expect(refused.stderr.contains("bad.xml:"), "\(refused.stderr)")
@@ -71,8 +82,12 @@ import Testing
         defer { prov.remove() }
         try #require(try prov.run("init").status == 0)
         let key = TestPaths.sampleData.appendingPathComponent("demo/keys/DEMO-ONLY-factory-de.pem").path
-        try prov.run("participants", "add", "--id", "factory-de", "--name", "Factory", "--role", "processor", "--public-key", key)
-        try prov.run("facilities", "import", TestPaths.sampleData.appendingPathComponent("demo/factory-de-facilities.csv").path, "--key", key)
+        try prov.run(
+            "participants", "add", "--id", "factory-de", "--name", "Factory", "--role", "processor", "--public-key", key
+        )
+        try prov.run(
+            "facilities", "import", TestPaths.sampleData.appendingPathComponent("demo/factory-de-facilities.csv").path,
+            "--key", key)
         let xml = TestPaths.sampleData.appendingPathComponent("demo/factory-de-receipts.xml").path
         let imported = try prov.run("ingest", xml, "--key", key)
         #expect(imported.status == 0, "\(imported.stderr)")

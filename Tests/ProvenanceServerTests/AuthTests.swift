@@ -13,14 +13,18 @@ import Testing
             let challenge = try await client.call(.post, "/v1/auth/challenge", json: ["participant": "compliance"])
             OpenAPIContract.expect(challenge, 200, "POST", "/v1/auth/challenge")
             let text = try #require(try challenge.json["challenge"]?.stringValue)
-            #expect(text.hasPrefix("provenance-login/v1\norigin: demo.provenance.local/ledger\nparticipant: compliance\n"))
+            #expect(
+                text.hasPrefix("provenance-login/v1\norigin: demo.provenance.local/ledger\nparticipant: compliance\n"))
             let signature = try DemoNetwork.key("compliance").signature(for: Array(text.utf8))
-            let request: JSONValue = ["participant": "compliance", "challenge": .string(text), "signature": .string(Base64.encode(signature))]
+            let request: JSONValue = [
+                "participant": "compliance", "challenge": .string(text), "signature": .string(Base64.encode(signature)),
+            ]
             let token = try await client.call(.post, "/v1/auth/token", json: request)
             OpenAPIContract.expect(token, 200, "POST", "/v1/auth/token")
             #expect(try token.json["role"] == "compliance")
 
-            let me = try await client.call(.get, "/v1/auth/me", token: try #require(try token.json["token"]?.stringValue))
+            let me = try await client.call(
+                .get, "/v1/auth/me", token: try #require(try token.json["token"]?.stringValue))
             OpenAPIContract.expect(me, 200, "GET", "/v1/auth/me")
             #expect(try me.json["participant"] == "compliance")
 
@@ -39,11 +43,16 @@ import Testing
             let text = try #require(try challenge.json["challenge"]?.stringValue)
             let forged = try DemoNetwork.key("farm-gh").signature(for: Array(text.utf8))
             let refused = try await client.call(
-                .post, "/v1/auth/token", json: ["participant": "compliance", "challenge": .string(text), "signature": .string(Base64.encode(forged))])
+                .post, "/v1/auth/token",
+                json: [
+                    "participant": "compliance", "challenge": .string(text),
+                    "signature": .string(Base64.encode(forged)),
+                ])
             OpenAPIContract.expect(refused, 401, "POST", "/v1/auth/token")
             #expect(refused.errorCode == "unauthenticated")
             OpenAPIContract.expect(
-                try await client.call(.post, "/v1/auth/challenge", json: ["participant": "nobody"]), 404, "POST", "/v1/auth/challenge")
+                try await client.call(.post, "/v1/auth/challenge", json: ["participant": "nobody"]), 404, "POST",
+                "/v1/auth/challenge")
 
             // No token, a garbled one, the wrong role.
             let anonymous = try await client.call(.get, "/v1/anomalies")
@@ -72,7 +81,9 @@ import Testing
             #expect(try await client.call(.get, "/v1/auth/me", token: token).status == .ok)
             _ = try await demo.ledger.revokeParticipant(id: "factory-de")
             #expect(try await client.call(.get, "/v1/auth/me", token: token).status == .unauthorized)
-            #expect(try await client.call(.post, "/v1/auth/challenge", json: ["participant": "factory-de"]).status == .notFound)
+            #expect(
+                try await client.call(.post, "/v1/auth/challenge", json: ["participant": "factory-de"]).status
+                    == .notFound)
         }
     }
 

@@ -13,7 +13,8 @@ import Testing
         try EventContent(
             kind: .produce, recordID: recordID, occurredAt: Timestamp(iso8601: "2026-06-01T07:00:00Z"),
             fields: [
-                "product": "cocoa-beans", "lot": .string(lot), "facility": "FARM-GH-01", "unit": "kg", "quantity": .string(quantity),
+                "product": "cocoa-beans", "lot": .string(lot), "facility": "FARM-GH-01", "unit": "kg",
+                "quantity": .string(quantity),
             ])
     }
 
@@ -50,14 +51,20 @@ import Testing
         let farmKey = try DemoNetwork.key("farm-gh")
         let batches = try (0..<6).map { batch in
             try (0..<20).map { item in
-                try SignedEvent.sign(Self.harvest("GH-H-C\(batch)-\(item)", lot: "LOT-GH-C\(batch)-\(item)"), signer: "farm-gh", key: farmKey)
+                try SignedEvent.sign(
+                    Self.harvest("GH-H-C\(batch)-\(item)", lot: "LOT-GH-C\(batch)-\(item)"), signer: "farm-gh",
+                    key: farmKey)
             }
         }
         try await demo.withServer { client in
             let token = try await client.login("farm-gh", key: farmKey)
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for batch in batches {
-                    group.addTask { Int(try await client.call(.post, "/v1/batches", token: token, json: Self.batch(batch)).status.code) }
+                    group.addTask {
+                        Int(
+                            try await client.call(.post, "/v1/batches", token: token, json: Self.batch(batch)).status
+                                .code)
+                    }
                 }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
@@ -77,35 +84,45 @@ import Testing
             let farm = try await client.login("farm-gh", key: farmKey)
             let mill = try await client.login("mill-nl", key: try DemoNetwork.key("mill-nl"))
 
-            OpenAPIContract.expect(try await client.call(.post, "/v1/batches", json: Self.batch([good])), 401, "POST", "/v1/batches")
+            OpenAPIContract.expect(
+                try await client.call(.post, "/v1/batches", json: Self.batch([good])), 401, "POST", "/v1/batches")
 
             // Signed by the farm, sent with the mill's token.
             let otherSigner = try await client.call(.post, "/v1/batches", token: mill, json: Self.batch([good]))
             OpenAPIContract.expect(otherSigner, 403, "POST", "/v1/batches")
-            #expect(try otherSigner.json["error"]?["message"]?.stringValue?.contains("events[0] (record GH-H-0950) is signed as farm-gh") == true)
+            #expect(
+                try otherSigner.json["error"]?["message"]?.stringValue?.contains(
+                    "events[0] (record GH-H-0950) is signed as farm-gh") == true)
 
             // A signature that does not verify refuses the whole batch, the good event with it.
-            let forged = try SignedEvent.sign(Self.harvest("GH-H-0951", lot: "LOT-GH-951"), signer: "farm-gh", key: try DemoNetwork.key("mill-nl"))
-            let badSignature = try await client.call(.post, "/v1/batches", token: farm, json: Self.batch([good, forged]))
+            let forged = try SignedEvent.sign(
+                Self.harvest("GH-H-0951", lot: "LOT-GH-951"), signer: "farm-gh", key: try DemoNetwork.key("mill-nl"))
+            let badSignature = try await client.call(
+                .post, "/v1/batches", token: farm, json: Self.batch([good, forged]))
             OpenAPIContract.expect(badSignature, 403, "POST", "/v1/batches")
             #expect(badSignature.errorCode == "bad_signature")
 
             // The same record ID with other content is a conflict.
-            let existing = try SignedEvent.sign(Self.harvest("GH-H-0101", lot: "LOT-GH-101", quantity: "1"), signer: "farm-gh", key: farmKey)
+            let existing = try SignedEvent.sign(
+                Self.harvest("GH-H-0101", lot: "LOT-GH-101", quantity: "1"), signer: "farm-gh", key: farmKey)
             let conflict = try await client.call(.post, "/v1/batches", token: farm, json: Self.batch([good, existing]))
             OpenAPIContract.expect(conflict, 409, "POST", "/v1/batches")
             #expect(conflict.errorCode == "conflict")
 
             // Malformed bodies.
-            let notJSON = try await client.call(.post, "/v1/batches", token: farm, contentType: "application/json", body: Array("{\"events\": [\n,]}".utf8))
+            let notJSON = try await client.call(
+                .post, "/v1/batches", token: farm, contentType: "application/json",
+                body: Array("{\"events\": [\n,]}".utf8))
             OpenAPIContract.expect(notJSON, 400, "POST", "/v1/batches")
             #expect(try notJSON.json["error"]?["message"]?.stringValue?.contains("line 2") == true)
             var statement = try #require(good.transportJSON.objectValue)
             statement["signature"] = "not base64!"
-            let malformed = try await client.call(.post, "/v1/batches", token: farm, json: ["events": [.object(statement)]])
+            let malformed = try await client.call(
+                .post, "/v1/batches", token: farm, json: ["events": [.object(statement)]])
             OpenAPIContract.expect(malformed, 400, "POST", "/v1/batches")
             #expect(try malformed.json["error"]?["message"]?.stringValue?.contains("events[0]") == true)
-            let csv = try await client.call(.post, "/v1/batches", token: farm, contentType: "text/csv", body: Array("record_id\n".utf8))
+            let csv = try await client.call(
+                .post, "/v1/batches", token: farm, contentType: "text/csv", body: Array("record_id\n".utf8))
             OpenAPIContract.expect(csv, 415, "POST", "/v1/batches")
         }
         #expect(try Checkpoint(body: try await demo.ledger.latestCheckpoint().text).size == sizeBefore)
@@ -135,7 +152,8 @@ import Testing
             OpenAPIContract.expect(created, 201, "POST", "/v1/batches")
             #expect(try created.json["accepted"] == .integer(2) && created.json["signer"] == "farm-gh")
 
-            let again = try await client.call(.post, "/v1/batches", token: token, contentType: "text/csv; charset=utf-8", body: body)
+            let again = try await client.call(
+                .post, "/v1/batches", token: token, contentType: "text/csv; charset=utf-8", body: body)
             OpenAPIContract.expect(again, 200, "POST", "/v1/batches")
             #expect(try again.json["duplicates"] == .integer(2) && again.json["block"] == .null)
         }
@@ -162,15 +180,19 @@ import Testing
             let reject = try #require(try refused.json["rejects"]?.arrayValue?.first)
             #expect(reject["line"] == .integer(3))
             let message = try #require(reject["message"]?.stringValue)
-            #expect(message.contains("body:3") && message.contains("quantity") && !message.contains("prov-batch-"), "\(message)")
+            #expect(
+                message.contains("body:3") && message.contains("quantity") && !message.contains("prov-batch-"),
+                "\(message)")
             #expect(try await demo.ledger.latestCheckpoint() == before)
 
-            let skipped = try await client.call(.post, "/v1/batches?skip_invalid=true", token: token, contentType: "text/csv", body: body)
+            let skipped = try await client.call(
+                .post, "/v1/batches?skip_invalid=true", token: token, contentType: "text/csv", body: body)
             OpenAPIContract.expect(skipped, 201, "POST", "/v1/batches")
             #expect(try skipped.json["accepted"] == .integer(1) && skipped.json["rejected"] == .integer(1))
             #expect(try skipped.json["rejects"]?.arrayValue?.count == 1)
 
-            let malformed = try await client.call(.post, "/v1/batches?dry_run=maybe", token: token, contentType: "text/csv", body: body)
+            let malformed = try await client.call(
+                .post, "/v1/batches?dry_run=maybe", token: token, contentType: "text/csv", body: body)
             OpenAPIContract.expect(malformed, 400, "POST", "/v1/batches")
         }
     }
@@ -184,11 +206,13 @@ import Testing
             let token = try await client.login("factory-de", key: try DemoNetwork.key("factory-de"))
             for file in ["factory-de-receipts.xml", "factory-de-dispatch.epcis.xml"] {
                 let body = [UInt8](try Data(contentsOf: folder.appendingPathComponent(file)))
-                let created = try await client.call(.post, "/v1/batches", token: token, contentType: "application/xml", body: body)
+                let created = try await client.call(
+                    .post, "/v1/batches", token: token, contentType: "application/xml", body: body)
                 OpenAPIContract.expect(created, 201, "POST", "/v1/batches")
                 #expect(try (created.json["accepted"]?.integerValue ?? 0) > 0, "\(file)")
             }
-            let broken = try await client.call(.post, "/v1/batches", token: token, contentType: "application/xml", body: Array("<shipments".utf8))
+            let broken = try await client.call(
+                .post, "/v1/batches", token: token, contentType: "application/xml", body: Array("<shipments".utf8))
             #expect(broken.status == .badRequest && broken.errorCode == "invalid_record")
         }
     }

@@ -15,29 +15,36 @@ import Testing
             let list = try await client.call(.get, "/v1/anomalies?status=open", token: officer)
             OpenAPIContract.expect(list, 200, "GET", "/v1/anomalies")
             let flags = try #require(try list.json["items"]?.arrayValue)
-            let capacity = try #require(flags.first { $0["rules"]?.arrayValue?.contains { $0["rule"] == "over_capacity" } == true })
+            let capacity = try #require(
+                flags.first { $0["rules"]?.arrayValue?.contains { $0["rule"] == "over_capacity" } == true })
             let id = try #require(capacity["id"]?.stringValue)
-            OpenAPIContract.expect(try await client.call(.get, "/v1/anomalies/\(id)", token: officer), 200, "GET", "/v1/anomalies/{id}")
+            OpenAPIContract.expect(
+                try await client.call(.get, "/v1/anomalies/\(id)", token: officer), 200, "GET", "/v1/anomalies/{id}")
 
             // The server prepares the statement; the officer signs it with a key the server never sees.
             let decision: JSONValue = ["decision": "confirmed", "note": "weighbridge slips requested"]
-            let prepared = try await client.call(.post, "/v1/anomalies/\(id)/review/statement", token: officer, json: decision)
+            let prepared = try await client.call(
+                .post, "/v1/anomalies/\(id)/review/statement", token: officer, json: decision)
             OpenAPIContract.expect(prepared, 200, "POST", "/v1/anomalies/{id}/review/statement")
             let statementText = try #require(try prepared.json["statement"]?.stringValue)
             let statement = try #require(Base64.decode(statementText))
             let signature = try officerKey.signature(for: statement)
-            let signed: JSONValue = ["statement": .string(Base64.encode(statement)), "signature": .string(Base64.encode(signature))]
+            let signed: JSONValue = [
+                "statement": .string(Base64.encode(statement)), "signature": .string(Base64.encode(signature)),
+            ]
 
             // Another flag's ID, or a forged signature, is refused.
             OpenAPIContract.expect(
-                try await client.call(.post, "/v1/anomalies/F-0000000000000000/review", token: officer, json: signed), 400, "POST",
+                try await client.call(.post, "/v1/anomalies/F-0000000000000000/review", token: officer, json: signed),
+                400, "POST",
                 "/v1/anomalies/{id}/review")
             let forged: JSONValue = [
                 "statement": .string(Base64.encode(statement)),
                 "signature": .string(Base64.encode(try DemoNetwork.key("farm-gh").signature(for: statement))),
             ]
             OpenAPIContract.expect(
-                try await client.call(.post, "/v1/anomalies/\(id)/review", token: officer, json: forged), 403, "POST", "/v1/anomalies/{id}/review")
+                try await client.call(.post, "/v1/anomalies/\(id)/review", token: officer, json: forged), 403, "POST",
+                "/v1/anomalies/{id}/review")
 
             let recorded = try await client.call(.post, "/v1/anomalies/\(id)/review", token: officer, json: signed)
             OpenAPIContract.expect(recorded, 201, "POST", "/v1/anomalies/{id}/review")
@@ -51,7 +58,8 @@ import Testing
             let auditor = try await client.login("auditor", key: try DemoNetwork.key("auditor"))
             #expect(try await client.call(.get, "/v1/anomalies", token: auditor).status == .ok)
             OpenAPIContract.expect(
-                try await client.call(.post, "/v1/anomalies/\(id)/review/statement", token: auditor, json: decision), 403, "POST",
+                try await client.call(.post, "/v1/anomalies/\(id)/review/statement", token: auditor, json: decision),
+                403, "POST",
                 "/v1/anomalies/{id}/review/statement")
         }
         let confirmed = try await demo.ledger.flags(status: .confirmed)
@@ -77,7 +85,8 @@ import Testing
             #expect(String(decoding: html.body, as: UTF8.self).contains("<svg"))
 
             OpenAPIContract.expect(
-                try await client.call(.get, "/v1/reports/\(String(repeating: "0", count: 64))", token: auditor), 404, "GET", "/v1/reports/{digest}")
+                try await client.call(.get, "/v1/reports/\(String(repeating: "0", count: 64))", token: auditor), 404,
+                "GET", "/v1/reports/{digest}")
         }
     }
 }

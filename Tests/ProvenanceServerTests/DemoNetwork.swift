@@ -45,25 +45,33 @@ struct DemoNetwork {
         let ledger = try await Ledger.create(
             store: store, origin: "demo.provenance.local/ledger", operatorKey: try key("operator"), clock: clock)
         for (id, role) in [
-            ("farm-gh", ParticipantRole.producer), ("mill-nl", .processor), ("factory-de", .processor), ("compliance", .compliance),
+            ("farm-gh", ParticipantRole.producer), ("mill-nl", .processor), ("factory-de", .processor),
+            ("compliance", .compliance),
             ("auditor", .auditor),
         ] {
             _ = try await ledger.registerParticipant(id: id, name: id, role: role, publicKey: try key(id).publicKey)
         }
         let demo = TestPaths.sampleData.appendingPathComponent("demo")
         for (file, party) in [
-            ("farm-gh-facilities.csv", "farm-gh"), ("mill-nl-facilities.csv", "mill-nl"), ("factory-de-facilities.csv", "factory-de"),
+            ("farm-gh-facilities.csv", "farm-gh"), ("mill-nl-facilities.csv", "mill-nl"),
+            ("factory-de-facilities.csv", "factory-de"),
         ] {
             let source = FacilitiesCSV(path: demo.appendingPathComponent(file).path, recordedAt: clock())
-            _ = try await ledger.ingest(source, signedWith: try key(party), options: IngestOptions(recordIDsNameContent: true))
+            _ = try await ledger.ingest(
+                source, signedWith: try key(party), options: IngestOptions(recordIDsNameContent: true))
         }
-        for (file, party) in [("farm-shipments.csv", "farm-gh"), ("farm-shipments-may.csv", "farm-gh"), ("mill-shipments.csv", "mill-nl")] {
-            _ = try await ledger.ingest(ShipmentCSV(path: demo.appendingPathComponent(file).path), signedWith: try key(party))
+        for (file, party) in [
+            ("farm-shipments.csv", "farm-gh"), ("farm-shipments-may.csv", "farm-gh"), ("mill-shipments.csv", "mill-nl"),
+        ] {
+            _ = try await ledger.ingest(
+                ShipmentCSV(path: demo.appendingPathComponent(file).path), signedWith: try key(party))
         }
         let definitionURL = TestPaths.root.appendingPathComponent("Pipelines/default.yml")
         let definitionBytes = [UInt8](try Data(contentsOf: definitionURL))
-        let definition = try PipelineDefinition(parsing: String(decoding: definitionBytes, as: UTF8.self), file: "default.yml")
-        _ = try await ledger.runPipeline(definition, definitionBytes: definitionBytes, signedWith: try key("compliance"))
+        let definition = try PipelineDefinition(
+            parsing: String(decoding: definitionBytes, as: UTF8.self), file: "default.yml")
+        _ = try await ledger.runPipeline(
+            definition, definitionBytes: definitionBytes, signedWith: try key("compliance"))
         return DemoNetwork(folder: folder, ledger: ledger, now: Clock())
     }
 
@@ -77,13 +85,16 @@ struct DemoNetwork {
         try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
         for participant in participants {
             try FileManager.default.copyItem(
-                at: Self.keysFolder.appendingPathComponent("DEMO-ONLY-\(participant).pem"), to: keys.appendingPathComponent("\(participant).pem"))
+                at: Self.keysFolder.appendingPathComponent("DEMO-ONLY-\(participant).pem"),
+                to: keys.appendingPathComponent("\(participant).pem"))
         }
         return try await SigningKeys.load(directory: keys.path, ledger: ledger)
     }
 
     /// Runs `body` against the API in-process, the server holding `signingKeys`.
-    func withServer(signingKeys: SigningKeys = .none, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    func withServer(signingKeys: SigningKeys = .none, _ body: @Sendable (any TestClientProtocol) async throws -> Void)
+        async throws
+    {
         let clock = now
         let router = try ProvenanceServer.makeRouter(ledger: ledger, signingKeys: signingKeys, clock: { clock.read() })
         let application = Application(router: router)
@@ -108,7 +119,8 @@ struct APIResponse {
 extension TestClientProtocol {
     /// Sends a request and collects the response.
     func call(
-        _ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: JSONValue? = nil, contentType: String? = nil,
+        _ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: JSONValue? = nil,
+        contentType: String? = nil,
         body: [UInt8]? = nil
     ) async throws -> APIResponse {
         var headers = HTTPFields()
@@ -119,8 +131,10 @@ extension TestClientProtocol {
             headers[.contentType] = "application/json"
         }
         if let contentType { headers[.contentType] = contentType }
-        return try await execute(uri: uri, method: method, headers: headers, body: bytes.map { ByteBuffer(bytes: $0) }) { response in
-            APIResponse(status: response.status, headers: response.headers, body: Array(response.body.readableBytesView))
+        return try await execute(uri: uri, method: method, headers: headers, body: bytes.map { ByteBuffer(bytes: $0) })
+        { response in
+            APIResponse(
+                status: response.status, headers: response.headers, body: Array(response.body.readableBytesView))
         }
     }
 
@@ -132,7 +146,10 @@ extension TestClientProtocol {
         let signature = try key.signature(for: Array(text.utf8))
         let token = try await call(
             .post, "/v1/auth/token",
-            json: ["participant": .string(participant), "challenge": .string(text), "signature": .string(Base64.encode(signature))])
+            json: [
+                "participant": .string(participant), "challenge": .string(text),
+                "signature": .string(Base64.encode(signature)),
+            ])
         try #require(token.status == .ok, "\(String(decoding: token.body, as: UTF8.self))")
         return try #require(try token.json["token"]?.stringValue)
     }

@@ -7,7 +7,10 @@ import Testing
 /// gives for its path, method and status.
 enum OpenAPIContract {
     static let document: JSONValue? = {
-        guard let data = FileManager.default.contents(atPath: TestPaths.root.appendingPathComponent("Schemas/openapi.json").path) else { return nil }
+        guard
+            let data = FileManager.default.contents(
+                atPath: TestPaths.root.appendingPathComponent("Schemas/openapi.json").path)
+        else { return nil }
         return try? JSONParser.parse([UInt8](data))
     }()
 
@@ -15,15 +18,22 @@ enum OpenAPIContract {
     static func problems(_ response: APIResponse, _ method: String, _ path: String) -> [String] {
         guard let document else { return ["Schemas/openapi.json cannot be read"] }
         let status = String(response.status.code)
-        guard let operation = document["paths"]?[path]?[method.lowercased()] else { return ["\(method) \(path) is not in the document"] }
-        guard let declared = operation["responses"]?[status] else { return ["\(method) \(path) declares no \(status) response"] }
+        guard let operation = document["paths"]?[path]?[method.lowercased()] else {
+            return ["\(method) \(path) is not in the document"]
+        }
+        guard let declared = operation["responses"]?[status] else {
+            return ["\(method) \(path) declares no \(status) response"]
+        }
         let contentType = response.headers[.contentType] ?? ""
-        let mediaType = contentType.split(separator: ";").first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+        let mediaType =
+            contentType.split(separator: ";").first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
         guard let schema = declared["content"]?[mediaType]?["schema"] else {
             return ["\(method) \(path) \(status) declares no \(mediaType) content"]
         }
         guard mediaType == "application/json" else { return [] }
-        guard let body = try? JSONParser.parse(response.body) else { return ["\(method) \(path) \(status): the body is not JSON"] }
+        guard let body = try? JSONParser.parse(response.body) else {
+            return ["\(method) \(path) \(status): the body is not JSON"]
+        }
         var checker = SchemaChecker(document: document)
         checker.check(body, schema: schema, path: "\(method) \(path) \(status)")
         return checker.problems
@@ -31,9 +41,12 @@ enum OpenAPIContract {
 
     /// Expects `response` to have `status` and to match the document.
     static func expect(
-        _ response: APIResponse, _ status: Int, _ method: String, _ path: String, sourceLocation: SourceLocation = #_sourceLocation
+        _ response: APIResponse, _ status: Int, _ method: String, _ path: String,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) {
-        #expect(Int(response.status.code) == status, "\(method) \(path): \(String(decoding: response.body, as: UTF8.self))", sourceLocation: sourceLocation)
+        #expect(
+            Int(response.status.code) == status, "\(method) \(path): \(String(decoding: response.body, as: UTF8.self))",
+            sourceLocation: sourceLocation)
         #expect(problems(response, method, path) == [], sourceLocation: sourceLocation)
     }
 }

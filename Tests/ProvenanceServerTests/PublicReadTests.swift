@@ -22,7 +22,8 @@ import Testing
             let keyText = try #require(try checkpoint.json["operator_key"]?.stringValue)
             let operatorKey = try Ed25519.PublicKey(rawRepresentation: try #require(Base64.decode(keyText)))
             // The note verifies under the key the response names, and is the ledger's latest.
-            #expect(try Checkpoint.open(note, verifier: NoteVerifier(name: expected.origin, key: operatorKey)) == expected)
+            #expect(
+                try Checkpoint.open(note, verifier: NoteVerifier(name: expected.origin, key: operatorKey)) == expected)
         }
     }
 
@@ -36,7 +37,9 @@ import Testing
             let events = try #require(body["events"]?.arrayValue)
             let ship = try #require(events.first { $0["record_id"] == "GH-S-0101" })
             #expect(ship["fields"]?["product"] == "cocoa-beans")
-            #expect(ship["fields"]?["unit_price"] == nil && ship["fields"]?["quantity"] == nil && ship["fields"]?["destination"] == nil)
+            #expect(
+                ship["fields"]?["unit_price"] == nil && ship["fields"]?["quantity"] == nil
+                    && ship["fields"]?["destination"] == nil)
             #expect(ship["withheld"]?.arrayValue?.contains("unit_price") == true)
             #expect(body["facilities"]?["FARM-GH-01"]?["country"] == "GH")
             // The mill made a mass from this lot: the history reaches it downstream.
@@ -52,7 +55,8 @@ import Testing
             #expect(try await client.call(.get, "/v1/lots/%4COT-GH-101").status == .ok)
 
             // A lot is not a product and a product is not a lot.
-            OpenAPIContract.expect(try await client.call(.get, "/v1/products/LOT-GH-101"), 404, "GET", "/v1/products/{id}")
+            OpenAPIContract.expect(
+                try await client.call(.get, "/v1/products/LOT-GH-101"), 404, "GET", "/v1/products/{id}")
             OpenAPIContract.expect(try await client.call(.get, "/v1/lots/cocoa-beans"), 404, "GET", "/v1/lots/{id}")
         }
     }
@@ -63,7 +67,8 @@ import Testing
         let demo = try await DemoNetwork.make()
         defer { demo.remove() }
         try await demo.withServer { client in
-            func walk(_ first: String, next: (JSONValue) -> String?) async throws -> (ids: [String], total: JSONValue?) {
+            func walk(_ first: String, next: (JSONValue) -> String?) async throws -> (ids: [String], total: JSONValue?)
+            {
                 var ids = [String]()
                 var path: String? = first
                 var total: JSONValue?
@@ -85,7 +90,8 @@ import Testing
             }
             #expect(byCursor.ids == byOffset.ids && Set(byCursor.ids).count == byCursor.ids.count)
             #expect(byCursor.total == .integer(byCursor.ids.count) && byCursor.ids.count > 4)
-            let expected = try await demo.ledger.productHistory(of: "cocoa-beans", limit: 1_000).entries.map(\.event.id.hex)
+            let expected = try await demo.ledger.productHistory(of: "cocoa-beans", limit: 1_000).entries.map(
+                \.event.id.hex)
             #expect(byCursor.ids == expected)
 
             let beans = try await client.call(.get, "/v1/products/cocoa-beans").json
@@ -95,8 +101,10 @@ import Testing
             // A cursor that is not one of the product's events is refused.
             let massEvent = try await demo.ledger.productHistory(of: "cocoa-mass").entries[0].index
             OpenAPIContract.expect(
-                try await client.call(.get, "/v1/products/cocoa-beans?after=\(massEvent)"), 400, "GET", "/v1/products/{id}")
-            OpenAPIContract.expect(try await client.call(.get, "/v1/products/cocoa-beans?after=x"), 400, "GET", "/v1/products/{id}")
+                try await client.call(.get, "/v1/products/cocoa-beans?after=\(massEvent)"), 400, "GET",
+                "/v1/products/{id}")
+            OpenAPIContract.expect(
+                try await client.call(.get, "/v1/products/cocoa-beans?after=x"), 400, "GET", "/v1/products/{id}")
         }
     }
 
@@ -140,7 +148,9 @@ import Testing
             var tampered = proof.body
             let position = try #require(tampered.firstIndex(of: UInt8(ascii: "6")))
             tampered[position] = UInt8(ascii: "7")
-            #expect(throws: LedgerError.self) { try ProofBundle(bytes: tampered).verify(operatorKey: demo.ledger.metadata.operatorKey) }
+            #expect(throws: LedgerError.self) {
+                try ProofBundle(bytes: tampered).verify(operatorKey: demo.ledger.metadata.operatorKey)
+            }
         }
     }
 
@@ -153,13 +163,19 @@ import Testing
             let response = try await client.call(.get, "/v1/consistency?from=6")
             OpenAPIContract.expect(response, 200, "GET", "/v1/consistency")
             let body = try response.json
-            let proof = try #require(body["proof"]?.arrayValue).compactMap { $0.stringValue.flatMap(Base64.decode).flatMap(Digest.init) }
-            let newCheckpoint = try Checkpoint(body: SignedNote(parsing: try #require(body["checkpoint"]?.stringValue)).text)
-            #expect(Merkle.verifyConsistency(
-                oldSize: 6, newSize: newCheckpoint.size, oldRoot: oldCheckpoint.root, newRoot: newCheckpoint.root, proof: proof))
+            let proof = try #require(body["proof"]?.arrayValue).compactMap {
+                $0.stringValue.flatMap(Base64.decode).flatMap(Digest.init)
+            }
+            let newCheckpoint = try Checkpoint(
+                body: SignedNote(parsing: try #require(body["checkpoint"]?.stringValue)).text)
+            #expect(
+                Merkle.verifyConsistency(
+                    oldSize: 6, newSize: newCheckpoint.size, oldRoot: oldCheckpoint.root, newRoot: newCheckpoint.root,
+                    proof: proof))
 
             OpenAPIContract.expect(try await client.call(.get, "/v1/consistency"), 400, "GET", "/v1/consistency")
-            OpenAPIContract.expect(try await client.call(.get, "/v1/consistency?from=999999"), 400, "GET", "/v1/consistency")
+            OpenAPIContract.expect(
+                try await client.call(.get, "/v1/consistency?from=999999"), 400, "GET", "/v1/consistency")
         }
     }
 

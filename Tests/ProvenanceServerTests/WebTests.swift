@@ -16,7 +16,9 @@ import Testing
             let page = try await client.call(.get, "/p/LOT-GH-101")
             OpenAPIContract.expect(page, 200, "GET", "/p/{id}")
             let html = String(decoding: page.body, as: UTF8.self)
-            #expect(html.contains("data-operator-key=\"\(Base64.encode(demo.ledger.metadata.operatorKey.rawRepresentation))\""))
+            #expect(
+                html.contains(
+                    "data-operator-key=\"\(Base64.encode(demo.ledger.metadata.operatorKey.rawRepresentation))\""))
             #expect(html.contains("<script type=\"module\" src=\"/assets/product.js\">"))
             #expect(page.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
 
@@ -27,7 +29,8 @@ import Testing
             for asset in ["verify.js", "common.js", "product.js", "dashboard.js", "style.css"] {
                 OpenAPIContract.expect(try await client.call(.get, "/assets/\(asset)"), 200, "GET", "/assets/{name}")
             }
-            OpenAPIContract.expect(try await client.call(.get, "/assets/../ledger.sqlite"), 404, "GET", "/assets/{name}")
+            OpenAPIContract.expect(
+                try await client.call(.get, "/assets/../ledger.sqlite"), 404, "GET", "/assets/{name}")
         }
     }
 
@@ -45,7 +48,9 @@ import Testing
             try await database.write { db in
                 var signature = event.signature
                 signature[0] ^= 1
-                try db.execute(sql: "UPDATE events SET signature = ? WHERE id = ?", arguments: [Data(signature), Data(event.id.bytes)])
+                try db.execute(
+                    sql: "UPDATE events SET signature = ? WHERE id = ?",
+                    arguments: [Data(signature), Data(event.id.bytes)])
             }
             let bad = try await client.call(.get, "/v1/events/\(event.id.hex)/verification")
             OpenAPIContract.expect(bad, 200, "GET", "/v1/events/{id}/verification")

@@ -30,13 +30,15 @@ import Testing
         #expect(again.duplicates.count == 6)
         #expect(again.block == nil)
 
-        let changed = try LedgerFixture.record("""
+        let changed = try LedgerFixture.record(
+            """
             {"record_id": "P-1", "event": "produce", "occurred_at": "2026-03-01T08:01:00+02:00", "product": "cocoa-beans",
              "lot": "LOT-1", "quantity": "999", "unit": "kg", "facility": "FARM-1"}
             """)
         let before = try await fixture.ledger.store.head()?.height
         await #expect {
-            try await fixture.ledger.append(LedgerFixture.farmRecords(1, from: 10) + [changed], signedWith: fixture.farmKey)
+            try await fixture.ledger.append(
+                LedgerFixture.farmRecords(1, from: 10) + [changed], signedWith: fixture.farmKey)
         } throws: { error in
             let error = try #require(error as? LedgerError)
             return error.code == .conflict && error.description.contains("P-1")
@@ -64,7 +66,8 @@ import Testing
 
         // An auditor may not submit supply-chain events.
         let auditorKey = try LedgerFixture.key(7)
-        _ = try await fixture.ledger.registerParticipant(id: "audit", name: "Auditor", role: .auditor, publicKey: auditorKey.publicKey)
+        _ = try await fixture.ledger.registerParticipant(
+            id: "audit", name: "Auditor", role: .auditor, publicKey: auditorKey.publicKey)
         await #expect {
             try await fixture.ledger.append(LedgerFixture.farmRecords(1), signedWith: auditorKey)
         } throws: { ($0 as? LedgerError)?.code == .notAuthorized }
@@ -89,12 +92,30 @@ import Testing
                 return "\(error)"
             }
         }
-        #expect(failure(#"{"record_id": "A", "event": "produce", "occurred_at": "2026-03-01T08:00:00", "product": "p", "lot": "l", "quantity": 1, "unit": "kg", "facility": "f"}"#).contains("no UTC offset"))
-        #expect(failure(#"{"record_id": "B", "event": "produce", "occurred_at": "2026-03-01T08:00:00Z", "product": "p", "lot": "l", "quantity": -3, "unit": "kg", "facility": "f"}"#).contains("record B, field quantity: must be greater than 0"))
-        #expect(failure(#"{"record_id": "C", "event": "ship", "occurred_at": "2026-03-01T08:00:00Z", "product": "p", "lot": "l", "quantity": 1, "unit": "kg", "facility": "f", "shipment_id": "s"}"#).contains("missing required field 'destination'"))
-        #expect(failure(#"{"record_id": "D", "event": "produce", "occurred_at": "2026-03-01T08:00:00Z", "product": "p", "lot": "l", "quantity": 1, "unit": "bags", "facility": "f"}"#).contains("field unit"))
-        #expect(failure(#"{"record_id": "E", "event": "produce", "occurred_at": "2026-02-30T08:00:00Z", "product": "p", "lot": "l", "quantity": 1, "unit": "kg", "facility": "f"}"#).contains("no such date"))
-        #expect(failure(#"{"record_id": "F", "event": "produce", "occurred_at": "2026-03-01T08:00:00Z", "product": "p", "lot": "l", "quantity": 1, "unit": "kg", "facility": "f", "colour": "red"}"#).contains("unknown field 'colour'"))
+        #expect(
+            failure(
+                #"{"record_id": "A", "event": "produce", "occurred_at": "2026-03-01T08:00:00", "product": "p", "lot": "l", "quantity": 1, "unit": "kg", "facility": "f"}"#
+            ).contains("no UTC offset"))
+        #expect(
+            failure(
+                #"{"record_id": "B", "event": "produce", "occurred_at": "2026-03-01T08:00:00Z", "product": "p", "lot": "l", "quantity": -3, "unit": "kg", "facility": "f"}"#
+            ).contains("record B, field quantity: must be greater than 0"))
+        #expect(
+            failure(
+                #"{"record_id": "C", "event": "ship", "occurred_at": "2026-03-01T08:00:00Z", "product": "p", "lot": "l", "quantity": 1, "unit": "kg", "facility": "f", "shipment_id": "s"}"#
+            ).contains("missing required field 'destination'"))
+        #expect(
+            failure(
+                #"{"record_id": "D", "event": "produce", "occurred_at": "2026-03-01T08:00:00Z", "product": "p", "lot": "l", "quantity": 1, "unit": "bags", "facility": "f"}"#
+            ).contains("field unit"))
+        #expect(
+            failure(
+                #"{"record_id": "E", "event": "produce", "occurred_at": "2026-02-30T08:00:00Z", "product": "p", "lot": "l", "quantity": 1, "unit": "kg", "facility": "f"}"#
+            ).contains("no such date"))
+        #expect(
+            failure(
+                #"{"record_id": "F", "event": "produce", "occurred_at": "2026-03-01T08:00:00Z", "product": "p", "lot": "l", "quantity": 1, "unit": "kg", "facility": "f", "colour": "red"}"#
+            ).contains("unknown field 'colour'"))
     }
 
     /// Same inputs, keys and clock give the same blocks, events and checkpoints, byte for byte.
@@ -129,7 +150,9 @@ import Testing
         #expect(forward.downstreamLots == ["MASS-1"])
         let product = try await fixture.ledger.history(of: "cocoa-beans")
         #expect(product.subjectLots == ["LOT-0", "LOT-1", "LOT-2"])
-        await #expect { try await fixture.ledger.history(of: "nothing") } throws: { ($0 as? LedgerError)?.code == .notFound }
+        await #expect { try await fixture.ledger.history(of: "nothing") } throws: {
+            ($0 as? LedgerError)?.code == .notFound
+        }
     }
 
     /// A product's pages, by `after` or by offset, list its events in time order (fractions of a
@@ -141,7 +164,8 @@ import Testing
         _ = try await fixture.ledger.append(LedgerFixture.millRecords(lot: 1), signedWith: fixture.millKey)
         // Appended last, but earlier or within the same second as others: 08:00:00.5 is after 08:00:00, .15 before .5.
         let late = try ["08:00:00.5", "08:00:00.15", "07:59:59.999"].enumerated().map { index, time in
-            try LedgerFixture.record("""
+            try LedgerFixture.record(
+                """
                 {"record_id": "P-late-\(index)", "event": "produce", "occurred_at": "2026-03-01T\(time)+02:00", "product": "cocoa-beans",
                  "lot": "LATE-\(index)", "quantity": "1", "unit": "kg", "facility": "FARM-1"}
                 """)
@@ -165,7 +189,8 @@ import Testing
 
         var byOffset = [String]()
         for offset in stride(from: 0, to: expected.count, by: 4) {
-            byOffset += try await fixture.ledger.productHistory(of: "cocoa-beans", offset: offset, limit: 4).entries.map(\.event.header.recordID)
+            byOffset += try await fixture.ledger.productHistory(of: "cocoa-beans", offset: offset, limit: 4).entries
+                .map(\.event.header.recordID)
         }
         #expect(byOffset == expected)
 
@@ -175,7 +200,9 @@ import Testing
         let mass = try await fixture.ledger.productHistory(of: "cocoa-mass")
         #expect(mass.lots == ["MASS-1"] && mass.upstreamLots == ["LOT-1"] && !mass.hasMore)
 
-        await #expect { try await fixture.ledger.productHistory(of: "LOT-1") } throws: { ($0 as? LedgerError)?.code == .notFound }
+        await #expect { try await fixture.ledger.productHistory(of: "LOT-1") } throws: {
+            ($0 as? LedgerError)?.code == .notFound
+        }
         // `after` must name an event of the product.
         await #expect { try await fixture.ledger.productHistory(of: "cocoa-mass", after: full[0].index) } throws: {
             ($0 as? LedgerError)?.code == .invalidRecord
@@ -197,9 +224,12 @@ import Testing
         let existing = try #require(try await store.events(0..<size).last)
         // A next block whose one event is a copy of an event already stored: same ID, same record.
         let copy = EventRecord(
-            index: size, blockHeight: head.height + 1, id: existing.id, statement: existing.statement, signature: existing.signature,
+            index: size, blockHeight: head.height + 1, id: existing.id, statement: existing.statement,
+            signature: existing.signature,
             disclosures: existing.disclosures, columns: existing.columns)
-        let block = BlockRecord(height: head.height + 1, hash: head.hash, header: head.header, signature: head.signature, firstIndex: size, eventCount: 1)
+        let block = BlockRecord(
+            height: head.height + 1, hash: head.hash, header: head.header, signature: head.signature, firstIndex: size,
+            eventCount: 1)
         let write = BlockWrite(
             block: block, events: [copy], lotInputs: [], nodes: [], participants: [],
             checkpoint: CheckpointRecord(size: size + 1, root: checkpoint.root, note: checkpoint.note))

@@ -61,7 +61,8 @@ final class Rejects: Sendable {
         try EventContent(
             kind: .facility, recordID: "facility/\(id)", occurredAt: Timestamp(epochSeconds: Int64(1_767_225_600)),
             fields: [
-                "facility": .string(id), "party": .string(party), "name": .string(id), "kind": .string("farm"), "country": .string("GH"),
+                "facility": .string(id), "party": .string(party), "name": .string(id), "kind": .string("farm"),
+                "country": .string("GH"),
                 "latitude": .string("6.7"), "longitude": .string("-1.6"),
             ])
     }
@@ -69,8 +70,10 @@ final class Rejects: Sendable {
     /// A fixture whose farm and mill have registered their facilities.
     static func fixture() async throws -> LedgerFixture {
         let fixture = try await LedgerFixture()
-        _ = try await fixture.ledger.ingest(ArraySource([facility("FARM-1", party: "farm")], name: "farm-facilities.csv"), signedWith: fixture.farmKey)
-        _ = try await fixture.ledger.ingest(ArraySource([facility("MILL-1", party: "mill")], name: "mill-facilities.csv"), signedWith: fixture.millKey)
+        _ = try await fixture.ledger.ingest(
+            ArraySource([facility("FARM-1", party: "farm")], name: "farm-facilities.csv"), signedWith: fixture.farmKey)
+        _ = try await fixture.ledger.ingest(
+            ArraySource([facility("MILL-1", party: "mill")], name: "mill-facilities.csv"), signedWith: fixture.millKey)
         return fixture
     }
 
@@ -80,7 +83,8 @@ final class Rejects: Sendable {
         var options = IngestOptions()
         options.chunkSize = 7  // many chunks, with a partial last one
         let records = try LedgerFixture.farmRecords(50)
-        let summary = try await fixture.ledger.ingest(ArraySource(records), signedWith: fixture.farmKey, options: options)
+        let summary = try await fixture.ledger.ingest(
+            ArraySource(records), signedWith: fixture.farmKey, options: options)
         #expect(summary.accepted == 100 && summary.records == 100 && summary.duplicates == 0 && summary.rejected == 0)
         #expect(summary.block?.header.eventCount == 100)
         #expect(summary.block?.header.treeSize == 105)
@@ -104,7 +108,8 @@ final class Rejects: Sendable {
         #expect(again.accepted == 0 && again.duplicates == 6 && again.block == nil)
 
         var changed = records
-        changed[2] = try LedgerFixture.record("""
+        changed[2] = try LedgerFixture.record(
+            """
             {"record_id": "P-1", "event": "produce", "occurred_at": "2026-03-01T08:01:00+02:00", "product": "cocoa-beans",
              "lot": "LOT-1", "quantity": "999", "unit": "kg", "facility": "FARM-1"}
             """)
@@ -114,7 +119,9 @@ final class Rejects: Sendable {
             try await fixture.ledger.ingest(ArraySource(changed), signedWith: fixture.farmKey, onReject: rejects.add)
         }
         #expect(rejects.messages.count == 1)
-        #expect(rejects.messages.first?.hasPrefix("batch.csv:4, column record_id: record_id 'P-1' was already imported with different content") == true)
+        #expect(
+            rejects.messages.first?.hasPrefix(
+                "batch.csv:4, column record_id: record_id 'P-1' was already imported with different content") == true)
         #expect(try await fixture.ledger.store.head() == head)
     }
 
@@ -123,16 +130,21 @@ final class Rejects: Sendable {
         defer { fixture.remove() }
         var records = try LedgerFixture.farmRecords(20)
         records.append(records[5])  // a repeated record ID
-        records.append(try LedgerFixture.record("""
-            {"record_id": "X-1", "event": "produce", "occurred_at": "2026-03-01T08:00:00Z", "product": "p", "lot": "L", "quantity": "1",
-             "unit": "kg", "facility": "NOWHERE"}
-            """))
-        records.append(try LedgerFixture.record("""
-            {"record_id": "X-2", "event": "produce", "occurred_at": "2026-03-01T08:00:00Z", "product": "p", "lot": "L", "quantity": "1",
-             "unit": "kg", "facility": "MILL-1"}
-            """))
+        records.append(
+            try LedgerFixture.record(
+                """
+                {"record_id": "X-1", "event": "produce", "occurred_at": "2026-03-01T08:00:00Z", "product": "p", "lot": "L", "quantity": "1",
+                 "unit": "kg", "facility": "NOWHERE"}
+                """))
+        records.append(
+            try LedgerFixture.record(
+                """
+                {"record_id": "X-2", "event": "produce", "occurred_at": "2026-03-01T08:00:00Z", "product": "p", "lot": "L", "quantity": "1",
+                 "unit": "kg", "facility": "MILL-1"}
+                """))
         var items = records.map { Result<EventContent, LedgerError>.success($0) }
-        items.insert(.failure(LedgerError(.invalidRecord, "bad quantity", context: ["batch.csv:3", "column quantity"])), at: 1)
+        items.insert(
+            .failure(LedgerError(.invalidRecord, "bad quantity", context: ["batch.csv:3", "column quantity"])), at: 1)
         let source = ArraySource("batch.csv", items: items)
         var options = IngestOptions()
         options.chunkSize = 4
@@ -140,7 +152,8 @@ final class Rejects: Sendable {
         let rejects = Rejects()
         let head = try await fixture.ledger.store.head()
         await #expect(throws: LedgerError.self) {
-            try await fixture.ledger.ingest(source, signedWith: fixture.farmKey, options: options, onReject: rejects.add)
+            try await fixture.ledger.ingest(
+                source, signedWith: fixture.farmKey, options: options, onReject: rejects.add)
         }
         #expect(try await fixture.ledger.store.head() == head)
         let expected = [
@@ -159,7 +172,8 @@ final class Rejects: Sendable {
 
         options.dryRun = false
         let skipped = Rejects()
-        let summary = try await fixture.ledger.ingest(source, signedWith: fixture.farmKey, options: options, onReject: skipped.add)
+        let summary = try await fixture.ledger.ingest(
+            source, signedWith: fixture.farmKey, options: options, onReject: skipped.add)
         #expect(summary.accepted == 40 && summary.rejected == 4 && summary.records == 44)
         #expect(skipped.messages == expected)
         let report = await fixture.ledger.verify()
@@ -169,8 +183,10 @@ final class Rejects: Sendable {
     @Test func aReceiveMayArriveBeforeItsShip() async throws {
         let fixture = try await Self.fixture()
         defer { fixture.remove() }
-        _ = try await fixture.ledger.ingest(ArraySource(LedgerFixture.millRecords(lot: 0), name: "mill.csv"), signedWith: fixture.millKey)
-        _ = try await fixture.ledger.ingest(ArraySource(LedgerFixture.farmRecords(1), name: "farm.csv"), signedWith: fixture.farmKey)
+        _ = try await fixture.ledger.ingest(
+            ArraySource(LedgerFixture.millRecords(lot: 0), name: "mill.csv"), signedWith: fixture.millKey)
+        _ = try await fixture.ledger.ingest(
+            ArraySource(LedgerFixture.farmRecords(1), name: "farm.csv"), signedWith: fixture.farmKey)
         // The receive and transform came first; the history links them to the later produce and ship.
         let history = try await fixture.ledger.history(of: "MASS-0")
         #expect(history.upstreamLots == ["LOT-0"])
@@ -186,8 +202,10 @@ final class Rejects: Sendable {
         let renamed = try EventContent(
             kind: .facility, recordID: "facility/FARM-1/v2", occurredAt: Timestamp(epochSeconds: Int64(1_767_300_000)),
             fields: [
-                "facility": .string("FARM-1"), "party": .string("farm"), "name": .string("Farm One"), "kind": .string("farm"),
-                "country": .string("GH"), "latitude": .string("6.7"), "longitude": .string("-1.6"), "workers": .integer(12),
+                "facility": .string("FARM-1"), "party": .string("farm"), "name": .string("Farm One"),
+                "kind": .string("farm"),
+                "country": .string("GH"), "latitude": .string("6.7"), "longitude": .string("-1.6"),
+                "workers": .integer(12),
             ])
         _ = try await fixture.ledger.ingest(ArraySource([renamed]), signedWith: fixture.farmKey)
         let versions = try await fixture.ledger.facilities().filter { $0.id == "FARM-1" }

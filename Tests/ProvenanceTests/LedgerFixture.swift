@@ -28,14 +28,18 @@ struct LedgerFixture {
         farmKey = try Self.key(2)
         millKey = try Self.key(3)
         let store = try SQLiteLedgerStore(path: path, create: true)
-        ledger = try await Ledger.create(store: store, origin: "test.local/ledger", operatorKey: operatorKey, clock: Self.clock)
-        _ = try await ledger.registerParticipant(id: "farm", name: "Farm", role: .producer, publicKey: farmKey.publicKey)
-        _ = try await ledger.registerParticipant(id: "mill", name: "Mill", role: .processor, publicKey: millKey.publicKey)
+        ledger = try await Ledger.create(
+            store: store, origin: "test.local/ledger", operatorKey: operatorKey, clock: Self.clock)
+        _ = try await ledger.registerParticipant(
+            id: "farm", name: "Farm", role: .producer, publicKey: farmKey.publicKey)
+        _ = try await ledger.registerParticipant(
+            id: "mill", name: "Mill", role: .processor, publicKey: millKey.publicKey)
     }
 
     /// Reopens the same file with a fresh store, as another process would.
     func reopen(path: String? = nil) async throws -> Ledger {
-        try await Ledger.open(store: SQLiteLedgerStore(path: path ?? self.path), operatorKey: operatorKey, clock: Self.clock)
+        try await Ledger.open(
+            store: SQLiteLedgerStore(path: path ?? self.path), operatorKey: operatorKey, clock: Self.clock)
     }
 
     func remove() {
@@ -50,27 +54,33 @@ struct LedgerFixture {
     static func farmRecords(_ count: Int, from start: Int = 0) throws -> [EventContent] {
         var records = [EventContent]()
         for index in start..<start + count {
-            records.append(try record("""
-                {"record_id": "P-\(index)", "event": "produce", "occurred_at": "2026-03-01T08:\(String(format: "%02d", index % 60)):00+02:00",
-                 "product": "cocoa-beans", "lot": "LOT-\(index)", "quantity": "\(100 + index).25", "unit": "kg", "facility": "FARM-1",
-                 "serials": "S-\(index)-a;S-\(index)-b"}
-                """))
-            records.append(try record("""
-                {"record_id": "S-\(index)", "event": "ship", "occurred_at": "2026-03-02T08:00:00+02:00",
-                 "product": "cocoa-beans", "lot": "LOT-\(index)", "quantity": "\(100 + index).25", "unit": "kg", "facility": "FARM-1",
-                 "shipment_id": "SHP-\(index)", "destination": "MILL-1", "unit_price": 2.61, "currency": "USD", "carrier": "CARRIER-\(index % 3)"}
-                """))
+            records.append(
+                try record(
+                    """
+                    {"record_id": "P-\(index)", "event": "produce", "occurred_at": "2026-03-01T08:\(String(format: "%02d", index % 60)):00+02:00",
+                     "product": "cocoa-beans", "lot": "LOT-\(index)", "quantity": "\(100 + index).25", "unit": "kg", "facility": "FARM-1",
+                     "serials": "S-\(index)-a;S-\(index)-b"}
+                    """))
+            records.append(
+                try record(
+                    """
+                    {"record_id": "S-\(index)", "event": "ship", "occurred_at": "2026-03-02T08:00:00+02:00",
+                     "product": "cocoa-beans", "lot": "LOT-\(index)", "quantity": "\(100 + index).25", "unit": "kg", "facility": "FARM-1",
+                     "shipment_id": "SHP-\(index)", "destination": "MILL-1", "unit_price": 2.61, "currency": "USD", "carrier": "CARRIER-\(index % 3)"}
+                    """))
         }
         return records
     }
 
     static func millRecords(lot: Int) throws -> [EventContent] {
         [
-            try record("""
+            try record(
+                """
                 {"record_id": "R-\(lot)", "event": "receive", "occurred_at": "2026-03-09T10:00:00+01:00", "product": "cocoa-beans",
                  "lot": "LOT-\(lot)", "quantity": "99", "unit": "kg", "facility": "MILL-1", "shipment_id": "SHP-\(lot)"}
                 """),
-            try record("""
+            try record(
+                """
                 {"record_id": "T-\(lot)", "event": "transform", "occurred_at": "2026-03-10T10:00:00+01:00", "product": "cocoa-mass",
                  "lot": "MASS-\(lot)", "quantity": "80", "unit": "kg", "facility": "MILL-1", "inputs": [{"lot": "LOT-\(lot)", "quantity": 99}]}
                 """),

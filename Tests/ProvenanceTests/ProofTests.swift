@@ -31,15 +31,20 @@ import Testing
             for flip: UInt8 in [0x01, 0x20] {
                 var mutated = bytes
                 mutated[position] ^= flip
-                if (try? ProofBundle(bytes: mutated).verify(operatorKey: operatorKey)) != nil { survivors.append(position) }
+                if (try? ProofBundle(bytes: mutated).verify(operatorKey: operatorKey)) != nil {
+                    survivors.append(position)
+                }
             }
         }
-        #expect(survivors.isEmpty, "bundle still verified after changing byte(s) \(survivors.prefix(10)) of \(bytes.count)")
+        #expect(
+            survivors.isEmpty, "bundle still verified after changing byte(s) \(survivors.prefix(10)) of \(bytes.count)")
         // Truncation and a second trailing newline fail too.
         #expect(throws: LedgerError.self) { try ProofBundle(bytes: Array(bytes.dropLast())) }
         #expect(throws: LedgerError.self) { try ProofBundle(bytes: bytes + [0x0A]) }
         // Another operator's key does not verify it.
-        #expect(throws: LedgerError.self) { try ProofBundle(bytes: bytes).verify(operatorKey: fixture.farmKey.publicKey) }
+        #expect(throws: LedgerError.self) {
+            try ProofBundle(bytes: bytes).verify(operatorKey: fixture.farmKey.publicKey)
+        }
     }
 
     @Test func redactedBundleVerifiesWithoutTheValues() async throws {
@@ -72,14 +77,23 @@ import Testing
         _ = try await fixture.ledger.append(LedgerFixture.farmRecords(9, from: 100), signedWith: fixture.farmKey)
         let result = try await fixture.ledger.consistency(from: old)
         #expect(result.old.size < result.new.size)
-        #expect(Merkle.verifyConsistency(oldSize: result.old.size, newSize: result.new.size, oldRoot: result.old.root, newRoot: result.new.root, proof: result.proof))
+        #expect(
+            Merkle.verifyConsistency(
+                oldSize: result.old.size, newSize: result.new.size, oldRoot: result.old.root, newRoot: result.new.root,
+                proof: result.proof))
 
         // A checkpoint for the same size but another root, even correctly signed, proves a fork.
-        let forged = try Checkpoint(origin: "test.local/ledger", size: result.old.size, root: SHA256.hash([1, 2, 3])).signed(by: fixture.operatorKey, name: "test.local/ledger")
-        await #expect { try await fixture.ledger.consistency(from: forged) } throws: { ($0 as? LedgerError)?.code == .tampered }
+        let forged = try Checkpoint(origin: "test.local/ledger", size: result.old.size, root: SHA256.hash([1, 2, 3]))
+            .signed(by: fixture.operatorKey, name: "test.local/ledger")
+        await #expect { try await fixture.ledger.consistency(from: forged) } throws: {
+            ($0 as? LedgerError)?.code == .tampered
+        }
         // A checkpoint by someone else is refused.
-        let stranger = try Checkpoint(origin: "test.local/ledger", size: 1, root: SHA256.hash([1])).signed(by: fixture.farmKey, name: "test.local/ledger")
-        await #expect { try await fixture.ledger.consistency(from: stranger) } throws: { ($0 as? LedgerError)?.code == .invalidProof }
+        let stranger = try Checkpoint(origin: "test.local/ledger", size: 1, root: SHA256.hash([1])).signed(
+            by: fixture.farmKey, name: "test.local/ledger")
+        await #expect { try await fixture.ledger.consistency(from: stranger) } throws: {
+            ($0 as? LedgerError)?.code == .invalidProof
+        }
     }
 
     @Test func checkpointIsAC2SPSignedNote() async throws {
@@ -93,8 +107,12 @@ import Testing
         #expect(lines[4].hasPrefix("\u{2014} test.local/ledger "))
         // Key ID: first four bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key).
         let signatureBytes = try #require(Base64.decode(String(lines[4].split(separator: " ")[2])))
-        let keyID = SHA256.hash(parts: [Array("test.local/ledger".utf8), [0x0A, 0x01], fixture.operatorKey.publicKey.rawRepresentation]).bytes.prefix(4)
+        let keyID = SHA256.hash(parts: [
+            Array("test.local/ledger".utf8), [0x0A, 0x01], fixture.operatorKey.publicKey.rawRepresentation,
+        ]).bytes.prefix(4)
         #expect(Array(signatureBytes.prefix(4)) == Array(keyID))
-        #expect(fixture.operatorKey.publicKey.isValidSignature(Array(signatureBytes.dropFirst(4)), for: Array(note.text.utf8)))
+        #expect(
+            fixture.operatorKey.publicKey.isValidSignature(
+                Array(signatureBytes.dropFirst(4)), for: Array(note.text.utf8)))
     }
 }

@@ -30,10 +30,14 @@ import Testing
                     DROP TABLE lot_inputs;
                     DELETE FROM grdb_migrations WHERE identifier = 'v5';
                     """)
-            var level = try Data.fetchAll(db, sql: "SELECT id FROM events ORDER BY seq").map { Merkle.leafHash(Array($0)) }
+            var level = try Data.fetchAll(db, sql: "SELECT id FROM events ORDER BY seq").map {
+                Merkle.leafHash(Array($0))
+            }
             for height in 0..<lowest {
                 for (index, hash) in level.enumerated() {
-                    try db.execute(sql: "INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)", arguments: [height, index, Data(hash.bytes)])
+                    try db.execute(
+                        sql: "INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)",
+                        arguments: [height, index, Data(hash.bytes)])
                 }
                 level = stride(from: 0, to: level.count - 1, by: 2).map { Merkle.nodeHash(level[$0], level[$0 + 1]) }
             }
@@ -77,8 +81,10 @@ import Testing
             try db.execute(sql: "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE t (x); DROP TABLE t")
         }
         let ledger = try await Ledger.create(
-            store: SQLiteLedgerStore(path: older), origin: "test.local/older", operatorKey: fixture.operatorKey, clock: LedgerFixture.clock)
-        _ = try await ledger.registerParticipant(id: "farm", name: "Farm", role: .producer, publicKey: fixture.farmKey.publicKey)
+            store: SQLiteLedgerStore(path: older), origin: "test.local/older", operatorKey: fixture.operatorKey,
+            clock: LedgerFixture.clock)
+        _ = try await ledger.registerParticipant(
+            id: "farm", name: "Farm", role: .producer, publicKey: fixture.farmKey.publicKey)
         _ = try await ledger.append(LedgerFixture.farmRecords(12), signedWith: fixture.farmKey)
         let report = await ledger.verify()
         #expect(report.isValid, "\(String(describing: report.failure))")

@@ -22,7 +22,8 @@ import Testing
         defer { fixture.remove() }
         // 50 events (with the genesis block's): the Merkle table keeps their subtrees of 16 and 32.
         for batch in 0..<4 {
-            _ = try await fixture.ledger.append(LedgerFixture.farmRecords(6, from: batch * 6), signedWith: fixture.farmKey)
+            _ = try await fixture.ledger.append(
+                LedgerFixture.farmRecords(6, from: batch * 6), signedWith: fixture.farmKey)
         }
         _ = try await fixture.ledger.append(LedgerFixture.millRecords(lot: 2), signedWith: fixture.millKey)
         let pristine = await fixture.ledger.verify()
@@ -32,7 +33,9 @@ import Testing
 
         // A consistent copy of the file to mutate: VACUUM INTO writes one self-contained database.
         let master = fixture.directory.appendingPathComponent("master.sqlite").path
-        try DatabaseQueue(path: fixture.path).inDatabase { db in try db.execute(sql: "VACUUM INTO ?", arguments: [master]) }
+        try DatabaseQueue(path: fixture.path).inDatabase { db in
+            try db.execute(sql: "VACUUM INTO ?", arguments: [master])
+        }
         let untouched = await (try Ledger.open(store: SQLiteLedgerStore(path: master))).verify()
         #expect(untouched.isValid)
 
@@ -43,13 +46,16 @@ import Testing
             let copy = fixture.directory.appendingPathComponent("trial-\(trial).sqlite").path
             try FileManager.default.copyItem(atPath: master, toPath: copy)
             defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) } }
-            let expectedPlace = try apply(mutation, to: copy, events: eventCount, blocks: blockCount, generator: &generator)
+            let expectedPlace = try apply(
+                mutation, to: copy, events: eventCount, blocks: blockCount, generator: &generator)
             let report = await (try Ledger.open(store: SQLiteLedgerStore(path: copy))).verify()
             counts["\(mutation)", default: 0] += 1
             let failure = try #require(report.failure, "trial \(trial): \(mutation) went undetected")
             #expect(!failure.context.isEmpty, "trial \(trial): \(mutation) reported without a place: \(failure)")
             if let expectedPlace {
-                #expect(failure.description.contains(expectedPlace), "trial \(trial): \(mutation) should name \(expectedPlace), said: \(failure)")
+                #expect(
+                    failure.description.contains(expectedPlace),
+                    "trial \(trial): \(mutation) should name \(expectedPlace), said: \(failure)")
             }
         }
         #expect(counts.count == Mutation.allCases.count, "every kind of mutation was tried: \(counts)")
@@ -60,7 +66,8 @@ import Testing
     @Test func canonicallyEquivalentRespellingIsDetected() async throws {
         let fixture = try await LedgerFixture()
         defer { fixture.remove() }
-        let record = try LedgerFixture.record("""
+        let record = try LedgerFixture.record(
+            """
             {"record_id": "U-1", "event": "produce", "occurred_at": "2026-03-01T08:00:00Z", "product": "caf\u{E9}",
              "lot": "LOT-\u{C9}-1", "quantity": "3", "unit": "kg", "facility": "FARM-1"}
             """)
@@ -75,35 +82,45 @@ import Testing
             try db.execute(sql: "UPDATE events SET product = ? WHERE record_id = 'U-1'", arguments: ["caf\u{E9}"])
         }
         let ledger = try await fixture.reopen()
-        let transform = try LedgerFixture.record("""
+        let transform = try LedgerFixture.record(
+            """
             {"record_id": "T-U-1", "event": "transform", "occurred_at": "2026-03-10T10:00:00Z", "product": "caf\u{E9}-mass",
              "lot": "MASS-U-1", "quantity": "2", "unit": "kg", "facility": "MILL-1", "inputs": [{"lot": "LOT-\u{C9}-1", "quantity": 3}]}
             """)
         _ = try await ledger.append([transform], signedWith: fixture.millKey)
         #expect(await ledger.verify().isValid)
         try await DatabaseQueue(path: fixture.path).write { db in
-            try db.execute(sql: "UPDATE lot_inputs SET lot = ? WHERE lot = ?", arguments: ["LOT-E\u{301}-1", "LOT-\u{C9}-1"])
+            try db.execute(
+                sql: "UPDATE lot_inputs SET lot = ? WHERE lot = ?", arguments: ["LOT-E\u{301}-1", "LOT-\u{C9}-1"])
         }
         let lotReport = await (try fixture.reopen()).verify()
-        #expect(lotReport.failure?.description.contains("lot_inputs") == true, "\(String(describing: lotReport.failure))")
+        #expect(
+            lotReport.failure?.description.contains("lot_inputs") == true, "\(String(describing: lotReport.failure))")
     }
 
     /// Applies `mutation` and returns the place the verifier should name, when it is certain.
-    private func apply(_ mutation: Mutation, to path: String, events: Int, blocks: Int, generator: inout SplitMix64) throws -> String? {
+    private func apply(_ mutation: Mutation, to path: String, events: Int, blocks: Int, generator: inout SplitMix64)
+        throws -> String?
+    {
         let queue = try DatabaseQueue(path: path)
         let seq = Int(generator.next() % UInt64(events))
         let height = Int(generator.next() % UInt64(blocks))
         let salt = generator.next()
         return try queue.write { db -> String? in
             let storedNodes = max(1, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM merkle_nodes") ?? 1)
-            let eventBlock = try Int.fetchOne(db, sql: "SELECT block_height FROM events WHERE seq = ?", arguments: [seq]) ?? 0
+            let eventBlock =
+                try Int.fetchOne(db, sql: "SELECT block_height FROM events WHERE seq = ?", arguments: [seq]) ?? 0
             func flip(_ table: String, _ column: String, _ key: String, _ value: any DatabaseValueConvertible) throws {
-                let data = try Data.fetchOne(db, sql: "SELECT CAST(\(column) AS BLOB) FROM \(table) WHERE \(key) = ?", arguments: [value]) ?? Data()
+                let data =
+                    try Data.fetchOne(
+                        db, sql: "SELECT CAST(\(column) AS BLOB) FROM \(table) WHERE \(key) = ?", arguments: [value])
+                    ?? Data()
                 var bytes = Array(data)
                 guard !bytes.isEmpty else { return }
                 let position = Int(salt % UInt64(bytes.count))
                 bytes[position] ^= UInt8(1 << (salt % 7))
-                try db.execute(sql: "UPDATE \(table) SET \(column) = ? WHERE \(key) = ?", arguments: [Data(bytes), value])
+                try db.execute(
+                    sql: "UPDATE \(table) SET \(column) = ? WHERE \(key) = ?", arguments: [Data(bytes), value])
             }
             switch mutation {
             case .statementByte:
@@ -117,14 +134,18 @@ import Testing
                 return "block \(eventBlock)"
             case .disclosureValue:
                 // Change one digit of a disclosed value (quantities and prices are digits).
-                let data = try Data.fetchOne(db, sql: "SELECT disclosures FROM events WHERE seq = ?", arguments: [seq]) ?? Data()
+                let data =
+                    try Data.fetchOne(db, sql: "SELECT disclosures FROM events WHERE seq = ?", arguments: [seq])
+                    ?? Data()
                 var text = String(decoding: data, as: UTF8.self)
                 if let digit = text.firstIndex(where: { $0.isNumber }) {
                     text.replaceSubrange(digit...digit, with: text[digit] == "9" ? "8" : "9")
                 } else {
-                    text = text.replacingOccurrences(of: "]", with: ",[\"AAAAAAAAAAAAAAAAAAAAAA\",\"x\",\"y\"]]", options: [], range: nil)
+                    text = text.replacingOccurrences(
+                        of: "]", with: ",[\"AAAAAAAAAAAAAAAAAAAAAA\",\"x\",\"y\"]]", options: [], range: nil)
                 }
-                try db.execute(sql: "UPDATE events SET disclosures = ? WHERE seq = ?", arguments: [Data(text.utf8), seq])
+                try db.execute(
+                    sql: "UPDATE events SET disclosures = ? WHERE seq = ?", arguments: [Data(text.utf8), seq])
                 return "block \(eventBlock)"
             case .indexColumn:
                 try db.execute(sql: "UPDATE events SET record_id = record_id || 'x' WHERE seq = ?", arguments: [seq])
@@ -151,30 +172,42 @@ import Testing
                 try db.execute(sql: "DELETE FROM blocks WHERE height = ?", arguments: [height])
                 return nil
             case .merkleNodeByte:
-                let node = try Row.fetchOne(db, sql: "SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx LIMIT 1 OFFSET ?",
-                                            arguments: [Int(salt % UInt64(storedNodes))])
+                let node = try Row.fetchOne(
+                    db, sql: "SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx LIMIT 1 OFFSET ?",
+                    arguments: [Int(salt % UInt64(storedNodes))])
                 let (level, index): (Int, Int) = (node?["level"] ?? 0, node?["idx"] ?? 0)
                 var bytes = Array(node?["hash"] ?? Data())
                 bytes[Int(salt % 32)] ^= 0x40
-                try db.execute(sql: "UPDATE merkle_nodes SET hash = ? WHERE level = ? AND idx = ?", arguments: [Data(bytes), level, index])
+                try db.execute(
+                    sql: "UPDATE merkle_nodes SET hash = ? WHERE level = ? AND idx = ?",
+                    arguments: [Data(bytes), level, index])
                 return "merkle"
             case .deleteMerkleNode:
-                try db.execute(sql: "DELETE FROM merkle_nodes WHERE (level, idx) IN (SELECT level, idx FROM merkle_nodes ORDER BY level, idx LIMIT 1 OFFSET ?)",
-                               arguments: [Int(salt % UInt64(storedNodes))])
+                try db.execute(
+                    sql:
+                        "DELETE FROM merkle_nodes WHERE (level, idx) IN (SELECT level, idx FROM merkle_nodes ORDER BY level, idx LIMIT 1 OFFSET ?)",
+                    arguments: [Int(salt % UInt64(storedNodes))])
                 return "merkle"
             case .checkpointByte:
-                let size = try Int.fetchOne(db, sql: "SELECT size FROM checkpoints ORDER BY size LIMIT 1 OFFSET ?", arguments: [height]) ?? 1
+                let size =
+                    try Int.fetchOne(
+                        db, sql: "SELECT size FROM checkpoints ORDER BY size LIMIT 1 OFFSET ?", arguments: [height])
+                    ?? 1
                 try flip("checkpoints", "note", "size", size)
                 return "block \(height)"
             case .participantRole:
                 try db.execute(sql: "UPDATE participants SET role = 'compliance' WHERE id = 'farm'")
                 return "participant"
             case .deleteLotInput:
-                try db.execute(sql: "DELETE FROM lot_inputs WHERE seq = (SELECT seq FROM lot_inputs ORDER BY abs(seq - ?) LIMIT 1)", arguments: [seq])
+                try db.execute(
+                    sql:
+                        "DELETE FROM lot_inputs WHERE seq = (SELECT seq FROM lot_inputs ORDER BY abs(seq - ?) LIMIT 1)",
+                    arguments: [seq])
                 return "lot_inputs"
             case .columnTypeChanged:
                 // A value of another type where the schema expects an integer or a blob.
-                try db.execute(sql: "UPDATE events SET block_height = 'x', signature = 'text' WHERE seq = ?", arguments: [seq])
+                try db.execute(
+                    sql: "UPDATE events SET block_height = 'x', signature = 'text' WHERE seq = ?", arguments: [seq])
                 return "block \(eventBlock)"
             case .blockHeightOfEvent:
                 try db.execute(sql: "UPDATE events SET block_height = block_height + 1 WHERE seq = ?", arguments: [seq])

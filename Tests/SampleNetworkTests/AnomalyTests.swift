@@ -14,7 +14,8 @@ import Testing
             #expect(labels.contains { $0.kind == kind }, "no label of \(kind.rawValue)")
             #expect((fixture.network.summary.anomalousLots[kind] ?? 0) >= 1)
         }
-        let signers = Dictionary(fixture.rows.map { ($0.row.recordID, $0.signer) }, uniquingKeysWith: { first, _ in first })
+        let signers = Dictionary(
+            fixture.rows.map { ($0.row.recordID, $0.signer) }, uniquingKeysWith: { first, _ in first })
         for label in labels {
             #expect(signers[label.recordID] == label.signer, "\(label.recordID) is not in \(label.signer)'s shipments")
         }
@@ -33,7 +34,9 @@ import Testing
         for (_, row) in fixture.rows where row.event == .ship {
             guard let median = medians[row.product + "/" + row.currency] else { continue }
             let low = NetworkFixture.number(row.unitPrice) < 0.3 * median
-            #expect(low == fixture.isLabelled(row, .exploitativePrice), "\(row.recordID): price \(row.unitPrice) vs median \(median)")
+            #expect(
+                low == fixture.isLabelled(row, .exploitativePrice),
+                "\(row.recordID): price \(row.unitPrice) vs median \(median)")
         }
     }
 
@@ -103,7 +106,8 @@ import Testing
             }
         }
         for (key, out) in unlabelledOutgoing {
-            #expect(out <= (available[key] ?? 0) + 1e-6, "\(key.facility) \(key.lot): \(out) out of \(available[key] ?? 0)")
+            #expect(
+                out <= (available[key] ?? 0) + 1e-6, "\(key.facility) \(key.lot): \(out) out of \(available[key] ?? 0)")
         }
         for (_, row) in fixture.rows where fixture.isLabelled(row, .massBalance) {
             #expect(row.event == .ship)
@@ -113,14 +117,19 @@ import Testing
     }
 
     @Test func transformYield() {
-        let maxYield = Dictionary(uniqueKeysWithValues: SampleNetwork.productLines.map { ($0.outputProduct, $0.maxYield) })
+        let maxYield = Dictionary(
+            uniqueKeysWithValues: SampleNetwork.productLines.map { ($0.outputProduct, $0.maxYield) })
         var transforms = 0
         for (_, row) in fixture.rows where row.event == .transform {
             transforms += 1
-            let inputs = row.inputs.split(separator: ";").map { NetworkFixture.number(String($0.split(separator: ":")[1])) }
+            let inputs = row.inputs.split(separator: ";").map {
+                NetworkFixture.number(String($0.split(separator: ":")[1]))
+            }
             let ceiling = inputs.reduce(0, +) * (maxYield[row.product] ?? .nan)
             let output = NetworkFixture.number(row.quantity)
-            #expect((output > ceiling) == fixture.isLabelled(row, .transformYield), "\(row.recordID): \(output) from \(ceiling)")
+            #expect(
+                (output > ceiling) == fixture.isLabelled(row, .transformYield),
+                "\(row.recordID): \(output) from \(ceiling)")
         }
         #expect(transforms == fixture.network.configuration.lots)
     }
@@ -140,7 +149,9 @@ import Testing
         }
         #expect(!original.isEmpty)
         for (_, row) in fixture.rows where !row.serials.isEmpty {
-            let reused = row.serials.split(separator: ";").contains { original[String($0)].map { $0 != row.lot } ?? false }
+            let reused = row.serials.split(separator: ";").contains {
+                original[String($0)].map { $0 != row.lot } ?? false
+            }
             #expect(reused == fixture.isLabelled(row, .clonedSerial), "\(row.recordID)")
         }
         for (_, row) in fixture.rows where fixture.isLabelled(row, .clonedSerial) { #expect(!row.serials.isEmpty) }
@@ -153,9 +164,13 @@ import Testing
             guard let facility = fixture.facilities[row.facility] else { continue }
             let date = String(row.occurredAt.prefix(10))
             let valid = facility.certificate == row.certificate && date <= facility.certificateExpires
-            #expect(!valid == fixture.isLabelled(row, .certificateInvalid), "\(row.recordID) claims \(row.certificate) on \(date)")
+            #expect(
+                !valid == fixture.isLabelled(row, .certificateInvalid),
+                "\(row.recordID) claims \(row.certificate) on \(date)")
         }
-        for (_, row) in fixture.rows where fixture.isLabelled(row, .certificateInvalid) { #expect(!row.certificate.isEmpty) }
+        for (_, row) in fixture.rows where fixture.isLabelled(row, .certificateInvalid) {
+            #expect(!row.certificate.isEmpty)
+        }
         #expect(claims > 100)
     }
 
@@ -175,13 +190,16 @@ import Testing
             }
         }
         for (key, total) in unlabelled {
-            #expect(total <= NetworkFixture.number(fixture.facilities[key.facility]?.capacityPerDay ?? "0") + 1e-6, "\(key)")
+            #expect(
+                total <= NetworkFixture.number(fixture.facilities[key.facility]?.capacityPerDay ?? "0") + 1e-6, "\(key)"
+            )
         }
     }
 
     /// At the busiest pace every pattern still finds lots that fit it, at the configured rate.
     @Test func denseNetworkCarriesEveryPatternAtTheRate() throws {
-        let configuration = SampleNetwork.Configuration(lots: 3000, seed: 8, anomalyRate: 0.05, maximumLotsPerDay: 250, minimumDays: 12)
+        let configuration = SampleNetwork.Configuration(
+            lots: 3000, seed: 8, anomalyRate: 0.05, maximumLotsPerDay: 250, minimumDays: 12)
         #expect(configuration.lotsPerDay == 250)
         let network = try SampleNetwork.generate(configuration)
         for kind in Kind.allCases { #expect((network.summary.anomalousLots[kind] ?? 0) >= 5, "\(kind.rawValue)") }

@@ -20,7 +20,8 @@ import Testing
         let shipmentsA = a.filter { $0.0.hasPrefix("shipments/") }.map(\.1)
         let shipmentsC = c.filter { $0.0.hasPrefix("shipments/") }.map(\.1)
         #expect(shipmentsA != shipmentsC)
-        #expect(a.first { $0.0 == "keys/compliance-office.pem" }?.1 != c.first { $0.0 == "keys/compliance-office.pem" }?.1)
+        #expect(
+            a.first { $0.0 == "keys/compliance-office.pem" }?.1 != c.first { $0.0 == "keys/compliance-office.pem" }?.1)
     }
 
     /// The streaming writer and the in-memory network give the same files.
@@ -81,7 +82,9 @@ import Testing
             let b = (random.uniform(-80, 80), random.uniform(-179, 179))
             let ours = Geography.distance(latitude1: a.0, longitude1: a.1, latitude2: b.0, longitude2: b.1)
             let radians = Double.pi / 180
-            let h = pow(sin((b.0 - a.0) * radians / 2), 2) + cos(a.0 * radians) * cos(b.0 * radians) * pow(sin((b.1 - a.1) * radians / 2), 2)
+            let h =
+                pow(sin((b.0 - a.0) * radians / 2), 2) + cos(a.0 * radians) * cos(b.0 * radians)
+                * pow(sin((b.1 - a.1) * radians / 2), 2)
             let reference = 2 * 6371 * asin(min(1, h.squareRoot()))
             #expect(abs(ours - reference) < 1e-6)
         }

@@ -34,8 +34,10 @@ struct NetworkFixture: Sendable {
         var kinds = [String: Set<SampleNetwork.AnomalyKind>]()
         for label in network.labels { kinds[label.recordID, default: []].insert(label.kind) }
         kindsByRecord = kinds
-        ships = Dictionary(uniqueKeysWithValues: rows.filter { $0.row.event == .ship }.map { ($0.row.shipmentID, $0.row) })
-        receives = Dictionary(uniqueKeysWithValues: rows.filter { $0.row.event == .receive }.map { ($0.row.shipmentID, $0.row) })
+        ships = Dictionary(
+            uniqueKeysWithValues: rows.filter { $0.row.event == .ship }.map { ($0.row.shipmentID, $0.row) })
+        receives = Dictionary(
+            uniqueKeysWithValues: rows.filter { $0.row.event == .receive }.map { ($0.row.shipmentID, $0.row) })
     }
 
     func isLabelled(_ row: SampleNetwork.ShipmentRow, _ kind: SampleNetwork.AnomalyKind) -> Bool {
@@ -66,7 +68,8 @@ struct NetworkFixture: Sendable {
     static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return .nan }
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        return sorted.count % 2 == 1
+            ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 }
 

@@ -17,13 +17,16 @@ import Testing
         }
         #expect(Set(kinds.keys) == [.produce, .ship, .receive, .transform])
         #expect(fixture.rows.count == fixture.network.summary.rows)
-        #expect(Set(fixture.rows.map(\.row.recordID)).count == fixture.rows.count, "record IDs are unique across participants")
+        #expect(
+            Set(fixture.rows.map(\.row.recordID)).count == fixture.rows.count,
+            "record IDs are unique across participants")
     }
 
     /// The shipment files read back as CSV (no cell needs quoting) give the same records.
     @Test func shipmentFilesParseToTheRows() throws {
         for (path, contents) in try fixture.network.files() where path.hasPrefix("shipments/") {
-            let lines = String(decoding: contents, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            let lines = String(decoding: contents, as: UTF8.self).split(
+                separator: "\n", omittingEmptySubsequences: false)
             #expect(lines.first.map(String.init) == SampleNetwork.ShipmentRow.csvHeader.joined(separator: ","))
             #expect(lines.last == "")
             for line in lines.dropFirst().dropLast() {
@@ -31,7 +34,9 @@ import Testing
                 let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
                 #expect(cells.count == SampleNetwork.ShipmentRow.csvHeader.count)
                 var members = [String: JSONValue]()
-                for (name, cell) in zip(SampleNetwork.ShipmentRow.csvHeader, cells) where !cell.isEmpty { members[name] = .string(cell) }
+                for (name, cell) in zip(SampleNetwork.ShipmentRow.csvHeader, cells) where !cell.isEmpty {
+                    members[name] = .string(cell)
+                }
                 _ = try EventContent(record: .object(members))
             }
         }
@@ -60,7 +65,8 @@ import Testing
             publicKeys.insert(key.publicKey.rawRepresentation)
         }
         #expect(publicKeys.count == participants.count)
-        let again = try SampleNetwork.generate(SampleNetwork.Configuration(lots: 10, seed: fixture.network.configuration.seed))
+        let again = try SampleNetwork.generate(
+            SampleNetwork.Configuration(lots: 10, seed: fixture.network.configuration.seed))
         #expect(again.participants.map(\.keySeed) == participants.map(\.keySeed), "keys depend on the seed only")
     }
 
@@ -74,7 +80,9 @@ import Testing
         }
         #expect(Set(fixture.network.facilities.map(\.id)).count == fixture.network.facilities.count)
         for (signer, row) in fixture.rows {
-            #expect(fixture.facilities[row.facility]?.party == signer, "\(row.recordID): facility \(row.facility) is not the signer's")
+            #expect(
+                fixture.facilities[row.facility]?.party == signer,
+                "\(row.recordID): facility \(row.facility) is not the signer's")
             if !row.destination.isEmpty { #expect(fixture.facilities[row.destination] != nil) }
             if !row.origin.isEmpty { #expect(fixture.facilities[row.origin] != nil) }
         }
@@ -99,9 +107,14 @@ import Testing
         #expect(countries.count >= 25)
         // Transport modes: some links are overseas, some by air, most are plausible.
         var fastest = 0.0
-        for (ship, receive) in fixture.links where !fixture.isLabelled(ship, .impossibleTransit) && receive.epochSeconds > ship.epochSeconds {
-            guard let from = fixture.facilities[ship.facility], let to = fixture.facilities[ship.destination] else { continue }
-            fastest = max(fastest, NetworkFixture.kilometres(from, to) / (Double(receive.epochSeconds - ship.epochSeconds) / 3600))
+        for (ship, receive) in fixture.links
+        where !fixture.isLabelled(ship, .impossibleTransit) && receive.epochSeconds > ship.epochSeconds {
+            guard let from = fixture.facilities[ship.facility], let to = fixture.facilities[ship.destination] else {
+                continue
+            }
+            fastest = max(
+                fastest, NetworkFixture.kilometres(from, to) / (Double(receive.epochSeconds - ship.epochSeconds) / 3600)
+            )
         }
         #expect(fastest > 300 && fastest <= 700, "air freight exists and nothing is faster than it")
         let certified = fixture.rows.filter { !$0.row.certificate.isEmpty }.count

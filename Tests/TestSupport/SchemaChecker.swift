@@ -10,9 +10,12 @@ public struct SchemaChecker {
     public private(set) var membersSeen: Set<String> = []
     public private(set) var problems: [String] = []
 
-    static let annotations: Set<String> = ["$schema", "$id", "$defs", "$comment", "title", "description", "format", "example"]
+    static let annotations: Set<String> = [
+        "$schema", "$id", "$defs", "$comment", "title", "description", "format", "example",
+    ]
     static let assertions: Set<String> = [
-        "type", "const", "enum", "required", "properties", "additionalProperties", "propertyNames", "items", "pattern", "$ref",
+        "type", "const", "enum", "required", "properties", "additionalProperties", "propertyNames", "items", "pattern",
+        "$ref",
     ]
 
     public init(document: JSONValue) { self.document = document }
@@ -82,7 +85,9 @@ public struct SchemaChecker {
             problems.append("\(path): expected one of \(allowed), got \(instance)")
         }
         if case .string(let text) = instance, let pattern = keywords["pattern"]?.stringValue {
-            if !Self.matches(text, pattern: pattern) { problems.append("\(path): \"\(text)\" does not match \(pattern)") }
+            if !Self.matches(text, pattern: pattern) {
+                problems.append("\(path): \"\(text)\" does not match \(pattern)")
+            }
         }
         if case .array(let elements) = instance, let items = keywords["items"] {
             for (index, element) in elements.enumerated() {
@@ -101,12 +106,16 @@ public struct SchemaChecker {
             }
             if let memberSchema = declared[name] {
                 membersSeen.insert("\(pointer)/properties/\(name)")
-                check(members[name] ?? .null, path: memberPath, schema: memberSchema, pointer: "\(pointer)/properties/\(name)")
+                check(
+                    members[name] ?? .null, path: memberPath, schema: memberSchema,
+                    pointer: "\(pointer)/properties/\(name)")
             } else if let additional = keywords["additionalProperties"] {
                 if additional == .bool(false) {
                     problems.append("\(memberPath): not in the schema")
                 } else {
-                    check(members[name] ?? .null, path: memberPath, schema: additional, pointer: pointer + "/additionalProperties")
+                    check(
+                        members[name] ?? .null, path: memberPath, schema: additional,
+                        pointer: pointer + "/additionalProperties")
                 }
             }
         }

@@ -48,7 +48,9 @@ public struct CSVRecordReader: RecordReader {
         self.mapping = mapping ?? CSVMapping()
         convertsValues = self.mapping.changesValues
         if let declared = mapping?.layout, declared != layout.name {
-            throw LedgerError(.invalidRecord, "the mapping is written for the \(declared) layout, not for \(layout.name)", context: [file])
+            throw LedgerError(
+                .invalidRecord, "the mapping is written for the \(declared) layout, not for \(layout.name)",
+                context: [file])
         }
         rows = try reader.makeRows()
     }
@@ -91,7 +93,8 @@ public struct CSVRecordReader: RecordReader {
                 let hint = mapping.columns.isEmpty ? "; rename it with a mapping file (--mapping)" : ""
                 throw LedgerError(
                     .invalidRecord,
-                    "unknown column '\(name)' (known: \(layout.allColumns.joined(separator: ", ")))\(hint)", context: place)
+                    "unknown column '\(name)' (known: \(layout.allColumns.joined(separator: ", ")))\(hint)",
+                    context: place)
             }
             if targets.contains(target) {
                 throw LedgerError(.invalidRecord, "column '\(target)' appears twice", context: place)
@@ -109,7 +112,8 @@ public struct CSVRecordReader: RecordReader {
     private func record(_ row: CSVRow, targets: [String?]) throws(LedgerError) -> EventContent {
         guard row.fields.count == targets.count else {
             throw LedgerError(
-                .invalidRecord, "expected \(targets.count) fields as in the header, found \(row.fields.count)", context: ["\(file):\(row.line)"])
+                .invalidRecord, "expected \(targets.count) fields as in the header, found \(row.fields.count)",
+                context: ["\(file):\(row.line)"])
         }
         var members = [String: JSONValue](minimumCapacity: targets.count + defaulted.count)
         for (target, cell) in zip(targets, row.fields) {

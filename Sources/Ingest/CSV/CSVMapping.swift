@@ -60,7 +60,9 @@ public struct CSVMapping: Sendable, Equatable {
         }
         let reader = MappingFileReader(file: file)
         guard let root, let top = root.mapping else {
-            throw LedgerError(.invalidRecord, "a mapping file holds an object (layout, columns, ignore, defaults, values, formats)", context: [file])
+            throw LedgerError(
+                .invalidRecord, "a mapping file holds an object (layout, columns, ignore, defaults, values, formats)",
+                context: [file])
         }
         for (keyNode, value) in top {
             let key = try reader.scalar(keyNode)
@@ -73,16 +75,23 @@ public struct CSVMapping: Sendable, Equatable {
                 self.layout = layout
             case "columns":
                 for (source, target) in try reader.mapping(value) {
-                    columns[try reader.scalar(source).trimmingSpaces().lowercased()] = try reader.scalar(target).lowercased()
+                    columns[try reader.scalar(source).trimmingSpaces().lowercased()] = try reader.scalar(target)
+                        .lowercased()
                 }
             case "ignore":
-                for item in try reader.sequence(value) { ignore.insert(try reader.scalar(item).trimmingSpaces().lowercased()) }
+                for item in try reader.sequence(value) {
+                    ignore.insert(try reader.scalar(item).trimmingSpaces().lowercased())
+                }
             case "defaults":
-                for (column, fixed) in try reader.mapping(value) { defaults[try reader.scalar(column).lowercased()] = try reader.scalar(fixed) }
+                for (column, fixed) in try reader.mapping(value) {
+                    defaults[try reader.scalar(column).lowercased()] = try reader.scalar(fixed)
+                }
             case "values":
                 for (column, table) in try reader.mapping(value) {
                     var translations = [String: String]()
-                    for (from, to) in try reader.mapping(table) { translations[try reader.scalar(from)] = try reader.scalar(to) }
+                    for (from, to) in try reader.mapping(table) {
+                        translations[try reader.scalar(from)] = try reader.scalar(to)
+                    }
                     values[try reader.scalar(column).lowercased()] = translations
                 }
             case "formats":
@@ -92,7 +101,8 @@ public struct CSVMapping: Sendable, Equatable {
                     switch name {
                     case "time_zone":
                         guard (try? Timestamp(iso8601: "2000-01-01T00:00:00" + format)) != nil else {
-                            throw reader.error(formatNode, "time_zone must be an offset like +01:00 or Z, not '\(format)'")
+                            throw reader.error(
+                                formatNode, "time_zone must be an offset like +01:00 or Z, not '\(format)'")
                         }
                         timeZone = format
                     case "decimal_separator":
@@ -109,12 +119,14 @@ public struct CSVMapping: Sendable, Equatable {
                     }
                 }
             default:
-                throw reader.error(keyNode, "unknown key '\(key)' (known: layout, columns, ignore, defaults, values, formats)")
+                throw reader.error(
+                    keyNode, "unknown key '\(key)' (known: layout, columns, ignore, defaults, values, formats)")
             }
         }
         for (column, pattern) in dateFormats where !pattern.hasOffset && pattern.hasTime && timeZone == nil {
             throw LedgerError(
-                .invalidRecord, "formats.\(column) has no UTC offset (XXX); give formats.time_zone, e.g. \"+01:00\"", context: [file])
+                .invalidRecord, "formats.\(column) has no UTC offset (XXX); give formats.time_zone, e.g. \"+01:00\"",
+                context: [file])
         }
     }
 
@@ -190,7 +202,8 @@ public struct DatePattern: Sendable, Equatable {
             parts.append(.literal(first))
             rest = rest.dropFirst()
         }
-        for name in ["year", "month", "day"] where !parts.contains(where: { if case .field(name, _) = $0 { true } else { false } }) {
+        for name in ["year", "month", "day"]
+        where !parts.contains(where: { if case .field(name, _) = $0 { true } else { false } }) {
             throw LedgerError(.invalidRecord, "date format '\(text)' has no \(name) (yyyy, MM, dd)")
         }
         self.parts = parts
@@ -236,7 +249,8 @@ public struct DatePattern: Sendable, Equatable {
         guard rest.isEmpty else { throw mismatch }
         let date = "\(fields["year"] ?? "")-\(fields["month"] ?? "")-\(fields["day"] ?? "")"
         guard let hour = fields["hour"] else { return date }
-        return "\(date)T\(hour):\(fields["minute"] ?? "00"):\(fields["second"] ?? "00")\(fraction)\(offset.isEmpty ? timeZone ?? "" : offset)"
+        return
+            "\(date)T\(hour):\(fields["minute"] ?? "00"):\(fields["second"] ?? "00")\(fraction)\(offset.isEmpty ? timeZone ?? "" : offset)"
     }
 }
 

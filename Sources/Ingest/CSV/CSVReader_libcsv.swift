@@ -143,7 +143,9 @@ private final class LibCSVParser {
     func feed(_ bytes: ArraySlice<UInt8>, line: Int) throws(LedgerError) {
         currentLine = line
         let consumed = bytes.withUnsafeBytes { buffer in
-            csv_parse(parser, buffer.baseAddress, buffer.count, fieldCallback, rowCallback, Unmanaged.passUnretained(self).toOpaque())
+            csv_parse(
+                parser, buffer.baseAddress, buffer.count, fieldCallback, rowCallback,
+                Unmanaged.passUnretained(self).toOpaque())
         }
         if let failure { throw failure }
         if consumed != bytes.count {
@@ -173,13 +175,19 @@ private final class LibCSVParser {
 
     fileprivate func addField(_ pointer: UnsafeMutableRawPointer?, _ length: Int) {
         if fields.isEmpty { rowLine = currentLine }
-        let bytes = pointer.map { UnsafeRawBufferPointer(start: $0, count: length) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        let bytes =
+            pointer.map { UnsafeRawBufferPointer(start: $0, count: length) }
+            ?? UnsafeRawBufferPointer(start: nil, count: 0)
         // ASCII (nearly every cell) is valid UTF-8 as it stands and skips the general validation.
         let ascii = bytes.allSatisfy { $0 < 0x80 }
         if let text = ascii ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self) {
             fields.append(text)
         } else {
-            failure = failure ?? LedgerError(.invalidRecord, "not valid UTF-8", context: ["\(file):\(currentLine)", "column \(fields.count + 1)"])
+            failure =
+                failure
+                ?? LedgerError(
+                    .invalidRecord, "not valid UTF-8",
+                    context: ["\(file):\(currentLine)", "column \(fields.count + 1)"])
             fields.append("")
         }
     }
@@ -191,7 +199,8 @@ private final class LibCSVParser {
     }
 }
 
-private let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { field, length, context in
+private let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = {
+    field, length, context in
     guard let context else { return }
     Unmanaged<LibCSVParser>.fromOpaque(context).takeUnretainedValue().addField(field, length)
 }

@@ -128,7 +128,10 @@ public struct EPCISDocument: RecordSource {
                     .invalidRecord,
                     "the event holds more than \(nodes - 1) nodes (at most \(EPCISDocument.maximumNodesPerEvent))",
                     context: ["\(path):\(line)", "element \(name.localName)"])
-                return [.reject(SourceReject(line: line, fields: [name.clark, "", ""], error: error, columns: rejectColumns))]
+                return [
+                    .reject(
+                        SourceReject(line: line, fields: [name.clark, "", ""], error: error, columns: rejectColumns))
+                ]
             }
             let epcisEvent = EPCISEvent(event)
             let time = epcisEvent.text("eventTime") ?? ""
@@ -141,7 +144,9 @@ public struct EPCISDocument: RecordSource {
                         context: ["\(path):\(line)", "element \(name.localName)"])
                 }
                 firstLine[base] = line
-                return contents.map { .record(SourceRecord(line: line, content: $0, cells: [name.clark, $0.recordID, time])) }
+                return contents.map {
+                    .record(SourceRecord(line: line, content: $0, cells: [name.clark, $0.recordID, time]))
+                }
             } catch {
                 return [
                     .reject(

@@ -3,9 +3,9 @@ internal import CLibXML2
 public import LedgerCore
 
 #if canImport(Glibc)
-    internal import Glibc
+internal import Glibc
 #elseif canImport(Darwin)
-    internal import Darwin
+internal import Darwin
 #endif
 
 /// Process-wide libxml2 setup, done once before any document or schema is parsed.
@@ -270,7 +270,8 @@ public final class XMLSchemaValidator {
         let compiled = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { characters in
                 Result { () throws(LedgerError) in
-                    try Self.compile(name: name, parser: xmlSchemaNewMemParserCtxt(characters.baseAddress, Int32(characters.count)))
+                    try Self.compile(
+                        name: name, parser: xmlSchemaNewMemParserCtxt(characters.baseAddress, Int32(characters.count)))
                 }
             }
         }

@@ -20,7 +20,9 @@ public struct BlockHeader: Sendable, Hashable {
     /// When the ledger recorded the block (UTC).
     public let recordedAt: Timestamp
 
-    public init(height: Int, previousHash: Digest, eventsRoot: Digest, eventCount: Int, treeSize: Int, recordedAt: Timestamp) {
+    public init(
+        height: Int, previousHash: Digest, eventsRoot: Digest, eventCount: Int, treeSize: Int, recordedAt: Timestamp
+    ) {
         self.height = height
         self.previousHash = previousHash
         self.eventsRoot = eventsRoot
@@ -61,11 +63,14 @@ public struct BlockHeader: Sendable, Hashable {
             let previous = members["previous"]?.stringValue.flatMap(Hex.decode).flatMap(Digest.init),
             let root = members["events_root"]?.stringValue.flatMap(Hex.decode).flatMap(Digest.init),
             let count = members["event_count"]?.integerValue, let size = members["tree_size"]?.integerValue,
-            let recorded = members["recorded_at"]?.stringValue, let recordedAt = try? Timestamp(utc: recorded, offset: "Z")
+            let recorded = members["recorded_at"]?.stringValue,
+            let recordedAt = try? Timestamp(utc: recorded, offset: "Z")
         else {
             throw LedgerError(.tampered, "the block header is malformed")
         }
-        self.init(height: height, previousHash: previous, eventsRoot: root, eventCount: count, treeSize: size, recordedAt: recordedAt)
+        self.init(
+            height: height, previousHash: previous, eventsRoot: root, eventCount: count, treeSize: size,
+            recordedAt: recordedAt)
     }
 }
 

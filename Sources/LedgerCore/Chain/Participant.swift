@@ -11,7 +11,10 @@ public struct Participant: Sendable, Hashable {
     /// Ledger index of the revoking event, if revoked.
     public var revokedAt: Int?
 
-    public init(id: String, name: String, role: ParticipantRole, publicKey: Ed25519.PublicKey, registeredAt: Int, revokedAt: Int? = nil) {
+    public init(
+        id: String, name: String, role: ParticipantRole, publicKey: Ed25519.PublicKey, registeredAt: Int,
+        revokedAt: Int? = nil
+    ) {
         self.id = id
         self.name = name
         self.role = role
@@ -68,24 +71,37 @@ public struct ParticipantRegistry: Sendable, Equatable {
                 let keyText = header.publicFields["public_key"]?.stringValue, let raw = Base64.decode(keyText),
                 let key = try? Ed25519.PublicKey(rawRepresentation: raw)
             else {
-                throw LedgerError(.invalidState, "the first event must be the operator registering its own key", context: [place])
+                throw LedgerError(
+                    .invalidState, "the first event must be the operator registering its own key", context: [place])
             }
             guard event.isSignedBy(key) else {
-                throw LedgerError(.badSignature, "the operator's self-registration is not signed by the registered key", context: [place])
+                throw LedgerError(
+                    .badSignature, "the operator's self-registration is not signed by the registered key",
+                    context: [place])
             }
             return
         }
         guard let signer = participants[header.signer] else {
-            throw LedgerError(.unknownSigner, "signer '\(header.signer)' is not a registered participant; ask the operator to register the key (prov participants add)", context: [place])
+            throw LedgerError(
+                .unknownSigner,
+                "signer '\(header.signer)' is not a registered participant; ask the operator to register the key (prov participants add)",
+                context: [place])
         }
         guard signer.isActive else {
-            throw LedgerError(.revokedSigner, "signer '\(header.signer)' was revoked; its key may no longer append", context: [place])
+            throw LedgerError(
+                .revokedSigner, "signer '\(header.signer)' was revoked; its key may no longer append", context: [place])
         }
         guard !checkingSignature || event.isSignedBy(signer.publicKey) else {
-            throw LedgerError(.badSignature, "the signature does not verify under the key registered for '\(header.signer)' (wrong key?)", context: [place])
+            throw LedgerError(
+                .badSignature,
+                "the signature does not verify under the key registered for '\(header.signer)' (wrong key?)",
+                context: [place])
         }
         guard signer.role.maySubmit(header.kind) else {
-            throw LedgerError(.notAuthorized, "a participant with role '\(signer.role.rawValue)' may not submit \(header.kind.rawValue) events", context: [place])
+            throw LedgerError(
+                .notAuthorized,
+                "a participant with role '\(signer.role.rawValue)' may not submit \(header.kind.rawValue) events",
+                context: [place])
         }
     }
 
@@ -106,13 +122,17 @@ public struct ParticipantRegistry: Sendable, Equatable {
                 let role = ParticipantRole(rawValue: roleName), let keyText = fields["public_key"]?.stringValue,
                 let raw = Base64.decode(keyText), let key = try? Ed25519.PublicKey(rawRepresentation: raw)
             else {
-                throw LedgerError(.invalidRecord, "registering needs name, a known role and a 32-byte public key", context: [place])
+                throw LedgerError(
+                    .invalidRecord, "registering needs name, a known role and a 32-byte public key", context: [place])
             }
             guard role != .ledgerOperator || participants.isEmpty else {
-                throw LedgerError(.notAuthorized, "a ledger has one operator, registered in its genesis block", context: [place])
+                throw LedgerError(
+                    .notAuthorized, "a ledger has one operator, registered in its genesis block", context: [place])
             }
             if let holder = idByKey[raw] {
-                throw LedgerError(.conflict, "this public key is already registered to '\(holder)'; use a new key per participant", context: [place])
+                throw LedgerError(
+                    .conflict, "this public key is already registered to '\(holder)'; use a new key per participant",
+                    context: [place])
             }
             participants[id] = Participant(id: id, name: name, role: role, publicKey: key, registeredAt: index)
             idByKey[raw] = id

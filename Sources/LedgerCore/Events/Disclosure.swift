@@ -29,7 +29,8 @@ public struct Disclosure: Sendable, Hashable {
     }
 
     /// Appends the canonical JSON of `[salt, name, value]` (what ``json`` encodes to) to `out`.
-    static func appendCanonical(salt: String, name: String, value: JSONValue, to out: inout [UInt8]) throws(LedgerError) {
+    static func appendCanonical(salt: String, name: String, value: JSONValue, to out: inout [UInt8]) throws(LedgerError)
+    {
         out.append(UInt8(ascii: "["))
         CanonicalJSON.append(string: salt, to: &out)
         out.append(UInt8(ascii: ","))
@@ -52,13 +53,17 @@ public struct Disclosure: Sendable, Hashable {
     /// field (nil if it holds none); `alreadyDisclosed` if the event discloses the field before.
     func check(against committed: String?, alreadyDisclosed: Bool) throws(LedgerError) {
         guard let committed else {
-            throw LedgerError(.tampered, "a disclosure for '\(name)' has no commitment in the signed statement", context: ["field \(name)"])
+            throw LedgerError(
+                .tampered, "a disclosure for '\(name)' has no commitment in the signed statement",
+                context: ["field \(name)"])
         }
         guard !alreadyDisclosed else {
             throw LedgerError(.tampered, "field '\(name)' is disclosed twice", context: ["field \(name)"])
         }
         guard try digest() == committed else {
-            throw LedgerError(.tampered, "the disclosed value of '\(name)' does not match its signed digest", context: ["field \(name)"])
+            throw LedgerError(
+                .tampered, "the disclosed value of '\(name)' does not match its signed digest",
+                context: ["field \(name)"])
         }
     }
 

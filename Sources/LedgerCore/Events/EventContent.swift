@@ -15,7 +15,9 @@ public struct EventContent: Sendable, Hashable {
     /// Builds content from field values, checking them against ``EventSchema``.
     ///
     /// - Throws: ``LedgerError`` with code `invalidRecord` naming the record and field at fault.
-    public init(kind: EventKind, recordID: String, occurredAt: Timestamp, fields: [String: JSONValue]) throws(LedgerError) {
+    public init(kind: EventKind, recordID: String, occurredAt: Timestamp, fields: [String: JSONValue])
+        throws(LedgerError)
+    {
         try self.init(kind: kind, recordID: recordID, occurredAt: occurredAt, fields: fields, skipping: [])
     }
 
@@ -23,7 +25,8 @@ public struct EventContent: Sendable, Hashable {
     /// `record_id`, `event`, `occurred_at`), so that a record's members need not be copied to
     /// remove them.
     private init(
-        kind: EventKind, recordID: String, occurredAt: Timestamp, fields: [String: JSONValue], skipping skipped: [String]
+        kind: EventKind, recordID: String, occurredAt: Timestamp, fields: [String: JSONValue],
+        skipping skipped: [String]
     ) throws(LedgerError) {
         guard !recordID.isEmpty, !recordID.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
             throw LedgerError(.invalidRecord, "record_id is empty or contains a control character")
@@ -51,12 +54,15 @@ public struct EventContent: Sendable, Hashable {
                 throw error.at("record \(recordID)")
             }
         }
-        for rule in EventSchema.requiredFields[kind] ?? [] where publicFields[rule.name] == nil && sensitiveFields[rule.name] == nil {
+        for rule in EventSchema.requiredFields[kind] ?? []
+        where publicFields[rule.name] == nil && sensitiveFields[rule.name] == nil {
             throw LedgerError(
                 .invalidRecord, "missing required field '\(rule.name)' for a \(kind.rawValue) event",
                 context: ["record \(recordID)"])
         }
-        if let problem = Self.crossFieldProblem(kind: kind, publicFields: publicFields, sensitiveFields: sensitiveFields) {
+        if let problem = Self.crossFieldProblem(
+            kind: kind, publicFields: publicFields, sensitiveFields: sensitiveFields)
+        {
             throw LedgerError(.invalidRecord, problem, context: ["record \(recordID)"])
         }
         self.kind = kind
@@ -85,7 +91,9 @@ public struct EventContent: Sendable, Hashable {
         }
         guard let kind = EventKind(rawValue: kindName) else {
             let kinds = EventKind.allCases.map(\.rawValue).joined(separator: ", ")
-            throw LedgerError(.invalidRecord, "unknown event '\(kindName)' (one of: \(kinds))", context: ["record \(recordID)", "field event"])
+            throw LedgerError(
+                .invalidRecord, "unknown event '\(kindName)' (one of: \(kinds))",
+                context: ["record \(recordID)", "field event"])
         }
         guard let occurredText = members["occurred_at"]?.stringValue else {
             throw LedgerError(.invalidRecord, "missing required field 'occurred_at'", context: ["record \(recordID)"])

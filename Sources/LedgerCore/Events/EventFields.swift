@@ -29,7 +29,8 @@ public struct EventFields: Sendable {
             try parser.beginObject()
             while let member = try parser.nextMember() {
                 guard let slot = SignedEvent.statementMembers.firstIndex(of: member), seen & 1 << slot == 0 else {
-                    throw LedgerError(.tampered, "the signed statement has an unexpected or repeated member '\(member)'")
+                    throw LedgerError(
+                        .tampered, "the signed statement has an unexpected or repeated member '\(member)'")
                 }
                 seen |= 1 << slot
                 switch member {
@@ -37,15 +38,21 @@ public struct EventFields: Sendable {
                     try parser.beginObject()
                     while let name = try parser.nextMember() {
                         guard !fields.contains(where: { $0.name == name }) else {
-                            throw LedgerError(.tampered, "field '\(name)' appears twice in the signed statement", context: ["field \(name)"])
+                            throw LedgerError(
+                                .tampered, "field '\(name)' appears twice in the signed statement",
+                                context: ["field \(name)"])
                         }
                         fields.append((name, try parser.value()))
                     }
                 case "commitments":
                     try parser.beginObject()
                     while let name = try parser.nextMember() {
-                        guard case .string(let digest) = try parser.value(), !commitments.contains(where: { $0.name == name }) else {
-                            throw LedgerError(.tampered, "the commitment of '\(name)' is repeated or not a string", context: ["field \(name)"])
+                        guard case .string(let digest) = try parser.value(),
+                            !commitments.contains(where: { $0.name == name })
+                        else {
+                            throw LedgerError(
+                                .tampered, "the commitment of '\(name)' is repeated or not a string",
+                                context: ["field \(name)"])
                         }
                         commitments.append((name, digest))
                     }
@@ -93,7 +100,8 @@ public struct EventFields: Sendable {
                     throw LedgerError(.tampered, "a stored disclosure is malformed: \(error.reason)")
                 }
                 try disclosure.check(
-                    against: commitments.first { $0.name == disclosure.name }?.digest, alreadyDisclosed: disclosed.contains(disclosure.name))
+                    against: commitments.first { $0.name == disclosure.name }?.digest,
+                    alreadyDisclosed: disclosed.contains(disclosure.name))
                 disclosed.append(disclosure.name)
                 if !fields[..<publicCount].contains(where: { $0.name == disclosure.name }) {
                     fields.append((disclosure.name, disclosure.value))

@@ -43,7 +43,9 @@ public enum EventSchema {
     }
 
     /// Names of the sensitive fields of any kind, for redaction options.
-    public static let sensitiveFieldNames = ["quantity", "unit_price", "currency", "destination", "origin", "carrier", "input_quantities"]
+    public static let sensitiveFieldNames = [
+        "quantity", "unit_price", "currency", "destination", "origin", "carrier", "input_quantities",
+    ]
 
     /// Convenient groups of sensitive fields that a reader may withhold together.
     public static let redactionGroups: [String: [String]] = [
@@ -57,7 +59,10 @@ public enum EventSchema {
         Field(name: name, type: type, required: required, sensitive: sensitive)
     }
 
-    private static let units = ["kg", "t", "g", "lb", "l", "ml", "m3", "pcs", "KGM", "TNE", "GRM", "LBR", "LTR", "MLT", "MTQ", "H87", "C62", "XBG", "XBX", "XPK"]
+    private static let units = [
+        "kg", "t", "g", "lb", "l", "ml", "m3", "pcs", "KGM", "TNE", "GRM", "LBR", "LTR", "MLT", "MTQ", "H87", "C62",
+        "XBG", "XBX", "XPK",
+    ]
 
     private static let lotFields: [Field] = [
         f("product", .text, required: true),
@@ -166,7 +171,8 @@ public enum EventSchema {
     }
 
     /// Checks and normalises one field's value; the error's reason names what is wrong.
-    public static func normalize(_ value: JSONValue, as type: ValueType, field: String) throws(LedgerError) -> JSONValue {
+    public static func normalize(_ value: JSONValue, as type: ValueType, field: String) throws(LedgerError) -> JSONValue
+    {
         func fail(_ reason: String) -> LedgerError {
             LedgerError(.invalidRecord, reason, context: ["field \(field)"])
         }
@@ -256,7 +262,9 @@ public enum EventSchema {
         case .currency, .country:
             let length = if case .currency = type { 3 } else { 2 }
             let text = try scalarText()
-            guard text.utf8.count == length, text.utf8.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) else {
+            guard text.utf8.count == length,
+                text.utf8.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) })
+            else {
                 throw fail("'\(text)' is not a \(length)-letter upper-case code")
             }
             return .string(text)

@@ -21,7 +21,8 @@ public struct EventSigner: Sendable {
     public func sign(_ content: EventContent) throws(LedgerError) -> SignedEvent {
         let prepared = try statement(for: content)
         let signature = try signature(for: prepared.bytes, of: content)
-        return SignedEvent(statement: prepared.bytes, signature: signature, header: prepared.header, disclosures: prepared.disclosures)
+        return SignedEvent(
+            statement: prepared.bytes, signature: signature, header: prepared.header, disclosures: prepared.disclosures)
     }
 
     /// What a store keeps of a signed content: statement, signature, ID and the canonical JSON of
@@ -40,7 +41,8 @@ public struct EventSigner: Sendable {
     package func signRow(_ content: EventContent) throws(LedgerError) -> SignedRow {
         let written = try write(content)
         return SignedRow(
-            statement: written.bytes, signature: try signature(for: written.bytes, of: content), id: SHA256.hash(written.bytes),
+            statement: written.bytes, signature: try signature(for: written.bytes, of: content),
+            id: SHA256.hash(written.bytes),
             disclosures: written.disclosuresJSON)
     }
 
@@ -76,7 +78,9 @@ public struct EventSigner: Sendable {
 
     /// The statement `participant` signs for `content`, its header and disclosures. Without a salt
     /// key only content without sensitive fields has a statement.
-    static func statement(for content: EventContent, participant: String, saltKey: SHA256.HMACKey?) throws(LedgerError) -> Statement {
+    static func statement(for content: EventContent, participant: String, saltKey: SHA256.HMACKey?) throws(LedgerError)
+        -> Statement
+    {
         var disclosures = [String: Disclosure](minimumCapacity: content.sensitiveFields.count)
         var commitments = [String: String](minimumCapacity: content.sensitiveFields.count)
         let written = try write(content, participant: participant, saltKey: saltKey) { name, salt, value, digest in

@@ -24,7 +24,8 @@ extension SignedEvent {
             let statementValue = members["statement"], let signatureText = members["signature"]?.stringValue,
             let signature = Base64.decode(signatureText), let disclosureValues = members["disclosures"]?.arrayValue
         else {
-            throw LedgerError(.invalidRecord, "an event is an object of statement, signature (base64) and disclosures (array)")
+            throw LedgerError(
+                .invalidRecord, "an event is an object of statement, signature (base64) and disclosures (array)")
         }
         var disclosures = [Disclosure]()
         for item in disclosureValues { disclosures.append(try Disclosure(json: item)) }

@@ -36,7 +36,9 @@ public struct SignedEvent: Sendable, Hashable {
 
     /// Signs `content` as participant `signer` with `key`, deriving each sensitive field's salt.
     /// To sign many contents with one key, make one ``EventSigner``.
-    public static func sign(_ content: EventContent, signer: String, key: Ed25519.PrivateKey) throws(LedgerError) -> SignedEvent {
+    public static func sign(_ content: EventContent, signer: String, key: Ed25519.PrivateKey) throws(LedgerError)
+        -> SignedEvent
+    {
         try EventSigner(participant: signer, key: key).sign(content)
     }
 
@@ -65,7 +67,8 @@ public struct SignedEvent: Sendable, Hashable {
         let header = try Self.decodeStatement(statement)
         var byName = [String: Disclosure]()
         for disclosure in disclosures {
-            try disclosure.check(against: header.commitments[disclosure.name], alreadyDisclosed: byName[disclosure.name] != nil)
+            try disclosure.check(
+                against: header.commitments[disclosure.name], alreadyDisclosed: byName[disclosure.name] != nil)
             byName[disclosure.name] = disclosure
         }
         self.statement = statement
@@ -118,7 +121,9 @@ public struct SignedEvent: Sendable, Hashable {
     }
 
     /// The members of every statement.
-    static let statementMembers = ["v", "kind", "signer", "record_id", "occurred_at", "occurred_offset", "fields", "commitments"]
+    static let statementMembers = [
+        "v", "kind", "signer", "record_id", "occurred_at", "occurred_offset", "fields", "commitments",
+    ]
 
     static func decodeStatement(_ statement: [UInt8]) throws(LedgerError) -> Header {
         let value: JSONValue
@@ -127,10 +132,14 @@ public struct SignedEvent: Sendable, Hashable {
         } catch {
             throw LedgerError(.tampered, "the signed statement is not canonical JSON: \(error.reason)")
         }
-        guard let members = value.objectValue else { throw LedgerError(.tampered, "the signed statement is not a JSON object") }
+        guard let members = value.objectValue else {
+            throw LedgerError(.tampered, "the signed statement is not a JSON object")
+        }
         let expectedKeys = Set(statementMembers)
         guard Set(members.keys) == expectedKeys else {
-            throw LedgerError(.tampered, "the signed statement has members \(members.keys.sorted()), expected \(expectedKeys.sorted())")
+            throw LedgerError(
+                .tampered,
+                "the signed statement has members \(members.keys.sorted()), expected \(expectedKeys.sorted())")
         }
         guard members["v"]?.integerValue == formatVersion else {
             throw LedgerError(.tampered, "unsupported statement version", context: ["field v"])

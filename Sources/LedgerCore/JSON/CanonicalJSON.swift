@@ -38,7 +38,9 @@ public enum CanonicalJSON {
 
     /// Appends the canonical object of `members`, which must already be in canonical order (as
     /// ``sortedMembers(_:)`` returns them) and have distinct names.
-    public static func append(sortedMembers members: [(key: String, value: JSONValue)], to out: inout [UInt8]) throws(Failure) {
+    public static func append(sortedMembers members: [(key: String, value: JSONValue)], to out: inout [UInt8])
+        throws(Failure)
+    {
         out.append(UInt8(ascii: "{"))
         for (index, member) in members.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
@@ -58,7 +60,9 @@ public enum CanonicalJSON {
         } catch {
             throw Failure(reason: "not JSON (\(error))")
         }
-        if let departure = parsed.departure { throw Failure(reason: "JSON is not in canonical (RFC 8785) form: \(departure)") }
+        if let departure = parsed.departure {
+            throw Failure(reason: "JSON is not in canonical (RFC 8785) form: \(departure)")
+        }
         return parsed.value
     }
 
@@ -85,7 +89,9 @@ public enum CanonicalJSON {
         case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
         case .number(let lexeme):
             guard isCanonicalInteger(lexeme) else {
-                throw Failure(reason: "number \(lexeme) is not an integer the canonical form can carry; write decimals as strings")
+                throw Failure(
+                    reason: "number \(lexeme) is not an integer the canonical form can carry; write decimals as strings"
+                )
             }
             out.append(contentsOf: lexeme.utf8)
         case .string(let text): writeString(text, into: &out)

@@ -93,7 +93,9 @@ public struct JSONParser {
         case UInt8(ascii: "n"): try expectWord("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let lexeme = try parseNumber()
-            if checksCanonicalForm, !CanonicalJSON.isCanonicalInteger(lexeme) { departs("number \(lexeme), not a canonical integer,") }
+            if checksCanonicalForm, !CanonicalJSON.isCanonicalInteger(lexeme) {
+                departs("number \(lexeme), not a canonical integer,")
+            }
             return .number(lexeme)
         default: throw failure("unexpected character; expected a JSON value")
         }
@@ -134,7 +136,9 @@ public struct JSONParser {
                 position = keyStart
                 throw failure("duplicate member name \"\(key)\"")
             }
-            if checksCanonicalForm, let previous, !CanonicalJSON.precedes(previous, key) { departs("member \"\(key)\" out of order") }
+            if checksCanonicalForm, let previous, !CanonicalJSON.precedes(previous, key) {
+                departs("member \"\(key)\" out of order")
+            }
             previous = key
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
@@ -195,7 +199,9 @@ public struct JSONParser {
         let integerStart = position
         let integerDigits = digits(&self)
         guard integerDigits > 0 else { throw failure("a number needs digits") }
-        if integerDigits > 1, bytes[integerStart] == UInt8(ascii: "0") { throw failure("a number may not have leading zeros") }
+        if integerDigits > 1, bytes[integerStart] == UInt8(ascii: "0") {
+            throw failure("a number may not have leading zeros")
+        }
         if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
             position += 1
             guard digits(&self) > 0 else { throw failure("a decimal point needs digits after it") }
@@ -237,7 +243,9 @@ public struct JSONParser {
                 if checksCanonicalForm {
                     var canonical = [UInt8]()
                     CanonicalJSON.writeString(text, into: &canonical)
-                    if !bytes[(start - 1)..<position].elementsEqual(canonical) { departs("a string escaped otherwise than canonically") }
+                    if !bytes[(start - 1)..<position].elementsEqual(canonical) {
+                        departs("a string escaped otherwise than canonically")
+                    }
                 }
                 return text
             case UInt8(ascii: "\\"):
@@ -300,10 +308,14 @@ public struct JSONParser {
     /// the last member.
     public mutating func nextMember() throws(Failure) -> String? {
         guard try advance(closing: UInt8(ascii: "}")) else { return nil }
-        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw failure("expected a quoted member name") }
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+            throw failure("expected a quoted member name")
+        }
         let name = try parseString()
         skipWhitespace()
-        guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw failure("expected ':' after the member name") }
+        guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+            throw failure("expected ':' after the member name")
+        }
         position += 1
         skipWhitespace()
         return name
@@ -343,7 +355,9 @@ public struct JSONParser {
     /// Moves to the next item of the container being read, past its separator; false, past
     /// `closing`, when the container ends.
     private mutating func advance(closing: UInt8) throws(Failure) -> Bool {
-        guard position < bytes.count else { throw failure(closing == UInt8(ascii: "}") ? "unterminated object" : "unterminated array") }
+        guard position < bytes.count else {
+            throw failure(closing == UInt8(ascii: "}") ? "unterminated object" : "unterminated array")
+        }
         if bytes[position] == closing {
             position += 1
             depth -= 1
@@ -355,7 +369,9 @@ public struct JSONParser {
             atFirstItem = false
         } else {
             guard bytes[position] == UInt8(ascii: ",") else {
-                throw failure(closing == UInt8(ascii: "}") ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
+                throw failure(
+                    closing == UInt8(ascii: "}")
+                        ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
             }
             position += 1
             skipWhitespace()

@@ -38,7 +38,8 @@ public struct Checkpoint: Sendable, Hashable {
         try note.verify(by: verifier)
         let checkpoint = try Checkpoint(body: note.text)
         guard checkpoint.origin == verifier.name else {
-            throw LedgerError(.invalidProof, "checkpoint origin '\(checkpoint.origin)' differs from the key name '\(verifier.name)'")
+            throw LedgerError(
+                .invalidProof, "checkpoint origin '\(checkpoint.origin)' differs from the key name '\(verifier.name)'")
         }
         return checkpoint
     }
@@ -83,7 +84,10 @@ public struct SignedNote: Sendable, Hashable {
     /// Parses a note; its signatures are checked by ``verify(by:)``.
     public init(parsing note: String) throws(LedgerError) {
         let characters = Array(note)
-        guard let blank = characters.indices.dropLast().first(where: { characters[$0] == "\n" && characters[$0 + 1] == "\n" })
+        guard
+            let blank = characters.indices.dropLast().first(where: {
+                characters[$0] == "\n" && characters[$0 + 1] == "\n"
+            })
         else {
             throw LedgerError(.invalidProof, "a signed note needs a blank line between its text and its signatures")
         }
@@ -95,12 +99,14 @@ public struct SignedNote: Sendable, Hashable {
         var signatures = [Signature]()
         for line in signatureBlock.dropLast().split(separator: "\n", omittingEmptySubsequences: false) {
             let parts = line.split(separator: " ", omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[0] == Self.dash, !parts[1].isEmpty, let bytes = Base64.decode(String(parts[2])),
+            guard parts.count == 3, parts[0] == Self.dash, !parts[1].isEmpty,
+                let bytes = Base64.decode(String(parts[2])),
                 bytes.count > 4
             else {
                 throw LedgerError(.invalidProof, "malformed signature line '\(line)'")
             }
-            signatures.append(Signature(name: String(parts[1]), keyID: Array(bytes.prefix(4)), signature: Array(bytes.dropFirst(4))))
+            signatures.append(
+                Signature(name: String(parts[1]), keyID: Array(bytes.prefix(4)), signature: Array(bytes.dropFirst(4))))
         }
         guard !signatures.isEmpty else { throw LedgerError(.invalidProof, "the note has no signature") }
         self.init(text: text, signatures: signatures)
@@ -111,7 +117,9 @@ public struct SignedNote: Sendable, Hashable {
     public func verify(by verifier: NoteVerifier) throws(LedgerError) {
         let matching = signatures.filter { $0.name == verifier.name && $0.keyID == verifier.keyID }
         guard !matching.isEmpty else {
-            throw LedgerError(.invalidProof, "the note carries no signature by key '\(verifier.name)' (ID \(Hex.encode(verifier.keyID)))")
+            throw LedgerError(
+                .invalidProof,
+                "the note carries no signature by key '\(verifier.name)' (ID \(Hex.encode(verifier.keyID)))")
         }
         guard matching.allSatisfy({ verifier.key.isValidSignature($0.signature, for: Array(text.utf8)) }) else {
             throw LedgerError(.invalidProof, "the note's signature by '\(verifier.name)' does not verify")
@@ -128,7 +136,8 @@ public struct NoteVerifier: Sendable, Hashable {
 
     public init(name: String, key: Ed25519.PublicKey) throws(LedgerError) {
         guard !name.isEmpty, !name.contains(where: { $0 == " " || $0 == "+" || $0 == "\n" }) else {
-            throw LedgerError(.invalidState, "a note key name must be non-empty without spaces, '+' or newlines: '\(name)'")
+            throw LedgerError(
+                .invalidState, "a note key name must be non-empty without spaces, '+' or newlines: '\(name)'")
         }
         self.name = name
         self.key = key

@@ -135,7 +135,9 @@ public enum Merkle {
 
     /// RFC 9162 §2.1.4.2: whether `proof` shows that the tree of `newSize` leaves with `newRoot`
     /// extends the tree of `oldSize` leaves with `oldRoot`.
-    public static func verifyConsistency(oldSize: Int, newSize: Int, oldRoot: Digest, newRoot: Digest, proof: [Digest]) -> Bool {
+    public static func verifyConsistency(oldSize: Int, newSize: Int, oldRoot: Digest, newRoot: Digest, proof: [Digest])
+        -> Bool
+    {
         guard oldSize >= 0, oldSize <= newSize else { return false }
         if oldSize == newSize { return proof.isEmpty && oldRoot == newRoot }
         guard oldSize > 0, !proof.isEmpty else { return false }

@@ -20,7 +20,10 @@ public struct ProofBundle: Sendable, Hashable {
     /// Inclusion proof of the registration in the same checkpoint.
     public let registrationProof: [Digest]
 
-    public init(event: SignedEvent, proof: TLogProof, registration: SignedEvent, registrationIndex: Int, registrationProof: [Digest]) {
+    public init(
+        event: SignedEvent, proof: TLogProof, registration: SignedEvent, registrationIndex: Int,
+        registrationProof: [Digest]
+    ) {
         self.event = event
         self.proof = proof
         self.registration = registration
@@ -43,7 +46,8 @@ public struct ProofBundle: Sendable, Hashable {
     /// its inclusion at its index; every disclosed value against its signed digest.
     public func verify(operatorKey: Ed25519.PublicKey) throws(LedgerError) -> Verified {
         let originName = try Checkpoint(body: proof.checkpoint.text).origin
-        let checkpoint = try Checkpoint.open(proof.checkpoint, verifier: NoteVerifier(name: originName, key: operatorKey))
+        let checkpoint = try Checkpoint.open(
+            proof.checkpoint, verifier: NoteVerifier(name: originName, key: operatorKey))
 
         let registrationFields = registration.header.publicFields
         guard registration.header.kind == .participant, registrationFields["action"]?.stringValue == "register",
@@ -57,26 +61,32 @@ public struct ProofBundle: Sendable, Hashable {
         guard registration.isSignedBy(operatorKey) else {
             throw LedgerError(.invalidProof, "the signer's registration is not signed by the operator's key")
         }
-        guard Merkle.verifyInclusion(
-            leafHash: Merkle.leafHash(registration.id.bytes), index: registrationIndex, size: checkpoint.size,
-            proof: registrationProof, root: checkpoint.root)
+        guard
+            Merkle.verifyInclusion(
+                leafHash: Merkle.leafHash(registration.id.bytes), index: registrationIndex, size: checkpoint.size,
+                proof: registrationProof, root: checkpoint.root)
         else {
             throw LedgerError(.invalidProof, "the signer's registration is not included in the checkpoint")
         }
         guard event.header.signer == participantID else {
-            throw LedgerError(.invalidProof, "the event's signer '\(event.header.signer)' is not the registered participant '\(participantID)'")
+            throw LedgerError(
+                .invalidProof,
+                "the event's signer '\(event.header.signer)' is not the registered participant '\(participantID)'")
         }
         guard event.isSignedBy(signerKey) else {
             throw LedgerError(.invalidProof, "the event's signature does not verify under the signer's registered key")
         }
-        guard Merkle.verifyInclusion(
-            leafHash: Merkle.leafHash(event.id.bytes), index: proof.index, size: checkpoint.size, proof: proof.hashes,
-            root: checkpoint.root)
+        guard
+            Merkle.verifyInclusion(
+                leafHash: Merkle.leafHash(event.id.bytes), index: proof.index, size: checkpoint.size,
+                proof: proof.hashes,
+                root: checkpoint.root)
         else {
             throw LedgerError(.invalidProof, "the event is not included in the checkpoint at index \(proof.index)")
         }
         let name = registrationFields["name"]?.stringValue ?? participantID
-        let signer = Participant(id: participantID, name: name, role: role, publicKey: signerKey, registeredAt: registrationIndex)
+        let signer = Participant(
+            id: participantID, name: name, role: role, publicKey: signerKey, registeredAt: registrationIndex)
         return Verified(event: event, index: proof.index, checkpoint: checkpoint, signer: signer)
     }
 

@@ -84,7 +84,9 @@ public struct ExactDecimal: Sendable, Hashable, CustomStringConvertible {
             return negative && zero ? nil : (negative, zero)
         }
         let fraction = bytes.dropFirst()
-        guard point == UInt8(ascii: "."), let last = fraction.last, last != UInt8(ascii: "0"), fraction.allSatisfy(isDigit) else {
+        guard point == UInt8(ascii: "."), let last = fraction.last, last != UInt8(ascii: "0"),
+            fraction.allSatisfy(isDigit)
+        else {
             return nil
         }
         return (negative, false)

@@ -77,7 +77,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             let offsetHours = try digits(index + 1..<index + 3)
             try expect(index + 3, ":")
             let offsetMinutes = try digits(index + 4..<index + 6)
-            guard offsetHours <= 18, offsetMinutes < 60 else { throw Failure(reason: "'\(text)': UTC offset out of range") }
+            guard offsetHours <= 18, offsetMinutes < 60 else {
+                throw Failure(reason: "'\(text)': UTC offset out of range")
+            }
             offset = sign * (offsetHours * 60 + offsetMinutes)
             index += 6
         } else {
@@ -114,7 +116,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         guard utc.hasSuffix("Z") else { throw Failure(reason: "'\(utc)' is not a UTC time") }
         let instant = try Timestamp(iso8601: utc)
         let withOffset = try Timestamp(iso8601: "2000-01-01T00:00:00" + offset)
-        self.init(epochSeconds: instant.epochSeconds, fraction: instant.fraction, offsetMinutes: withOffset.offsetMinutes)
+        self.init(
+            epochSeconds: instant.epochSeconds, fraction: instant.fraction, offsetMinutes: withOffset.offsetMinutes)
         guard self.utc == utc, self.offset == offset else {
             throw Failure(reason: "'\(utc)' with offset '\(offset)' is not in normal form")
         }

@@ -11,7 +11,9 @@ enum OpenSSLDigest {
         let context = newContext()
         defer { EVP_MD_CTX_free(context) }
         for part in parts.dropLast() {
-            guard EVP_DigestUpdate(context, part, part.count) == 1 else { fatalError("OpenSSL SHA-256 failed: \(openSSLErrorMessage())") }
+            guard EVP_DigestUpdate(context, part, part.count) == 1 else {
+                fatalError("OpenSSL SHA-256 failed: \(openSSLErrorMessage())")
+            }
         }
         return (parts.last ?? []).withUnsafeBytes { finish(context, updating: $0) }
     }
@@ -40,7 +42,8 @@ enum OpenSSLDigest {
     fileprivate static func finish(_ context: OpaquePointer, updating bytes: UnsafeRawBufferPointer) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: SHA256.byteCount)
         var length: UInt32 = 0
-        guard EVP_DigestUpdate(context, bytes.baseAddress, bytes.count) == 1, EVP_DigestFinal_ex(context, &out, &length) == 1,
+        guard EVP_DigestUpdate(context, bytes.baseAddress, bytes.count) == 1,
+            EVP_DigestFinal_ex(context, &out, &length) == 1,
             length == UInt32(SHA256.byteCount)
         else {
             fatalError("OpenSSL SHA-256 failed: \(openSSLErrorMessage())")
@@ -83,11 +86,17 @@ final class OpenSSLHMACKey: @unchecked Sendable {
 
     /// HMAC-SHA256 of `message`.
     func code(for message: UnsafeRawBufferPointer) -> [UInt8] {
-        guard let context = EVP_MD_CTX_new() else { fatalError("OpenSSL cannot provide SHA-256: \(openSSLErrorMessage())") }
+        guard let context = EVP_MD_CTX_new() else {
+            fatalError("OpenSSL cannot provide SHA-256: \(openSSLErrorMessage())")
+        }
         defer { EVP_MD_CTX_free(context) }
-        guard EVP_MD_CTX_copy_ex(context, inner) == 1 else { fatalError("OpenSSL SHA-256 failed: \(openSSLErrorMessage())") }
+        guard EVP_MD_CTX_copy_ex(context, inner) == 1 else {
+            fatalError("OpenSSL SHA-256 failed: \(openSSLErrorMessage())")
+        }
         let innerDigest = OpenSSLDigest.finish(context, updating: message)
-        guard EVP_MD_CTX_copy_ex(context, outer) == 1 else { fatalError("OpenSSL SHA-256 failed: \(openSSLErrorMessage())") }
+        guard EVP_MD_CTX_copy_ex(context, outer) == 1 else {
+            fatalError("OpenSSL SHA-256 failed: \(openSSLErrorMessage())")
+        }
         return innerDigest.withUnsafeBytes { OpenSSLDigest.finish(context, updating: $0) }
     }
 }

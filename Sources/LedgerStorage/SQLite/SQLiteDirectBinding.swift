@@ -27,7 +27,9 @@ struct DirectBinding {
         // (SQLITE_TRANSIENT) before the call returns. An empty string may have no storage, and a
         // null pointer would bind NULL.
         let code = value.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return sqlite3_bind_text(statement.sqliteStatement, column, "", 0, Self.transient) }
+            guard let base = bytes.baseAddress else {
+                return sqlite3_bind_text(statement.sqliteStatement, column, "", 0, Self.transient)
+            }
             return sqlite3_bind_text(statement.sqliteStatement, column, base, Int32(bytes.count), Self.transient)
         }
         try check(code)
@@ -37,7 +39,9 @@ struct DirectBinding {
     mutating func bind(_ value: [UInt8]) throws {
         column += 1
         let code = value.withUnsafeBytes { bytes in
-            guard let base = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_zeroblob(statement.sqliteStatement, column, 0) }
+            guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                return sqlite3_bind_zeroblob(statement.sqliteStatement, column, 0)
+            }
             return sqlite3_bind_blob(statement.sqliteStatement, column, base, Int32(bytes.count), Self.transient)
         }
         try check(code)

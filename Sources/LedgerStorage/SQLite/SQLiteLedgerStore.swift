@@ -43,12 +43,16 @@ public final class SQLiteLedgerStore: LedgerStore {
         if let ledgerError = error as? LedgerError { return ledgerError }
         if let databaseError = error as? DatabaseError {
             // The message names the failing statement's cause, never its bound values.
-            return LedgerError(.storage, "\(what): SQLite error \(databaseError.resultCode.rawValue) (\(databaseError.message ?? "no message"))")
+            return LedgerError(
+                .storage,
+                "\(what): SQLite error \(databaseError.resultCode.rawValue) (\(databaseError.message ?? "no message"))")
         }
         return LedgerError(.storage, "\(what): \(error)")
     }
 
-    private func read<T: Sendable>(_ what: String, _ body: @Sendable @escaping (Database) throws -> T) async throws(LedgerError) -> T {
+    private func read<T: Sendable>(_ what: String, _ body: @Sendable @escaping (Database) throws -> T)
+        async throws(LedgerError) -> T
+    {
         do {
             return try await pool.read(body)
         } catch {
@@ -61,7 +65,9 @@ public final class SQLiteLedgerStore: LedgerStore {
     public func metadata() async throws(LedgerError) -> LedgerMetadata? {
         let values = try await read("reading ledger metadata") { db in
             var values = [String: String]()
-            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM meta") { values[Self.text(row["key"])] = Self.text(row["value"]) }
+            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM meta") {
+                values[Self.text(row["key"])] = Self.text(row["value"])
+            }
             return values
         }
         guard !values.isEmpty else { return nil }
@@ -72,7 +78,10 @@ public final class SQLiteLedgerStore: LedgerStore {
             throw LedgerError(.tampered, "the ledger's metadata table is incomplete or malformed")
         }
         guard format == LedgerMetadata.currentFormat else {
-            throw LedgerError(.invalidState, "the ledger file has format \(format); this version of prov reads format \(LedgerMetadata.currentFormat)")
+            throw LedgerError(
+                .invalidState,
+                "the ledger file has format \(format); this version of prov reads format \(LedgerMetadata.currentFormat)"
+            )
         }
         return LedgerMetadata(format: format, origin: origin, operatorKey: key)
     }
@@ -123,7 +132,8 @@ public final class SQLiteLedgerStore: LedgerStore {
     static let blockCacheKiB = 65_536
 
     public func appendBlock<T: Sendable>(
-        height: Int, _ body: @escaping @Sendable (any BlockTransaction) throws(LedgerError) -> (seal: BlockSeal?, result: T)
+        height: Int,
+        _ body: @escaping @Sendable (any BlockTransaction) throws(LedgerError) -> (seal: BlockSeal?, result: T)
     ) async throws(LedgerError) -> T {
         do {
             return try await pool.writeWithoutTransaction { db in
@@ -135,13 +145,16 @@ public final class SQLiteLedgerStore: LedgerStore {
                         result = outcome.result
                         guard let seal = outcome.seal else { return .rollback }
                         guard seal.block.height == height else {
-                            throw LedgerError(.invalidState, "the sealed block has height \(seal.block.height), not \(height)")
+                            throw LedgerError(
+                                .invalidState, "the sealed block has height \(seal.block.height), not \(height)")
                         }
                         try Self.insert(seal, in: db)
                         return .commit
                     }
                 }
-                guard let result else { throw LedgerError(.invalidState, "block \(height) was neither committed nor rolled back") }
+                guard let result else {
+                    throw LedgerError(.invalidState, "block \(height) was neither committed nor rolled back")
+                }
                 return result
             }
         } catch {
@@ -161,7 +174,8 @@ public final class SQLiteLedgerStore: LedgerStore {
     private static func write(_ write: BlockWrite, expectingHeight height: Int, in db: Database) throws {
         try checkNext(height, in: db)
         try insertRows(events: write.events, lotInputs: write.lotInputs, nodes: write.nodes, in: db)
-        try insert(BlockSeal(block: write.block, participants: write.participants, checkpoint: write.checkpoint), in: db)
+        try insert(
+            BlockSeal(block: write.block, participants: write.participants, checkpoint: write.checkpoint), in: db)
     }
 
     /// Refuses to write block `height` unless it is the next one.
@@ -172,7 +186,9 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
-    fileprivate static func insertRows(events: [EventRecord], lotInputs: [LotInput], nodes: [(Merkle.NodeID, Digest)], in db: Database) throws {
+    fileprivate static func insertRows(
+        events: [EventRecord], lotInputs: [LotInput], nodes: [(Merkle.NodeID, Digest)], in db: Database
+    ) throws {
         let insertEvent = try db.cachedStatement(
             sql: """
                 INSERT INTO events (seq, id, block_height, kind, signer, record_id, product, lot, facility, shipment_id,
@@ -221,7 +237,8 @@ public final class SQLiteLedgerStore: LedgerStore {
         var start = rows.startIndex
         if rows.count >= insertBatchSize {
             let batch = try db.cachedStatement(
-                sql: "INSERT INTO \(table) VALUES " + Array(repeating: tuple, count: insertBatchSize).joined(separator: ", "))
+                sql: "INSERT INTO \(table) VALUES "
+                    + Array(repeating: tuple, count: insertBatchSize).joined(separator: ", "))
             while rows.endIndex - start >= insertBatchSize {
                 var arguments = StatementArguments()
                 for row in rows[start..<start + insertBatchSize] { arguments += values(row) }
@@ -237,8 +254,12 @@ public final class SQLiteLedgerStore: LedgerStore {
     private static func insert(_ seal: BlockSeal, in db: Database) throws {
         let block = seal.block
         try db.execute(
-            sql: "INSERT INTO blocks (height, hash, header, signature, first_index, event_count) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [block.height, Data(block.hash), Data(block.header), Data(block.signature), block.firstIndex, block.eventCount])
+            sql:
+                "INSERT INTO blocks (height, hash, header, signature, first_index, event_count) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [
+                block.height, Data(block.hash), Data(block.header), Data(block.signature), block.firstIndex,
+                block.eventCount,
+            ])
         for participant in seal.participants {
             try db.execute(
                 sql: """
@@ -246,7 +267,8 @@ public final class SQLiteLedgerStore: LedgerStore {
                     ON CONFLICT(id) DO UPDATE SET revoked_at = excluded.revoked_at
                     """,
                 arguments: [
-                    participant.id, participant.name, participant.role.rawValue, Data(participant.publicKey.rawRepresentation),
+                    participant.id, participant.name, participant.role.rawValue,
+                    Data(participant.publicKey.rawRepresentation),
                     participant.registeredAt, participant.revokedAt,
                 ])
         }
@@ -259,16 +281,22 @@ public final class SQLiteLedgerStore: LedgerStore {
         var found = [EventRecord]()
         for chunk in chunks(recordIDs) {
             let rows = try Row.fetchAll(
-                db, sql: "SELECT \(Self.eventColumns) FROM events WHERE signer = ? AND record_id IN (\(placeholders(chunk.count)))",
+                db,
+                sql:
+                    "SELECT \(Self.eventColumns) FROM events WHERE signer = ? AND record_id IN (\(placeholders(chunk.count)))",
                 arguments: StatementArguments([signer] + chunk))
             found.append(contentsOf: rows.map(Self.event))
         }
         return found
     }
 
-    fileprivate static func latestFacilityEvents(_ facilities: [String], in db: Database) throws -> [String: EventRecord] {
+    fileprivate static func latestFacilityEvents(_ facilities: [String], in db: Database) throws -> [String:
+        EventRecord]
+    {
         let statement = try db.cachedStatement(
-            sql: "SELECT \(Self.eventColumns) FROM events INDEXED BY facility_versions WHERE facility = ? AND kind = 'facility' ORDER BY seq DESC LIMIT 1")
+            sql:
+                "SELECT \(Self.eventColumns) FROM events INDEXED BY facility_versions WHERE facility = ? AND kind = 'facility' ORDER BY seq DESC LIMIT 1"
+        )
         var found = [String: EventRecord]()
         for facility in facilities {
             if let row = try Row.fetchOne(statement, arguments: [facility]) { found[facility] = Self.event(row) }
@@ -278,7 +306,9 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func events(kind: String) async throws(LedgerError) -> [EventRecord] {
         try await read("reading \(kind) events") { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.eventColumns) FROM events WHERE kind = ? ORDER BY seq", arguments: [kind]).map(Self.event)
+            try Row.fetchAll(
+                db, sql: "SELECT \(Self.eventColumns) FROM events WHERE kind = ? ORDER BY seq", arguments: [kind]
+            ).map(Self.event)
         }
     }
 
@@ -304,7 +334,9 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
         var reports = [ReportRecord]()
         for (digest, anchor, body) in rows {
-            guard let digest = Digest(digest) else { throw LedgerError(.tampered, "a stored report's digest is not 32 bytes") }
+            guard let digest = Digest(digest) else {
+                throw LedgerError(.tampered, "a stored report's digest is not 32 bytes")
+            }
             reports.append(ReportRecord(digest: digest, anchorIndex: anchor, body: body))
         }
         return reports
@@ -340,15 +372,22 @@ public final class SQLiteLedgerStore: LedgerStore {
         let placeholders = Self.placeholders(kinds.count)
         return try await read("reading events") { db in
             try Row.fetchAll(
-                db, sql: "SELECT seq, statement, disclosures FROM events WHERE seq >= ? AND seq < ? AND kind IN (\(placeholders)) ORDER BY seq",
-                arguments: StatementArguments([indexes.lowerBound, indexes.upperBound] + kinds.map { $0 as any DatabaseValueConvertible })
-            ).map { row in EventBody(index: Self.int(row[0]), statement: Self.bytes(row[1]), disclosures: Self.bytes(row[2])) }
+                db,
+                sql:
+                    "SELECT seq, statement, disclosures FROM events WHERE seq >= ? AND seq < ? AND kind IN (\(placeholders)) ORDER BY seq",
+                arguments: StatementArguments(
+                    [indexes.lowerBound, indexes.upperBound] + kinds.map { $0 as any DatabaseValueConvertible })
+            ).map { row in
+                EventBody(index: Self.int(row[0]), statement: Self.bytes(row[1]), disclosures: Self.bytes(row[2]))
+            }
         }
     }
 
     public func event(id: Digest) async throws(LedgerError) -> EventRecord? {
         try await read("looking up an event") { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.eventColumns) FROM events WHERE id = ?", arguments: [Data(id.bytes)]).map(Self.event)
+            try Row.fetchOne(
+                db, sql: "SELECT \(Self.eventColumns) FROM events WHERE id = ?", arguments: [Data(id.bytes)]
+            ).map(Self.event)
         }
     }
 
@@ -362,7 +401,9 @@ public final class SQLiteLedgerStore: LedgerStore {
             var found = [EventRecord]()
             let ownLot = try db.cachedStatement(sql: "SELECT \(Self.eventColumns) FROM events WHERE lot = ?")
             let inputLot = try db.cachedStatement(
-                sql: "SELECT \(Self.eventColumns) FROM lot_inputs JOIN events ON events.seq = lot_inputs.seq WHERE lot_inputs.lot = ?")
+                sql:
+                    "SELECT \(Self.eventColumns) FROM lot_inputs JOIN events ON events.seq = lot_inputs.seq WHERE lot_inputs.lot = ?"
+            )
             for lot in lots {
                 for row in try Row.fetchAll(ownLot, arguments: [lot]) + Row.fetchAll(inputLot, arguments: [lot]) {
                     let event = Self.event(row)
@@ -375,8 +416,11 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func lots(ofProduct product: String) async throws(LedgerError) -> [String] {
         try await read("looking up a product") { db in
-            try Row.fetchAll(db, sql: "SELECT DISTINCT lot FROM events WHERE product = ? AND lot IS NOT NULL ORDER BY lot", arguments: [product])
-                .map { Self.text($0["lot"]) }
+            try Row.fetchAll(
+                db, sql: "SELECT DISTINCT lot FROM events WHERE product = ? AND lot IS NOT NULL ORDER BY lot",
+                arguments: [product]
+            )
+            .map { Self.text($0["lot"]) }
         }
     }
 
@@ -386,17 +430,25 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
-    public func events(ofProduct product: String, after: Int?, offset: Int, limit: Int) async throws(LedgerError) -> [EventRecord] {
+    public func events(ofProduct product: String, after: Int?, offset: Int, limit: Int) async throws(LedgerError)
+        -> [EventRecord]
+    {
         try await read("reading a product's events") { db in
             let order = SQLiteSchema.productTimeKey
             guard let after else {
                 return try Row.fetchAll(
-                    db, sql: "SELECT \(Self.eventColumns) FROM events WHERE product = ? ORDER BY \(order), seq LIMIT ? OFFSET ?",
+                    db,
+                    sql:
+                        "SELECT \(Self.eventColumns) FROM events WHERE product = ? ORDER BY \(order), seq LIMIT ? OFFSET ?",
                     arguments: [product, limit, offset]
                 ).map(Self.event)
             }
-            guard let key = try String.fetchOne(db, sql: "SELECT \(order) FROM events WHERE seq = ? AND product = ?", arguments: [after, product]) else {
-                throw LedgerError(.invalidRecord, "after=\(after) is not the ledger index of an event of product '\(product)'")
+            guard
+                let key = try String.fetchOne(
+                    db, sql: "SELECT \(order) FROM events WHERE seq = ? AND product = ?", arguments: [after, product])
+            else {
+                throw LedgerError(
+                    .invalidRecord, "after=\(after) is not the ledger index of an event of product '\(product)'")
             }
             // The first condition is a range on the index; the second drops the events of the same
             // instant up to `after`.
@@ -433,7 +485,8 @@ public final class SQLiteLedgerStore: LedgerStore {
         try await read(what) { db in
             var indexes = [Int]()
             for chunk in Self.chunks(lots) {
-                indexes += try Int.fetchAll(db, sql: query(Self.placeholders(chunk.count)), arguments: StatementArguments(chunk))
+                indexes += try Int.fetchAll(
+                    db, sql: query(Self.placeholders(chunk.count)), arguments: StatementArguments(chunk))
             }
             return try Self.transformations(indexes, in: db)
         }
@@ -447,12 +500,15 @@ public final class SQLiteLedgerStore: LedgerStore {
         for chunk in chunks(Array(Set(indexes)).sorted()) {
             let arguments = StatementArguments(chunk)
             for row in try Row.fetchAll(
-                db, sql: "SELECT seq, lot FROM events WHERE seq IN (\(placeholders(chunk.count))) AND lot IS NOT NULL", arguments: arguments)
+                db, sql: "SELECT seq, lot FROM events WHERE seq IN (\(placeholders(chunk.count))) AND lot IS NOT NULL",
+                arguments: arguments)
             {
                 outputs[int(row["seq"])] = text(row["lot"])
             }
             for row in try Row.fetchAll(
-                db, sql: "SELECT seq, lot FROM lot_inputs WHERE seq IN (\(placeholders(chunk.count))) ORDER BY seq, lot", arguments: arguments)
+                db,
+                sql: "SELECT seq, lot FROM lot_inputs WHERE seq IN (\(placeholders(chunk.count))) ORDER BY seq, lot",
+                arguments: arguments)
             {
                 inputs[int(row["seq"]), default: []].append(text(row["lot"]))
             }
@@ -490,24 +546,31 @@ public final class SQLiteLedgerStore: LedgerStore {
             var nodes = [Merkle.NodeID: Digest]()
             let statement = try db.cachedStatement(sql: "SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?")
             for id in ids where id.level >= SQLiteSchema.lowestStoredMerkleLevel {
-                if let row = try Row.fetchOne(statement, arguments: [id.level, id.index]), let digest = Digest(Self.bytes(row["hash"])) {
+                if let row = try Row.fetchOne(statement, arguments: [id.level, id.index]),
+                    let digest = Digest(Self.bytes(row["hash"]))
+                {
                     nodes[id] = digest
                 }
             }
-            try Self.computeLowNodes(ids.filter { $0.level < SQLiteSchema.lowestStoredMerkleLevel }, into: &nodes, in: db)
+            try Self.computeLowNodes(
+                ids.filter { $0.level < SQLiteSchema.lowestStoredMerkleLevel }, into: &nodes, in: db)
             return nodes
         }
     }
 
     /// Computes the nodes `ids` (below the lowest stored level) from the IDs of the events they
     /// cover; a node some of whose events are missing is left out.
-    private static func computeLowNodes(_ ids: [Merkle.NodeID], into nodes: inout [Merkle.NodeID: Digest], in db: Database) throws {
+    private static func computeLowNodes(
+        _ ids: [Merkle.NodeID], into nodes: inout [Merkle.NodeID: Digest], in db: Database
+    ) throws {
         guard !ids.isEmpty else { return }
         let statement = try db.cachedStatement(sql: "SELECT id FROM events WHERE seq >= ? AND seq < ? ORDER BY seq")
         for id in ids {
             let first = id.index << id.level
             let count = 1 << id.level
-            let leaves = try Row.fetchAll(statement, arguments: [first, first + count]).map { Merkle.leafHash(bytes($0["id"])) }
+            let leaves = try Row.fetchAll(statement, arguments: [first, first + count]).map {
+                Merkle.leafHash(bytes($0["id"]))
+            }
             if leaves.count == count { nodes[id] = Merkle.root(leafHashes: leaves) }
         }
     }
@@ -520,40 +583,54 @@ public final class SQLiteLedgerStore: LedgerStore {
                 arguments: [level, indexes.lowerBound, indexes.upperBound])
             for row in rows {
                 // A hash of the wrong length or type is kept as all-zero so that verification reports it.
-                nodes[Merkle.NodeID(level: level, index: Self.int(row["idx"]))] = Digest(Self.bytes(row["hash"])) ?? .zero
+                nodes[Merkle.NodeID(level: level, index: Self.int(row["idx"]))] =
+                    Digest(Self.bytes(row["hash"])) ?? .zero
             }
             return nodes
         }
     }
 
     public func merkleNodeCount() async throws(LedgerError) -> Int {
-        try await read("counting Merkle nodes") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM merkle_nodes") ?? 0 }
+        try await read("counting Merkle nodes") { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM merkle_nodes") ?? 0
+        }
     }
 
     // MARK: - Participants and checkpoints
 
     public func participants() async throws(LedgerError) -> [Participant] {
-        typealias ParticipantRow = (id: String, name: String, role: String, key: [UInt8], registeredAt: Int, revokedAt: Int?)
+        typealias ParticipantRow = (
+            id: String, name: String, role: String, key: [UInt8], registeredAt: Int, revokedAt: Int?
+        )
         let rows: [ParticipantRow] = try await read("reading participants") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM participants ORDER BY registered_at").map { row in
-                (Self.text(row["id"]), Self.text(row["name"]), Self.text(row["role"]), Self.bytes(row["public_key"]), Self.int(row["registered_at"]),
-                 Self.optionalInt(row["revoked_at"]))
+                (
+                    Self.text(row["id"]), Self.text(row["name"]), Self.text(row["role"]), Self.bytes(row["public_key"]),
+                    Self.int(row["registered_at"]),
+                    Self.optionalInt(row["revoked_at"])
+                )
             }
         }
         var participants = [Participant]()
         for row in rows {
-            guard let role = ParticipantRole(rawValue: row.role), let key = try? Ed25519.PublicKey(rawRepresentation: row.key) else {
-                throw LedgerError(.tampered, "participant '\(row.id)' has a malformed role or key", context: ["participants table"])
+            guard let role = ParticipantRole(rawValue: row.role),
+                let key = try? Ed25519.PublicKey(rawRepresentation: row.key)
+            else {
+                throw LedgerError(
+                    .tampered, "participant '\(row.id)' has a malformed role or key", context: ["participants table"])
             }
             participants.append(
-                Participant(id: row.id, name: row.name, role: role, publicKey: key, registeredAt: row.registeredAt, revokedAt: row.revokedAt))
+                Participant(
+                    id: row.id, name: row.name, role: role, publicKey: key, registeredAt: row.registeredAt,
+                    revokedAt: row.revokedAt))
         }
         return participants
     }
 
     public func checkpoint(size: Int) async throws(LedgerError) -> CheckpointRecord? {
         try await read("reading a checkpoint") { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM checkpoints WHERE size = ?", arguments: [size]).map(Self.checkpoint)
+            try Row.fetchOne(db, sql: "SELECT * FROM checkpoints WHERE size = ?", arguments: [size]).map(
+                Self.checkpoint)
         }
     }
 
@@ -564,7 +641,9 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func checkpointCount() async throws(LedgerError) -> Int {
-        try await read("counting checkpoints") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM checkpoints") ?? 0 }
+        try await read("counting checkpoints") { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM checkpoints") ?? 0
+        }
     }
 
     // MARK: - Row mapping
@@ -594,24 +673,28 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     private static func block(_ row: Row) -> BlockRecord {
         BlockRecord(
-            height: int(row["height"]), hash: bytes(row["hash"]), header: bytes(row["header"]), signature: bytes(row["signature"]),
+            height: int(row["height"]), hash: bytes(row["hash"]), header: bytes(row["header"]),
+            signature: bytes(row["signature"]),
             firstIndex: int(row["first_index"]), eventCount: int(row["event_count"]))
     }
 
     /// The columns ``event(_:)`` reads, by position: a bulk read spends less looking columns up by
     /// position than by name.
     fileprivate static let eventColumns = [
-        "seq", "block_height", "id", "statement", "signature", "disclosures", "kind", "signer", "record_id", "product", "lot",
+        "seq", "block_height", "id", "statement", "signature", "disclosures", "kind", "signer", "record_id", "product",
+        "lot",
         "facility", "shipment_id", "occurred_at",
     ].map { "events." + $0 }.joined(separator: ", ")
 
     /// An event from a row of ``eventColumns``.
     fileprivate static func event(_ row: Row) -> EventRecord {
         EventRecord(
-            index: int(row[0]), blockHeight: int(row[1]), id: bytes(row[2]), statement: bytes(row[3]), signature: bytes(row[4]),
+            index: int(row[0]), blockHeight: int(row[1]), id: bytes(row[2]), statement: bytes(row[3]),
+            signature: bytes(row[4]),
             disclosures: bytes(row[5]),
             columns: IndexColumns(
-                kind: text(row[6]), signer: text(row[7]), recordID: text(row[8]), product: optionalText(row[9]), lot: optionalText(row[10]),
+                kind: text(row[6]), signer: text(row[7]), recordID: text(row[8]), product: optionalText(row[9]),
+                lot: optionalText(row[10]),
                 facility: optionalText(row[11]), shipmentID: optionalText(row[12]), occurredAt: text(row[13])))
     }
 

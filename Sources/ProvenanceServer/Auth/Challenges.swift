@@ -34,12 +34,15 @@ actor ChallengeBook {
     func issue(participant: String, now: Int64) throws -> (text: String, expires: Int64) {
         open = open.filter { $0.value.expires > now }
         guard open.count < Self.capacity else {
-            throw APIError(.tooManyRequests, code: "too_many_challenges", "too many open login challenges; try again in a few minutes")
+            throw APIError(
+                .tooManyRequests, code: "too_many_challenges",
+                "too many open login challenges; try again in a few minutes")
         }
         let nonce = Base64.encodeURL(try SecureRandom.bytes(32))
         let expires = now + Self.lifetime
         // No final newline, so that shells, which drop one from command output, sign the same bytes.
-        let text = "provenance-login/v1\norigin: \(origin)\nparticipant: \(participant)\nnonce: \(nonce)\nexpires: \(expires)"
+        let text =
+            "provenance-login/v1\norigin: \(origin)\nparticipant: \(participant)\nnonce: \(nonce)\nexpires: \(expires)"
         open[nonce] = Entry(participant: participant, text: text, expires: expires)
         return (text, expires)
     }

@@ -17,26 +17,34 @@ extension LedgerAPI {
         router.post("/v1/batches") { request, context in
             let caller = try context.requireCaller()
             let contentType = request.headers[.contentType] ?? ""
-            let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+            let mediaType =
+                contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                ?? ""
             switch mediaType {
             case "application/json": return try await signedBatch(request, context: context, caller: caller)
-            case "text/csv", "application/xml", "text/xml": return try await rawBatch(request, context: context, caller: caller, mediaType: mediaType)
+            case "text/csv", "application/xml", "text/xml":
+                return try await rawBatch(request, context: context, caller: caller, mediaType: mediaType)
             default:
                 throw APIError(
                     .unsupportedMediaType, code: "unsupported_media_type",
-                    "a batch is application/json ({\"events\": [signed events]}, as 'prov sign' writes), or a text/csv, application/xml or text/xml file for the server to sign; got '\(contentType)'")
+                    "a batch is application/json ({\"events\": [signed events]}, as 'prov sign' writes), or a text/csv, application/xml or text/xml file for the server to sign; got '\(contentType)'"
+                )
             }
         }
     }
 
     /// `{"events": [...]}`: events the caller signed, each checked against its registered key.
-    private func signedBatch(_ request: Request, context: ProvenanceRequestContext, caller: Participant) async throws -> Response {
+    private func signedBatch(_ request: Request, context: ProvenanceRequestContext, caller: Participant) async throws
+        -> Response
+    {
         let body = try await request.jsonObject(context: context)
         guard let items = body["events"]?.arrayValue, Set(body.keys) == ["events"] else {
             throw APIError.badRequest("a batch is {\"events\": [{\"statement\", \"signature\", \"disclosures\"}, …]}")
         }
         guard items.count <= Self.batchLimit else {
-            throw APIError(.contentTooLarge, code: "payload_too_large", "a batch holds at most \(Self.batchLimit) events; split it")
+            throw APIError(
+                .contentTooLarge, code: "payload_too_large", "a batch holds at most \(Self.batchLimit) events; split it"
+            )
         }
         var events = [SignedEvent]()
         events.reserveCapacity(items.count)
@@ -50,7 +58,8 @@ extension LedgerAPI {
             guard event.header.signer == caller.id else {
                 throw APIError(
                     .forbidden, code: "forbidden",
-                    "events[\(position)] (record \(event.header.recordID)) is signed as \(event.header.signer), but the token is \(caller.id)'s")
+                    "events[\(position)] (record \(event.header.recordID)) is signed as \(event.header.signer), but the token is \(caller.id)'s"
+                )
             }
             events.append(event)
         }
@@ -74,15 +83,19 @@ extension LedgerAPI {
         guard !signingKeys.isEmpty else {
             throw APIError(
                 .unsupportedMediaType, code: "unsupported_media_type",
-                "this server signs no raw batches (it holds no participant's key; the operator enables it with prov serve --signing-keys DIR): sign the file yourself with 'prov sign FILE --key KEY --participant ID --out batch.json' and post batch.json as application/json")
+                "this server signs no raw batches (it holds no participant's key; the operator enables it with prov serve --signing-keys DIR): sign the file yourself with 'prov sign FILE --key KEY --participant ID --out batch.json' and post batch.json as application/json"
+            )
         }
         guard let key = signingKeys.key(for: caller.id) else {
             throw APIError(
                 .forbidden, code: "forbidden",
-                "the server holds no signing key for '\(caller.id)': post events you signed (application/json, see 'prov sign')")
+                "the server holds no signing key for '\(caller.id)': post events you signed (application/json, see 'prov sign')"
+            )
         }
-        let format = request.uri.queryParameters.get("format").map { String($0) } ?? (mediaType == "text/csv" ? "csv" : "auto")
-        let options = IngestOptions(skipInvalid: try request.booleanParameter("skip_invalid"), dryRun: try request.booleanParameter("dry_run"))
+        let format =
+            request.uri.queryParameters.get("format").map { String($0) } ?? (mediaType == "text/csv" ? "csv" : "auto")
+        let options = IngestOptions(
+            skipInvalid: try request.booleanParameter("skip_invalid"), dryRun: try request.booleanParameter("dry_run"))
 
         let spool = try await SpooledBody(request, limit: context.maxUploadSize)
         defer { spool.remove() }
@@ -91,31 +104,42 @@ extension LedgerAPI {
             rejects.withLock { state in
                 state.count += 1
                 if state.listed.count < Self.listedRejects {
-                    state.listed.append(["line": .integer(reject.line), "message": .string(spool.naming(reject.error).description)])
+                    state.listed.append([
+                        "line": .integer(reject.line), "message": .string(spool.naming(reject.error).description),
+                    ])
                 }
             }
         }
         let summary: IngestSummary
         do throws(LedgerError) {
-            summary = switch try InputChoice(format: format).source(for: spool.path) {
-            case .csv(let source): try await ledger.ingest(source, signedWith: key, options: options, onReject: onReject)
-            case .xml(let source): try await ledger.ingest(source, signedWith: key, options: options, onReject: onReject)
-            case .epcis(let source): try await ledger.ingest(source, signedWith: key, options: options, onReject: onReject)
-            }
+            summary =
+                switch try InputChoice(format: format).source(for: spool.path) {
+                case .csv(let source):
+                    try await ledger.ingest(source, signedWith: key, options: options, onReject: onReject)
+                case .xml(let source):
+                    try await ledger.ingest(source, signedWith: key, options: options, onReject: onReject)
+                case .epcis(let source):
+                    try await ledger.ingest(source, signedWith: key, options: options, onReject: onReject)
+                }
         } catch {
             let named = spool.naming(error)
             let listed = rejects.withLock { $0.listed }
             guard !listed.isEmpty else { throw named }
             let mapped = APIError(named)
             return Response.json(
-                ["error": ["code": .string(mapped.code), "message": .string(mapped.message)], "rejects": .array(listed)],
+                [
+                    "error": ["code": .string(mapped.code), "message": .string(mapped.message)],
+                    "rejects": .array(listed),
+                ],
                 status: .unprocessableContent)
         }
         let (count, listed) = rejects.withLock { ($0.count, $0.listed) }
         var body: [String: JSONValue] = [
-            "records": .integer(summary.records), "accepted": .integer(summary.accepted), "duplicates": .integer(summary.duplicates),
+            "records": .integer(summary.records), "accepted": .integer(summary.accepted),
+            "duplicates": .integer(summary.duplicates),
             "rejected": .integer(count), "dry_run": .bool(summary.dryRun), "signer": .string(caller.id),
-            "block": summary.block.map { .integer($0.header.height) } ?? .null, "first_index": summary.firstIndex.map(JSONValue.integer) ?? .null,
+            "block": summary.block.map { .integer($0.header.height) } ?? .null,
+            "first_index": summary.firstIndex.map(JSONValue.integer) ?? .null,
             "rejects": .array(listed),
         ]
         if let checkpoint = summary.checkpoint { body["checkpoint"] = .string(checkpoint.serialized) }
@@ -133,11 +157,14 @@ private struct SpooledBody: Sendable {
         folder = (NSTemporaryDirectory() as NSString).appendingPathComponent("prov-batch-\(UUID().uuidString)")
         path = (folder as NSString).appendingPathComponent("body")
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         } catch {
             throw LedgerError(.io, "cannot make a temporary folder for the request body")
         }
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: path)
+        else {
             remove()
             throw LedgerError(.io, "cannot spool the request body")
         }
@@ -147,7 +174,9 @@ private struct SpooledBody: Sendable {
             for try await buffer in request.body {
                 written += buffer.readableBytes
                 guard written <= limit else {
-                    throw APIError(.contentTooLarge, code: "payload_too_large", "a batch body is at most \(limit >> 20) MiB; split the file")
+                    throw APIError(
+                        .contentTooLarge, code: "payload_too_large",
+                        "a batch body is at most \(limit >> 20) MiB; split the file")
                 }
                 try handle.write(contentsOf: Data(buffer.readableBytesView))
             }

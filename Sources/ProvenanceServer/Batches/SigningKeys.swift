@@ -36,7 +36,8 @@ public struct SigningKeys: Sendable {
     public static func load(directory: String, ledger: Ledger) async throws(LedgerError) -> SigningKeys {
         let names: [String]
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".pem") }.sorted()
+            names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".pem") }
+                .sorted()
         } catch {
             throw LedgerError(.io, "cannot read the signing-keys folder \(directory)")
         }
@@ -51,7 +52,8 @@ public struct SigningKeys: Sendable {
             do {
                 key = try Ed25519.PrivateKey(pem: text)
             } catch {
-                throw LedgerError(.invalidRecord, "\(path) is not an Ed25519 private key (PEM, PKCS#8): \(error.reason)")
+                throw LedgerError(
+                    .invalidRecord, "\(path) is not an Ed25519 private key (PEM, PKCS#8): \(error.reason)")
             }
             guard let participant = participants.first(where: { $0.publicKey == key.publicKey }) else {
                 throw LedgerError(.unknownSigner, "\(path): no participant is registered with this key")

@@ -19,15 +19,21 @@ extension LedgerAPI {
             let participantID = try body.requiredString("participant")
             let challenge = try body.requiredString("challenge")
             guard let signature = Base64.decode(try body.requiredString("signature")) else {
-                throw APIError.badRequest("signature must be base64 (the 64-byte Ed25519 signature of the challenge text)")
+                throw APIError.badRequest(
+                    "signature must be base64 (the 64-byte Ed25519 signature of the challenge text)")
             }
             guard await challenges.redeem(text: challenge, participant: participantID, now: clock()) else {
-                throw APIError(.unauthorized, code: "unauthenticated", "the challenge is unknown, expired, already used or for another participant; ask for a new one")
+                throw APIError(
+                    .unauthorized, code: "unauthenticated",
+                    "the challenge is unknown, expired, already used or for another participant; ask for a new one")
             }
-            guard let participant = try await ledger.participants().first(where: { $0.id == participantID }), participant.isActive,
+            guard let participant = try await ledger.participants().first(where: { $0.id == participantID }),
+                participant.isActive,
                 participant.publicKey.isValidSignature(signature, for: Array(challenge.utf8))
             else {
-                throw APIError(.unauthorized, code: "unauthenticated", "the signature does not verify under \(participantID)'s registered key")
+                throw APIError(
+                    .unauthorized, code: "unauthenticated",
+                    "the signature does not verify under \(participantID)'s registered key")
             }
             let token = tokens.issue(participant: participant.id, now: clock())
             return Response.json([
@@ -37,7 +43,9 @@ extension LedgerAPI {
         }
         router.get("/v1/auth/me") { _, context in
             let caller = try context.requireCaller()
-            return Response.json(["participant": .string(caller.id), "name": .string(caller.name), "role": .string(caller.role.rawValue)])
+            return Response.json([
+                "participant": .string(caller.id), "name": .string(caller.name), "role": .string(caller.role.rawValue),
+            ])
         }
     }
 }

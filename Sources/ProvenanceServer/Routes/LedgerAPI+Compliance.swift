@@ -14,12 +14,15 @@ extension LedgerAPI {
             var status: FlagStatus?
             if let text = request.uri.queryParameters.get("status") {
                 guard let parsed = FlagStatus(rawValue: String(text)) else {
-                    throw APIError.badRequest("status is one of \(FlagStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw APIError.badRequest(
+                        "status is one of \(FlagStatus.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 status = parsed
             }
             let flags = try await ledger.flags(status: status)
-            return Response.json(["items": .array(page.slice(flags).map(\.json)), "page": page.json(total: flags.count)])
+            return Response.json([
+                "items": .array(page.slice(flags).map(\.json)), "page": page.json(total: flags.count),
+            ])
         }
         router.get("/v1/anomalies/:id") { _, context in
             _ = try context.requireRole(Self.readers, for: "reading flags")
@@ -33,7 +36,8 @@ extension LedgerAPI {
                 throw APIError.badRequest("decision is confirmed or dismissed")
             }
             let content = try await ledger.reviewContent(
-                flag: try context.pathParameter("id"), decision: decision, note: try body.requiredString("note"), officer: officer.id)
+                flag: try context.pathParameter("id"), decision: decision, note: try body.requiredString("note"),
+                officer: officer.id)
             let statement = try SignedEvent.unsignedStatement(for: content, signer: officer.id)
             return Response.json([
                 "statement": .string(Base64.encode(statement)), "record_id": .string(content.recordID),
@@ -49,7 +53,9 @@ extension LedgerAPI {
             }
             let event = try SignedEvent(statement: statement, signature: signature, disclosures: [])
             guard event.header.signer == officer.id else {
-                throw APIError(.forbidden, code: "forbidden", "the review is signed as \(event.header.signer), but the token is \(officer.id)'s")
+                throw APIError(
+                    .forbidden, code: "forbidden",
+                    "the review is signed as \(event.header.signer), but the token is \(officer.id)'s")
             }
             let flagID = try context.pathParameter("id")
             guard event.header.publicFields["flag"]?.stringValue == flagID else {

@@ -48,11 +48,14 @@ extension LedgerAPI {
             do throws(LedgerError) {
                 let verified = try bundle.verify(operatorKey: ledger.metadata.operatorKey)
                 return Response.json([
-                    "verified": .bool(true), "event_id": .string(verified.event.id.hex), "signer": .string(verified.signer.id),
+                    "verified": .bool(true), "event_id": .string(verified.event.id.hex),
+                    "signer": .string(verified.signer.id),
                     "checkpoint_size": .integer(verified.checkpoint.size),
                 ])
             } catch {
-                return Response.json(["verified": .bool(false), "event_id": .string(bundle.event.id.hex), "reason": .string(error.reason)])
+                return Response.json([
+                    "verified": .bool(false), "event_id": .string(bundle.event.id.hex), "reason": .string(error.reason),
+                ])
             }
         }
         router.get("/v1/products/:id") { request, context in
@@ -72,22 +75,29 @@ extension LedgerAPI {
     }
 
     /// A lot's history, its events paged, with the facilities they name.
-    private func lotResponse(_ lot: String, request: Request, context: ProvenanceRequestContext) async throws -> Response {
+    private func lotResponse(_ lot: String, request: Request, context: ProvenanceRequestContext) async throws
+        -> Response
+    {
         let page = try Page(request)
         let history = try await ledger.history(of: lot, as: .lot, withholdingSensitiveFields: context.caller == nil)
         return try await historyJSON(
-            query: lot, kind: "lot", lots: history.subjectLots, upstream: history.upstreamLots, downstream: history.downstreamLots,
+            query: lot, kind: "lot", lots: history.subjectLots, upstream: history.upstreamLots,
+            downstream: history.downstreamLots,
             entries: page.slice(history.entries), page: page.json(total: history.entries.count), context: context)
     }
 
     /// A product code's history: one page of its own events, read from the ledger by the page.
     /// `?after=N` starts after the event at ledger index N (the last one of the page before),
     /// which costs the same however deep the page; `?offset=` works too.
-    private func productResponse(_ product: String, request: Request, context: ProvenanceRequestContext) async throws -> Response {
+    private func productResponse(_ product: String, request: Request, context: ProvenanceRequestContext) async throws
+        -> Response
+    {
         let page = try Page(request)
-        let after = request.uri.queryParameters.get("after") == nil ? nil : try request.integerParameter("after", default: 0)
+        let after =
+            request.uri.queryParameters.get("after") == nil ? nil : try request.integerParameter("after", default: 0)
         let history = try await ledger.productHistory(
-            of: product, after: after, offset: page.offset, limit: page.limit, withholdingSensitiveFields: context.caller == nil)
+            of: product, after: after, offset: page.offset, limit: page.limit,
+            withholdingSensitiveFields: context.caller == nil)
         let total = try await productTotals.eventCount(ofProduct: product)
         let last = history.hasMore ? history.entries.last?.index : nil
         let pageJSON: JSONValue = [
@@ -96,14 +106,16 @@ extension LedgerAPI {
             "after": after.map(JSONValue.integer) ?? .null, "next_after": last.map(JSONValue.integer) ?? .null,
         ]
         return try await historyJSON(
-            query: product, kind: "product", lots: history.lots, upstream: history.upstreamLots, downstream: history.downstreamLots,
+            query: product, kind: "product", lots: history.lots, upstream: history.upstreamLots,
+            downstream: history.downstreamLots,
             entries: history.entries[...], page: pageJSON, context: context)
     }
 
     /// The body of a history answer: the events as the caller may see them, with the facilities
     /// they name.
     private func historyJSON(
-        query: String, kind: String, lots: [String], upstream: [String], downstream: [String], entries: ArraySlice<HistoryEntry>,
+        query: String, kind: String, lots: [String], upstream: [String], downstream: [String],
+        entries: ArraySlice<HistoryEntry>,
         page: JSONValue, context: ProvenanceRequestContext
     ) async throws -> Response {
         let known = try await facilities.current()
@@ -112,9 +124,12 @@ extension LedgerAPI {
         events.reserveCapacity(entries.count)
         for entry in entries {
             let event = try await visible(entry.event, to: context, facilities: known)
-            guard case .object(var members) = event.summaryJSON(index: entry.index, blockHeight: entry.blockHeight) else { continue }
+            guard case .object(var members) = event.summaryJSON(index: entry.index, blockHeight: entry.blockHeight)
+            else { continue }
             members["relation"] = .string(entry.relation.rawValue)
-            if let facility = members["fields"]?["facility"]?.stringValue, named[facility] == nil, let fields = known[facility] {
+            if let facility = members["fields"]?["facility"]?.stringValue, named[facility] == nil,
+                let fields = known[facility]
+            {
                 named[facility] = .object(fields)
             }
             events.append(.object(members))

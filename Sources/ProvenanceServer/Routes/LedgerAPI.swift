@@ -43,7 +43,8 @@ public struct LedgerAPI: Sendable {
     /// destination or origin); the sensitive fields withheld for everyone else. `known` is the
     /// facility directory when the caller already holds it.
     func visible(
-        _ event: SignedEvent, to context: ProvenanceRequestContext, facilities known: [String: [String: JSONValue]]? = nil
+        _ event: SignedEvent, to context: ProvenanceRequestContext,
+        facilities known: [String: [String: JSONValue]]? = nil
     ) async throws(LedgerError) -> SignedEvent {
         if context.readsEverything { return event }
         if let caller = context.caller {
@@ -52,7 +53,11 @@ public struct LedgerAPI: Sendable {
             if !counterparties.isEmpty {
                 let directory: [String: [String: JSONValue]]
                 if let known { directory = known } else { directory = try await facilities.current() }
-                if counterparties.contains(where: { $0 == caller.id || directory[$0]?["party"]?.stringValue == caller.id }) { return event }
+                if counterparties.contains(where: {
+                    $0 == caller.id || directory[$0]?["party"]?.stringValue == caller.id
+                }) {
+                    return event
+                }
             }
         }
         return event.withholding(Self.sensitiveFields)

@@ -20,13 +20,14 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 
     /// A ledger error, with the status its code implies and its place in the message.
     public init(_ error: LedgerError) {
-        let status: HTTPResponse.Status = switch error.code {
-        case .notFound: .notFound
-        case .invalidRecord, .invalidProof: .badRequest
-        case .conflict, .alreadyExists, .invalidState: .conflict
-        case .unknownSigner, .revokedSigner, .badSignature, .notAuthorized: .forbidden
-        default: .internalServerError
-        }
+        let status: HTTPResponse.Status =
+            switch error.code {
+            case .notFound: .notFound
+            case .invalidRecord, .invalidProof: .badRequest
+            case .conflict, .alreadyExists, .invalidState: .conflict
+            case .unknownSigner, .revokedSigner, .badSignature, .notAuthorized: .forbidden
+            default: .internalServerError
+            }
         self.init(status, code: error.code.description, error.description)
     }
 
@@ -43,7 +44,9 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 
 /// Turns every error a route throws into an ``APIError`` response, logging the unexpected ones.
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
         } catch let error as APIError {
@@ -55,12 +58,13 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             return try mapped.response(from: request, context: context)
         } catch let error as any HTTPResponseError {
-            let code = switch error.status {
-            case .notFound: "not_found"
-            case .contentTooLarge: "payload_too_large"
-            case .methodNotAllowed: "method_not_allowed"
-            default: "bad_request"
-            }
+            let code =
+                switch error.status {
+                case .notFound: "not_found"
+                case .contentTooLarge: "payload_too_large"
+                case .methodNotAllowed: "method_not_allowed"
+                default: "bad_request"
+                }
             let message = error.status == .notFound ? "no such resource: \(request.uri.path)" : "\(error.status)"
             return try APIError(error.status, code: code, message).response(from: request, context: context)
         } catch {

@@ -60,7 +60,9 @@ extension Request {
 extension Dictionary where Key == String, Value == JSONValue {
     /// The string member `name` of a request body; `bad_request` when it is missing or not a string.
     func requiredString(_ name: String) throws(APIError) -> String {
-        guard let value = self[name]?.stringValue else { throw APIError.badRequest("the body needs \(name) (a string)") }
+        guard let value = self[name]?.stringValue else {
+            throw APIError.badRequest("the body needs \(name) (a string)")
+        }
         return value
     }
 }

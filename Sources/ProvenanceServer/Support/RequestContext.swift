@@ -29,7 +29,9 @@ public struct ProvenanceRequestContext: RequestContext {
     /// The caller, or `unauthenticated`.
     func requireCaller() throws(APIError) -> Participant {
         guard let caller else {
-            throw APIError(.unauthorized, code: "unauthenticated", "this needs a participant's token: POST /v1/auth/challenge, sign it, POST /v1/auth/token")
+            throw APIError(
+                .unauthorized, code: "unauthenticated",
+                "this needs a participant's token: POST /v1/auth/challenge, sign it, POST /v1/auth/token")
         }
         return caller
     }
@@ -39,7 +41,9 @@ public struct ProvenanceRequestContext: RequestContext {
         let caller = try requireCaller()
         guard roles.contains(caller.role) else {
             let names = roles.map(\.rawValue).sorted().joined(separator: " or ")
-            throw APIError(.forbidden, code: "forbidden", "\(action) needs the \(names) role; participant \(caller.id) is \(caller.role.rawValue)")
+            throw APIError(
+                .forbidden, code: "forbidden",
+                "\(action) needs the \(names) role; participant \(caller.id) is \(caller.role.rawValue)")
         }
         return caller
     }

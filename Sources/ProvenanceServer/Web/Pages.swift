@@ -6,68 +6,73 @@ import Pipeline
 enum Pages {
     /// The public product page, `/p/{product-or-lot}`: the URL a QR code on the product holds.
     static func product(origin: String, operatorKey: String) -> String {
-        page(title: "Product history", origin: origin, operatorKey: operatorKey, script: "product.js", body: """
-            <header>
-              <p class="brand">Provenance · <span id="subject"></span></p>
-              <h1 id="title">Loading…</h1>
-              <p id="summary"></p>
-              <p id="badge" class="badge checking" data-state="checking" role="status" aria-live="polite">Checking the proofs…</p>
-            </header>
-            <main>
-              <section><h2>Journey</h2><div id="map" class="map"></div><ol id="timeline" class="timeline"></ol></section>
-              <section><h2>Transformations</h2><ul id="transformations"></ul></section>
-              <section><h2>Certificates</h2><ul id="certificates"></ul></section>
-              <section class="about">
-                <h2>How this page checks the history</h2>
-                <p>Every event above is signed by the participant who recorded it, and the ledger's operator signs a checkpoint
-                over all events. This page fetches each event's proof and checks, in your browser, that the event is in the
-                signed checkpoint, that its signature is its signer's, and that every value shown matches what was signed.
-                Prices, exact quantities and trading partners stay private: they are signed as digests only.</p>
-                <p id="ledger"></p>
-              </section>
-            </main>
-            """)
+        page(
+            title: "Product history", origin: origin, operatorKey: operatorKey, script: "product.js",
+            body: """
+                <header>
+                  <p class="brand">Provenance · <span id="subject"></span></p>
+                  <h1 id="title">Loading…</h1>
+                  <p id="summary"></p>
+                  <p id="badge" class="badge checking" data-state="checking" role="status" aria-live="polite">Checking the proofs…</p>
+                </header>
+                <main>
+                  <section><h2>Journey</h2><div id="map" class="map"></div><ol id="timeline" class="timeline"></ol></section>
+                  <section><h2>Transformations</h2><ul id="transformations"></ul></section>
+                  <section><h2>Certificates</h2><ul id="certificates"></ul></section>
+                  <section class="about">
+                    <h2>How this page checks the history</h2>
+                    <p>Every event above is signed by the participant who recorded it, and the ledger's operator signs a checkpoint
+                    over all events. This page fetches each event's proof and checks, in your browser, that the event is in the
+                    signed checkpoint, that its signature is its signer's, and that every value shown matches what was signed.
+                    Prices, exact quantities and trading partners stay private: they are signed as digests only.</p>
+                    <p id="ledger"></p>
+                  </section>
+                </main>
+                """)
     }
 
     /// The compliance dashboard, `/dashboard`.
     static func dashboard(origin: String, operatorKey: String) -> String {
-        page(title: "Compliance dashboard", origin: origin, operatorKey: operatorKey, script: "dashboard.js", body: """
-            <header><p class="brand">Provenance · compliance</p><h1>Anomaly flags</h1><p id="who"></p></header>
-            <main>
-              <section id="login">
-                <h2>Log in with your key</h2>
-                <form id="login-form">
-                  <label>Participant ID <input id="participant" name="participant" autocomplete="username" required></label>
-                  <label>Private key (PEM) <input id="key-file" name="key" type="file" accept=".pem,application/x-pem-file" required></label>
-                  <button id="login-button" type="submit">Log in</button>
-                </form>
-                <p class="hint">The key stays in this browser: it signs a one-time challenge, and later each decision.</p>
-                <p id="login-error" class="error" role="alert"></p>
-              </section>
-              <section id="board" hidden>
-                <p id="board-status" role="status" aria-live="polite"></p>
-                <div class="filters">
-                  <label>Status <select id="status-filter">
-                    <option value="open" selected>open</option><option value="confirmed">confirmed</option>
-                    <option value="dismissed">dismissed</option><option value="">all</option></select></label>
-                  <label>Rule <select id="rule-filter"><option value="">all rules</option></select></label>
-                  <label>Search <input id="search" type="search"></label>
-                  <span id="shown"></span>
-                </div>
-                <table class="flags">
-                  <thead><tr><th>Score</th><th>Flag</th><th>Reasons</th><th>Decision</th></tr></thead>
-                  <tbody id="flags"></tbody>
-                </table>
-                <h2>Decisions</h2>
-                <ul id="decisions" class="decisions"></ul>
-                <h2 id="report-title">Report</h2>
-                <iframe id="report" class="report" title="the latest anchored report"></iframe>
-              </section>
-            </main>
-            """)
+        page(
+            title: "Compliance dashboard", origin: origin, operatorKey: operatorKey, script: "dashboard.js",
+            body: """
+                <header><p class="brand">Provenance · compliance</p><h1>Anomaly flags</h1><p id="who"></p></header>
+                <main>
+                  <section id="login">
+                    <h2>Log in with your key</h2>
+                    <form id="login-form">
+                      <label>Participant ID <input id="participant" name="participant" autocomplete="username" required></label>
+                      <label>Private key (PEM) <input id="key-file" name="key" type="file" accept=".pem,application/x-pem-file" required></label>
+                      <button id="login-button" type="submit">Log in</button>
+                    </form>
+                    <p class="hint">The key stays in this browser: it signs a one-time challenge, and later each decision.</p>
+                    <p id="login-error" class="error" role="alert"></p>
+                  </section>
+                  <section id="board" hidden>
+                    <p id="board-status" role="status" aria-live="polite"></p>
+                    <div class="filters">
+                      <label>Status <select id="status-filter">
+                        <option value="open" selected>open</option><option value="confirmed">confirmed</option>
+                        <option value="dismissed">dismissed</option><option value="">all</option></select></label>
+                      <label>Rule <select id="rule-filter"><option value="">all rules</option></select></label>
+                      <label>Search <input id="search" type="search"></label>
+                      <span id="shown"></span>
+                    </div>
+                    <table class="flags">
+                      <thead><tr><th>Score</th><th>Flag</th><th>Reasons</th><th>Decision</th></tr></thead>
+                      <tbody id="flags"></tbody>
+                    </table>
+                    <h2>Decisions</h2>
+                    <ul id="decisions" class="decisions"></ul>
+                    <h2 id="report-title">Report</h2>
+                    <iframe id="report" class="report" title="the latest anchored report"></iframe>
+                  </section>
+                </main>
+                """)
     }
 
-    private static func page(title: String, origin: String, operatorKey: String, script: String, body: String) -> String {
+    private static func page(title: String, origin: String, operatorKey: String, script: String, body: String) -> String
+    {
         """
         <!doctype html>
         <html lang="en">

@@ -3,204 +3,204 @@
 /// the page carries.
 enum ProductScript {
     static let source = #"""
-import { verifyBundle, ed25519Available, base64Decode } from './verify.js';
-import { el, getJSON, pool } from './common.js';
+        import { verifyBundle, ed25519Available, base64Decode } from './verify.js';
+        import { el, getJSON, pool } from './common.js';
 
-const operatorKey = base64Decode(document.body.dataset.operatorKey);
-const subject = decodeURIComponent(location.pathname.replace(/^\/p\//, ''));
-const badge = document.getElementById('badge');
+        const operatorKey = base64Decode(document.body.dataset.operatorKey);
+        const subject = decodeURIComponent(location.pathname.replace(/^\/p\//, ''));
+        const badge = document.getElementById('badge');
 
-const kindNames = {
-  produce: 'Produced', ship: 'Shipped', receive: 'Received', transform: 'Transformed', observe: 'Observed',
-  facility: 'Facility registered', participant: 'Participant', anchor: 'Report anchored', review: 'Reviewed',
-};
+        const kindNames = {
+          produce: 'Produced', ship: 'Shipped', receive: 'Received', transform: 'Transformed', observe: 'Observed',
+          facility: 'Facility registered', participant: 'Participant', anchor: 'Report anchored', review: 'Reviewed',
+        };
 
-function setBadge(state, text) {
-  badge.dataset.state = state;
-  badge.className = `badge ${state}`;
-  badge.textContent = text;
-}
+        function setBadge(state, text) {
+          badge.dataset.state = state;
+          badge.className = `badge ${state}`;
+          badge.textContent = text;
+        }
 
-// A lot's whole journey, or the first events of a product code (which may have thousands of lots).
-async function loadHistory() {
-  for (const [kind, limit] of [['lots', 1000], ['products', 100]]) {
-    const response = await getJSON(`/v1/${kind}/${encodeURIComponent(subject)}?limit=${limit}`);
-    if (response.status === 200) return response.body;
-    if (response.status !== 404) throw new Error(response.body?.error?.message ?? `HTTP ${response.status}`);
-  }
-  return null;
-}
+        // A lot's whole journey, or the first events of a product code (which may have thousands of lots).
+        async function loadHistory() {
+          for (const [kind, limit] of [['lots', 1000], ['products', 100]]) {
+            const response = await getJSON(`/v1/${kind}/${encodeURIComponent(subject)}?limit=${limit}`);
+            if (response.status === 200) return response.body;
+            if (response.status !== 404) throw new Error(response.body?.error?.message ?? `HTTP ${response.status}`);
+          }
+          return null;
+        }
 
-function place(facilities, id) {
-  const facility = facilities[id];
-  if (!facility) return id ? `${id}` : '';
-  return `${facility.name} (${facility.country})`;
-}
+        function place(facilities, id) {
+          const facility = facilities[id];
+          if (!facility) return id ? `${id}` : '';
+          return `${facility.name} (${facility.country})`;
+        }
 
-function quantity(fields) {
-  if (fields.quantity === undefined) return 'quantity withheld';
-  return `${fields.quantity} ${fields.unit ?? ''}`.trim();
-}
+        function quantity(fields) {
+          if (fields.quantity === undefined) return 'quantity withheld';
+          return `${fields.quantity} ${fields.unit ?? ''}`.trim();
+        }
 
-function renderTimeline(history) {
-  const list = document.getElementById('timeline');
-  for (const event of history.events) {
-    const f = event.fields;
-    const what = [f.product, f.lot && `lot ${f.lot}`, f.lot && quantity(f)].filter(Boolean).join(' · ');
-    const where = place(history.facilities, f.facility);
-    const item = el('li', { class: `event ${event.relation}`, 'data-event-id': event.id, 'data-relation': event.relation },
-      el('span', { class: 'check', title: 'not checked yet' }, '…'),
-      el('div', { class: 'when' }, event.occurred_at.replace('T', ' ')),
-      el('div', { class: 'what' }, el('strong', {}, kindNames[event.kind] ?? event.kind), ' ', what),
-      el('div', { class: 'where' }, where ? `at ${where}` : ''),
-      el('div', { class: 'who' }, `signed by ${event.signer}`,
-        f.certificate ? el('span', { class: 'cert' }, ` · certificate ${f.certificate}`) : ''),
-      el('div', { class: 'id' }, `event ${event.id.slice(0, 16)}…`));
-    list.append(item);
-  }
-}
+        function renderTimeline(history) {
+          const list = document.getElementById('timeline');
+          for (const event of history.events) {
+            const f = event.fields;
+            const what = [f.product, f.lot && `lot ${f.lot}`, f.lot && quantity(f)].filter(Boolean).join(' · ');
+            const where = place(history.facilities, f.facility);
+            const item = el('li', { class: `event ${event.relation}`, 'data-event-id': event.id, 'data-relation': event.relation },
+              el('span', { class: 'check', title: 'not checked yet' }, '…'),
+              el('div', { class: 'when' }, event.occurred_at.replace('T', ' ')),
+              el('div', { class: 'what' }, el('strong', {}, kindNames[event.kind] ?? event.kind), ' ', what),
+              el('div', { class: 'where' }, where ? `at ${where}` : ''),
+              el('div', { class: 'who' }, `signed by ${event.signer}`,
+                f.certificate ? el('span', { class: 'cert' }, ` · certificate ${f.certificate}`) : ''),
+              el('div', { class: 'id' }, `event ${event.id.slice(0, 16)}…`));
+            list.append(item);
+          }
+        }
 
-// A map-like plot: facilities placed by longitude and latitude on a graticule around them, joined in
-// the order the events visited them.
-function renderMap(history) {
-  const ns = 'http://www.w3.org/2000/svg';
-  const facilities = Object.entries(history.facilities)
-    .map(([id, f]) => ({ id, f, x: Number(f.longitude), y: -Number(f.latitude) }))
-    .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
-  if (!facilities.length) return;
-  const xs = facilities.map((p) => p.x), ys = facilities.map((p) => p.y);
-  let [left, right, top, bottom] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const width = Math.max(right - left, 40) * 1.2, height = Math.max(bottom - top, 20) * 1.2;
-  left = (left + right - width) / 2; top = (top + bottom - height) / 2;
-  const svg = document.createElementNS(ns, 'svg');
-  svg.setAttribute('viewBox', `${left} ${top} ${width} ${height}`);
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', 'where the events happened');
-  const step = width > 120 ? 30 : 10;
-  for (let x = Math.ceil(left / step) * step; x < left + width; x += step) svg.append(shape('line', { x1: x, y1: top, x2: x, y2: top + height, class: 'grid' }));
-  for (let y = Math.ceil(top / step) * step; y < top + height; y += step) svg.append(shape('line', { x1: left, y1: y, x2: left + width, y2: y, class: 'grid' }));
-  const route = [];
-  for (const event of history.events) {
-    const stop = facilities.find((p) => p.id === event.fields.facility);
-    if (stop && route[route.length - 1] !== stop) route.push(stop);
-  }
-  if (route.length > 1) svg.append(shape('polyline', { points: route.map((p) => `${p.x},${p.y}`).join(' '), class: 'route' }));
-  const radius = width / 120;
-  for (const p of facilities) {
-    const dot = shape('circle', { cx: p.x, cy: p.y, r: radius });
-    const title = document.createElementNS(ns, 'title');
-    title.textContent = `${p.f.name}, ${p.f.country} (${p.id})`;
-    dot.append(title);
-    svg.append(dot);
-    const label = shape('text', { x: p.x + radius * 1.5, y: p.y - radius, 'font-size': radius * 3.2 });
-    label.textContent = p.f.name;
-    svg.append(label);
-  }
-  document.getElementById('map').append(svg);
+        // A map-like plot: facilities placed by longitude and latitude on a graticule around them, joined in
+        // the order the events visited them.
+        function renderMap(history) {
+          const ns = 'http://www.w3.org/2000/svg';
+          const facilities = Object.entries(history.facilities)
+            .map(([id, f]) => ({ id, f, x: Number(f.longitude), y: -Number(f.latitude) }))
+            .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+          if (!facilities.length) return;
+          const xs = facilities.map((p) => p.x), ys = facilities.map((p) => p.y);
+          let [left, right, top, bottom] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+          const width = Math.max(right - left, 40) * 1.2, height = Math.max(bottom - top, 20) * 1.2;
+          left = (left + right - width) / 2; top = (top + bottom - height) / 2;
+          const svg = document.createElementNS(ns, 'svg');
+          svg.setAttribute('viewBox', `${left} ${top} ${width} ${height}`);
+          svg.setAttribute('role', 'img');
+          svg.setAttribute('aria-label', 'where the events happened');
+          const step = width > 120 ? 30 : 10;
+          for (let x = Math.ceil(left / step) * step; x < left + width; x += step) svg.append(shape('line', { x1: x, y1: top, x2: x, y2: top + height, class: 'grid' }));
+          for (let y = Math.ceil(top / step) * step; y < top + height; y += step) svg.append(shape('line', { x1: left, y1: y, x2: left + width, y2: y, class: 'grid' }));
+          const route = [];
+          for (const event of history.events) {
+            const stop = facilities.find((p) => p.id === event.fields.facility);
+            if (stop && route[route.length - 1] !== stop) route.push(stop);
+          }
+          if (route.length > 1) svg.append(shape('polyline', { points: route.map((p) => `${p.x},${p.y}`).join(' '), class: 'route' }));
+          const radius = width / 120;
+          for (const p of facilities) {
+            const dot = shape('circle', { cx: p.x, cy: p.y, r: radius });
+            const title = document.createElementNS(ns, 'title');
+            title.textContent = `${p.f.name}, ${p.f.country} (${p.id})`;
+            dot.append(title);
+            svg.append(dot);
+            const label = shape('text', { x: p.x + radius * 1.5, y: p.y - radius, 'font-size': radius * 3.2 });
+            label.textContent = p.f.name;
+            svg.append(label);
+          }
+          document.getElementById('map').append(svg);
 
-  function shape(name, attributes) {
-    const element = document.createElementNS(ns, name);
-    for (const [k, v] of Object.entries(attributes)) element.setAttribute(k, v);
-    return element;
-  }
-}
+          function shape(name, attributes) {
+            const element = document.createElementNS(ns, name);
+            for (const [k, v] of Object.entries(attributes)) element.setAttribute(k, v);
+            return element;
+          }
+        }
 
-function renderTransformations(history) {
-  const list = document.getElementById('transformations');
-  for (const event of history.events.filter((e) => e.kind === 'transform')) {
-    const f = event.fields;
-    list.append(el('li', {}, `${(f.input_lots ?? []).join(' + ')} → ${f.lot} (${f.product}) at ${place(history.facilities, f.facility)}`));
-  }
-  if (!list.children.length) list.append(el('li', { class: 'none' }, 'none'));
-}
+        function renderTransformations(history) {
+          const list = document.getElementById('transformations');
+          for (const event of history.events.filter((e) => e.kind === 'transform')) {
+            const f = event.fields;
+            list.append(el('li', {}, `${(f.input_lots ?? []).join(' + ')} → ${f.lot} (${f.product}) at ${place(history.facilities, f.facility)}`));
+          }
+          if (!list.children.length) list.append(el('li', { class: 'none' }, 'none'));
+        }
 
-function renderCertificates(history) {
-  const list = document.getElementById('certificates');
-  const seen = new Set();
-  for (const [id, facility] of Object.entries(history.facilities)) {
-    if (!facility.certificate || seen.has(facility.certificate)) continue;
-    seen.add(facility.certificate);
-    const expires = facility.certificate_expires ? `, valid until ${facility.certificate_expires}` : '';
-    list.append(el('li', {}, `${facility.certificate}: ${facility.name} (${id})${expires}`));
-  }
-  for (const event of history.events) {
-    const certificate = event.fields.certificate;
-    if (certificate && !seen.has(certificate)) {
-      seen.add(certificate);
-      list.append(el('li', {}, `${certificate}: claimed by ${event.signer}`));
-    }
-  }
-  if (!list.children.length) list.append(el('li', { class: 'none' }, 'none claimed'));
-}
+        function renderCertificates(history) {
+          const list = document.getElementById('certificates');
+          const seen = new Set();
+          for (const [id, facility] of Object.entries(history.facilities)) {
+            if (!facility.certificate || seen.has(facility.certificate)) continue;
+            seen.add(facility.certificate);
+            const expires = facility.certificate_expires ? `, valid until ${facility.certificate_expires}` : '';
+            list.append(el('li', {}, `${facility.certificate}: ${facility.name} (${id})${expires}`));
+          }
+          for (const event of history.events) {
+            const certificate = event.fields.certificate;
+            if (certificate && !seen.has(certificate)) {
+              seen.add(certificate);
+              list.append(el('li', {}, `${certificate}: claimed by ${event.signer}`));
+            }
+          }
+          if (!list.children.length) list.append(el('li', { class: 'none' }, 'none claimed'));
+        }
 
-async function verifyAll(history) {
-  const checkpoint = await getJSON('/v1/checkpoint');
-  if (checkpoint.status !== 200 || checkpoint.body.operator_key !== document.body.dataset.operatorKey) {
-    setBadge('failed', "Verification failed: the ledger's checkpoint is not signed by the operator this page trusts");
-    return;
-  }
-  const signatures = await ed25519Available(operatorKey);
-  const failures = [];
-  let size = 0;
-  await pool(history.events, 6, async (event) => {
-    const item = document.querySelector(`li[data-event-id="${event.id}"] .check`);
-    const proof = await getJSON(`/v1/events/${event.id}/proof`);
-    let result = proof.status === 200 ? await verifyBundle(proof.body, operatorKey, { signatures })
-      : { ok: false, reason: proof.body?.error?.message ?? `HTTP ${proof.status}` };
-    if (result.ok && result.eventID !== event.id) result = { ok: false, reason: 'the proof is for another event' };
-    if (result.ok && !signatures) {
-      const server = await getJSON(`/v1/events/${event.id}/verification`);
-      if (!server.body?.verified) result = { ok: false, reason: server.body?.reason ?? 'the server could not verify the signatures' };
-    }
-    if (result.ok) size = Math.max(size, result.checkpoint.size);
-    else failures.push({ event, reason: result.reason });
-    item.textContent = result.ok ? '✓' : '✗';
-    item.title = result.ok ? 'verified' : result.reason;
-    item.classList.add(result.ok ? 'ok' : 'bad');
-  });
-  if (failures.length) {
-    const first = failures[0];
-    setBadge('failed', `Verification failed: ${first.reason} (event ${first.event.id.slice(0, 12)}…, ${failures.length} of ${history.events.length} events)`);
-  } else if (signatures) {
-    setBadge('verified', `Verified in your browser: ${history.events.length} events, their signatures and their inclusion in the ledger's signed checkpoint of ${size} events`);
-  } else {
-    setBadge('verified-server', `Verified: hashes and inclusion checked in your browser; signatures checked by the server (this browser has no Ed25519)`);
-  }
-  document.getElementById('ledger').textContent =
-    `Ledger ${checkpoint.body.origin}, checkpoint of ${checkpoint.body.size} events, root ${checkpoint.body.root}; operator key ${checkpoint.body.verifier_key}`;
-}
+        async function verifyAll(history) {
+          const checkpoint = await getJSON('/v1/checkpoint');
+          if (checkpoint.status !== 200 || checkpoint.body.operator_key !== document.body.dataset.operatorKey) {
+            setBadge('failed', "Verification failed: the ledger's checkpoint is not signed by the operator this page trusts");
+            return;
+          }
+          const signatures = await ed25519Available(operatorKey);
+          const failures = [];
+          let size = 0;
+          await pool(history.events, 6, async (event) => {
+            const item = document.querySelector(`li[data-event-id="${event.id}"] .check`);
+            const proof = await getJSON(`/v1/events/${event.id}/proof`);
+            let result = proof.status === 200 ? await verifyBundle(proof.body, operatorKey, { signatures })
+              : { ok: false, reason: proof.body?.error?.message ?? `HTTP ${proof.status}` };
+            if (result.ok && result.eventID !== event.id) result = { ok: false, reason: 'the proof is for another event' };
+            if (result.ok && !signatures) {
+              const server = await getJSON(`/v1/events/${event.id}/verification`);
+              if (!server.body?.verified) result = { ok: false, reason: server.body?.reason ?? 'the server could not verify the signatures' };
+            }
+            if (result.ok) size = Math.max(size, result.checkpoint.size);
+            else failures.push({ event, reason: result.reason });
+            item.textContent = result.ok ? '✓' : '✗';
+            item.title = result.ok ? 'verified' : result.reason;
+            item.classList.add(result.ok ? 'ok' : 'bad');
+          });
+          if (failures.length) {
+            const first = failures[0];
+            setBadge('failed', `Verification failed: ${first.reason} (event ${first.event.id.slice(0, 12)}…, ${failures.length} of ${history.events.length} events)`);
+          } else if (signatures) {
+            setBadge('verified', `Verified in your browser: ${history.events.length} events, their signatures and their inclusion in the ledger's signed checkpoint of ${size} events`);
+          } else {
+            setBadge('verified-server', `Verified: hashes and inclusion checked in your browser; signatures checked by the server (this browser has no Ed25519)`);
+          }
+          document.getElementById('ledger').textContent =
+            `Ledger ${checkpoint.body.origin}, checkpoint of ${checkpoint.body.size} events, root ${checkpoint.body.root}; operator key ${checkpoint.body.verifier_key}`;
+        }
 
-async function main() {
-  document.getElementById('subject').textContent = subject;
-  let history;
-  try {
-    history = await loadHistory();
-  } catch (error) {
-    setBadge('failed', `Cannot load the history: ${error.message}`);
-    return;
-  }
-  if (!history) {
-    document.getElementById('title').textContent = 'Not found';
-    setBadge('failed', `No product or lot "${subject}" in this ledger`);
-    return;
-  }
-  const first = history.events.find((e) => e.relation === 'subject') ?? history.events[0];
-  document.getElementById('title').textContent = first?.fields.product ?? subject;
-  document.getElementById('summary').textContent = history.kind === 'lot'
-    ? `Lot ${subject}: ${history.page.total} events, made from ${history.upstream_lots.length} lots, went into ${history.downstream_lots.length}`
-    : `Product ${subject}: ${history.page.total} events`;
-  if (history.page.next !== null) {
-    document.getElementById('summary').textContent += history.kind === 'lot'
-      ? ` (the first ${history.events.length} shown)`
-      : ` (the first ${history.events.length} shown, of ${history.lots.length} lots)`;
-  }
-  renderTimeline(history);
-  renderMap(history);
-  renderTransformations(history);
-  renderCertificates(history);
-  await verifyAll(history);
-}
+        async function main() {
+          document.getElementById('subject').textContent = subject;
+          let history;
+          try {
+            history = await loadHistory();
+          } catch (error) {
+            setBadge('failed', `Cannot load the history: ${error.message}`);
+            return;
+          }
+          if (!history) {
+            document.getElementById('title').textContent = 'Not found';
+            setBadge('failed', `No product or lot "${subject}" in this ledger`);
+            return;
+          }
+          const first = history.events.find((e) => e.relation === 'subject') ?? history.events[0];
+          document.getElementById('title').textContent = first?.fields.product ?? subject;
+          document.getElementById('summary').textContent = history.kind === 'lot'
+            ? `Lot ${subject}: ${history.page.total} events, made from ${history.upstream_lots.length} lots, went into ${history.downstream_lots.length}`
+            : `Product ${subject}: ${history.page.total} events`;
+          if (history.page.next !== null) {
+            document.getElementById('summary').textContent += history.kind === 'lot'
+              ? ` (the first ${history.events.length} shown)`
+              : ` (the first ${history.events.length} shown, of ${history.lots.length} lots)`;
+          }
+          renderTimeline(history);
+          renderMap(history);
+          renderTransformations(history);
+          renderCertificates(history);
+          await verifyAll(history);
+        }
 
-main();
-"""#
+        main();
+        """#
 }
