@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Runs every test: installs the system libraries, builds, runs `swift test`, then the README's demo
-# (scripts/demo.sh) on a release build, which exercises the optimised binary end to end.
+# Runs every test: installs the system libraries, checks the formatting, builds, runs `swift test`, then the
+# README's demo (scripts/demo.sh) on a release build, which exercises the optimised binary end to end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+# The project's .swift-format, strictly: any warning fails the run (fix with `swift format -i -r -p Sources Tests`).
+swift format lint --strict -r -p Sources Tests
+echo "format: OK (swift format lint --strict, $(find Sources Tests -name '*.swift' | wc -l | tr -d ' ') files)"
 swift build --build-tests
 swift test
 bash scripts/demo.sh > demo.log 2>&1 || { tail -40 demo.log; echo "the demo failed (full output in demo.log)"; exit 1; }
