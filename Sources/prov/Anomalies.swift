@@ -9,7 +9,7 @@ struct Anomalies: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List, show and review the flags of the latest anchored report.",
         discussion: """
-            A flag's status is open until a compliance officer records a decision; each decision is a signed
+            A flag's status is open until a compliance officer records a decision; each decision is a signed \
             `review` event on the chain, and the latest one counts.
             """,
         subcommands: [AnomaliesList.self, AnomaliesShow.self, AnomaliesReview.self],

@@ -8,10 +8,10 @@ struct Append: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sign records given as JSON with a participant's key and append them as one block.",
         discussion: """
-            FILE holds a JSON array of records (or {"events": [...]}), each a flat object like a row of the shipment
-            CSV: record_id, event (produce|ship|receive|transform|facility), occurred_at (ISO 8601 with offset) and the
-            kind's fields; see Schemas/records.schema.json. Decimals may be JSON numbers or strings; they are kept
-            exactly. The whole file is one block: if any record is refused, nothing is written. Records already in the
+            FILE holds a JSON array of records (or {"events": [...]}), each a flat object like a row of the shipment \
+            CSV: record_id, event (produce|ship|receive|transform|facility), occurred_at (ISO 8601 with offset) and the \
+            kind's fields; see Schemas/records.schema.json. Decimals may be JSON numbers or strings; they are kept \
+            exactly. The whole file is one block: if any record is refused, nothing is written. Records already in the \
             ledger with identical content are skipped.
             """)
 

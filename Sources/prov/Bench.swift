@@ -154,8 +154,8 @@ struct LedgerBench: AsyncParsableCommand {
         commandName: "ledger",
         abstract: "Measure append and verify throughput against OpenSSL's raw Ed25519 rates, in the same run.",
         discussion: """
-            Measures, on all cores: OpenSSL Ed25519 sign and verify rates on a statement-sized message (the reference);
-            then appending --events generated records in blocks of --batch (signing, admission checks, SQLite writes)
+            Measures, on all cores: OpenSSL Ed25519 sign and verify rates on a statement-sized message (the reference); \
+            then appending --events generated records in blocks of --batch (signing, admission checks, SQLite writes) \
             and 'verify' over the result. Reports events/s, each as a ratio to the reference, and the process's peak RSS.
             """)
 

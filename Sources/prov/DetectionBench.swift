@@ -13,12 +13,12 @@ struct DetectionBench: AsyncParsableCommand {
         commandName: "detection",
         abstract: "Measure the pipeline's detection quality and speed on generated networks with labelled anomalies.",
         discussion: """
-            For each seed: generates a network of --lots lots (prov sample generate), loads it into a new ledger the way
-            participants would (register, import facilities, ingest each party's shipments), runs the pipeline
+            For each seed: generates a network of --lots lots (prov sample generate), loads it into a new ledger the way \
+            participants would (register, import facilities, ingest each party's shipments), runs the pipeline \
             definition with the compliance officer's key, and compares the report with the generator's labels.csv.
 
-            A labelled record counts as found when some flag lists it among its events; recall is per anomaly
-            pattern. Precision is the share of flags that list at least one labelled record. Also reports the
+            A labelled record counts as found when some flag lists it among its events; recall is per anomaly \
+            pattern. Precision is the share of flags that list at least one labelled record. Also reports the \
             pipeline's time per stage and, with --records, the events it read per second.
             """)
 

@@ -7,9 +7,9 @@ struct History: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the timeline of a lot or a product code, following transformations backward and forward.",
         discussion: """
-            A lot: every event of the lot, of the lots it was made from and of the lots made from it. A product code
-            (which may have thousands of lots): its own events in time order, a page at a time (--limit), with the lots
-            the page names and the lots they came from and went into; the last line says how to ask for the next page
+            A lot: every event of the lot, of the lots it was made from and of the lots made from it. A product code \
+            (which may have thousands of lots): its own events in time order, a page at a time (--limit), with the lots \
+            the page names and the lots they came from and went into; the last line says how to ask for the next page \
             (--after, the ledger index of the page's last event).
             """)
 

@@ -11,15 +11,15 @@ struct IngestBench: AsyncParsableCommand {
         commandName: "ingest",
         abstract: "Measure CSV ingest throughput against OpenSSL's Ed25519 sign rate on all cores, in the same run.",
         discussion: """
-            Writes a generated shipment CSV of --records rows (one producer, produce/ship/receive events over ten
-            facilities, prices, carriers, serials on some rows), measures OpenSSL's Ed25519 sign rate on all cores (the
-            reference), then imports the file into a new ledger as one block: parsing, validation, record-ID and
-            facility checks, signing, SQLite writes, Merkle tree, block seal and checkpoint. Reports records/s as a
+            Writes a generated shipment CSV of --records rows (one producer, produce/ship/receive events over ten \
+            facilities, prices, carriers, serials on some rows), measures OpenSSL's Ed25519 sign rate on all cores (the \
+            reference), then imports the file into a new ledger as one block: parsing, validation, record-ID and \
+            facility checks, signing, SQLite writes, Merkle tree, block seal and checkpoint. Reports records/s as a \
             ratio to the sign rate and the process's peak RSS, which stays bounded whatever the file size.
 
-            Then measures SQLite alone writing the same rows into a new file with the same schema (one
-            transaction, the same page cache), and reports the bound that signing (in process, on all
-            cores) and those writes (on one core, as the ingest's writer) set together: an ingest that
+            Then measures SQLite alone writing the same rows into a new file with the same schema (one \
+            transaction, the same page cache), and reports the bound that signing (in process, on all \
+            cores) and those writes (on one core, as the ingest's writer) set together: an ingest that \
             stores these rows in SQLite cannot be faster than that on this machine.
             """)
 

@@ -10,20 +10,20 @@ struct IngestCommand: AsyncParsableCommand {
         abstract:
             "Import shipment files (CSV, shipment XML, GS1 EPCIS) as events signed with a producer's key, one block per file.",
         discussion: """
-            The format is detected from the content unless --format says: a CSV; the project's shipment XML
-            (Schemas/shipments.xsd, validated before import); or a GS1 EPCIS 1.2/2.0 XML document (ObjectEvent,
-            AggregationEvent, TransformationEvent, AssociationEvent, TransactionEvent; see docs/xml.md), checked against
+            The format is detected from the content unless --format says: a CSV; the project's shipment XML \
+            (Schemas/shipments.xsd, validated before import); or a GS1 EPCIS 1.2/2.0 XML document (ObjectEvent, \
+            AggregationEvent, TransformationEvent, AssociationEvent, TransactionEvent; see docs/xml.md), checked against \
             GS1's schema with --xsd. XML entity declarations and external entities are refused.
 
-            A shipment CSV has a header row (names case-insensitive, any order) with the columns record_id, event,
-            occurred_at, product, lot, quantity, unit, facility and, as the event needs, shipment_id, destination,
-            origin, inputs (LOT-A:120.5;LOT-B:30), unit_price, currency, carrier, certificate, serials. --mapping reads
+            A shipment CSV has a header row (names case-insensitive, any order) with the columns record_id, event, \
+            occurred_at, product, lot, quantity, unit, facility and, as the event needs, shipment_id, destination, \
+            origin, inputs (LOT-A:120.5;LOT-B:30), unit_price, currency, carrier, certificate, serials. --mapping reads \
             another exporter's columns, dates and decimal commas (Schemas/mapping.schema.json).
 
-            Each file becomes one block, written atomically and in constant memory whatever its size. Every facility
-            must have master data registered by the signer (prov facilities import). Every refused record is reported
-            with file:line and column. Without --skip-invalid a file with any invalid record writes nothing; with it,
-            the valid records are committed and the refused ones written to FILE.rejects.csv with a reason column.
+            Each file becomes one block, written atomically and in constant memory whatever its size. Every facility \
+            must have master data registered by the signer (prov facilities import). Every refused record is reported \
+            with file:line and column. Without --skip-invalid a file with any invalid record writes nothing; with it, \
+            the valid records are committed and the refused ones written to FILE.rejects.csv with a reason column. \
             Records already imported with the same content are skipped, so re-importing a file is a no-op.
             """)
 
@@ -61,9 +61,9 @@ struct FacilitiesImport: AsyncParsableCommand {
         commandName: "import",
         abstract: "Import a facilities CSV as facility events signed by the owning party.",
         discussion: """
-            Columns: facility_id, party, name, kind (farm|mine|mill|factory|warehouse|port|retail), country (ISO 3166-1
-            alpha-2), latitude, longitude, and optionally capacity_per_day, unit, workers, certificate,
-            certificate_expires (YYYY-MM-DD). The party must be the participant whose key signs. A changed row is a new
+            Columns: facility_id, party, name, kind (farm|mine|mill|factory|warehouse|port|retail), country (ISO 3166-1 \
+            alpha-2), latitude, longitude, and optionally capacity_per_day, unit, workers, certificate, \
+            certificate_expires (YYYY-MM-DD). The party must be the participant whose key signs. A changed row is a new \
             version that supersedes the earlier one (both stay in the ledger); an unchanged row is skipped.
             """)
 

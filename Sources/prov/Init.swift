@@ -9,8 +9,8 @@ struct Init: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create a new ledger and its operator key.",
         discussion: """
-            Writes the ledger file, the operator's private key LEDGER.operator.pem (mode 0600) and its public key
-            LEDGER.operator.pub.pem beside it. Refuses to overwrite any of them. The genesis block registers the
+            Writes the ledger file, the operator's private key LEDGER.operator.pem (mode 0600) and its public key \
+            LEDGER.operator.pub.pem beside it. Refuses to overwrite any of them. The genesis block registers the \
             operator; give the public key to consumers so they can check proofs offline.
             """)
 

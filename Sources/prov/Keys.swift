@@ -11,7 +11,7 @@ struct Keys: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Generate an Ed25519 key pair as PEM files.",
             discussion: """
-                Writes the private key (PKCS#8 PEM, mode 0600) to --out and prints the public key (SPKI PEM), which is
+                Writes the private key (PKCS#8 PEM, mode 0600) to --out and prints the public key (SPKI PEM), which is \
                 also written to --public-out if given. Keys made with 'openssl genpkey -algorithm ed25519' work the same.
                 """)
 

@@ -8,11 +8,11 @@ struct ModelsBench: AsyncParsableCommand {
         commandName: "models",
         abstract: "Measure the anomaly models against scikit-learn and isotree on the same rows, in the same run.",
         discussion: """
-            Generates the peers' data sets when missing (synthetic rows with global and local anomalies, and
-            scikit-learn's breast-cancer set), runs the peers' script on each (scikit-learn IsolationForest, isotree
-            with ndim 1 and 2, k-means distance), then fits and scores Provenance's isolation forest (standard and
-            extended) and combined detector on the same rows. Prints one markdown table per data set: fit and score
-            seconds (medians over --repeats), ROC AUC overall and on global-only and local-only anomalies, how many
+            Generates the peers' data sets when missing (synthetic rows with global and local anomalies, and \
+            scikit-learn's breast-cancer set), runs the peers' script on each (scikit-learn IsolationForest, isotree \
+            with ndim 1 and 2, k-means distance), then fits and scores Provenance's isolation forest (standard and \
+            extended) and combined detector on the same rows. Prints one markdown table per data set: fit and score \
+            seconds (medians over --repeats), ROC AUC overall and on global-only and local-only anomalies, how many \
             times faster ours is than each peer (peer fit+score / ours), and the AUC difference.
             """)
 

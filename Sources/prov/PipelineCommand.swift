@@ -17,14 +17,14 @@ struct PipelineRunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Link, measure, score and check the chain; write the report and anchor its digest on the chain.",
         discussion: """
-            PIPELINE is a definition file (YAML or JSON, see Schemas/pipeline.schema.json), e.g. Pipelines/default.yml.
-            The run reads the ledger range the definition names (all of it by default), joins each ship to its receive and
-            each transform to its inputs, computes features, scores every link with an isolation forest and a clustering,
+            PIPELINE is a definition file (YAML or JSON, see Schemas/pipeline.schema.json), e.g. Pipelines/default.yml. \
+            The run reads the ledger range the definition names (all of it by default), joins each ship to its receive and \
+            each transform to its inputs, computes features, scores every link with an isolation forest and a clustering, \
             applies the rules, and explains every flag.
 
-            The report is written to DIR as report-<digest>.json (canonical JSON: its SHA-256 is the digest) and
-            report-<digest>.html (a self-contained page with charts). An `anchor` event carrying the digest, the
-            definition's digest and the range is signed with --key, which must be a compliance participant's key.
+            The report is written to DIR as report-<digest>.json (canonical JSON: its SHA-256 is the digest) and \
+            report-<digest>.html (a self-contained page with charts). An `anchor` event carrying the digest, the \
+            definition's digest and the range is signed with --key, which must be a compliance participant's key. \
             Check a report later with 'prov reports verify'; review its flags with 'prov anomalies'.
             """)
 

@@ -7,10 +7,11 @@ struct Proof: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a self-contained, offline-verifiable proof bundle for one event.",
         discussion: """
-            The bundle holds the signed event, the disclosures chosen for the reader, the signer's registration, both
-            inclusion proofs (C2SP tlog-proof text for the event) and the operator's signed checkpoint. Check it with
+            The bundle holds the signed event, the disclosures chosen for the reader, the signer's registration, both \
+            inclusion proofs (C2SP tlog-proof text for the event) and the operator's signed checkpoint. Check it with \
             'prov verify-proof FILE --operator-key OPERATOR.pub.pem' on any machine, without the ledger.
-            --redact withholds sensitive fields: price (unit_price, currency), quantity (quantity, input_quantities),
+
+            --redact withholds sensitive fields: price (unit_price, currency), quantity (quantity, input_quantities), \
             counterparty (destination, origin), carrier, or any field name.
             """)
 

@@ -11,10 +11,10 @@ struct Sample: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a deterministic sample network with labelled anomalies to a directory.",
             discussion: """
-                Writes participants.csv, keys/<participant>.pem, facilities/<participant>.csv, shipments/<participant>.csv,
-                labels.csv, network.json and a README.md describing them into --out. Each lot is one processed lot and its
-                history (farms or mines → processor → distributor → stores), about 11.5 shipment rows. The same --lots,
-                --seed, --start and --anomaly-rate always give byte-identical files; memory stays bounded at any size.
+                Writes participants.csv, keys/<participant>.pem, facilities/<participant>.csv, shipments/<participant>.csv, \
+                labels.csv, network.json and a README.md describing them into --out. Each lot is one processed lot and its \
+                history (farms or mines → processor → distributor → stores), about 11.5 shipment rows. The same --lots, \
+                --seed, --start and --anomaly-rate always give byte-identical files; memory stays bounded at any size. \
                 The keys are derived from the seed: GENERATED SAMPLE KEYS, NOT FOR PRODUCTION.
                 """)
 

@@ -10,19 +10,24 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the ledger over HTTP: the JSON API for producers, consumers and compliance officers.",
         discussion: """
-            The API is described by Schemas/openapi.json. Reads are public, with unit prices, quantities and
+            The API is described by Schemas/openapi.json. Reads are public, with unit prices, quantities and \
             counterparties withheld unless the caller is a party to the event, a compliance officer or an auditor.
-            Participants log in with their Ed25519 key: POST /v1/auth/challenge {"participant": ID}, sign the
-            challenge text, POST /v1/auth/token {"participant", "challenge", "signature"}; then send
-            "Authorization: Bearer TOKEN" (valid 15 minutes). Writes (POST /v1/batches of events the producer signed,
-            reviews signed by an officer) need the operator key beside the ledger, which seals each block; without
-            it the server serves reads only. GET /healthz answers while it runs; SIGINT or SIGTERM stops it after
+
+            Participants log in with their Ed25519 key:
+              1. POST /v1/auth/challenge {"participant": ID}
+              2. sign the challenge text with the participant's key
+              3. POST /v1/auth/token {"participant", "challenge", "signature"}
+              4. send "Authorization: Bearer TOKEN" (valid 15 minutes)
+
+            Writes (POST /v1/batches of events the producer signed, \
+            reviews signed by an officer) need the operator key beside the ledger, which seals each block; without \
+            it the server serves reads only. GET /healthz answers while it runs; SIGINT or SIGTERM stops it after \
             the requests in flight.
 
-            --signing-keys DIR lets producers post a CSV, shipment XML or EPCIS file (text/csv, application/xml)
-            instead of signed events: the server reads it as 'prov ingest' does and signs it with the key in DIR of
-            the participant the token names. Each *.pem in DIR must be a registered participant's private key. This
-            makes the server able to sign as those participants: use it only for those who chose to leave their key
+            --signing-keys DIR lets producers post a CSV, shipment XML or EPCIS file (text/csv, application/xml) \
+            instead of signed events: the server reads it as 'prov ingest' does and signs it with the key in DIR of \
+            the participant the token names. Each *.pem in DIR must be a registered participant's private key. This \
+            makes the server able to sign as those participants: use it only for those who chose to leave their key \
             with the operator.
             """)
 

@@ -8,10 +8,12 @@ struct Sign: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sign a shipment file's records as a batch for POST /v1/batches, without a ledger.",
         discussion: """
-            Reads a CSV, shipment XML or EPCIS file as 'prov ingest' does, signs every record as PARTICIPANT with the
+            Reads a CSV, shipment XML or EPCIS file as 'prov ingest' does, signs every record as PARTICIPANT with the \
             key, and writes {"events": [...]} in the transport form of docs/encoding.md. Send it with a token:
+
               curl -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \\
                    --data-binary @batch.json http://127.0.0.1:8080/v1/batches
+
             Any invalid record refuses the file, each reported with file:line and column; nothing is written.
             """)
 

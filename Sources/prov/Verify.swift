@@ -7,8 +7,8 @@ struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Recompute and check the whole ledger; name the first divergence.",
         discussion: """
-            Checks every event ID, signature, signer registration and role, disclosure and index column; every block
-            hash, operator signature, link and events root; every stored Merkle node; every checkpoint; the participants
+            Checks every event ID, signature, signer registration and role, disclosure and index column; every block \
+            hash, operator signature, link and events root; every stored Merkle node; every checkpoint; the participants \
             table. Exits 1 and names the place (block, event, field) at the first mismatch.
             """)
 

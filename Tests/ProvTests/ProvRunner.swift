@@ -41,8 +41,9 @@ struct ProvRunner {
         try run(arguments)
     }
 
+    /// Runs `prov` with `arguments`; `environment` adds to (or overrides) the test's own variables.
     @discardableResult
-    func run(_ arguments: [String]) throws -> Result {
+    func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
@@ -51,6 +52,7 @@ struct ProvRunner {
         environment["SOURCE_DATE_EPOCH"] = "1767225600"
         environment.removeValue(forKey: "PROV_LEDGER")
         environment.removeValue(forKey: "PROV_OPERATOR_KEY")
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let out = Pipe()
         let err = Pipe()
