@@ -11,6 +11,8 @@ swift build --build-tests
 swift test
 bash scripts/demo.sh > demo.log 2>&1 || { tail -40 demo.log; echo "the demo failed (full output in demo.log)"; exit 1; }
 echo "demo: OK ($(grep -c '^.\[1m\$ prov' demo.log) commands; output in demo.log)"
+# The HTTP API against Schemas/openapi.json: schemathesis, every phase, public and authenticated operations.
+bash scripts/api-conformance.sh "$(swift build -c release --show-bin-path)/prov" demo
 # The web pages in a real browser, against a real server on the demo ledger (scripts/browser-test.py).
 bash scripts/install-browser.sh
 .build/browser-venv/bin/python scripts/browser-test.py --prov "$(swift build -c release --show-bin-path)/prov" \

@@ -68,7 +68,7 @@ public protocol LedgerStore: Sendable {
     func eventCount(ofProduct product: String) async throws(LedgerError) -> Int
 
     /// One page of the events of `product` in time order (`occurred_at`, then ledger index): those
-    /// after the event at ledger index `after` if given (which must be an event of `product`), then
+    /// after the event at ledger index `after` if given (which must be an event of `product`, else `notFound`), then
     /// skipping `offset`, at most `limit`.
     func events(ofProduct product: String, after: Int?, offset: Int, limit: Int) async throws(LedgerError)
         -> [EventRecord]

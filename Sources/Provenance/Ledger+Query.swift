@@ -280,8 +280,12 @@ extension Ledger {
     ) {
         let newNote = try await latestCheckpoint()
         let new = try Checkpoint.open(newNote, verifier: noteVerifier)
-        guard oldSize >= 0, oldSize <= new.size else {
-            throw LedgerError(.invalidRecord, "a tree size from 0 to the checkpoint's \(new.size)")
+        guard oldSize >= 0 else { throw LedgerError(.invalidRecord, "a tree size is 0 or more, not \(oldSize)") }
+        guard oldSize <= new.size else {
+            throw LedgerError(
+                .invalidState,
+                "the ledger's latest checkpoint has size \(new.size), below \(oldSize): a checkpoint of size \(oldSize) "
+                    + "is not one this ledger signed, or this copy of the ledger is behind")
         }
         let proof =
             oldSize == 0

@@ -42,9 +42,24 @@ import Testing
                 "statement": .string(Base64.encode(statement)),
                 "signature": .string(Base64.encode(try DemoNetwork.key("farm-gh").signature(for: statement))),
             ]
-            OpenAPIContract.expect(
-                try await client.call(.post, "/v1/anomalies/\(id)/review", token: officer, json: forged), 403, "POST",
-                "/v1/anomalies/{id}/review")
+            let forgedAnswer = try await client.call(.post, "/v1/anomalies/\(id)/review", token: officer, json: forged)
+            OpenAPIContract.expect(forgedAnswer, 403, "POST", "/v1/anomalies/{id}/review")
+            #expect(forgedAnswer.errorCode == "bad_signature")
+            // Bytes the officer signed that are not a statement, and a body with a member the route does not take.
+            let garbage = Array("not a statement".utf8)
+            let signedGarbage: JSONValue = [
+                "statement": .string(Base64.encode(garbage)),
+                "signature": .string(Base64.encode(try officerKey.signature(for: garbage))),
+            ]
+            let notAStatement = try await client.call(
+                .post, "/v1/anomalies/\(id)/review", token: officer, json: signedGarbage)
+            OpenAPIContract.expect(notAStatement, 400, "POST", "/v1/anomalies/{id}/review")
+            #expect(notAStatement.errorCode == "invalid_record")
+            let extra: JSONValue = ["decision": "confirmed", "note": "n", "urgent": .bool(true)]
+            let unknownMember = try await client.call(
+                .post, "/v1/anomalies/\(id)/review/statement", token: officer, json: extra)
+            OpenAPIContract.expect(unknownMember, 400, "POST", "/v1/anomalies/{id}/review/statement")
+            #expect(String(decoding: unknownMember.body, as: UTF8.self).contains("'urgent'"))
 
             let recorded = try await client.call(.post, "/v1/anomalies/\(id)/review", token: officer, json: signed)
             OpenAPIContract.expect(recorded, 201, "POST", "/v1/anomalies/{id}/review")

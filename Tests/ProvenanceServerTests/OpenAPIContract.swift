@@ -21,8 +21,16 @@ enum OpenAPIContract {
         guard let operation = document["paths"]?[path]?[method.lowercased()] else {
             return ["\(method) \(path) is not in the document"]
         }
-        guard let declared = operation["responses"]?[status] else {
+        guard var declared = operation["responses"]?[status] else {
             return ["\(method) \(path) declares no \(status) response"]
+        }
+        // A shared response, `{"$ref": "#/components/responses/NAME"}`.
+        if let reference = declared["$ref"]?.stringValue {
+            let name = reference.replacingOccurrences(of: "#/components/responses/", with: "")
+            guard let shared = document["components"]?["responses"]?[name] else {
+                return ["\(method) \(path) \(status) refers to \(reference), which the document lacks"]
+            }
+            declared = shared
         }
         let contentType = response.headers[.contentType] ?? ""
         let mediaType =

@@ -1,3 +1,4 @@
+import HTTPTypes
 import HummingbirdTesting
 import LedgerCore
 import LedgerCrypto
@@ -98,11 +99,11 @@ import Testing
             #expect(beans["lots"]?.arrayValue?.contains("LOT-GH-101") == true)
             #expect(beans["downstream_lots"]?.arrayValue?.isEmpty == false)
 
-            // A cursor that is not one of the product's events is refused.
+            // A cursor that is not one of the product's events names nothing to start after.
             let massEvent = try await demo.ledger.productHistory(of: "cocoa-mass").entries[0].index
-            OpenAPIContract.expect(
-                try await client.call(.get, "/v1/products/cocoa-beans?after=\(massEvent)"), 400, "GET",
-                "/v1/products/{id}")
+            let foreignCursor = try await client.call(.get, "/v1/products/cocoa-beans?after=\(massEvent)")
+            OpenAPIContract.expect(foreignCursor, 404, "GET", "/v1/products/{id}")
+            #expect(foreignCursor.errorCode == "not_found")
             OpenAPIContract.expect(
                 try await client.call(.get, "/v1/products/cocoa-beans?after=x"), 400, "GET", "/v1/products/{id}")
         }
@@ -174,8 +175,9 @@ import Testing
                     proof: proof))
 
             OpenAPIContract.expect(try await client.call(.get, "/v1/consistency"), 400, "GET", "/v1/consistency")
-            OpenAPIContract.expect(
-                try await client.call(.get, "/v1/consistency?from=999999"), 400, "GET", "/v1/consistency")
+            let beyond = try await client.call(.get, "/v1/consistency?from=999999")
+            OpenAPIContract.expect(beyond, 409, "GET", "/v1/consistency")
+            #expect(beyond.errorCode == "invalid_state")
         }
     }
 
@@ -193,6 +195,46 @@ import Testing
             #expect(badPage.status == .badRequest && badPage.errorCode == "bad_request")
             let noRoute = try await client.call(.get, "/v2/nothing")
             #expect(noRoute.status == .notFound && noRoute.errorCode == "not_found")
+        }
+    }
+
+    @Test func aMethodAPathDoesNotTakeIs405WithTheMethodsItTakes() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        try await demo.withServer { client in
+            for (method, uri, allow) in [
+                (HTTPRequest.Method.trace, "/v1/checkpoint", "GET, HEAD"),
+                (.delete, "/v1/lots/LOT-GH-101", "GET, HEAD"),
+                (.put, "/v1/anomalies/F-0000000000000000/review", "POST"), (.get, "/v1/batches", "POST"),
+                (.options, "/assets/style.css", "GET, HEAD"),
+            ] {
+                let answer = try await client.call(method, uri)
+                #expect(answer.status == .methodNotAllowed, "\(method) \(uri)")
+                #expect(answer.headers[.allow] == allow, "\(method) \(uri)")
+                #expect(answer.errorCode == "method_not_allowed", "\(method) \(uri)")
+            }
+            #expect(try await client.call(.trace, "/v2/nothing").status == .notFound)
+        }
+    }
+
+    @Test func queryParametersHaveTheBoundsTheDocumentGives() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        try await demo.withServer { client in
+            let largest = 9_007_199_254_740_991
+            for uri in [
+                "/v1/lots/LOT-GH-101?limit=0", "/v1/lots/LOT-GH-101?offset=-1", "/v1/lots/LOT-GH-101?limit=1001",
+                "/v1/lots/LOT-GH-101?offset=\(largest + 1)", "/v1/lots/LOT-GH-101?offset=123456789012345678901234",
+            ] {
+                let answer = try await client.call(.get, uri)
+                OpenAPIContract.expect(answer, 400, "GET", "/v1/lots/{id}")
+                #expect(answer.errorCode == "bad_request", "\(uri)")
+            }
+            let lastPage = try await client.call(.get, "/v1/lots/LOT-GH-101?offset=\(largest)&limit=1")
+            OpenAPIContract.expect(lastPage, 200, "GET", "/v1/lots/{id}")
+            #expect(try lastPage.json["events"]?.arrayValue?.isEmpty == true)
+            OpenAPIContract.expect(
+                try await client.call(.get, "/v1/products/cocoa-beans?limit=0"), 400, "GET", "/v1/products/{id}")
         }
     }
 

@@ -203,9 +203,9 @@ import Testing
         await #expect { try await fixture.ledger.productHistory(of: "LOT-1") } throws: {
             ($0 as? LedgerError)?.code == .notFound
         }
-        // `after` must name an event of the product.
+        // `after` must name an event of the product: another product's names no place to start after.
         await #expect { try await fixture.ledger.productHistory(of: "cocoa-mass", after: full[0].index) } throws: {
-            ($0 as? LedgerError)?.code == .invalidRecord
+            ($0 as? LedgerError)?.code == .notFound
         }
     }
 }

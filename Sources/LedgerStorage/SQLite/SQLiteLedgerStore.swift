@@ -448,7 +448,8 @@ public final class SQLiteLedgerStore: LedgerStore {
                     db, sql: "SELECT \(order) FROM events WHERE seq = ? AND product = ?", arguments: [after, product])
             else {
                 throw LedgerError(
-                    .invalidRecord, "after=\(after) is not the ledger index of an event of product '\(product)'")
+                    .notFound,
+                    "no event of product '\(product)' has the ledger index \(after); after is the next_after of a page")
             }
             // The first condition is a range on the index; the second drops the events of the same
             // instant up to `after`.

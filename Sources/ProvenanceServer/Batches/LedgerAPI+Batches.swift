@@ -13,7 +13,7 @@ extension LedgerAPI {
     /// Most refused records a raw batch's answer lists one by one (all are counted).
     static let listedRejects = 1_000
 
-    func registerBatches(on router: Router<ProvenanceRequestContext>) {
+    func registerBatches(on router: RecordingRouter<ProvenanceRequestContext>) {
         router.post("/v1/batches") { request, context in
             let caller = try context.requireCaller()
             let contentType = request.headers[.contentType] ?? ""
@@ -53,7 +53,9 @@ extension LedgerAPI {
             do throws(LedgerError) {
                 event = try SignedEvent(transportJSON: item)
             } catch {
-                throw error.at("events[\(position)]")
+                // A statement that does not decode is the request's fault here, not a sign of tampering.
+                let code = error.code == .tampered ? .invalidRecord : error.code
+                throw LedgerError(code, error.reason, context: error.context).at("events[\(position)]")
             }
             guard event.header.signer == caller.id else {
                 throw APIError(

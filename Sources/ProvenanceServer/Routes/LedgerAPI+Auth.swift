@@ -5,9 +5,10 @@ import Provenance
 
 /// Login by key: a challenge, its Ed25519 signature by the participant's registered key, a token.
 extension LedgerAPI {
-    func registerAuth(on router: Router<ProvenanceRequestContext>) {
+    func registerAuth(on router: RecordingRouter<ProvenanceRequestContext>) {
         router.post("/v1/auth/challenge") { request, context in
-            let participant = try await request.jsonObject(context: context).requiredString("participant")
+            let participant = try await request.jsonObject(context: context, allowing: ["participant"])
+                .requiredString("participant")
             guard try await ledger.participants().contains(where: { $0.id == participant && $0.isActive }) else {
                 throw APIError(.notFound, code: "not_found", "no active participant '\(participant)'")
             }
@@ -15,7 +16,8 @@ extension LedgerAPI {
             return Response.json(["challenge": .string(challenge.text), "expires_at": .integer(Int(challenge.expires))])
         }
         router.post("/v1/auth/token") { request, context in
-            let body = try await request.jsonObject(context: context)
+            let body = try await request.jsonObject(
+                context: context, allowing: ["participant", "challenge", "signature"])
             let participantID = try body.requiredString("participant")
             let challenge = try body.requiredString("challenge")
             guard let signature = Base64.decode(try body.requiredString("signature")) else {

@@ -7,7 +7,7 @@ import Provenance
 extension LedgerAPI {
     private static let readers: Set<ParticipantRole> = [.compliance, .auditor]
 
-    func registerCompliance(on router: Router<ProvenanceRequestContext>) {
+    func registerCompliance(on router: RecordingRouter<ProvenanceRequestContext>) {
         router.get("/v1/anomalies") { request, context in
             _ = try context.requireRole(Self.readers, for: "reading flags")
             let page = try Page(request)
@@ -30,7 +30,7 @@ extension LedgerAPI {
         }
         router.post("/v1/anomalies/:id/review/statement") { request, context in
             let officer = try context.requireRole([.compliance], for: "reviewing a flag")
-            let body = try await request.jsonObject(context: context)
+            let body = try await request.jsonObject(context: context, allowing: ["decision", "note"])
             let decisionName = try body.requiredString("decision")
             guard let decision = FlagStatus(rawValue: decisionName), decision != .open else {
                 throw APIError.badRequest("decision is confirmed or dismissed")
@@ -45,13 +45,25 @@ extension LedgerAPI {
         }
         router.post("/v1/anomalies/:id/review") { request, context in
             let officer = try context.requireRole([.compliance], for: "reviewing a flag")
-            let body = try await request.jsonObject(context: context)
+            let body = try await request.jsonObject(context: context, allowing: ["statement", "signature"])
             guard let statement = Base64.decode(try body.requiredString("statement")),
                 let signature = Base64.decode(try body.requiredString("signature"))
             else {
                 throw APIError.badRequest("statement and signature are base64")
             }
-            let event = try SignedEvent(statement: statement, signature: signature, disclosures: [])
+            // The signature is checked before the statement is read: bytes the officer did not sign are not parsed.
+            guard officer.publicKey.isValidSignature(signature, for: statement) else {
+                throw APIError(
+                    .forbidden, code: "bad_signature",
+                    "the signature does not verify under \(officer.id)'s registered key over the statement")
+            }
+            let event: SignedEvent
+            do throws(LedgerError) {
+                event = try SignedEvent(statement: statement, signature: signature, disclosures: [])
+            } catch {
+                throw APIError(
+                    .badRequest, code: "invalid_record", "the signed review is not a statement: \(error.reason)")
+            }
             guard event.header.signer == officer.id else {
                 throw APIError(
                     .forbidden, code: "forbidden",

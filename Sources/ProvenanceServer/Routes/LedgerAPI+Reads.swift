@@ -5,7 +5,7 @@ import Provenance
 
 /// Public reads: health, checkpoint, consistency, events and their proofs, product and lot histories.
 extension LedgerAPI {
-    func registerReads(on router: Router<ProvenanceRequestContext>) {
+    func registerReads(on router: RecordingRouter<ProvenanceRequestContext>) {
         router.get("/healthz") { _, _ in
             let size = try await ledger.store.latestCheckpoint()?.size ?? 0
             return Response.json(["status": "ok", "tree_size": .integer(size)])

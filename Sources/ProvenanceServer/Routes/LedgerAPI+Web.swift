@@ -12,7 +12,7 @@ extension LedgerAPI {
         "style.css": ("text/css; charset=utf-8", Pages.stylesheet),
     ]
 
-    func registerWeb(on router: Router<ProvenanceRequestContext>) {
+    func registerWeb(on router: RecordingRouter<ProvenanceRequestContext>) {
         let operatorKey = Base64.encode(ledger.metadata.operatorKey.rawRepresentation)
         let product = Array(Pages.product(origin: ledger.metadata.origin, operatorKey: operatorKey).utf8)
         let dashboard = Array(Pages.dashboard(origin: ledger.metadata.origin, operatorKey: operatorKey).utf8)

@@ -27,8 +27,11 @@ public struct LedgerAPI: Sendable {
 
     /// Adds the API's middleware and routes to `router`.
     public func register(on router: Router<ProvenanceRequestContext>) {
+        let table = RouteTable()
         router.add(middleware: APIErrorMiddleware())
+        router.add(middleware: MethodNotAllowedMiddleware(table: table))
         router.add(middleware: AuthMiddleware(ledger: ledger, tokens: tokens, clock: clock))
+        let router = RecordingRouter(router: router, table: table)
         registerReads(on: router)
         registerAuth(on: router)
         registerBatches(on: router)

@@ -5,17 +5,20 @@ public import LedgerCore
 /// people, as `{"error": {"code": …, "message": …}}`.
 ///
 /// Ledger errors keep their own codes (`not_found`, `conflict`, `invalid_record`, …); the API adds
-/// `bad_request`, `unauthenticated`, `forbidden`, `unsupported_media_type`, `payload_too_large` and
-/// `internal`. Codes are listed in `Schemas/openapi.json`.
+/// `bad_request`, `unauthenticated`, `forbidden`, `method_not_allowed`, `unsupported_media_type`, `payload_too_large`
+/// and `internal`. Codes are listed in `Schemas/openapi.json`.
 public struct APIError: Error, HTTPResponseError, Sendable {
     public let status: HTTPResponse.Status
     public let code: String
     public let message: String
+    /// Headers the answer carries besides the body's (`Allow` on a 405).
+    public let headers: HTTPFields
 
-    public init(_ status: HTTPResponse.Status, code: String, _ message: String) {
+    public init(_ status: HTTPResponse.Status, code: String, _ message: String, headers: HTTPFields = [:]) {
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers
     }
 
     /// A ledger error, with the status its code implies and its place in the message.
@@ -38,6 +41,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = Response.json(["error": ["code": .string(code), "message": .string(message)]], status: status)
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        response.headers.append(contentsOf: headers)
         return response
     }
 }

@@ -24,6 +24,17 @@ extension Request {
         return Array(buffer.readableBytesView)
     }
 
+    /// The body parsed as a JSON object with no members but `allowed`; `bad_request` naming the line and column, or
+    /// the member, otherwise.
+    func jsonObject(context: some RequestContext, allowing allowed: Set<String>) async throws -> [String: JSONValue] {
+        let members = try await jsonObject(context: context)
+        if let unknown = members.keys.filter({ !allowed.contains($0) }).sorted().first {
+            throw APIError.badRequest(
+                "the body has the unknown member '\(unknown)'; it takes \(allowed.sorted().joined(separator: ", "))")
+        }
+        return members
+    }
+
     /// The body parsed as a JSON object; `bad_request` naming the line and column otherwise.
     func jsonObject(context: some RequestContext) async throws -> [String: JSONValue] {
         let bytes = try await bodyBytes(context: context)
@@ -46,13 +57,18 @@ extension Request {
         }
     }
 
-    /// The `name` query parameter as a non-negative integer, or `defaultValue`.
-    func integerParameter(_ name: String, default defaultValue: Int, maximum: Int = .max) throws(APIError) -> Int {
+    /// The largest integer a query parameter takes: 2^53 − 1, the largest that every JSON reader holds exactly.
+    static let largestInteger = 9_007_199_254_740_991
+
+    /// The `name` query parameter as an integer from `minimum` to `maximum`, or `defaultValue` when absent.
+    func integerParameter(
+        _ name: String, default defaultValue: Int, minimum: Int = 0, maximum: Int = Request.largestInteger
+    ) throws(APIError) -> Int {
         guard let text = uri.queryParameters.get(name) else { return defaultValue }
-        guard let value = Int(String(text)), value >= 0 else {
-            throw APIError.badRequest("query parameter \(name) must be a non-negative integer, got '\(text)'")
+        guard let value = Int(String(text)), (minimum...maximum).contains(value) else {
+            throw APIError.badRequest(
+                "query parameter \(name) must be an integer from \(minimum) to \(maximum), got '\(text)'")
         }
-        guard value <= maximum else { throw APIError.badRequest("query parameter \(name) is at most \(maximum)") }
         return value
     }
 }

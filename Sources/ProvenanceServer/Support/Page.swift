@@ -1,7 +1,7 @@
 import Hummingbird
 import LedgerCore
 
-/// One page of a list: `?offset=` and `?limit=` (default 100, at most 1,000), answered as the items
+/// One page of a list: `?offset=` and `?limit=` (default 100, from 1 to 1,000), answered as the items
 /// and a `page` object with the total and the next page's offset.
 struct Page {
     static let defaultLimit = 100
@@ -12,7 +12,8 @@ struct Page {
 
     init(_ request: Request) throws(APIError) {
         offset = try request.integerParameter("offset", default: 0)
-        limit = try request.integerParameter("limit", default: Self.defaultLimit, maximum: Self.maximumLimit)
+        limit = try request.integerParameter(
+            "limit", default: Self.defaultLimit, minimum: 1, maximum: Self.maximumLimit)
     }
 
     /// The slice of `items` this page covers.
