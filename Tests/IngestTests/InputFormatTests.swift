@@ -1,6 +1,7 @@
 import Foundation
 import Ingest
 import LedgerCore
+import TestSupport
 import Testing
 
 @Suite struct InputFormatTests {
@@ -26,8 +27,8 @@ import Testing
             ) == .xml)
         #expect(try Self.detect("<epcis:EPCISDocument xmlns:epcis=\"urn:epcglobal:epcis:xsd:2\"/>") == .epcis)
         #expect(try Self.detect("<EPCISDocument xmlns=\"urn:epcglobal:epcis:xsd:1\"/>") == .epcis)
-        for name in EPCISTests.examples {
-            #expect(try InputFormat.detect(path: EPCISTests.example(name)) == .epcis, "\(name)")
+        for name in EPCISTests.fixtures {
+            #expect(try InputFormat.detect(path: TestPaths.epcisFixture(name)) == .epcis, "\(name)")
         }
     }
 

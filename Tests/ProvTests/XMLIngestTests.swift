@@ -4,29 +4,27 @@ import LedgerCore
 import TestSupport
 import Testing
 
-/// `prov ingest` on XML: every GS1 EPCIS example and the project's shipment XML, through the CLI.
+/// `prov ingest` on XML: the project's EPCIS fixtures (`Tests/Fixtures/EPCIS`) and shipment XML,
+/// through the CLI.
 @Suite struct XMLIngestTests {
-    static let examples: [String] = {
-        let folder = TestPaths.shared.appendingPathComponent("epcis/XML")
-        let files = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []
-        return files.filter { $0.hasSuffix(".xml") }.sorted().map { folder.appendingPathComponent($0).path }
-    }()
-    static let gs1Schema = TestPaths.shared.appendingPathComponent("epcis/XSD/EPCglobal-epcis-2_0.xsd").path
 
-    @Test func everyGS1ExampleImportsValidatedAndReimportsAsANoOp() throws {
-        #expect(Self.examples.count >= 10)
+    /// A new ledger with a warehouse system `wms` (key `wms.pem`) registered as a distributor.
+    static func ledgerWithWarehouseSystem() throws -> ProvRunner {
         let prov = try ProvRunner()
-        defer { prov.remove() }
         try #require(try prov.run("init").status == 0)
         try prov.run("keys", "generate", "--out", "wms.pem")
         try prov.run(
             "participants", "add", "--id", "wms", "--name", "Warehouse system", "--role", "distributor", "--public-key",
             "wms.pem")
+        return prov
+    }
 
-        // The party registers the locations its events name (SGLNs) as facilities first.
+    /// Registers as `wms`'s facilities the locations (SGLNs) that the EPCIS `files` name, as a party
+    /// does before importing its events; returns how many records each file gives.
+    static func registerLocations(of files: [String], in prov: ProvRunner) throws -> [String: Int] {
         var facilities = Set<String>()
         var expected = [String: Int]()
-        for file in Self.examples {
+        for file in files {
             let batch = try EPCISDocument(path: file).readAll()
             #expect(batch.rejects.isEmpty, "\(file): \(batch.rejects.map(\.error))")
             facilities.formUnion(batch.records.compactMap(\.content.facility))
@@ -40,39 +38,64 @@ import Testing
             .joined(separator: "\n").write(toFile: prov.path("locations.csv"), atomically: true, encoding: .utf8)
         let registered = try prov.run("facilities", "import", "locations.csv", "--key", "wms.pem")
         #expect(registered.status == 0, "\(registered.stderr)")
+        return expected
+    }
 
-        for file in Self.examples {
-            let imported = try prov.run("ingest", file, "--key", "wms.pem", "--xsd", Self.gs1Schema, "--json")
-            #expect(imported.status == 0, "\(file): \(imported.stderr)")
-            let summary = try JSONParser.parse(imported.stdout)
-            #expect(summary["accepted"]?.integerValue == expected[file], "\(file)")
-            #expect(summary["rejected"]?.integerValue == 0)
-            let again = try prov.run("ingest", file, "--key", "wms.pem", "--json")
-            #expect(try JSONParser.parse(again.stdout)["duplicates"]?.integerValue == expected[file], "\(file)")
+    /// Imports `file` (validated against `xsd` if given), then imports it again: a no-op.
+    static func importTwice(_ file: String, xsd: String?, expected: Int?, in prov: ProvRunner) throws {
+        let imported = try prov.run(
+            ["ingest", file, "--key", "wms.pem", "--json"] + (xsd.map { ["--xsd", $0] } ?? []))
+        #expect(imported.status == 0, "\(file): \(imported.stderr)")
+        let summary = try JSONParser.parse(imported.stdout)
+        #expect(summary["accepted"]?.integerValue == expected, "\(file)")
+        #expect(summary["rejected"]?.integerValue == 0, "\(file)")
+        let again = try prov.run("ingest", file, "--key", "wms.pem", "--json")
+        #expect(try JSONParser.parse(again.stdout)["duplicates"]?.integerValue == expected, "\(file)")
+    }
+
+    @Test func everyFixtureImportsValidatedAndReimportsAsANoOp() throws {
+        let prov = try Self.ledgerWithWarehouseSystem()
+        defer { prov.remove() }
+        let files = (TestPaths.epcis20Fixtures + [TestPaths.epcis12Fixture]).map(TestPaths.epcisFixture)
+        let expected = try Self.registerLocations(of: files, in: prov)
+        #expect(expected.values.reduce(0, +) == 33)
+        for file in files {
+            // The EPCIS 2.0 fixtures pass the project's schema; the 1.2 one is read without.
+            let xsd = file.hasSuffix(TestPaths.epcis12Fixture) ? nil : TestPaths.epcisSchema
+            try Self.importTwice(file, xsd: xsd, expected: expected[file], in: prov)
         }
-        let history = try prov.run("history", "urn:epc:id:sgln:0614141.00888.0")
-        #expect(history.status == 3 || history.status == 0)
+        // The jam lot's history reaches back through the transformation to the events of the fruit
+        // lots, observations with a lot included, in time order.
+        let history = try prov.run("history", "LOT-J-0408", "--json")
+        try #require(history.status == 0, "\(history.stderr)")
+        let timeline = try JSONParser.parse(history.stdout)
+        let events = timeline["events"]?.arrayValue ?? []
+        #expect(
+            events.compactMap { $0["kind"]?.stringValue } == [
+                "produce", "ship", "receive", "observe", "transform", "observe", "observe", "ship", "observe",
+            ], "\(history.stdout)")
+        let ids = events.compactMap { $0["record_id"]?.stringValue }
+        let event = "urn:uuid:7c0e1a52-4f3b-4d7e-9a10-000000000"
+        #expect(ids.count == 9)
+        #expect(Array(ids.prefix(3)) == [event + "101", event + "103", event + "104"])
+        #expect(ids.dropFirst(4).first == event + "301")
+        #expect(ids.dropFirst(6).first == event + "501#2")
+        #expect(Array(ids.suffix(2)) == [event + "603", event + "603#error-declaration"])
+        #expect(timeline["upstream_lots"] == ["LOT-A1", "LOT-B7"], "\(history.stdout)")
         #expect(try prov.run("verify").status == 0)
     }
 
     @Test func anEPCISDocumentViolatingTheSchemaWritesNothing() throws {
-        let prov = try ProvRunner()
+        let prov = try Self.ledgerWithWarehouseSystem()
         defer { prov.remove() }
-        try #require(try prov.run("init").status == 0)
-        try prov.run("keys", "generate", "--out", "wms.pem")
-        try prov.run(
-            "participants", "add", "--id", "wms", "--name", "Warehouse system", "--role", "distributor", "--public-key",
-            "wms.pem")
-        let source = try String(
-            contentsOfFile: try #require(Self.examples.first { $0.hasSuffix("WithExtension/ObjectEvent.xml") }),
-            encoding: .utf8)
+        let source = try String(contentsOfFile: TestPaths.epcisFixture("object-events.xml"), encoding: .utf8)
         try source.replacingOccurrences(of: "<action>", with: "<actionx>").replacingOccurrences(
             of: "</action>", with: "</actionx>"
         )
         .write(toFile: prov.path("bad.xml"), atomically: true, encoding: .utf8)
-        let refused = try prov.run("ingest", "bad.xml", "--key", "wms.pem", "--xsd", Self.gs1Schema)
+        let refused = try prov.run("ingest", "bad.xml", "--key", "wms.pem", "--xsd", TestPaths.epcisSchema)
         #expect(refused.status == 4)
-        #expect(refused.stderr.contains("bad.xml:"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("bad.xml:19"), "\(refused.stderr)")
         #expect(refused.stderr.contains("actionx"), "\(refused.stderr)")
         #expect(try JSONParser.parse(prov.run("verify", "--json").stdout)["tree_size"]?.integerValue == 2)
     }
