@@ -13,6 +13,8 @@ public struct PipelineRun: Sendable {
 
     public struct Result: Sendable {
         public let report: Report
+        /// The scored links' features and scores, and whether each is flagged.
+        public let features: FeatureMatrix
         /// Seconds spent per stage, in stage order.
         public let timings: [(stage: Stage, seconds: Double)]
     }
@@ -81,15 +83,16 @@ public struct PipelineRun: Sendable {
         let findings = timed(.rules) {
             RuleEngine(links: links, rules: definition.rules, features: table).findings()
         }
-        let report = timed(.report) {
-            ReportBuilder(
+        let (report, features) = timed(.report) { () -> (Report, FeatureMatrix) in
+            let builder = ReportBuilder(
                 run: self, links: links, table: table, raw: matrix, scaled: scaled, scaler: scaler,
                 rawMedians: (0..<matrix.columns).map { column in median((0..<matrix.rows).map { matrix[$0, column] }) },
                 scores: scores,
-                findings: findings, range: range
-            ).build()
+                findings: findings, range: range)
+            let report = builder.build()
+            return (report, builder.featureMatrix(flagged: Set(report.flags.map(\.id))))
         }
-        return Result(report: report, timings: timings)
+        return Result(report: report, features: features, timings: timings)
     }
 
     /// The events inside the definition's time window.

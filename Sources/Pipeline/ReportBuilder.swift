@@ -78,7 +78,8 @@ struct ReportBuilder {
         return false
     }
 
-    private func positions(of subject: FlagSubject, findings: [RuleFinding]) -> [Int] {
+    /// The ledger positions of the events a flag of `subject` lists.
+    func positions(of subject: FlagSubject, findings: [RuleFinding]) -> [Int] {
         switch subject {
         case .shipment(let position): return links.positions(of: links.shipments[position])
         case .transform(let position): return [links.transforms[position].transform]

@@ -11,6 +11,8 @@ public struct PipelineOutcome: Sendable {
     public let digest: Digest
     /// The `anchor` event's receipt.
     public let anchor: AppendReceipt
+    /// The scored links' feature matrix (`prov pipeline run --features-out`).
+    public let features: FeatureMatrix
     /// Seconds per stage: reading the chain, then the pipeline's own stages.
     public let timings: [(stage: String, seconds: Double)]
 }
@@ -84,7 +86,8 @@ extension Ledger {
         var timings = [(stage: "read", seconds: readSeconds)]
         timings += result.timings.map { ($0.stage.rawValue, $0.seconds) }
         return PipelineOutcome(
-            report: result.report, canonicalReport: body, digest: digest, anchor: receipt, timings: timings)
+            report: result.report, canonicalReport: body, digest: digest, anchor: receipt, features: result.features,
+            timings: timings)
     }
 
     /// The events, facilities and range a pipeline reads: every event from `range.fromSize` up to

@@ -26,6 +26,11 @@ struct PipelineRunCommand: AsyncParsableCommand {
             report-<digest>.html (a self-contained page with charts). An `anchor` event carrying the digest, the \
             definition's digest and the range is signed with --key, which must be a compliance participant's key. \
             Check a report later with 'prov reports verify'; review its flags with 'prov anomalies'.
+
+            --features-out FILE.csv also writes the link feature matrix, one row per scored link: link_id (the ID \
+            of its flag when it is flagged), subject, event_ids and record_ids (separated by ';'), each feature raw \
+            and scaled (NAME_scaled, as the models see it), combined_score, forest_score, cluster_score, cluster and \
+            flagged (1 or 0). Another detector can be run on the same rows.
             """)
 
     @OptionGroup var options: LedgerOptions
@@ -35,6 +40,8 @@ struct PipelineRunCommand: AsyncParsableCommand {
     )
     var key: String
     @Option(help: ArgumentHelp("Where to write the report files.", valueName: "DIR")) var out = "reports"
+    @Option(help: ArgumentHelp("Also write the link feature matrix as CSV.", valueName: "FILE.csv"))
+    var featuresOut: String?
     @Flag(help: "Print the summary as JSON.") var json = false
 
     func run() async throws {
@@ -55,11 +62,13 @@ struct PipelineRunCommand: AsyncParsableCommand {
             progress.finish()
             let (jsonPath, htmlPath) = try writeReportFiles(
                 outcome.report, canonical: outcome.canonicalReport, digest: outcome.digest, folder: out)
+            if let featuresOut { try writeFile(featuresOut, Array(outcome.features.csv().utf8)) }
             let summary = outcome.report.summary
             if json {
                 printJSON(
                     .object([
                         "report": .string(jsonPath), "html": .string(htmlPath), "digest": .string(outcome.digest.hex),
+                        "features": featuresOut.map(JSONValue.string) ?? .null,
                         "anchor_index": outcome.anchor.firstIndex.map(JSONValue.integer) ?? .null,
                         "events": .integer(summary.events), "links": .integer(summary.links),
                         "flagged": .integer(summary.flagged),
@@ -84,6 +93,7 @@ struct PipelineRunCommand: AsyncParsableCommand {
                 print("  … \(outcome.report.flags.count - 5) more: prov anomalies list")
             }
             print("report \(jsonPath)\n       \(htmlPath)")
+            if let featuresOut { print("features \(featuresOut) (\(outcome.features.rows.count) links)") }
             print(
                 "digest \(outcome.digest.hex), anchored at index \(outcome.anchor.firstIndex.map(String.init) ?? "(already anchored)")"
             )

@@ -117,12 +117,68 @@ import Testing
         let second = try Self.demoLedger()
         defer { second.remove() }
         var digests = [String]()
+        var matrices = [Data]()
         for prov in [first, second] {
-            let run = try prov.run("pipeline", "run", Self.pipeline, "--key", Self.officerKey, "--json")
+            let run = try prov.run(
+                "pipeline", "run", Self.pipeline, "--key", Self.officerKey, "--json", "--features-out", "links.csv")
             try #require(run.status == 0, "\(run.stderr)")
             digests.append(try #require(try JSONParser.parse(run.stdout)["digest"]?.stringValue))
+            matrices.append(try Data(contentsOf: URL(fileURLWithPath: prov.path("links.csv"))))
         }
         #expect(digests[0] == digests[1])
+        #expect(matrices[0] == matrices[1])
+    }
+
+    /// `--features-out`: one row per scored link, every feature raw and scaled, the scores, and the flagged links
+    /// under their flags' IDs.
+    @Test func theFeatureMatrixHasEveryScoredLinkAndItsFlag() throws {
+        let prov = try Self.demoLedger()
+        defer { prov.remove() }
+        // The factory's dispatch ships a lot it never received, which the mass-balance rule flags on the link.
+        let demo = ProvRunner.sampleData.appendingPathComponent("demo")
+        for file in ["factory-de-receipts.xml", "factory-de-dispatch.epcis.xml"] {
+            let ingested = try prov.run(
+                "ingest", demo.appendingPathComponent(file).path, "--key",
+                demo.appendingPathComponent("keys/DEMO-ONLY-factory-de.pem").path)
+            try #require(ingested.status == 0, "\(ingested.stderr)")
+        }
+        let run = try prov.run(
+            "pipeline", "run", Self.pipeline, "--key", Self.officerKey, "--out", "reports", "--json", "--features-out",
+            "links.csv")
+        try #require(run.status == 0, "\(run.stderr)")
+        let summary = try JSONParser.parse(run.stdout)
+        #expect(summary["features"] == "links.csv")
+        let report = try JSONParser.parse(
+            Array(try Data(contentsOf: URL(fileURLWithPath: prov.path(try #require(summary["report"]?.stringValue))))))
+        let definitionFeatures = try #require(report["pipeline"]?["parameters"]?["features"]?.arrayValue).compactMap(
+            \.stringValue)
+
+        let lines = try String(contentsOfFile: prov.path("links.csv"), encoding: .utf8).split(separator: "\n")
+        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        #expect(
+            header
+                == ["link_id", "subject", "event_ids", "record_ids"] + definitionFeatures
+                + definitionFeatures.map { $0 + "_scaled" }
+                + ["combined_score", "forest_score", "cluster_score", "cluster", "flagged"])
+        let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.count == summary["links"]?.integerValue)
+        #expect(rows.allSatisfy { $0.count == header.count })
+
+        func column(_ name: String) throws -> Int { try #require(header.firstIndex(of: name)) }
+        let (id, records, flagged, transit) = (
+            try column("link_id"), try column("record_ids"), try column("flagged"), try column("transit_hours")
+        )
+        // The demo farm's shipment GH-S-0101 reaches the mill as NL-R-0101, 386 hours later.
+        let shipment = try #require(rows.first { $0[records] == "GH-S-0101;NL-R-0101" })
+        #expect(abs((Double(shipment[transit]) ?? 0) - 386.083) < 0.01)
+        // Every flagged row is a flag of the report, and every link flag of the report is a flagged row.
+        let linkFlags = Set(
+            try #require(report["flags"]?.arrayValue).filter {
+                ["shipment", "transform"].contains($0["subject"]?.stringValue ?? "")
+            }.compactMap { $0["id"]?.stringValue })
+        #expect(!linkFlags.isEmpty)
+        #expect(Set(rows.filter { $0[flagged] == "1" }.map { $0[id] }) == linkFlags)
+        #expect(Set(rows.map { $0[id] }).count == rows.count)
     }
 
     @Test func badDefinitionsNameTheLineAndOnlyOfficersAnchor() throws {
