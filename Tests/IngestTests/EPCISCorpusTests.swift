@@ -173,17 +173,7 @@ struct EPCISCorpusTests {
 
     /// GS1's schema refuses what the project's schema refuses in ``EPCISTests``.
     @Test func gs1SchemaViolationsNameLineAndElement() throws {
-        let text = """
-            <epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0" creationDate="2026-03-01T00:00:00Z">
-              <EPCISBody><EventList>
-                <ObjectEvent>
-                  <eventTime>2026-03-01T08:00:00Z</eventTime>
-                  <eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
-                  <action>MOVE</action>
-                </ObjectEvent>
-              </EventList></EPCISBody>
-            </epcis:EPCISDocument>
-            """
+        let text = EPCISTests.invalidActionDocument
         let schema = try EPCISCorpus.schema()
         #expect { try EPCISTests.records(inline: text, xsd: schema) } throws: { error in
             let description = (error as? LedgerError)?.description ?? ""

@@ -779,18 +779,21 @@ import Testing
         #expect(rejects[3].fields == ["ObjectEvent", "urn:uuid:dup", "2026-03-01T08:00:00Z"])
     }
 
+    /// An ObjectEvent whose action (line 6) no EPCIS schema allows.
+    static let invalidActionDocument = """
+        <epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0" creationDate="2026-03-01T00:00:00Z">
+          <EPCISBody><EventList>
+            <ObjectEvent>
+              <eventTime>2026-03-01T08:00:00Z</eventTime>
+              <eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
+              <action>MOVE</action>
+            </ObjectEvent>
+          </EventList></EPCISBody>
+        </epcis:EPCISDocument>
+        """
+
     @Test func schemaViolationsNameLineAndElement() throws {
-        let text = """
-            <epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0" creationDate="2026-03-01T00:00:00Z">
-              <EPCISBody><EventList>
-                <ObjectEvent>
-                  <eventTime>2026-03-01T08:00:00Z</eventTime>
-                  <eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
-                  <action>MOVE</action>
-                </ObjectEvent>
-              </EventList></EPCISBody>
-            </epcis:EPCISDocument>
-            """
+        let text = Self.invalidActionDocument
         #expect { try Self.records(inline: text, xsd: Self.schema) } throws: { error in
             let description = (error as? LedgerError)?.description ?? ""
             return description.contains(".xml:6") && description.contains("line 6, element action")
