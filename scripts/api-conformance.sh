@@ -16,7 +16,7 @@ if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$version"; then
     "$venv/bin/pip" install -q "schemathesis==$version"
 fi
 work="$(mktemp -d)"
-cp "$demo"/ledger.sqlite "$demo"/ledger.operator.pem "$demo"/ledger.operator.pub.pem "$work/"
+cp "$demo"/ledger.sqlite* "$demo"/ledger.operator.pem "$demo"/ledger.operator.pub.pem "$work/"
 # The producer farm-gh leaves its key with the server, so raw CSV and XML batches are signed and tested too.
 mkdir "$work/signing-keys"
 cp SampleData/demo/keys/DEMO-ONLY-farm-gh.pem "$work/signing-keys/"
@@ -25,7 +25,17 @@ port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
 server=$!
 cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+python3 - "$port" <<'PY'
+import sys, time, urllib.request
+for _ in range(300):
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/healthz", timeout=2)
+        break
+    except OSError:
+        time.sleep(0.1)
+else:
+    sys.exit("prov serve did not answer /healthz within 30 s")
+PY
 export PROVENANCE_API_URL="http://127.0.0.1:$port" PROVENANCE_API_KEYS="$PWD/SampleData/demo/keys"
 export SCHEMATHESIS_HOOKS="$PWD/scripts/schemathesis_auth.py"
 started=$(date +%s)
