@@ -10,6 +10,15 @@ enum Explanation {
             "unit price \(Format.number(price)) \(currency)/\(unit) is \(direction) the median \(Format.number(median)) for \(cohort)"
     }
 
+    /// "transit 1,540 h is 8.1× the 190 h median of 212 shipments on lane MILL-NL-01 → WH-DE-03", or, for a receive
+    /// before its ship, "received 12 h before it was shipped; the 190 h median of 212 shipments on lane …".
+    static func laneText(hours: Double, lane: LaneTransits.Reference) -> String {
+        let peers = "the \(Format.number(lane.median)) h median of \(lane.count) shipments on \(lane.lane)"
+        if hours < 0 { return "received \(Format.number(-hours)) h before it was shipped, against \(peers)" }
+        guard lane.median > 0 else { return "transit \(Format.number(hours)) h, against \(peers)" }
+        return "transit \(Format.number(hours)) h is \(Format.number(hours / lane.median))× \(peers)"
+    }
+
     /// The sentence for one feature of one scored link.
     ///
     /// - Parameters:
@@ -23,9 +32,11 @@ enum Explanation {
         var event: ChainEvent
         var origin = "the facility"
         var destination = "its destination"
+        var transit: Double?
         switch subject {
         case .shipment(let position):
             let link = links.shipments[position]
+            transit = LaneTransits.transit(of: link, in: links)
             let first = link.ship ?? link.receive ?? 0
             event = links.events[first]
             ship = link.ship.map { links.events[$0] }
@@ -44,6 +55,8 @@ enum Explanation {
             }
         case "transit_hours":
             return "transit took \(Format.number(value)) h, \(against) h"
+        case "transit_lane_deviation":
+            if let lane = table.laneReference[row], let transit { return laneText(hours: transit, lane: lane) }
         case "distance_km":
             return "\(Format.number(value)) km from \(origin) to \(destination), \(against) km"
         case "speed_kmh":

@@ -22,6 +22,10 @@ public enum FeatureCatalog {
     public static let all: [Feature] = [
         Feature(name: "transit_hours", description: "hours between ship and receive", scale: .signedLog),
         Feature(
+            name: "transit_lane_deviation",
+            description:
+                "transit against its lane's: (hours − the lane's median) over the lane's spread, signed (LaneTransits)"),
+        Feature(
             name: "distance_km", description: "great-circle distance between the two facilities, km", scale: .signedLog),
         Feature(name: "speed_kmh", description: "implied speed: distance over transit time, km/h", scale: .signedLog),
         Feature(name: "loss_ratio", description: "share of the shipped quantity not received"),
@@ -48,6 +52,10 @@ public enum FeatureCatalog {
             scale: .logRatio),
     ]
 
+    /// The features a definition uses when it names none, and the ones `Pipelines/default.yml` names. A feature
+    /// measured against peer groups (`transit_lane_deviation`) is computed when a definition asks for it.
+    public static let defaults = all.map(\.name).filter { $0 != "transit_lane_deviation" }
+
     public static func feature(named name: String) -> Feature? { all.first { $0.name == name } }
 }
 
@@ -68,11 +76,14 @@ struct FeatureTable {
     var priceCohort: [String] = []
     var yieldMedian: [Double] = []
     var volumeMedian: [Double] = []
+    /// The lane a shipment's transit is measured against, `nil` for transforms and lanes too small.
+    var laneReference: [LaneTransits.Reference?] = []
 
     /// Computes every catalogued feature for every link of `links`.
     init(links: LinkSet, minimumCohort: Int) {
         let events = links.events
         let context = FeatureContext(links: links, minimumCohort: minimumCohort)
+        let lanes = LaneTransits(links: links, minimumCohort: minimumCohort)
         var values = [String: [Double]]()
         for feature in FeatureCatalog.all { values[feature.name] = [] }
         func append(_ name: String, _ value: Double?) {
@@ -91,6 +102,9 @@ struct FeatureTable {
             }
             let distance = origin.flatMap { o in destination.map { greatCircleKilometres(o, $0) } }
             append("transit_hours", transit)
+            let lane = lanes.reference(for: link, in: links)
+            laneReference.append(lane)
+            append("transit_lane_deviation", transit.flatMap { hours in lane.map { $0.deviation(hours) } })
             append("distance_km", distance)
             if let transit, let distance, transit > 0 {
                 append("speed_kmh", distance / transit)
@@ -125,8 +139,10 @@ struct FeatureTable {
             let transform = events[link.transform]
             let facility = transform.facility.flatMap { links.facilities[$0] }
             subjects.append(.transform(position))
+            laneReference.append(nil)
             for name in [
-                "transit_hours", "distance_km", "speed_kmh", "loss_ratio", "price_ratio", "pair_novelty", "pair_share",
+                "transit_hours", "transit_lane_deviation", "distance_km", "speed_kmh", "loss_ratio", "price_ratio",
+                "pair_novelty", "pair_share",
             ] {
                 append(name, nil)
             }

@@ -27,7 +27,7 @@ import TestSupport
         var expected = PipelineDefinition()
         expected.name = "default"
         #expect(definition == expected)
-        #expect(definition.features == FeatureCatalog.all.map(\.name))
+        #expect(definition.features == FeatureCatalog.defaults)
         #expect(RuleName.allCases.allSatisfy(definition.rules.isEnabled))
     }
 
@@ -170,7 +170,9 @@ import TestSupport
     @Test func badFeatureNameIsRefusedAtItsLine() throws {
         let error = try #require(Self.refusal("features:\n  - transit_hours\n  - speed\n"))
         #expect(error.context == ["test.yml:3"])
-        #expect(error.reason.hasPrefix("unknown feature 'speed' (known: transit_hours, distance_km,"))
+        #expect(
+            error.reason.hasPrefix(
+                "unknown feature 'speed' (known: transit_hours, transit_lane_deviation, distance_km,"))
 
         let twice = try #require(Self.refusal("features:\n  - transit_hours\n  - loss_ratio\n  - transit_hours\n"))
         #expect(twice.context == ["test.yml:4"])

@@ -1,0 +1,91 @@
+/// Transit times measured against the shipments most like each one: those of its lane (Bolton & Hand 2001, "Peer
+/// group analysis"; Song et al. 2007, "Conditional anomaly detection").
+///
+/// A shipment's peer group is the first of these with at least `minimumCohort` shipments whose transit is known
+/// (both the ship and the receive are in the range):
+/// 1. its facility lane, origin facility → destination facility;
+/// 2. its country lane, origin country → destination country;
+/// 3. its distance band, great-circle distances within a factor of two of each other (0–100 km, 100–200 km,
+///    200–400 km, …).
+///
+/// The shipment itself is one of its peers. A group too small at every level gives no reference, and the feature is
+/// missing for that shipment. The deviation is signed, so a transit too fast and one too slow count alike, and a
+/// receive before its ship (a negative transit) is far below any lane's norm.
+struct LaneTransits {
+    /// A peer group's transit statistics.
+    struct Reference: Equatable {
+        /// "lane MILL-NL-01 → WH-DE-03", "lanes GH → NL", "lanes of 3,200–6,400 km".
+        let lane: String
+        let count: Int
+        /// Median transit, hours.
+        let median: Double
+        /// The unit of the deviation, hours: 1.4826 × the median absolute deviation (the standard deviation for
+        /// normal data), but at least 1 h and 5 % of the median, so that a lane whose transits are all alike still
+        /// measures departures on a sensible scale.
+        let spread: Double
+
+        /// `hours` in spreads from the median: positive when slower than the lane, negative when faster.
+        func deviation(_ hours: Double) -> Double { (hours - median) / spread }
+    }
+
+    private enum Key: Hashable {
+        case facilities(String, String)
+        case countries(String, String)
+        case band(Int)
+    }
+
+    private var references: [Key: Reference] = [:]
+    private let minimumCohort: Int
+
+    /// Statistics of every lane of `links`, at every level.
+    init(links: LinkSet, minimumCohort: Int) {
+        self.minimumCohort = minimumCohort
+        var transits = [Key: [Double]]()
+        for link in links.shipments {
+            guard let hours = Self.transit(of: link, in: links) else { continue }
+            for key in Self.keys(of: link, in: links) { transits[key, default: []].append(hours) }
+        }
+        for (key, hours) in transits where hours.count >= minimumCohort {
+            let center = median(hours)
+            let spread = max(1.4826 * median(hours.map { abs($0 - center) }), 1, 0.05 * abs(center))
+            references[key] = Reference(lane: Self.name(of: key), count: hours.count, median: center, spread: spread)
+        }
+    }
+
+    /// The reference of the smallest peer group of `link` that is large enough, or `nil`.
+    func reference(for link: LinkSet.ShipmentLink, in links: LinkSet) -> Reference? {
+        Self.keys(of: link, in: links).lazy.compactMap { references[$0] }.first
+    }
+
+    /// Hours from ship to receive (negative when the receive comes first), or `nil` without both.
+    static func transit(of link: LinkSet.ShipmentLink, in links: LinkSet) -> Double? {
+        guard let ship = link.ship, let receive = link.receive else { return nil }
+        return Double(links.events[receive].occurredAt.epochSeconds - links.events[ship].occurredAt.epochSeconds) / 3600
+    }
+
+    /// The link's peer groups, from the narrowest.
+    private static func keys(of link: LinkSet.ShipmentLink, in links: LinkSet) -> [Key] {
+        guard let origin = links.origin(of: link), let destination = links.destination(of: link) else { return [] }
+        let distance = greatCircleKilometres(origin, destination)
+        let band = distance < 100 ? 0 : Int((distance / 100).rounded(.down)).bitWidthOfValue
+        return [
+            .facilities(origin.id, destination.id), .countries(origin.country, destination.country), .band(band),
+        ]
+    }
+
+    private static func name(of key: Key) -> String {
+        switch key {
+        case .facilities(let origin, let destination): "lane \(origin) → \(destination)"
+        case .countries(let origin, let destination): "lanes \(origin) → \(destination)"
+        case .band(let band):
+            band == 0
+                ? "lanes of 0–100 km"
+                : "lanes of \(Format.number(Double(100 << (band - 1))))–\(Format.number(Double(100 << band))) km"
+        }
+    }
+}
+
+extension Int {
+    /// The number of bits after the highest set one, plus one: 1 for 1, 2 for 2–3, 3 for 4–7, …; 0 for 0.
+    fileprivate var bitWidthOfValue: Int { self <= 0 ? 0 : Int.bitWidth - leadingZeroBitCount }
+}
