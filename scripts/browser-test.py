@@ -12,6 +12,7 @@ import argparse
 import json
 import pathlib
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -31,6 +32,12 @@ LOT = "LOT-DE-CHOC-31"
 def fail(message):
     print(f"browser test FAILED: {message}", file=sys.stderr)
     sys.exit(1)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def wait_for_server(base, seconds=30):
@@ -66,7 +73,7 @@ def main():
     parser.add_argument("--demo", required=True, help="the demo folder scripts/demo.sh made (ledger.sqlite and its operator key)")
     parser.add_argument("--keys", required=True, help="SampleData/demo/keys")
     parser.add_argument("--out", required=True, help="where to save screenshots")
-    parser.add_argument("--port", type=int, default=18080)
+    parser.add_argument("--port", type=int, default=0, help="the port to serve on (default: a free one)")
     parser.add_argument("--chromedriver", default=shutil.which("chromedriver") or "/usr/bin/chromedriver")
     args = parser.parse_args()
 
@@ -76,12 +83,16 @@ def main():
     for name in ("ledger.sqlite", "ledger.operator.pem"):
         shutil.copy(pathlib.Path(args.demo) / name, work / name)
     ledger = work / "ledger.sqlite"
-    base = f"http://127.0.0.1:{args.port}"
+    port = args.port or free_port()
+    base = f"http://127.0.0.1:{port}"
     log = open(work / "serve.log", "w")
-    server = subprocess.Popen([args.prov, "serve", "--ledger", str(ledger), "--port", str(args.port)], stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen([args.prov, "serve", "--ledger", str(ledger), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
     driver = None
     try:
         wait_for_server(base)
+        # Whatever answered must be this server, not another process on the same port.
+        if server.poll() is not None:
+            fail(f"prov serve exited ({server.returncode}): {(work / 'serve.log').read_text()[-500:]}")
         driver = browser(args.chromedriver)
 
         # 1. The product page verifies in the browser.
