@@ -52,10 +52,6 @@ public enum FeatureCatalog {
             scale: .logRatio),
     ]
 
-    /// The features a definition uses when it names none, and the ones `Pipelines/default.yml` names. A feature
-    /// measured against peer groups (`transit_lane_deviation`) is computed when a definition asks for it.
-    public static let defaults = all.map(\.name).filter { $0 != "transit_lane_deviation" }
-
     public static func feature(named name: String) -> Feature? { all.first { $0.name == name } }
 }
 

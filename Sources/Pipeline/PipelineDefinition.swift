@@ -8,7 +8,7 @@ public struct PipelineDefinition: Sendable, Hashable {
     public var range = Range()
     public var links = Links()
     /// Feature names, in model column order (see ``FeatureCatalog``).
-    public var features = FeatureCatalog.defaults
+    public var features = FeatureCatalog.all.map(\.name)
     public var models = Models()
     public var threshold = Threshold()
     public var rules = Rules()

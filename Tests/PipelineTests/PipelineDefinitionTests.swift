@@ -27,7 +27,7 @@ import TestSupport
         var expected = PipelineDefinition()
         expected.name = "default"
         #expect(definition == expected)
-        #expect(definition.features == FeatureCatalog.defaults)
+        #expect(definition.features == FeatureCatalog.all.map(\.name))
         #expect(RuleName.allCases.allSatisfy(definition.rules.isEnabled))
     }
 
