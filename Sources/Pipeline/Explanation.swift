@@ -36,7 +36,7 @@ enum Explanation {
         switch subject {
         case .shipment(let position):
             let link = links.shipments[position]
-            transit = LaneTransits.transit(of: link, in: links)
+            transit = links.transitHours(of: link)
             let first = link.ship ?? link.receive ?? 0
             event = links.events[first]
             ship = link.ship.map { links.events[$0] }

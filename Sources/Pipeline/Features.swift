@@ -93,12 +93,10 @@ struct FeatureTable {
             let destination = links.destination(of: link)
             subjects.append(.shipment(position))
 
-            let transit = link.receive.map {
-                Double(events[$0].occurredAt.epochSeconds - ship.occurredAt.epochSeconds) / 3600
-            }
+            let transit = links.transitHours(of: link)
             let distance = origin.flatMap { o in destination.map { greatCircleKilometres(o, $0) } }
             append("transit_hours", transit)
-            let lane = lanes.reference(for: link, in: links)
+            let lane = lanes.reference(ofShipment: position)
             laneReference.append(lane)
             append("transit_lane_deviation", transit.flatMap { hours in lane.map { $0.deviation(hours) } })
             append("distance_km", distance)

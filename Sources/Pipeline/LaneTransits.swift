@@ -34,34 +34,28 @@ struct LaneTransits {
         case band(Int)
     }
 
-    private var references: [Key: Reference] = [:]
-    private let minimumCohort: Int
+    /// The reference of each shipment of the links, by position in ``LinkSet/shipments``.
+    private let references: [Reference?]
 
-    /// Statistics of every lane of `links`, at every level.
+    /// The peer group of every shipment of `links`, each group's statistics computed once.
     init(links: LinkSet, minimumCohort: Int) {
-        self.minimumCohort = minimumCohort
+        let keys = links.shipments.map { Self.keys(of: $0, in: links) }
         var transits = [Key: [Double]]()
-        for link in links.shipments {
-            guard let hours = Self.transit(of: link, in: links) else { continue }
-            for key in Self.keys(of: link, in: links) { transits[key, default: []].append(hours) }
+        for (link, linkKeys) in zip(links.shipments, keys) {
+            guard let hours = links.transitHours(of: link) else { continue }
+            for key in linkKeys { transits[key, default: []].append(hours) }
         }
+        var groups = [Key: Reference]()
         for (key, hours) in transits where hours.count >= minimumCohort {
             let center = median(hours)
             let spread = max(1.4826 * median(hours.map { abs($0 - center) }), 1, 0.05 * abs(center))
-            references[key] = Reference(lane: Self.name(of: key), count: hours.count, median: center, spread: spread)
+            groups[key] = Reference(lane: Self.name(of: key), count: hours.count, median: center, spread: spread)
         }
+        references = keys.map { linkKeys in linkKeys.lazy.compactMap { groups[$0] }.first }
     }
 
-    /// The reference of the smallest peer group of `link` that is large enough, or `nil`.
-    func reference(for link: LinkSet.ShipmentLink, in links: LinkSet) -> Reference? {
-        Self.keys(of: link, in: links).lazy.compactMap { references[$0] }.first
-    }
-
-    /// Hours from ship to receive (negative when the receive comes first), or `nil` without both.
-    static func transit(of link: LinkSet.ShipmentLink, in links: LinkSet) -> Double? {
-        guard let ship = link.ship, let receive = link.receive else { return nil }
-        return Double(links.events[receive].occurredAt.epochSeconds - links.events[ship].occurredAt.epochSeconds) / 3600
-    }
+    /// The reference of the smallest peer group of the shipment at `position` that is large enough, or `nil`.
+    func reference(ofShipment position: Int) -> Reference? { references[position] }
 
     /// The link's peer groups, from the narrowest.
     private static func keys(of link: LinkSet.ShipmentLink, in links: LinkSet) -> [Key] {

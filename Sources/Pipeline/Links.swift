@@ -127,6 +127,12 @@ public struct LinkSet: Sendable {
 
     /// The events of a shipment, ship first.
     func positions(of link: ShipmentLink) -> [Int] { [link.ship, link.receive].compactMap { $0 } }
+
+    /// Hours from a shipment's ship to its receive (negative when the receive comes first), or `nil` without both.
+    func transitHours(of link: ShipmentLink) -> Double? {
+        guard let ship = link.ship, let receive = link.receive else { return nil }
+        return Double(events[receive].occurredAt.epochSeconds - events[ship].occurredAt.epochSeconds) / 3600
+    }
 }
 
 struct ShipmentKey: Hashable {
