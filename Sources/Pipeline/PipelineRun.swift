@@ -13,8 +13,8 @@ public struct PipelineRun: Sendable {
 
     public struct Result: Sendable {
         public let report: Report
-        /// The scored links' features and scores, and whether each is flagged.
-        public let features: FeatureMatrix
+        /// The scored links' features and scores, and whether each is flagged, when the run was asked for them.
+        public let features: FeatureMatrix?
         /// Seconds spent per stage, in stage order.
         public let timings: [(stage: Stage, seconds: Double)]
     }
@@ -34,10 +34,11 @@ public struct PipelineRun: Sendable {
     ///   - events: the events in the range, in ledger order.
     ///   - facilities: master data by facility ID.
     ///   - range: the ledger range read, for the report.
+    ///   - featureMatrix: whether to build the link feature matrix as well (``Result/features``).
     ///   - progress: called as each stage starts.
     public func run(
         events: [ChainEvent], facilities: [String: FacilityProfile], range: Report.LedgerRange,
-        progress: @Sendable (Stage) -> Void = { _ in }
+        featureMatrix: Bool = false, progress: @Sendable (Stage) -> Void = { _ in }
     ) -> Result {
         var timings = [(stage: Stage, seconds: Double)]()
         let clock = ContinuousClock()
@@ -83,14 +84,14 @@ public struct PipelineRun: Sendable {
         let findings = timed(.rules) {
             RuleEngine(links: links, rules: definition.rules, features: table).findings()
         }
-        let (report, features) = timed(.report) { () -> (Report, FeatureMatrix) in
+        let (report, features) = timed(.report) { () -> (Report, FeatureMatrix?) in
             let builder = ReportBuilder(
                 run: self, links: links, table: table, raw: matrix, scaled: scaled, scaler: scaler,
                 rawMedians: (0..<matrix.columns).map { column in median((0..<matrix.rows).map { matrix[$0, column] }) },
                 scores: scores,
                 findings: findings, range: range)
             let report = builder.build()
-            return (report, builder.featureMatrix(flagged: Set(report.flags.map(\.id))))
+            return (report, featureMatrix ? builder.featureMatrix(flagged: Set(report.flags.map(\.id))) : nil)
         }
         return Result(report: report, features: features, timings: timings)
     }

@@ -11,8 +11,8 @@ public struct PipelineOutcome: Sendable {
     public let digest: Digest
     /// The `anchor` event's receipt.
     public let anchor: AppendReceipt
-    /// The scored links' feature matrix (`prov pipeline run --features-out`).
-    public let features: FeatureMatrix
+    /// The scored links' feature matrix (`prov pipeline run --features-out`), when it was asked for.
+    public let features: FeatureMatrix?
     /// Seconds per stage: reading the chain, then the pipeline's own stages.
     public let timings: [(stage: String, seconds: Double)]
 }
@@ -29,10 +29,12 @@ extension Ledger {
     /// Runs `definition` over the chain and anchors the report's digest with an `anchor` event
     /// signed by `key`, which must belong to a compliance participant.
     ///
-    /// - Parameter definitionBytes: the definition file as read; its SHA-256 is the pipeline digest.
+    /// - Parameters:
+    ///   - definitionBytes: the definition file as read; its SHA-256 is the pipeline digest.
+    ///   - featureMatrix: whether the outcome also carries the link feature matrix.
     public func runPipeline(
         _ definition: PipelineDefinition, definitionBytes: [UInt8], signedWith key: Ed25519.PrivateKey,
-        progress: @escaping @Sendable (PipelineProgress) -> Void = { _ in }
+        featureMatrix: Bool = false, progress: @escaping @Sendable (PipelineProgress) -> Void = { _ in }
     ) async throws(LedgerError) -> PipelineOutcome {
         let officer = try await registry().signer(of: key)
         guard officer.role == .compliance else {
@@ -50,7 +52,9 @@ extension Ledger {
 
         let pipelineDigest = SHA256.hash(definitionBytes).hex
         let run = PipelineRun(definition: definition, definitionDigest: pipelineDigest)
-        let result = run.run(events: input.events, facilities: input.facilities, range: input.range) {
+        let result = run.run(
+            events: input.events, facilities: input.facilities, range: input.range, featureMatrix: featureMatrix
+        ) {
             progress(.stage($0))
         }
         let body = try result.report.canonicalBytes()

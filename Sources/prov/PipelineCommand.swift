@@ -55,14 +55,18 @@ struct PipelineRunCommand: AsyncParsableCommand {
             let officerKey = try readPrivateKey(key, what: "officer key")
             let ledger = try await options.openForAppending()
             let progress = StageProgress(enabled: standardErrorIsTerminal && !json)
-            let outcome = try await ledger.runPipeline(definition, definitionBytes: bytes, signedWith: officerKey) {
+            let outcome = try await ledger.runPipeline(
+                definition, definitionBytes: bytes, signedWith: officerKey, featureMatrix: featuresOut != nil
+            ) {
                 step in
                 progress.show(step)
             }
             progress.finish()
             let (jsonPath, htmlPath) = try writeReportFiles(
                 outcome.report, canonical: outcome.canonicalReport, digest: outcome.digest, folder: out)
-            if let featuresOut { try writeFile(featuresOut, Array(outcome.features.csv().utf8)) }
+            if let featuresOut, let features = outcome.features {
+                try writeFile(featuresOut, Array(features.csv().utf8))
+            }
             let summary = outcome.report.summary
             if json {
                 printJSON(
@@ -93,7 +97,9 @@ struct PipelineRunCommand: AsyncParsableCommand {
                 print("  … \(outcome.report.flags.count - 5) more: prov anomalies list")
             }
             print("report \(jsonPath)\n       \(htmlPath)")
-            if let featuresOut { print("features \(featuresOut) (\(outcome.features.rows.count) links)") }
+            if let featuresOut, let features = outcome.features {
+                print("features \(featuresOut) (\(features.rows.count) links)")
+            }
             print(
                 "digest \(outcome.digest.hex), anchored at index \(outcome.anchor.firstIndex.map(String.init) ?? "(already anchored)")"
             )
