@@ -12,7 +12,7 @@ prov="$(swift build -c release --show-bin-path)/prov"
 keys="$PWD/SampleData/demo/keys"
 records="$PWD/SampleData/demo"
 pipelines="$PWD/Pipelines"
-export SOURCE_DATE_EPOCH=1767225600
+export SOURCE_DATE_EPOCH=1830297600
 
 rm -rf demo && mkdir demo && cd demo
 step() { printf '\n\033[1m$ prov %s\033[0m\n' "$*"; "$prov" "$@"; }

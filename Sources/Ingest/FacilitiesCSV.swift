@@ -37,7 +37,7 @@ public struct FacilitiesCSV: RecordSource {
     static func layout(recordedAt: Timestamp) -> CSVLayout {
         CSVLayout(
             name: "facilities", requiredColumns: Array(columns.prefix(7)), optionalColumns: Array(columns.dropFirst(7)),
-            decimalColumns: ["latitude", "longitude", "capacity_per_day"]
+            decimalColumns: ["latitude", "longitude", "capacity_per_day"], columnOfField: ["facility": "facility_id"]
         ) { members throws(LedgerError) in
             var fields = members
             guard let id = fields.removeValue(forKey: "facility_id")?.stringValue else {

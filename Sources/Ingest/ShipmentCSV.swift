@@ -11,7 +11,8 @@ public struct ShipmentCSV: RecordSource {
             "shipment_id", "destination", "origin", "inputs", "unit_price", "currency", "carrier", "certificate",
             "serials",
         ],
-        decimalColumns: ["quantity", "unit_price", "inputs"]
+        decimalColumns: ["quantity", "unit_price", "inputs"],
+        columnOfField: ["input_lots": "inputs", "input_quantities": "inputs"]
     ) { members throws(LedgerError) in
         let content = try EventContent(record: .object(members))
         guard content.kind.isSupplyChain else {

@@ -61,6 +61,12 @@ public protocol LedgerStore: Sendable {
     /// Events whose lot, or one of whose input lots, is in `lots`.
     func events(touchingLots lots: [String]) async throws(LedgerError) -> [EventRecord]
 
+    /// For each of `facilities` that has master data, its latest `facility` event.
+    func latestFacilityEvents(_ facilities: [String]) async throws(LedgerError) -> [String: EventRecord]
+
+    /// For each of `lots` that a `produce` or `transform` event made, the signer of the first such event.
+    func lotMakers(_ lots: [String]) async throws(LedgerError) -> [String: String]
+
     /// Lots of the events of `product`.
     func lots(ofProduct product: String) async throws(LedgerError) -> [String]
 
@@ -407,6 +413,9 @@ public protocol BlockTransaction {
     func events(signer: String, recordIDs: [String]) throws(LedgerError) -> [EventRecord]
     /// For each of `facilities` that has master data, its latest `facility` event.
     func latestFacilityEvents(_ facilities: [String]) throws(LedgerError) -> [String: EventRecord]
+    /// For each of `lots` that a `produce` or `transform` event made, including those this transaction inserted,
+    /// the signer of the first such event.
+    func lotMakers(_ lots: [String]) throws(LedgerError) -> [String: String]
     /// Inserts events (with consecutive indexes continuing the ledger), their lot index rows and
     /// the Merkle nodes they complete (the store keeps those of its stored levels).
     func insert(events: [EventRecord], lotInputs: [LotInput], nodes: [(Merkle.NodeID, Digest)]) throws(LedgerError)

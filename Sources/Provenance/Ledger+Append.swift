@@ -38,31 +38,51 @@ extension Ledger {
         let eventSigner = EventSigner(participant: signer.id, key: key)
         let events = try parallelMap(contents) { content throws(LedgerError) in try eventSigner.sign(content) }
         // Signed here with the key registered for the signer: their signatures need no re-check.
-        return try await append(signed: events, signaturesKnownValid: true, registry: registry)
+        return try await append(
+            signed: events, contents: contents, signaturesKnownValid: true, registry: registry)
     }
 
     /// Appends events that their submitters already signed, as one block. Every signature is
-    /// checked against the signer's registered key.
+    /// checked against the signer's registered key, and every event is admitted as a record read
+    /// from a file is: its content must pass the event schema in canonical form, with each sensitive
+    /// field committed and disclosed (``SignedEvent/admissibleContent()``), then the ledger's checks
+    /// (``Admission``).
     public func append(signed events: [SignedEvent]) async throws(LedgerError) -> AppendReceipt {
-        try await append(signed: events, signaturesKnownValid: false, registry: nil)
+        var contents = [EventContent]()
+        contents.reserveCapacity(events.count)
+        for (position, event) in events.enumerated() {
+            do {
+                contents.append(try event.admissibleContent())
+            } catch {
+                throw error.at(Self.batchEntry(position))
+            }
+        }
+        return try await append(signed: events, contents: contents, signaturesKnownValid: false, registry: nil)
     }
+
+    /// How an error names the event at `position` of a batch.
+    static func batchEntry(_ position: Int) -> String { "batch entry \(position + 1)" }
 
     /// The idempotency key of a record: its signer and record ID.
     private static func recordKey(_ signer: String, _ recordID: String) -> String {
         signer + "\u{0}" + recordID
     }
 
+    /// Appends `events`, whose contents are `contents`, in the same order.
     private func append(
-        signed events: [SignedEvent], signaturesKnownValid: Bool, registry knownRegistry: ParticipantRegistry?
+        signed events: [SignedEvent], contents: [EventContent], signaturesKnownValid: Bool,
+        registry knownRegistry: ParticipantRegistry?
     ) async throws(LedgerError) -> AppendReceipt {
         try await writerGate.serialize { () async throws(LedgerError) in
             try await self.appendSerialized(
-                signed: events, signaturesKnownValid: signaturesKnownValid, registry: knownRegistry)
+                signed: events, contents: contents, signaturesKnownValid: signaturesKnownValid,
+                registry: knownRegistry)
         }
     }
 
     private func appendSerialized(
-        signed events: [SignedEvent], signaturesKnownValid: Bool, registry knownRegistry: ParticipantRegistry?
+        signed events: [SignedEvent], contents: [EventContent], signaturesKnownValid: Bool,
+        registry knownRegistry: ParticipantRegistry?
     ) async throws(LedgerError) -> AppendReceipt {
         _ = try requireOperatorKey()
         guard !events.isEmpty else {
@@ -82,6 +102,7 @@ extension Ledger {
 
         // Idempotency: identical records are skipped, changed ones refused.
         var fresh = [SignedEvent]()
+        var freshContents = [(position: Int, content: EventContent)]()
         var duplicates = [SignedEvent]()
         let bySigner = Dictionary(grouping: events, by: \.header.signer)
         var existing = [String: EventRecord]()
@@ -90,9 +111,10 @@ extension Ledger {
                 existing[Self.recordKey(signer, record.columns.recordID)] = record
             }
         }
-        for event in events {
+        for (position, event) in events.enumerated() {
             guard let stored = existing[Self.recordKey(event.header.signer, event.header.recordID)] else {
                 fresh.append(event)
+                freshContents.append((position, contents[position]))
                 continue
             }
             guard stored.id == event.id.bytes else {
@@ -110,6 +132,9 @@ extension Ledger {
                 checkpoint: try latest.map { record throws(LedgerError) in try SignedNote(parsing: record.note) })
         }
 
+        var admission = Admission(now: clock())
+        try await admission.load(for: freshContents.map(\.content), from: self)
+
         let registry: ParticipantRegistry
         if let knownRegistry {
             registry = knownRegistry
@@ -124,7 +149,7 @@ extension Ledger {
         let plan = try planBlock(
             events: fresh, registry: registry, previous: head, frontier: frontier,
             previousCheckpoint: previousCheckpoint,
-            signaturesKnownValid: signaturesKnownValid)
+            signaturesKnownValid: signaturesKnownValid, admitting: (admission, freshContents))
         try await store.append(plan.write)
         return AppendReceipt(
             appended: fresh, duplicates: duplicates, block: plan.sealed, firstIndex: plan.write.block.firstIndex,
@@ -178,15 +203,27 @@ extension Ledger {
 
     /// Authorizes `events` in order against `registry`, seals them in a block after `previous`, extends
     /// the tree and signs the new checkpoint. Pure apart from signing: nothing is written.
+    ///
+    /// - Parameter admitting: the ledger's checks, loaded for the events, and each event's content with its
+    ///   position in the batch; they run after the signatures and roles are checked, so that a refusal never
+    ///   tells an unauthorized signer anything about the ledger.
     func planBlock(
         events: [SignedEvent], registry startRegistry: ParticipantRegistry, previous previousHeader: BlockHeader?,
         frontier: CompactRange,
-        previousCheckpoint: CheckpointRecord?, signaturesKnownValid: Bool = false
+        previousCheckpoint: CheckpointRecord?, signaturesKnownValid: Bool = false,
+        admitting: (admission: Admission, contents: [(position: Int, content: EventContent)])? = nil
     ) throws(LedgerError) -> BlockPlan {
         let operatorKey = try requireOperatorKey()
 
         var registry = startRegistry
         let changed = try registry.admit(events, firstIndex: frontier.size, checkingSignatures: !signaturesKnownValid)
+        if var admission = admitting?.admission, let contents = admitting?.contents {
+            for ((position, content), event) in zip(contents, events) {
+                if let refusal = admission.admit(content, signer: event.header.signer) {
+                    throw refusal.error(record: content.recordID).at(Self.batchEntry(position))
+                }
+            }
+        }
 
         try Self.checkExtends(previousCheckpoint, frontier: frontier)
 

@@ -94,11 +94,13 @@ extension Ledger {
         let head = try BlockHeader(canonicalBytes: headRecord.header)
         let frontier = try await frontier(size: head.treeSize)
         try Self.checkExtends(try await store.latestCheckpoint(), frontier: frontier)
+        var admission = Admission(now: clock())
+        if signer.role.maySubmit(.review) { admission.learn(flags: try await anchoredFlagIDs()) }
 
         let settings = IngestSettings(
             ledger: self, sourceName: source.name, signer: signer,
             eventSigner: EventSigner(participant: signer.id, key: key), operatorKey: operatorKey, head: head,
-            frontier: frontier, options: options, onReject: onReject, progress: progress)
+            frontier: frontier, admission: admission, options: options, onReject: onReject, progress: progress)
         return try await store.appendBlock(height: head.height + 1) { transaction throws(LedgerError) in
             var reader = try source.makeReader()
             let job = IngestJob(settings, transaction: transaction)
@@ -116,6 +118,8 @@ private struct IngestSettings: Sendable {
     let operatorKey: Ed25519.PrivateKey?
     let head: BlockHeader
     let frontier: CompactRange
+    /// The ledger's checks, with what was looked up before the block's transaction.
+    let admission: Admission
     let options: IngestOptions
     let onReject: @Sendable (SourceReject) -> Void
     let progress: @Sendable (IngestProgress) -> Void
@@ -131,8 +135,8 @@ private final class IngestJob {
     private var rejected = 0
     /// The line each record ID first appeared on, to refuse repeats within the file.
     private var lines = [String: Int]()
-    /// Owner (party) of each facility looked up so far; `nil` for one without master data.
-    private var facilityOwners = [String: String?]()
+    /// The ledger's checks, with the facilities and lots looked up so far and those the file declared.
+    private var admission: Admission
     /// Whether a reject has refused the file (without `skipInvalid`): reading goes on to report
     /// every reject, but nothing more is signed or written.
     private var refused = false
@@ -149,6 +153,7 @@ private final class IngestJob {
     init(_ settings: IngestSettings, transaction: any BlockTransaction) {
         self.settings = settings
         self.transaction = transaction
+        admission = settings.admission
         rows = BlockRows(after: settings.head, frontier: settings.frontier)
         chunk.reserveCapacity(settings.options.chunkSize)
     }
@@ -250,8 +255,7 @@ private final class IngestJob {
     }
 
     /// Checks a chunk against the ledger: record IDs already imported (duplicates skipped,
-    /// conflicts refused) and facilities (registered, and owned by the signer). Returns the
-    /// contents to append.
+    /// conflicts refused), then ``Admission``'s checks. Returns the contents to append.
     private func admit(_ chunk: [SourceItem]) throws(LedgerError) -> [EventContent] {
         let records = chunk.compactMap { item in if case .record(let record) = item { record } else { nil } }
         var stored = [String: EventRecord]()
@@ -260,16 +264,7 @@ private final class IngestJob {
                 stored[record.columns.recordID] = record
             }
         }
-        let unseen = Set(records.compactMap(\.content.facility)).filter { facilityOwners[$0] == nil }
-        if !unseen.isEmpty {
-            let found = try transaction.latestFacilityEvents(unseen.sorted())
-            for facility in unseen {
-                let owner = try found[facility].flatMap { record throws(LedgerError) in
-                    try record.decode().header.publicFields["party"]?.stringValue
-                }
-                facilityOwners[facility] = .some(owner)
-            }
-        }
+        try admission.load(for: records.lazy.map(\.content).filter { stored[$0.recordID] == nil }, from: transaction)
 
         var admitted = [EventContent]()
         admitted.reserveCapacity(records.count)
@@ -292,45 +287,14 @@ private final class IngestJob {
                 }
                 continue
             }
-            if let problem = facilityProblem(content) {
-                reject(record, problem.reason, field: problem.field)
+            if let refusal = admission.admit(content, signer: signer.id) {
+                reject(record, refusal.reason, field: refusal.field)
                 continue
-            }
-            if content.kind == .facility, let facility = content.facility {
-                // Later rows of the file may name the facility this one declares.
-                facilityOwners[facility] = .some(signer.id)
             }
             accepted += 1
             admitted.append(content)
         }
         return admitted
-    }
-
-    /// Why `content` may not name its facility: a supply-chain event needs the facility's master
-    /// data, registered by the signer; a `facility` event may declare only the signer's own.
-    private func facilityProblem(_ content: EventContent) -> (reason: String, field: String)? {
-        guard let facility = content.facility else { return nil }
-        let owner = facilityOwners[facility] ?? nil
-        guard content.kind == .facility else {
-            guard let owner else {
-                return (
-                    "unknown facility '\(facility)': import its master data first (prov facilities import)", "facility"
-                )
-            }
-            return owner == signer.id
-                ? nil : ("facility '\(facility)' belongs to '\(owner)', not to '\(signer.id)'", "facility")
-        }
-        let party = content.publicFields["party"]?.stringValue ?? ""
-        guard party == signer.id else {
-            return (
-                "the facility's party is '\(party)', but the key belongs to '\(signer.id)'; each party imports its own facilities",
-                "party"
-            )
-        }
-        if let owner, owner != signer.id {
-            return ("facility '\(facility)' is registered to '\(owner)'", "facility_id")
-        }
-        return nil
     }
 
     /// Writes signed events as the next rows of the block.

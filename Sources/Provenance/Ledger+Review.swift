@@ -179,6 +179,13 @@ extension Ledger {
         return try await append(signed: [event])
     }
 
+    /// The IDs of the flags of every anchored report: what a review may name.
+    func anchoredFlagIDs() async throws(LedgerError) -> Set<String> {
+        var flags = Set<String>()
+        for anchored in try await anchoredReports() { flags.formUnion(anchored.report.flags.map(\.id)) }
+        return flags
+    }
+
     private func reviewsByFlag() async throws(LedgerError) -> [String: [FlagReview]] {
         var reviews = [String: [FlagReview]]()
         for record in try await store.events(kind: EventKind.review.rawValue) {

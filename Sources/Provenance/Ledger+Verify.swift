@@ -52,7 +52,12 @@ extension Ledger {
         let operatorKey = metadata.operatorKey
         let verifier = try noteVerifier
         guard let head = try await store.head() else { throw LedgerError(.tampered, "the ledger has no blocks") }
-        let totalEvents = try BlockHeader(canonicalBytes: head.header).treeSize
+        let totalEvents: Int
+        do throws(LedgerError) {
+            totalEvents = try BlockHeader(canonicalBytes: head.header).treeSize
+        } catch {
+            throw error.at("block \(head.height)").at("field header")
+        }
         var previousHash = Digest.zero
 
         for height in 0...head.height {

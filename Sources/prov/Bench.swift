@@ -181,7 +181,7 @@ struct LedgerBench: AsyncParsableCommand {
             let store = try SQLiteLedgerStore(path: directory.appendingPathComponent("bench.sqlite").path, create: true)
             let ledger = try await Ledger.create(
                 store: store, origin: "bench.local/ledger", operatorKey: try Bench.key(),
-                clock: .fixed(epochSeconds: 1_767_225_600))
+                clock: .fixed(epochSeconds: 1_830_297_600))
             let producer = try Bench.key()
             _ = try await ledger.registerParticipant(
                 id: "bench-producer", name: "Bench producer", role: .producer, publicKey: producer.publicKey)

@@ -116,7 +116,7 @@ struct DetectionBench: AsyncParsableCommand {
     static func load(network: String, ledgerPath: String, operatorKeyPath: String) async throws(LedgerError) -> (
         Ledger, Ed25519.PrivateKey
     ) {
-        let clock = LedgerClock.fixed(epochSeconds: 1_767_225_600)
+        let clock = LedgerClock.fixed(epochSeconds: 1_830_297_600)
         let store = try SQLiteLedgerStore(path: ledgerPath, create: true)
         let operatorKey = try Bench.key()
         let keyPEM: String

@@ -59,7 +59,7 @@ struct IngestBench: AsyncParsableCommand {
             reference.lines.forEach(log)
             let signRate = reference.sign
 
-            let clock = LedgerClock.fixed(epochSeconds: 1_767_225_600)
+            let clock = LedgerClock.fixed(epochSeconds: 1_830_297_600)
             let store = try SQLiteLedgerStore(path: ledgerPath, create: true)
             let ledger = try await Ledger.create(
                 store: store, origin: "bench.local/ledger", operatorKey: try Bench.key(), clock: clock)

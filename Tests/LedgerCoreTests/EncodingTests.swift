@@ -232,7 +232,7 @@ import Testing
             #"""
             {"record_id": "F1", "event": "facility", "occurred_at": "2026-03-01T08:15:00Z", "facility": "F1", "party": "farm",
              "name": "Farm", "kind": "farm", "country": "GH", "latitude": "6.5", "longitude": "-1.25", "workers": "12",
-             "extensions": {"z": [1, "x"], "a": {"b": null, "\u0001": true}}}
+             "extensions": {"z": [1, "x"], "a": {"b": null, "q\"\\é": true}}}
             """#,
         ]
         let signer = "farm \"ü\""

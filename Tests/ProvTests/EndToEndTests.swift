@@ -39,6 +39,10 @@ import Testing
                 "mill.pem"
             ).status == 0)
 
+        for (file, key) in [("farm-gh-facilities.csv", "farm.pem"), ("mill-nl-facilities.csv", "mill.pem")] {
+            let facilities = try prov.run("facilities", "import", demo.appendingPathComponent(file).path, "--key", key)
+            #expect(facilities.status == 0, "\(facilities.stderr)")
+        }
         let farm = try prov.run("append", demo.appendingPathComponent("farm-harvest.json").path, "--key", "farm.pem")
         #expect(farm.status == 0, "\(farm.stderr)")
         #expect(
@@ -109,7 +113,8 @@ import Testing
 
         let verified = try prov.run("verify", "--json")
         #expect(verified.status == 0, "\(verified.stdout)")
-        #expect(try JSONParser.parse(verified.stdout)["events"] == .number("8"))
+        // The farm's and the mill's three facilities, then the eight records.
+        #expect(try JSONParser.parse(verified.stdout)["events"] == .number("11"))
 
         let checkpoint = try prov.run("checkpoint")
         try checkpoint.stdout.write(toFile: prov.path("old.checkpoint"), atomically: true, encoding: .utf8)
@@ -125,6 +130,9 @@ import Testing
             "participants", "add", "--id", "farm-gh", "--name", "Farm", "--role", "producer", "--public-key", "farm.pem"
         )
         try prov.run(
+            "facilities", "import", ProvRunner.sampleData.appendingPathComponent("demo/farm-gh-facilities.csv").path,
+            "--key", "farm.pem")
+        try prov.run(
             "append", ProvRunner.sampleData.appendingPathComponent("demo/farm-harvest.json").path, "--key", "farm.pem")
         #expect(try prov.run("verify").status == 0)
 
@@ -134,7 +142,7 @@ import Testing
         }
         let result = try prov.run("verify")
         #expect(result.status == 1)
-        #expect(result.stderr.contains("block 2"))
+        #expect(result.stderr.contains("block 3"))
         #expect(result.stderr.contains("field product") || result.stderr.contains("product"))
     }
 

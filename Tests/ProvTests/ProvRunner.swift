@@ -49,7 +49,7 @@ struct ProvRunner {
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
-        environment["SOURCE_DATE_EPOCH"] = "1767225600"
+        environment["SOURCE_DATE_EPOCH"] = "1830297600"
         environment.removeValue(forKey: "PROV_LEDGER")
         environment.removeValue(forKey: "PROV_OPERATOR_KEY")
         environment.merge(extra) { _, new in new }

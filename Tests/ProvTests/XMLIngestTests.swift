@@ -22,15 +22,22 @@ import Testing
     /// Registers as `wms`'s facilities the locations (SGLNs) that the EPCIS `files` name, as a party
     /// does before importing its events; returns how many records each file gives.
     static func registerLocations(of files: [String], in prov: ProvRunner) throws -> [String: Int] {
-        var facilities = Set<String>()
+        // Each location with the certificate its events claim: a certificate claimed must be the facility's own.
+        var facilities = [String: String]()
         var expected = [String: Int]()
         for file in files {
             let batch = try EPCISDocument(path: file).readAll()
             #expect(batch.rejects.isEmpty, "\(file): \(batch.rejects.map(\.error))")
-            facilities.formUnion(batch.records.compactMap(\.content.facility))
+            for content in batch.records.map(\.content) {
+                guard let facility = content.facility else { continue }
+                let claimed = content.publicFields["certificate"]?.stringValue ?? ""
+                if (facilities[facility] ?? "").isEmpty { facilities[facility] = claimed }
+            }
             expected[file] = batch.records.count
         }
-        let rows = facilities.sorted().map { "\"\($0)\",wms,Location \($0.suffix(8)),warehouse,DE,50.1,8.6,,,,," }
+        let rows = facilities.keys.sorted().map { id in
+            "\"\(id)\",wms,Location \(id.suffix(8)),warehouse,DE,50.1,8.6,,,,\"\(facilities[id] ?? "")\","
+        }
         try
             ([
                 "facility_id,party,name,kind,country,latitude,longitude,capacity_per_day,unit,workers,certificate,certificate_expires"

@@ -41,7 +41,7 @@ struct DemoNetwork {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("prov-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let store = try SQLiteLedgerStore(path: folder.appendingPathComponent("ledger.sqlite").path, create: true)
-        let clock = LedgerClock.fixed(epochSeconds: 1_767_225_600)
+        let clock = LedgerClock.fixed(epochSeconds: 1_830_297_600)
         let ledger = try await Ledger.create(
             store: store, origin: "demo.provenance.local/ledger", operatorKey: try key("operator"), clock: clock)
         for (id, role) in [

@@ -11,12 +11,12 @@ import Testing
         defer { fixture.remove() }
         let receipt = try await fixture.ledger.append(LedgerFixture.farmRecords(5), signedWith: fixture.farmKey)
         #expect(receipt.appended.count == 10)
-        #expect(receipt.block?.header.height == 3)
+        #expect(receipt.block?.header.height == 5)
         _ = try await fixture.ledger.append(LedgerFixture.millRecords(lot: 1), signedWith: fixture.millKey)
         let report = await (try fixture.reopen()).verify()
         #expect(report.isValid, "\(String(describing: report.failure))")
-        #expect(report.events == 15)
-        #expect(report.blocks == 5)
+        #expect(report.events == 17)
+        #expect(report.blocks == 7)
         #expect(report.participants == 3)
     }
 
@@ -68,8 +68,11 @@ import Testing
         let auditorKey = try LedgerFixture.key(7)
         _ = try await fixture.ledger.registerParticipant(
             id: "audit", name: "Auditor", role: .auditor, publicKey: auditorKey.publicKey)
+        let observation = try EventContent(
+            kind: .observe, recordID: "O-1", occurredAt: Timestamp(epochSeconds: 1_767_225_600),
+            fields: ["epcis_type": "ObjectEvent", "lot": "LOT-0"])
         await #expect {
-            try await fixture.ledger.append(LedgerFixture.farmRecords(1), signedWith: auditorKey)
+            try await fixture.ledger.append([observation], signedWith: auditorKey)
         } throws: { ($0 as? LedgerError)?.code == .notAuthorized }
 
         // After revocation the farm's key may not append, but its earlier events still verify.

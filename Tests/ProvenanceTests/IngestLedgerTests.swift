@@ -58,23 +58,12 @@ final class Rejects: Sendable {
 
 @Suite struct IngestLedgerTests {
     static func facility(_ id: String, party: String) throws -> EventContent {
-        try EventContent(
-            kind: .facility, recordID: "facility/\(id)", occurredAt: Timestamp(epochSeconds: Int64(1_767_225_600)),
-            fields: [
-                "facility": .string(id), "party": .string(party), "name": .string(id), "kind": .string("farm"),
-                "country": .string("GH"),
-                "latitude": .string("6.7"), "longitude": .string("-1.6"),
-            ])
+        try LedgerFixture.facility(id, party: party, kind: "farm")
     }
 
     /// A fixture whose farm and mill have registered their facilities.
     static func fixture() async throws -> LedgerFixture {
-        let fixture = try await LedgerFixture()
-        _ = try await fixture.ledger.ingest(
-            ArraySource([facility("FARM-1", party: "farm")], name: "farm-facilities.csv"), signedWith: fixture.farmKey)
-        _ = try await fixture.ledger.ingest(
-            ArraySource([facility("MILL-1", party: "mill")], name: "mill-facilities.csv"), signedWith: fixture.millKey)
-        return fixture
+        try await LedgerFixture()
     }
 
     @Test func aLargeFileIsOneBlockInChunksAndVerifies() async throws {
@@ -159,7 +148,7 @@ final class Rejects: Sendable {
         let expected = [
             "batch.csv:3, column quantity: bad quantity",
             "batch.csv:43, column record_id: record_id 'S-2' already appears on line 8 of this file",
-            "batch.csv:44, column facility: unknown facility 'NOWHERE': import its master data first (prov facilities import)",
+            "batch.csv:44, column facility: unknown facility 'NOWHERE': its owner registers the facility's master data first",
             "batch.csv:45, column facility: facility 'MILL-1' belongs to 'mill', not to 'farm'",
         ]
         #expect(rejects.messages == expected)
@@ -217,6 +206,6 @@ final class Rejects: Sendable {
         await #expect(throws: LedgerError.self) {
             try await fixture.ledger.ingest(ArraySource([taken]), signedWith: fixture.millKey, onReject: rejects.add)
         }
-        #expect(rejects.messages == ["batch.csv:2, column facility_id: facility 'FARM-1' is registered to 'farm'"])
+        #expect(rejects.messages == ["batch.csv:2, column facility: facility 'FARM-1' is registered to 'farm'"])
     }
 }

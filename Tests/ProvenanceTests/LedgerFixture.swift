@@ -18,7 +18,7 @@ struct LedgerFixture {
         try Ed25519.PrivateKey(seed: [UInt8](repeating: seed, count: 32))
     }
 
-    static let clock = LedgerClock.fixed(epochSeconds: 1_767_225_600)
+    static let clock = LedgerClock.fixed(epochSeconds: 1_830_297_600)
 
     init(name: String = "ledger.sqlite") async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("prov-test-\(UUID().uuidString)")
@@ -34,6 +34,21 @@ struct LedgerFixture {
             id: "farm", name: "Farm", role: .producer, publicKey: farmKey.publicKey)
         _ = try await ledger.registerParticipant(
             id: "mill", name: "Mill", role: .processor, publicKey: millKey.publicKey)
+        // Events at a facility need its master data, registered by its owner.
+        _ = try await ledger.append([try Self.facility("FARM-1", party: "farm", kind: "farm")], signedWith: farmKey)
+        _ = try await ledger.append([try Self.facility("MILL-1", party: "mill", kind: "mill")], signedWith: millKey)
+    }
+
+    /// The master data of facility `id`, owned by `party`.
+    static func facility(_ id: String, party: String, kind: String, certificate: String? = nil) throws -> EventContent {
+        var fields: [String: JSONValue] = [
+            "facility": .string(id), "party": .string(party), "name": .string(id), "kind": .string(kind),
+            "country": "GH", "latitude": "6.7", "longitude": "-1.6",
+        ]
+        if let certificate { fields["certificate"] = .string(certificate) }
+        return try EventContent(
+            kind: .facility, recordID: "facility/\(id)", occurredAt: Timestamp(epochSeconds: 1_767_225_600),
+            fields: fields)
     }
 
     /// Reopens the same file with a fresh store, as another process would.

@@ -102,7 +102,7 @@ import Testing
         let note = try await fixture.ledger.latestCheckpoint()
         let lines = note.serialized.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines[0] == "test.local/ledger")
-        #expect(lines[1] == "3")
+        #expect(lines[1] == "5")  // the genesis event, two participants, two facilities
         #expect(lines[3] == "")
         #expect(lines[4].hasPrefix("\u{2014} test.local/ledger "))
         // Key ID: first four bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key).

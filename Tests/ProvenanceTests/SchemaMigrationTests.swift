@@ -85,6 +85,8 @@ import Testing
             clock: LedgerFixture.clock)
         _ = try await ledger.registerParticipant(
             id: "farm", name: "Farm", role: .producer, publicKey: fixture.farmKey.publicKey)
+        _ = try await ledger.append(
+            [try LedgerFixture.facility("FARM-1", party: "farm", kind: "farm")], signedWith: fixture.farmKey)
         _ = try await ledger.append(LedgerFixture.farmRecords(12), signedWith: fixture.farmKey)
         let report = await ledger.verify()
         #expect(report.isValid, "\(String(describing: report.failure))")

@@ -11,15 +11,19 @@ public struct CSVLayout: Sendable {
     /// Builds the event of one row from its non-empty cells, keyed by column. An error's
     /// `field …` context names the column at fault.
     let build: @Sendable ([String: JSONValue]) throws(LedgerError) -> EventContent
+    /// The column each event field comes from, where the two names differ (`facility` from `facility_id`).
+    let columnOfField: [String: String]
 
     public init(
         name: String, requiredColumns: [String], optionalColumns: [String], decimalColumns: Set<String>,
+        columnOfField: [String: String] = [:],
         build: @escaping @Sendable ([String: JSONValue]) throws(LedgerError) -> EventContent
     ) {
         self.name = name
         self.requiredColumns = requiredColumns
         self.optionalColumns = optionalColumns
         self.decimalColumns = decimalColumns
+        self.columnOfField = columnOfField
         self.build = build
     }
 
@@ -58,7 +62,7 @@ public struct CSVRecordReader: RecordReader {
     public var bytesRead: Int { rows.bytesRead }
 
     public func location(line: Int, field: String) -> [String] {
-        let column = field == "input_lots" || field == "input_quantities" ? "inputs" : field
+        let column = layout.columnOfField[field] ?? field
         // Name the column as the file spells it when a mapping renamed it.
         let source = zip(rejectColumns, targets ?? []).first { $0.1 == column }?.0 ?? column
         return ["\(file):\(line)", "column \(source)"]

@@ -28,8 +28,11 @@ public struct EventContent: Sendable, Hashable {
         kind: EventKind, recordID: String, occurredAt: Timestamp, fields: [String: JSONValue],
         skipping skipped: [String]
     ) throws(LedgerError) {
-        guard !recordID.isEmpty, !recordID.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
-            throw LedgerError(.invalidRecord, "record_id is empty or contains a control character")
+        guard !recordID.isEmpty else {
+            throw LedgerError(.invalidRecord, "record_id is empty", context: ["field record_id"])
+        }
+        if let problem = AdmissibleText.problem(in: recordID, maximumBytes: AdmissibleText.maximumIDBytes) {
+            throw LedgerError(.invalidRecord, "record_id \(problem)", context: ["field record_id"])
         }
         let rules = EventSchema.fieldsByName[kind] ?? [:]
         var publicFields = [String: JSONValue](minimumCapacity: fields.count)

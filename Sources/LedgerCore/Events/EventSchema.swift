@@ -6,13 +6,15 @@
 public enum EventSchema {
     /// How a field's value is checked and normalised.
     public enum ValueType: Sendable {
-        /// Non-empty text without control characters.
+        /// Non-empty text that ``AdmissibleText`` admits, at most ``AdmissibleText/maximumTextBytes`` long.
         case text
+        /// Text as ``text``, at most ``AdmissibleText/maximumIDBytes`` long: a lot, a facility, a participant.
+        case identifier
         /// One of the given words.
         case oneOf([String])
         /// An exact decimal; `positive` requires > 0, `nonNegative` ≥ 0.
         case decimal(DecimalBound)
-        /// A list of texts, given as a JSON array or a `;`-separated string.
+        /// A list of identifiers, given as a JSON array or a `;`-separated string.
         case textList
         /// A list of exact decimals > 0.
         case decimalList
@@ -65,14 +67,14 @@ public enum EventSchema {
     ]
 
     private static let lotFields: [Field] = [
-        f("product", .text, required: true),
-        f("lot", .text, required: true),
-        f("facility", .text, required: true),
+        f("product", .identifier, required: true),
+        f("lot", .identifier, required: true),
+        f("facility", .identifier, required: true),
         f("unit", .oneOf(units), required: true),
         f("quantity", .decimal(.positive), required: true, sensitive: true),
         f("unit_price", .decimal(.nonNegative), sensitive: true),
         f("currency", .currency, sensitive: true),
-        f("certificate", .text),
+        f("certificate", .identifier),
         f("serials", .textList),
     ]
 
@@ -95,14 +97,14 @@ public enum EventSchema {
             return lotFields + common
         case .ship:
             return lotFields + [
-                f("shipment_id", .text, required: true),
-                f("destination", .text, required: true, sensitive: true),
+                f("shipment_id", .identifier, required: true),
+                f("destination", .identifier, required: true, sensitive: true),
                 f("carrier", .text, sensitive: true),
             ] + common
         case .receive:
             return lotFields + [
-                f("shipment_id", .text, required: true),
-                f("origin", .text, sensitive: true),
+                f("shipment_id", .identifier, required: true),
+                f("origin", .identifier, sensitive: true),
                 f("carrier", .text, sensitive: true),
             ] + common
         case .transform:
@@ -116,22 +118,22 @@ public enum EventSchema {
                 f("biz_step", .text),
                 f("disposition", .text),
                 f("action", .oneOf(["ADD", "OBSERVE", "DELETE"])),
-                f("facility", .text),
-                f("product", .text),
-                f("lot", .text),
+                f("facility", .identifier),
+                f("product", .identifier),
+                f("lot", .identifier),
                 f("quantity", .decimal(.nonNegative), sensitive: true),
                 f("unit", .text),
                 f("epcs", .textList),
-                f("parent_id", .text),
-                f("shipment_id", .text),
-                f("origin", .text, sensitive: true),
-                f("destination", .text, sensitive: true),
-                f("certificate", .text),
+                f("parent_id", .identifier),
+                f("shipment_id", .identifier),
+                f("origin", .identifier, sensitive: true),
+                f("destination", .identifier, sensitive: true),
+                f("certificate", .identifier),
             ] + common
         case .facility:
             return [
-                f("facility", .text, required: true),
-                f("party", .text, required: true),
+                f("facility", .identifier, required: true),
+                f("party", .identifier, required: true),
                 f("name", .text, required: true),
                 f("kind", .oneOf(["farm", "mine", "mill", "factory", "warehouse", "port", "retail"]), required: true),
                 f("country", .country, required: true),
@@ -140,13 +142,13 @@ public enum EventSchema {
                 f("capacity_per_day", .decimal(.nonNegative)),
                 f("unit", .oneOf(units)),
                 f("workers", .count),
-                f("certificate", .text),
+                f("certificate", .identifier),
                 f("certificate_expires", .date),
             ] + common
         case .participant:
             return [
                 f("action", .oneOf(["register", "revoke"]), required: true),
-                f("participant", .text, required: true),
+                f("participant", .identifier, required: true),
                 f("name", .text),
                 f("role", .oneOf(ParticipantRole.allCases.map(\.rawValue))),
                 f("public_key", .publicKey),
@@ -162,7 +164,7 @@ public enum EventSchema {
             ] + common
         case .review:
             return [
-                f("flag", .text, required: true),
+                f("flag", .identifier, required: true),
                 f("decision", .oneOf(["confirmed", "dismissed"]), required: true),
                 f("note", .text, required: true),
                 f("report_digest", .digestHex),
@@ -183,11 +185,11 @@ public enum EventSchema {
             default: throw fail("expected a text or number value")
             }
         }
-        func checkedText(_ text: String) throws(LedgerError) -> String {
+        func checkedText(_ text: String, maximumBytes: Int = AdmissibleText.maximumIDBytes) throws(LedgerError)
+            -> String
+        {
             guard !text.isEmpty else { throw fail("is empty") }
-            guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-                throw fail("contains a control character")
-            }
+            if let problem = AdmissibleText.problem(in: text, maximumBytes: maximumBytes) { throw fail(problem) }
             return text
         }
         func listItems() throws(LedgerError) -> [String] {
@@ -211,6 +213,8 @@ public enum EventSchema {
 
         switch type {
         case .text:
+            return .string(try checkedText(scalarText(), maximumBytes: AdmissibleText.maximumTextBytes))
+        case .identifier:
             return .string(try checkedText(scalarText()))
         case .oneOf(let words):
             let text = try scalarText()
@@ -278,6 +282,9 @@ public enum EventSchema {
             return .string(text)
         case .object:
             guard case .object = value else { throw fail("expected a JSON object") }
+            if let problem = AdmissibleText.problem(in: value, path: field) {
+                throw LedgerError(.invalidRecord, problem.reason, context: ["field \(problem.path)"])
+            }
             do {
                 _ = try CanonicalJSON.encode(value)
             } catch {

@@ -304,6 +304,26 @@ public final class SQLiteLedgerStore: LedgerStore {
         return found
     }
 
+    fileprivate static func lotMakers(_ lots: [String], in db: Database) throws -> [String: String] {
+        let statement = try db.cachedStatement(
+            sql:
+                "SELECT signer FROM events INDEXED BY events_by_lot WHERE lot = ? AND kind IN ('produce', 'transform') ORDER BY seq LIMIT 1"
+        )
+        var found = [String: String]()
+        for lot in lots {
+            if let signer = try String.fetchOne(statement, arguments: [lot]) { found[lot] = signer }
+        }
+        return found
+    }
+
+    public func latestFacilityEvents(_ facilities: [String]) async throws(LedgerError) -> [String: EventRecord] {
+        try await read("looking up facilities") { db in try Self.latestFacilityEvents(facilities, in: db) }
+    }
+
+    public func lotMakers(_ lots: [String]) async throws(LedgerError) -> [String: String] {
+        try await read("looking up lots") { db in try Self.lotMakers(lots, in: db) }
+    }
+
     public func events(kind: String) async throws(LedgerError) -> [EventRecord] {
         try await read("reading \(kind) events") { db in
             try Row.fetchAll(
@@ -721,6 +741,14 @@ private struct SQLiteBlockTransaction: BlockTransaction {
             return try SQLiteLedgerStore.latestFacilityEvents(facilities, in: db)
         } catch {
             throw SQLiteLedgerStore.storageError(error, "looking up facilities")
+        }
+    }
+
+    func lotMakers(_ lots: [String]) throws(LedgerError) -> [String: String] {
+        do {
+            return try SQLiteLedgerStore.lotMakers(lots, in: db)
+        } catch {
+            throw SQLiteLedgerStore.storageError(error, "looking up lots")
         }
     }
 

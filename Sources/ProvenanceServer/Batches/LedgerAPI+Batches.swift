@@ -27,7 +27,7 @@ extension LedgerAPI {
             default:
                 throw APIError(
                     .unsupportedMediaType, code: "unsupported_media_type",
-                    "a batch is application/json ({\"events\": [signed events]}, as 'prov sign' writes), or a text/csv, application/xml or text/xml file for the server to sign; got '\(contentType)'"
+                    "a batch is application/json ({\"events\": [signed events]}, as 'prov sign' writes), or a text/csv, application/xml or text/xml file for the server to sign; got '\(Echo.short(contentType))'"
                 )
             }
         }
@@ -60,7 +60,7 @@ extension LedgerAPI {
             guard event.header.signer == caller.id else {
                 throw APIError(
                     .forbidden, code: "forbidden",
-                    "events[\(position)] (record \(event.header.recordID)) is signed as \(event.header.signer), but the token is \(caller.id)'s"
+                    "events[\(position)] (record \(event.header.recordID)) is signed as \(Echo.short(event.header.signer)), but the token is \(caller.id)'s"
                 )
             }
             events.append(event)

@@ -67,7 +67,7 @@ extension LedgerAPI {
             guard event.header.signer == officer.id else {
                 throw APIError(
                     .forbidden, code: "forbidden",
-                    "the review is signed as \(event.header.signer), but the token is \(officer.id)'s")
+                    "the review is signed as \(Echo.short(event.header.signer)), but the token is \(officer.id)'s")
             }
             let flagID = try context.pathParameter("id")
             guard event.header.publicFields["flag"]?.stringValue == flagID else {

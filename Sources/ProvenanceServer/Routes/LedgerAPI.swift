@@ -19,7 +19,7 @@ public struct LedgerAPI: Sendable {
         self.ledger = ledger
         self.signingKeys = signingKeys
         self.tokens = try TokenAuthority()
-        self.challenges = ChallengeBook(origin: ledger.metadata.origin)
+        self.challenges = try ChallengeBook(origin: ledger.metadata.origin)
         self.facilities = FacilityDirectory(ledger: ledger)
         self.productTotals = ProductTotals(ledger: ledger)
         self.clock = clock

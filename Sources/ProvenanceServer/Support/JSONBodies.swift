@@ -25,19 +25,34 @@ extension Request {
     }
 
     /// The body parsed as a JSON object with no members but `allowed`; `bad_request` naming the line and column, or
-    /// the member, otherwise.
-    func jsonObject(context: some RequestContext, allowing allowed: Set<String>) async throws -> [String: JSONValue] {
-        let members = try await jsonObject(context: context)
+    /// the member, otherwise. A body longer than `limit` bytes (the context's upload limit unless given) is refused
+    /// with `payload_too_large` before it is read whole.
+    func jsonObject(context: some RequestContext, allowing allowed: Set<String>, limit: Int? = nil) async throws
+        -> [String: JSONValue]
+    {
+        let members = try await jsonObject(context: context, limit: limit)
         if let unknown = members.keys.filter({ !allowed.contains($0) }).sorted().first {
             throw APIError.badRequest(
-                "the body has the unknown member '\(unknown)'; it takes \(allowed.sorted().joined(separator: ", "))")
+                "the body has the unknown member '\(Echo.short(unknown))'; it takes \(allowed.sorted().joined(separator: ", "))"
+            )
         }
         return members
     }
 
-    /// The body parsed as a JSON object; `bad_request` naming the line and column otherwise.
-    func jsonObject(context: some RequestContext) async throws -> [String: JSONValue] {
-        let bytes = try await bodyBytes(context: context)
+    /// The body parsed as a JSON object; `bad_request` naming the line and column otherwise, `payload_too_large` past
+    /// `limit` bytes (the context's upload limit unless given).
+    func jsonObject(context: some RequestContext, limit: Int? = nil) async throws -> [String: JSONValue] {
+        let bytes: [UInt8]
+        if let limit {
+            do {
+                bytes = Array(try await body.collect(upTo: limit).readableBytesView)
+            } catch {
+                throw APIError(
+                    .contentTooLarge, code: "payload_too_large", "this request's body is at most \(limit) bytes")
+            }
+        } else {
+            bytes = try await bodyBytes(context: context)
+        }
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)
@@ -53,7 +68,8 @@ extension Request {
         switch uri.queryParameters.get(name) {
         case nil, "false": false
         case "true": true
-        case let text?: throw APIError.badRequest("query parameter \(name) must be true or false, got '\(text)'")
+        case let text?:
+            throw APIError.badRequest("query parameter \(name) must be true or false, got '\(Echo.short(text))'")
         }
     }
 
@@ -67,7 +83,7 @@ extension Request {
         guard let text = uri.queryParameters.get(name) else { return defaultValue }
         guard let value = Int(String(text)), (minimum...maximum).contains(value) else {
             throw APIError.badRequest(
-                "query parameter \(name) must be an integer from \(minimum) to \(maximum), got '\(text)'")
+                "query parameter \(name) must be an integer from \(minimum) to \(maximum), got '\(Echo.short(text))'")
         }
         return value
     }

@@ -17,11 +17,16 @@ public struct ProvenanceRequestContext: RequestContext {
     /// Batches may be large: 64 MiB.
     public var maxUploadSize: Int { 64 << 20 }
 
-    /// The path parameter `name`, percent-decoded (`/v1/lots/LOT%2031` names the lot `LOT 31`).
+    /// The path parameter `name`, percent-decoded (`/v1/lots/LOT%2031` names the lot `LOT 31`); `bad_request` when it
+    /// holds what no stored ID can (``AdmissibleText``).
     func pathParameter(_ name: String) throws -> String {
         let raw = try parameters.require(name)
         guard let decoded = raw.removingPercentEncoding else {
             throw APIError.badRequest("the path parameter \(name) is not valid percent-encoded UTF-8")
+        }
+        // A NUL or another control character would cut or alter the ID in a lookup: refuse, never trim.
+        if let problem = AdmissibleText.problem(in: decoded, maximumBytes: AdmissibleText.maximumIDBytes) {
+            throw APIError.badRequest("the path parameter \(name) \(problem)")
         }
         return decoded
     }

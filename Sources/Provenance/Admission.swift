@@ -1,0 +1,203 @@
+internal import LedgerCore
+internal import LedgerStorage
+
+/// The checks every event passes against the ledger before it is appended, whichever door brought it: a file
+/// (`prov ingest`, `prov facilities import`, a raw batch), records (`prov append`), or events signed elsewhere (a
+/// JSON batch, a review). The event's own schema is checked before, when its ``EventContent`` is built (for a signed
+/// event, by ``SignedEvent/admissibleContent()``); what is checked here needs the ledger:
+///
+/// - `occurred_at` lies within ``Admission/window``: not before 1900, nor more than a day after the ledger's clock;
+/// - a `facility` event's party is its signer, and a facility another party registered stays that party's;
+/// - an event at a facility comes from the facility's owner, and the facility has master data;
+/// - a `produce` or `transform` event adds to no lot that another party made;
+/// - a certificate claimed is the one the facility's master data holds;
+/// - a `review` names a flag of an anchored report.
+///
+/// The state learns from each admitted event, so that later events of the same batch see the facilities and lots
+/// it declares. docs/security.md lists these checks with the threat each answers.
+struct Admission: Sendable {
+    /// A facility's owner and certificate, from its latest master data.
+    struct FacilityMaster: Sendable, Hashable {
+        let party: String
+        let certificate: String?
+    }
+
+    /// Why an event is refused, and the field at fault.
+    struct Refusal: Error, Sendable {
+        let reason: String
+        let field: String
+
+        /// The refusal as the error an append throws, with the event's place.
+        func error(record recordID: String) -> LedgerError {
+            LedgerError(.invalidRecord, reason, context: ["record \(recordID)", "field \(field)"])
+        }
+    }
+
+    /// How far after the ledger's clock an event may say it happened: clocks and time zones differ.
+    static let futureTolerance: Int64 = 86_400
+    /// The earliest time an event may say it happened (1900-01-01T00:00:00Z).
+    static let earliest = Timestamp(epochSeconds: -2_208_988_800)
+
+    /// The times an event may say it happened, for a ledger whose clock reads `now`.
+    static func window(now: Timestamp) -> ClosedRange<Timestamp> {
+        earliest...Timestamp(epochSeconds: now.epochSeconds + futureTolerance)
+    }
+
+    private let window: ClosedRange<Timestamp>
+    /// Master data of the facilities looked up or declared so far; `nil` for one without any.
+    private var facilities = [String: FacilityMaster?]()
+    /// The party that made each lot looked up or made so far; `nil` for a lot nobody made yet.
+    private var lotMakers = [String: String?]()
+    /// The flags of the anchored reports, once loaded (only reviews need them).
+    private var flags: Set<String>?
+
+    init(now: Timestamp) {
+        window = Self.window(now: now)
+    }
+
+    /// The facilities `contents` name whose master data has not been looked up yet.
+    func unknownFacilities(in contents: some Sequence<EventContent>) -> [String] {
+        Set(contents.compactMap(\.facility)).filter { facilities[$0] == nil }.sorted()
+    }
+
+    /// The lots `contents` produce or make whose maker has not been looked up yet.
+    func unknownLots(in contents: some Sequence<EventContent>) -> [String] {
+        Set(contents.filter { $0.kind == .produce || $0.kind == .transform }.compactMap(\.lot))
+            .filter { lotMakers[$0] == nil }.sorted()
+    }
+
+    /// Whether `contents` hold a review while the flags are not loaded yet.
+    func needsFlags(for contents: some Sequence<EventContent>) -> Bool {
+        flags == nil && contents.contains { $0.kind == .review }
+    }
+
+    /// Records what the ledger holds for `facilities`: `found` maps each that has master data to its latest
+    /// `facility` event.
+    mutating func learn(facilities names: [String], found: [String: EventRecord]) throws(LedgerError) {
+        for name in names {
+            guard let record = found[name] else {
+                facilities[name] = .some(nil)
+                continue
+            }
+            let fields = try record.decode(withholdingDisclosures: true).header.publicFields
+            facilities[name] = FacilityMaster(
+                party: fields["party"]?.stringValue ?? "", certificate: fields["certificate"]?.stringValue)
+        }
+    }
+
+    /// Records the makers of `lots`: `found` maps each lot some party made to that party.
+    mutating func learn(lots: [String], makers found: [String: String]) {
+        for lot in lots { lotMakers[lot] = .some(found[lot]) }
+    }
+
+    /// Records the flags of the anchored reports.
+    mutating func learn(flags: Set<String>) {
+        self.flags = flags
+    }
+
+    /// Checks `content`, signed by `signer`, against what is known of the ledger and of the events admitted before
+    /// it, and learns from it if it is admitted.
+    mutating func admit(_ content: EventContent, signer: String) -> Refusal? {
+        if let refusal = refusal(of: content, signer: signer) { return refusal }
+        if let facility = content.facility, content.kind == .facility {
+            facilities[facility] = FacilityMaster(
+                party: signer, certificate: content.publicFields["certificate"]?.stringValue)
+        }
+        if content.kind == .produce || content.kind == .transform, let lot = content.lot {
+            let maker = lotMakers[lot] ?? nil
+            if maker == nil { lotMakers[lot] = .some(signer) }
+        }
+        return nil
+    }
+
+    private func refusal(of content: EventContent, signer: String) -> Refusal? {
+        if !window.contains(content.occurredAt) {
+            return Refusal(
+                reason:
+                    "occurred_at \(content.occurredAt.utc) lies outside the ledger's window: not before \(window.lowerBound.utc), not after \(window.upperBound.utc) (the ledger's clock plus one day)",
+                field: "occurred_at")
+        }
+        if content.kind == .review, let flag = content.publicFields["flag"]?.stringValue,
+            !(flags?.contains(flag) ?? false)
+        {
+            return Refusal(reason: "no anchored report holds the flag \(flag)", field: "flag")
+        }
+        if let refusal = facilityRefusal(content, signer: signer) { return refusal }
+        if content.kind == .produce || content.kind == .transform, let lot = content.lot,
+            let maker = lotMakers[lot] ?? nil, maker != signer
+        {
+            return Refusal(
+                reason: "lot '\(lot)' was made by '\(maker)': a party adds only to its own lots (use a new lot ID)",
+                field: "lot")
+        }
+        return nil
+    }
+
+    private func facilityRefusal(_ content: EventContent, signer: String) -> Refusal? {
+        let claimed = content.kind == .facility ? nil : content.publicFields["certificate"]?.stringValue
+        guard let facility = content.facility else {
+            if claimed != nil {
+                return Refusal(
+                    reason: "a certificate is claimed only at a facility that holds it", field: "certificate")
+            }
+            return nil
+        }
+        let master = facilities[facility] ?? nil
+        if content.kind == .facility {
+            let party = content.publicFields["party"]?.stringValue ?? ""
+            guard party == signer else {
+                return Refusal(
+                    reason:
+                        "the facility's party is '\(party)', but the event is signed by '\(signer)'; each party registers its own facilities",
+                    field: "party")
+            }
+            if let master, master.party != signer {
+                return Refusal(reason: "facility '\(facility)' is registered to '\(master.party)'", field: "facility")
+            }
+            return nil
+        }
+        guard let master else {
+            return Refusal(
+                reason: "unknown facility '\(facility)': its owner registers the facility's master data first",
+                field: "facility")
+        }
+        guard master.party == signer else {
+            return Refusal(
+                reason: "facility '\(facility)' belongs to '\(master.party)', not to '\(signer)'", field: "facility")
+        }
+        if let claimed, claimed != master.certificate {
+            let held = master.certificate.map { "holds '\($0)'" } ?? "holds no certificate"
+            return Refusal(
+                reason: "certificate '\(claimed)' is not facility '\(facility)''s: its master data \(held)",
+                field: "certificate")
+        }
+        return nil
+    }
+}
+
+extension Admission {
+    /// Looks up in `ledger` what admitting `contents` needs: the master data of their facilities, the makers of
+    /// their lots and, for a review, the flags of the anchored reports.
+    mutating func load(for contents: [EventContent], from ledger: Ledger) async throws(LedgerError) {
+        let facilities = unknownFacilities(in: contents)
+        if !facilities.isEmpty {
+            try learn(facilities: facilities, found: try await ledger.store.latestFacilityEvents(facilities))
+        }
+        let lots = unknownLots(in: contents)
+        if !lots.isEmpty { learn(lots: lots, makers: try await ledger.store.lotMakers(lots)) }
+        if needsFlags(for: contents) { learn(flags: try await ledger.anchoredFlagIDs()) }
+    }
+
+    /// Looks up, inside the block's transaction, what admitting `contents` needs (facilities and lots; the flags
+    /// are loaded before the transaction, with ``load(for:from:)``).
+    mutating func load(for contents: some Sequence<EventContent>, from transaction: any BlockTransaction)
+        throws(LedgerError)
+    {
+        let facilities = unknownFacilities(in: contents)
+        if !facilities.isEmpty {
+            try learn(facilities: facilities, found: try transaction.latestFacilityEvents(facilities))
+        }
+        let lots = unknownLots(in: contents)
+        if !lots.isEmpty { learn(lots: lots, makers: try transaction.lotMakers(lots)) }
+    }
+}

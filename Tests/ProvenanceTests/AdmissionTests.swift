@@ -1,0 +1,241 @@
+import Foundation
+import LedgerCore
+import LedgerCrypto
+import LedgerStorage
+import Provenance
+import Testing
+
+/// Every door into the ledger runs the same admission checks: a producer with a valid key tries each one as a
+/// hostile participant, and each attempt is refused with its record and field named, the ledger unchanged.
+@Suite struct AdmissionTests {
+    /// The doors a producer's own records can come through in the library.
+    enum Door: String, CaseIterable, Sendable {
+        /// `prov append`: records signed by the ledger with the producer's key.
+        case records
+        /// `POST /v1/batches` as JSON: events the producer signed itself.
+        case signedEvents
+        /// `prov ingest`, `prov facilities import`, raw batches: a file read record by record.
+        case file
+    }
+
+    static func append(
+        _ contents: [EventContent], through door: Door, key: Ed25519.PrivateKey, signer: String,
+        to ledger: Ledger
+    ) async throws {
+        switch door {
+        case .records:
+            _ = try await ledger.append(contents, signedWith: key)
+        case .signedEvents:
+            let events = try contents.map { try SignedEvent.sign($0, signer: signer, key: key) }
+            _ = try await ledger.append(signed: events)
+        case .file:
+            let rejects = Rejects()
+            do {
+                _ = try await ledger.ingest(ArraySource(contents), signedWith: key, onReject: rejects.add)
+            } catch {
+                // The file's summary error; the reject names the record and field.
+                throw LedgerError(error.code, rejects.messages.joined(separator: "; "))
+            }
+        }
+    }
+
+    /// Appends `contents` through `door` as the farm and expects a refusal whose message contains `expected`, with
+    /// nothing written.
+    static func expectRefused(
+        _ contents: [EventContent], through door: Door, fixture: LedgerFixture, containing expected: String,
+        key: Ed25519.PrivateKey? = nil, signer: String = "farm",
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let head = try await fixture.ledger.store.head()
+        do {
+            try await append(contents, through: door, key: key ?? fixture.farmKey, signer: signer, to: fixture.ledger)
+            Issue.record("\(door): admitted, expected a refusal containing \(expected)", sourceLocation: sourceLocation)
+        } catch let error as LedgerError {
+            #expect(
+                error.description.contains(expected), "\(door): \(error.description)", sourceLocation: sourceLocation)
+        }
+        #expect(try await fixture.ledger.store.head() == head, "\(door) wrote a block", sourceLocation: sourceLocation)
+    }
+
+    static func produce(
+        _ recordID: String, lot: String, facility: String = "FARM-1", at time: String = "2026-03-01T08:00:00Z",
+        extra: [String: JSONValue] = [:]
+    ) throws -> EventContent {
+        try EventContent(
+            kind: .produce, recordID: recordID, occurredAt: Timestamp(iso8601: time),
+            fields: [
+                "product": "cocoa-beans", "lot": .string(lot), "facility": .string(facility), "unit": "kg",
+                "quantity": "10",
+            ].merging(extra) { _, new in new })
+    }
+
+    @Test(arguments: Door.allCases) func aFacilityOfAnotherPartyCannotBeTakenOver(door: Door) async throws {
+        let fixture = try await LedgerFixture()
+        defer { fixture.remove() }
+        // The farm declares the mill's facility as its own.
+        let takeover = try LedgerFixture.facility("MILL-1", party: "farm", kind: "mill")
+        try await Self.expectRefused(
+            [takeover], through: door, fixture: fixture, containing: "facility 'MILL-1' is registered to 'mill'")
+        // … or names the mill as the party of a facility it signs.
+        let forged = try LedgerFixture.facility("FARM-9", party: "mill", kind: "farm")
+        try await Self.expectRefused(
+            [forged], through: door, fixture: fixture, containing: "the facility's party is 'mill'")
+        let facilities = try await fixture.ledger.facilities()
+        #expect(facilities.last { $0.id == "MILL-1" }?.fields["party"] == "mill")
+        #expect(await fixture.ledger.verify().isValid)
+    }
+
+    @Test(arguments: Door.allCases) func eventsAtAnotherPartysFacilityOrLotAreRefused(door: Door) async throws {
+        let fixture = try await LedgerFixture()
+        defer { fixture.remove() }
+        try await Self.expectRefused(
+            [Self.produce("X-1", lot: "LOT-X", facility: "MILL-1")], through: door, fixture: fixture,
+            containing: "facility 'MILL-1' belongs to 'mill', not to 'farm'")
+        try await Self.expectRefused(
+            [Self.produce("X-2", lot: "LOT-X", facility: "NOWHERE")], through: door, fixture: fixture,
+            containing: "unknown facility 'NOWHERE'")
+        // The mill makes a lot; the farm may not add to it, in another block or in the same one.
+        _ = try await fixture.ledger.append(
+            [
+                try EventContent(
+                    kind: .produce, recordID: "M-1", occurredAt: Timestamp(epochSeconds: 1_767_225_600),
+                    fields: [
+                        "product": "cocoa-mass", "lot": "MASS-1", "facility": "MILL-1", "unit": "kg", "quantity": "5",
+                    ])
+            ], signedWith: fixture.millKey)
+        try await Self.expectRefused(
+            [Self.produce("X-3", lot: "MASS-1")], through: door, fixture: fixture,
+            containing: "lot 'MASS-1' was made by 'mill'")
+        // A certificate claimed must be the facility's own.
+        try await Self.expectRefused(
+            [Self.produce("X-4", lot: "LOT-Y", extra: ["certificate": "FAKE-CERT"])], through: door, fixture: fixture,
+            containing: "certificate 'FAKE-CERT' is not facility 'FARM-1''s")
+        #expect(await fixture.ledger.verify().isValid)
+    }
+
+    @Test(arguments: Door.allCases) func timesOutsideTheWindowAreRefused(door: Door) async throws {
+        let fixture = try await LedgerFixture()
+        defer { fixture.remove() }
+        // The fixture's clock reads 2028-01-01T00:00:00Z: a day later is the last time admitted.
+        try await Self.expectRefused(
+            [Self.produce("T-1", lot: "LOT-T", at: "9999-01-01T00:00:00Z")], through: door, fixture: fixture,
+            containing: "occurred_at 9999-01-01T00:00:00Z lies outside the ledger's window")
+        try await Self.expectRefused(
+            [Self.produce("T-2", lot: "LOT-T", at: "2028-01-02T00:00:01Z")], through: door, fixture: fixture,
+            containing: "lies outside the ledger's window")
+        try await Self.expectRefused(
+            [Self.produce("T-3", lot: "LOT-T", at: "1899-12-31T23:59:59Z")], through: door, fixture: fixture,
+            containing: "lies outside the ledger's window")
+        try await Self.append(
+            [Self.produce("T-4", lot: "LOT-T", at: "2028-01-02T00:00:00Z")], through: door, key: fixture.farmKey,
+            signer: "farm", to: fixture.ledger)
+        #expect(await fixture.ledger.verify().isValid)
+    }
+
+    @Test func aReviewMustNameAFlagOfAnAnchoredReport() async throws {
+        let fixture = try await LedgerFixture()
+        defer { fixture.remove() }
+        let officerKey = try LedgerFixture.key(9)
+        _ = try await fixture.ledger.registerParticipant(
+            id: "officer", name: "Officer", role: .compliance, publicKey: officerKey.publicKey)
+        let review = try EventContent(
+            kind: .review, recordID: "review/F-0000/1", occurredAt: Timestamp(epochSeconds: 1_767_225_600),
+            fields: ["flag": "F-0000", "decision": "confirmed", "note": "made up"])
+        for door in Door.allCases {
+            try await Self.expectRefused(
+                [review], through: door, fixture: fixture, containing: "no anchored report holds the flag F-0000",
+                key: officerKey, signer: "officer")
+        }
+    }
+
+    /// Hand-made statements a client could sign that no adapter would build: each is refused by the signed-event door
+    /// before anything is written, and the ledger still verifies.
+    @Test func signedEventsMeetTheSchemaOfTheirKind() async throws {
+        let fixture = try await LedgerFixture()
+        defer { fixture.remove() }
+        let base: [String: JSONValue] = [
+            "product": "cocoa-beans", "lot": "LOT-S", "facility": "FARM-1", "unit": "kg",
+        ]
+        let cases: [(String, [String: JSONValue], [String: JSONValue], String)] = [
+            ("ship", ["lot": "LOT-S"], [:], "missing required field"),
+            ("produce", base.merging(["lot": "LOT\u{0}x"]) { $1 }, ["quantity": "1"], "contains U+0000"),
+            ("produce", base.merging(["facility": "FARM-1\u{0}"]) { $1 }, ["quantity": "1"], "contains U+0000"),
+            ("produce", base.merging(["lot": "LOT\u{202E}S"]) { $1 }, ["quantity": "1"], "contains U+202E"),
+            ("produce", base.merging(["lot": .number("5")]) { $1 }, ["quantity": "1"], "canonical form"),
+            ("produce", base.merging(["unit": "bananas"]) { $1 }, ["quantity": "1"], "'bananas' is not one of"),
+            ("produce", base, ["quantity": "-7"], "must be greater than 0"),
+            ("produce", base, ["quantity": "1.50"], "canonical form"),
+            ("produce", base.merging(["unit_price": "2"]) { $1 }, ["quantity": "1"], "commercially sensitive"),
+            ("produce", base, [:], "missing required field 'quantity'"),
+            (
+                "produce", base.merging(["extensions": ["x": .string("\u{7}")]]) { $1 }, ["quantity": "1"],
+                "field extensions.x"
+            ),
+        ]
+        for (offset, (kind, fields, sensitive, expected)) in cases.enumerated() {
+            let event = try Self.handSigned(
+                kind: kind, recordID: "H-\(offset)", fields: fields, sensitive: sensitive, key: fixture.farmKey)
+            try await Self.expectSignedRefused(event, fixture: fixture, containing: expected)
+        }
+        // A commitment with no disclosure, or for a field the kind does not have.
+        let withheld = try Self.handSigned(
+            kind: "produce", recordID: "H-W", fields: base, sensitive: ["quantity": "1"], key: fixture.farmKey,
+            dropDisclosures: true)
+        try await Self.expectSignedRefused(withheld, fixture: fixture, containing: "without its disclosure")
+        let unknown = try Self.handSigned(
+            kind: "produce", recordID: "H-U", fields: base, sensitive: ["quantity": "1", "secret": "x"],
+            key: fixture.farmKey)
+        try await Self.expectSignedRefused(unknown, fixture: fixture, containing: "a commitment for 'secret'")
+        // Record IDs: empty, a control character, too long.
+        for (recordID, expected) in [
+            ("", "record_id is empty"), ("R\u{1}", "contains U+0001"),
+            (String(repeating: "r", count: 300), "bytes long"),
+        ] {
+            let event = try Self.handSigned(
+                kind: "produce", recordID: recordID, fields: base, sensitive: ["quantity": "1"], key: fixture.farmKey)
+            try await Self.expectSignedRefused(event, fixture: fixture, containing: expected)
+        }
+        #expect(await fixture.ledger.verify().isValid)
+    }
+
+    static func expectSignedRefused(
+        _ event: SignedEvent, fixture: LedgerFixture, containing expected: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let head = try await fixture.ledger.store.head()
+        do throws(LedgerError) {
+            _ = try await fixture.ledger.append(signed: [event])
+            Issue.record("admitted, expected a refusal containing \(expected)", sourceLocation: sourceLocation)
+        } catch {
+            #expect(error.code == .invalidRecord, "\(error)", sourceLocation: sourceLocation)
+            #expect(error.description.contains(expected), "\(error.description)", sourceLocation: sourceLocation)
+            #expect(error.description.contains("batch entry 1"), "\(error.description)", sourceLocation: sourceLocation)
+        }
+        #expect(try await fixture.ledger.store.head() == head, sourceLocation: sourceLocation)
+    }
+
+    /// A statement built by hand, as a client could, signed by `key` as the farm: `fields` public, `sensitive`
+    /// committed with disclosures (unless dropped).
+    static func handSigned(
+        kind: String, recordID: String, fields: [String: JSONValue], sensitive: [String: JSONValue],
+        key: Ed25519.PrivateKey, signer: String = "farm", occurredAt: String = "2026-03-01T08:00:00Z",
+        dropDisclosures: Bool = false
+    ) throws -> SignedEvent {
+        var disclosures = [Disclosure]()
+        var commitments = [String: JSONValue]()
+        for (offset, name) in sensitive.keys.sorted().enumerated() {
+            let salt = Base64.encodeURL(Array(repeating: UInt8(offset + 1), count: 16))
+            let disclosure = Disclosure(salt: salt, name: name, value: sensitive[name] ?? .null)
+            commitments[name] = .string(try disclosure.digest())
+            disclosures.append(disclosure)
+        }
+        let statement = try CanonicalJSON.encode([
+            "v": .integer(1), "kind": .string(kind), "signer": .string(signer), "record_id": .string(recordID),
+            "occurred_at": .string(occurredAt), "occurred_offset": "Z", "fields": .object(fields),
+            "commitments": .object(commitments),
+        ])
+        return try SignedEvent(
+            statement: statement, signature: try key.signature(for: statement),
+            disclosures: dropDisclosures ? [] : disclosures)
+    }
+}
