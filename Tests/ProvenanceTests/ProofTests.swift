@@ -47,6 +47,35 @@ import Testing
         }
     }
 
+    /// A bundle has one spelling: signature lines added to its checkpoint (a made-up witness, a second key under the
+    /// operator's name) are refused, not ignored.
+    @Test func extraSignatureLinesInTheBundledCheckpointAreRefused() async throws {
+        let (fixture, id) = try await Self.ledgerWithShipment()
+        defer { fixture.remove() }
+        let bytes = try await fixture.ledger.proof(for: id).serialized()
+        let original = try ProofBundle(bytes: bytes)
+        _ = try original.verify(operatorKey: fixture.operatorKey.publicKey)
+        let noteText = original.proof.checkpoint.text
+        let witness = try SignedNote.sign(text: noteText, name: "witness.example", key: fixture.farmKey)
+        let second = try SignedNote.sign(text: noteText, name: "test.local/ledger", key: fixture.millKey)
+        for extra in [witness, second] {
+            let line = try #require(extra.serialized.split(separator: "\n").last)
+            let serialized = original.proof.checkpoint.serialized
+            let text = String(decoding: bytes, as: UTF8.self)
+            let escapedNote = String(decoding: try CanonicalJSON.encode(.string(serialized)), as: UTF8.self)
+            let escapedLonger = String(
+                decoding: try CanonicalJSON.encode(.string(serialized + line + "\n")), as: UTF8.self)
+            let altered = text.replacingOccurrences(
+                of: String(escapedNote.dropFirst().dropLast()), with: String(escapedLonger.dropFirst().dropLast()))
+            try #require(altered != text)
+            #expect {
+                try ProofBundle(bytes: Array(altered.utf8)).verify(operatorKey: fixture.operatorKey.publicKey)
+            } throws: { error in
+                (error as? LedgerError)?.description.contains("signature lines") == true
+            }
+        }
+    }
+
     @Test func redactedBundleVerifiesWithoutTheValues() async throws {
         let (fixture, id) = try await Self.ledgerWithShipment()
         defer { fixture.remove() }

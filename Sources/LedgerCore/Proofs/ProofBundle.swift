@@ -44,7 +44,17 @@ public struct ProofBundle: Sendable, Hashable {
     /// Checks, in order: the checkpoint's signature by the operator; the registration event's
     /// signature by the operator and its inclusion; the event's signature by the registered key and
     /// its inclusion at its index; every disclosed value against its signed digest.
+    ///
+    /// The bundled checkpoint carries exactly one signature line, the operator's: a bundle has one spelling
+    /// (docs/encoding.md), so a line added to it (a cosignature, a second key under the operator's name) is refused
+    /// rather than ignored.
     public func verify(operatorKey: Ed25519.PublicKey) throws(LedgerError) -> Verified {
+        guard proof.checkpoint.signatures.count == 1 else {
+            throw LedgerError(
+                .invalidProof,
+                "the bundled checkpoint carries \(proof.checkpoint.signatures.count) signature lines; a bundle carries the operator's alone"
+            )
+        }
         let originName = try Checkpoint(body: proof.checkpoint.text).origin
         let checkpoint = try Checkpoint.open(
             proof.checkpoint, verifier: NoteVerifier(name: originName, key: operatorKey))
