@@ -13,11 +13,14 @@ public struct VerificationReport: Sendable {
     /// Tree size and root recomputed from the events.
     public let treeSize: Int
     public let root: Digest
-    /// The first divergence found, with its place in ``LedgerError/context``; `nil` if the ledger
-    /// verified.
-    public let failure: LedgerError?
+    /// Every divergence found, each with its place in ``LedgerError/context``, in ledger order: the first alone
+    /// unless the verification reported all of them. Empty if the ledger verified.
+    public let failures: [LedgerError]
 
-    public var isValid: Bool { failure == nil }
+    /// The first divergence found; `nil` if the ledger verified.
+    public var failure: LedgerError? { failures.first }
+
+    public var isValid: Bool { failures.isEmpty }
 }
 
 /// Progress of a verification: events checked out of the total.
@@ -35,15 +38,21 @@ extension Ledger {
     /// and role, disclosures and index columns; each block's hash, operator signature, link, events
     /// root and sizes; every Merkle node; every checkpoint; the participants table.
     ///
-    /// Stops at the first divergence and names it (block height, event ID, field).
-    public func verify(progress: @Sendable (VerificationProgress) -> Void = { _ in }) async -> VerificationReport {
-        var state = VerificationState()
+    /// Stops at the first divergence and names it (block height, event ID, field). With `reportingAll` it goes on
+    /// past every divergence it can step over (an event, a block's sums, a stored node, a checkpoint) and reports
+    /// them all, so that one bad row cannot hide others; it stops only where nothing after can be checked (a block or
+    /// an event missing).
+    public func verify(reportingAll: Bool = false, progress: @Sendable (VerificationProgress) -> Void = { _ in })
+        async -> VerificationReport
+    {
+        var state = VerificationState(reportsAll: reportingAll)
         do throws(LedgerError) {
             try await verifyChain(into: &state, progress: progress)
-            return state.report(failure: nil)
         } catch {
-            return state.report(failure: error)
+            // Only a divergence nothing after can be checked past reaches here when reporting all.
+            state.failures.append(error)
         }
+        return state.report()
     }
 
     private func verifyChain(into state: inout VerificationState, progress: @Sendable (VerificationProgress) -> Void)
@@ -71,24 +80,25 @@ extension Ledger {
             } catch {
                 throw error.at(blockPlace).at("field header")
             }
-            try check(
+            try state.check(
                 header.height == height, "header height \(header.height) differs from the row's height", blockPlace,
                 "height")
-            try check(
+            try state.check(
                 record.hash == header.hash.bytes, "stored block hash differs from the hash of the header", blockPlace,
                 "hash")
-            try check(
+            try state.check(
                 operatorKey.isValidSignature(record.signature, for: record.header),
                 "the operator's signature on the header does not verify", blockPlace, "signature")
-            try check(
+            try state.check(
                 header.previousHash == previousHash,
                 "previous-block hash \(header.previousHash) does not link to block \(height - 1) (\(previousHash))",
                 blockPlace, "previous")
-            try check(
-                record.firstIndex == state.range.size,
-                "first event index \(record.firstIndex) should be \(state.range.size)", blockPlace, "first_index")
-            try check(
-                record.eventCount == header.eventCount && header.treeSize == state.range.size + header.eventCount,
+            let sizeBefore = state.range.size
+            try state.check(
+                record.firstIndex == sizeBefore,
+                "first event index \(record.firstIndex) should be \(sizeBefore)", blockPlace, "first_index")
+            try state.check(
+                record.eventCount == header.eventCount && header.treeSize == sizeBefore + header.eventCount,
                 "event count or tree size differs from the header", blockPlace, "event_count")
 
             var blockLeaves = [Digest]()
@@ -102,52 +112,59 @@ extension Ledger {
                 offset = end - record.firstIndex
                 progress(VerificationProgress(eventsChecked: state.events, totalEvents: totalEvents))
             }
-            try check(
+            try state.check(
                 Merkle.root(leafHashes: blockLeaves) == header.eventsRoot,
                 "the Merkle root of the block's events differs from the header", blockPlace, "events_root")
-            try check(
-                state.range.size == header.treeSize,
-                "the block holds \(state.range.size - record.firstIndex) events, the header says \(header.eventCount)",
+            let sizeAfter = state.range.size
+            let root = state.range.root
+            try state.check(
+                sizeAfter == header.treeSize,
+                "the block holds \(sizeAfter - record.firstIndex) events, the header says \(header.eventCount)",
                 blockPlace, "event_count")
 
-            guard let checkpoint = try await store.checkpoint(size: header.treeSize) else {
-                throw LedgerError(
-                    .tampered, "no signed checkpoint for tree size \(header.treeSize)",
-                    context: [blockPlace, "checkpoint"])
+            if let checkpoint = try await store.checkpoint(size: header.treeSize) {
+                do throws(LedgerError) {
+                    let opened = try Checkpoint.open(try SignedNote(parsing: checkpoint.note), verifier: verifier)
+                    try state.check(
+                        opened.size == header.treeSize && opened.root == root
+                            && checkpoint.root == opened.root.bytes,
+                        "checkpoint \(header.treeSize) does not match the recomputed tree root \(root)",
+                        blockPlace, "checkpoint")
+                } catch {
+                    try state.record(
+                        error.code == .tampered
+                            ? error
+                            : LedgerError(
+                                .tampered, error.reason, context: [blockPlace, "checkpoint \(header.treeSize)"]))
+                }
+                state.checkpoints += 1
+            } else {
+                try state.record(
+                    LedgerError(
+                        .tampered, "no signed checkpoint for tree size \(header.treeSize)",
+                        context: [blockPlace, "checkpoint"]))
             }
-            do throws(LedgerError) {
-                let opened = try Checkpoint.open(try SignedNote(parsing: checkpoint.note), verifier: verifier)
-                try check(
-                    opened.size == header.treeSize && opened.root == state.range.root
-                        && checkpoint.root == opened.root.bytes,
-                    "checkpoint \(header.treeSize) does not match the recomputed tree root \(state.range.root)",
-                    blockPlace, "checkpoint")
-            } catch {
-                throw error.code == .tampered
-                    ? error
-                    : LedgerError(.tampered, error.reason, context: [blockPlace, "checkpoint \(header.treeSize)"])
-            }
-            state.checkpoints += 1
             state.blocks += 1
             previousHash = header.hash
         }
 
         // Nothing may exist beyond what the blocks cover.
         let size = state.range.size
-        try check(
+        try state.check(
             try await store.events(size..<Int.max).isEmpty, "events exist beyond the last block", "events table", "seq")
-        try check(
+        try state.check(
             try await store.blocks(head.height + 1..<Int.max).isEmpty, "blocks exist beyond the head", "blocks table",
             "height")
         // A tree of `size` leaves has `size >> level` perfect subtrees at each level.
         let expectedNodes = stride(from: store.lowestStoredMerkleLevel, to: Int.bitWidth, by: 1).reduce(0) {
             $0 + (size >> $1)
         }
-        try check(
+        try state.check(
             try await store.merkleNodeCount() == expectedNodes, "the Merkle node table holds extra rows",
             "merkle_nodes table", "count")
-        try check(
-            try await store.checkpointCount() == state.checkpoints, "the checkpoint table holds extra rows",
+        let checkpointsSeen = state.checkpoints
+        try state.check(
+            try await store.checkpointCount() == checkpointsSeen, "the checkpoint table holds extra rows",
             "checkpoints table", "count")
         guard let genesisOperator = state.registry.ledgerOperator, genesisOperator.publicKey == metadata.operatorKey
         else {
@@ -162,7 +179,7 @@ extension Ledger {
                 .tampered, "participant '\(participant.id)' differs from its registration events",
                 context: ["participants table", "participant \(participant.id)"])
         }
-        try check(
+        try state.check(
             stored.count == expected.count, "the participants table holds participants never registered",
             "participants table", "count")
         state.participants = expected.count
@@ -182,69 +199,69 @@ extension Ledger {
         }
         // Decode and self-consistency in parallel: statement, ID, disclosures, index columns.
         let numbered: [(Int, EventRecord)] = records.enumerated().map { ($0.offset + indexes.lowerBound, $0.element) }
-        let decoded = try parallelMap(numbered) { pair throws(LedgerError) -> SignedEvent in
-            let (expectedIndex, record) = pair
-            let storedID = Hex.encode(record.id)
-            let place = "event \(storedID.isEmpty ? "(no id)" : storedID)"
-            guard record.index == expectedIndex else {
-                throw LedgerError(
-                    .tampered, "row out of order: index \(record.index) where \(expectedIndex) was expected",
-                    context: [blockPlace, place, "seq"])
-            }
-            guard record.blockHeight == height else {
-                throw LedgerError(
-                    .tampered, "recorded in block \(record.blockHeight) but lies in block \(height)",
-                    context: [blockPlace, place, "block_height"])
-            }
-            let event: SignedEvent
-            do throws(LedgerError) {
-                event = try record.decode()
-            } catch {
-                throw LedgerError(
-                    .tampered, error.reason,
-                    context: [blockPlace, place] + (error.context.isEmpty ? ["statement"] : error.context))
-            }
-            guard event.id.bytes == record.id else {
-                throw LedgerError(
-                    .tampered, "stored event ID differs from SHA-256 of the statement (\(event.id))",
-                    context: [blockPlace, place, "id"])
-            }
-            if let differing = record.columns.firstDifference(from: IndexColumns(event.header)) {
-                throw LedgerError(
-                    .tampered, "index column '\(differing)' differs from the signed statement",
-                    context: [blockPlace, place, differing])
-            }
-            return event
+        let results = try parallelMap(numbered) { pair -> Result<CheckedEvent, LedgerError> in
+            Result { () throws(LedgerError) in try Self.checkedEvent(pair.1, index: pair.0, height: height) }
         }
+        // An event that does not decode counts by its stored ID in the tree, so that the events after it are
+        // checked against the same tree; one that decodes goes on to every other check, even with a divergence.
+        var decoded = [(index: Int, event: SignedEvent)]()
+        var leaves = [Digest]()
+        decoded.reserveCapacity(records.count)
+        leaves.reserveCapacity(records.count)
+        for (offset, result) in results.enumerated() {
+            switch result {
+            case .success(let checked):
+                if let divergence = checked.divergence { try state.record(divergence) }
+                decoded.append((indexes.lowerBound + offset, checked.event))
+                leaves.append(Merkle.leafHash(checked.event.id.bytes))
+            case .failure(let error):
+                try state.record(error)
+                leaves.append(Merkle.leafHash(records[offset].id))
+            }
+        }
+        func place(ofIndex index: Int) -> String {
+            let offset = max(0, min(records.count - 1, index - indexes.lowerBound))
+            return "event \(Hex.encode(records[offset].id))"
+        }
+
         // The lot index must list exactly the input lots the statements name (own lots are index
         // columns, checked above).
         var expectedLots = [LotInput]()
-        for (index, event) in zip(indexes, decoded) {
+        for (index, event) in decoded {
             expectedLots.append(contentsOf: IndexColumns.lotInputs(index: index, inputLots: event.inputLots))
         }
         let storedLots = try await store.lotInputs(indexes).sorted(by: LotInput.byPosition)
         let sortedExpected = expectedLots.sorted(by: LotInput.byPosition)
         if storedLots != sortedExpected {
             let firstBad = zip(storedLots, sortedExpected).first { $0 != $1 }.map { $0.1.index } ?? indexes.lowerBound
-            let event = decoded[max(0, min(decoded.count - 1, firstBad - indexes.lowerBound))]
-            throw LedgerError(
-                .tampered, "the lot index differs from the input lots the statements name",
-                context: [blockPlace, "event \(event.id)", "lot_inputs"])
+            try state.record(
+                LedgerError(
+                    .tampered, "the lot index differs from the input lots the statements name",
+                    context: [blockPlace, place(ofIndex: firstBad), "lot_inputs"]))
         }
 
-        // Authorization in ledger order, against the registry as it stood at each event.
-        _ = try state.registry.admit(decoded, firstIndex: indexes.lowerBound) { error, event in
+        // Authorization in ledger order, against the registry as it stood at each event; one event at a time when
+        // every refusal is to be reported.
+        let describe: @Sendable (LedgerError, SignedEvent) -> LedgerError = { error, event in
             LedgerError(.tampered, error.reason, context: [blockPlace, "event \(event.id)", "signature"])
+        }
+        if state.reportsAll {
+            for (index, event) in decoded {
+                do throws(LedgerError) {
+                    _ = try state.registry.admit([event], firstIndex: index, describe: describe)
+                } catch {
+                    try state.record(error)
+                }
+            }
+        } else {
+            _ = try state.registry.admit(decoded.map(\.event), firstIndex: indexes.lowerBound, describe: describe)
         }
 
         // Merkle: extend the tree and compare every perfect subtree the store keeps (those below its
         // lowest stored level are computed from the event IDs just checked).
-        var leaves = [Digest]()
         var completed = [Merkle.NodeID: Digest]()
         let lowestStored = store.lowestStoredMerkleLevel
-        for event in decoded {
-            let leaf = Merkle.leafHash(event.id.bytes)
-            leaves.append(leaf)
+        for leaf in leaves {
             for (id, hash) in state.range.append(leaf) where id.level >= lowestStored { completed[id] = hash }
         }
         let byLevel = Dictionary(grouping: completed.keys, by: \.level)
@@ -254,14 +271,63 @@ extension Ledger {
             let stored = try await store.merkleNodes(level: level, indexes: low..<high)
             for id in ids.sorted(by: { $0.index < $1.index }) where stored[id] != completed[id] {
                 let leafIndex = (id.index + 1) << id.level - 1
-                let event = decoded[max(0, min(decoded.count - 1, leafIndex - indexes.lowerBound))]
-                throw LedgerError(
-                    .tampered, "stored Merkle \(id) differs from the recomputed hash",
-                    context: [blockPlace, "event \(event.id)", "merkle_nodes"])
+                try state.record(
+                    LedgerError(
+                        .tampered, "stored Merkle \(id) differs from the recomputed hash",
+                        context: [blockPlace, place(ofIndex: leafIndex), "merkle_nodes"]))
             }
         }
         state.events += decoded.count
         return leaves
+    }
+
+    /// A stored event decoded, with the first divergence between its row and its statement, if any.
+    private struct CheckedEvent: Sendable {
+        let event: SignedEvent
+        let divergence: LedgerError?
+    }
+
+    /// Decodes one stored event and checks its row against it: position, block, ID and index columns. Throws when
+    /// the row cannot be read as an event at all.
+    private static func checkedEvent(_ record: EventRecord, index expectedIndex: Int, height: Int)
+        throws(LedgerError) -> CheckedEvent
+    {
+        let blockPlace = "block \(height)"
+        let storedID = Hex.encode(record.id)
+        let place = "event \(storedID.isEmpty ? "(no id)" : storedID)"
+        guard record.index == expectedIndex else {
+            throw LedgerError(
+                .tampered, "row out of order: index \(record.index) where \(expectedIndex) was expected",
+                context: [blockPlace, place, "seq"])
+        }
+        guard record.blockHeight == height else {
+            throw LedgerError(
+                .tampered, "recorded in block \(record.blockHeight) but lies in block \(height)",
+                context: [blockPlace, place, "block_height"])
+        }
+        let event: SignedEvent
+        do throws(LedgerError) {
+            event = try record.decode()
+        } catch {
+            throw LedgerError(
+                .tampered, error.reason,
+                context: [blockPlace, place] + (error.context.isEmpty ? ["statement"] : error.context))
+        }
+        guard event.id.bytes == record.id else {
+            return CheckedEvent(
+                event: event,
+                divergence: LedgerError(
+                    .tampered, "stored event ID differs from SHA-256 of the statement (\(event.id))",
+                    context: [blockPlace, place, "id"]))
+        }
+        if let differing = record.columns.firstDifference(from: IndexColumns(event.header)) {
+            return CheckedEvent(
+                event: event,
+                divergence: LedgerError(
+                    .tampered, "index column '\(differing)' differs from the signed statement",
+                    context: [blockPlace, place, differing]))
+        }
+        return CheckedEvent(event: event, divergence: nil)
     }
 
     /// Participants equal field for field, names compared as UTF-8 bytes.
@@ -269,11 +335,6 @@ extension Ledger {
         lhs == rhs && Array(lhs.id.utf8) == Array(rhs.id.utf8) && Array(lhs.name.utf8) == Array(rhs.name.utf8)
     }
 
-    private func check(_ condition: Bool, _ reason: @autoclosure () -> String, _ place: String, _ field: String)
-        throws(LedgerError)
-    {
-        guard condition else { throw LedgerError(.tampered, reason(), context: [place, "field \(field)"]) }
-    }
 }
 
 /// What verification has rebuilt so far.
@@ -285,9 +346,33 @@ private struct VerificationState {
     var checkpoints = 0
     var participants = 0
 
-    func report(failure: LedgerError?) -> VerificationReport {
+    /// Whether verification goes on past the divergences it can step over.
+    let reportsAll: Bool
+    /// The divergences recorded so far.
+    var failures = [LedgerError]()
+
+    init(reportsAll: Bool) {
+        self.reportsAll = reportsAll
+    }
+
+    /// Records `error` when every divergence is to be reported, and throws it otherwise.
+    mutating func record(_ error: LedgerError) throws(LedgerError) {
+        guard reportsAll else { throw error }
+        failures.append(error)
+    }
+
+    /// Records a divergence at `place` and `field` unless `condition` holds.
+    mutating func check(_ condition: Bool, _ reason: @autoclosure () -> String, _ place: String, _ field: String)
+        throws(LedgerError)
+    {
+        guard condition else {
+            return try record(LedgerError(.tampered, reason(), context: [place, "field \(field)"]))
+        }
+    }
+
+    func report() -> VerificationReport {
         VerificationReport(
             blocks: blocks, events: events, checkpoints: checkpoints, participants: participants, treeSize: range.size,
-            root: range.root, failure: failure)
+            root: range.root, failures: failures)
     }
 }

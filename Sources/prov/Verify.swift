@@ -5,14 +5,19 @@ import Provenance
 
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Recompute and check the whole ledger; name the first divergence.",
+        abstract: "Recompute and check the whole ledger; name the first divergence, or every one.",
         discussion: """
             Checks every event ID, signature, signer registration and role, disclosure and index column; every block \
             hash, operator signature, link and events root; every stored Merkle node; every checkpoint; the participants \
             table. Exits 1 and names the place (block, event, field) at the first mismatch.
+
+            With --all it goes on past every mismatch it can step over (an event, a block's sums, a stored Merkle node, \
+            a checkpoint) and lists them all, so that one bad row cannot hide others; it stops early only where nothing \
+            after can be checked, such as a missing block.
             """)
 
     @OptionGroup var options: LedgerOptions
+    @Flag(help: "Report every divergence, not only the first.") var all = false
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
@@ -21,7 +26,7 @@ struct Verify: AsyncParsableCommand {
             let ledger = try await options.openForReading()
             let showProgress = standardErrorIsTerminal && !json
             let started = Date()
-            let report = await ledger.verify { progress in
+            let report = await ledger.verify(reportingAll: all) { progress in
                 guard showProgress, progress.totalEvents > 0 else { return }
                 let percent = progress.eventsChecked * 100 / progress.totalEvents
                 FileHandle.standardError.write(
@@ -37,12 +42,14 @@ struct Verify: AsyncParsableCommand {
                     "root": .string(report.root.hex),
                     "seconds": .number(String(format: "%.3f", seconds)),
                 ]
-                if let failure = report.failure {
-                    members["failure"] = .object([
+                let failures: [JSONValue] = report.failures.map { failure in
+                    .object([
                         "code": .string(failure.code.description), "reason": .string(failure.reason),
                         "place": .array(failure.context.map(JSONValue.string)),
                     ])
                 }
+                if let first = failures.first { members["failure"] = first }
+                if all { members["failures"] = .array(failures) }
                 printJSON(.object(members))
             } else if report.isValid {
                 print(
@@ -51,7 +58,11 @@ struct Verify: AsyncParsableCommand {
                 print("    tree size \(report.treeSize), root \(report.root.hex)")
             }
             if let failure = report.failure {
-                if !json {
+                if !json, all {
+                    let lines = report.failures.map { "  \($0)\n" }.joined()
+                    FileHandle.standardError.write(
+                        Data("FAILED: \(report.failures.count) divergences in \(report.events) events\n\(lines)".utf8))
+                } else if !json {
                     FileHandle.standardError.write(Data("FAILED after \(report.events) good events: \(failure)\n".utf8))
                 }
                 failed = true

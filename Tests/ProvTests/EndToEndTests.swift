@@ -144,6 +144,10 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stderr.contains("block 3"))
         #expect(result.stderr.contains("field product") || result.stderr.contains("product"))
+        let all = try prov.run("verify", "--all", "--json")
+        #expect(all.status == 1)
+        let failures = try JSONParser.parse(all.stdout)["failures"]?.arrayValue ?? []
+        #expect(failures.count == 1 && failures.first?["place"]?.arrayValue?.last == "product", "\(all.stdout)")
     }
 
     @Test func badInputAndRefusedSignersExplainThemselves() throws {

@@ -61,6 +61,28 @@ import Testing
         #expect(counts.count == Mutation.allCases.count, "every kind of mutation was tried: \(counts)")
     }
 
+    /// `verify(reportingAll:)` names every divergence it can step over, in ledger order; plain `verify()` the first.
+    @Test func verifyingAllReportsEveryDivergence() async throws {
+        let fixture = try await LedgerFixture()
+        defer { fixture.remove() }
+        for batch in 0..<3 {
+            _ = try await fixture.ledger.append(
+                LedgerFixture.farmRecords(2, from: batch * 2), signedWith: fixture.farmKey)
+        }
+        try await DatabaseQueue(path: fixture.path).write { db in
+            try db.execute(sql: "UPDATE events SET product = 'x' WHERE record_id IN ('P-0', 'S-3')")
+            try db.execute(sql: "UPDATE events SET lot = 'y' WHERE record_id = 'P-4'")
+        }
+        let ledger = try await fixture.reopen()
+        let first = await ledger.verify()
+        #expect(first.failures.count == 1)
+        let all = await ledger.verify(reportingAll: true)
+        #expect(all.failures.count == 3, "\(all.failures)")
+        #expect(all.failures.map { $0.context.last } == ["product", "product", "lot"])
+        #expect(all.failure?.description == first.failure?.description)
+        #expect(all.events == all.treeSize, "every event was checked")
+    }
+
     /// A lookup column rewritten to a canonically equivalent spelling (equal for Swift's `==`, not for
     /// SQLite's byte-wise lookups) is a divergence.
     @Test func canonicallyEquivalentRespellingIsDetected() async throws {
