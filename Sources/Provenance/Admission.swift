@@ -117,7 +117,8 @@ struct Admission: Sendable {
                     "occurred_at \(content.occurredAt.utc) lies outside the ledger's window: not before \(window.lowerBound.utc), not after \(window.upperBound.utc) (the ledger's clock plus one day)",
                 field: "occurred_at")
         }
-        if content.kind == .review, let flag = content.publicFields["flag"]?.stringValue,
+        if content.kind == .review,
+            let flag = (content.sensitiveFields["flag"] ?? content.publicFields["flag"])?.stringValue,
             !(flags?.contains(flag) ?? false)
         {
             return Refusal(reason: "no anchored report holds the flag \(flag)", field: "flag")

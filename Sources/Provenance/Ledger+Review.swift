@@ -134,8 +134,8 @@ extension Ledger {
     }
 
     /// The `review` event `officer` would sign to record `decision` on flag `id`, for a client that
-    /// signs it itself (``SignedEvent/unsignedStatement(for:signer:)``) and submits it with
-    /// ``appendReview(_:)``.
+    /// signs it itself (``SignedEvent/unsignedStatement(for:signer:)``) and submits it with its disclosures
+    /// through ``appendReview(_:)``.
     ///
     /// - Throws: `notAuthorized` unless `officer` is an active compliance participant, `notFound`
     ///   for an unknown flag.
@@ -167,7 +167,7 @@ extension Ledger {
     /// Appends a `review` event its officer signed elsewhere, after checking that it decides a
     /// known flag; the signature, the signer's role and the record ID are checked as for any append.
     public func appendReview(_ event: SignedEvent) async throws(LedgerError) -> AppendReceipt {
-        let fields = event.header.publicFields
+        let fields = event.visibleFields
         guard event.header.kind == .review, let flag = fields["flag"]?.stringValue,
             let decision = fields["decision"]?.stringValue.flatMap(FlagStatus.init), decision != .open
         else {
@@ -190,7 +190,8 @@ extension Ledger {
         var reviews = [String: [FlagReview]]()
         for record in try await store.events(kind: EventKind.review.rawValue) {
             let event = try record.decode()
-            let fields = event.header.publicFields
+            // Reviews before the flag and note were sensitive state them in public fields.
+            let fields = event.visibleFields
             guard let flag = fields["flag"]?.stringValue,
                 let decision = fields["decision"]?.stringValue.flatMap(FlagStatus.init)
             else {

@@ -29,8 +29,10 @@ import Testing
             let statementText = try #require(try prepared.json["statement"]?.stringValue)
             let statement = try #require(Base64.decode(statementText))
             let signature = try officerKey.signature(for: statement)
+            let disclosures = try #require(try prepared.json["disclosures"])
             let signed: JSONValue = [
                 "statement": .string(Base64.encode(statement)), "signature": .string(Base64.encode(signature)),
+                "disclosures": disclosures,
             ]
 
             // Another flag's ID, or a forged signature, is refused.
@@ -41,6 +43,7 @@ import Testing
             let forged: JSONValue = [
                 "statement": .string(Base64.encode(statement)),
                 "signature": .string(Base64.encode(try DemoNetwork.key("farm-gh").signature(for: statement))),
+                "disclosures": disclosures,
             ]
             let forgedAnswer = try await client.call(.post, "/v1/anomalies/\(id)/review", token: officer, json: forged)
             OpenAPIContract.expect(forgedAnswer, 403, "POST", "/v1/anomalies/{id}/review")
@@ -68,6 +71,23 @@ import Testing
 
             let confirmed = try await client.call(.get, "/v1/anomalies?status=confirmed", token: officer)
             #expect(try confirmed.json["items"]?.arrayValue?.map { $0["id"] } == [.string(id)])
+
+            // The review's flag and note are the compliance office's: a public reader sees that a review exists and
+            // its decision, the flag's own parties (the farm) see all of it, another producer sees no more than the
+            // public, in the event and in its proof.
+            let eventID = try #require(try recorded.json["event_id"]?.stringValue)
+            let farm = try await client.login("farm-gh", key: try DemoNetwork.key("farm-gh"))
+            let mill = try await client.login("mill-nl", key: try DemoNetwork.key("mill-nl"))
+            for (reader, seesAll) in [(String?.none, false), (mill, false), (farm, true), (officer, true)] {
+                let event = try await client.call(.get, "/v1/events/\(eventID)", token: reader)
+                OpenAPIContract.expect(event, 200, "GET", "/v1/events/{id}")
+                let fields = try #require(try event.json["fields"]?.objectValue)
+                #expect(fields["decision"] == "confirmed")
+                #expect((fields["note"] == "weighbridge slips requested") == seesAll, "\(fields)")
+                #expect((fields["flag"] == .string(id)) == seesAll, "\(fields)")
+                let proof = try await client.call(.get, "/v1/events/\(eventID)/proof", token: reader)
+                #expect(String(decoding: proof.body, as: UTF8.self).contains("weighbridge") == seesAll)
+            }
 
             // An auditor reads flags but may not decide; a producer may do neither.
             let auditor = try await client.login("auditor", key: try DemoNetwork.key("auditor"))

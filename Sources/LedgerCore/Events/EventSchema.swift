@@ -46,7 +46,7 @@ public enum EventSchema {
 
     /// Names of the sensitive fields of any kind, for redaction options.
     public static let sensitiveFieldNames = [
-        "quantity", "unit_price", "currency", "destination", "origin", "carrier", "input_quantities",
+        "quantity", "unit_price", "currency", "destination", "origin", "carrier", "input_quantities", "flag", "note",
     ]
 
     /// Convenient groups of sensitive fields that a reader may withhold together.
@@ -55,6 +55,7 @@ public enum EventSchema {
         "quantity": ["quantity", "input_quantities"],
         "counterparty": ["destination", "origin"],
         "carrier": ["carrier"],
+        "review": ["flag", "note"],
     ]
 
     private static func f(_ name: String, _ type: ValueType, required: Bool = false, sensitive: Bool = false) -> Field {
@@ -164,9 +165,11 @@ public enum EventSchema {
             ] + common
         case .review:
             return [
-                f("flag", .identifier, required: true),
+                // Which flag a review decides and why are the compliance office's: public readers see that a
+                // review exists and its decision (docs/security.md).
+                f("flag", .identifier, required: true, sensitive: true),
                 f("decision", .oneOf(["confirmed", "dismissed"]), required: true),
-                f("note", .text, required: true),
+                f("note", .text, required: true, sensitive: true),
                 f("report_digest", .digestHex),
             ] + common
         }

@@ -42,13 +42,21 @@ public struct SignedEvent: Sendable, Hashable {
         try EventSigner(participant: signer, key: key).sign(content)
     }
 
-    /// The statement `signer` signs for `content`, when `content` has no sensitive field: with no
-    /// disclosure there is no salt to derive, so a client can sign these bytes with its own key
-    /// (an officer's review signed in the browser).
-    ///
-    /// - Throws: `invalidRecord` if `content` has a sensitive field.
-    public static func unsignedStatement(for content: EventContent, signer: String) throws(LedgerError) -> [UInt8] {
-        try EventSigner.statement(for: content, participant: signer, saltKey: nil).bytes
+    /// The statement `signer` is to sign for `content` with a key this process does not hold (an officer's review,
+    /// signed in the browser), and the disclosures of its sensitive fields. Their salts come from a key drawn at
+    /// random for this statement, so that no reader can guess a withheld value from its digest; the client sends the
+    /// disclosures back with its signature.
+    public static func unsignedStatement(for content: EventContent, signer: String) throws(LedgerError) -> (
+        statement: [UInt8], disclosures: [Disclosure]
+    ) {
+        let saltKey: SHA256.HMACKey
+        do {
+            saltKey = SHA256.HMACKey(try SecureRandom.bytes(32))
+        } catch {
+            throw LedgerError(.invalidState, "no random bytes for the disclosures' salts: \(error)")
+        }
+        let statement = try EventSigner.statement(for: content, participant: signer, saltKey: saltKey)
+        return (statement.bytes, statement.disclosures.keys.sorted().compactMap { statement.disclosures[$0] })
     }
 
     /// An event whose parts this process has just built and so needs no re-checking.

@@ -38,14 +38,16 @@ extension LedgerAPI {
             let content = try await ledger.reviewContent(
                 flag: try context.pathParameter("id"), decision: decision, note: try body.requiredString("note"),
                 officer: officer.id)
-            let statement = try SignedEvent.unsignedStatement(for: content, signer: officer.id)
+            let unsigned = try SignedEvent.unsignedStatement(for: content, signer: officer.id)
             return Response.json([
-                "statement": .string(Base64.encode(statement)), "record_id": .string(content.recordID),
+                "statement": .string(Base64.encode(unsigned.statement)), "record_id": .string(content.recordID),
+                "disclosures": .array(unsigned.disclosures.map(\.json)),
             ])
         }
         router.post("/v1/anomalies/:id/review") { request, context in
             let officer = try context.requireRole([.compliance], for: "reviewing a flag")
-            let body = try await request.jsonObject(context: context, allowing: ["statement", "signature"])
+            let body = try await request.jsonObject(
+                context: context, allowing: ["statement", "signature", "disclosures"])
             guard let statement = Base64.decode(try body.requiredString("statement")),
                 let signature = Base64.decode(try body.requiredString("signature"))
             else {
@@ -59,7 +61,9 @@ extension LedgerAPI {
             }
             let event: SignedEvent
             do throws(LedgerError) {
-                event = try SignedEvent(statement: statement, signature: signature, disclosures: [])
+                var disclosures = [Disclosure]()
+                for item in body["disclosures"]?.arrayValue ?? [] { disclosures.append(try Disclosure(json: item)) }
+                event = try SignedEvent(statement: statement, signature: signature, disclosures: disclosures)
             } catch {
                 throw APIError(
                     .badRequest, code: "invalid_record", "the signed review is not a statement: \(error.reason)")
@@ -70,7 +74,7 @@ extension LedgerAPI {
                     "the review is signed as \(Echo.short(event.header.signer)), but the token is \(officer.id)'s")
             }
             let flagID = try context.pathParameter("id")
-            guard event.header.publicFields["flag"]?.stringValue == flagID else {
+            guard event.visibleFields["flag"]?.stringValue == flagID else {
                 throw APIError.badRequest("the review decides another flag than \(flagID)")
             }
             let receipt = try await ledger.appendReview(event)

@@ -41,10 +41,19 @@ public struct LedgerAPI: Sendable {
 
     static let sensitiveFields = Set(EventSchema.sensitiveFieldNames)
 
+    /// The participants whose events flag `id` concerns; none for a flag no anchored report holds.
+    private func flagParties(_ id: String) async throws(LedgerError) -> [String] {
+        do {
+            return try await ledger.flag(id: id).flag.parties
+        } catch  where error.code == .notFound {
+            return []
+        }
+    }
+
     /// `event` as the caller may see it: every field for compliance officers, auditors and the
     /// event's own parties (its signer, and the participant owning the facility it names as
-    /// destination or origin); the sensitive fields withheld for everyone else. `known` is the
-    /// facility directory when the caller already holds it.
+    /// destination or origin; for a review, the parties of the flag it decides); the sensitive fields
+    /// withheld for everyone else. `known` is the facility directory when the caller already holds it.
     func visible(
         _ event: SignedEvent, to context: ProvenanceRequestContext,
         facilities known: [String: [String: JSONValue]]? = nil
@@ -52,6 +61,11 @@ public struct LedgerAPI: Sendable {
         if context.readsEverything { return event }
         if let caller = context.caller {
             if caller.id == event.header.signer { return event }
+            if event.header.kind == .review, let flag = event.disclosures["flag"]?.value.stringValue,
+                try await flagParties(flag).contains(caller.id)
+            {
+                return event
+            }
             let counterparties = ["destination", "origin"].compactMap { event.disclosures[$0]?.value.stringValue }
             if !counterparties.isEmpty {
                 let directory: [String: [String: JSONValue]]

@@ -139,7 +139,8 @@ enum DashboardScript {
           const prepared = await postJSON(`/v1/anomalies/${flag.id}/review/statement`, { decision, note });
           if (prepared.status !== 200) { status.textContent = message(prepared); return; }
           const signature = await sign(base64Decode(prepared.body.statement));
-          const recorded = await postJSON(`/v1/anomalies/${flag.id}/review`, { statement: prepared.body.statement, signature: base64Encode(signature) });
+          const recorded = await postJSON(`/v1/anomalies/${flag.id}/review`, {
+            statement: prepared.body.statement, signature: base64Encode(signature), disclosures: prepared.body.disclosures });
           if (recorded.status !== 201 && recorded.status !== 200) { status.textContent = message(recorded); return; }
           await refresh();
           status.textContent = `${flag.id} ${decision}: signed review event ${recorded.body.event_id.slice(0, 16)}… at index ${recorded.body.index}`;
