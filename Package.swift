@@ -113,7 +113,7 @@ let package = Package(
 
         .target(
             name: "TestSupport",
-            dependencies: ["LedgerCore"],
+            dependencies: ["LedgerCore", "LedgerCrypto"],
             path: "Tests/TestSupport",
             swiftSettings: strictSettings
         ),

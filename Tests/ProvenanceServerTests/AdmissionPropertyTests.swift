@@ -98,33 +98,13 @@ import Testing
         while bodies.count < Self.eventCount {
             serial += 1
             let draft = generator.event(serial)
-            var disclosures = [Disclosure]()
-            var commitments = [String: JSONValue]()
-            for (offset, name) in draft.sensitive.keys.sorted().enumerated() {
-                let disclosure = Disclosure(
-                    salt: Base64.encodeURL(Array(repeating: UInt8(offset + 1), count: 16)), name: name,
-                    value: draft.sensitive[name] ?? .null)
-                guard let digest = try? disclosure.digest() else { continue }
-                commitments[name] = .string(digest)
-                disclosures.append(disclosure)
-            }
-            let statementValue: JSONValue = [
-                "v": .integer(1), "kind": .string(draft.kind), "signer": "mill-nl",
-                "record_id": .string(draft.recordID),
-                "occurred_at": .string(draft.occurredAt), "occurred_offset": "Z", "fields": .object(draft.fields),
-                "commitments": .object(commitments),
-            ]
             // A few values have no canonical form (a number beyond 2^53): such a statement cannot even be signed.
-            guard let statement = try? CanonicalJSON.encode(statementValue) else { continue }
-            let signature = try key.signature(for: statement)
-            bodies.append([
-                "events": [
-                    [
-                        "statement": statementValue, "signature": .string(Base64.encode(signature)),
-                        "disclosures": .array(draft.dropDisclosures ? [] : disclosures.map(\.json)),
-                    ]
-                ]
-            ])
+            guard
+                let event = try? HandSigned.event(
+                    kind: draft.kind, signer: "mill-nl", recordID: draft.recordID, occurredAt: draft.occurredAt,
+                    fields: draft.fields, sensitive: draft.sensitive, key: key, dropDisclosures: draft.dropDisclosures)
+            else { continue }
+            bodies.append(["events": [event.transportJSON]])
         }
         let outcomes = try await withServer(demo: demo, bodies: bodies)
         print("admission property test: \(bodies.count) events, \(outcomes)")

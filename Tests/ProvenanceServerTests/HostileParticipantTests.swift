@@ -15,23 +15,9 @@ import Testing
         _ kind: String, recordID: String, fields: [String: JSONValue], sensitive: [String: JSONValue] = [:],
         occurredAt: String = "2026-06-01T07:00:00Z"
     ) throws -> SignedEvent {
-        var disclosures = [Disclosure]()
-        var commitments = [String: JSONValue]()
-        for (offset, name) in sensitive.keys.sorted().enumerated() {
-            let disclosure = Disclosure(
-                salt: Base64.encodeURL(Array(repeating: UInt8(offset + 1), count: 16)), name: name,
-                value: sensitive[name] ?? .null)
-            commitments[name] = .string(try disclosure.digest())
-            disclosures.append(disclosure)
-        }
-        let statement = try CanonicalJSON.encode([
-            "v": .integer(1), "kind": .string(kind), "signer": "mill-nl", "record_id": .string(recordID),
-            "occurred_at": .string(occurredAt), "occurred_offset": "Z", "fields": .object(fields),
-            "commitments": .object(commitments),
-        ])
-        let key = try DemoNetwork.key("mill-nl")
-        return try SignedEvent(
-            statement: statement, signature: try key.signature(for: statement), disclosures: disclosures)
+        try HandSigned.event(
+            kind: kind, signer: "mill-nl", recordID: recordID, occurredAt: occurredAt, fields: fields,
+            sensitive: sensitive, key: try DemoNetwork.key("mill-nl"))
     }
 
     static let millLot: [String: JSONValue] = [

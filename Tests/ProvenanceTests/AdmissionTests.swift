@@ -3,6 +3,7 @@ import LedgerCore
 import LedgerCrypto
 import LedgerStorage
 import Provenance
+import TestSupport
 import Testing
 
 /// Every door into the ledger runs the same admission checks: a producer with a valid key tries each one as a
@@ -214,28 +215,13 @@ import Testing
         #expect(try await fixture.ledger.store.head() == head, sourceLocation: sourceLocation)
     }
 
-    /// A statement built by hand, as a client could, signed by `key` as the farm: `fields` public, `sensitive`
-    /// committed with disclosures (unless dropped).
+    /// A statement built by hand, as a client could, signed by `key` as the farm.
     static func handSigned(
         kind: String, recordID: String, fields: [String: JSONValue], sensitive: [String: JSONValue],
-        key: Ed25519.PrivateKey, signer: String = "farm", occurredAt: String = "2026-03-01T08:00:00Z",
-        dropDisclosures: Bool = false
+        key: Ed25519.PrivateKey, dropDisclosures: Bool = false
     ) throws -> SignedEvent {
-        var disclosures = [Disclosure]()
-        var commitments = [String: JSONValue]()
-        for (offset, name) in sensitive.keys.sorted().enumerated() {
-            let salt = Base64.encodeURL(Array(repeating: UInt8(offset + 1), count: 16))
-            let disclosure = Disclosure(salt: salt, name: name, value: sensitive[name] ?? .null)
-            commitments[name] = .string(try disclosure.digest())
-            disclosures.append(disclosure)
-        }
-        let statement = try CanonicalJSON.encode([
-            "v": .integer(1), "kind": .string(kind), "signer": .string(signer), "record_id": .string(recordID),
-            "occurred_at": .string(occurredAt), "occurred_offset": "Z", "fields": .object(fields),
-            "commitments": .object(commitments),
-        ])
-        return try SignedEvent(
-            statement: statement, signature: try key.signature(for: statement),
-            disclosures: dropDisclosures ? [] : disclosures)
+        try HandSigned.event(
+            kind: kind, signer: "farm", recordID: recordID, occurredAt: "2026-03-01T08:00:00Z", fields: fields,
+            sensitive: sensitive, key: key, dropDisclosures: dropDisclosures)
     }
 }

@@ -305,13 +305,17 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     fileprivate static func lotMakers(_ lots: [String], in db: Database) throws -> [String: String] {
-        let statement = try db.cachedStatement(
-            sql:
-                "SELECT signer FROM events INDEXED BY events_by_lot WHERE lot = ? AND kind IN ('produce', 'transform') ORDER BY seq LIMIT 1"
-        )
         var found = [String: String]()
-        for lot in lots {
-            if let signer = try String.fetchOne(statement, arguments: [lot]) { found[lot] = signer }
+        for chunk in chunks(lots) {
+            // SQLite takes a bare column of an aggregate query from the row that gave the min().
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT lot, signer, min(seq) FROM events INDEXED BY events_by_lot
+                    WHERE lot IN (\(placeholders(chunk.count))) AND kind IN ('produce', 'transform') GROUP BY lot
+                    """,
+                arguments: StatementArguments(Array(chunk)))
+            for row in rows { found[text(row[0])] = text(row[1]) }
         }
         return found
     }
