@@ -23,8 +23,11 @@ struct Sample: AsyncParsableCommand {
         @Option(help: ArgumentHelp("The directory to write; it must be new or empty unless --force.", valueName: "DIR"))
         var out: String
         @Option(help: "Fraction of lots that carry one injected anomaly (0…1).") var anomalyRate = 0.02
-        @Option(help: ArgumentHelp("The first lot's start date (UTC).", valueName: "YYYY-MM-DD")) var start =
-            "2026-01-01"
+        @Option(
+            help: ArgumentHelp(
+                "The first lot's start date (UTC). A ledger admits no event dated more than a day after its clock, so a network meant for import ends before today.",
+                valueName: "YYYY-MM-DD"))
+        var start = "2025-01-01"
         @Flag(help: "Write into a non-empty directory, replacing files of the same names.") var force = false
         @Flag(help: "Print the summary as JSON.") var json = false
 

@@ -237,6 +237,71 @@ import Testing
         #expect(try prov.run("verify").status == 0)
     }
 
+    /// The mill, with its own valid key, tries through `prov append` and `prov ingest` what the admission checks
+    /// refuse (docs/security.md): each exits 4 naming the record and field, and the ledger stays as it was.
+    @Test func aHostileParticipantIsRefusedAtEveryCommandLineDoor() throws {
+        let prov = try ProvRunner()
+        defer { prov.remove() }
+        try #require(try prov.run("init").status == 0)
+        let demo = ProvRunner.sampleData.appendingPathComponent("demo")
+        for (id, role) in [("farm-gh", "producer"), ("mill-nl", "processor")] {
+            try prov.run("keys", "generate", "--out", "\(id).pem")
+            try prov.run("participants", "add", "--id", id, "--name", id, "--role", role, "--public-key", "\(id).pem")
+            try prov.run(
+                "facilities", "import", demo.appendingPathComponent("\(id)-facilities.csv").path, "--key", "\(id).pem")
+        }
+        #expect(
+            try prov.run("append", demo.appendingPathComponent("farm-harvest.json").path, "--key", "farm-gh.pem")
+                .status == 0)
+        let before = try prov.run("checkpoint").stdout
+
+        let attempts: [(String, String)] = [
+            (
+                #"{"record_id": "F1", "event": "facility", "occurred_at": "2026-05-01T00:00:00Z", "facility": "FARM-GH-01", "party": "mill-nl", "name": "Mine", "kind": "farm", "country": "GH", "latitude": "6.7", "longitude": "-1.6"}"#,
+                "field facility: facility 'FARM-GH-01' is registered to 'farm-gh'"
+            ),
+            (
+                #"{"record_id": "N1", "event": "produce", "occurred_at": "2026-05-01T00:00:00Z", "product": "cocoa-mass", "lot": "LOT-GH-001\u0000x", "quantity": "1", "unit": "kg", "facility": "MILL-NL-01"}"#,
+                "field lot: contains U+0000"
+            ),
+            (
+                #"{"record_id": "L1", "event": "produce", "occurred_at": "2026-05-01T00:00:00Z", "product": "cocoa-beans", "lot": "LOT-GH-001", "quantity": "1", "unit": "kg", "facility": "MILL-NL-01"}"#,
+                "field lot: lot 'LOT-GH-001' was made by 'farm-gh'"
+            ),
+            (
+                #"{"record_id": "C1", "event": "produce", "occurred_at": "2026-05-01T00:00:00Z", "product": "cocoa-mass", "lot": "LOT-NL-X", "quantity": "1", "unit": "kg", "facility": "MILL-NL-01", "certificate": "FAKE-CERT"}"#,
+                "field certificate: certificate 'FAKE-CERT' is not facility 'MILL-NL-01''s"
+            ),
+            (
+                #"{"record_id": "Y1", "event": "produce", "occurred_at": "9999-05-01T00:00:00Z", "product": "cocoa-mass", "lot": "LOT-NL-Y", "quantity": "1", "unit": "kg", "facility": "MILL-NL-01"}"#,
+                "field occurred_at: occurred_at 9999-05-01T00:00:00Z lies outside the ledger's window"
+            ),
+        ]
+        for (offset, (record, expected)) in attempts.enumerated() {
+            try "[\(record)]".write(toFile: prov.path("attempt-\(offset).json"), atomically: true, encoding: .utf8)
+            let appended = try prov.run("append", "attempt-\(offset).json", "--key", "mill-nl.pem")
+            #expect(appended.status == 4, "\(appended.stderr)")
+            #expect(appended.stderr.contains(expected), "\(appended.stderr)")
+        }
+        // The same takeover as a facilities file, and a shipment at the farm's facility as a CSV.
+        try "facility_id,party,name,kind,country,latitude,longitude\nFARM-GH-01,mill-nl,Mine,farm,GH,6.7,-1.6\n"
+            .write(toFile: prov.path("takeover.csv"), atomically: true, encoding: .utf8)
+        let takeover = try prov.run("facilities", "import", "takeover.csv", "--key", "mill-nl.pem")
+        #expect(takeover.status == 4)
+        #expect(
+            takeover.stderr.contains(
+                "takeover.csv:2, column facility_id: facility 'FARM-GH-01' is registered to 'farm-gh'"))
+        try
+            "record_id,event,occurred_at,product,lot,quantity,unit,facility\nX1,produce,2026-05-01T00:00:00Z,cocoa-mass,LOT-NL-Z,1,kg,FARM-GH-01\n"
+            .write(toFile: prov.path("elsewhere.csv"), atomically: true, encoding: .utf8)
+        let elsewhere = try prov.run("ingest", "elsewhere.csv", "--key", "mill-nl.pem")
+        #expect(elsewhere.status == 4)
+        #expect(
+            elsewhere.stderr.contains("column facility: facility 'FARM-GH-01' belongs to 'farm-gh', not to 'mill-nl'"))
+        #expect(try prov.run("checkpoint").stdout == before, "nothing was written")
+        #expect(try prov.run("verify").status == 0)
+    }
+
     @Test func ingestBenchmarkMeasuresItsReferenceBothWays() throws {
         let prov = try ProvRunner()
         defer { prov.remove() }
