@@ -170,7 +170,8 @@ struct LotGenerator {
             let overCapacity = anomaly == .overCapacity && rawIndex == 0
             let (farm, producedSteps, time) = placeProduction(
                 line: lineIndex, region: regionIndex, fraction: overCapacity ? random.uniform(1.3, 2.2) : fraction,
-                at: produceTime, ignoringCapacity: overCapacity)
+                at: produceTime, ignoringCapacity: overCapacity,
+                preferringExpiredCertificate: anomaly == .certificateInvalid && rawIndex == 0)
             produceTime = time
             let farmFacility = topology.facilities[farm]
             let farmParty = topology.facilityParty[farm]
@@ -178,14 +179,15 @@ struct LotGenerator {
 
             var certificate = ""
             let produceDay = Formatting.localDay(produceTime, offsetMinutes: farmFacility.utcOffsetMinutes)
-            let certificateAnomaly = anomaly == .certificateInvalid && rawIndex == 0
+            // The farm's own certificate claimed after it expired. A certificate the facility never held is refused by
+            // the ledger when imported (docs/security.md), so where the farm's has not expired the lot stays ordinary.
+            let certificateDrawn = anomaly == .certificateInvalid && rawIndex == 0
+            let certificateAnomaly =
+                certificateDrawn && !farmFacility.certificate.isEmpty && produceDay > farmFacility.certificateExpiresDay
             if certificateAnomaly {
-                if !farmFacility.certificate.isEmpty, produceDay > farmFacility.certificateExpiresDay {
-                    certificate = farmFacility.certificate
-                } else {
-                    certificate =
-                        "\(line.certificateScheme)-\(farmFacility.country)-\(Formatting.padded(90_000 + index % 10_000, 5))"
-                }
+                certificate = farmFacility.certificate
+            } else if certificateDrawn {
+                certificate = ""
             } else if !farmFacility.certificate.isEmpty, produceDay + 4 <= farmFacility.certificateExpiresDay,
                 random.chance(0.85)
             {
@@ -483,12 +485,30 @@ struct LotGenerator {
 
     /// Picks the region's next farm or mine with room on the day for `fraction` of its capacity,
     /// moving to the next day when all are full; returns the facility, the quantity and the time.
+    ///
+    /// - Parameter preferringExpiredCertificate: try first the farms whose certificate has expired by that day (the
+    ///   certificate anomaly claims it); the others when none has.
     private mutating func placeProduction(
-        line: Int, region: Int, fraction: Double, at time: Int64, ignoringCapacity: Bool
+        line: Int, region: Int, fraction: Double, at time: Int64, ignoringCapacity: Bool,
+        preferringExpiredCertificate: Bool = false
     ) -> (Int, Int64, Int64) {
         let members = topology.origins[line][region].facilities
         var time = time
         for _ in 0..<60 {
+            if preferringExpiredCertificate {
+                for facility in members {
+                    let place = topology.facilities[facility]
+                    let day = Formatting.localDay(time, offsetMinutes: place.utcOffsetMinutes)
+                    guard !place.certificate.isEmpty, day > place.certificateExpiresDay else { continue }
+                    let steps = max(1, Int64((Double(place.capacitySteps) * fraction).rounded(.down)))
+                    let key = FacilityDay(facility: facility, day: day)
+                    let used = load[key] ?? 0
+                    if used + steps <= place.capacitySteps {
+                        load[key] = used + steps
+                        return (facility, steps, time)
+                    }
+                }
+            }
             for attempt in 0..<members.count {
                 let facility = members[(roundRobin[line][region] + attempt) % members.count]
                 let capacity = topology.facilities[facility].capacitySteps

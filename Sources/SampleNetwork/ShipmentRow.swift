@@ -88,8 +88,9 @@ extension SampleNetwork {
         /// Serial numbers of an earlier lot of the same product reused in a later lot. Labels
         /// every record of the later lot that carries a reused serial.
         case clonedSerial = "cloned_serial"
-        /// A certificate claimed for a lot that the facility does not hold at the time: expired
-        /// before the event, or never held. Labels the produce and ship records that claim it.
+        /// A farm's certificate claimed for a lot after it expired (one the facility never held is
+        /// refused by the ledger's admission checks, so it is not generated). Labels the produce and
+        /// ship records that claim it.
         case certificateInvalid = "certificate_invalid"
         /// A single produce record above the facility's capacity per day (1.3–2.2 ×). Labels the
         /// produce record.

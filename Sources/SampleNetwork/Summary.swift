@@ -105,7 +105,7 @@ extension SampleNetwork.AnomalyKind {
         case .transformYield:
             "a transform makes 30-90 % more than inputs x the maximum yield (normal: 95-100 % of the typical yield)"
         case .clonedSerial: "10-30 % of a lot's serial numbers copied from an earlier lot of the same product"
-        case .certificateInvalid: "a certificate claimed after it expired, or one the facility never held"
+        case .certificateInvalid: "a farm's certificate claimed after it expired"
         case .overCapacity: "one day's production 1.3-2.2 x the facility's capacity_per_day"
         }
     }

@@ -59,7 +59,8 @@ struct Topology: Sendable {
         func addFacility(
             party: Int, id: String, name: String, kind: String, place: Place, jitter: Double, capacity: Int64,
             unit: SampleUnit,
-            workers: ClosedRange<Int>, certificateScheme: String?, certificateShare: Double
+            workers: ClosedRange<Int>, certificateScheme: String?, certificateShare: Double,
+            certificateExpiresEarly: Bool = false
         ) -> Int {
             let latitude = Int(((place.latitude + random.uniform(-jitter, jitter)) * 10_000).rounded())
             let longitude = Int(((place.longitude + random.uniform(-jitter, jitter)) * 10_000).rounded())
@@ -68,7 +69,9 @@ struct Topology: Sendable {
             if let certificateScheme, random.chance(certificateShare) {
                 certificateNumber += 1
                 certificate = "\(certificateScheme)-\(place.country)-\(Formatting.padded(certificateNumber, 5))"
-                expires = random.int((startDay - 60)...(lastDay + 400))
+                // A region's first farm holds a certificate that expires within the network's first month, so that
+                // a certificate claimed after it expired (an anomaly pattern) can be its own.
+                expires = random.int((startDay - 60)...(certificateExpiresEarly ? startDay + 30 : lastDay + 400))
             }
             facilities.append(
                 SampleNetwork.Facility(
@@ -108,7 +111,8 @@ struct Topology: Sendable {
                             name: "\(origin.place.name) \(kindName) \(number)", kind: line.originKind,
                             place: origin.place,
                             jitter: 0.35, capacity: capacity, unit: line.rawUnit, workers: workers,
-                            certificateScheme: line.certificateScheme, certificateShare: 0.6))
+                            certificateScheme: line.certificateScheme, certificateShare: number == 1 ? 1 : 0.6,
+                            certificateExpiresEarly: number == 1))
                 }
                 regions.append(
                     OriginRegion(

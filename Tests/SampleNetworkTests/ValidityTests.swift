@@ -118,7 +118,8 @@ import Testing
         }
         #expect(fastest > 300 && fastest <= 700, "air freight exists and nothing is faster than it")
         let certified = fixture.rows.filter { !$0.row.certificate.isEmpty }.count
-        #expect(certified > 1000)
+        // Each origin region's first farm holds a certificate that expires in the network's first month.
+        #expect(certified > 800)
         let serialized = fixture.rows.filter { !$0.row.serials.isEmpty }.count
         #expect(serialized > 500)
     }
