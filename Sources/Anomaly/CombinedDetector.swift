@@ -104,13 +104,16 @@ public struct CombinedDetector: Sendable, Codable, Hashable {
         let weight = min(1, max(0, parameters.forestWeight))
         let larger = max(weight, 1 - weight)
         var combined = [Double](repeating: 0, count: x.rows)
+        var forestPercentile = [Double](repeating: 0, count: x.rows)
         var cluster = [Double](repeating: 0, count: x.rows)
         for row in 0..<x.rows {
-            let forestPart = forestCalibration(forestScores[row])
+            forestPercentile[row] = forestCalibration(forestScores[row])
             cluster[row] = clusterCalibration(clusterRaw[row])
-            combined[row] = max(weight * forestPart, (1 - weight) * cluster[row]) / larger
+            combined[row] = max(weight * forestPercentile[row], (1 - weight) * cluster[row]) / larger
         }
-        return CombinedScores(combined: combined, forest: forestScores, cluster: cluster, clusters: clusters)
+        return CombinedScores(
+            combined: combined, forest: forestScores, forestPercentile: forestPercentile, cluster: cluster,
+            clusters: clusters)
     }
 
     /// The mixture's raw score and most likely component for every row of `x` (no missing values).

@@ -4,14 +4,19 @@ public struct CombinedScores: Sendable {
     public let combined: [Double]
     /// The raw isolation-forest scores (2^(−E[h]/c(ψ))).
     public let forest: [Double]
+    /// The forest's score calibrated to [0, 1]: its percentile among the reference rows (see ``ScoreCalibration``).
+    public let forestPercentile: [Double]
     /// The cluster score, calibrated to [0, 1]: how unlikely the row is under the per-cluster Gaussians.
     public let cluster: [Double]
     /// The cluster each row most likely belongs to.
     public let clusters: [Int]
 
-    public init(combined: [Double], forest: [Double], cluster: [Double], clusters: [Int]) {
+    public init(
+        combined: [Double], forest: [Double], forestPercentile: [Double], cluster: [Double], clusters: [Int]
+    ) {
         self.combined = combined
         self.forest = forest
+        self.forestPercentile = forestPercentile
         self.cluster = cluster
         self.clusters = clusters
     }

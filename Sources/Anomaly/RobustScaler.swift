@@ -2,11 +2,12 @@
 ///
 /// `transform` maps each value to `(value − median) / scale`. The scale is the interquartile range; where that is
 /// zero (a column with more than half its values equal) it falls back to 1.4826 × the median absolute deviation,
-/// and where that is zero too, to 1. A column with no values at all gets median 0 and scale 1.
+/// and where that is zero too, to the column's fallback scale (1 unless given): the smallest departure that should
+/// count as one robust z-unit. A column with no values at all gets median 0 and its fallback scale.
 public struct RobustScaler: Sendable, Codable, Hashable {
     /// Each column's median.
     public let medians: [Double]
-    /// Each column's scale: IQR, else 1.4826 × MAD, else 1.
+    /// Each column's scale: IQR, else 1.4826 × MAD, else the fallback.
     public let scales: [Double]
 
     /// A scaler with the given per-column medians and scales (scales must be positive).
@@ -22,16 +23,21 @@ public struct RobustScaler: Sendable, Codable, Hashable {
     }
 
     /// Fits on at most `rowLimit` rows taken at an even stride (a cheaper fit for very tall matrices).
-    public static func fit(_ x: Matrix, rowLimit: Int) -> RobustScaler {
+    ///
+    /// - Parameter fallbackScales: per column, the scale used where both the IQR and the MAD are 0 (1 for a column
+    ///   not listed, and every fallback must be positive).
+    public static func fit(_ x: Matrix, rowLimit: Int, fallbackScales: [Double] = []) -> RobustScaler {
+        precondition(fallbackScales.allSatisfy { $0 > 0 }, "RobustScaler's fallback scales must be positive")
         let fitted = ParallelChunks.map(count: x.columns, chunkSize: 1) { column, _ in
+            let fallback = column < fallbackScales.count ? fallbackScales[column] : 1.0
             let sorted = Quantiles.sortedColumn(x, column, limit: rowLimit)
-            guard !sorted.isEmpty else { return (0.0, 1.0) }
+            guard !sorted.isEmpty else { return (0.0, fallback) }
             let median = Quantiles.sorted(sorted, 0.5)
             let iqr = Quantiles.sorted(sorted, 0.75) - Quantiles.sorted(sorted, 0.25)
             if iqr > 0, iqr.isFinite { return (median, iqr) }
             let mad = Quantiles.sorted(sorted.map { abs($0 - median) }.sorted(), 0.5) * 1.4826
             if mad > 0, mad.isFinite { return (median, mad) }
-            return (median, 1.0)
+            return (median, fallback)
         }
         return RobustScaler(medians: fitted.map(\.0), scales: fitted.map(\.1))
     }

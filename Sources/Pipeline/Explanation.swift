@@ -13,10 +13,21 @@ enum Explanation {
     /// "transit 1,540 h is 8.1× the 190 h median of 212 shipments on lane MILL-NL-01 → WH-DE-03", or, for a receive
     /// before its ship, "received 12 h before it was shipped; the 190 h median of 212 shipments on lane …".
     static func laneText(hours: Double, lane: LaneTransits.Reference) -> String {
-        let peers = "the \(Format.number(lane.median)) h median of \(lane.count) shipments on \(lane.lane)"
+        let peers = "the \(Format.number(lane.median)) h median of \(lane.count) shipments on \(lane.group)"
         if hours < 0 { return "received \(Format.number(-hours)) h before it was shipped, against \(peers)" }
         guard lane.median > 0 else { return "transit \(Format.number(hours)) h, against \(peers)" }
         return "transit \(Format.number(hours)) h is \(Format.number(hours / lane.median))× \(peers)"
+    }
+
+    /// "shipped 1,010 h after it arrived, 21× the 48 h median of 230 cocoa-beans shipped from farms".
+    static func dwellText(hours: Double, peers: PeerReference) -> String {
+        let against = "the \(Format.number(peers.median)) h median of \(peers.count) \(peers.group)"
+        if hours < 0 { return "shipped \(Format.number(-hours)) h before the lot arrived, against \(against)" }
+        guard peers.median > 0 else {
+            return "shipped \(Format.number(hours)) h after the lot arrived, against \(against)"
+        }
+        return
+            "shipped \(Format.number(hours)) h after the lot arrived, \(Format.number(hours / peers.median))× \(against)"
     }
 
     /// The sentence for one feature of one scored link.
@@ -57,6 +68,18 @@ enum Explanation {
             return "transit took \(Format.number(value)) h, \(against) h"
         case "transit_lane_deviation":
             if let lane = table.laneReference[row], let transit { return laneText(hours: transit, lane: lane) }
+        case "dwell_deviation":
+            if let reference = table.dwellReference[row], !table.dwellHours[row].isNaN {
+                return dwellText(hours: table.dwellHours[row], peers: reference)
+            }
+        case "lot_balance":
+            let direction = value >= 1 ? "\(Format.percent(value - 1)) more" : "\(Format.percent(1 - value)) less"
+            return "\(origin) shipped \(direction) of lot \(event.lot ?? "") than it made or received of it"
+        case "destination_country_share":
+            let country = ship.flatMap { $0.destination }.flatMap { links.facilities[$0]?.country } ?? "that country"
+            return value <= 0
+                ? "no other shipment of \(event.product ?? "the product") from \(origin)'s country goes to \(country)"
+                : "\(Format.percent(value)) of \(origin)'s shipments of \(event.product ?? "the product") go to \(country), against a median of \(Format.percent(columnMedian))"
         case "distance_km":
             return "\(Format.number(value)) km from \(origin) to \(destination), \(against) km"
         case "speed_kmh":

@@ -18,6 +18,11 @@ public struct FeatureMatrix: Sendable {
         /// and extremes capped.
         public let scaled: [Double]
         public let combinedScore: Double
+        /// Per feature family (``FeatureMatrix/families``): the family's tail p-value; then the tail p-value over
+        /// all families, and the combined p-value the threshold applies to.
+        public let familyPValues: [Double]
+        public let tailPValue: Double
+        public let combinedPValue: Double
         public let forestScore: Double?
         public let clusterScore: Double?
         public let cluster: Int?
@@ -27,10 +32,13 @@ public struct FeatureMatrix: Sendable {
 
     /// The feature names, in the definition's order.
     public let features: [String]
+    /// The families the features belong to, in catalog order.
+    public let families: [String]
     public let rows: [Row]
 
     /// The matrix as CSV (RFC 4180): `link_id, subject, event_ids, record_ids`, each feature raw, each feature
-    /// scaled (`NAME_scaled`), `combined_score, forest_score, cluster_score, cluster, flagged`. Several IDs in one
+    /// scaled (`NAME_scaled`), each family's tail p-value (`p_FAMILY`), `tail_p, combined_p, combined_score,
+    /// forest_score, cluster_score, cluster, flagged`. Several IDs in one
     /// cell are separated by `;`; a missing value is an empty cell; numbers are written in the shortest form that
     /// reads back to the same double.
     public func csv() -> String {
@@ -38,7 +46,9 @@ public struct FeatureMatrix: Sendable {
         lines.reserveCapacity(rows.count + 1)
         let header =
             ["link_id", "subject", "event_ids", "record_ids"] + features + features.map { $0 + "_scaled" }
-            + ["combined_score", "forest_score", "cluster_score", "cluster", "flagged"]
+            + families.map { "p_" + $0 } + [
+                "tail_p", "combined_p", "combined_score", "forest_score", "cluster_score", "cluster", "flagged",
+            ]
         lines.append(header.map(Self.quoted).joined(separator: ","))
         for row in rows {
             var cells = [
@@ -46,7 +56,9 @@ public struct FeatureMatrix: Sendable {
             ]
             cells += row.raw.map(Self.number)
             cells += row.scaled.map(Self.number)
+            cells += row.familyPValues.map(Self.number)
             cells += [
+                Self.number(row.tailPValue), Self.number(row.combinedPValue),
                 Self.number(row.combinedScore), row.forestScore.map(Self.number) ?? "",
                 row.clusterScore.map(Self.number) ?? "", row.cluster.map(String.init) ?? "", row.flagged ? "1" : "0",
             ]
@@ -71,6 +83,7 @@ extension ReportBuilder {
     func featureMatrix(flagged: Set<String>) -> FeatureMatrix {
         var rows = [FeatureMatrix.Row]()
         rows.reserveCapacity(table.subjects.count)
+        let tails = scores.tails
         for (row, subject) in table.subjects.enumerated() {
             let positions = positions(of: subject.flagSubject, findings: [])
             let events = positions.map { links.events[$0] }
@@ -81,11 +94,14 @@ extension ReportBuilder {
                     recordIDs: events.map(\.recordID), raw: (0..<raw.columns).map { raw[row, $0] },
                     scaled: (0..<scaled.columns).map { scaled[row, $0] },
                     combinedScore: scores.combined.indices.contains(row) ? scores.combined[row] : 0,
+                    familyPValues: (0..<tails.familyPValues.columns).map { tails.familyPValues[row, $0] },
+                    tailPValue: tails.tail[row], combinedPValue: tails.combined[row],
                     forestScore: scores.forest.indices.contains(row) ? scores.forest[row] : nil,
                     clusterScore: scores.cluster.indices.contains(row) ? scores.cluster[row] : nil,
                     cluster: scores.clusters.indices.contains(row) ? scores.clusters[row] : nil,
                     flagged: flagged.contains(linkID)))
         }
-        return FeatureMatrix(features: run.definition.features, rows: rows)
+        return FeatureMatrix(
+            features: run.definition.features, families: tails.families.map(\.family.rawValue), rows: rows)
     }
 }

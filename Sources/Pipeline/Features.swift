@@ -8,6 +8,30 @@ public enum FeatureCatalog {
         public let description: String
         /// How the models see it.
         public var scale: Scale = .linear
+        /// The family whose tail score it counts in (``TailScores``).
+        public var family: Family
+        /// The scale used, on the model's scale, when the feature's IQR and median absolute deviation are both 0 (more
+        /// than half its values equal): a departure of this much counts as one robust z-unit.
+        public var resolution = 1.0
+    }
+
+    /// The families of features, each scored on its own tail so that one loud pattern does not hide a quiet one.
+    public enum Family: String, Sendable, Hashable, CaseIterable {
+        /// When things happen: transit against the lane, a lot's dwell before it ships.
+        case timing
+        /// Where goods go: distances, implied speeds.
+        case route
+        /// How much: losses, volumes, a lot's balance, yields.
+        case quantity
+        case price
+        /// Output against the facility's capacity and workforce.
+        case capacity
+        /// Who trades with whom: new pairs, shares of a sender's volume and destinations.
+        case relationships
+        /// Certificates.
+        case compliance
+        /// Features without a family of their own.
+        case other
     }
 
     /// The transformation applied before robust scaling.
@@ -20,36 +44,65 @@ public enum FeatureCatalog {
     }
 
     public static let all: [Feature] = [
-        Feature(name: "transit_hours", description: "hours between ship and receive", scale: .signedLog),
+        Feature(
+            name: "transit_hours", description: "hours between ship and receive", scale: .signedLog, family: .timing),
         Feature(
             name: "transit_lane_deviation",
             description:
-                "transit against its lane's: (hours − the lane's median) over the lane's spread, signed (LaneTransits)"),
+                "transit against its lane's: (hours − the lane's median) over the lane's spread, signed (LaneTransits)",
+            family: .timing),
         Feature(
-            name: "distance_km", description: "great-circle distance between the two facilities, km", scale: .signedLog),
-        Feature(name: "speed_kmh", description: "implied speed: distance over transit time, km/h", scale: .signedLog),
-        Feature(name: "loss_ratio", description: "share of the shipped quantity not received"),
+            name: "dwell_deviation",
+            description:
+                "hours the lot stayed at the sender before this shipment, against the sender's own (or its kind's) for the product: (hours − median) over spread, signed",
+            family: .timing),
+        Feature(
+            name: "distance_km", description: "great-circle distance between the two facilities, km", scale: .signedLog,
+            family: .route),
+        Feature(
+            name: "speed_kmh", description: "implied speed: distance over transit time, km/h", scale: .signedLog,
+            family: .route),
+        Feature(
+            name: "loss_ratio", description: "share of the shipped quantity not received", family: .quantity,
+            resolution: 0.005),
         Feature(
             name: "price_ratio", description: "unit price over the median of the same product (and origin country)",
-            scale: .logRatio),
+            scale: .logRatio, family: .price, resolution: 0.01),
         Feature(
-            name: "volume_ratio", description: "quantity over the sender's own median for the product", scale: .logRatio
-        ),
-        Feature(name: "pair_novelty", description: "1 for the first shipment between two facilities, 0 for later ones"),
-        Feature(name: "pair_share", description: "share of the sender's volume going to this destination"),
+            name: "volume_ratio", description: "quantity over the sender's own median for the product",
+            scale: .logRatio,
+            family: .quantity, resolution: 0.05),
+        Feature(
+            name: "lot_balance",
+            description:
+                "what the sender's facility shipped of the lot over what it produced or received of it (1 when it balances)",
+            scale: .logRatio, family: .quantity, resolution: 0.01),
+        Feature(
+            name: "pair_novelty", description: "1 for the first shipment between two facilities, 0 for later ones",
+            family: .relationships),
+        Feature(
+            name: "pair_share", description: "share of the sender's volume going to this destination",
+            family: .relationships, resolution: 0.05),
+        Feature(
+            name: "destination_country_share",
+            description:
+                "share of the sender facility's other shipments of the product that went to the destination's country (0 for a country it never ships the product to)",
+            scale: .logRatio, family: .relationships, resolution: 0.1),
         Feature(
             name: "output_per_worker",
             description: "origin facility's output per worker and active day over the median of facilities of its kind",
-            scale: .logRatio),
+            scale: .logRatio, family: .capacity, resolution: 0.05),
         Feature(
             name: "capacity_utilisation",
-            description: "origin facility's output on the lot's day over its daily capacity"),
+            description: "origin facility's output on the lot's day over its daily capacity", family: .capacity,
+            resolution: 0.05),
         Feature(
             name: "certificate_valid",
-            description: "1 if the certificate claimed is the facility's and valid that day, 0 if not"),
+            description: "1 if the certificate claimed is the facility's and valid that day, 0 if not",
+            family: .compliance),
         Feature(
             name: "yield_ratio", description: "transformation yield over the median of the same product pair",
-            scale: .logRatio),
+            scale: .logRatio, family: .quantity, resolution: 0.01),
     ]
 
     public static func feature(named name: String) -> Feature? { all.first { $0.name == name } }
@@ -74,12 +127,16 @@ struct FeatureTable {
     var volumeMedian: [Double] = []
     /// The lane a shipment's transit is measured against, `nil` for transforms and lanes too small.
     var laneReference: [LaneTransits.Reference?] = []
+    /// A shipment's dwell at its sender, hours (NaN where unknown), and the peer group it is measured against.
+    var dwellHours: [Double] = []
+    var dwellReference: [PeerReference?] = []
 
     /// Computes every catalogued feature for every link of `links`.
     init(links: LinkSet, minimumCohort: Int) {
         let events = links.events
         let context = FeatureContext(links: links, minimumCohort: minimumCohort)
         let lanes = LaneTransits(links: links, minimumCohort: minimumCohort)
+        let dwells = DwellTimes(links: links, minimumCohort: minimumCohort)
         var values = [String: [Double]]()
         for feature in FeatureCatalog.all { values[feature.name] = [] }
         func append(_ name: String, _ value: Double?) {
@@ -99,6 +156,9 @@ struct FeatureTable {
             let lane = lanes.reference(ofShipment: position)
             laneReference.append(lane)
             append("transit_lane_deviation", transit.flatMap { hours in lane.map { $0.deviation(hours) } })
+            append("dwell_deviation", dwells.deviation(ofShipment: position))
+            dwellHours.append(dwells.hours[position] ?? .nan)
+            dwellReference.append(dwells.references[position])
             append("distance_km", distance)
             if let transit, let distance, transit > 0 {
                 append("speed_kmh", distance / transit)
@@ -120,8 +180,10 @@ struct FeatureTable {
             let volume = context.volumeMedian(of: ship)
             volumeMedian.append(volume ?? .nan)
             append("volume_ratio", volume.flatMap { median in ship.baseQuantity.map { $0 / median } })
+            append("lot_balance", context.lotBalance(of: ship))
             append("pair_novelty", context.pairNovelty[shipPosition].map { $0 == 0 ? 1 : 0 })
             append("pair_share", context.pairShare(of: ship))
+            append("destination_country_share", context.destinationCountryShare(of: ship))
             append("output_per_worker", context.outputPerWorkerRatio(origin))
             append("capacity_utilisation", context.utilisation(ofLot: ship.lot, at: origin))
             append("certificate_valid", context.certificateValidity(of: ship, at: origin))
@@ -134,9 +196,11 @@ struct FeatureTable {
             let facility = transform.facility.flatMap { links.facilities[$0] }
             subjects.append(.transform(position))
             laneReference.append(nil)
+            dwellHours.append(.nan)
+            dwellReference.append(nil)
             for name in [
-                "transit_hours", "transit_lane_deviation", "distance_km", "speed_kmh", "loss_ratio", "price_ratio",
-                "pair_novelty", "pair_share",
+                "transit_hours", "transit_lane_deviation", "dwell_deviation", "distance_km", "speed_kmh", "loss_ratio",
+                "price_ratio", "lot_balance", "pair_novelty", "pair_share", "destination_country_share",
             ] {
                 append(name, nil)
             }
@@ -195,6 +259,12 @@ struct FeatureContext {
     private(set) var dailyOutput: [FacilityDay: Double] = [:]
     /// The local day a lot was made at a facility.
     private var madeOn: [FacilityLot: Int] = [:]
+    /// What came into a facility of a lot (produced, transformed into or received), and what it shipped of it.
+    private var lotInflow: [FacilityLot: Double] = [:]
+    private var lotOutflow: [FacilityLot: Double] = [:]
+    /// Shipments per (sending facility, product) and per (…, destination country); per (origin country, product)
+    /// and per (…, destination country).
+    private var shipCounts: [String: Int] = [:]
     private var yieldByPair: [String: Double] = [:]
 
     init(links: LinkSet, minimumCohort: Int) {
@@ -215,6 +285,7 @@ struct FeatureContext {
         for position in shipOrder {
             let ship = events[position]
             let origin = ship.facility ?? ""
+            for key in Self.countryKeys(of: ship, links: links) { shipCounts[key, default: 0] += 1 }
             let pair = FacilityPair(origin: origin, destination: ship.destination ?? "")
             pairNovelty[position] = pairCounts[pair, default: 0]
             pairCounts[pair, default: 0] += 1
@@ -225,6 +296,14 @@ struct FeatureContext {
         }
         for position in events.indices {
             let event = events[position]
+            if let facility = event.facility, let lot = event.lot, let quantity = event.baseQuantity {
+                switch event.kind {
+                case .produce, .transform, .receive:
+                    lotInflow[FacilityLot(facility: facility, lot: lot), default: 0] += quantity
+                case .ship: lotOutflow[FacilityLot(facility: facility, lot: lot), default: 0] += quantity
+                default: break
+                }
+            }
             guard let product = event.product else { continue }
             switch event.kind {
             case .ship:
@@ -289,6 +368,44 @@ struct FeatureContext {
     }
 
     func volumeMedian(of event: ChainEvent) -> Double? { volumeBySender[SenderProduct(event)] }
+
+    /// What the ship's facility shipped of the lot in all, over what it produced, transformed into or received of it.
+    func lotBalance(of ship: ChainEvent) -> Double? {
+        guard let facility = ship.facility, let lot = ship.lot,
+            let inflow = lotInflow[FacilityLot(facility: facility, lot: lot)], inflow > 0
+        else { return nil }
+        return (lotOutflow[FacilityLot(facility: facility, lot: lot)] ?? 0) / inflow
+    }
+
+    /// The count keys of a ship: (facility, product), (facility, product, destination country), (origin country,
+    /// product), (origin country, product, destination country). Empty without a product or the two countries.
+    private static func countryKeys(of ship: ChainEvent, links: LinkSet) -> [String] {
+        guard let product = ship.product, let facility = ship.facility, let from = links.facilities[facility]?.country,
+            let to = ship.destination.flatMap({ links.facilities[$0]?.country })
+        else { return [] }
+        let separator = "\u{0}"
+        return [
+            "f" + facility + separator + product, "f" + facility + separator + product + separator + to,
+            "c" + from + separator + product, "c" + from + separator + product + separator + to,
+        ]
+    }
+
+    /// The share of the sender facility's other shipments of the product that went to the destination's country,
+    /// shrunk towards the same share among the other shipments of the product from the sender's country:
+    /// (n − 1 + k·prior) / (N − 1 + k), with prior = (n′ − 1) / (N′ − 1) over the country and k = 10 (empirical
+    /// Bayes; "other" leaves the shipment itself out). `nil` where the country has fewer than `minimumCohort` other
+    /// shipments of the product. 0 for a lane no one else from the sender's country ships the product on.
+    func destinationCountryShare(of ship: ChainEvent) -> Double? {
+        let keys = Self.countryKeys(of: ship, links: links)
+        guard keys.count == 4 else { return nil }
+        let countryTotal = (shipCounts[keys[2]] ?? 1) - 1
+        guard countryTotal >= minimumCohort else { return nil }
+        let prior = Double((shipCounts[keys[3]] ?? 1) - 1) / Double(countryTotal)
+        let weight = 10.0
+        let own = Double((shipCounts[keys[1]] ?? 1) - 1)
+        let total = Double((shipCounts[keys[0]] ?? 1) - 1)
+        return (own + weight * prior) / (total + weight)
+    }
 
     func pairShare(of ship: ChainEvent) -> Double? {
         let origin = ship.facility ?? ""

@@ -1,5 +1,4 @@
-/// Transit times measured against the shipments most like each one: those of its lane (Bolton & Hand 2001, "Peer
-/// group analysis"; Song et al. 2007, "Conditional anomaly detection").
+/// Transit times measured against the shipments most like each one: those of its lane (``PeerGroups``).
 ///
 /// A shipment's peer group is the first of these with at least `minimumCohort` shipments whose transit is known
 /// (both the ship and the receive are in the range):
@@ -12,21 +11,8 @@
 /// missing for that shipment. The deviation is signed, so a transit too fast and one too slow count alike, and a
 /// receive before its ship (a negative transit) is far below any lane's norm.
 struct LaneTransits {
-    /// A peer group's transit statistics.
-    struct Reference: Equatable {
-        /// "lane MILL-NL-01 → WH-DE-03", "lanes GH → NL", "lanes of 3,200–6,400 km".
-        let lane: String
-        let count: Int
-        /// Median transit, hours.
-        let median: Double
-        /// The unit of the deviation, hours: 1.4826 × the median absolute deviation (the standard deviation for
-        /// normal data), but at least 1 h and 5 % of the median, so that a lane whose transits are all alike still
-        /// measures departures on a sensible scale.
-        let spread: Double
-
-        /// `hours` in spreads from the median: positive when slower than the lane, negative when faster.
-        func deviation(_ hours: Double) -> Double { (hours - median) / spread }
-    }
+    /// A lane's transit statistics, hours; the spread is at least 1 h and 5 % of the median.
+    typealias Reference = PeerReference
 
     private enum Key: Hashable {
         case facilities(String, String)
@@ -39,19 +25,10 @@ struct LaneTransits {
 
     /// The peer group of every shipment of `links`, each group's statistics computed once.
     init(links: LinkSet, minimumCohort: Int) {
-        let keys = links.shipments.map { Self.keys(of: $0, in: links) }
-        var transits = [Key: [Double]]()
-        for (link, linkKeys) in zip(links.shipments, keys) {
-            guard let hours = links.transitHours(of: link) else { continue }
-            for key in linkKeys { transits[key, default: []].append(hours) }
-        }
-        var groups = [Key: Reference]()
-        for (key, hours) in transits where hours.count >= minimumCohort {
-            let center = median(hours)
-            let spread = max(1.4826 * median(hours.map { abs($0 - center) }), 1, 0.05 * abs(center))
-            groups[key] = Reference(lane: Self.name(of: key), count: hours.count, median: center, spread: spread)
-        }
-        references = keys.map { linkKeys in linkKeys.lazy.compactMap { groups[$0] }.first }
+        references = PeerGroups.resolve(
+            keys: links.shipments.map { Self.keys(of: $0, in: links) },
+            values: links.shipments.map { links.transitHours(of: $0) }, minimumCohort: minimumCohort,
+            minimumSpread: 1, relativeSpread: 0.05, name: Self.name(of:))
     }
 
     /// The reference of the smallest peer group of the shipment at `position` that is large enough, or `nil`.

@@ -15,6 +15,9 @@ public struct LinkSet: Sendable {
     public private(set) var unreceived = 0
     /// Receives whose ship is not in the range.
     public private(set) var unshipped = 0
+    /// Where each lot came to each facility: the position of its last receive there, or else of its produce or
+    /// transform there.
+    private(set) var arrivals: [FacilityLot: Int] = [:]
 
     /// A shipment between two facilities.
     public struct ShipmentLink: Sendable {
@@ -88,6 +91,7 @@ public struct LinkSet: Sendable {
             let sources = events[position].inputLots.map { arrivals[FacilityLot(facility: facility, lot: $0)] }
             transforms.append(TransformLink(transform: position, sources: sources))
         }
+        self.arrivals = arrivals
     }
 
     /// The facility a shipment goes to.
@@ -127,6 +131,13 @@ public struct LinkSet: Sendable {
 
     /// The events of a shipment, ship first.
     func positions(of link: ShipmentLink) -> [Int] { [link.ship, link.receive].compactMap { $0 } }
+
+    /// Where the shipped lot came to the sender's facility (``arrivals``): the event the sender-side features of the
+    /// link (dwell, balance, capacity) are about besides the ship itself.
+    func arrival(of link: ShipmentLink) -> Int? {
+        guard let ship = link.ship, let facility = events[ship].facility, let lot = events[ship].lot else { return nil }
+        return arrivals[FacilityLot(facility: facility, lot: lot)]
+    }
 
     /// Hours from a shipment's ship to its receive (negative when the receive comes first), or `nil` without both.
     func transitHours(of link: ShipmentLink) -> Double? {

@@ -55,20 +55,29 @@ extension PipelineDefinition {
             case "models":
                 try readModels(value, reader)
             case "threshold":
-                for (key, value) in try reader.members(value, allowed: ["score", "contamination", "minimum_deviation"])
-                {
-                    switch key {
-                    case "score": threshold.score = try reader.number(value, in: 0...1)
-                    case "contamination": threshold.contamination = try reader.number(value, in: 0...0.5)
-                    default: threshold.minimumDeviation = try reader.number(value, in: 0...1e6)
-                    }
-                }
+                try readThreshold(value, reader)
             case "rules":
                 try readRules(value, reader)
             default:
                 for (_, value) in try reader.members(value, allowed: ["drivers"]) {
                     drivers = try reader.integer(value, in: 1...3)
                 }
+            }
+        }
+    }
+
+    private mutating func readThreshold(_ node: Node, _ reader: DefinitionReader) throws(LedgerError) {
+        for (keyNode, _) in try reader.mapping(node) where keyNode.scalar?.string == "contamination" {
+            throw reader.error(
+                keyNode,
+                "'contamination' is no longer read: the threshold is a false-alarm rate, 'false_alarms_per_1000' (flags per 1,000 ordinary links, default 0.25)"
+            )
+        }
+        for (key, value) in try reader.members(node, allowed: ["score", "false_alarms_per_1000", "minimum_deviation"]) {
+            switch key {
+            case "score": threshold.score = try reader.number(value, in: 0...1)
+            case "false_alarms_per_1000": threshold.falseAlarmsPer1000 = try reader.number(value, in: 0.0001...100)
+            default: threshold.minimumDeviation = try reader.number(value, in: 0...1e6)
             }
         }
     }

@@ -49,12 +49,17 @@ public struct PipelineDefinition: Sendable, Hashable {
 
     /// When a link is flagged by the models alone.
     public struct Threshold: Sendable, Hashable {
-        /// Flag links whose combined score is at least this.
+        /// Flag links whose combined score is at least this (takes precedence over ``falseAlarmsPer1000``).
         public var score: Double?
-        /// Or flag this share of the scored links, highest first (used when `score` is not set).
-        public var contamination = 0.005
-        /// A model flag also needs one feature at least this many robust z-units from its median.
+        /// Or flag links whose combined p-value is at most this many per 1,000: about as many false alarms per 1,000
+        /// ordinary links, whatever the number of anomalies (``TailScores``).
+        public var falseAlarmsPer1000 = 0.25
+        /// A flag that only the forest or the clusters raise (no family's tail) also needs one feature at least this
+        /// many robust z-units from its median.
         public var minimumDeviation = 6.0
+
+        /// The combined p-value at or below which the models flag a link.
+        public var pValue: Double { score.map { TailScores.pValue(score: $0) } ?? falseAlarmsPer1000 / 1000 }
     }
 
     public struct Rules: Sendable, Hashable {

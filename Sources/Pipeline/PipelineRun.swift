@@ -8,7 +8,7 @@ internal import Foundation
 public struct PipelineRun: Sendable {
     /// A stage of the run, for progress and timings.
     public enum Stage: String, Sendable, CaseIterable {
-        case links, features, models, rules, report
+        case links, features, models, tails, rules, report
     }
 
     public struct Result: Sendable {
@@ -55,19 +55,18 @@ public struct PipelineRun: Sendable {
                 events: windowed(events), facilities: facilities,
                 unreceivedAfterHours: definition.links.unreceivedAfterHours)
         }
-        let (table, matrix, scaler, scaled) = timed(.features) { () -> (FeatureTable, Matrix, RobustScaler, Matrix) in
+        let (table, matrix, scaler, unimputed) = timed(.features) {
+            () -> (FeatureTable, Matrix, RobustScaler, Matrix) in
             let table = FeatureTable(links: links, minimumCohort: definition.links.minimumCohort)
             let raw = rawMatrix(table)
             let model = modelMatrix(raw)
-            let scaler = RobustScaler.fit(model)
-            return (table, raw, scaler, Self.imputed(scaler.transform(model)))
+            let resolutions = definition.features.map { FeatureCatalog.feature(named: $0)?.resolution ?? 1 }
+            let scaler = RobustScaler.fit(model, rowLimit: .max, fallbackScales: resolutions)
+            return (table, raw, scaler, Self.capped(scaler.transform(model)))
         }
-        let scores = timed(.models) { () -> ModelScores in
-            guard scaled.rows >= 2 else {
-                return ModelScores(
-                    combined: Array(repeating: 0, count: scaled.rows), forest: [], cluster: [], clusters: [],
-                    silhouettes: [:])
-            }
+        let scaled = Self.imputed(unimputed)
+        let detected = timed(.models) { () -> (scores: CombinedScores, silhouettes: [Int: Double])? in
+            guard scaled.rows >= 2 else { return nil }
             let parameters = CombinedDetector.Parameters(
                 forest: IsolationForest.Parameters(
                     trees: definition.models.trees, sampleSize: definition.models.sampleSize,
@@ -76,10 +75,17 @@ public struct PipelineRun: Sendable {
                 clusterCandidates: definition.models.clusterCandidates, forestWeight: definition.models.forestWeight,
                 seed: definition.models.seed)
             let detector = CombinedDetector.fit(scaled, parameters: parameters)
-            let result = detector.scores(scaled)
+            return (detector.scores(scaled), detector.silhouettes)
+        }
+        let scores = timed(.tails) { () -> ModelScores in
+            let tails = TailScores(
+                scaled: unimputed, features: definition.features, forest: detected?.scores.forestPercentile ?? [],
+                cluster: detected?.scores.cluster ?? [])
             return ModelScores(
-                combined: result.combined, forest: result.forest, cluster: result.cluster, clusters: result.clusters,
-                silhouettes: detector.silhouettes)
+                pValues: tails.combined, tails: tails, combined: tails.combined.map(TailScores.score(pValue:)),
+                forest: detected?.scores.forest ?? [],
+                cluster: detected?.scores.cluster ?? [], clusters: detected?.scores.clusters ?? [],
+                silhouettes: detected?.silhouettes ?? [:])
         }
         let findings = timed(.rules) {
             RuleEngine(links: links, rules: definition.rules, features: table).findings()
@@ -137,15 +143,22 @@ public struct PipelineRun: Sendable {
         return model
     }
 
-    /// Missing values set to the median (0 after robust scaling), and extremes capped, so that one
-    /// absurd value cannot stretch the clustering.
+    /// Extremes capped, so that one absurd value cannot stretch the clustering or a tail; missing values stay NaN.
+    static func capped(_ scaled: Matrix) -> Matrix {
+        var copy = scaled
+        for row in 0..<copy.rows {
+            for column in 0..<copy.columns where !copy[row, column].isNaN {
+                copy[row, column] = max(-Self.cap, min(Self.cap, copy[row, column]))
+            }
+        }
+        return copy
+    }
+
+    /// Missing values set to the median (0 after robust scaling), for the models that need every value.
     static func imputed(_ scaled: Matrix) -> Matrix {
         var copy = scaled
         for row in 0..<copy.rows {
-            for column in 0..<copy.columns {
-                let value = copy[row, column]
-                copy[row, column] = value.isNaN ? 0 : max(-Self.cap, min(Self.cap, value))
-            }
+            for column in 0..<copy.columns where copy[row, column].isNaN { copy[row, column] = 0 }
         }
         return copy
     }
@@ -163,7 +176,12 @@ extension Duration {
 
 /// The models' output for every scored link.
 struct ModelScores {
+    /// The combined p-value (``TailScores/combined``).
+    let pValues: [Double]
+    let tails: TailScores
+    /// The report's score of each link: ``TailScores/score(pValue:)`` of its combined p-value.
     let combined: [Double]
+    /// The raw isolation-forest scores.
     let forest: [Double]
     let cluster: [Double]
     let clusters: [Int]

@@ -60,18 +60,17 @@ struct ReportBuilder {
 
     // MARK: - Flags
 
-    /// The combined score above which links are flagged: the definition's, or the quantile that
-    /// leaves the contamination share above it.
+    /// The combined score at or above which the models flag a link: the definition's, or the score of the
+    /// false-alarm rate's p-value.
     private func scoreThreshold() -> Double {
-        if let score = definition.threshold.score { return score }
-        guard !scores.combined.isEmpty else { return 1 }
-        let sorted = scores.combined.sorted()
-        let keep = Int((Double(sorted.count) * definition.threshold.contamination).rounded(.down))
-        return keep == 0 ? (sorted.last ?? 1) + 1e-9 : sorted[sorted.count - keep]
+        definition.threshold.score ?? TailScores.score(pValue: definition.threshold.pValue)
     }
 
+    /// A model flag: the combined p-value is at most the threshold's, and, where only the forest or the clusters
+    /// find the link unusual (no family's tail), a feature lies at least `minimum_deviation` from its median.
     private func isModelFlag(row: Int, threshold: Double) -> Bool {
         guard row < scores.combined.count, scores.combined[row] >= threshold else { return false }
+        if case .family = scores.tails.source[row] { return true }
         for column in 0..<scaled.columns where abs(scaled[row, column]) >= definition.threshold.minimumDeviation {
             return true
         }
@@ -90,14 +89,22 @@ struct ReportBuilder {
 
     private func flag(_ subject: FlagSubject, row: Int?, findings: [RuleFinding]) -> Report.Flag {
         let positions = positions(of: subject, findings: findings)
-        let records = positions.map { links.events[$0] }
+        let drivers = row.map(drivers(row:)) ?? []
+        // A driver about the sender's side of a shipment (its dwell, balance or output) involves the lot's arrival
+        // there (its produce, transform or receive) too.
+        var listed = positions
+        if case .shipment(let position) = subject, drivers.contains(where: { Self.senderSide.contains($0.feature) }),
+            let arrival = links.arrival(of: links.shipments[position]), !listed.contains(arrival)
+        {
+            listed.insert(arrival, at: 0)
+        }
+        let records = listed.map { links.events[$0] }
         var facilities = Set(records.compactMap(\.facility))
         var parties = Set(records.map(\.signer))
         if case .shipment(let position) = subject, let destination = links.destination(of: links.shipments[position]) {
             facilities.insert(destination.id)
         }
         for facility in facilities { if let party = links.facilities[facility]?.party { parties.insert(party) } }
-        let drivers = row.map(drivers(row:)) ?? []
         let rules = findings.map { Report.RuleHit(rule: $0.rule.rawValue, detail: $0.detail) }
         let first = records.first
         return Report.Flag(
@@ -112,6 +119,11 @@ struct ReportBuilder {
             facilities: facilities.sorted(), records: records.map(\.flagRecord))
     }
 
+    /// The features of a shipment that describe what the sender did with the lot before shipping it.
+    static let senderSide: Set<String> = [
+        "dwell_deviation", "lot_balance", "output_per_worker", "capacity_utilisation", "certificate_valid",
+    ]
+
     /// "F-" and 16 hex digits of the SHA-256 of the subject kind and its events' IDs: the same
     /// link gets the same ID in every run.
     static func flagID(subject: FlagSubject, positions: [Int], links: LinkSet) -> String {
@@ -120,16 +132,19 @@ struct ReportBuilder {
         return "F-" + String(digest.hex.prefix(16))
     }
 
-    /// The features furthest from their medians for a scored link, in robust z-units.
+    /// The features that make a scored link unusual, the rarest first: those beyond their column's body (tail p-value
+    /// under 1 %) or at least 2 robust z-units from their median, in order of tail p-value, then distance.
     private func drivers(row: Int) -> [Report.Driver] {
         let names = definition.features
-        var candidates = [(column: Int, z: Double)]()
+        let pValues = scores.tails.featurePValues
+        var candidates = [(column: Int, z: Double, p: Double)]()
         for column in 0..<scaled.columns where !raw[row, column].isNaN {
             let z = scaled[row, column]
-            if abs(z) >= 2 { candidates.append((column, z)) }
+            let p = row < pValues.rows ? pValues[row, column] : 1
+            if abs(z) >= 2 || p < 0.01 { candidates.append((column, z, p)) }
         }
         let total = candidates.reduce(0) { $0 + abs($1.z) }
-        candidates.sort { (abs($0.z), $1.column) > (abs($1.z), $0.column) }
+        candidates.sort { ($0.p, -abs($0.z), $0.column) < ($1.p, -abs($1.z), $1.column) }
         return candidates.prefix(definition.drivers).map { candidate in
             let name = names[candidate.column]
             let value = raw[row, candidate.column]
@@ -215,7 +230,7 @@ struct ReportBuilder {
             ruleParameters["maximum_yields"] = .group(rules.maximumYields.mapValues(Report.ParameterValue.number))
         }
         var threshold: [String: Report.ParameterValue] = [
-            "contamination": .number(definition.threshold.contamination),
+            "false_alarms_per_1000": .number(definition.threshold.falseAlarmsPer1000),
             "minimum_deviation": .number(definition.threshold.minimumDeviation),
         ]
         if let score = definition.threshold.score { threshold["score"] = .number(score) }

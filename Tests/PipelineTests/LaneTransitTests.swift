@@ -33,7 +33,7 @@ import Testing
         let (_, table) = chain.features(minimumCohort: 5)
         let lane = try #require(table.laneReference[0])
         // Median 51 h; absolute deviations 3, 1, 1, 3, 149, 31: MAD 3, so the spread is 1.4826 × 3 h.
-        #expect(lane == LaneTransits.Reference(lane: "lane FARM → MILL", count: 6, median: 51, spread: 1.4826 * 3))
+        #expect(lane == LaneTransits.Reference(group: "lane FARM → MILL", count: 6, median: 51, spread: 1.4826 * 3))
         let deviations = Self.deviations(table)
         #expect(abs(deviations[4] - 149 / (1.4826 * 3)) < 1e-9)  // far too slow
         #expect(abs(deviations[5] + 31 / (1.4826 * 3)) < 1e-9)  // far too fast
@@ -55,10 +55,10 @@ import Testing
         // One shipment to Belgium: its lanes are too small, its distance band (3,200–6,400 km) is not.
         Self.shipments(&chain, from: "FARM", to: "PORT", hours: [115], tag: "C")
         let (_, table) = chain.features(minimumCohort: 5)
-        #expect(table.laneReference[0]?.lane == "lanes GH → NL")
+        #expect(table.laneReference[0]?.group == "lanes GH → NL")
         #expect(table.laneReference[0]?.count == 5)
         #expect(table.laneReference[0]?.median == 120)
-        #expect(table.laneReference[5]?.lane == "lanes of 3,200–6,400 km")
+        #expect(table.laneReference[5]?.group == "lanes of 3,200–6,400 km")
         #expect(table.laneReference[5]?.count == 6)
         #expect(Self.deviations(table)[0] > 10)
     }

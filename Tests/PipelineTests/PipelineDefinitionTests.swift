@@ -56,7 +56,7 @@ import TestSupport
               seed: 42
             threshold:
               score: 0.8
-              contamination: 0.01
+              false_alarms_per_1000: 0.5
               minimum_deviation: 4.5
             rules:
               receive_before_ship: { tolerance_minutes: 10 }
@@ -88,7 +88,8 @@ import TestSupport
         #expect(definition.models.forestWeight == 0.7)
         #expect(definition.models.seed == 42)
         #expect(definition.threshold.score == 0.8)
-        #expect(definition.threshold.contamination == 0.01)
+        #expect(definition.threshold.falseAlarmsPer1000 == 0.5)
+        #expect(definition.threshold.pValue == TailScores.pValue(score: 0.8))
         #expect(definition.threshold.minimumDeviation == 4.5)
         let rules = definition.rules
         #expect(rules.receiveBeforeShipToleranceMinutes == 10)
@@ -147,9 +148,13 @@ import TestSupport
     }
 
     @Test func numberOutOfRangeIsRefusedAtItsLine() throws {
-        let error = try #require(Self.refusal("threshold:\n  minimum_deviation: 3\n  contamination: 0.9\n"))
+        let error = try #require(Self.refusal("threshold:\n  minimum_deviation: 3\n  false_alarms_per_1000: 200\n"))
         #expect(error.context == ["test.yml:3"])
-        #expect(error.reason == "0.9 is outside 0.0…0.5")
+        #expect(error.reason == "200 is outside 0.0001…100.0")
+
+        let replaced = try #require(Self.refusal("threshold:\n  contamination: 0.01\n"))
+        #expect(replaced.context == ["test.yml:2"])
+        #expect(replaced.reason.contains("'false_alarms_per_1000'"))
 
         let whole = try #require(Self.refusal("explain:\n  drivers: 4\n"))
         #expect(whole.context == ["test.yml:2"])
@@ -172,7 +177,7 @@ import TestSupport
         #expect(error.context == ["test.yml:3"])
         #expect(
             error.reason.hasPrefix(
-                "unknown feature 'speed' (known: transit_hours, transit_lane_deviation, distance_km,"))
+                "unknown feature 'speed' (known: transit_hours, transit_lane_deviation, dwell_deviation, distance_km,"))
 
         let twice = try #require(Self.refusal("features:\n  - transit_hours\n  - loss_ratio\n  - transit_hours\n"))
         #expect(twice.context == ["test.yml:4"])

@@ -155,11 +155,17 @@ import Testing
 
         let lines = try String(contentsOfFile: prov.path("links.csv"), encoding: .utf8).split(separator: "\n")
         let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        #expect(
-            header
-                == ["link_id", "subject", "event_ids", "record_ids"] + definitionFeatures
-                + definitionFeatures.map { $0 + "_scaled" }
-                + ["combined_score", "forest_score", "cluster_score", "cluster", "flagged"])
+        // The link's IDs, each feature raw and scaled, each feature family's tail p-value, then the scores.
+        let leading =
+            ["link_id", "subject", "event_ids", "record_ids"] + definitionFeatures
+            + definitionFeatures.map { $0 + "_scaled" }
+        let trailing = [
+            "tail_p", "combined_p", "combined_score", "forest_score", "cluster_score", "cluster", "flagged",
+        ]
+        #expect(Array(header.prefix(leading.count)) == leading)
+        #expect(Array(header.suffix(trailing.count)) == trailing)
+        let families = header.dropFirst(leading.count).dropLast(trailing.count)
+        #expect(!families.isEmpty && families.allSatisfy { $0.hasPrefix("p_") }, "\(families)")
         let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         #expect(rows.count == summary["links"]?.integerValue)
         #expect(rows.allSatisfy { $0.count == header.count })
@@ -184,7 +190,7 @@ import Testing
     @Test func badDefinitionsNameTheLineAndOnlyOfficersAnchor() throws {
         let prov = try Self.demoLedger()
         defer { prov.remove() }
-        try "name: x\nthreshold:\n  contamination: 2\n".write(
+        try "name: x\nthreshold:\n  false_alarms_per_1000: 200\n".write(
             toFile: prov.path("bad.yml"), atomically: true, encoding: .utf8)
         let bad = try prov.run("pipeline", "run", "bad.yml", "--key", Self.officerKey)
         #expect(bad.status == 4)
