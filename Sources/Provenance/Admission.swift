@@ -23,7 +23,7 @@ struct Admission: Sendable {
     }
 
     /// Why an event is refused, and the field at fault.
-    struct Refusal: Error, Sendable {
+    struct Refusal: Sendable {
         let reason: String
         let field: String
 
@@ -60,10 +60,14 @@ struct Admission: Sendable {
         Set(contents.compactMap(\.facility)).filter { facilities[$0] == nil }.sorted()
     }
 
+    /// The lot `content` makes: a `produce` or `transform` event's own lot; `nil` for other kinds.
+    private static func lotMade(by content: EventContent) -> String? {
+        content.kind == .produce || content.kind == .transform ? content.lot : nil
+    }
+
     /// The lots `contents` produce or make whose maker has not been looked up yet.
     func unknownLots(in contents: some Sequence<EventContent>) -> [String] {
-        Set(contents.filter { $0.kind == .produce || $0.kind == .transform }.compactMap(\.lot))
-            .filter { lotMakers[$0] == nil }.sorted()
+        Set(contents.compactMap(Self.lotMade)).filter { lotMakers[$0] == nil }.sorted()
     }
 
     /// Whether `contents` hold a review while the flags are not loaded yet.
@@ -103,10 +107,7 @@ struct Admission: Sendable {
             facilities[facility] = FacilityMaster(
                 party: signer, certificate: content.publicFields["certificate"]?.stringValue)
         }
-        if content.kind == .produce || content.kind == .transform, let lot = content.lot {
-            let maker = lotMakers[lot] ?? nil
-            if maker == nil { lotMakers[lot] = .some(signer) }
-        }
+        if let lot = Self.lotMade(by: content), (lotMakers[lot] ?? nil) == nil { lotMakers[lot] = .some(signer) }
         return nil
     }
 
@@ -124,9 +125,7 @@ struct Admission: Sendable {
             return Refusal(reason: "no anchored report holds the flag \(flag)", field: "flag")
         }
         if let refusal = facilityRefusal(content, signer: signer) { return refusal }
-        if content.kind == .produce || content.kind == .transform, let lot = content.lot,
-            let maker = lotMakers[lot] ?? nil, maker != signer
-        {
+        if let lot = Self.lotMade(by: content), let maker = lotMakers[lot] ?? nil, maker != signer {
             return Refusal(
                 reason: "lot '\(lot)' was made by '\(maker)': a party adds only to its own lots (use a new lot ID)",
                 field: "lot")

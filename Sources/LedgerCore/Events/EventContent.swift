@@ -28,12 +28,7 @@ public struct EventContent: Sendable, Hashable {
         kind: EventKind, recordID: String, occurredAt: Timestamp, fields: [String: JSONValue],
         skipping skipped: [String]
     ) throws(LedgerError) {
-        guard !recordID.isEmpty else {
-            throw LedgerError(.invalidRecord, "record_id is empty", context: ["field record_id"])
-        }
-        if let problem = AdmissibleText.problem(in: recordID, maximumBytes: AdmissibleText.maximumIDBytes) {
-            throw LedgerError(.invalidRecord, "record_id \(problem)", context: ["field record_id"])
-        }
+        try Self.checkRecordID(recordID)
         let rules = EventSchema.fieldsByName[kind] ?? [:]
         var publicFields = [String: JSONValue](minimumCapacity: fields.count)
         var sensitiveFields = [String: JSONValue](minimumCapacity: fields.count)
@@ -73,6 +68,17 @@ public struct EventContent: Sendable, Hashable {
         self.occurredAt = occurredAt
         self.publicFields = publicFields
         self.sensitiveFields = sensitiveFields
+    }
+
+    /// Refuses a record ID that is empty, too long, or holds a character ``AdmissibleText`` does not admit. Its
+    /// errors never quote the ID, which every later error names.
+    static func checkRecordID(_ recordID: String) throws(LedgerError) {
+        guard !recordID.isEmpty else {
+            throw LedgerError(.invalidRecord, "record_id is empty", context: ["field record_id"])
+        }
+        if let problem = AdmissibleText.problem(in: recordID, maximumBytes: AdmissibleText.maximumIDBytes) {
+            throw LedgerError(.invalidRecord, "record_id \(problem)", context: ["field record_id"])
+        }
     }
 
     /// Builds content from one input record: a JSON object with `record_id`, `event` (or `kind`),

@@ -12,12 +12,8 @@ extension SignedEvent {
         if let problem = AdmissibleText.problem(in: header.signer, maximumBytes: AdmissibleText.maximumIDBytes) {
             throw LedgerError(.invalidRecord, "signer \(problem)", context: ["field signer"])
         }
-        guard !header.recordID.isEmpty else {
-            throw LedgerError(.invalidRecord, "record_id is empty", context: ["field record_id"])
-        }
-        if let problem = AdmissibleText.problem(in: header.recordID, maximumBytes: AdmissibleText.maximumIDBytes) {
-            throw LedgerError(.invalidRecord, "record_id \(problem)", context: ["field record_id"])
-        }
+        // Before any error names the record by its ID.
+        try EventContent.checkRecordID(header.recordID)
         let place = "record \(header.recordID)"
         let rules = EventSchema.fieldsByName[header.kind] ?? [:]
         for name in header.commitments.keys.sorted() {

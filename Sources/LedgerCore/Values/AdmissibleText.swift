@@ -17,12 +17,16 @@ public enum AdmissibleText {
             return "is \(text.utf8.count) bytes long; at most \(maximumBytes) are allowed"
         }
         for (position, scalar) in text.unicodeScalars.enumerated() where !isAdmissible(scalar) {
-            let code = String(scalar.value, radix: 16, uppercase: true)
-            let padded = String(repeating: "0", count: max(0, 4 - code.count)) + code
             return
-                "contains U+\(padded) at character \(position + 1), a control or invisible formatting character, which is not allowed"
+                "contains \(codePoint(scalar)) at character \(position + 1), a control or invisible formatting character, which is not allowed"
         }
         return nil
+    }
+
+    /// `scalar` as Unicode writes it: `U+` and at least four upper-case hex digits (`U+0000`, `U+202E`).
+    public static func codePoint(_ scalar: Unicode.Scalar) -> String {
+        let code = String(scalar.value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - code.count)) + code
     }
 
     /// Whether `scalar` may appear in stored text.

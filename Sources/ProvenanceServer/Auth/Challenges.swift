@@ -69,7 +69,7 @@ actor ChallengeBook {
             text == self.text(participant: participant, nonce: nonce, expires: expires)
         else { return nil }
         let expected = mac(random: Array(bytes.prefix(16)), participant: participant, expires: expires)
-        guard zip(bytes.suffix(16), expected).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else { return nil }
+        guard constantTimeEqual(bytes.suffix(16), expected) else { return nil }
         return nonce
     }
 

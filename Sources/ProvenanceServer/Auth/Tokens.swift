@@ -29,7 +29,7 @@ struct TokenAuthority: Sendable {
             let payload = Base64.decodeURL(String(parts[1]))
         else { return nil }
         let expected = SHA256.hmac(key: secret, message: Array("v1.\(parts[1])".utf8)).bytes
-        guard mac.count == expected.count, zip(mac, expected).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else { return nil }
+        guard constantTimeEqual(mac, expected) else { return nil }
         guard let claims = try? CanonicalJSON.decode(payload), let expires = claims["exp"]?.integerValue,
             let participant = claims["sub"]?.stringValue, Int64(expires) > now
         else { return nil }

@@ -17,8 +17,7 @@ enum Echo {
             if AdmissibleText.isAdmissible(scalar) {
                 quoted.unicodeScalars.append(scalar)
             } else {
-                let code = String(scalar.value, radix: 16, uppercase: true)
-                quoted += "U+" + String(repeating: "0", count: max(0, 4 - code.count)) + code
+                quoted += AdmissibleText.codePoint(scalar)
             }
         }
         return quoted
