@@ -259,9 +259,8 @@ struct FeatureContext {
     private(set) var dailyOutput: [FacilityDay: Double] = [:]
     /// The local day a lot was made at a facility.
     private var madeOn: [FacilityLot: Int] = [:]
-    /// What came into a facility of a lot (produced, transformed into or received), and what it shipped of it.
-    private var lotInflow: [FacilityLot: Double] = [:]
-    private var lotOutflow: [FacilityLot: Double] = [:]
+    /// What came into a facility of each lot and what it shipped of it (``LinkSet/lotBalances``).
+    private let lotBalances: [FacilityLot: LotBalance]
     /// Shipments per (sending facility, product) and per (…, destination country); per (origin country, product)
     /// and per (…, destination country).
     private var shipCounts: [String: Int] = [:]
@@ -270,6 +269,7 @@ struct FeatureContext {
     init(links: LinkSet, minimumCohort: Int) {
         self.links = links
         self.minimumCohort = minimumCohort
+        lotBalances = links.lotBalances
         let events = links.events
         var countryPrices = [PriceCohort: [Double]]()
         var productPrices = [PriceCohort: [Double]]()
@@ -296,14 +296,6 @@ struct FeatureContext {
         }
         for position in events.indices {
             let event = events[position]
-            if let facility = event.facility, let lot = event.lot, let quantity = event.baseQuantity {
-                switch event.kind {
-                case .produce, .transform, .receive:
-                    lotInflow[FacilityLot(facility: facility, lot: lot), default: 0] += quantity
-                case .ship: lotOutflow[FacilityLot(facility: facility, lot: lot), default: 0] += quantity
-                default: break
-                }
-            }
             guard let product = event.product else { continue }
             switch event.kind {
             case .ship:
@@ -372,9 +364,9 @@ struct FeatureContext {
     /// What the ship's facility shipped of the lot in all, over what it produced, transformed into or received of it.
     func lotBalance(of ship: ChainEvent) -> Double? {
         guard let facility = ship.facility, let lot = ship.lot,
-            let inflow = lotInflow[FacilityLot(facility: facility, lot: lot)], inflow > 0
+            let balance = lotBalances[FacilityLot(facility: facility, lot: lot)], balance.inflow > 0
         else { return nil }
-        return (lotOutflow[FacilityLot(facility: facility, lot: lot)] ?? 0) / inflow
+        return balance.outflow / balance.inflow
     }
 
     /// The count keys of a ship: (facility, product), (facility, product, destination country), (origin country,

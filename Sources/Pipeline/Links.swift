@@ -18,6 +18,9 @@ public struct LinkSet: Sendable {
     /// Where each lot came to each facility: the position of its last receive there, or else of its produce or
     /// transform there.
     private(set) var arrivals: [FacilityLot: Int] = [:]
+    /// What each facility took in of each lot and shipped of it (``LotBalance``): what the mass-balance rule and the
+    /// `lot_balance` feature both compare.
+    private(set) var lotBalances: [FacilityLot: LotBalance] = [:]
 
     /// A shipment between two facilities.
     public struct ShipmentLink: Sendable {
@@ -92,6 +95,22 @@ public struct LinkSet: Sendable {
             transforms.append(TransformLink(transform: position, sources: sources))
         }
         self.arrivals = arrivals
+        for position in events.indices {
+            let event = events[position]
+            guard let facility = event.facility, let lot = event.lot, let quantity = event.baseQuantity else {
+                continue
+            }
+            switch event.kind {
+            case .produce, .receive, .transform:
+                lotBalances[FacilityLot(facility: facility, lot: lot), default: LotBalance()].takeIn(
+                    quantity, at: position, dimension: event.dimension)
+            case .ship:
+                lotBalances[FacilityLot(facility: facility, lot: lot), default: LotBalance()].ship(
+                    quantity, at: position)
+            default:
+                continue
+            }
+        }
     }
 
     /// The facility a shipment goes to.
@@ -154,6 +173,29 @@ struct ShipmentKey: Hashable {
 struct FacilityLot: Hashable {
     let facility: String
     let lot: String
+}
+
+/// What a facility took in of a lot (produced, transformed into or received) and shipped of it, in base units, with
+/// the events of each side in ledger order.
+struct LotBalance {
+    private(set) var inflow = 0.0
+    private(set) var outflow = 0.0
+    /// The produce, transform and receive events, and the ship events.
+    private(set) var sources: [Int] = []
+    private(set) var ships: [Int] = []
+    /// The unit dimension of the last event taken in.
+    private(set) var dimension: MeasureUnit.Dimension?
+
+    mutating func takeIn(_ quantity: Double, at position: Int, dimension: MeasureUnit.Dimension?) {
+        inflow += quantity
+        sources.append(position)
+        self.dimension = dimension
+    }
+
+    mutating func ship(_ quantity: Double, at position: Int) {
+        outflow += quantity
+        ships.append(position)
+    }
 }
 
 /// Great-circle distance in kilometres (haversine, mean Earth radius).

@@ -135,37 +135,8 @@ struct RuleEngine {
     /// A lot at a facility ships out more than was made or received there; or, for lots with no
     /// recorded inflow, the facility ships more of the product than it made or received in all.
     private func massBalance(_ subjects: SubjectIndex) -> [RuleFinding] {
-        struct Balance {
-            var inflow = 0.0
-            var outflow = 0.0
-            var ships: [Int] = []
-            var sources: [Int] = []
-            var dimension: MeasureUnit.Dimension?
-        }
-        var lots = [FacilityLot: Balance]()
+        let lots = links.lotBalances
         let events = links.events
-        for position in events.indices {
-            let event = events[position]
-            guard let facility = event.facility, let lot = event.lot, let quantity = event.baseQuantity else {
-                continue
-            }
-            let isInflow: Bool
-            switch event.kind {
-            case .produce, .receive, .transform: isInflow = true
-            case .ship: isInflow = false
-            default: continue
-            }
-            Self.update(&lots[FacilityLot(facility: facility, lot: lot), default: Balance()]) { balance in
-                if isInflow {
-                    balance.inflow += quantity
-                    balance.sources.append(position)
-                    balance.dimension = event.dimension
-                } else {
-                    balance.outflow += quantity
-                    balance.ships.append(position)
-                }
-            }
-        }
         // Facility totals per product, for lots that came in outside the range (or never).
         var productTotals = [FacilityProduct: (inflow: Double, outflow: Double)]()
         for (key, balance) in lots {
@@ -178,7 +149,7 @@ struct RuleEngine {
                 totals.outflow += balance.outflow
             }
         }
-        var failing = [(key: FacilityLot, balance: Balance, detail: String)]()
+        var failing = [(key: FacilityLot, balance: LotBalance, detail: String)]()
         for (key, balance) in lots where !balance.ships.isEmpty {
             let unit = balance.dimension?.rawValue ?? events[balance.ships[0]].dimension?.rawValue ?? ""
             var detail: String?
