@@ -262,8 +262,10 @@ struct FeatureContext {
     /// What came into a facility of each lot and what it shipped of it (``LinkSet/lotBalances``).
     private let lotBalances: [FacilityLot: LotBalance]
     /// Shipments per (sending facility, product) and per (…, destination country); per (origin country, product)
-    /// and per (…, destination country).
+    /// and per (…, destination country); per product and per (product, destination country).
     private var shipCounts: [String: Int] = [:]
+    /// The destination countries each product is shipped to.
+    private var destinationCountries: [String: Set<String>] = [:]
     private var yieldByPair: [String: Double] = [:]
 
     init(links: LinkSet, minimumCohort: Int) {
@@ -285,7 +287,13 @@ struct FeatureContext {
         for position in shipOrder {
             let ship = events[position]
             let origin = ship.facility ?? ""
-            for key in Self.countryKeys(of: ship, links: links) { shipCounts[key, default: 0] += 1 }
+            let keys = Self.countryKeys(of: ship, links: links)
+            for key in keys { shipCounts[key, default: 0] += 1 }
+            if let product = ship.product, let country = ship.destination.flatMap({ links.facilities[$0]?.country }),
+                !keys.isEmpty
+            {
+                destinationCountries[product, default: []].insert(country)
+            }
             let pair = FacilityPair(origin: origin, destination: ship.destination ?? "")
             pairNovelty[position] = pairCounts[pair, default: 0]
             pairCounts[pair, default: 0] += 1
@@ -370,7 +378,8 @@ struct FeatureContext {
     }
 
     /// The count keys of a ship: (facility, product), (facility, product, destination country), (origin country,
-    /// product), (origin country, product, destination country). Empty without a product or the two countries.
+    /// product), (origin country, product, destination country), product, (product, destination country). Empty
+    /// without a product or the two countries.
     private static func countryKeys(of ship: ChainEvent, links: LinkSet) -> [String] {
         guard let product = ship.product, let facility = ship.facility, let from = links.facilities[facility]?.country,
             let to = ship.destination.flatMap({ links.facilities[$0]?.country })
@@ -379,24 +388,33 @@ struct FeatureContext {
         return [
             "f" + facility + separator + product, "f" + facility + separator + product + separator + to,
             "c" + from + separator + product, "c" + from + separator + product + separator + to,
+            "p" + product, "p" + product + separator + to,
         ]
     }
 
-    /// The share of the sender facility's other shipments of the product that went to the destination's country,
-    /// shrunk towards the same share among the other shipments of the product from the sender's country:
-    /// (n − 1 + k·prior) / (N − 1 + k), with prior = (n′ − 1) / (N′ − 1) over the country and k = 10 (empirical
-    /// Bayes; "other" leaves the shipment itself out). `nil` where the country has fewer than `minimumCohort` other
-    /// shipments of the product. 0 for a lane no one else from the sender's country ships the product on.
+    /// How likely the destination's country is for this sender and product, from the sender facility's other
+    /// shipments of the product, shrunk towards its origin country's, shrunk in turn towards everyone's (a
+    /// hierarchical Dirichlet-multinomial predictive; "other" leaves the shipment itself out):
+    ///
+    ///     global  = (n_p + 1) / (N_p + C)               over all other shipments of the product, C its destination countries
+    ///     country = (n_c + k · global) / (N_c + k)      over the other shipments of the product from the origin's country
+    ///     share   = (n_f + k · country) / (N_f + k)     over the sender facility's other shipments of the product
+    ///
+    /// with k = 10. A country the sender and its compatriots never ship the product to gets a small share that is
+    /// smaller the longer their history and the rarer the country for the product, never a 0 that many such
+    /// shipments would tie at. `nil` where the origin's country has fewer than `minimumCohort` other shipments of the
+    /// product.
     func destinationCountryShare(of ship: ChainEvent) -> Double? {
         let keys = Self.countryKeys(of: ship, links: links)
-        guard keys.count == 4 else { return nil }
-        let countryTotal = (shipCounts[keys[2]] ?? 1) - 1
-        guard countryTotal >= minimumCohort else { return nil }
-        let prior = Double((shipCounts[keys[3]] ?? 1) - 1) / Double(countryTotal)
+        guard keys.count == 6, let product = ship.product else { return nil }
+        func others(_ key: String) -> Double { Double((shipCounts[key] ?? 1) - 1) }
+        let countryTotal = others(keys[2])
+        guard countryTotal >= Double(minimumCohort) else { return nil }
         let weight = 10.0
-        let own = Double((shipCounts[keys[1]] ?? 1) - 1)
-        let total = Double((shipCounts[keys[0]] ?? 1) - 1)
-        return (own + weight * prior) / (total + weight)
+        let countries = Double(max(1, destinationCountries[product]?.count ?? 1))
+        let global = (others(keys[5]) + 1) / (others(keys[4]) + countries)
+        let country = (others(keys[3]) + weight * global) / (countryTotal + weight)
+        return (others(keys[1]) + weight * country) / (others(keys[0]) + weight)
     }
 
     func pairShare(of ship: ChainEvent) -> Double? {

@@ -152,6 +152,36 @@ extension PipelineDefinition {
     }
 
     /// A YAML syntax error, placed at its line when the parser gives one.
+    /// The text of a definition that runs the models alone: `text` (YAML or JSON) with its `rules` replaced by every
+    /// rule disabled and " (models only)" added to its name, as YAML. Every other key keeps its value; comments are
+    /// not kept. The result parses to the same definition with ``Rules/disabled`` holding every rule.
+    public static func modelsOnlyText(_ text: String, file: String) throws(LedgerError) -> String {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw Self.syntaxError(error, file: file)
+        }
+        let original = try PipelineDefinition(parsing: text, file: file)
+        var mapping: Node.Mapping
+        switch root {
+        case .mapping(let members): mapping = members
+        case nil: mapping = Node.Mapping([])
+        default: throw LedgerError(.invalidRecord, "a pipeline definition is a mapping", context: [file])
+        }
+        var rules = [(Node, Node)]()
+        for rule in RuleName.allCases {
+            rules.append((Node(rule.rawValue), Node([(Node("enabled"), Node("false", Tag(.bool)))])))
+        }
+        mapping[Node("rules")] = Node(rules)
+        mapping[Node("name")] = Node(original.name + " (models only)")
+        do {
+            return try Yams.serialize(node: .mapping(mapping))
+        } catch {
+            throw LedgerError(.invalidState, "cannot write the models-only definition: \(error)", context: [file])
+        }
+    }
+
     private static func syntaxError(_ error: any Error, file: String) -> LedgerError {
         let line: Int?
         var reason = "not valid YAML or JSON: \(error)"

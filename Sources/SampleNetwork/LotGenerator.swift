@@ -78,10 +78,12 @@ struct LotGenerator {
         let region = topology.origins[lineIndex][regionIndex]
         let rawCount = line.rawUnit == .pcs ? random.int(1...2) : [1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 3][random.int(0..<11)]
         let processingCountry = region.processedIn[random.int(0..<region.processedIn.count)]
-        guard let processing = topology.processing[lineIndex].first(where: { $0.country == processingCountry }) else {
+        guard var processing = topology.processing[lineIndex].first(where: { $0.country == processingCountry }) else {
             preconditionFailure("catalog: \(line.name) has no processor in \(processingCountry)")
         }
-        let processor = processing.facilities[random.int(0..<processing.facilities.count)]
+        var processor = processing.facilities[random.int(0..<processing.facilities.count)]
+        /// Processors of the line in countries the region never supplies, for ``SampleNetwork/AnomalyKind/unusualDestination``.
+        let unusualProcessing = topology.processing[lineIndex].filter { !region.processedIn.contains($0.country) }
         let distributor = topology.distributors[random.weightedIndex(topology.distributors.map(\.weight))]
         let warehouse = distributor.facilities[random.int(0..<distributor.facilities.count)]
         let marketStores = topology.stores[distributor.market] ?? []
@@ -108,6 +110,8 @@ struct LotGenerator {
             switch candidate {
             case .impossibleTransit:
                 applicable = longLinks != nil
+            case .unusualDestination:
+                applicable = !unusualProcessing.isEmpty
             case .clonedSerial:
                 applicable = false
                 for stage in [true, false] where stage ? line.rawSerials : line.outputSerials {
@@ -129,6 +133,11 @@ struct LotGenerator {
             }
         }
 
+        if anomaly == .unusualDestination {
+            processing = unusualProcessing[random.int(0..<unusualProcessing.count)]
+            processor = processing.facilities[random.int(0..<processing.facilities.count)]
+        }
+
         var output = LotOutput()
         output.anomaly = anomaly
         let lotTag = Formatting.padded(index, 7)
@@ -147,7 +156,7 @@ struct LotGenerator {
         switch anomaly {
         case .impossibleTransit:
             anomalyLink = longLinks
-        case .receiveBeforeShip:
+        case .receiveBeforeShip, .circuitousRoute, .overInvoicing:
             anomalyLink = [Link.raw(0), .toDistributor, .toStore(0)][random.int(0..<3)]
         case .excessShrinkage:
             anomalyLink =
@@ -233,6 +242,8 @@ struct LotGenerator {
             var priceCents = Double(line.rawPriceCents) * region.priceFactor * random.uniform(0.9, 1.1)
             let exploited = anomaly == .exploitativePrice && rawIndex == 0
             if exploited { priceCents = Double(line.rawPriceCents) * region.priceFactor * random.uniform(0.06, 0.18) }
+            let overInvoiced = anomaly == .overInvoicing && anomalyLink == .raw(rawIndex)
+            if overInvoiced { priceCents *= random.uniform(3, 7) }
             let shipTime = produceTime + Int64(random.int((6 * 3600)...(72 * 3600)))
             let link = shipment(
                 index: index, lotTag: lotTag, number: number, link: .raw(rawIndex), anomalyLink: anomalyLink,
@@ -244,10 +255,10 @@ struct LotGenerator {
                 random: &random)
             output.rows.append((farmParty, link.ship))
             output.rows.append((processorParty, link.receive))
-            if exploited || overShipped || certificateAnomaly || !clonedSerials.isEmpty {
+            if exploited || overShipped || certificateAnomaly || overInvoiced || !clonedSerials.isEmpty {
                 label(link.ship.recordID, farmParty)
             }
-            if link.anomalous {
+            if link.anomalous || anomaly == .unusualDestination {
                 label(link.ship.recordID, farmParty)
                 label(link.receive.recordID, processorParty)
             }
@@ -310,7 +321,9 @@ struct LotGenerator {
         }
 
         // Ship to the distributor.
-        let processorPrice = Double(line.outputPriceCents) * processing.priceFactor * random.uniform(0.9, 1.1)
+        let processorPrice =
+            Double(line.outputPriceCents) * processing.priceFactor * random.uniform(0.9, 1.1)
+            * (anomaly == .overInvoicing && anomalyLink == .toDistributor ? random.uniform(3, 7) : 1)
         let processorCurrency =
             Catalog.lines[lineIndex].processors.first { $0.country == processing.country }?.currency ?? "USD"
         let toDistributor = shipment(
@@ -322,6 +335,9 @@ struct LotGenerator {
             perishable: line.perishable, shipTag: "SD", receiveTag: "RD", random: &random)
         let distributorParty = distributor.party
         add(toDistributor, shipper: processorParty, receiver: distributorParty, serials: outputSerials)
+        if anomaly == .overInvoicing && anomalyLink == .toDistributor {
+            label(toDistributor.ship.recordID, processorParty)
+        }
 
         // Split across stores.
         let available = toDistributor.receivedSteps
@@ -352,6 +368,7 @@ struct LotGenerator {
             let price =
                 Double(line.outputPriceCents) * processing.priceFactor * random.uniform(0.9, 1.1)
                 * random.uniform(1.1, 1.35)
+                * (anomaly == .overInvoicing && anomalyLink == .toStore(storeIndex) ? random.uniform(3, 7) : 1)
             let toStore = shipment(
                 index: index, lotTag: lotTag, number: 5 + storeIndex, link: .toStore(storeIndex),
                 anomalyLink: anomalyLink,
@@ -361,7 +378,9 @@ struct LotGenerator {
                 perishable: line.perishable, shipTag: "SR\(storeIndex + 1)", receiveTag: "RR\(storeIndex + 1)",
                 random: &random)
             add(toStore, shipper: distributorParty, receiver: storeParty, serials: partSerials)
-            if overShipped { label(toStore.ship.recordID, distributorParty) }
+            if overShipped || (anomaly == .overInvoicing && anomalyLink == .toStore(storeIndex)) {
+                label(toStore.ship.recordID, distributorParty)
+            }
         }
         return output
     }
@@ -391,13 +410,13 @@ struct LotGenerator {
         let fromParty = topology.facilityParty[origin]
         let toParty = topology.facilityParty[destination]
         let kilometres = distance(from, to)
-        let mode = transportMode(from: from, to: to, kilometres: kilometres, perishable: perishable)
-        let carriers = mode == .truck && perishable ? Catalog.refrigeratedTruckCarriers : Catalog.carriers[mode] ?? []
+        let transit = Self.transit(kilometres: kilometres, from: from, to: to, perishable: perishable)
+        let carriers =
+            transit.mode == .truck && perishable
+            ? Catalog.refrigeratedTruckCarriers : Catalog.carriers[transit.mode] ?? []
         let carrier = carriers.isEmpty ? "" : carriers[random.int(0..<carriers.count)]
-        let moving = kilometres * mode.routeFactor / mode.kilometresPerHour
-        var hours = moving + random.uniform(mode.handlingHours.lowerBound, mode.handlingHours.upperBound)
-        if mode == .truck, moving > 9 { hours += (moving / 9).rounded(.down) * 10 }
-        let arrival = shipTime + max(3600, Int64((hours * 3600).rounded()))
+        let hours = random.uniform(transit.hours.lowerBound, transit.hours.upperBound)
+        var arrival = shipTime + max(3600, Int64((hours * 3600).rounded()))
         let shipmentID = "SHP-\(lotTag)-\(number)"
 
         var receiveTime = arrival
@@ -409,6 +428,11 @@ struct LotGenerator {
             let earliest = configuration.lotStart(index) + 60
             let proposed = shipTime - Int64(random.int((2 * 3600)...(48 * 3600)))
             receiveTime = max(earliest, min(proposed, shipTime - 3600))
+        } else if hit, anomaly == .circuitousRoute {
+            let ordinary = arrival - shipTime
+            let extra = min(40 * 86_400, max(2 * 86_400, Int64((Double(ordinary) * random.uniform(2, 7)).rounded())))
+            arrival += extra
+            receiveTime = arrival
         } else if hit, anomaly == .excessShrinkage {
             let loss = random.uniform(0.08, 0.35)
             if unit == .pcs {
@@ -446,7 +470,8 @@ struct LotGenerator {
         receive.origin = from.id
         receive.carrier = carrier
         receive.serials = receivedSerials.joined(separator: ";")
-        let anomalous = hit && [.impossibleTransit, .receiveBeforeShip, .excessShrinkage].contains(anomaly)
+        let anomalous =
+            hit && [.impossibleTransit, .receiveBeforeShip, .excessShrinkage, .circuitousRoute].contains(anomaly)
         return LinkRows(
             ship: ship, receive: receive, receivedSteps: received, receivedSerials: receivedSerials,
             nominalArrival: arrival,
@@ -458,11 +483,22 @@ struct LotGenerator {
             latitude1: from.latitude, longitude1: from.longitude, latitude2: to.latitude, longitude2: to.longitude)
     }
 
-    func transportMode(from: SampleNetwork.Facility, to: SampleNetwork.Facility, kilometres: Double, perishable: Bool)
-        -> TransportMode
-    {
+    static func transportMode(
+        from: SampleNetwork.Facility, to: SampleNetwork.Facility, kilometres: Double, perishable: Bool
+    ) -> TransportMode {
         if from.landmass == to.landmass, kilometres <= 4500 { return .truck }
         return perishable ? .air : .ship
+    }
+
+    /// How goods travel `kilometres` between two facilities, and the range of ordinary transit hours: moving time
+    /// over the route, a driver's rest of 10 h per 9 h on the road, and the mode's handling.
+    static func transit(
+        kilometres: Double, from: SampleNetwork.Facility, to: SampleNetwork.Facility, perishable: Bool
+    ) -> (mode: TransportMode, hours: ClosedRange<Double>) {
+        let mode = transportMode(from: from, to: to, kilometres: kilometres, perishable: perishable)
+        var moving = kilometres * mode.routeFactor / mode.kilometresPerHour
+        if mode == .truck, moving > 9 { moving += (moving / 9).rounded(.down) * 10 }
+        return (mode, (moving + mode.handlingHours.lowerBound)...(moving + mode.handlingHours.upperBound))
     }
 
     /// The longest link of a plan if it is at least 2,000 km (the first raw lot's origin is not

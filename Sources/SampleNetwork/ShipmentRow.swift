@@ -95,6 +95,18 @@ extension SampleNetwork {
         /// A single produce record above the facility's capacity per day (1.3–2.2 ×). Labels the
         /// produce record.
         case overCapacity = "over_capacity"
+        /// A shipment priced 3–7 × what the link would ordinarily charge (over-invoicing, moving value across a border
+        /// as trade: FATF and Egmont Group, "Trade-Based Money Laundering: Risk Indicators", 2021). No rule names it.
+        /// Labels the ship record.
+        case overInvoicing = "over_invoicing"
+        /// A shipment that takes 3–8 × its lane's ordinary transit, at least two days more (an unexplained detour or
+        /// transshipment: FATF and Egmont Group, 2021; OECD Due Diligence Guidance for Minerals, Annex II red flags).
+        /// No rule names it. Labels the ship and the receive record.
+        case circuitousRoute = "circuitous_route"
+        /// A lot's raw material goes to a processor in a country its origin region never supplies (goods diverted off
+        /// their usual route: FATF and Egmont Group, 2021; OECD-FAO Guidance for Responsible Agricultural Supply
+        /// Chains, 2016). No rule names it. Labels the ship and the receive record of each raw shipment.
+        case unusualDestination = "unusual_destination"
 
         public static func < (lhs: AnomalyKind, rhs: AnomalyKind) -> Bool {
             lhs.rawValue.utf8.lexicographicallyPrecedes(rhs.rawValue.utf8)

@@ -89,6 +89,9 @@ extension SampleNetwork.AnomalyKind {
         case .clonedSerial: "every record of the later lot that carries a reused serial"
         case .certificateInvalid: "the produce and ship records that claim the certificate"
         case .overCapacity: "the produce record"
+        case .overInvoicing: "the ship record (it carries the price)"
+        case .circuitousRoute: "the ship record and the receive record of the link"
+        case .unusualDestination: "the ship and receive records of every raw shipment of the lot"
         }
     }
 
@@ -107,6 +110,9 @@ extension SampleNetwork.AnomalyKind {
         case .clonedSerial: "10-30 % of a lot's serial numbers copied from an earlier lot of the same product"
         case .certificateInvalid: "a farm's certificate claimed after it expired"
         case .overCapacity: "one day's production 1.3-2.2 x the facility's capacity_per_day"
+        case .overInvoicing: "a shipment priced 3-7 x what the link would ordinarily charge"
+        case .circuitousRoute: "a shipment in transit 3-8 x its lane's ordinary time, at least 2 days more"
+        case .unusualDestination: "a lot's raw material shipped to a processor in a country its region never supplies"
         }
     }
 }

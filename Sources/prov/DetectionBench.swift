@@ -31,17 +31,33 @@ struct DetectionBench: AsyncParsableCommand {
             "Keep the networks and ledgers in this folder, each ledger with its operator key beside it (ledger.operator.pem), so that prov commands can append to it.",
             valueName: "DIR"))
     var keep: String?
+    @Flag(
+        help: ArgumentHelp(
+            "Measure the models alone: run the definition with every rule disabled (written as models-only.yml beside the networks with --keep). The table still lists the patterns only a rule catches."
+        ))
+    var modelsOnly = false
     @Flag(help: "Print the results as JSON.") var json = false
 
     func run() async throws {
         try await reporting { () async throws(LedgerError) in
-            let definitionBytes = try readBytes(pipeline, what: "pipeline definition")
+            var definitionBytes = try readBytes(pipeline, what: "pipeline definition")
+            if modelsOnly {
+                definitionBytes = Array(
+                    try PipelineDefinition.modelsOnlyText(
+                        String(decoding: definitionBytes, as: UTF8.self), file: pipeline
+                    )
+                    .utf8)
+            }
             let definition = try PipelineDefinition(
                 parsing: String(decoding: definitionBytes, as: UTF8.self), file: pipeline)
             let base =
                 keep.map { URL(fileURLWithPath: $0) }
                 ?? FileManager.default.temporaryDirectory.appendingPathComponent("prov-detection-\(UUID().uuidString)")
             defer { if keep == nil { try? FileManager.default.removeItem(at: base) } }
+            if modelsOnly, keep != nil {
+                try createDirectory(base.path)
+                try writeFile(base.appendingPathComponent("models-only.yml").path, definitionBytes)
+            }
             var results = [JSONValue]()
             for seed in seeds {
                 let directory = base.appendingPathComponent("seed-\(seed)").path

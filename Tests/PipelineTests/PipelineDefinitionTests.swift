@@ -31,6 +31,27 @@ import TestSupport
         #expect(RuleName.allCases.allSatisfy(definition.rules.isEnabled))
     }
 
+    /// The models-only form of a definition disables every rule and keeps every other value, from YAML or JSON.
+    @Test func modelsOnlyTextDisablesEveryRuleAndKeepsTheRest() throws {
+        let url = TestPaths.root.appendingPathComponent("Pipelines/default.yml")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let original = try PipelineDefinition(parsing: text, file: "default.yml")
+        let modelsOnly = try Self.parse(try PipelineDefinition.modelsOnlyText(text, file: "default.yml"))
+        #expect(modelsOnly.rules.disabled == Set(RuleName.allCases.map(\.rawValue)))
+        #expect(modelsOnly.name == "default (models only)")
+        var expected = original
+        expected.name = modelsOnly.name
+        expected.rules.disabled = modelsOnly.rules.disabled
+        #expect(modelsOnly == expected)
+
+        let json = #"{"features": ["loss_ratio", "price_ratio"], "rules": {"mass_balance": {"tolerance": 0.2}}}"#
+        let fromJSON = try Self.parse(try PipelineDefinition.modelsOnlyText(json, file: "p.json"))
+        #expect(fromJSON.features == ["loss_ratio", "price_ratio"])
+        #expect(RuleName.allCases.allSatisfy { !fromJSON.rules.isEnabled($0) })
+        #expect(throws: LedgerError.self) { try PipelineDefinition.modelsOnlyText("[1, 2]", file: "p.yml") }
+        #expect(throws: LedgerError.self) { try PipelineDefinition.modelsOnlyText("rules: {nope: {}}", file: "p.yml") }
+    }
+
     @Test func emptyTextIsTheDefault() throws {
         #expect(try Self.parse("") == PipelineDefinition())
         #expect(try Self.parse("{}") == PipelineDefinition())

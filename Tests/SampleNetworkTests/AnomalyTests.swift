@@ -196,6 +196,77 @@ import Testing
         }
     }
 
+    /// A ship priced above 1.8 × its product's median in its currency is over-invoiced, and only those (ordinary
+    /// prices reach about 1.5 × the median, over-invoiced ones start at about 2).
+    @Test func overInvoicing() {
+        var cohorts = [String: [Double]]()
+        for (_, row) in fixture.rows where row.event == .ship {
+            cohorts[row.product + "/" + row.currency, default: []].append(NetworkFixture.number(row.unitPrice))
+        }
+        let medians = cohorts.mapValues(NetworkFixture.median)
+        var labelled = 0
+        for (_, row) in fixture.rows where row.event == .ship {
+            guard let median = medians[row.product + "/" + row.currency] else { continue }
+            let high = NetworkFixture.number(row.unitPrice) > 1.8 * median
+            if fixture.isLabelled(row, .overInvoicing) { labelled += 1 }
+            #expect(
+                high == fixture.isLabelled(row, .overInvoicing),
+                "\(row.recordID): price \(row.unitPrice) vs median \(median)")
+        }
+        #expect(labelled >= 2)
+    }
+
+    /// A link in transit longer than the most its mode, distance and handling allow took a detour, and only those.
+    @Test func circuitousRoute() {
+        let perishable = Dictionary(
+            SampleNetwork.productLines.flatMap { [($0.rawProduct, $0.perishable), ($0.outputProduct, $0.perishable)] }
+        ) { first, _ in first }
+        var labelled = 0
+        for (ship, receive) in fixture.links {
+            guard let from = fixture.facilities[ship.facility], let to = fixture.facilities[receive.facility] else {
+                Issue.record("unknown facility")
+                continue
+            }
+            let transit = LotGenerator.transit(
+                kilometres: Geography.distance(
+                    latitude1: from.latitude, longitude1: from.longitude, latitude2: to.latitude,
+                    longitude2: to.longitude),
+                from: from, to: to, perishable: perishable[ship.product] ?? false)
+            let hours = Double(receive.epochSeconds - ship.epochSeconds) / 3600
+            let late = hours > transit.hours.upperBound + 1.0 / 60
+            let isLabelled = fixture.isLabelled(ship, .circuitousRoute)
+            if isLabelled { labelled += 1 }
+            #expect(isLabelled == fixture.isLabelled(receive, .circuitousRoute))
+            #expect(late == isLabelled, "\(ship.shipmentID): \(hours) h, at most \(transit.hours.upperBound) h")
+            if isLabelled { #expect(hours >= transit.hours.lowerBound + 48) }
+        }
+        #expect(labelled >= 2)
+    }
+
+    /// A raw shipment to a processor in a country its origin region does not supply is diverted, and only those.
+    @Test func unusualDestination() {
+        var suppliedBy = [String: Set<String>]()
+        for line in SampleNetwork.productLines {
+            for origin in line.origins {
+                suppliedBy[line.rawProduct + "/" + origin.place.country, default: []].formUnion(origin.processedIn)
+            }
+        }
+        var labelled = 0
+        for (ship, receive) in fixture.links {
+            guard let from = fixture.facilities[ship.facility], let to = fixture.facilities[receive.facility] else {
+                Issue.record("unknown facility")
+                continue
+            }
+            let usual = suppliedBy[ship.product + "/" + from.country]
+            let diverted = usual.map { !$0.contains(to.country) } ?? false
+            let isLabelled = fixture.isLabelled(ship, .unusualDestination)
+            if isLabelled { labelled += 1 }
+            #expect(isLabelled == fixture.isLabelled(receive, .unusualDestination))
+            #expect(diverted == isLabelled, "\(ship.shipmentID): \(from.country) to \(to.country)")
+        }
+        #expect(labelled >= 2)
+    }
+
     /// At the busiest pace every pattern still finds lots that fit it, at the configured rate.
     @Test func denseNetworkCarriesEveryPatternAtTheRate() throws {
         let configuration = SampleNetwork.Configuration(
