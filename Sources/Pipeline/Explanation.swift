@@ -84,6 +84,11 @@ enum Explanation {
             return "\(Format.number(value)) km from \(origin) to \(destination), \(against) km"
         case "speed_kmh":
             return "implied speed \(Format.number(value)) km/h, \(against) km/h"
+        case "speed_lane_ratio":
+            if let lane = table.speedReference[row] {
+                return
+                    "implied speed \(Format.number(value * lane.median)) km/h is \(Format.number(value))× the \(Format.number(lane.median)) km/h median of \(lane.count) shipments on \(lane.group)"
+            }
         case "loss_ratio":
             return
                 "\(Format.percent(value)) of the quantity was lost in transit, against a median of \(Format.percent(columnMedian))"

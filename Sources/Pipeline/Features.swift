@@ -52,6 +52,10 @@ public enum FeatureCatalog {
                 "transit against its lane's: (hours − the lane's median) over the lane's spread, signed (LaneTransits)",
             family: .timing),
         Feature(
+            name: "speed_lane_ratio",
+            description: "implied speed over the median implied speed of its lane's shipments (LaneTransits)",
+            scale: .logRatio, family: .route, resolution: 0.05),
+        Feature(
             name: "dwell_deviation",
             description:
                 "hours the lot stayed at the sender before this shipment, against the sender's own (or its kind's) for the product: (hours − median) over spread, signed",
@@ -127,6 +131,8 @@ struct FeatureTable {
     var volumeMedian: [Double] = []
     /// The lane a shipment's transit is measured against, `nil` for transforms and lanes too small.
     var laneReference: [LaneTransits.Reference?] = []
+    /// The lane a shipment's implied speed is measured against.
+    var speedReference: [LaneTransits.Reference?] = []
     /// A shipment's dwell at its sender, hours (NaN where unknown), and the peer group it is measured against.
     var dwellHours: [Double] = []
     var dwellReference: [PeerReference?] = []
@@ -160,11 +166,11 @@ struct FeatureTable {
             dwellHours.append(dwells.hours[position] ?? .nan)
             dwellReference.append(dwells.references[position])
             append("distance_km", distance)
-            if let transit, let distance, transit > 0 {
-                append("speed_kmh", distance / transit)
-            } else {
-                append("speed_kmh", nil)
-            }
+            let speed = links.speedKmh(of: link)
+            append("speed_kmh", speed)
+            let speedLane = lanes.speedReference(ofShipment: position)
+            speedReference.append(speedLane)
+            append("speed_lane_ratio", speed.flatMap { value in speedLane.map { value / $0.median } })
             if let sent = ship.baseQuantity, let receive = link.receive, let got = events[receive].baseQuantity,
                 sent > 0,
                 ship.dimension == events[receive].dimension
@@ -196,10 +202,12 @@ struct FeatureTable {
             let facility = transform.facility.flatMap { links.facilities[$0] }
             subjects.append(.transform(position))
             laneReference.append(nil)
+            speedReference.append(nil)
             dwellHours.append(.nan)
             dwellReference.append(nil)
             for name in [
-                "transit_hours", "transit_lane_deviation", "dwell_deviation", "distance_km", "speed_kmh", "loss_ratio",
+                "transit_hours", "transit_lane_deviation", "speed_lane_ratio", "dwell_deviation", "distance_km",
+                "speed_kmh", "loss_ratio",
                 "price_ratio", "lot_balance", "pair_novelty", "pair_share", "destination_country_share",
             ] {
                 append(name, nil)

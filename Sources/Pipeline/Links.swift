@@ -163,6 +163,15 @@ public struct LinkSet: Sendable {
         guard let ship = link.ship, let receive = link.receive else { return nil }
         return Double(events[receive].occurredAt.epochSeconds - events[ship].occurredAt.epochSeconds) / 3600
     }
+
+    /// The great-circle distance between the link's facilities over its transit, km/h; `nil` without both facilities'
+    /// coordinates or a positive transit.
+    func speedKmh(of link: ShipmentLink) -> Double? {
+        guard let hours = transitHours(of: link), hours > 0, let origin = origin(of: link),
+            let destination = destination(of: link)
+        else { return nil }
+        return greatCircleKilometres(origin, destination) / hours
+    }
 }
 
 struct ShipmentKey: Hashable {

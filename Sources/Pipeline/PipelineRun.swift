@@ -55,15 +55,18 @@ public struct PipelineRun: Sendable {
                 events: windowed(events), facilities: facilities,
                 unreceivedAfterHours: definition.links.unreceivedAfterHours)
         }
-        let (table, matrix, scaler, unimputed) = timed(.features) {
+        let (table, matrix, scaler, uncapped) = timed(.features) {
             () -> (FeatureTable, Matrix, RobustScaler, Matrix) in
             let table = FeatureTable(links: links, minimumCohort: definition.links.minimumCohort)
             let raw = rawMatrix(table)
             let model = modelMatrix(raw)
             let resolutions = definition.features.map { FeatureCatalog.feature(named: $0)?.resolution ?? 1 }
             let scaler = RobustScaler.fit(model, rowLimit: .max, fallbackScales: resolutions)
-            return (table, raw, scaler, Self.capped(scaler.transform(model)))
+            return (table, raw, scaler, scaler.transform(model))
         }
+        // The forest and the clusters see capped values; the tails the values themselves, since values capped alike
+        // would tie, and a value many links share counts as common (TailModel).
+        let unimputed = Self.capped(uncapped)
         let scaled = Self.imputed(unimputed)
         let detected = timed(.models) { () -> (scores: CombinedScores, silhouettes: [Int: Double])? in
             guard scaled.rows >= 2 else { return nil }
@@ -79,7 +82,7 @@ public struct PipelineRun: Sendable {
         }
         let scores = timed(.tails) { () -> ModelScores in
             let tails = TailScores(
-                scaled: unimputed, features: definition.features, forest: detected?.scores.forestPercentile ?? [],
+                scaled: uncapped, features: definition.features, forest: detected?.scores.forestPercentile ?? [],
                 cluster: detected?.scores.cluster ?? [])
             return ModelScores(
                 pValues: tails.combined, tails: tails, combined: tails.combined.map(TailScores.score(pValue:)),

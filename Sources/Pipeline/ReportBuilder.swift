@@ -66,11 +66,11 @@ struct ReportBuilder {
         definition.threshold.score ?? TailScores.score(pValue: definition.threshold.pValue)
     }
 
-    /// A model flag: the combined p-value is at most the threshold's, and, where only the forest or the clusters
-    /// find the link unusual (no family's tail), a feature lies at least `minimum_deviation` from its median.
+    /// A model flag: the combined p-value is at most the threshold's, and, unless the family tails alone reach it
+    /// (only the forest or the clusters do), a feature lies at least `minimum_deviation` from its median.
     private func isModelFlag(row: Int, threshold: Double) -> Bool {
         guard row < scores.combined.count, scores.combined[row] >= threshold else { return false }
-        if case .family = scores.tails.source[row] { return true }
+        if TailScores.score(pValue: scores.tails.tailAlone(row)) >= threshold { return true }
         for column in 0..<scaled.columns where abs(scaled[row, column]) >= definition.threshold.minimumDeviation {
             return true
         }
@@ -97,6 +97,12 @@ struct ReportBuilder {
             let arrival = links.arrival(of: links.shipments[position]), !listed.contains(arrival)
         {
             listed.insert(arrival, at: 0)
+        }
+        // Then the events the rules' findings rest on: the earlier lot's events of a cloned serial, the events that
+        // brought a lot whose balance fails, a transform's inputs.
+        var seen = Set(listed)
+        for position in findings.flatMap(\.evidence).sorted() where seen.insert(position).inserted {
+            listed.append(position)
         }
         let records = listed.map { links.events[$0] }
         var facilities = Set(records.compactMap(\.facility))

@@ -244,6 +244,8 @@ struct RuleEngine {
             }
             carried.append((position, lot, serials))
         }
+        var carriedByLot = [String: [Int]]()
+        for (index, entry) in carried.enumerated() { carriedByLot[entry.lot, default: []].append(index) }
         var found = [RuleFinding]()
         var reported = Set<FlagSubject>()
         for (position, lot, serials) in carried {
@@ -252,12 +254,20 @@ struct RuleEngine {
             guard reported.insert(subject).inserted else { continue }
             let original = owner[serials[sample]]
             let more = cloned.count > 1 ? " and \(cloned.count - 1) more" : ""
+            // The evidence: every event of the earlier lots that carries one of the serials.
+            let reused = Set(cloned.map { serials[$0] })
+            var evidence = Set<Int>()
+            for earlier in Set(cloned.map { owner[serials[$0]].lot }) {
+                for index in carriedByLot[earlier] ?? [] where carried[index].serials.contains(where: reused.contains) {
+                    evidence.insert(carried[index].position)
+                }
+            }
             found.append(
                 RuleFinding(
                     rule: .clonedSerial, subject: subject,
                     detail:
                         "serial \(events[position].serials[sample])\(more) in lot \(lot) already belongs to lot \(original.lot) (\(events[original.index].recordID))",
-                    evidence: [original.index]))
+                    evidence: evidence.sorted()))
         }
         return found
     }

@@ -31,18 +31,10 @@ struct TailScores {
     let tail: [Double]
     /// Per link: the combined p-value of the tail score, the forest and the clusters.
     let combined: [Double]
-    /// Per link: which detector gave the smallest p-value.
-    let source: [Source]
-
-    enum Source: Equatable {
-        case family(Int)
-        case forest
-        case clusters
-    }
 
     /// - Parameters:
     ///   - scaled: the scaled features, NaN where missing (not imputed), so each tail is fitted on the links where its
-    ///     feature exists.
+    ///     feature exists, and not capped, so that extreme values do not tie at the cap.
     ///   - forest: the forest's calibrated percentile per link, in [0, 1); `cluster` the same for the clusters.
     init(scaled: Matrix, features: [String], forest: [Double], cluster: [Double]) {
         var byFamily = [FeatureCatalog.Family: [Int]]()
@@ -56,36 +48,31 @@ struct TailScores {
         var familyValues = [Double](repeating: 1, count: rows * families.count)
         var tail = [Double](repeating: 1, count: rows)
         var combined = [Double](repeating: 1, count: rows)
-        var source = [Source](repeating: .forest, count: rows)
         for row in 0..<rows {
             for column in 0..<scaled.columns {
                 featureValues[row * scaled.columns + column] = models[column].pValue(scaled[row, column])
             }
             var best = 1.0
-            var bestFamily = 0
             for (index, family) in families.enumerated() {
                 var smallest = 1.0
                 for column in family.columns { smallest = min(smallest, featureValues[row * scaled.columns + column]) }
                 let value = min(1, smallest * Double(family.columns.count))
                 familyValues[row * families.count + index] = value
-                if value < best {
-                    best = value
-                    bestFamily = index
-                }
+                best = min(best, value)
             }
             tail[row] = min(1, best * Double(max(1, families.count)))
             let forestP = row < forest.count ? 1 - forest[row] : 1
             let clusterP = row < cluster.count ? 1 - cluster[row] : 1
-            let smallest = min(tail[row], forestP, clusterP)
-            combined[row] = min(1, 3 * smallest)
-            source[row] = smallest == tail[row] ? .family(bestFamily) : (smallest == forestP ? .forest : .clusters)
+            combined[row] = min(1, 3 * min(tail[row], forestP, clusterP))
         }
         featurePValues = Matrix(rows: rows, columns: scaled.columns, values: featureValues)
         familyPValues = Matrix(rows: rows, columns: families.count, values: familyValues)
         self.tail = tail
         self.combined = combined
-        self.source = source
     }
+
+    /// The combined p-value of a link had the forest and the clusters found nothing: its tail score, times three.
+    func tailAlone(_ row: Int) -> Double { min(1, 3 * tail[row]) }
 
     /// The score reports show for a p-value: −log₁₀(p) / 8, at most 1. 0.5 is a one-in-10,000 link, 1 one in
     /// 100 million or rarer; ordinary links lie near 0.

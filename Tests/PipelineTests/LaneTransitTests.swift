@@ -7,7 +7,8 @@ import Testing
 @Suite struct LaneTransitTests {
     /// Shipments from `origin` to `destination`, one a day from 2026-03-01, taking `hours` each.
     static func shipments(
-        _ chain: inout ChainFixture, from origin: String, to destination: String, hours: [Double], tag: String
+        _ chain: inout ChainFixture, from origin: String, to destination: String, hours: [Double], tag: String,
+        product: String = "cocoa-beans"
     ) {
         for (number, transit) in hours.enumerated() {
             let shipped = Date(timeIntervalSince1970: 1_772_352_000 + Double(number) * 86_400)
@@ -16,10 +17,10 @@ import Testing
             let lot = "\(tag)-\(number)"
             chain.ship(
                 "S-\(lot)", at: formatter.string(from: shipped), from: origin, to: destination, lot: lot, quantity: 100,
-                shipment: "SH-\(lot)")
+                shipment: "SH-\(lot)", product: product)
             chain.receive(
                 "R-\(lot)", at: formatter.string(from: received), at: destination, from: origin, lot: lot,
-                quantity: 100, shipment: "SH-\(lot)")
+                quantity: 100, shipment: "SH-\(lot)", product: product)
         }
     }
 
@@ -33,14 +34,17 @@ import Testing
         let (_, table) = chain.features(minimumCohort: 5)
         let lane = try #require(table.laneReference[0])
         // Median 51 h; absolute deviations 3, 1, 1, 3, 149, 31: MAD 3, so the spread is 1.4826 × 3 h.
-        #expect(lane == LaneTransits.Reference(group: "lane FARM → MILL", count: 6, median: 51, spread: 1.4826 * 3))
+        #expect(
+            lane
+                == LaneTransits.Reference(
+                    group: "lane FARM → MILL (cocoa-beans)", count: 6, median: 51, spread: 1.4826 * 3))
         let deviations = Self.deviations(table)
         #expect(abs(deviations[4] - 149 / (1.4826 * 3)) < 1e-9)  // far too slow
         #expect(abs(deviations[5] + 31 / (1.4826 * 3)) < 1e-9)  // far too fast
         #expect(abs(deviations[1]) < 1)
         #expect(
             Explanation.laneText(hours: 200, lane: lane)
-                == "transit 200 h is 3.92× the 51.0 h median of 6 shipments on lane FARM → MILL")
+                == "transit 200 h is 3.92× the 51.0 h median of 6 shipments on lane FARM → MILL (cocoa-beans)")
     }
 
     @Test func aLaneTooSmallFallsBackToItsCountriesThenItsDistance() throws {
@@ -55,10 +59,10 @@ import Testing
         // One shipment to Belgium: its lanes are too small, its distance band (3,200–6,400 km) is not.
         Self.shipments(&chain, from: "FARM", to: "PORT", hours: [115], tag: "C")
         let (_, table) = chain.features(minimumCohort: 5)
-        #expect(table.laneReference[0]?.group == "lanes GH → NL")
+        #expect(table.laneReference[0]?.group == "lanes GH → NL of 3,200–6,400 km (cocoa-beans)")
         #expect(table.laneReference[0]?.count == 5)
         #expect(table.laneReference[0]?.median == 120)
-        #expect(table.laneReference[5]?.group == "lanes of 3,200–6,400 km")
+        #expect(table.laneReference[5]?.group == "lanes of 3,200–6,400 km (cocoa-beans)")
         #expect(table.laneReference[5]?.count == 6)
         #expect(Self.deviations(table)[0] > 10)
     }
@@ -93,6 +97,49 @@ import Testing
         #expect(table.columns["transit_hours"]?[4] == -12)
         #expect(
             Explanation.laneText(hours: -12, lane: lane)
-                == "received 12.0 h before it was shipped, against the 190 h median of 5 shipments on lane FARM → MILL")
+                == "received 12.0 h before it was shipped, against the 190 h median of 5 shipments on lane FARM → MILL (cocoa-beans)"
+        )
+    }
+
+    /// `speed_lane_ratio`: a flight many times faster than its lane's has no bound, where its transit is only a few
+    /// spreads below the lane's median; a lane with one shipment falls back, a negative transit has no speed.
+    @Test func aSpeedIsMeasuredAgainstItsLanesSpeeds() throws {
+        var chain = ChainFixture()
+        chain.facility("FARM", at: ChainFixture.accra)
+        chain.facility("MILL", country: "NL", at: ChainFixture.amsterdam, kind: "mill")
+        chain.facility("PORT", country: "BE", at: (latitude: 51.22, longitude: 4.40), kind: "port")
+        Self.shipments(&chain, from: "FARM", to: "MILL", hours: [200, 210, 190, 205, 195, 2, -5], tag: "A")
+        Self.shipments(&chain, from: "FARM", to: "PORT", hours: [100], tag: "B")
+        let (links, table) = chain.features(minimumCohort: 5)
+        let ratios = try #require(table.columns["speed_lane_ratio"])
+        let lane = try #require(table.speedReference[0])
+        #expect(lane.group == "lane FARM → MILL (cocoa-beans)")
+        #expect(lane.count == 6, "the negative transit has no speed")
+        #expect(abs(ratios[5] - 100) < 2, "2 h against about 200 h: about 100 × the lane's speed")
+        #expect(ratios[0] > 0.9 && ratios[0] < 1.1)
+        #expect(ratios[6].isNaN)
+        // The one shipment to Belgium is measured against its distance band, which the Dutch lane fills.
+        #expect(table.speedReference[7]?.group == "lanes of 3,200–6,400 km (cocoa-beans)")
+        let speed = try #require(links.speedKmh(of: links.shipments[7]))
+        let band = try #require(table.speedReference[7])
+        #expect(abs(ratios[7] - speed / band.median) < 1e-9)
+    }
+
+    /// On one lane fresh fish flies and beans sail: each product is measured against its own, and a product with too
+    /// few shipments of its own against the whole lane.
+    @Test func eachProductIsMeasuredAgainstItsOwnOnALane() throws {
+        var chain = ChainFixture()
+        chain.facility("FARM", at: ChainFixture.accra)
+        chain.facility("MILL", country: "NL", at: ChainFixture.amsterdam, kind: "mill")
+        Self.shipments(&chain, from: "FARM", to: "MILL", hours: [200, 210, 190, 205, 195], tag: "A")
+        Self.shipments(&chain, from: "FARM", to: "MILL", hours: [12, 14, 13, 12, 15], tag: "B", product: "salmon")
+        Self.shipments(&chain, from: "FARM", to: "MILL", hours: [100], tag: "C", product: "coffee")
+        let (_, table) = chain.features(minimumCohort: 5)
+        let ratios = try #require(table.columns["speed_lane_ratio"])
+        #expect(table.speedReference[5]?.group == "lane FARM → MILL (salmon)")
+        #expect(ratios[5] > 0.9 && ratios[5] < 1.2, "a flight is ordinary among flights")
+        #expect(table.laneReference[0]?.group == "lane FARM → MILL (cocoa-beans)")
+        #expect(table.laneReference[10]?.group == "lane FARM → MILL")
+        #expect(table.laneReference[10]?.count == 11)
     }
 }

@@ -125,6 +125,35 @@ import Testing
         return 6_371.0088 * acos(cosine)
     }
 
+    /// `destination_country_share`: the sender's share shrunk towards its country's, and that towards everyone's, so a
+    /// destination country never used is small but not 0, and smaller the longer the history it breaks with.
+    @Test func destinationCountryShareIsAHierarchicalPredictive() throws {
+        var chain = ChainFixture()
+        chain.facility("FARM", at: ChainFixture.accra)
+        chain.facility("FARM-2", at: (latitude: 6.69, longitude: -1.62))
+        chain.facility("MILL", country: "NL", at: ChainFixture.amsterdam, kind: "mill")
+        chain.facility("MILL-CN", country: "CN", at: (latitude: 31.23, longitude: 121.47), kind: "mill")
+        func ship(_ number: Int, from origin: String, to destination: String) {
+            chain.ship(
+                "S\(number)", at: "2026-03-\(10 + number % 15)T08:00:00Z", from: origin, to: destination,
+                lot: "L\(number)", quantity: 100, shipment: "SH-\(number)")
+        }
+        for number in 0..<21 { ship(number, from: "FARM", to: "MILL") }
+        for number in 21..<26 { ship(number, from: "FARM-2", to: "MILL") }
+        ship(26, from: "FARM", to: "MILL-CN")
+        let (_, table) = chain.features(minimumCohort: 5)
+        let shares = try #require(table.columns["destination_country_share"])
+        // To China: no other shipment of the product goes there (1 of 2 countries seen), nor from Ghana, nor from FARM.
+        let global = 1.0 / (26 + 2)
+        let country = 10 * global / (26 + 10)
+        #expect(abs(shares[26] - 10 * country / (21 + 10)) < 1e-12)
+        // To the Netherlands, as FARM always does: 20 of its 21 others, 25 of Ghana's 26, 25 of everyone's 26.
+        let usualGlobal: Double = (25 + 1) / (26 + 2)
+        let usualCountry: Double = (25 + 10 * usualGlobal) / (26 + 10)
+        #expect(abs(shares[0] - (20 + 10 * usualCountry) / (21 + 10)) < 1e-12)
+        #expect(shares[26] > 0 && shares[26] < 0.01 && shares[0] > 0.9)
+    }
+
     @Test func missingValuesAreNaN() {
         var chain = ChainFixture()
         // No receive, no master data, no price.

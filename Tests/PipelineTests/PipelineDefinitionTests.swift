@@ -31,6 +31,16 @@ import TestSupport
         #expect(RuleName.allCases.allSatisfy(definition.rules.isEnabled))
     }
 
+    /// The schema lists exactly the features the catalog knows, in catalog order.
+    @Test func schemaListsEveryFeature() throws {
+        let url = TestPaths.root.appendingPathComponent("Schemas/pipeline.schema.json")
+        let schema = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
+        let properties = schema?["properties"] as? [String: Any]
+        let features = properties?["features"] as? [String: Any]
+        let items = features?["items"] as? [String: Any]
+        #expect(items?["enum"] as? [String] == FeatureCatalog.all.map(\.name))
+    }
+
     /// The models-only form of a definition disables every rule and keeps every other value, from YAML or JSON.
     @Test func modelsOnlyTextDisablesEveryRuleAndKeepsTheRest() throws {
         let url = TestPaths.root.appendingPathComponent("Pipelines/default.yml")
@@ -198,7 +208,7 @@ import TestSupport
         #expect(error.context == ["test.yml:3"])
         #expect(
             error.reason.hasPrefix(
-                "unknown feature 'speed' (known: transit_hours, transit_lane_deviation, dwell_deviation, distance_km,"))
+                "unknown feature 'speed' (known: transit_hours, transit_lane_deviation, speed_lane_ratio,"))
 
         let twice = try #require(Self.refusal("features:\n  - transit_hours\n  - loss_ratio\n  - transit_hours\n"))
         #expect(twice.context == ["test.yml:4"])

@@ -315,6 +315,22 @@ import Testing
         let findings = clones.findings(of: .clonedSerial)
         #expect(findings.map(\.subject) == [.production(3)])
         #expect(findings.first?.detail == "serial S4 and 1 more in lot C already belongs to lot B (PB)")
+        // The evidence is every event of the earlier lots that carries a reused serial: PA and SA (S1), PB (S4).
+        #expect(findings.first?.evidence == [0, 1, 2])
+    }
+
+    /// A cloned-serial flag lists the events of both lots, its own first.
+    @Test func clonedSerialFlagListsBothLots() throws {
+        var chain = ChainFixture()
+        chain.produce(
+            "PA", at: "2026-03-01T08:00:00Z", facility: "FACTORY", lot: "A", quantity: 2, unit: "pcs",
+            serials: ["S1", "S2"])
+        chain.produce(
+            "PB", at: "2026-03-05T08:00:00Z", facility: "FACTORY", lot: "B", quantity: 2, unit: "pcs",
+            serials: ["S2", "S3"])
+        let report = chain.run()
+        let flag = try #require(report.flags.first { $0.rules.contains { $0.rule == "cloned_serial" } })
+        #expect(flag.records.map(\.recordID) == ["PB", "PA"])
     }
 
     // MARK: - certificate_invalid
