@@ -77,9 +77,10 @@ enum Explanation {
             return "\(origin) shipped \(direction) of lot \(event.lot ?? "") than it made or received of it"
         case "destination_country_share":
             let country = ship.flatMap { $0.destination }.flatMap { links.facilities[$0]?.country } ?? "that country"
-            return value <= 0
-                ? "no other shipment of \(event.product ?? "the product") from \(origin)'s country goes to \(country)"
-                : "\(Format.percent(value)) of \(origin)'s shipments of \(event.product ?? "the product") go to \(country), against a median of \(Format.percent(columnMedian))"
+            let product = event.product ?? "the product"
+            return value < 0.001
+                ? "\(origin) and its country's other senders rarely or never ship \(product) to \(country) (an estimated share below 0.1 %, against a median of \(Format.percent(columnMedian)))"
+                : "an estimated \(Format.percent(value)) of \(origin)'s shipments of \(product) go to \(country), against a median of \(Format.percent(columnMedian))"
         case "distance_km":
             return "\(Format.number(value)) km from \(origin) to \(destination), \(against) km"
         case "speed_kmh":

@@ -95,6 +95,18 @@ extension SampleNetwork.AnomalyKind {
         }
     }
 
+    /// Why no feature of one lot's links shows the pattern, so that only a rule finds it; `nil` for the patterns the
+    /// models can find.
+    public var onlyARuleFinds: String? {
+        switch self {
+        case .clonedSerial:
+            "a reused serial lies in the serial lists of two lots; no feature of either lot's links departs from its peers"
+        case .certificateInvalid:
+            "a certificate's validity is a fact checked against master data, a 0 or 1 with no degree of departure"
+        default: nil
+        }
+    }
+
     /// What the pattern is, in words.
     public var explanation: String {
         switch self {

@@ -19,7 +19,10 @@ struct DetectionBench: AsyncParsableCommand {
 
             A labelled record counts as found when some flag lists it among its events; recall is per anomaly \
             pattern. Precision is the share of flags that list at least one labelled record. Also reports the \
-            pipeline's time per stage and, with --records, the events it read per second.
+            pipeline's time per stage.
+
+            With --models-only the same definition runs with every rule disabled, which measures what the models \
+            find on their own. The table's note names the patterns only a rule can find, and why.
             """)
 
     @Option(help: "Lots per generated network (about 11.5 events each).") var lots = 20_000
@@ -101,10 +104,11 @@ struct DetectionBench: AsyncParsableCommand {
                 summary.flagged,
                 pipelineSeconds,
                 outcome.timings.map { String(format: "%@ %.2f", $0.stage, $0.seconds) }.joined(separator: ", ")))
-        log("| pattern | labelled records | found | recall |")
-        log("|---|---:|---:|---:|")
+        log("| pattern | labelled records | found | recall | note |")
+        log("|---|---:|---:|---:|---|")
         for row in quality.patterns {
-            log(String(format: "| %@ | %d | %d | %.3f |", row.pattern, row.labelled, row.found, row.recall))
+            let note = SampleNetwork.AnomalyKind(rawValue: row.pattern)?.onlyARuleFinds.map { "rule only: " + $0 } ?? ""
+            log(String(format: "| %@ | %d | %d | %.3f | %@ |", row.pattern, row.labelled, row.found, row.recall, note))
         }
         log(
             String(
@@ -124,6 +128,15 @@ struct DetectionBench: AsyncParsableCommand {
                 Dictionary(quality.patterns.map { ($0.pattern, .string(String(format: "%.4f", $0.recall))) }) {
                     first, _ in first
                 }),
+            "models_only": .bool(modelsOnly),
+            "rule_only": .object(
+                Dictionary(
+                    quality.patterns.compactMap { row in
+                        SampleNetwork.AnomalyKind(rawValue: row.pattern)?.onlyARuleFinds.map {
+                            (row.pattern, JSONValue.string($0))
+                        }
+                    }
+                ) { first, _ in first }),
         ])
     }
 
