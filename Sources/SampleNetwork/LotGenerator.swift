@@ -82,7 +82,7 @@ struct LotGenerator {
             preconditionFailure("catalog: \(line.name) has no processor in \(processingCountry)")
         }
         var processor = processing.facilities[random.int(0..<processing.facilities.count)]
-        /// Processors of the line in countries the region never supplies, for ``SampleNetwork/AnomalyKind/unusualDestination``.
+        // Processors of the line in countries the region never supplies, for an unusual destination.
         let unusualProcessing = topology.processing[lineIndex].filter { !region.processedIn.contains($0.country) }
         let distributor = topology.distributors[random.weightedIndex(topology.distributors.map(\.weight))]
         let warehouse = distributor.facilities[random.int(0..<distributor.facilities.count)]

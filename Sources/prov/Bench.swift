@@ -259,3 +259,33 @@ private final class WorkerCounts: @unchecked Sendable {
     func set(_ worker: Int, _ value: Int) { lock.withLock { counts[worker] = value } }
     var total: Int { lock.withLock { counts.reduce(0, +) } }
 }
+
+/// Runs a peers' Python script (from the virtualenv of ../shared/bench/setup.sh) with `arguments` and returns its
+/// standard output.
+func runPeerScript(python: String, script: String, arguments: [String]) throws(LedgerError) -> String {
+    guard FileManager.default.isExecutableFile(atPath: python) else {
+        throw LedgerError(
+            .io,
+            "no peers' Python at \(python); create it with 'bash ../shared/bench/setup.sh', or pass --peers-python")
+    }
+    guard FileManager.default.fileExists(atPath: script) else {
+        throw LedgerError(.io, "no peers' script at \(script); pass --peers-script PATH")
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: python)
+    process.arguments = [script] + arguments
+    let output = Pipe()
+    process.standardOutput = output
+    do {
+        try process.run()
+    } catch {
+        throw LedgerError(.io, "cannot run \(python): \(error.localizedDescription)")
+    }
+    let bytes = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw LedgerError(
+            .io, "\(script) \(arguments.joined(separator: " ")) exited with status \(process.terminationStatus)")
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}

@@ -23,6 +23,12 @@ struct DetectionBench: AsyncParsableCommand {
 
             With --models-only the same definition runs with every rule disabled, which measures what the models \
             find on their own. The table's note names the patterns only a rule can find, and why.
+
+            With --peers the pipeline also writes its link feature matrix (links.csv beside the network), and \
+            scripts/detection-peers.py runs PyOD's IForest, ECOD, COPOD, HBOS and LOF and scikit-learn's \
+            IsolationForest on its scaled columns, in the virtualenv of ../shared/bench/setup.sh. The table gives \
+            each detector's ROC AUC and average precision per pattern, the pipeline's combined score among them: \
+            positives are the links holding a record of the pattern, negatives the links holding none.
             """)
 
     @Option(help: "Lots per generated network (about 11.5 events each).") var lots = 20_000
@@ -39,6 +45,15 @@ struct DetectionBench: AsyncParsableCommand {
             "Measure the models alone: run the definition with every rule disabled (written as models-only.yml beside the networks with --keep). The table still lists the patterns only a rule catches."
         ))
     var modelsOnly = false
+    @Flag(
+        help: ArgumentHelp(
+            "Also run PyOD's IForest, ECOD, COPOD, HBOS and LOF and scikit-learn's IsolationForest on the pipeline's own link feature matrix, and report ROC AUC and average precision per pattern for each and for the pipeline's combined score."
+        ))
+    var peers = false
+    @Option(help: ArgumentHelp("The peers' Python (with scikit-learn and PyOD).", valueName: "PATH"))
+    var peersPython = (ProcessInfo.processInfo.environment["PEERS_VENV"] ?? "/tmp/peers-venv") + "/bin/python"
+    @Option(help: ArgumentHelp("The peers' script.", valueName: "PATH"))
+    var peersScript = "scripts/detection-peers.py"
     @Flag(help: "Print the results as JSON.") var json = false
 
     func run() async throws {
@@ -92,7 +107,8 @@ struct DetectionBench: AsyncParsableCommand {
         log(String(format: "seed %llu: loaded into a ledger in %.1f s", seed, Date().timeIntervalSince(loaded)))
 
         let started = Date()
-        let outcome = try await ledger.runPipeline(definition, definitionBytes: definitionBytes, signedWith: officer)
+        let outcome = try await ledger.runPipeline(
+            definition, definitionBytes: definitionBytes, signedWith: officer, featureMatrix: peers)
         let pipelineSeconds = Date().timeIntervalSince(started)
         let labels = try Self.readLabels(network + "/labels.csv")
         let quality = DetectionQuality(report: outcome.report, labels: labels)
@@ -114,7 +130,17 @@ struct DetectionBench: AsyncParsableCommand {
             String(
                 format: "precision %.3f (%d of %d flags hold a labelled record); model-only flags %d, of which true %d",
                 quality.precision, quality.trueFlags, quality.flags, quality.modelOnly, quality.modelOnlyTrue))
+        var peerRows = [JSONValue]()
+        if peers, let matrix = outcome.features {
+            let path = directory + "/links.csv"
+            try writeFile(path, Array(matrix.csv().utf8))
+            let output = try runPeerScript(
+                python: peersPython, script: peersScript,
+                arguments: ["--features", path, "--labels", network + "/labels.csv"])
+            peerRows = Self.peerTable(output, log: log)
+        }
         return .object([
+            "peers": .array(peerRows),
             "seed": .string(String(seed)), "lots": .integer(lots), "events": .integer(summary.events),
             "links": .integer(summary.links),
             "flags": .integer(quality.flags), "precision": .string(String(format: "%.4f", quality.precision)),
@@ -138,6 +164,35 @@ struct DetectionBench: AsyncParsableCommand {
                     }
                 ) { first, _ in first }),
         ])
+    }
+
+    /// The peers' JSON lines as a table of ROC AUC (and average precision) per pattern and detector; the rows as JSON.
+    static func peerTable(_ output: String, log: (String) -> Void) -> [JSONValue] {
+        var cells = [String: [String: (auc: Double, ap: Double)]]()
+        var detectors = [String]()
+        var rows = [JSONValue]()
+        for line in output.split(separator: "\n") where line.hasPrefix("{") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                let detector = object["detector"] as? String, let pattern = object["pattern"] as? String,
+                let auc = object["auc"] as? Double, let ap = object["ap"] as? Double
+            else { continue }
+            if !detectors.contains(detector) { detectors.append(detector) }
+            cells[pattern, default: [:]][detector] = (auc, ap)
+            rows.append(
+                .object([
+                    "detector": .string(detector), "pattern": .string(pattern),
+                    "auc": .string(String(format: "%.4f", auc)), "ap": .string(String(format: "%.4f", ap)),
+                ]))
+        }
+        log("| pattern, ROC AUC (AP) | " + detectors.joined(separator: " | ") + " |")
+        log("|---|" + detectors.map { _ in "---:" }.joined(separator: "|") + "|")
+        for pattern in cells.keys.sorted() {
+            let values = detectors.map { detector in
+                cells[pattern]?[detector].map { String(format: "%.3f (%.3f)", $0.auc, $0.ap) } ?? ""
+            }
+            log("| \(pattern) | " + values.joined(separator: " | ") + " |")
+        }
+        return rows
     }
 
     /// A new ledger holding the generated network, and the compliance officer's key. The ledger's

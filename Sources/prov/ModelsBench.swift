@@ -101,33 +101,7 @@ struct ModelsBench: AsyncParsableCommand {
 
     /// Runs the peers' script with `arguments` and returns its standard output.
     func runPython(_ arguments: [String]) throws(LedgerError) -> String {
-        guard FileManager.default.isExecutableFile(atPath: peersPython) else {
-            throw LedgerError(
-                .io,
-                "no peers' Python at \(peersPython); create it with 'bash ../shared/bench/setup.sh', or pass --peers-python (or --skip-peers with existing data)"
-            )
-        }
-        guard FileManager.default.fileExists(atPath: peersScript) else {
-            throw LedgerError(.io, "no peers' script at \(peersScript); pass --peers-script PATH")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: peersPython)
-        process.arguments = [peersScript] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        do {
-            try process.run()
-        } catch {
-            throw LedgerError(.io, "cannot run \(peersPython): \(error.localizedDescription)")
-        }
-        let bytes = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw LedgerError(
-                .io,
-                "\(peersScript) \(arguments.joined(separator: " ")) exited with status \(process.terminationStatus)")
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        try runPeerScript(python: peersPython, script: peersScript, arguments: arguments)
     }
 
     /// The peers' JSON lines that carry measurements.
