@@ -2,7 +2,8 @@
 /// there, or else its produce or transform there: ``LinkSet/arrival(of:)``) to the ship, measured against the dwells
 /// of its peers (``PeerGroups``).
 ///
-/// A shipment's peer group is the first of these with at least `minimumCohort` known dwells:
+/// A shipment's reliable peer group is the first of these with at least `minimumCohort` known dwells, and the
+/// narrower ones before it are blended in by credibility (``PeerGroups``):
 /// 1. the sender's facility, for the product;
 /// 2. facilities of the sender's kind (farm, mill, warehouse, …), for the product;
 /// 3. facilities of the sender's kind, for any product.

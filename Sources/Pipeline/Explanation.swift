@@ -13,7 +13,7 @@ enum Explanation {
     /// "transit 1,540 h is 8.1× the 190 h median of 212 shipments on lane MILL-NL-01 → WH-DE-03", or, for a receive
     /// before its ship, "received 12 h before it was shipped; the 190 h median of 212 shipments on lane …".
     static func laneText(hours: Double, lane: LaneTransits.Reference) -> String {
-        let peers = "the \(Format.number(lane.median)) h median of \(lane.count) shipments on \(lane.group)"
+        let peers = lane.text(unit: "h", members: "shipments on ")
         if hours < 0 { return "received \(Format.number(-hours)) h before it was shipped, against \(peers)" }
         guard lane.median > 0 else { return "transit \(Format.number(hours)) h, against \(peers)" }
         return "transit \(Format.number(hours)) h is \(Format.number(hours / lane.median))× \(peers)"
@@ -21,7 +21,7 @@ enum Explanation {
 
     /// "shipped 1,010 h after it arrived, 21× the 48 h median of 230 cocoa-beans shipped from farms".
     static func dwellText(hours: Double, peers: PeerReference) -> String {
-        let against = "the \(Format.number(peers.median)) h median of \(peers.count) \(peers.group)"
+        let against = peers.text(unit: "h", members: "")
         if hours < 0 { return "shipped \(Format.number(-hours)) h before the lot arrived, against \(against)" }
         guard peers.median > 0 else {
             return "shipped \(Format.number(hours)) h after the lot arrived, against \(against)"
@@ -88,7 +88,7 @@ enum Explanation {
         case "speed_lane_ratio":
             if let lane = table.speedReference[row] {
                 return
-                    "implied speed \(Format.number(value * lane.median)) km/h is \(Format.number(value))× the \(Format.number(lane.median)) km/h median of \(lane.count) shipments on \(lane.group)"
+                    "implied speed \(Format.number(value * lane.median)) km/h is \(Format.number(value))× \(lane.text(unit: "km/h", members: "shipments on "))"
             }
         case "loss_ratio":
             return

@@ -1,8 +1,9 @@
 /// Transit times and implied speeds measured against the shipments most like each one: those of its lane
 /// (``PeerGroups``).
 ///
-/// A shipment's peer group is the first of these with at least `minimumCohort` shipments whose transit is known
-/// (both the ship and the receive are in the range):
+/// A shipment's reliable peer group is the first of these with at least `minimumCohort` shipments whose transit is
+/// known (both the ship and the receive are in the range), and the narrower ones before it are blended in by
+/// credibility (``PeerGroups``):
 /// 1. its facility lane, origin facility → destination facility, for its product;
 /// 2. its country lane, origin country → destination country, in its distance band (below), for its product;
 /// 3. its distance band, great-circle distances within a factor of two of each other (0–100 km, 100–200 km,
@@ -12,8 +13,8 @@
 /// The product comes first because it decides how goods travel: on one lane, fresh fish flies and frozen goods sail,
 /// and a lane's air freight measured against its sea freight would look impossibly fast.
 ///
-/// The shipment itself is one of its peers. A group too small at every level gives no reference, and the feature is
-/// missing for that shipment. The deviation is signed, so a transit too fast and one too slow count alike, and a
+/// The shipment itself is one of the reliable group's peers, but not of the smaller groups blended in. A group too
+/// small at every level gives no reference, and the feature is missing for that shipment. The deviation is signed, so a transit too fast and one too slow count alike, and a
 /// receive before its ship (a negative transit) is far below any lane's norm.
 ///
 /// Speeds (great-circle distance over a positive transit) get their own groups on the same lanes: a transit that

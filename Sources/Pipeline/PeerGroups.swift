@@ -1,26 +1,61 @@
 /// A peer group's statistics: what one item's value is measured against (``PeerGroups``).
 struct PeerReference: Equatable {
+    /// The broader group a small group's statistics were drawn toward (``PeerGroups``).
+    struct Parent: Equatable {
+        let group: String
+        let count: Int
+        let median: Double
+        /// The small group's own weight in the blend, in (0, 1).
+        let weight: Double
+    }
+
     /// The group's name as explanations quote it: "lane MILL-NL-01 → WH-DE-03", "lanes GH → NL".
     let group: String
+    /// The group's values the statistics come from (for a small group, without the item's own).
     let count: Int
+    /// The centre: the group's median, or for a small group its blend with the parent's.
     let median: Double
     /// The unit of the deviation: 1.4826 × the median absolute deviation (the standard deviation for normal data),
     /// but at least the floor given and a share of the median, so that a group whose values are all alike still
     /// measures departures on a sensible scale.
     let spread: Double
+    /// For a group smaller than the minimum cohort, the broader group it was drawn toward.
+    var parent: Parent? = nil
 
     /// `value` in spreads from the median: positive above it, negative below.
     func deviation(_ value: Double) -> Double { (value - median) / spread }
+
+    /// "the 51.0 h median of 6 shipments on lane FARM → MILL", or for a small group "the 116 h norm of 14 shipments
+    /// on lane A → B, drawn 15 % toward the 30.2 h median of 167 shipments on lanes of 400–800 km"; `members` names
+    /// what the group holds ("shipments on ", or "" when the group's name says it).
+    func text(unit: String, members: String) -> String {
+        guard let parent else {
+            return "the \(Format.number(median)) \(unit) median of \(count) \(members)\(group)"
+        }
+        return
+            "the \(Format.number(median)) \(unit) norm of \(count) \(members)\(group), drawn \(Format.percent(1 - parent.weight)) toward the \(Format.number(parent.median)) \(unit) median of \(parent.count) \(members)\(parent.group)"
+    }
 }
 
 /// Values measured against the values of their peers (Bolton & Hand 2001, "Peer group analysis"; Song et al. 2007,
-/// "Conditional anomaly detection"): each item names its candidate peer groups from the narrowest to the broadest,
-/// and is measured against the first that has at least `minimumCohort` values.
+/// "Conditional anomaly detection"): each item names its candidate peer groups from the narrowest to the broadest.
 ///
-/// The item itself is one of its peers. A group too small at every level gives no reference, and the feature is
-/// missing for that item. Deviations are signed, so too little and too much, too fast and too slow, count alike.
+/// The item's *reliable* group is the first with at least `minimumCohort` values; its median and spread (the item
+/// itself among them) are the starting reference. A narrower group, too small to stand alone, is not ignored: its
+/// statistics, without the item's own value, are blended with the reference, the centre with weight
+/// `n / (n + κ)` and the spread with weight `(n − 1) / (n − 1 + κ)` for its `n` other values, from the broadest of the
+/// narrower groups to the narrowest (Bühlmann credibility, the empirical-Bayes shrinkage of a small group toward its
+/// parent). κ is the ratio of the spread within the groups under one parent to the spread between them: where a
+/// parent's groups all look alike (κ large), a small group adds little to its parent; where they differ (one lane's
+/// goods sail and another's fly, κ small), a handful of a group's own values already outweighs a parent that mixes
+/// them. A parent with fewer than two narrower groups of two or more values gives no estimate, and κ is then
+/// `minimumCohort`.
+///
+/// Leaving the item's own value out of a small group keeps a lane's only shipment, or one anomaly among three, from
+/// setting its own norm. A group too small at every level gives no reference, and the feature is missing for that
+/// item. Deviations are signed, so too little and too much, too fast and too slow, count alike.
 enum PeerGroups {
-    /// The reference of every item: its narrowest group with enough values, each group's statistics computed once.
+    /// The reference of every item: its reliable group, with the narrower groups blended in.
     ///
     /// - Parameters:
     ///   - keys: per item, its peer groups from the narrowest.
@@ -32,18 +67,79 @@ enum PeerGroups {
         keys: [[Key]], values: [Double?], minimumCohort: Int, minimumSpread: Double, relativeSpread: Double,
         name: (Key) -> String
     ) -> [PeerReference?] {
+        let cohort = max(1, minimumCohort)
         var members = [Key: [Double]]()
         for (itemKeys, value) in zip(keys, values) {
             guard let value else { continue }
             for key in itemKeys { members[key, default: []].append(value) }
         }
-        var groups = [Key: PeerReference]()
-        for (key, values) in members where values.count >= max(1, minimumCohort) {
-            let center = median(values)
-            let spread = max(
-                1.4826 * median(values.map { abs($0 - center) }), minimumSpread, relativeSpread * abs(center))
-            groups[key] = PeerReference(group: name(key), count: values.count, median: center, spread: spread)
+        func spread(_ values: [Double], center: Double) -> Double {
+            max(1.4826 * median(values.map { abs($0 - center) }), minimumSpread, relativeSpread * abs(center))
         }
-        return keys.map { itemKeys in itemKeys.lazy.compactMap { groups[$0] }.first }
+        var groups = [Key: PeerReference]()
+        for (key, values) in members {
+            let center = median(values)
+            groups[key] = PeerReference(
+                group: name(key), count: values.count, median: center, spread: spread(values, center: center))
+        }
+
+        // κ per parent: the narrower groups that fall back to it, and how much they differ.
+        var children = [Key: Set<Key>]()
+        for itemKeys in keys {
+            guard let reliable = itemKeys.firstIndex(where: { (groups[$0]?.count ?? 0) >= cohort }) else { continue }
+            for level in 0..<reliable { children[itemKeys[level + 1], default: []].insert(itemKeys[level]) }
+        }
+        var kappa = [Key: Double]()
+        for (parent, narrower) in children {
+            kappa[parent] = Self.kappa(narrower.compactMap { groups[$0] }) ?? Double(cohort)
+        }
+
+        return zip(keys, values).map { itemKeys, value -> PeerReference? in
+            guard let reliable = itemKeys.firstIndex(where: { (groups[$0]?.count ?? 0) >= cohort }),
+                let start = groups[itemKeys[reliable]]
+            else { return nil }
+            var reference = start
+            var narrowest: (key: Key, count: Int)?
+            var parentShare = 1.0
+            for level in stride(from: reliable - 1, through: 0, by: -1) {
+                var others = members[itemKeys[level]] ?? []
+                if let value, let own = others.firstIndex(of: value) { others.remove(at: own) }
+                let k = kappa[itemKeys[level + 1]] ?? Double(cohort)
+                let n = Double(others.count)
+                let weight = n / (n + k)
+                guard weight > 0 else { continue }
+                let spreadWeight = (n - 1) / (n - 1 + k)
+                let center = median(others)
+                let blended = weight * center + (1 - weight) * reference.median
+                let blendedSpread =
+                    spreadWeight * spread(others, center: center) + (1 - spreadWeight) * reference.spread
+                reference = PeerReference(
+                    group: reference.group, count: reference.count, median: blended,
+                    spread: max(blendedSpread, minimumSpread, relativeSpread * abs(blended)))
+                narrowest = (itemKeys[level], others.count)
+                parentShare *= 1 - weight
+            }
+            guard let narrowest else { return start }
+            return PeerReference(
+                group: name(narrowest.key), count: narrowest.count, median: reference.median, spread: reference.spread,
+                parent: PeerReference.Parent(
+                    group: start.group, count: start.count, median: start.median, weight: 1 - parentShare))
+        }
+    }
+
+    /// κ = within-group variance / between-group variance over `groups` with at least two values each (the
+    /// between variance net of the noise of the groups' own medians), or nil with fewer than two such groups.
+    static func kappa(_ groups: [PeerReference]) -> Double? {
+        let usable = groups.filter { $0.count >= 2 }
+        guard usable.count >= 2 else { return nil }
+        let total = Double(usable.reduce(0) { $0 + $1.count })
+        let within =
+            usable.reduce(0) { $0 + Double($1.count - 1) * $1.spread * $1.spread } / (total - Double(usable.count))
+        let mean = usable.reduce(0) { $0 + Double($1.count) * $1.median } / total
+        let between = usable.reduce(0) { $0 + Double($1.count) * ($1.median - mean) * ($1.median - mean) } / total
+        let noise = usable.reduce(0) { $0 + within / Double($1.count) } / Double(usable.count)
+        let tau = between - noise
+        guard tau > 0 else { return .infinity }
+        return within / tau
     }
 }

@@ -271,11 +271,22 @@ func runPeerScript(python: String, script: String, arguments: [String]) throws(L
     guard FileManager.default.fileExists(atPath: script) else {
         throw LedgerError(.io, "no peers' script at \(script); pass --peers-script PATH")
     }
+    // The peers' progress chatter goes to a file, shown only when the script fails (a file, not a pipe: a full
+    // pipe that nobody reads would stall the script).
+    let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("prov-peers-\(UUID().uuidString).log")
+    guard FileManager.default.createFile(atPath: errorPath.path, contents: nil),
+        let errorFile = try? FileHandle(forWritingTo: errorPath)
+    else { throw LedgerError(.io, "cannot create \(errorPath.path)") }
+    defer {
+        try? errorFile.close()
+        try? FileManager.default.removeItem(at: errorPath)
+    }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: python)
     process.arguments = [script] + arguments
     let output = Pipe()
     process.standardOutput = output
+    process.standardError = errorFile
     do {
         try process.run()
     } catch {
@@ -284,8 +295,12 @@ func runPeerScript(python: String, script: String, arguments: [String]) throws(L
     let bytes = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
+        let errors = String(decoding: FileManager.default.contents(atPath: errorPath.path) ?? Data(), as: UTF8.self)
+        let tail = errors.split(separator: "\n").suffix(12).joined(separator: "\n")
         throw LedgerError(
-            .io, "\(script) \(arguments.joined(separator: " ")) exited with status \(process.terminationStatus)")
+            .io,
+            "\(script) \(arguments.joined(separator: " ")) exited with status \(process.terminationStatus)"
+                + (tail.isEmpty ? "" : ":\n\(tail)"))
     }
     return String(decoding: bytes, as: UTF8.self)
 }

@@ -6,11 +6,12 @@ import LedgerCore
 struct ModelsBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
-        abstract: "Measure the anomaly models against scikit-learn and isotree on the same rows, in the same run.",
+        abstract:
+            "Measure the anomaly models against scikit-learn, isotree and PyOD on the same rows, in the same run.",
         discussion: """
             Generates the peers' data sets when missing (synthetic rows with global and local anomalies, and \
             scikit-learn's breast-cancer set), runs the peers' script on each (scikit-learn IsolationForest, isotree \
-            with ndim 1 and 2, k-means distance), then fits and scores Provenance's isolation forest (standard and \
+            with ndim 1 and 2, k-means distance, and PyOD's IForest, ECOD, COPOD, HBOS and LOF), then fits and scores Provenance's isolation forest (standard and \
             extended) and combined detector on the same rows. Prints one markdown table per data set: fit and score \
             seconds (medians over --repeats), ROC AUC overall and on global-only and local-only anomalies, how many \
             times faster ours is than each peer (peer fit+score / ours), and the AUC difference.
@@ -18,7 +19,7 @@ struct ModelsBench: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Folder of the data sets (generated there when missing).", valueName: "DIR"))
     var data = ".build/bench-data"
-    @Option(help: ArgumentHelp("The peers' Python (with scikit-learn and isotree).", valueName: "PATH"))
+    @Option(help: ArgumentHelp("The peers' Python (with scikit-learn, isotree and PyOD).", valueName: "PATH"))
     var peersPython = (ProcessInfo.processInfo.environment["PEERS_VENV"] ?? "/tmp/peers-venv") + "/bin/python"
     @Option(help: ArgumentHelp("The peers' benchmark script.", valueName: "PATH"))
     var peersScript = "../shared/bench/peers_iforest.py"
@@ -29,7 +30,10 @@ struct ModelsBench: AsyncParsableCommand {
     @Flag(help: "Run only Provenance's models.") var skipPeers = false
     @Flag(help: "Print the results as one JSON object.") var json = false
 
-    static let peerModels = ["sklearn_iforest", "isotree_ndim1", "isotree_ndim2", "sklearn_kmeans8_dist"]
+    static let peerModels = [
+        "sklearn_iforest", "isotree_ndim1", "isotree_ndim2", "sklearn_kmeans8_dist", "pyod_iforest", "pyod_ecod",
+        "pyod_copod", "pyod_hbos", "pyod_lof",
+    ]
 
     func run() async throws {
         try await reporting { () async throws(LedgerError) in
