@@ -19,6 +19,33 @@ enum Explanation {
         return "transit \(Format.number(hours)) h is \(Format.number(hours / lane.median))× \(peers)"
     }
 
+    /// "lost 12 % in transit, against the 1.0 % median of 212 shipments on lane MILL-NL-01 → WH-DE-03"; a gain
+    /// (more received than shipped) reads as such.
+    static func lossText(loss: Double, lane: PeerReference) -> String {
+        let percent = PeerReference(
+            group: lane.group, count: lane.count, median: lane.median * 100, spread: lane.spread * 100,
+            parent: lane.parent.map {
+                PeerReference.Parent(group: $0.group, count: $0.count, median: $0.median * 100, weight: $0.weight)
+            })
+        let what =
+            loss < 0
+            ? "received \(Format.percent(-loss)) more than was shipped" : "lost \(Format.percent(loss)) in transit"
+        return "\(what), against \(percent.text(unit: "%", members: "shipments on "))"
+    }
+
+    /// "FARM-GH-01 shipped 12,000 kg of cocoa-beans in the 30 days up to this shipment, 3.20× its median of 3,750 kg
+    /// over 40 such windows, while the other senders of cocoa-beans shipped 1.05× their median".
+    static func windowText(_ window: VolumeWindows.Window, sender: String, event: ChainEvent) -> String {
+        let unit = event.dimension?.rawValue ?? ""
+        let days = VolumeWindows.seconds / 86_400
+        let product = event.product ?? "the product"
+        let own =
+            "\(sender) shipped \(Format.number(window.volume)) \(unit) of \(product) in the \(days) days up to this shipment, \(Format.number(window.volume / window.median))× its median of \(Format.number(window.median)) \(unit) over \(window.count) such windows"
+        guard window.othersMedian > 0 else { return own + "; no other facility ships \(product)" }
+        return own
+            + ", while the other senders of \(product) shipped \(Format.number(window.others / window.othersMedian))× their median"
+    }
+
     /// "shipped 1,010 h after it arrived, 21× the 48 h median of 230 cocoa-beans shipped from farms".
     static func dwellText(hours: Double, peers: PeerReference) -> String {
         let against = peers.text(unit: "h", members: "")
@@ -44,10 +71,12 @@ enum Explanation {
         var origin = "the facility"
         var destination = "its destination"
         var transit: Double?
+        var loss: Double?
         switch subject {
         case .shipment(let position):
             let link = links.shipments[position]
             transit = links.transitHours(of: link)
+            loss = links.lossRatio(of: link)
             let first = link.ship ?? link.receive ?? 0
             event = links.events[first]
             ship = link.ship.map { links.events[$0] }
@@ -90,6 +119,10 @@ enum Explanation {
                 return
                     "implied speed \(Format.number(value * lane.median)) km/h is \(Format.number(value))× \(lane.text(unit: "km/h", members: "shipments on "))"
             }
+        case "loss_lane_deviation":
+            if let lane = table.lossReference[row], let loss { return lossText(loss: loss, lane: lane) }
+        case "volume_window_ratio":
+            if let window = table.volumeWindow[row] { return windowText(window, sender: origin, event: event) }
         case "loss_ratio":
             return
                 "\(Format.percent(value)) of the quantity was lost in transit, against a median of \(Format.percent(columnMedian))"

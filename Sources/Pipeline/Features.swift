@@ -70,12 +70,22 @@ public enum FeatureCatalog {
             name: "loss_ratio", description: "share of the shipped quantity not received", family: .quantity,
             resolution: 0.005),
         Feature(
+            name: "loss_lane_deviation",
+            description:
+                "loss against its lane's: (share not received − the lane's median) over the lane's spread, signed (LaneTransits)",
+            family: .quantity),
+        Feature(
             name: "price_ratio", description: "unit price over the median of the same product (and origin country)",
             scale: .logRatio, family: .price, resolution: 0.01),
         Feature(
             name: "volume_ratio", description: "quantity over the sender's own median for the product",
             scale: .logRatio,
             family: .quantity, resolution: 0.05),
+        Feature(
+            name: "volume_window_ratio",
+            description:
+                "what the sender shipped of the product in the 30 days up to this shipment over its median 30 days, divided by the same ratio for the product's other senders (VolumeWindows)",
+            scale: .logRatio, family: .quantity, resolution: 0.05),
         Feature(
             name: "lot_balance",
             description:
@@ -133,6 +143,10 @@ struct FeatureTable {
     var laneReference: [LaneTransits.Reference?] = []
     /// The lane a shipment's implied speed is measured against.
     var speedReference: [LaneTransits.Reference?] = []
+    /// The lane a shipment's loss is measured against.
+    var lossReference: [PeerReference?] = []
+    /// A shipment's sender's volume of the product in the window up to it, and that volume's median.
+    var volumeWindow: [VolumeWindows.Window?] = []
     /// A shipment's dwell at its sender, hours (NaN where unknown), and the peer group it is measured against.
     var dwellHours: [Double] = []
     var dwellReference: [PeerReference?] = []
@@ -143,6 +157,7 @@ struct FeatureTable {
         let context = FeatureContext(links: links, minimumCohort: minimumCohort)
         let lanes = LaneTransits(links: links, minimumCohort: minimumCohort)
         let dwells = DwellTimes(links: links, minimumCohort: minimumCohort)
+        let windows = VolumeWindows(links: links)
         var values = [String: [Double]]()
         for feature in FeatureCatalog.all { values[feature.name] = [] }
         func append(_ name: String, _ value: Double?) {
@@ -171,14 +186,11 @@ struct FeatureTable {
             let speedLane = lanes.speedReference(ofShipment: position)
             speedReference.append(speedLane)
             append("speed_lane_ratio", speed.flatMap { value in speedLane.map { value / $0.median } })
-            if let sent = ship.baseQuantity, let receive = link.receive, let got = events[receive].baseQuantity,
-                sent > 0,
-                ship.dimension == events[receive].dimension
-            {
-                append("loss_ratio", (sent - got) / sent)
-            } else {
-                append("loss_ratio", nil)
-            }
+            let loss = links.lossRatio(of: link)
+            append("loss_ratio", loss)
+            let lossLane = lanes.lossReference(ofShipment: position)
+            lossReference.append(lossLane)
+            append("loss_lane_deviation", loss.flatMap { value in lossLane.map { $0.deviation(value) } })
             let price = context.priceReference(of: ship, origin: origin)
             priceMedian.append(price?.median ?? .nan)
             priceCohort.append(price?.cohort ?? "")
@@ -186,6 +198,9 @@ struct FeatureTable {
             let volume = context.volumeMedian(of: ship)
             volumeMedian.append(volume ?? .nan)
             append("volume_ratio", volume.flatMap { median in ship.baseQuantity.map { $0 / median } })
+            let window = windows.window(ofShipment: position)
+            volumeWindow.append(window)
+            append("volume_window_ratio", window.map(\.ratio))
             append("lot_balance", context.lotBalance(of: ship))
             append("pair_novelty", context.pairNovelty[shipPosition].map { $0 == 0 ? 1 : 0 })
             append("pair_share", context.pairShare(of: ship))
@@ -203,11 +218,13 @@ struct FeatureTable {
             subjects.append(.transform(position))
             laneReference.append(nil)
             speedReference.append(nil)
+            lossReference.append(nil)
+            volumeWindow.append(nil)
             dwellHours.append(.nan)
             dwellReference.append(nil)
             for name in [
                 "transit_hours", "transit_lane_deviation", "speed_lane_ratio", "dwell_deviation", "distance_km",
-                "speed_kmh", "loss_ratio",
+                "speed_kmh", "loss_ratio", "loss_lane_deviation", "volume_window_ratio",
                 "price_ratio", "lot_balance", "pair_novelty", "pair_share", "destination_country_share",
             ] {
                 append(name, nil)

@@ -17,6 +17,9 @@
 /// small at every level gives no reference, and the feature is missing for that shipment. The deviation is signed, so a transit too fast and one too slow count alike, and a
 /// receive before its ship (a negative transit) is far below any lane's norm.
 ///
+/// Losses (the share of the shipped quantity not received) are measured against the same lanes: perishable goods
+/// on a long lane lose more than sacks of beans on a short one.
+///
 /// Speeds (great-circle distance over a positive transit) get their own groups on the same lanes: a transit that
 /// cannot be shorter than 0 h moves only a bounded number of spreads below a long lane's median, while a speed many
 /// times its lane's has no bound. That is how a flight of 3 h on a lane whose air freight takes 25 h shows.
@@ -34,6 +37,8 @@ struct LaneTransits {
     private let references: [Reference?]
     /// The same for implied speeds, km/h.
     private let speedReferences: [Reference?]
+    /// The same for losses, the share of the shipped quantity not received.
+    private let lossReferences: [Reference?]
 
     /// The peer group of every shipment of `links`, each group's statistics computed once.
     init(links: LinkSet, minimumCohort: Int) {
@@ -44,6 +49,10 @@ struct LaneTransits {
         speedReferences = PeerGroups.resolve(
             keys: keys, values: links.shipments.map { links.speedKmh(of: $0) }, minimumCohort: minimumCohort,
             minimumSpread: 1, relativeSpread: 0.05, name: Self.name(of:))
+        // A loss of half a percent is one spread where a lane's losses are all alike (most often none at all).
+        lossReferences = PeerGroups.resolve(
+            keys: keys, values: links.shipments.map { links.lossRatio(of: $0) }, minimumCohort: minimumCohort,
+            minimumSpread: 0.005, relativeSpread: 0.05, name: Self.name(of:))
     }
 
     /// The reference of the smallest peer group of the shipment at `position` that is large enough, or `nil`.
@@ -51,6 +60,9 @@ struct LaneTransits {
 
     /// The speed reference of the shipment at `position`, or `nil`.
     func speedReference(ofShipment position: Int) -> Reference? { speedReferences[position] }
+
+    /// The loss reference of the shipment at `position`, or `nil`.
+    func lossReference(ofShipment position: Int) -> Reference? { lossReferences[position] }
 
     /// The link's peer groups, from the narrowest.
     private static func keys(of link: LinkSet.ShipmentLink, in links: LinkSet) -> [Key] {

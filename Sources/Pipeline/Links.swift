@@ -159,6 +159,15 @@ public struct LinkSet: Sendable {
     }
 
     /// Hours from a shipment's ship to its receive (negative when the receive comes first), or `nil` without both.
+    /// The share of the shipped quantity not received, (shipped − received) / shipped in base units; `nil` without
+    /// both events, a positive shipped quantity or one dimension for both.
+    func lossRatio(of link: ShipmentLink) -> Double? {
+        guard let ship = link.ship, let receive = link.receive, let sent = events[ship].baseQuantity,
+            let got = events[receive].baseQuantity, sent > 0, events[ship].dimension == events[receive].dimension
+        else { return nil }
+        return (sent - got) / sent
+    }
+
     func transitHours(of link: ShipmentLink) -> Double? {
         guard let ship = link.ship, let receive = link.receive else { return nil }
         return Double(events[receive].occurredAt.epochSeconds - events[ship].occurredAt.epochSeconds) / 3600
