@@ -137,6 +137,13 @@ enum Explanation {
         case "pair_share":
             return
                 "\(origin) sends \(Format.percent(value)) of its volume to \(destination), against a median of \(Format.percent(columnMedian))"
+        case "relationship_age_days":
+            return value < 1
+                ? "the first shipment from \(origin) to \(destination) (relationships are \(Format.number(columnMedian)) days old at the median)"
+                : "\(origin) has shipped to \(destination) for \(Format.number(value)) days, \(against) days"
+        case "rare_partner_share":
+            return
+                "\(origin) sends \(Format.percent(value)) of its volume to destinations that get at most \(Relationships.rareShipments) of its shipments, against a median of \(Format.percent(columnMedian))"
         case "output_per_worker":
             return "\(origin) puts out \(Format.number(value))× the output per worker and day of facilities of its kind"
         case "capacity_utilisation":

@@ -98,6 +98,15 @@ public enum FeatureCatalog {
             name: "pair_share", description: "share of the sender's volume going to this destination",
             family: .relationships, resolution: 0.05),
         Feature(
+            name: "relationship_age_days",
+            description: "days from the first shipment between the two facilities to this one (Relationships)",
+            scale: .signedLog, family: .relationships, resolution: 1),
+        Feature(
+            name: "rare_partner_share",
+            description:
+                "share of the sender's volume that goes to destinations receiving at most 2 of its shipments (Relationships)",
+            family: .relationships, resolution: 0.02),
+        Feature(
             name: "destination_country_share",
             description:
                 "share of the sender facility's other shipments of the product that went to the destination's country (0 for a country it never ships the product to)",
@@ -158,6 +167,7 @@ struct FeatureTable {
         let lanes = LaneTransits(links: links, minimumCohort: minimumCohort)
         let dwells = DwellTimes(links: links, minimumCohort: minimumCohort)
         let windows = VolumeWindows(links: links)
+        let relationships = Relationships(links: links, minimumCohort: minimumCohort)
         var values = [String: [Double]]()
         for feature in FeatureCatalog.all { values[feature.name] = [] }
         func append(_ name: String, _ value: Double?) {
@@ -204,6 +214,8 @@ struct FeatureTable {
             append("lot_balance", context.lotBalance(of: ship))
             append("pair_novelty", context.pairNovelty[shipPosition].map { $0 == 0 ? 1 : 0 })
             append("pair_share", context.pairShare(of: ship))
+            append("relationship_age_days", relationships.ageDays[position])
+            append("rare_partner_share", relationships.rareShare[position])
             append("destination_country_share", context.destinationCountryShare(of: ship))
             append("output_per_worker", context.outputPerWorkerRatio(origin))
             append("capacity_utilisation", context.utilisation(ofLot: ship.lot, at: origin))
@@ -225,7 +237,8 @@ struct FeatureTable {
             for name in [
                 "transit_hours", "transit_lane_deviation", "speed_lane_ratio", "dwell_deviation", "distance_km",
                 "speed_kmh", "loss_ratio", "loss_lane_deviation", "volume_window_ratio",
-                "price_ratio", "lot_balance", "pair_novelty", "pair_share", "destination_country_share",
+                "price_ratio", "lot_balance", "pair_novelty", "pair_share", "relationship_age_days",
+                "rare_partner_share", "destination_country_share",
             ] {
                 append(name, nil)
             }
