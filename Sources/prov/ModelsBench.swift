@@ -263,46 +263,35 @@ struct BenchDataSet {
         guard let contents = FileManager.default.contents(atPath: path) else {
             throw LedgerError(.io, "cannot read \(path)")
         }
-        var bytes = [UInt8](contents)
-        bytes.append(0)
-        let capacity = bytes.count / 10
+        let text = String(decoding: contents, as: UTF8.self)
+        let lines = text.split(whereSeparator: \.isNewline)
+        guard let header = lines.first, header.contains(",") else {
+            throw LedgerError(.invalidRecord, "\(path): expected a header of column names with the label last")
+        }
+        let columns = header.split(separator: ",", omittingEmptySubsequences: false).count - 1
         var values = [Double]()
         var labels = [Bool]()
-        var columns = 0
-        let parsed: Bool = bytes.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return false }
-            let start = UnsafeMutableRawPointer(base).assumingMemoryBound(to: CChar.self)
-            var cursor = start
-            // Header: count the commas.
-            while cursor.pointee != 0 && cursor.pointee != 10 {
-                if cursor.pointee == 44 { columns += 1 }
-                cursor += 1
+        values.reserveCapacity((lines.count - 1) * columns)
+        labels.reserveCapacity(lines.count - 1)
+        for (offset, line) in lines.dropFirst().enumerated() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count == columns + 1 else {
+                throw LedgerError(
+                    .invalidRecord, "\(path):\(offset + 2): \(fields.count) fields, but the header names \(columns + 1)"
+                )
             }
-            guard columns >= 1, cursor.pointee == 10 else { return false }
-            cursor += 1
-            values.reserveCapacity(capacity)
-            while cursor.pointee != 0 {
-                for column in 0...columns {
-                    var end: UnsafeMutablePointer<CChar>? = cursor
-                    let value = strtod(cursor, &end)
-                    guard let stop = end, stop != cursor || stop.pointee == 44 else { return false }
-                    if column < columns {
-                        values.append(stop == cursor ? .nan : value)
-                        guard stop.pointee == 44 else { return false }
-                    } else {
-                        labels.append(value != 0)
-                    }
-                    cursor = stop + 1
-                    if column == columns {
-                        if stop.pointee == 13 && cursor.pointee == 10 { cursor += 1 }
-                        if stop.pointee == 0 { cursor = stop }
-                    }
+            for (column, field) in fields.enumerated() {
+                let number: Double
+                if field.isEmpty && column < columns {
+                    number = .nan
+                } else if let parsed = Double(field) {
+                    number = parsed
+                } else {
+                    throw LedgerError(
+                        .invalidRecord, "\(path):\(offset + 2), column \(column + 1): '\(field)' is not a number")
                 }
+                if column < columns { values.append(number) } else { labels.append(number != 0) }
             }
-            return true
-        }
-        guard parsed, values.count == labels.count * columns else {
-            throw LedgerError(.invalidRecord, "\(path): expected a header and rows of numbers with the label last")
         }
         x = Matrix(rows: labels.count, columns: columns, values: values)
         self.labels = labels
