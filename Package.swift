@@ -101,10 +101,15 @@ let package = Package(
             dependencies: ["Ingest"],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "Benchmarks",
+            dependencies: ["Anomaly", "LedgerCore", "Pipeline"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "prov",
             dependencies: [
-                "Provenance", "ProvenanceServer", "Pipeline", "Ingest", "SampleNetwork", "Anomaly",
+                "Provenance", "ProvenanceServer", "Pipeline", "Ingest", "SampleNetwork", "Anomaly", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

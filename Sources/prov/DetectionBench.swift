@@ -1,4 +1,5 @@
 import ArgumentParser
+import Benchmarks
 import Foundation
 import Ingest
 import LedgerCore
@@ -134,10 +135,10 @@ struct DetectionBench: AsyncParsableCommand {
         if peers, let matrix = outcome.features {
             let path = directory + "/links.csv"
             try writeFile(path, Array(matrix.csv().utf8))
-            let output = try runPeerScript(
+            let output = try PeerScript.run(
                 python: peersPython, script: peersScript,
                 arguments: ["--features", path, "--labels", network + "/labels.csv"])
-            peerRows = Self.peerTable(output, log: log)
+            peerRows = DetectionBenchmark.peerTable(output, log: log)
         }
         return .object([
             "peers": .array(peerRows),
@@ -164,35 +165,6 @@ struct DetectionBench: AsyncParsableCommand {
                     }
                 ) { first, _ in first }),
         ])
-    }
-
-    /// The peers' JSON lines as a table of ROC AUC (and average precision) per pattern and detector; the rows as JSON.
-    static func peerTable(_ output: String, log: (String) -> Void) -> [JSONValue] {
-        var cells = [String: [String: (auc: Double, ap: Double)]]()
-        var detectors = [String]()
-        var rows = [JSONValue]()
-        for line in output.split(separator: "\n") where line.hasPrefix("{") {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                let detector = object["detector"] as? String, let pattern = object["pattern"] as? String,
-                let auc = object["auc"] as? Double, let ap = object["ap"] as? Double
-            else { continue }
-            if !detectors.contains(detector) { detectors.append(detector) }
-            cells[pattern, default: [:]][detector] = (auc, ap)
-            rows.append(
-                .object([
-                    "detector": .string(detector), "pattern": .string(pattern),
-                    "auc": .string(String(format: "%.4f", auc)), "ap": .string(String(format: "%.4f", ap)),
-                ]))
-        }
-        log("| pattern, ROC AUC (AP) | " + detectors.joined(separator: " | ") + " |")
-        log("|---|" + detectors.map { _ in "---:" }.joined(separator: "|") + "|")
-        for pattern in cells.keys.sorted() {
-            let values = detectors.map { detector in
-                cells[pattern]?[detector].map { String(format: "%.3f (%.3f)", $0.auc, $0.ap) } ?? ""
-            }
-            log("| \(pattern) | " + values.joined(separator: " | ") + " |")
-        }
-        return rows
     }
 
     /// A new ledger holding the generated network, and the compliance officer's key. The ledger's
@@ -250,61 +222,5 @@ struct DetectionBench: AsyncParsableCommand {
         return text.split(separator: "\n").map {
             $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         }
-    }
-}
-
-/// Recall per pattern and precision of a report against a network's labels.
-struct DetectionQuality {
-    struct Label: Hashable {
-        let recordID: String
-        let pattern: String
-        let signer: String
-    }
-
-    struct PatternRow {
-        let pattern: String
-        let labelled: Int
-        let found: Int
-        var recall: Double { labelled == 0 ? 1 : Double(found) / Double(labelled) }
-    }
-
-    let patterns: [PatternRow]
-    let flags: Int
-    let trueFlags: Int
-    let modelOnly: Int
-    let modelOnlyTrue: Int
-    var precision: Double { flags == 0 ? 1 : Double(trueFlags) / Double(flags) }
-
-    init(report: Report, labels: [Label]) {
-        var labelled = Set<String>()
-        for label in labels { labelled.insert(label.signer + "\u{0}" + label.recordID) }
-        var flagged = Set<String>()
-        var trueFlags = 0
-        var modelOnly = 0
-        var modelOnlyTrue = 0
-        for flag in report.flags {
-            let keys = flag.records.map { $0.signer + "\u{0}" + $0.recordID }
-            flagged.formUnion(keys)
-            let isTrue = keys.contains(where: labelled.contains)
-            if isTrue { trueFlags += 1 }
-            if flag.rules.isEmpty {
-                modelOnly += 1
-                if isTrue { modelOnlyTrue += 1 }
-            }
-        }
-        var byPattern = [String: (labelled: Int, found: Int)]()
-        for label in labels {
-            byPattern[label.pattern, default: (0, 0)].labelled += 1
-            if flagged.contains(label.signer + "\u{0}" + label.recordID) {
-                byPattern[label.pattern, default: (0, 0)].found += 1
-            }
-        }
-        patterns = byPattern.keys.sorted().map {
-            PatternRow(pattern: $0, labelled: byPattern[$0]?.labelled ?? 0, found: byPattern[$0]?.found ?? 0)
-        }
-        flags = report.flags.count
-        self.trueFlags = trueFlags
-        self.modelOnly = modelOnly
-        self.modelOnlyTrue = modelOnlyTrue
     }
 }
