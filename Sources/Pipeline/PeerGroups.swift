@@ -91,7 +91,11 @@ enum PeerGroups {
         }
         var kappa = [Key: Double]()
         for (parent, narrower) in children {
-            kappa[parent] = Self.kappa(narrower.compactMap { groups[$0] }) ?? Double(cohort)
+            // In a fixed order: sums in the order a set happens to hash to would differ in the last bits per process.
+            let ordered = narrower.compactMap { groups[$0] }.sorted {
+                ($0.group, $0.count, $0.median) < ($1.group, $1.count, $1.median)
+            }
+            kappa[parent] = Self.kappa(ordered) ?? Double(cohort)
         }
 
         return zip(keys, values).map { itemKeys, value -> PeerReference? in

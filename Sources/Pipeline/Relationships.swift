@@ -51,7 +51,9 @@ struct Relationships {
         }
         var rare = [String: Double]()
         var total = [String: Double]()
-        for (pair, volume) in volumePerPair {
+        // Summed in a fixed order, so that the shares are the same bits in every process.
+        let pairs = volumePerPair.sorted { ($0.key.origin, $0.key.destination) < ($1.key.origin, $1.key.destination) }
+        for (pair, volume) in pairs {
             total[pair.origin, default: 0] += volume
             if (shipmentsPerPair[pair] ?? 0) <= Self.rareShipments { rare[pair.origin, default: 0] += volume }
         }
