@@ -156,6 +156,8 @@ struct FeatureTable {
     var lossReference: [PeerReference?] = []
     /// A shipment's sender's volume of the product in the window up to it, and that volume's median.
     var volumeWindow: [VolumeWindows.Window?] = []
+    /// Per sender and product, its ship events in time order (``VolumeWindows/ships``).
+    var windowShips: [[Int]] = []
     /// A shipment's dwell at its sender, hours (NaN where unknown), and the peer group it is measured against.
     var dwellHours: [Double] = []
     var dwellReference: [PeerReference?] = []
@@ -256,6 +258,7 @@ struct FeatureTable {
             append("yield_ratio", yield.flatMap { value in median.map { value.yield / $0 } })
         }
         columns = values
+        windowShips = windows.ships
     }
 }
 

@@ -26,6 +26,10 @@ struct VolumeWindows {
         /// What the product's other senders shipped in the same window, and the median of that over the full windows.
         let others: Double
         let othersMedian: Double
+        /// The window's shipments: `first...last` of the sender's ship events in ``VolumeWindows/ships``.
+        let sender: Int
+        let first: Int
+        let last: Int
 
         /// The sender's smoothed ratio to its own median.
         var own: Double { (volume + median / 10) / (median * 1.1) }
@@ -41,6 +45,8 @@ struct VolumeWindows {
     static let minimumWindows = 5
 
     private let windows: [Window?]
+    /// Per sender and product, the positions in ``LinkSet/events`` of its ship events in time order.
+    let ships: [[Int]]
 
     init(links: LinkSet) {
         let events = links.events
@@ -61,39 +67,48 @@ struct VolumeWindows {
         // Everyone's window of the product at each of its shipments.
         var market = [Double?](repeating: nil, count: links.shipments.count)
         for positions in products.values {
-            for (position, volume, _) in Self.sums(of: positions, in: links) { market[position] = volume }
+            for sum in Self.sums(of: positions, in: links) { market[sum.position] = sum.volume }
         }
         var windows = [Window?](repeating: nil, count: links.shipments.count)
-        for positions in senders.values {
+        var ships = [[Int]]()
+        let ordered = senders.sorted { ($0.key.facility, $0.key.product) < ($1.key.facility, $1.key.product) }
+        for (sender, positions) in ordered.map(\.value).enumerated() {
             let sums = Self.sums(of: positions, in: links)
+            ships.append(sums.map(\.ship))
             // Full once the window lies after both the range's first event and the sender's first shipment.
             let history = max(start, sums.first?.time ?? start)
-            let full = sums.filter { $0.time - Self.seconds >= history }
+            let full = sums.enumerated().filter { $0.element.time - Self.seconds >= history }.map {
+                (index: $0.offset, sum: $0.element)
+            }
             guard full.count >= Self.minimumWindows else { continue }
-            let others = full.map { max(0, (market[$0.position] ?? $0.volume) - $0.volume) }
-            let typical = median(full.map(\.volume))
+            let others = full.map { max(0, (market[$0.sum.position] ?? $0.sum.volume) - $0.sum.volume) }
+            let typical = median(full.map(\.sum.volume))
             guard typical > 0 else { continue }
             // Sums of sums round: a sender that is the product's only one has others of about 0, not exactly 0.
             let othersTypical = median(others) > typical * 1e-9 ? median(others) : 0
             for (entry, other) in zip(full, others) {
-                windows[entry.position] = Window(
-                    volume: entry.volume, median: typical, count: full.count, others: other,
-                    othersMedian: othersTypical)
+                windows[entry.sum.position] = Window(
+                    volume: entry.sum.volume, median: typical, count: full.count, others: other,
+                    othersMedian: othersTypical, sender: sender, first: entry.sum.first, last: entry.index)
             }
         }
         self.windows = windows
+        self.ships = ships
     }
 
-    /// The window sums of the shipments at `positions` in time order (ties in ledger order): for each, its position,
-    /// the base quantity shipped in the 30 days up to and including it, and its time.
-    private static func sums(of positions: [Int], in links: LinkSet) -> [(position: Int, volume: Double, time: Int64)] {
+    /// One shipment's window: its position in ``LinkSet/shipments``, its ship event, the base quantity shipped in the
+    /// 30 days up to and including it, its time, and the index of the window's first shipment.
+    private typealias Sum = (position: Int, ship: Int, volume: Double, time: Int64, first: Int)
+
+    /// The window sums of the shipments at `positions`, in time order (ties in ledger order).
+    private static func sums(of positions: [Int], in links: LinkSet) -> [Sum] {
         let events = links.events
         let ordered = positions.map { (position: $0, ship: links.shipments[$0].ship ?? 0) }.sorted {
             (events[$0.ship].occurredAt.epochSeconds, $0.ship) < (events[$1.ship].occurredAt.epochSeconds, $1.ship)
         }
         let times = ordered.map { events[$0.ship].occurredAt.epochSeconds }
         let quantities = ordered.map { events[$0.ship].baseQuantity ?? 0 }
-        var result = [(position: Int, volume: Double, time: Int64)]()
+        var result = [Sum]()
         result.reserveCapacity(ordered.count)
         // Two pointers: the window of shipment i holds shipments first...i.
         var first = 0
@@ -104,7 +119,7 @@ struct VolumeWindows {
                 sum -= quantities[first]
                 first += 1
             }
-            result.append((ordered[index].position, max(0, sum), times[index]))
+            result.append((ordered[index].position, ordered[index].ship, max(0, sum), times[index], first))
         }
         return result
     }

@@ -50,6 +50,11 @@ import Testing
         // The last burst shipment: six 100 kg shipments plus five of 1,000 kg in its 30 days; FARM-2's six as usual.
         let window = try #require(table.volumeWindow[40])
         #expect(window.volume == 5_600 && window.others == 600)
+        // A flag it drives lists the window's eleven shipments: six ordinary ones and the five of the burst.
+        let members = table.windowShips[window.sender][window.first...window.last]
+        #expect(members.count == 11)
+        #expect(members.allSatisfy { links.events[$0].facility == "FARM" && links.events[$0].kind == .ship })
+        #expect(members.map { links.events[$0].baseQuantity ?? 0 }.reduce(0, +) == 5_600)
         #expect(abs(ratios[40] - 5_660.0 / 660) < 1e-9)
         let burst = links.events[try #require(links.shipments[40].ship)]
         #expect(
