@@ -143,7 +143,7 @@ enum Explanation {
                 : "\(origin) has shipped to \(destination) for \(Format.number(value)) days, \(against) days"
         case "rare_partner_share":
             return
-                "\(origin) sends \(Format.percent(value)) of its volume to destinations that get at most \(Relationships.rareShipments) of its shipments, against a median of \(Format.percent(columnMedian))"
+                "\(origin) sends \(Format.percent(value)) of its volume to destinations that get at most \(FeatureContext.rareShipments) of its shipments, against a median of \(Format.percent(columnMedian))"
         case "output_per_worker":
             return "\(origin) puts out \(Format.number(value))× the output per worker and day of facilities of its kind"
         case "capacity_utilisation":

@@ -99,12 +99,12 @@ public enum FeatureCatalog {
             family: .relationships, resolution: 0.05),
         Feature(
             name: "relationship_age_days",
-            description: "days from the first shipment between the two facilities to this one (Relationships)",
+            description: "days from the first shipment between the two facilities to this one",
             scale: .signedLog, family: .relationships, resolution: 1),
         Feature(
             name: "rare_partner_share",
             description:
-                "share of the sender's volume that goes to destinations receiving at most 2 of its shipments (Relationships)",
+                "share of the sender's volume that goes to destinations receiving at most 2 of its shipments",
             family: .relationships, resolution: 0.02),
         Feature(
             name: "destination_country_share",
@@ -169,7 +169,6 @@ struct FeatureTable {
         let lanes = LaneTransits(links: links, minimumCohort: minimumCohort)
         let dwells = DwellTimes(links: links, minimumCohort: minimumCohort)
         let windows = VolumeWindows(links: links)
-        let relationships = Relationships(links: links, minimumCohort: minimumCohort)
         var values = [String: [Double]]()
         for feature in FeatureCatalog.all { values[feature.name] = [] }
         func append(_ name: String, _ value: Double?) {
@@ -216,8 +215,8 @@ struct FeatureTable {
             append("lot_balance", context.lotBalance(of: ship))
             append("pair_novelty", context.pairNovelty[shipPosition].map { $0 == 0 ? 1 : 0 })
             append("pair_share", context.pairShare(of: ship))
-            append("relationship_age_days", relationships.ageDays[position])
-            append("rare_partner_share", relationships.rareShare[position])
+            append("relationship_age_days", context.relationshipAgeDays[shipPosition])
+            append("rare_partner_share", context.rarePartnerShare(of: ship))
             append("destination_country_share", context.destinationCountryShare(of: ship))
             append("output_per_worker", context.outputPerWorkerRatio(origin))
             append("capacity_utilisation", context.utilisation(ofLot: ship.lot, at: origin))
@@ -282,6 +281,16 @@ struct FeatureContext {
     private(set) var pairNovelty: [Int: Int] = [:]
     private var pairVolume: [FacilityPair: Double] = [:]
     private var senderVolume: [String: Double] = [:]
+    /// Days from the first shipment between the same two facilities (in time order, any product), per ship event
+    /// position; 0 for the first. A large delivery on a relationship a few days old reads differently from the same
+    /// delivery on one of two years.
+    private(set) var relationshipAgeDays: [Int: Double] = [:]
+    /// Per sender facility: its shipments, and its volume to destinations that received at most ``rareShipments``
+    /// of them.
+    private var senderShipments: [String: Int] = [:]
+    private var rareVolume: [String: Double] = [:]
+    /// The most shipments a destination can have received from a sender and still count as rare for it.
+    static let rareShipments = 2
     /// Output per worker and active day, per facility ID.
     private(set) var outputPerWorker: [String: Double] = [:]
     /// The median of ``outputPerWorker`` over facilities of the same kind, per facility ID.
@@ -318,6 +327,7 @@ struct FeatureContext {
         var productPrices = [PriceCohort: [Double]]()
         var senderQuantities = [SenderProduct: [Double]]()
         var pairCounts = [FacilityPair: Int]()
+        var firstShipped = [FacilityPair: Int64]()
         var activeDays = [String: Set<Int>]()
         var output = [String: Double]()
 
@@ -338,9 +348,24 @@ struct FeatureContext {
             let pair = FacilityPair(origin: origin, destination: ship.destination ?? "")
             pairNovelty[position] = pairCounts[pair, default: 0]
             pairCounts[pair, default: 0] += 1
+            senderShipments[origin, default: 0] += 1
+            if ship.facility != nil, ship.destination != nil {
+                let time = ship.occurredAt.epochSeconds
+                let first = firstShipped[pair] ?? time
+                firstShipped[pair] = first
+                relationshipAgeDays[position] = Double(time - first) / 86_400
+            }
             if let quantity = ship.baseQuantity {
                 pairVolume[pair, default: 0] += quantity
                 senderVolume[origin, default: 0] += quantity
+            }
+        }
+        // Once every pair's count is known, the volume to rare destinations, summed in time order like the totals.
+        for position in shipOrder {
+            let ship = events[position]
+            let pair = FacilityPair(origin: ship.facility ?? "", destination: ship.destination ?? "")
+            if let quantity = ship.baseQuantity, (pairCounts[pair] ?? 0) <= Self.rareShipments {
+                rareVolume[pair.origin, default: 0] += quantity
             }
         }
         for position in events.indices {
@@ -456,6 +481,17 @@ struct FeatureContext {
         let global = (others(keys[5]) + 1) / (others(keys[4]) + countries)
         let country = (others(keys[3]) + weight * global) / (countryTotal + weight)
         return (others(keys[1]) + weight * country) / (others(keys[0]) + weight)
+    }
+
+    /// The share of the sender facility's shipped volume (over the range, in base units) that went to destinations
+    /// receiving at most ``rareShipments`` of its shipments. Volume scattered over one-off counterparties is how goods
+    /// are layered through shell companies (FATF/Egmont 2021, "Trade-based money laundering: risk indicators").
+    /// Missing for a sender with fewer than `minimumCohort` shipments, whose every counterparty is rare.
+    func rarePartnerShare(of ship: ChainEvent) -> Double? {
+        guard let origin = ship.facility, ship.destination != nil,
+            (senderShipments[origin] ?? 0) >= max(1, minimumCohort), let total = senderVolume[origin], total > 0
+        else { return nil }
+        return (rareVolume[origin] ?? 0) / total
     }
 
     func pairShare(of ship: ChainEvent) -> Double? {

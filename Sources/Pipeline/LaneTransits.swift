@@ -14,8 +14,9 @@
 /// and a lane's air freight measured against its sea freight would look impossibly fast.
 ///
 /// The shipment itself is one of the reliable group's peers, but not of the smaller groups blended in. A group too
-/// small at every level gives no reference, and the feature is missing for that shipment. The deviation is signed, so a transit too fast and one too slow count alike, and a
-/// receive before its ship (a negative transit) is far below any lane's norm.
+/// small at every level gives no reference, and the feature is missing for that shipment. The deviation is signed,
+/// so a transit too fast and one too slow count alike, and a receive before its ship (a negative transit) is far
+/// below any lane's norm.
 ///
 /// Losses (the share of the shipped quantity not received) are measured against the same lanes: perishable goods
 /// on a long lane lose more than sacks of beans on a short one.

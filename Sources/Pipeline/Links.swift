@@ -158,7 +158,6 @@ public struct LinkSet: Sendable {
         return arrivals[FacilityLot(facility: facility, lot: lot)]
     }
 
-    /// Hours from a shipment's ship to its receive (negative when the receive comes first), or `nil` without both.
     /// The share of the shipped quantity not received, (shipped − received) / shipped in base units; `nil` without
     /// both events, a positive shipped quantity or one dimension for both.
     func lossRatio(of link: ShipmentLink) -> Double? {
@@ -168,6 +167,7 @@ public struct LinkSet: Sendable {
         return (sent - got) / sent
     }
 
+    /// Hours from a shipment's ship to its receive (negative when the receive comes first), or `nil` without both.
     func transitHours(of link: ShipmentLink) -> Double? {
         guard let ship = link.ship, let receive = link.receive else { return nil }
         return Double(events[receive].occurredAt.epochSeconds - events[ship].occurredAt.epochSeconds) / 3600

@@ -98,19 +98,17 @@ struct ReportBuilder {
         {
             listed.insert(arrival, at: 0)
         }
+        var seen = Set(listed)
         // A sender's burst or drop involves every shipment of its window.
         if drivers.contains(where: { $0.feature == "volume_window_ratio" }), let row,
             let window = table.volumeWindow[row]
         {
-            var included = Set(listed)
-            for ship in table.windowShips[window.sender][window.first...window.last]
-            where included.insert(ship).inserted {
+            for ship in table.windowShips[window.sender][window.first...window.last] where seen.insert(ship).inserted {
                 listed.append(ship)
             }
         }
         // Then the events the rules' findings rest on: the earlier lot's events of a cloned serial, the events that
         // brought a lot whose balance fails, a transform's inputs.
-        var seen = Set(listed)
         for position in findings.flatMap(\.evidence).sorted() where seen.insert(position).inserted {
             listed.append(position)
         }

@@ -85,7 +85,8 @@ struct VolumeWindows {
             let typical = median(full.map(\.sum.volume))
             guard typical > 0 else { continue }
             // Sums of sums round: a sender that is the product's only one has others of about 0, not exactly 0.
-            let othersTypical = median(others) > typical * 1e-9 ? median(others) : 0
+            let othersMedian = median(others)
+            let othersTypical = othersMedian > typical * 1e-9 ? othersMedian : 0
             for (entry, other) in zip(full, others) {
                 windows[entry.sum.position] = Window(
                     volume: entry.sum.volume, median: typical, count: full.count, others: other,

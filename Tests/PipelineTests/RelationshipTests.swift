@@ -3,7 +3,7 @@ import Testing
 
 @testable import Pipeline
 
-/// `relationship_age_days` and `rare_partner_share` (``Relationships``).
+/// `relationship_age_days` and `rare_partner_share` (``FeatureContext``).
 @Suite struct RelationshipTests {
     /// A ship from `origin` to `destination`, `day` days after 2026-01-01.
     static func ship(
