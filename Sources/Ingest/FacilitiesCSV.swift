@@ -2,8 +2,9 @@ public import LedgerCore
 internal import LedgerCrypto
 
 /// Facility master data in the layout of PRODUCT.md (`facility_id, party, name, kind, country,
-/// latitude, longitude, capacity_per_day, unit, workers, certificate, certificate_expires`), one
-/// `facility` event per row.
+/// latitude, longitude, capacity_per_day, unit, workers, certificate, certificate_expires, parent_facility`), one
+/// `facility` event per row. `parent_facility` names the site a location (a dock, a line, a store room) belongs to
+/// (docs/identity.md).
 ///
 /// A row's record ID is derived from its content (`facility/ID/` + 16 hex digits of the SHA-256
 /// of its canonical fields), so re-importing an unchanged file is a no-op while a changed row is a
@@ -12,7 +13,7 @@ public struct FacilitiesCSV: RecordSource {
     public static let columns = [
         "facility_id", "party", "name", "kind", "country", "latitude", "longitude", "capacity_per_day", "unit",
         "workers", "certificate",
-        "certificate_expires",
+        "certificate_expires", "parent_facility",
     ]
 
     public let path: String

@@ -13,7 +13,11 @@ public struct ChainEvent: Sendable {
     public var occurredAt: Timestamp
     public var product: String?
     public var lot: String?
+    /// Where the event happened; the pipeline measures an event at a site's location (a dock, a line) at the site
+    /// itself (``Identity``), and keeps the location as recorded in ``recordedFacility``.
     public var facility: String?
+    /// The facility as the event records it, when ``facility`` is its site instead; `nil` otherwise.
+    public var recordedFacility: String?
     public var quantity: Double?
     public var unit: String?
     public var unitPrice: Double?
@@ -96,7 +100,7 @@ public struct ChainEvent: Sendable {
     var flagRecord: Report.FlagRecord {
         Report.FlagRecord(
             recordID: recordID, eventID: id.hex, index: index, kind: kind.rawValue, signer: signer,
-            occurredAt: occurredAt.local, facility: facility)
+            occurredAt: occurredAt.local, facility: recordedFacility ?? facility)
     }
 }
 
@@ -114,11 +118,13 @@ public struct FacilityProfile: Sendable, Hashable {
     public var certificate: String?
     /// Day number (days since 1970-01-01) of the certificate's last valid day.
     public var certificateExpires: Int?
+    /// The site this facility is a location of (`parent_facility`), if any.
+    public var parent: String?
 
     public init(
         id: String, party: String, kind: String, country: String, latitude: Double, longitude: Double,
         capacityPerDay: Double? = nil, unit: String? = nil, workers: Int? = nil, certificate: String? = nil,
-        certificateExpires: Int? = nil
+        certificateExpires: Int? = nil, parent: String? = nil
     ) {
         self.id = id
         self.party = party
@@ -131,6 +137,7 @@ public struct FacilityProfile: Sendable, Hashable {
         self.workers = workers
         self.certificate = certificate
         self.certificateExpires = certificateExpires
+        self.parent = parent
     }
 
     /// The profile a `facility` event's fields describe; nil if a required field is missing.
@@ -144,7 +151,8 @@ public struct FacilityProfile: Sendable, Hashable {
         self.init(
             id: id, party: party, kind: kind, country: country, latitude: latitude, longitude: longitude,
             capacityPerDay: number("capacity_per_day"), unit: text("unit"), workers: fields["workers"]?.integerValue,
-            certificate: text("certificate"), certificateExpires: text("certificate_expires").flatMap(Self.dayNumber))
+            certificate: text("certificate"), certificateExpires: text("certificate_expires").flatMap(Self.dayNumber),
+            parent: text("parent_facility"))
     }
 
     /// Capacity per day in the base unit of its dimension.

@@ -6,7 +6,8 @@ internal import LedgerCore
 /// its `receive` by shipment ID and lot) and each transformation (a `transform` joined to the
 /// events that brought its input lots to the facility).
 public struct LinkSet: Sendable {
-    /// The events read, in ledger order; links refer to them by position in this array.
+    /// The events read, in ledger order, each at its facility's site (``Identity``); links refer to them by position
+    /// in this array.
     public let events: [ChainEvent]
     public let facilities: [String: FacilityProfile]
     public private(set) var shipments: [ShipmentLink] = []
@@ -39,11 +40,12 @@ public struct LinkSet: Sendable {
         public var sources: [Int?]
     }
 
-    /// Joins the events into links.
+    /// Joins the events into links, each event measured at its facility's site (``Identity``).
     ///
     /// - Parameter unreceivedAfterHours: a ship older than this (relative to the last event read)
     ///   with no receive is marked unreceived.
     public init(events: [ChainEvent], facilities: [String: FacilityProfile], unreceivedAfterHours: Double) {
+        let events = Identity(facilities: facilities).resolve(events)
         self.events = events
         self.facilities = facilities
         var byShipment = [ShipmentKey: Int]()

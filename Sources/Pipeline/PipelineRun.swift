@@ -31,7 +31,7 @@ public struct PipelineRun: Sendable {
     /// Runs the pipeline.
     ///
     /// - Parameters:
-    ///   - events: the events in the range, in ledger order.
+    ///   - events: the events in the range, in ledger order; each is measured at its facility's site (``Identity``).
     ///   - facilities: master data by facility ID.
     ///   - range: the ledger range read, for the report.
     ///   - featureMatrix: whether to build the link feature matrix as well (``Result/features``).

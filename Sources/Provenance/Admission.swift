@@ -8,6 +8,8 @@ internal import LedgerStorage
 ///
 /// - `occurred_at` lies within ``Admission/window``: not before 1900, nor more than a day after the ledger's clock;
 /// - a `facility` event's party is its signer, and a facility another party registered stays that party's;
+/// - a facility's `parent_facility` is another facility of the same party, and the hierarchy stays a tree of at most
+///   ``Admission/maximumHierarchyDepth`` levels;
 /// - an event at a facility comes from the facility's owner, and the facility has master data;
 /// - a `produce` or `transform` event adds to no lot that another party made;
 /// - a certificate claimed is the one the facility's master data holds;
@@ -16,10 +18,23 @@ internal import LedgerStorage
 /// The state learns from each admitted event, so that later events of the same batch see the facilities and lots
 /// it declares. docs/security.md lists these checks with the threat each answers.
 struct Admission: Sendable {
-    /// A facility's owner and certificate, from its latest master data.
+    /// A facility's owner, certificate and parent site, from its latest master data.
     struct FacilityMaster: Sendable, Hashable {
         let party: String
         let certificate: String?
+        let parent: String?
+
+        init(party: String, certificate: String?, parent: String?) {
+            self.party = party
+            self.certificate = certificate
+            self.parent = parent
+        }
+
+        init(party: String, fields: [String: JSONValue]) {
+            self.init(
+                party: party, certificate: fields["certificate"]?.stringValue,
+                parent: fields["parent_facility"]?.stringValue)
+        }
     }
 
     /// Why an event is refused, and the field at fault.
@@ -37,6 +52,8 @@ struct Admission: Sendable {
     static let futureTolerance: Int64 = 86_400
     /// The earliest time an event may say it happened (1900-01-01T00:00:00Z).
     static let earliest = Timestamp(epochSeconds: -2_208_988_800)
+    /// The most levels a location hierarchy has: a site, its buildings, their docks and lines…
+    static let maximumHierarchyDepth = 8
 
     /// The times an event may say it happened, for a ledger whose clock reads `now`.
     static func window(now: Timestamp) -> ClosedRange<Timestamp> {
@@ -55,9 +72,20 @@ struct Admission: Sendable {
         window = Self.window(now: now)
     }
 
-    /// The facilities `contents` name whose master data has not been looked up yet.
+    /// The facilities whose master data admitting `contents` needs and that have not been looked up yet: those the
+    /// events name, the parents that `facility` events name, and the ancestors of the parents already known (the
+    /// hierarchy is checked for cycles), so that looking up until this is empty learns whole chains.
     func unknownFacilities(in contents: some Sequence<EventContent>) -> [String] {
-        Set(contents.compactMap(\.facility)).filter { facilities[$0] == nil }.sorted()
+        var named = Set(contents.compactMap(\.facility))
+        for content in contents where content.kind == .facility {
+            guard var parent = content.publicFields["parent_facility"]?.stringValue else { continue }
+            for _ in 0...Self.maximumHierarchyDepth {
+                named.insert(parent)
+                guard let next = (facilities[parent] ?? nil)?.parent, !named.contains(next) else { break }
+                parent = next
+            }
+        }
+        return named.filter { facilities[$0] == nil }.sorted()
     }
 
     /// The lot `content` makes: a `produce` or `transform` event's own lot; `nil` for other kinds.
@@ -84,8 +112,7 @@ struct Admission: Sendable {
                 continue
             }
             let fields = try record.decode(withholdingDisclosures: true).header.publicFields
-            facilities[name] = FacilityMaster(
-                party: fields["party"]?.stringValue ?? "", certificate: fields["certificate"]?.stringValue)
+            facilities[name] = FacilityMaster(party: fields["party"]?.stringValue ?? "", fields: fields)
         }
     }
 
@@ -104,8 +131,7 @@ struct Admission: Sendable {
     mutating func admit(_ content: EventContent, signer: String) -> Refusal? {
         if let refusal = refusal(of: content, signer: signer) { return refusal }
         if let facility = content.facility, content.kind == .facility {
-            facilities[facility] = FacilityMaster(
-                party: signer, certificate: content.publicFields["certificate"]?.stringValue)
+            facilities[facility] = FacilityMaster(party: signer, fields: content.publicFields)
         }
         if let lot = Self.lotMade(by: content), (lotMakers[lot] ?? nil) == nil { lotMakers[lot] = .some(signer) }
         return nil
@@ -154,7 +180,9 @@ struct Admission: Sendable {
             if let master, master.party != signer {
                 return Refusal(reason: "facility '\(facility)' is registered to '\(master.party)'", field: "facility")
             }
-            return nil
+            return content.publicFields["parent_facility"]?.stringValue.flatMap {
+                parentRefusal(facility: facility, parent: $0, signer: signer)
+            }
         }
         guard let master else {
             return Refusal(
@@ -173,14 +201,50 @@ struct Admission: Sendable {
         }
         return nil
     }
+
+    /// Why `facility` may not name `parent` as its site: the parent is unknown, another party's, the facility itself
+    /// or one of its own locations, or the hierarchy would grow too deep.
+    private func parentRefusal(facility: String, parent: String, signer: String) -> Refusal? {
+        guard parent != facility else {
+            return Refusal(reason: "facility '\(facility)' names itself as its parent", field: "parent_facility")
+        }
+        guard let master = facilities[parent] ?? nil else {
+            return Refusal(
+                reason: "unknown parent facility '\(parent)': the site is registered before its locations",
+                field: "parent_facility")
+        }
+        guard master.party == signer else {
+            return Refusal(
+                reason:
+                    "parent facility '\(parent)' belongs to '\(master.party)': a location belongs to a site of its own party",
+                field: "parent_facility")
+        }
+        var ancestor: String? = parent
+        for _ in 0..<Self.maximumHierarchyDepth {
+            guard let current = ancestor else { return nil }
+            if current == facility {
+                return Refusal(
+                    reason: "parent facility '\(parent)' lies inside '\(facility)': a location hierarchy has no cycles",
+                    field: "parent_facility")
+            }
+            ancestor = (facilities[current] ?? nil)?.parent
+        }
+        guard ancestor != nil else { return nil }
+        return Refusal(
+            reason:
+                "the location hierarchy above '\(facility)' is more than \(Self.maximumHierarchyDepth) levels deep",
+            field: "parent_facility")
+    }
 }
 
 extension Admission {
     /// Looks up in `ledger` what admitting `contents` needs: the master data of their facilities, the makers of
     /// their lots and, for a review, the flags of the anchored reports.
     mutating func load(for contents: [EventContent], from ledger: Ledger) async throws(LedgerError) {
-        let facilities = unknownFacilities(in: contents)
-        if !facilities.isEmpty {
+        // Each round learns the next level of the hierarchies the batch names.
+        for _ in 0...Self.maximumHierarchyDepth {
+            let facilities = unknownFacilities(in: contents)
+            if facilities.isEmpty { break }
             try learn(facilities: facilities, found: try await ledger.store.latestFacilityEvents(facilities))
         }
         let lots = unknownLots(in: contents)
@@ -193,8 +257,9 @@ extension Admission {
     mutating func load(for contents: some Sequence<EventContent>, from transaction: any BlockTransaction)
         throws(LedgerError)
     {
-        let facilities = unknownFacilities(in: contents)
-        if !facilities.isEmpty {
+        for _ in 0...Self.maximumHierarchyDepth {
+            let facilities = unknownFacilities(in: contents)
+            if facilities.isEmpty { break }
             try learn(facilities: facilities, found: try transaction.latestFacilityEvents(facilities))
         }
         let lots = unknownLots(in: contents)

@@ -63,8 +63,11 @@ struct FacilitiesImport: AsyncParsableCommand {
         discussion: """
             Columns: facility_id, party, name, kind (farm|mine|mill|factory|warehouse|port|retail), country (ISO 3166-1 \
             alpha-2), latitude, longitude, and optionally capacity_per_day, unit, workers, certificate, \
-            certificate_expires (YYYY-MM-DD). The party must be the participant whose key signs. A changed row is a new \
-            version that supersedes the earlier one (both stay in the ledger); an unchanged row is skipped.
+            certificate_expires (YYYY-MM-DD), parent_facility. The party must be the participant whose key signs. A \
+            location inside a site (a dock, a line, a store room) names the site in parent_facility: the site must be \
+            one of the same party's facilities, registered before or earlier in the file, and the pipeline counts the \
+            location's flows, capacity and workers as the site's. A changed row is a new version that supersedes the \
+            earlier one (both stay in the ledger); an unchanged row is skipped.
             """)
 
     @OptionGroup var options: LedgerOptions

@@ -134,12 +134,20 @@ import Testing
     @Test func theFeatureMatrixHasEveryScoredLinkAndItsFlag() throws {
         let prov = try Self.demoLedger()
         defer { prov.remove() }
-        // The factory's dispatch ships a lot it never received, which the mass-balance rule flags on the link.
+        // The factory makes 2,200 kg of chocolate and dispatches them from its dock, a location of the factory; then
+        // the dock ships 900 kg more of the same lot, which the mass-balance rule flags on the link, at the site.
         let demo = ProvRunner.sampleData.appendingPathComponent("demo")
-        for file in ["factory-de-receipts.xml", "factory-de-dispatch.epcis.xml"] {
+        try """
+        Record_ID,Event,Occurred_At,Product,Lot,Quantity,Unit,Facility,Shipment_ID,Destination
+        DE-S-0399,ship,2026-05-05T08:00:00+02:00,dark-chocolate-70,LOT-DE-CHOC-31,900,kg,urn:epc:id:sgln:4012345.00020.0,DE-SH-0399,urn:epc:id:sgln:4098765.00001.0
+
+        """.write(toFile: prov.path("extra.csv"), atomically: true, encoding: .utf8)
+        for file in [
+            demo.appendingPathComponent("factory-de-receipts.xml").path,
+            demo.appendingPathComponent("factory-de-dispatch.epcis.xml").path, prov.path("extra.csv"),
+        ] {
             let ingested = try prov.run(
-                "ingest", demo.appendingPathComponent(file).path, "--key",
-                demo.appendingPathComponent("keys/DEMO-ONLY-factory-de.pem").path)
+                "ingest", file, "--key", demo.appendingPathComponent("keys/DEMO-ONLY-factory-de.pem").path)
             try #require(ingested.status == 0, "\(ingested.stderr)")
         }
         let run = try prov.run(
@@ -183,6 +191,13 @@ import Testing
                 ["shipment", "transform"].contains($0["subject"]?.stringValue ?? "")
             }.compactMap { $0["id"]?.stringValue })
         #expect(!linkFlags.isEmpty)
+        let details = try #require(report["flags"]?.arrayValue).flatMap { $0["rules"]?.arrayValue ?? [] }.compactMap {
+            $0["detail"]?.stringValue
+        }
+        #expect(
+            details.contains {
+                $0.hasPrefix("lot LOT-DE-CHOC-31 at FACTORY-DE-02: 3,100 kg shipped out, but only 2,200 kg produced")
+            }, "\(details)")
         #expect(Set(rows.filter { $0[flagged] == "1" }.map { $0[id] }) == linkFlags)
         #expect(Set(rows.map { $0[id] }).count == rows.count)
     }

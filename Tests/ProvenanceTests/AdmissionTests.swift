@@ -86,6 +86,36 @@ import Testing
         #expect(await fixture.ledger.verify().isValid)
     }
 
+    @Test(arguments: Door.allCases) func aLocationBelongsToASiteOfItsOwnParty(door: Door) async throws {
+        let fixture = try await LedgerFixture()
+        defer { fixture.remove() }
+        try await Self.expectRefused(
+            [try LedgerFixture.facility("DOCK-1", party: "farm", kind: "warehouse", parent: "MILL-1")], through: door,
+            fixture: fixture, containing: "parent facility 'MILL-1' belongs to 'mill'")
+        try await Self.expectRefused(
+            [try LedgerFixture.facility("DOCK-1", party: "farm", kind: "warehouse", parent: "NOWHERE")], through: door,
+            fixture: fixture, containing: "unknown parent facility 'NOWHERE'")
+        try await Self.expectRefused(
+            [try LedgerFixture.facility("DOCK-1", party: "farm", kind: "warehouse", parent: "DOCK-1")], through: door,
+            fixture: fixture, containing: "names itself as its parent")
+        // A site and its location in one batch, then the site re-registered inside its own location: a cycle.
+        try await Self.append(
+            [
+                try LedgerFixture.facility("DOCK-1", party: "farm", kind: "warehouse", parent: "FARM-1"),
+                try LedgerFixture.facility("BAY-1", party: "farm", kind: "warehouse", parent: "DOCK-1"),
+            ], through: door, key: fixture.farmKey, signer: "farm", to: fixture.ledger)
+        let cycle = try EventContent(
+            kind: .facility, recordID: "facility/FARM-1/2", occurredAt: Timestamp(epochSeconds: 1_767_225_600),
+            fields: [
+                "facility": "FARM-1", "party": "farm", "name": "FARM-1", "kind": "farm", "country": "GH",
+                "latitude": "6.7", "longitude": "-1.6", "parent_facility": "BAY-1",
+            ])
+        try await Self.expectRefused(
+            [cycle], through: door, fixture: fixture,
+            containing: "parent facility 'BAY-1' lies inside 'FARM-1': a location hierarchy has no cycles")
+        #expect(await fixture.ledger.verify().isValid)
+    }
+
     @Test(arguments: Door.allCases) func eventsAtAnotherPartysFacilityOrLotAreRefused(door: Door) async throws {
         let fixture = try await LedgerFixture()
         defer { fixture.remove() }

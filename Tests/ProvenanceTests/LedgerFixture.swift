@@ -40,12 +40,15 @@ struct LedgerFixture {
     }
 
     /// The master data of facility `id`, owned by `party`.
-    static func facility(_ id: String, party: String, kind: String, certificate: String? = nil) throws -> EventContent {
+    static func facility(
+        _ id: String, party: String, kind: String, certificate: String? = nil, parent: String? = nil
+    ) throws -> EventContent {
         var fields: [String: JSONValue] = [
             "facility": .string(id), "party": .string(party), "name": .string(id), "kind": .string(kind),
             "country": "GH", "latitude": "6.7", "longitude": "-1.6",
         ]
         if let certificate { fields["certificate"] = .string(certificate) }
+        if let parent { fields["parent_facility"] = .string(parent) }
         return try EventContent(
             kind: .facility, recordID: "facility/\(id)", occurredAt: Timestamp(epochSeconds: 1_767_225_600),
             fields: fields)

@@ -145,6 +145,7 @@ public enum EventSchema {
                 f("workers", .count),
                 f("certificate", .identifier),
                 f("certificate_expires", .date),
+                f("parent_facility", .identifier),
             ] + common
         case .participant:
             return [

@@ -1,0 +1,63 @@
+/// One identity for the places the events name, whichever format recorded them (docs/identity.md).
+///
+/// A facility may be a location inside a site: a dispatch dock, a production line, a store room. Its master data
+/// names the site in `parent_facility`; an EPCIS SGLN with an extension other than `0`
+/// (`urn:epc:id:sgln:4012345.00020.1`) is a location of the SGLN with extension `0` when the same party registered
+/// both and the location names no parent itself. The pipeline measures every event at its *site*, the top of that
+/// chain: a lot made at a factory and shipped from its dock has come in and gone out at one place, and the dock's
+/// output counts against the factory's capacity and workers. Flags still list each event at its recorded location.
+struct Identity: Sendable {
+    /// The site of each facility that is a location of another; facilities absent here are their own site.
+    let sites: [String: String]
+
+    /// The sites of `facilities`, from their master data. A chain longer than the facilities themselves (a cycle,
+    /// which admission refuses) stops where it would repeat.
+    init(facilities: [String: FacilityProfile]) {
+        var sites = [String: String]()
+        for (id, _) in facilities {
+            var site = id
+            var seen: Set<String> = [id]
+            while let parent = Self.parent(of: site, in: facilities), seen.insert(parent).inserted {
+                site = parent
+            }
+            if site != id { sites[id] = site }
+        }
+        self.sites = sites
+    }
+
+    /// The site `facility` belongs to: itself unless it is a location of another.
+    func site(of facility: String) -> String { sites[facility] ?? facility }
+
+    /// `events` with each facility, origin and destination measured at its site; a changed facility is kept in
+    /// ``ChainEvent/recordedFacility``.
+    func resolve(_ events: [ChainEvent]) -> [ChainEvent] {
+        guard !sites.isEmpty else { return events }
+        return events.map { event in
+            var event = event
+            if let facility = event.facility, let site = sites[facility] {
+                event.recordedFacility = facility
+                event.facility = site
+            }
+            if let destination = event.destination, let site = sites[destination] { event.destination = site }
+            if let origin = event.origin, let site = sites[origin] { event.origin = site }
+            return event
+        }
+    }
+
+    /// The facility `id` is a location of: its `parent_facility`, or for an SGLN with an extension other than `0`,
+    /// the same SGLN with extension `0` if the same party registered it.
+    private static func parent(of id: String, in facilities: [String: FacilityProfile]) -> String? {
+        guard let profile = facilities[id] else { return nil }
+        if let parent = profile.parent {
+            // Admission keeps a site with its own party's locations; a ledger that broke that rule gains nothing here.
+            return facilities[parent]?.party == profile.party ? parent : nil
+        }
+        let prefix = "urn:epc:id:sgln:"
+        guard id.hasPrefix(prefix) else { return nil }
+        let parts = id.dropFirst(prefix.count).split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[2] != "0", !parts[2].isEmpty else { return nil }
+        let site = prefix + parts[0] + "." + parts[1] + ".0"
+        guard let siteProfile = facilities[site], siteProfile.party == profile.party else { return nil }
+        return site
+    }
+}

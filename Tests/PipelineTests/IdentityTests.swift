@@ -1,0 +1,93 @@
+import LedgerCore
+import Testing
+
+@testable import Pipeline
+
+/// Locations inside a site (docks, lines, store rooms) are measured at the site: docs/identity.md.
+@Suite struct IdentityTests {
+    /// FACTORY makes lot C1 and ships it from DOCK, which `dockParent` names as its site (or no site).
+    static func madeAtSiteShippedFromDock(dockParent: String?, dockParty: String = "factory") -> ChainFixture {
+        var chain = ChainFixture()
+        chain.facility("FACTORY", country: "DE", kind: "factory", capacity: 5_000, unit: "kg")
+        chain.facility("DOCK", country: "DE", kind: "warehouse")
+        chain.facilities["DOCK"]?.party = dockParty
+        chain.facilities["DOCK"]?.parent = dockParent
+        chain.facilities["FACTORY"]?.party = "factory"
+        chain.produce("P1", at: "2026-05-01T08:00:00Z", facility: "FACTORY", lot: "C1", quantity: 2_200)
+        chain.ship(
+            "S1", at: "2026-05-04T07:30:00+02:00", from: "DOCK", to: "SHOP", lot: "C1", quantity: 2_200,
+            shipment: "SH-1")
+        return chain
+    }
+
+    @Test func aLotMadeAtASiteAndShippedFromItsDockBalances() throws {
+        let site = Self.madeAtSiteShippedFromDock(dockParent: "FACTORY")
+        #expect(site.findings(of: .massBalance).isEmpty)
+        let links = site.links()
+        #expect(links.events[1].facility == "FACTORY")
+        #expect(links.events[1].recordedFacility == "DOCK")
+        // A flag lists the event where it was recorded.
+        #expect(links.events[1].flagRecord.facility == "DOCK")
+        // Without the hierarchy the dock ships a lot that never came in.
+        let detached = Self.madeAtSiteShippedFromDock(dockParent: nil).findings(of: .massBalance)
+        let finding = try #require(detached.first)
+        #expect(finding.detail.hasPrefix("lot C1 was never produced or received at DOCK"))
+        // Another party's warehouse is no location of the factory, whatever it names as its parent.
+        let foreign = Self.madeAtSiteShippedFromDock(dockParent: "FACTORY", dockParty: "carrier")
+        #expect(foreign.findings(of: .massBalance).count == 1)
+    }
+
+    @Test func outputOfASitesLocationsCountsAgainstTheSitesCapacity() throws {
+        var chain = ChainFixture()
+        chain.facility("FACTORY", country: "DE", kind: "factory", capacity: 1_000, unit: "kg")
+        for line in ["LINE-1", "LINE-2"] {
+            chain.facility(line, country: "DE", kind: "factory", capacity: 900, unit: "kg")
+            chain.facilities[line]?.party = "factory"
+            chain.facilities[line]?.parent = "FACTORY"
+        }
+        chain.facilities["FACTORY"]?.party = "factory"
+        chain.produce("P1", at: "2026-05-01T08:00:00Z", facility: "LINE-1", lot: "A", quantity: 600)
+        chain.produce("P2", at: "2026-05-01T09:00:00Z", facility: "LINE-2", lot: "B", quantity: 600)
+        let findings = chain.findings(of: .overCapacity)
+        let finding = try #require(findings.first)
+        #expect(findings.map(\.subject) == [.facilityDay("FACTORY", ChainFixture.day("2026-05-01"))])
+        #expect(finding.detail.hasPrefix("FACTORY put out 1,200 kg on 2026-05-01, 120 % of its capacity"))
+    }
+
+    @Test func aSitesChainEndsAtItsTopAndSurvivesACycle() {
+        var facilities = [String: FacilityProfile]()
+        func add(_ id: String, parent: String?, party: String = "p") {
+            facilities[id] = FacilityProfile(
+                id: id, party: party, kind: "warehouse", country: "DE", latitude: 50, longitude: 7, parent: parent)
+        }
+        add("SITE", parent: nil)
+        add("HALL", parent: "SITE")
+        add("BAY", parent: "HALL")
+        add("A", parent: "B")
+        add("B", parent: "A")
+        let identity = Identity(facilities: facilities)
+        #expect(identity.site(of: "BAY") == "SITE")
+        #expect(identity.site(of: "HALL") == "SITE")
+        #expect(identity.site(of: "SITE") == "SITE")
+        #expect(identity.site(of: "UNKNOWN") == "UNKNOWN")
+        // A cycle (which admission refuses) stops where it would repeat.
+        #expect(identity.site(of: "A") == "B")
+    }
+
+    @Test func anSGLNWithAnExtensionIsALocationOfItsSiteOfTheSameParty() {
+        var facilities = [String: FacilityProfile]()
+        func add(_ id: String, party: String) {
+            facilities[id] = FacilityProfile(
+                id: id, party: party, kind: "warehouse", country: "DE", latitude: 50, longitude: 7)
+        }
+        add("urn:epc:id:sgln:4012345.00020.0", party: "factory")
+        add("urn:epc:id:sgln:4012345.00020.1", party: "factory")
+        add("urn:epc:id:sgln:4012345.00020.7", party: "carrier")
+        add("urn:epc:id:sgln:4012345.00030.1", party: "factory")
+        let identity = Identity(facilities: facilities)
+        #expect(identity.site(of: "urn:epc:id:sgln:4012345.00020.1") == "urn:epc:id:sgln:4012345.00020.0")
+        // Another party's location, and a location whose site is not registered, stand alone.
+        #expect(identity.site(of: "urn:epc:id:sgln:4012345.00020.7") == "urn:epc:id:sgln:4012345.00020.7")
+        #expect(identity.site(of: "urn:epc:id:sgln:4012345.00030.1") == "urn:epc:id:sgln:4012345.00030.1")
+    }
+}
