@@ -26,6 +26,7 @@ step facilities import "$records/farm-gh-facilities.csv" --key "$keys/DEMO-ONLY-
 step facilities import "$records/mill-nl-facilities.csv" --key "$keys/DEMO-ONLY-mill-nl.pem"
 step facilities import "$records/factory-de-facilities.csv" --key "$keys/DEMO-ONLY-factory-de.pem"
 step facilities list
+step products import "$records/factory-de-products.csv" --key "$keys/DEMO-ONLY-factory-de.pem"
 step ingest "$records/mill-shipments.csv" --key "$keys/DEMO-ONLY-mill-nl.pem"
 step ingest "$records/farm-shipments.csv" --key "$keys/DEMO-ONLY-farm-gh.pem"
 step ingest "$records/farm-shipments.csv" --key "$keys/DEMO-ONLY-farm-gh.pem"
@@ -33,6 +34,7 @@ step ingest "$records/../mappings/erp-de-export.csv" --mapping "$records/../mapp
 step ingest "$records/factory-de-receipts.xml" --key "$keys/DEMO-ONLY-factory-de.pem"
 step ingest "$records/factory-de-dispatch.epcis.xml" --key "$keys/DEMO-ONLY-factory-de.pem"
 step history LOT-DE-CHOC-31
+step history 04012345123456
 step append "$records/farm-harvest.json" --key "$keys/DEMO-ONLY-farm-gh.pem"
 step append "$records/mill-processing.json" --key "$keys/DEMO-ONLY-mill-nl.pem"
 step append "$records/farm-harvest.json" --key "$keys/DEMO-ONLY-farm-gh.pem"

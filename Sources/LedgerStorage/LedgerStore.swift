@@ -70,13 +70,13 @@ public protocol LedgerStore: Sendable {
     /// Lots of the events of `product`.
     func lots(ofProduct product: String) async throws(LedgerError) -> [String]
 
-    /// Number of events of `product`.
-    func eventCount(ofProduct product: String) async throws(LedgerError) -> Int
+    /// Number of events whose product is one of `products` (a product's names: its code and its GTINs).
+    func eventCount(ofProducts products: [String]) async throws(LedgerError) -> Int
 
-    /// One page of the events of `product` in time order (`occurred_at`, then ledger index): those
-    /// after the event at ledger index `after` if given (which must be an event of `product`, else `notFound`), then
+    /// One page of the events whose product is one of `products`, in time order (`occurred_at`, then ledger index):
+    /// those after the event at ledger index `after` if given (which must be such an event, else `notFound`), then
     /// skipping `offset`, at most `limit`.
-    func events(ofProduct product: String, after: Int?, offset: Int, limit: Int) async throws(LedgerError)
+    func events(ofProducts products: [String], after: Int?, offset: Int, limit: Int) async throws(LedgerError)
         -> [EventRecord]
 
     /// The transformations whose output lot is in `lots`, in ledger order.
@@ -334,10 +334,12 @@ public struct IndexColumns: Sendable, Hashable {
             fields: content.publicFields)
     }
 
+    /// A `product` event's product is master data, not an event of the product's history: it is not indexed as one.
     private init(kind: EventKind, signer: String, recordID: String, occurredAt: Timestamp, fields: [String: JSONValue])
     {
         self.init(
-            kind: kind.rawValue, signer: signer, recordID: recordID, product: fields["product"]?.stringValue,
+            kind: kind.rawValue, signer: signer, recordID: recordID,
+            product: kind == .product ? nil : fields["product"]?.stringValue,
             lot: fields["lot"]?.stringValue, facility: fields["facility"]?.stringValue,
             shipmentID: fields["shipment_id"]?.stringValue, occurredAt: occurredAt.utc)
     }
@@ -416,6 +418,8 @@ public protocol BlockTransaction {
     /// For each of `lots` that a `produce` or `transform` event made, including those this transaction inserted,
     /// the signer of the first such event.
     func lotMakers(_ lots: [String]) throws(LedgerError) -> [String: String]
+    /// Every event of `kind` in ledger order, including those this transaction inserted (master data: products).
+    func events(kind: String) throws(LedgerError) -> [EventRecord]
     /// Inserts events (with consecutive indexes continuing the ledger), their lot index rows and
     /// the Merkle nodes they complete (the store keeps those of its stored levels).
     func insert(events: [EventRecord], lotInputs: [LotInput], nodes: [(Merkle.NodeID, Digest)]) throws(LedgerError)

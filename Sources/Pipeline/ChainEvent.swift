@@ -11,7 +11,11 @@ public struct ChainEvent: Sendable {
     public var signer: String
     public var recordID: String
     public var occurredAt: Timestamp
+    /// The product's code: an event that names a registered product by a GTIN, SGTIN or LGTIN is measured under the
+    /// product's code (``Identity``), its own name kept in ``recordedProduct``.
     public var product: String?
+    /// The product as the event names it, when ``product`` is the registered product's code instead; `nil` otherwise.
+    public var recordedProduct: String?
     public var lot: String?
     /// Where the event happened; the pipeline measures an event at a site's location (a dock, a line) at the site
     /// itself (``Identity``), and keeps the location as recorded in ``recordedFacility``.

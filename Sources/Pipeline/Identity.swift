@@ -1,4 +1,6 @@
-/// One identity for the places the events name, whichever format recorded them (docs/identity.md).
+internal import LedgerCore
+
+/// One identity for the places and products the events name, whichever format recorded them (docs/identity.md).
 ///
 /// A facility may be a location inside a site: a dispatch dock, a production line, a store room. Its master data
 /// names the site in `parent_facility`; an EPCIS SGLN with an extension other than `0`
@@ -6,13 +8,19 @@
 /// both and the location names no parent itself. The pipeline measures every event at its *site*, the top of that
 /// chain: a lot made at a factory and shipped from its dock has come in and gone out at one place, and the dock's
 /// output counts against the factory's capacity and workers. Flags still list each event at its recorded location.
+///
+/// A product is named by its code (`dark-chocolate-70`) in one partner's data and by a GTIN, SGTIN or LGTIN in
+/// another's; the products' master data (``ProductCatalog``) lists the GTINs of each, and the pipeline measures every
+/// event under the product's code, so that its price, yield and volume peer groups are one.
 struct Identity: Sendable {
     /// The site of each facility that is a location of another; facilities absent here are their own site.
     let sites: [String: String]
+    let products: ProductCatalog
 
     /// The sites of `facilities`, from their master data. A chain longer than the facilities themselves (a cycle,
     /// which admission refuses) stops where it would repeat.
-    init(facilities: [String: FacilityProfile]) {
+    init(facilities: [String: FacilityProfile], products: ProductCatalog = ProductCatalog()) {
+        self.products = products
         var sites = [String: String]()
         for (id, _) in facilities {
             var site = id
@@ -28,12 +36,27 @@ struct Identity: Sendable {
     /// The site `facility` belongs to: itself unless it is a location of another.
     func site(of facility: String) -> String { sites[facility] ?? facility }
 
-    /// `events` with each facility, origin and destination measured at its site; a changed facility is kept in
-    /// ``ChainEvent/recordedFacility``.
+    /// `events` with each facility, origin and destination measured at its site, and each product under its code; a
+    /// changed facility or product is kept in ``ChainEvent/recordedFacility`` or ``ChainEvent/recordedProduct``.
     func resolve(_ events: [ChainEvent]) -> [ChainEvent] {
-        guard !sites.isEmpty else { return events }
+        guard !sites.isEmpty || !products.byGTIN.isEmpty else { return events }
+        // Few distinct product names recur over many events: each is resolved once.
+        var resolved = [String: String?]()
         return events.map { event in
             var event = event
+            if let product = event.product, !products.byGTIN.isEmpty {
+                let canonical: String?
+                if let known = resolved[product] {
+                    canonical = known
+                } else {
+                    canonical = products.product(named: product).flatMap { $0 == product ? nil : $0 }
+                    resolved[product] = .some(canonical)
+                }
+                if let canonical {
+                    event.recordedProduct = product
+                    event.product = canonical
+                }
+            }
             if let facility = event.facility, let site = sites[facility] {
                 event.recordedFacility = facility
                 event.facility = site

@@ -1,6 +1,6 @@
 internal import Foundation
 
-internal import LedgerCore
+public import LedgerCore
 
 /// The links the pipeline scores, built from the chain's events: each shipment (a `ship` joined to
 /// its `receive` by shipment ID and lot) and each transformation (a `transform` joined to the
@@ -40,12 +40,16 @@ public struct LinkSet: Sendable {
         public var sources: [Int?]
     }
 
-    /// Joins the events into links, each event measured at its facility's site (``Identity``).
+    /// Joins the events into links, each event measured at its facility's site and under its product's code
+    /// (``Identity``).
     ///
     /// - Parameter unreceivedAfterHours: a ship older than this (relative to the last event read)
     ///   with no receive is marked unreceived.
-    public init(events: [ChainEvent], facilities: [String: FacilityProfile], unreceivedAfterHours: Double) {
-        let events = Identity(facilities: facilities).resolve(events)
+    public init(
+        events: [ChainEvent], facilities: [String: FacilityProfile], products: ProductCatalog = ProductCatalog(),
+        unreceivedAfterHours: Double
+    ) {
+        let events = Identity(facilities: facilities, products: products).resolve(events)
         self.events = events
         self.facilities = facilities
         var byShipment = [ShipmentKey: Int]()

@@ -33,11 +33,13 @@ public struct PipelineRun: Sendable {
     /// - Parameters:
     ///   - events: the events in the range, in ledger order; each is measured at its facility's site (``Identity``).
     ///   - facilities: master data by facility ID.
+    ///   - products: the products' master data, which names the GTINs of each.
     ///   - range: the ledger range read, for the report.
     ///   - featureMatrix: whether to build the link feature matrix as well (``Result/features``).
     ///   - progress: called as each stage starts.
     public func run(
-        events: [ChainEvent], facilities: [String: FacilityProfile], range: Report.LedgerRange,
+        events: [ChainEvent], facilities: [String: FacilityProfile], products: ProductCatalog = ProductCatalog(),
+        range: Report.LedgerRange,
         featureMatrix: Bool = false, progress: @Sendable (Stage) -> Void = { _ in }
     ) -> Result {
         var timings = [(stage: Stage, seconds: Double)]()
@@ -52,7 +54,7 @@ public struct PipelineRun: Sendable {
 
         let links = timed(.links) {
             LinkSet(
-                events: windowed(events), facilities: facilities,
+                events: windowed(events), facilities: facilities, products: products,
                 unreceivedAfterHours: definition.links.unreceivedAfterHours)
         }
         let (table, matrix, scaler, uncapped) = timed(.features) {

@@ -13,6 +13,7 @@ internal import LedgerStorage
 /// - an event at a facility comes from the facility's owner, and the facility has master data;
 /// - a `produce` or `transform` event adds to no lot that another party made;
 /// - a certificate claimed is the one the facility's master data holds;
+/// - a `product` event's product stays the party's that registered it, and no GTIN names two products;
 /// - a `review` names a flag of an anchored report.
 ///
 /// The state learns from each admitted event, so that later events of the same batch see the facilities and lots
@@ -67,6 +68,8 @@ struct Admission: Sendable {
     private var lotMakers = [String: String?]()
     /// The flags of the anchored reports, once loaded (only reviews need them).
     private var flags: Set<String>?
+    /// The products' master data, once loaded (only `product` events need it).
+    private var products: ProductCatalog?
 
     init(now: Timestamp) {
         window = Self.window(now: now)
@@ -96,6 +99,21 @@ struct Admission: Sendable {
     /// The lots `contents` produce or make whose maker has not been looked up yet.
     func unknownLots(in contents: some Sequence<EventContent>) -> [String] {
         Set(contents.compactMap(Self.lotMade)).filter { lotMakers[$0] == nil }.sorted()
+    }
+
+    /// Whether `contents` hold a `product` event while the products are not loaded yet.
+    func needsProducts(for contents: some Sequence<EventContent>) -> Bool {
+        products == nil && contents.contains { $0.kind == .product }
+    }
+
+    /// Records the ledger's `product` events, in ledger order.
+    mutating func learn(products records: [EventRecord]) throws(LedgerError) {
+        var catalog = ProductCatalog()
+        for record in records {
+            catalog.register(
+                try record.decode(withholdingDisclosures: true).header.publicFields, party: record.columns.signer)
+        }
+        products = catalog
     }
 
     /// Whether `contents` hold a review while the flags are not loaded yet.
@@ -134,6 +152,7 @@ struct Admission: Sendable {
             facilities[facility] = FacilityMaster(party: signer, fields: content.publicFields)
         }
         if let lot = Self.lotMade(by: content), (lotMakers[lot] ?? nil) == nil { lotMakers[lot] = .some(signer) }
+        if content.kind == .product { products?.register(content.publicFields, party: signer) }
         return nil
     }
 
@@ -151,6 +170,7 @@ struct Admission: Sendable {
             return Refusal(reason: "no anchored report holds the flag \(flag)", field: "flag")
         }
         if let refusal = facilityRefusal(content, signer: signer) { return refusal }
+        if content.kind == .product, let refusal = productRefusal(content, signer: signer) { return refusal }
         if let lot = Self.lotMade(by: content), let maker = lotMakers[lot] ?? nil, maker != signer {
             return Refusal(
                 reason: "lot '\(lot)' was made by '\(maker)': a party adds only to its own lots (use a new lot ID)",
@@ -202,6 +222,27 @@ struct Admission: Sendable {
         return nil
     }
 
+    /// Why a `product` event may not be admitted: the product is another party's, or one of its GTINs names another
+    /// product.
+    private func productRefusal(_ content: EventContent, signer: String) -> Refusal? {
+        guard let product = content.product, let products else { return nil }
+        if let owner = products.owners[product], owner != signer {
+            return Refusal(
+                reason: "product '\(product)' is registered to '\(owner)': a party changes only its own products",
+                field: "product")
+        }
+        for gtin in content.publicFields["gtins"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
+            if let other = products.byGTIN[gtin], other != product {
+                let name = products.names[other].map { " (\($0))" } ?? ""
+                return Refusal(
+                    reason:
+                        "GTIN \(gtin) already names product '\(other)'\(name); product '\(product)' cannot claim it too",
+                    field: "gtins")
+            }
+        }
+        return nil
+    }
+
     /// Why `facility` may not name `parent` as its site: the parent is unknown, another party's, the facility itself
     /// or one of its own locations, or the hierarchy would grow too deep.
     private func parentRefusal(facility: String, parent: String, signer: String) -> Refusal? {
@@ -249,11 +290,14 @@ extension Admission {
         }
         let lots = unknownLots(in: contents)
         if !lots.isEmpty { learn(lots: lots, makers: try await ledger.store.lotMakers(lots)) }
+        if needsProducts(for: contents) {
+            try learn(products: try await ledger.store.events(kind: EventKind.product.rawValue))
+        }
         if needsFlags(for: contents) { learn(flags: try await ledger.anchoredFlagIDs()) }
     }
 
-    /// Looks up, inside the block's transaction, what admitting `contents` needs (facilities and lots; the flags
-    /// are loaded before the transaction, with ``load(for:from:)``).
+    /// Looks up, inside the block's transaction, what admitting `contents` needs (facilities, lots and products; the
+    /// flags are loaded before the transaction, with ``load(for:from:)``).
     mutating func load(for contents: some Sequence<EventContent>, from transaction: any BlockTransaction)
         throws(LedgerError)
     {
@@ -264,5 +308,8 @@ extension Admission {
         }
         let lots = unknownLots(in: contents)
         if !lots.isEmpty { learn(lots: lots, makers: try transaction.lotMakers(lots)) }
+        if needsProducts(for: contents) {
+            try learn(products: try transaction.events(kind: EventKind.product.rawValue))
+        }
     }
 }

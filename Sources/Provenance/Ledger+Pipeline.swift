@@ -53,7 +53,8 @@ extension Ledger {
         let pipelineDigest = SHA256.hash(definitionBytes).hex
         let run = PipelineRun(definition: definition, definitionDigest: pipelineDigest)
         let result = run.run(
-            events: input.events, facilities: input.facilities, range: input.range, featureMatrix: featureMatrix
+            events: input.events, facilities: input.facilities, products: input.products, range: input.range,
+            featureMatrix: featureMatrix
         ) {
             progress(.stage($0))
         }
@@ -94,12 +95,13 @@ extension Ledger {
             timings: timings)
     }
 
-    /// The events, facilities and range a pipeline reads: every event from `range.fromSize` up to
+    /// The events, facilities, products and range a pipeline reads: every event from `range.fromSize` up to
     /// `range.toSize` (a checkpointed size; the latest by default), decoded on all cores.
     public func pipelineInput(
         _ range: PipelineDefinition.Range, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws(LedgerError) -> (
-        events: [ChainEvent], facilities: [String: FacilityProfile], range: Report.LedgerRange
+        events: [ChainEvent], facilities: [String: FacilityProfile], products: ProductCatalog,
+        range: Report.LedgerRange
     ) {
         guard let latest = try await store.latestCheckpoint() else {
             throw LedgerError(.invalidState, "the ledger has no checkpoint yet")
@@ -152,10 +154,14 @@ extension Ledger {
                 facilities[profile.id] = profile
             }
         }
+        var products = ProductCatalog()
+        for record in try await store.events(kind: EventKind.product.rawValue) where record.index < checkpoint.size {
+            products.register(try record.decode().header.publicFields, party: record.columns.signer)
+        }
         let root = Digest(checkpoint.root).map(\.hex) ?? ""
         let window = range.from == nil && range.to == nil ? nil : Report.TimeWindow(from: range.from, to: range.to)
         return (
-            events, facilities,
+            events, facilities, products,
             Report.LedgerRange(
                 origin: metadata.origin, fromSize: range.fromSize, toSize: checkpoint.size, rootHash: root,
                 window: window)

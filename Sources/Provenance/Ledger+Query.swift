@@ -67,7 +67,7 @@ extension Ledger {
     /// Most lots one history query follows, upstream and downstream together.
     public static let historyLotLimit = 10_000
 
-    /// The history of `identifier`, a product code or a lot ID: every event of its lots, of the lots
+    /// The history of `identifier`, a product (by its code or a GTIN) or a lot ID: every event of its lots, of the lots
     /// that went into them (backwards through `transform` events) and of the lots made from them
     /// (forwards).
     ///
@@ -77,7 +77,13 @@ extension Ledger {
         of identifier: String, as kind: HistorySubject = .any, withholdingSensitiveFields: Bool = false
     ) async throws(LedgerError) -> History {
         var subject = Set<String>()
-        if kind != .lot { subject.formUnion(try await store.lots(ofProduct: identifier)) }
+        if kind != .lot {
+            // A product is asked for by its code or by any GTIN, SGTIN, LGTIN or Digital Link of it; events name it
+            // by its code or its GTIN-14s (docs/identity.md).
+            for name in try await productNames(identifier) {
+                subject.formUnion(try await store.lots(ofProduct: name))
+            }
+        }
         if kind != .product, !(try await store.events(touchingLots: [identifier]).isEmpty) {
             subject.insert(identifier)
         }
@@ -118,10 +124,11 @@ extension Ledger {
         of product: String, after: Int? = nil, offset: Int = 0, limit: Int = 100,
         withholdingSensitiveFields: Bool = false
     ) async throws(LedgerError) -> ProductHistoryPage {
-        var records = try await store.events(ofProduct: product, after: after, offset: offset, limit: limit + 1)
+        let names = try await productNames(product)
+        var records = try await store.events(ofProducts: names, after: after, offset: offset, limit: limit + 1)
         let hasMore = records.count > limit
         if hasMore { records.removeLast() }
-        if records.isEmpty, after == nil, offset == 0, try await store.eventCount(ofProduct: product) == 0 {
+        if records.isEmpty, after == nil, offset == 0, try await store.eventCount(ofProducts: names) == 0 {
             throw LedgerError(.notFound, "no product '\(product)' in the ledger")
         }
         var lots = [String]()
@@ -141,9 +148,16 @@ extension Ledger {
             hasMore: hasMore)
     }
 
-    /// Number of events of the product code `product`.
+    /// Number of events of the product `product` (by its code or a GTIN), under any of its names.
     public func eventCount(ofProduct product: String) async throws(LedgerError) -> Int {
-        try await store.eventCount(ofProduct: product)
+        try await store.eventCount(ofProducts: try await productNames(product))
+    }
+
+    /// The names events may give the product `identifier` names: its code and GTIN-14s if it is a registered
+    /// product's code or GTIN (in any form), else `identifier` alone.
+    private func productNames(_ identifier: String) async throws(LedgerError) -> [String] {
+        let catalog = try await productCatalog()
+        return catalog.product(named: identifier).map(catalog.aliases) ?? [identifier]
     }
 
     /// The lots `subject` were made from (backwards through `transform` events) and the lots made
@@ -315,10 +329,13 @@ extension Ledger {
     }
 }
 
-/// One version of a facility's master data.
-public struct FacilityVersion: Sendable {
+/// One version of a facility's or a product's master data.
+public struct MasterDataVersion: Sendable {
+    /// The facility or product.
     public let id: String
-    /// The `facility` event's fields.
+    /// The participant that signed the version.
+    public let signer: String
+    /// The event's fields.
     public let fields: [String: JSONValue]
     /// Ledger index of the event.
     public let index: Int
@@ -327,14 +344,29 @@ public struct FacilityVersion: Sendable {
 
 extension Ledger {
     /// Every version of every facility, in ledger order; for each facility the last one is current.
-    public func facilities() async throws(LedgerError) -> [FacilityVersion] {
-        var versions = [FacilityVersion]()
-        for record in try await store.events(kind: EventKind.facility.rawValue) {
+    public func facilities() async throws(LedgerError) -> [MasterDataVersion] {
+        try await masterData(.facility, id: "facility")
+    }
+
+    /// Every version of every product, in ledger order; for each product the last one is current.
+    public func products() async throws(LedgerError) -> [MasterDataVersion] {
+        try await masterData(.product, id: "product")
+    }
+
+    /// The products' current master data, to resolve product codes, GTINs and EPC URIs to products.
+    public func productCatalog() async throws(LedgerError) -> ProductCatalog {
+        ProductCatalog(try await products().map { ($0.fields, $0.signer) })
+    }
+
+    private func masterData(_ kind: EventKind, id field: String) async throws(LedgerError) -> [MasterDataVersion] {
+        var versions = [MasterDataVersion]()
+        for record in try await store.events(kind: kind.rawValue) {
             let header = try record.decode().header
-            guard let id = header.publicFields["facility"]?.stringValue else { continue }
+            guard let id = header.publicFields[field]?.stringValue else { continue }
             versions.append(
-                FacilityVersion(id: id, fields: header.publicFields, index: record.index, recordedAt: header.occurredAt)
-            )
+                MasterDataVersion(
+                    id: id, signer: header.signer, fields: header.publicFields, index: record.index,
+                    recordedAt: header.occurredAt))
         }
         return versions
     }

@@ -98,13 +98,7 @@ struct FacilitiesList: AsyncParsableCommand {
     func run() async throws {
         try await reporting { () async throws(LedgerError) in
             let ledger = try await options.openForReading()
-            let versions = try await ledger.facilities()
-            var shown = versions
-            if !history {
-                var latest = [String: Int]()
-                for (position, version) in versions.enumerated() { latest[version.id] = position }
-                shown = versions.enumerated().filter { latest[$0.element.id] == $0.offset }.map(\.element)
-            }
+            let shown = currentVersions(try await ledger.facilities(), all: history)
             if json {
                 printJSON(
                     .array(
@@ -123,6 +117,87 @@ struct FacilitiesList: AsyncParsableCommand {
                 }
                 print(
                     "\(version.id)  \(field("party"))  \(field("kind"))  \(field("country"))  \(field("latitude")),\(field("longitude"))  capacity \(field("capacity_per_day")) \(field("unit"))/day  workers \(field("workers"))  certificate \(field("certificate")) until \(field("certificate_expires"))  [\(field("name"))]"
+                )
+            }
+        }
+    }
+}
+
+/// `versions` in ledger order, or with `all` false only the last version of each ID.
+func currentVersions(_ versions: [MasterDataVersion], all: Bool) -> [MasterDataVersion] {
+    guard !all else { return versions }
+    var latest = [String: Int]()
+    for (position, version) in versions.enumerated() { latest[version.id] = position }
+    return versions.enumerated().filter { latest[$0.element.id] == $0.offset }.map(\.element)
+}
+
+struct Products: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import and list product master data: the GTINs that name each product.",
+        subcommands: [ProductsImport.self, ProductsList.self])
+}
+
+struct ProductsImport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import a products CSV as product events signed by your key.",
+        discussion: """
+            Columns: product_id (the product code events use, such as dark-chocolate-70), name, and optionally gtins: \
+            the GTINs that name the product in GS1 data, ';'-separated, in any of their 8, 12, 13 or 14-digit forms \
+            with a valid check digit (kept as GTIN-14). Events that name the product by a GTIN, an SGTIN, an LGTIN or \
+            a GS1 Digital Link then count as the product in history and in the pipeline (docs/identity.md).
+
+            The participant that registers a product first owns it: only its key registers later versions, and a GTIN \
+            that already names another product is refused with both names. A changed row is a new version that \
+            supersedes the earlier one (both stay in the ledger); an unchanged row is skipped.
+            """)
+
+    @OptionGroup var options: LedgerOptions
+    @Argument(help: "The products CSV files.") var files: [String]
+    @OptionGroup var flags: IngestFlags
+
+    func run() async throws {
+        try await reporting { () async throws(LedgerError) in
+            let mapping = try flags.loadMapping()
+            let recordedAt = LedgerClock.fromEnvironment(ProcessInfo.processInfo.environment)()
+            for file in files {
+                try await runIngest(
+                    ProductsCSV(path: file, recordedAt: recordedAt, mapping: mapping), flags: flags, ledger: options,
+                    recordIDsNameContent: true)
+            }
+        }
+    }
+}
+
+struct ProductsList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List products with their current master data (latest version).")
+
+    @OptionGroup var options: LedgerOptions
+    @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Show every version, not only the current one.") var history = false
+
+    func run() async throws {
+        try await reporting { () async throws(LedgerError) in
+            let ledger = try await options.openForReading()
+            let shown = currentVersions(try await ledger.products(), all: history)
+            if json {
+                printJSON(
+                    .array(
+                        shown.map { version in
+                            var fields = version.fields
+                            fields["product_id"] = fields.removeValue(forKey: "product")
+                            fields["party"] = .string(version.signer)
+                            fields["event_index"] = .integer(version.index)
+                            fields["recorded_at"] = .string(version.recordedAt.local)
+                            return .object(fields)
+                        }))
+                return
+            }
+            for version in shown {
+                let gtins = version.fields["gtins"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                print(
+                    "\(version.id)  \(version.signer)  GTIN \(gtins.isEmpty ? "-" : gtins.joined(separator: ", "))  [\(version.fields["name"]?.stringValue ?? "-")]"
                 )
             }
         }

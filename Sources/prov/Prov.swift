@@ -20,7 +20,8 @@ struct Prov: AsyncParsableCommand {
               7  file or storage error
             """,
         subcommands: [
-            Init.self, Keys.self, Participants.self, Facilities.self, Append.self, IngestCommand.self, History.self,
+            Init.self, Keys.self, Participants.self, Facilities.self, Products.self, Append.self, IngestCommand.self,
+            History.self,
             Proof.self, VerifyProof.self, Verify.self, CheckpointCommand.self, Consistency.self, PipelineCommand.self,
             Anomalies.self, Reports.self,
             Serve.self, QR.self, Sign.self, Sample.self, Bench.self,

@@ -91,3 +91,20 @@ import Testing
         #expect(identity.site(of: "urn:epc:id:sgln:4012345.00030.1") == "urn:epc:id:sgln:4012345.00030.1")
     }
 }
+
+extension IdentityTests {
+    @Test func anEventNamingAProductByItsGTINIsMeasuredUnderTheProductsCode() {
+        var chain = ChainFixture()
+        chain.produce("P1", at: "2026-05-01T08:00:00Z", facility: "FACTORY", lot: "C1", quantity: 2_200)
+        chain.ship(
+            "S1", at: "2026-05-04T08:00:00Z", from: "FACTORY", to: "SHOP", lot: "C1", quantity: 2_200,
+            shipment: "SH-1", product: "04012345123456")
+        let beans: [String: JSONValue] = ["product": "cocoa-beans", "name": "Cocoa beans", "gtins": ["04012345123456"]]
+        let products = ProductCatalog([(fields: beans, party: "factory")])
+        let links = LinkSet(
+            events: chain.events, facilities: chain.facilities, products: products, unreceivedAfterHours: 720)
+        #expect(links.events[1].product == "cocoa-beans")
+        #expect(links.events[1].recordedProduct == "04012345123456")
+        #expect(links.events[0].recordedProduct == nil)
+    }
+}

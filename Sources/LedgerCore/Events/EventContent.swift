@@ -181,7 +181,7 @@ public struct EventContent: Sendable, Hashable {
             if (sensitiveFields["quantity"] == nil) != (publicFields["unit"] == nil) {
                 return "quantity and unit go together: give both or neither"
             }
-        case .ship, .receive, .produce, .facility, .anchor, .review:
+        case .ship, .receive, .produce, .facility, .product, .anchor, .review:
             break
         }
         if sensitiveFields["currency"] != nil, sensitiveFields["unit_price"] == nil {

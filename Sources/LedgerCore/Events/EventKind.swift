@@ -16,6 +16,8 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     case observe
     /// Master data of a facility; a later version supersedes an earlier one.
     case facility
+    /// Master data of a product: its name and the GTINs that name it; a later version supersedes an earlier one.
+    case product
     /// Registration or revocation of a participant's key, signed by the operator.
     case participant
     /// The digest of an anomaly report, anchoring it on the chain.
@@ -29,7 +31,7 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     public var isSupplyChain: Bool {
         switch self {
         case .produce, .ship, .receive, .transform, .observe: true
-        case .facility, .participant, .anchor, .review: false
+        case .facility, .product, .participant, .anchor, .review: false
         }
     }
 }
@@ -42,7 +44,7 @@ public enum ParticipantRole: String, Sendable, CaseIterable, Codable {
     /// Whether a participant in this role may submit events of `kind`.
     public func maySubmit(_ kind: EventKind) -> Bool {
         switch kind {
-        case .produce, .ship, .receive, .transform, .observe, .facility:
+        case .produce, .ship, .receive, .transform, .observe, .facility, .product:
             [.producer, .processor, .distributor, .retailer].contains(self)
         case .participant: self == .ledgerOperator
         case .anchor, .review: self == .compliance

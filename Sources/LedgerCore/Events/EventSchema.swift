@@ -18,6 +18,9 @@ public enum EventSchema {
         case textList
         /// A list of exact decimals > 0.
         case decimalList
+        /// A list of GTINs (8, 12, 13 or 14 digits with a valid check digit), each kept as its GTIN-14, without
+        /// repeats.
+        case gtinList
         /// An integer ≥ 0.
         case count
         /// A calendar date `YYYY-MM-DD`.
@@ -147,6 +150,12 @@ public enum EventSchema {
                 f("certificate_expires", .date),
                 f("parent_facility", .identifier),
             ] + common
+        case .product:
+            return [
+                f("product", .identifier, required: true),
+                f("name", .text, required: true),
+                f("gtins", .gtinList),
+            ] + common
         case .participant:
             return [
                 f("action", .oneOf(["register", "revoke"]), required: true),
@@ -243,6 +252,16 @@ public enum EventSchema {
             let items = try listItems()
             var out = [JSONValue]()
             for item in items { out.append(.string(try checkedText(item))) }
+            guard !out.isEmpty else { throw fail("the list is empty") }
+            return .array(out)
+        case .gtinList:
+            var out = [JSONValue]()
+            for item in try listItems() {
+                guard let gtin = EPCIdentifier.gtin14(item) else {
+                    throw fail("'\(item)' is not a GTIN: 8, 12, 13 or 14 digits whose last is the GS1 check digit")
+                }
+                if !out.contains(.string(gtin)) { out.append(.string(gtin)) }
+            }
             guard !out.isEmpty else { throw fail("the list is empty") }
             return .array(out)
         case .decimalList:

@@ -329,11 +329,13 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func events(kind: String) async throws(LedgerError) -> [EventRecord] {
-        try await read("reading \(kind) events") { db in
-            try Row.fetchAll(
-                db, sql: "SELECT \(Self.eventColumns) FROM events WHERE kind = ? ORDER BY seq", arguments: [kind]
-            ).map(Self.event)
-        }
+        try await read("reading \(kind) events") { db in try Self.events(kind: kind, in: db) }
+    }
+
+    fileprivate static func events(kind: String, in db: Database) throws -> [EventRecord] {
+        try Row.fetchAll(
+            db, sql: "SELECT \(Self.eventColumns) FROM events WHERE kind = ? ORDER BY seq", arguments: [kind]
+        ).map(Self.event)
     }
 
     // MARK: - Reports
@@ -448,32 +450,39 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
-    public func eventCount(ofProduct product: String) async throws(LedgerError) -> Int {
+    public func eventCount(ofProducts products: [String]) async throws(LedgerError) -> Int {
         try await read("counting a product's events") { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE product = ?", arguments: [product]) ?? 0
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM events WHERE product IN (\(Self.placeholders(products.count)))",
+                arguments: StatementArguments(products)) ?? 0
         }
     }
 
-    public func events(ofProduct product: String, after: Int?, offset: Int, limit: Int) async throws(LedgerError)
+    public func events(ofProducts products: [String], after: Int?, offset: Int, limit: Int) async throws(LedgerError)
         -> [EventRecord]
     {
         try await read("reading a product's events") { db in
             let order = SQLiteSchema.productTimeKey
+            // One name is an equality on the product index; a few (a product's code and GTINs) a union of ranges.
+            let named = "product IN (\(Self.placeholders(products.count)))"
+            let names = products.map { $0 as any DatabaseValueConvertible }
             guard let after else {
                 return try Row.fetchAll(
                     db,
                     sql:
-                        "SELECT \(Self.eventColumns) FROM events WHERE product = ? ORDER BY \(order), seq LIMIT ? OFFSET ?",
-                    arguments: [product, limit, offset]
+                        "SELECT \(Self.eventColumns) FROM events WHERE \(named) ORDER BY \(order), seq LIMIT ? OFFSET ?",
+                    arguments: StatementArguments(names + [limit, offset])
                 ).map(Self.event)
             }
             guard
                 let key = try String.fetchOne(
-                    db, sql: "SELECT \(order) FROM events WHERE seq = ? AND product = ?", arguments: [after, product])
+                    db, sql: "SELECT \(order) FROM events WHERE seq = ? AND \(named)",
+                    arguments: StatementArguments([after] + names))
             else {
                 throw LedgerError(
                     .notFound,
-                    "no event of product '\(product)' has the ledger index \(after); after is the next_after of a page")
+                    "no event of product '\(products.first ?? "")' has the ledger index \(after); after is the next_after of a page"
+                )
             }
             // The first condition is a range on the index; the second drops the events of the same
             // instant up to `after`.
@@ -481,10 +490,10 @@ public final class SQLiteLedgerStore: LedgerStore {
                 db,
                 sql: """
                     SELECT \(Self.eventColumns) FROM events
-                    WHERE product = ? AND \(order) >= ? AND (\(order) > ? OR seq > ?)
+                    WHERE \(named) AND \(order) >= ? AND (\(order) > ? OR seq > ?)
                     ORDER BY \(order), seq LIMIT ? OFFSET ?
                     """,
-                arguments: [product, key, key, after, limit, offset]
+                arguments: StatementArguments(names + [key, key, after, limit, offset])
             ).map(Self.event)
         }
     }
@@ -753,6 +762,14 @@ private struct SQLiteBlockTransaction: BlockTransaction {
             return try SQLiteLedgerStore.lotMakers(lots, in: db)
         } catch {
             throw SQLiteLedgerStore.storageError(error, "looking up lots")
+        }
+    }
+
+    func events(kind: String) throws(LedgerError) -> [EventRecord] {
+        do {
+            return try SQLiteLedgerStore.events(kind: kind, in: db)
+        } catch {
+            throw SQLiteLedgerStore.storageError(error, "reading \(kind) events")
         }
     }
 

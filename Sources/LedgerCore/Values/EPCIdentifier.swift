@@ -4,15 +4,15 @@
 /// `urn:epc:class:lgtin:…`, `urn:epc:idpat:sgtin:…`) and from GS1 Digital Link URIs
 /// (`https://id.gs1.org/01/…/10/…/21/…`). The GTIN is given as GTIN-14 with its check digit, the
 /// form the ledger's `product` field uses, whatever the company prefix length of the URI.
-struct EPCIdentifier: Equatable {
+public struct EPCIdentifier: Sendable, Equatable {
     /// The GTIN-14.
-    let gtin: String
-    let lot: String?
-    let serial: String?
+    public let gtin: String
+    public let lot: String?
+    public let serial: String?
 
     /// Parses `uri`; `nil` for an identifier that names no trade item (SSCC, GIAI, GRAI, SGLN…)
     /// or a malformed one.
-    init?(_ uri: String) {
+    public init?(_ uri: String) {
         if uri.hasPrefix("urn:epc:") {
             self.init(urn: uri)
         } else if uri.hasPrefix("https://") || uri.hasPrefix("http://") {
@@ -57,10 +57,7 @@ struct EPCIdentifier: Equatable {
         let path = afterScheme.drop { $0 != "/" }.prefix { $0 != "?" && $0 != "#" }
         let segments = path.split(separator: "/").map(String.init)
         guard let start = segments.firstIndex(of: "01"), start + 1 < segments.count else { return nil }
-        let digits = segments[start + 1]
-        guard [8, 12, 13, 14].contains(digits.count), digits.allSatisfy(\.isASCIIDigit) else { return nil }
-        let padded = String(repeating: "0", count: 14 - digits.count) + digits
-        guard Self.checkDigit(padded.dropLast()) == padded.last else { return nil }
+        guard let padded = Self.gtin14(segments[start + 1]) else { return nil }
         var lot: String?
         var serial: String?
         var index = start + 2
@@ -84,6 +81,15 @@ struct EPCIdentifier: Equatable {
         let body = String(indicator) + companyPrefix + itemReference.dropFirst()
         guard let check = checkDigit(body) else { return nil }
         return body + String(check)
+    }
+
+    /// `text` as a GTIN-14, if it is a GTIN-8, -12, -13 or -14 (digits only) whose check digit holds: the shorter
+    /// forms are padded with leading zeros, as GS1 writes them in a 14-digit field.
+    public static func gtin14(_ text: some StringProtocol) -> String? {
+        guard [8, 12, 13, 14].contains(text.utf8.count), text.allSatisfy(\.isASCIIDigit) else { return nil }
+        let padded = String(repeating: "0", count: 14 - text.utf8.count) + text
+        guard checkDigit(padded.dropLast()) == padded.last else { return nil }
+        return padded
     }
 
     /// The GS1 check digit of `digits` (weights 3, 1, 3… from the right).

@@ -1,0 +1,57 @@
+import LedgerCore
+import Testing
+
+/// Product codes, GTINs in their four lengths, SGTINs, LGTINs, SGTIN patterns and Digital Links name one product.
+@Suite struct ProductCatalogTests {
+    static func catalog() -> ProductCatalog {
+        let chocolate: [String: JSONValue] = [
+            "product": "dark-chocolate-70", "name": "Dark chocolate 70 %", "gtins": ["04012345123456"],
+        ]
+        let beans: [String: JSONValue] = ["product": "cocoa-beans", "name": "Cocoa beans"]
+        return ProductCatalog([(fields: chocolate, party: "factory"), (fields: beans, party: "farm")])
+    }
+
+    @Test func everyFormOfAGTINResolvesToItsProduct() {
+        let catalog = Self.catalog()
+        for identifier in [
+            "dark-chocolate-70", "04012345123456", "4012345123456",
+            "urn:epc:id:sgtin:4012345.012345.7001", "urn:epc:class:lgtin:4012345.012345.LOT-DE-CHOC-31",
+            "urn:epc:idpat:sgtin:4012345.012345.*", "https://id.gs1.org/01/04012345123456/10/LOT-DE-CHOC-31",
+        ] {
+            #expect(catalog.product(named: identifier) == "dark-chocolate-70", "\(identifier)")
+        }
+        #expect(catalog.aliases(of: "dark-chocolate-70") == ["dark-chocolate-70", "04012345123456"])
+        // A wrong check digit, an unregistered GTIN and an unknown code name no product.
+        #expect(catalog.product(named: "04012345123457") == nil)
+        #expect(catalog.product(named: "00614141000012") == nil)
+        #expect(catalog.product(named: "milk-chocolate") == nil)
+        #expect(catalog.product(named: "cocoa-beans") == "cocoa-beans")
+    }
+
+    @Test func gtinsOfEveryLengthAreKeptAsGTIN14() throws {
+        #expect(EPCIdentifier.gtin14("96385074") == "00000096385074")
+        #expect(EPCIdentifier.gtin14("614141000012") == "00614141000012")
+        #expect(EPCIdentifier.gtin14("4012345123456") == "04012345123456")
+        #expect(EPCIdentifier.gtin14("40123451234567") == nil)
+        #expect(EPCIdentifier.gtin14("4012345A23456") == nil)
+        let content = try EventContent(
+            kind: .product, recordID: "product/x", occurredAt: Timestamp(epochSeconds: 0),
+            fields: ["product": "x", "name": "X", "gtins": "4012345123456;04012345123456;96385074"])
+        #expect(content.publicFields["gtins"] == ["04012345123456", "00000096385074"])
+        #expect(throws: LedgerError.self) {
+            try EventContent(
+                kind: .product, recordID: "product/y", occurredAt: Timestamp(epochSeconds: 0),
+                fields: ["product": "y", "name": "Y", "gtins": "4012345123457"])
+        }
+    }
+
+    @Test func aLaterVersionSupersedesTheGTINsOfTheEarlier() {
+        var catalog = Self.catalog()
+        catalog.register(
+            ["product": "dark-chocolate-70", "name": "Dark chocolate 70 %", "gtins": ["00000096385074"]],
+            party: "factory")
+        #expect(catalog.product(named: "04012345123456") == nil)
+        #expect(catalog.product(named: "96385074") == "dark-chocolate-70")
+        #expect(catalog.owners["dark-chocolate-70"] == "factory")
+    }
+}

@@ -1,0 +1,62 @@
+import LedgerCore
+import Provenance
+import Testing
+
+/// A product named by its code in one partner's records and by its GTIN in another's has one history, and its GTINs
+/// are its own: docs/identity.md.
+@Suite struct ProductIdentityTests {
+    static func product(_ id: String, gtins: String?, version: Int = 1) throws -> EventContent {
+        var fields: [String: JSONValue] = ["product": .string(id), "name": .string(id)]
+        if let gtins { fields["gtins"] = .string(gtins) }
+        return try EventContent(
+            kind: .product, recordID: "product/\(id)/\(version)", occurredAt: Timestamp(epochSeconds: 1_767_225_600),
+            fields: fields)
+    }
+
+    @Test(arguments: AdmissionTests.Door.allCases) func aGTINNamesOneProductOfOneParty(
+        door: AdmissionTests.Door
+    ) async throws {
+        let fixture = try await LedgerFixture()
+        defer { fixture.remove() }
+        _ = try await fixture.ledger.append(
+            [try Self.product("cocoa-mass", gtins: "4012345000016")], signedWith: fixture.millKey)
+        // The farm claims the mill's GTIN for its own product, or re-registers the mill's product.
+        try await AdmissionTests.expectRefused(
+            [try Self.product("cocoa-beans", gtins: "04012345000016")], through: door, fixture: fixture,
+            containing: "GTIN 04012345000016 already names product 'cocoa-mass' (cocoa-mass); product 'cocoa-beans'")
+        try await AdmissionTests.expectRefused(
+            [try Self.product("cocoa-mass", gtins: nil, version: 2)], through: door, fixture: fixture,
+            containing: "product 'cocoa-mass' is registered to 'mill'")
+        // Two products of one batch may not share a GTIN either.
+        try await AdmissionTests.expectRefused(
+            [try Self.product("beans-a", gtins: "96385074"), try Self.product("beans-b", gtins: "00000096385074")],
+            through: door, fixture: fixture, containing: "GTIN 00000096385074 already names product 'beans-a'")
+        #expect(await fixture.ledger.verify().isValid)
+    }
+
+    @Test func aProductHasOneHistoryUnderItsCodeAndItsGTIN() async throws {
+        let fixture = try await LedgerFixture()
+        defer { fixture.remove() }
+        _ = try await fixture.ledger.append(
+            [try Self.product("cocoa-beans", gtins: "4012345000016")], signedWith: fixture.farmKey)
+        let time = Timestamp(epochSeconds: 1_767_225_600)
+        // The farm's ERP names the beans by code; its warehouse system by GTIN-14.
+        _ = try await fixture.ledger.append(
+            [
+                try AdmissionTests.produce("P-1", lot: "LOT-A"),
+                try EventContent(
+                    kind: .ship, recordID: "S-1", occurredAt: time,
+                    fields: [
+                        "product": "04012345000016", "lot": "LOT-A", "facility": "FARM-1", "unit": "kg",
+                        "quantity": "10", "shipment_id": "SH-1", "destination": "MILL-1",
+                    ]),
+            ], signedWith: fixture.farmKey)
+        let byCode = try await fixture.ledger.history(of: "cocoa-beans")
+        let byGTIN = try await fixture.ledger.history(of: "4012345000016")
+        #expect(byCode.entries.map(\.index) == byGTIN.entries.map(\.index))
+        #expect(byCode.entries.count == 2)
+        let page = try await fixture.ledger.productHistory(of: "urn:epc:class:lgtin:4012345.000001.LOT-A")
+        #expect(page.entries.map(\.index) == byCode.entries.map(\.index))
+        #expect(try await fixture.ledger.eventCount(ofProduct: "04012345000016") == 2)
+    }
+}
