@@ -225,7 +225,11 @@ struct Admission: Sendable {
     /// Why a `product` event may not be admitted: the product is another party's, or one of its GTINs names another
     /// product.
     private func productRefusal(_ content: EventContent, signer: String) -> Refusal? {
-        guard let product = content.product, let products else { return nil }
+        guard let product = content.product else { return nil }
+        // Loaded before any `product` event is admitted (``load(for:from:)``); if not, nothing is vouched for.
+        guard let products else {
+            return Refusal(reason: "the products' master data was not looked up", field: "product")
+        }
         if let owner = products.owners[product], owner != signer {
             return Refusal(
                 reason: "product '\(product)' is registered to '\(owner)': a party changes only its own products",
