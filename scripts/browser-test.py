@@ -4,12 +4,14 @@
 On a copy of the demo ledger it starts a real `prov serve` on 127.0.0.1 and drives headless Chromium:
   1. the product page of a demo lot says "verified" once the browser has checked every proof;
   2. after one event's signature is altered in the ledger file, the same page says "failed";
-  3. a compliance officer logs into the dashboard with the demo key file, confirms the open flag
-     with a note, and the decision shows on the page and in the ledger.
+  3. after the factory's dock over-ships a lot and the pipeline runs again, a compliance officer logs into the
+     dashboard with the demo key file, confirms the open flag with a note, and the decision shows on the page and in
+     the ledger.
 Screenshots go to the --out folder (CI keeps them as artefacts).
 """
 import argparse
 import json
+import os
 import pathlib
 import shutil
 import socket
@@ -58,6 +60,29 @@ def browser(chromedriver):
     return webdriver.Chrome(service=Service(chromedriver), options=options)
 
 
+def plant_open_flag(args, work, ledger):
+    """The demo's officer has confirmed its one flag; for the dashboard to have an open one, the factory's dock ships
+    900 kg more of the chocolate lot than the factory made, and the officer runs the pipeline again."""
+    shipment = work / "over-shipment.csv"
+    shipment.write_text(
+        "Record_ID,Event,Occurred_At,Product,Lot,Quantity,Unit,Facility,Shipment_ID,Destination\n"
+        f"DE-S-0399,ship,2026-05-05T08:00:00+02:00,dark-chocolate-70,{LOT},900,kg,"
+        "urn:epc:id:sgln:4012345.00020.0,DE-SH-0399,urn:epc:id:sgln:4098765.00001.0\n")
+    keys = pathlib.Path(args.keys)
+    root = pathlib.Path(__file__).resolve().parent.parent
+    for command in (
+        ["ingest", str(shipment), "--key", str(keys / "DEMO-ONLY-factory-de.pem")],
+        ["pipeline", "run", str(root / "Pipelines/default.yml"), "--key", str(keys / "DEMO-ONLY-compliance.pem"),
+         "--out", str(work / "reports")],
+    ):
+        # The demo's fixed clock, so that the new blocks follow its own.
+        environment = {**os.environ, "SOURCE_DATE_EPOCH": "1830297600"}
+        done = subprocess.run(
+            [args.prov, *command, "--ledger", str(ledger)], capture_output=True, text=True, env=environment)
+        if done.returncode != 0:
+            fail(f"prov {command[0]} failed: {done.stdout}{done.stderr}")
+
+
 def badge_state(driver, wanted, seconds=60):
     badge = driver.find_element(By.ID, "badge")
     try:
@@ -83,6 +108,7 @@ def main():
     for name in ("ledger.sqlite", "ledger.operator.pem"):
         shutil.copy(pathlib.Path(args.demo) / name, work / name)
     ledger = work / "ledger.sqlite"
+    plant_open_flag(args, work, ledger)
     port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(work / "serve.log", "w")
