@@ -9,7 +9,7 @@ internal import LedgerCrypto
 /// A row's record ID is derived from its content (`facility/ID/` + 16 hex digits of the SHA-256
 /// of its canonical fields), so re-importing an unchanged file is a no-op while a changed row is a
 /// new version that supersedes the earlier one; every version stays in the ledger.
-public struct FacilitiesCSV: RecordSource {
+public struct FacilitiesCSV: MasterDataFile {
     public static let columns = [
         "facility_id", "party", "name", "kind", "country", "latitude", "longitude", "capacity_per_day", "unit",
         "workers", "certificate",
@@ -18,7 +18,6 @@ public struct FacilitiesCSV: RecordSource {
 
     public let path: String
     public let mapping: CSVMapping?
-    /// The time the versions are recorded at (the file has none).
     public let recordedAt: Timestamp
 
     public init(path: String, recordedAt: Timestamp, mapping: CSVMapping? = nil) {
@@ -27,15 +26,7 @@ public struct FacilitiesCSV: RecordSource {
         self.mapping = mapping
     }
 
-    public var name: String { path }
-    public var byteCount: Int { CSVReader(path: path).byteCount }
-
-    public func makeReader() throws(LedgerError) -> CSVRecordReader {
-        try CSVRecordReader(
-            reader: CSVReader(path: path), layout: Self.layout(recordedAt: recordedAt), mapping: mapping)
-    }
-
-    static func layout(recordedAt: Timestamp) -> CSVLayout {
+    public static func layout(recordedAt: Timestamp) -> CSVLayout {
         MasterDataVersions(kind: .facility, idColumn: "facility_id", idField: "facility").layout(
             name: "facilities", requiredColumns: Array(columns.prefix(7)), optionalColumns: Array(columns.dropFirst(7)),
             decimalColumns: ["latitude", "longitude", "capacity_per_day"], recordedAt: recordedAt)
@@ -45,12 +36,11 @@ public struct FacilitiesCSV: RecordSource {
 /// Product master data (`product_id, name, gtins`), one `product` event per row: the product's code as events name
 /// it, its name, and the GTINs that name it in GS1 data (`;`-separated, any of the 8, 12, 13 and 14-digit forms, kept
 /// as GTIN-14). Versions as in ``FacilitiesCSV``; docs/identity.md.
-public struct ProductsCSV: RecordSource {
+public struct ProductsCSV: MasterDataFile {
     public static let columns = ["product_id", "name", "gtins"]
 
     public let path: String
     public let mapping: CSVMapping?
-    /// The time the versions are recorded at (the file has none).
     public let recordedAt: Timestamp
 
     public init(path: String, recordedAt: Timestamp, mapping: CSVMapping? = nil) {
@@ -59,18 +49,33 @@ public struct ProductsCSV: RecordSource {
         self.mapping = mapping
     }
 
+    public static func layout(recordedAt: Timestamp) -> CSVLayout {
+        MasterDataVersions(kind: .product, idColumn: "product_id", idField: "product").layout(
+            name: "products", requiredColumns: ["product_id", "name"], optionalColumns: ["gtins"], decimalColumns: [],
+            recordedAt: recordedAt)
+    }
+}
+
+/// A CSV file of master data (facilities, products), one versioned event per row (``MasterDataVersions``).
+public protocol MasterDataFile: RecordSource where Reader == CSVRecordReader {
+    var path: String { get }
+    var mapping: CSVMapping? { get }
+    /// The time the versions are recorded at (the file has none).
+    var recordedAt: Timestamp { get }
+
+    init(path: String, recordedAt: Timestamp, mapping: CSVMapping?)
+
+    /// The file's columns and how a row becomes an event.
+    static func layout(recordedAt: Timestamp) -> CSVLayout
+}
+
+extension MasterDataFile {
     public var name: String { path }
     public var byteCount: Int { CSVReader(path: path).byteCount }
 
     public func makeReader() throws(LedgerError) -> CSVRecordReader {
         try CSVRecordReader(
             reader: CSVReader(path: path), layout: Self.layout(recordedAt: recordedAt), mapping: mapping)
-    }
-
-    static func layout(recordedAt: Timestamp) -> CSVLayout {
-        MasterDataVersions(kind: .product, idColumn: "product_id", idField: "product").layout(
-            name: "products", requiredColumns: ["product_id", "name"], optionalColumns: ["gtins"], decimalColumns: [],
-            recordedAt: recordedAt)
     }
 }
 

@@ -108,12 +108,7 @@ struct Admission: Sendable {
 
     /// Records the ledger's `product` events, in ledger order.
     mutating func learn(products records: [EventRecord]) throws(LedgerError) {
-        var catalog = ProductCatalog()
-        for record in records {
-            catalog.register(
-                try record.decode(withholdingDisclosures: true).header.publicFields, party: record.columns.signer)
-        }
-        products = catalog
+        products = try ProductCatalog(records: records)
     }
 
     /// Whether `contents` hold a review while the flags are not loaded yet.

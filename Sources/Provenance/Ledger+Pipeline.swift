@@ -154,10 +154,8 @@ extension Ledger {
                 facilities[profile.id] = profile
             }
         }
-        var products = ProductCatalog()
-        for record in try await store.events(kind: EventKind.product.rawValue) where record.index < checkpoint.size {
-            products.register(try record.decode().header.publicFields, party: record.columns.signer)
-        }
+        let products = try ProductCatalog(
+            records: try await store.events(kind: EventKind.product.rawValue).filter { $0.index < checkpoint.size })
         let root = Digest(checkpoint.root).map(\.hex) ?? ""
         let window = range.from == nil && range.to == nil ? nil : Report.TimeWindow(from: range.from, to: range.to)
         return (

@@ -355,7 +355,7 @@ extension Ledger {
 
     /// The products' current master data, to resolve product codes, GTINs and EPC URIs to products.
     public func productCatalog() async throws(LedgerError) -> ProductCatalog {
-        ProductCatalog(try await products().map { ($0.fields, $0.signer) })
+        try ProductCatalog(records: try await store.events(kind: EventKind.product.rawValue))
     }
 
     private func masterData(_ kind: EventKind, id field: String) async throws(LedgerError) -> [MasterDataVersion] {

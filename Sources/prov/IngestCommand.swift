@@ -75,15 +75,7 @@ struct FacilitiesImport: AsyncParsableCommand {
     @OptionGroup var flags: IngestFlags
 
     func run() async throws {
-        try await reporting { () async throws(LedgerError) in
-            let mapping = try flags.loadMapping()
-            let recordedAt = LedgerClock.fromEnvironment(ProcessInfo.processInfo.environment)()
-            for file in files {
-                try await runIngest(
-                    FacilitiesCSV(path: file, recordedAt: recordedAt, mapping: mapping), flags: flags, ledger: options,
-                    recordIDsNameContent: true)
-            }
-        }
+        try await importMasterData(FacilitiesCSV.self, files: files, flags: flags, ledger: options)
     }
 }
 
@@ -100,15 +92,7 @@ struct FacilitiesList: AsyncParsableCommand {
             let ledger = try await options.openForReading()
             let shown = currentVersions(try await ledger.facilities(), all: history)
             if json {
-                printJSON(
-                    .array(
-                        shown.map { version in
-                            var fields = version.fields
-                            fields["facility_id"] = fields.removeValue(forKey: "facility")
-                            fields["event_index"] = .integer(version.index)
-                            fields["recorded_at"] = .string(version.recordedAt.local)
-                            return .object(fields)
-                        }))
+                printMasterDataJSON(shown, id: "facility", as: "facility_id")
                 return
             }
             for version in shown {
@@ -121,6 +105,37 @@ struct FacilitiesList: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// Imports master-data CSV files (facilities, products): each row a version whose record ID names its content.
+func importMasterData<File: MasterDataFile>(
+    _ file: File.Type, files: [String], flags: IngestFlags, ledger: LedgerOptions
+) async throws {
+    try await reporting { () async throws(LedgerError) in
+        let mapping = try flags.loadMapping()
+        let recordedAt = LedgerClock.fromEnvironment(ProcessInfo.processInfo.environment)()
+        for path in files {
+            try await runIngest(
+                File(path: path, recordedAt: recordedAt, mapping: mapping), flags: flags, ledger: ledger,
+                recordIDsNameContent: true)
+        }
+    }
+}
+
+/// Prints master-data versions as a JSON array: each version's fields, its ID field named as the CSV's column (`id`
+/// as `column`), the party that signed it, its ledger index and the time it was recorded at.
+func printMasterDataJSON(_ versions: [MasterDataVersion], id: String, as column: String) {
+    printJSON(
+        .array(
+            versions.map { version in
+                var fields = version.fields
+                fields[column] = fields.removeValue(forKey: id)
+                // A facility names its party (always its signer); a product's party is its signer.
+                if fields["party"] == nil { fields["party"] = .string(version.signer) }
+                fields["event_index"] = .integer(version.index)
+                fields["recorded_at"] = .string(version.recordedAt.local)
+                return .object(fields)
+            }))
 }
 
 /// `versions` in ledger order, or with `all` false only the last version of each ID.
@@ -157,15 +172,7 @@ struct ProductsImport: AsyncParsableCommand {
     @OptionGroup var flags: IngestFlags
 
     func run() async throws {
-        try await reporting { () async throws(LedgerError) in
-            let mapping = try flags.loadMapping()
-            let recordedAt = LedgerClock.fromEnvironment(ProcessInfo.processInfo.environment)()
-            for file in files {
-                try await runIngest(
-                    ProductsCSV(path: file, recordedAt: recordedAt, mapping: mapping), flags: flags, ledger: options,
-                    recordIDsNameContent: true)
-            }
-        }
+        try await importMasterData(ProductsCSV.self, files: files, flags: flags, ledger: options)
     }
 }
 
@@ -182,16 +189,7 @@ struct ProductsList: AsyncParsableCommand {
             let ledger = try await options.openForReading()
             let shown = currentVersions(try await ledger.products(), all: history)
             if json {
-                printJSON(
-                    .array(
-                        shown.map { version in
-                            var fields = version.fields
-                            fields["product_id"] = fields.removeValue(forKey: "product")
-                            fields["party"] = .string(version.signer)
-                            fields["event_index"] = .integer(version.index)
-                            fields["recorded_at"] = .string(version.recordedAt.local)
-                            return .object(fields)
-                        }))
+                printMasterDataJSON(shown, id: "product", as: "product_id")
                 return
             }
             for version in shown {

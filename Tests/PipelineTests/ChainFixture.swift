@@ -21,13 +21,13 @@ struct ChainFixture {
     mutating func facility(
         _ id: String, country: String = "GH", at place: (latitude: Double, longitude: Double) = accra,
         kind: String = "farm", capacity: Double? = nil, unit: String? = nil, workers: Int? = nil,
-        certificate: String? = nil, expires: String? = nil
+        certificate: String? = nil, expires: String? = nil, party: String? = nil, parent: String? = nil
     ) {
         facilities[id] = FacilityProfile(
-            id: id, party: id.lowercased(), kind: kind, country: country, latitude: place.latitude,
+            id: id, party: party ?? id.lowercased(), kind: kind, country: country, latitude: place.latitude,
             longitude: place.longitude,
             capacityPerDay: capacity, unit: unit, workers: workers, certificate: certificate,
-            certificateExpires: expires.flatMap(FacilityProfile.dayNumber))
+            certificateExpires: expires.flatMap(FacilityProfile.dayNumber), parent: parent)
     }
 
     // MARK: - Events

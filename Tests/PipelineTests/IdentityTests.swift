@@ -8,11 +8,8 @@ import Testing
     /// FACTORY makes lot C1 and ships it from DOCK, which `dockParent` names as its site (or no site).
     static func madeAtSiteShippedFromDock(dockParent: String?, dockParty: String = "factory") -> ChainFixture {
         var chain = ChainFixture()
-        chain.facility("FACTORY", country: "DE", kind: "factory", capacity: 5_000, unit: "kg")
-        chain.facility("DOCK", country: "DE", kind: "warehouse")
-        chain.facilities["DOCK"]?.party = dockParty
-        chain.facilities["DOCK"]?.parent = dockParent
-        chain.facilities["FACTORY"]?.party = "factory"
+        chain.facility("FACTORY", country: "DE", kind: "factory", capacity: 5_000, unit: "kg", party: "factory")
+        chain.facility("DOCK", country: "DE", kind: "warehouse", party: dockParty, parent: dockParent)
         chain.produce("P1", at: "2026-05-01T08:00:00Z", facility: "FACTORY", lot: "C1", quantity: 2_200)
         chain.ship(
             "S1", at: "2026-05-04T07:30:00+02:00", from: "DOCK", to: "SHOP", lot: "C1", quantity: 2_200,
@@ -39,13 +36,11 @@ import Testing
 
     @Test func outputOfASitesLocationsCountsAgainstTheSitesCapacity() throws {
         var chain = ChainFixture()
-        chain.facility("FACTORY", country: "DE", kind: "factory", capacity: 1_000, unit: "kg")
+        chain.facility("FACTORY", country: "DE", kind: "factory", capacity: 1_000, unit: "kg", party: "factory")
         for line in ["LINE-1", "LINE-2"] {
-            chain.facility(line, country: "DE", kind: "factory", capacity: 900, unit: "kg")
-            chain.facilities[line]?.party = "factory"
-            chain.facilities[line]?.parent = "FACTORY"
+            chain.facility(
+                line, country: "DE", kind: "factory", capacity: 900, unit: "kg", party: "factory", parent: "FACTORY")
         }
-        chain.facilities["FACTORY"]?.party = "factory"
         chain.produce("P1", at: "2026-05-01T08:00:00Z", facility: "LINE-1", lot: "A", quantity: 600)
         chain.produce("P2", at: "2026-05-01T09:00:00Z", facility: "LINE-2", lot: "B", quantity: 600)
         let findings = chain.findings(of: .overCapacity)
@@ -55,17 +50,11 @@ import Testing
     }
 
     @Test func aSitesChainEndsAtItsTopAndSurvivesACycle() {
-        var facilities = [String: FacilityProfile]()
-        func add(_ id: String, parent: String?, party: String = "p") {
-            facilities[id] = FacilityProfile(
-                id: id, party: party, kind: "warehouse", country: "DE", latitude: 50, longitude: 7, parent: parent)
+        var chain = ChainFixture()
+        for (id, parent) in [("SITE", nil), ("HALL", "SITE"), ("BAY", "HALL"), ("A", "B"), ("B", "A")] {
+            chain.facility(id, kind: "warehouse", party: "p", parent: parent)
         }
-        add("SITE", parent: nil)
-        add("HALL", parent: "SITE")
-        add("BAY", parent: "HALL")
-        add("A", parent: "B")
-        add("B", parent: "A")
-        let identity = Identity(facilities: facilities)
+        let identity = Identity(facilities: chain.facilities)
         #expect(identity.site(of: "BAY") == "SITE")
         #expect(identity.site(of: "HALL") == "SITE")
         #expect(identity.site(of: "SITE") == "SITE")
@@ -75,16 +64,14 @@ import Testing
     }
 
     @Test func anSGLNWithAnExtensionIsALocationOfItsSiteOfTheSameParty() {
-        var facilities = [String: FacilityProfile]()
-        func add(_ id: String, party: String) {
-            facilities[id] = FacilityProfile(
-                id: id, party: party, kind: "warehouse", country: "DE", latitude: 50, longitude: 7)
+        var chain = ChainFixture()
+        for (id, party) in [
+            ("urn:epc:id:sgln:4012345.00020.0", "factory"), ("urn:epc:id:sgln:4012345.00020.1", "factory"),
+            ("urn:epc:id:sgln:4012345.00020.7", "carrier"), ("urn:epc:id:sgln:4012345.00030.1", "factory"),
+        ] {
+            chain.facility(id, kind: "warehouse", party: party)
         }
-        add("urn:epc:id:sgln:4012345.00020.0", party: "factory")
-        add("urn:epc:id:sgln:4012345.00020.1", party: "factory")
-        add("urn:epc:id:sgln:4012345.00020.7", party: "carrier")
-        add("urn:epc:id:sgln:4012345.00030.1", party: "factory")
-        let identity = Identity(facilities: facilities)
+        let identity = Identity(facilities: chain.facilities)
         #expect(identity.site(of: "urn:epc:id:sgln:4012345.00020.1") == "urn:epc:id:sgln:4012345.00020.0")
         // Another party's location, and a location whose site is not registered, stand alone.
         #expect(identity.site(of: "urn:epc:id:sgln:4012345.00020.7") == "urn:epc:id:sgln:4012345.00020.7")
