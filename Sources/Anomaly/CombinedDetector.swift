@@ -1,4 +1,13 @@
-/// The detector the pipeline uses: isolation forest + clustering combined into one score in [0, 1] per row.
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Musl)
+internal import Musl
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+
+/// The detector the models benchmark measures and the pipeline fits: a density score in [0, 1] per row, with an
+/// isolation forest beside it.
 ///
 /// Fitting:
 /// 1. The columns are scaled robustly (``RobustScaler``, median/IQR over at most 100,000 rows).
@@ -10,15 +19,30 @@
 ///    score is its negative log density under that mixture, essentially its Mahalanobis distance to the nearest
 ///    cluster. It finds *local* anomalies too: rows in the sparse gap between two clusters, which random axis-parallel
 ///    splits barely tell from the clusters' own edges.
-/// 4. Both raw scores of the subsample serve as references that calibrate each score to [0, 1] by its percentile
+/// 4. On the same subsample, a ``SkewedTailSum`` keeps each column's sorted values: a density that needs no
+///    covariance, the sum over the columns of how far into its skewed tail a value lies.
+/// 5. The raw scores of the subsample serve as references that calibrate each score to [0, 1] by its percentile
 ///    (with an exponential tail beyond the 99.9th, so extremes keep their order).
 ///
-/// The combined score is the larger of the two calibrated scores, each weighted (`forestWeight` for the forest,
-/// `1 − forestWeight` for the clusters) and divided by the larger weight, so that with the default weight 0.5 it is
-/// simply the larger percentile: a row is as anomalous as the detector that finds it most unusual.
+/// The density score weighs the mixture against the tail sum by how well the subsample determines the mixture: k full
+/// covariances in d columns are k·(d + d(d+1)/2) + k − 1 numbers to estimate. With at least
+/// `mixtureRowsPerParameter.upperBound` (10) rows per number the mixture's weight is 1; with at most the lower bound (2),
+/// where the covariances are mostly noise (569 rows of 30 columns give 0.6 per number for two clusters), it is 0; in
+/// between it moves linearly. The two are combined as p-values (one minus the calibrated score) by a weighted Fisher's
+/// method, w·(−ln p_mixture) + (1 − w)·(−ln p_tails), so a row far out in either counts, and the sum is calibrated
+/// against the subsample's in turn. The lower bound applies to each component too: one holding fewer rows than twice
+/// its own numbers is dropped while the mixture is refined, so a small far group that silhouette gave a cluster of its
+/// own is measured against the clusters that remain instead of being found dense.
 ///
-/// Missing values: the forest fills them with its column medians; the clusters count them as 0, the scaled median.
-/// The same data and parameters give the same scores on any number of threads.
+/// The combined score is the density score, raised to the forest's calibrated score where that is at least
+/// `forestLevel` (the 99th percentile): a small far group, which k-means may take as a cluster of its own and the
+/// mixture then finds dense, is isolated by the forest in a few splits. Below that level the forest does not count: on
+/// every data set of `prov bench models` (docs/anomaly.md) its percentile, taken as the larger, only added false alarms
+/// to the density's, which ranks the global anomalies as highly. The pipeline weighs the forest's and the mixture's
+/// percentiles as p-values of their own beside its per-feature tails, and does not use the combined score.
+///
+/// Missing values: the forest fills them with its column medians; the clusters and the tails count them as 0, the
+/// scaled median. The same data and parameters give the same scores on any number of threads.
 public struct CombinedDetector: Sendable, Codable, Hashable {
     /// How the detector is fitted.
     public struct Parameters: Sendable, Codable, Hashable {
@@ -26,18 +50,22 @@ public struct CombinedDetector: Sendable, Codable, Hashable {
         public var forest: IsolationForest.Parameters
         /// The numbers of clusters to choose from by silhouette.
         public var clusterCandidates: ClosedRange<Int>
-        /// The weight of the forest's score (the cluster score gets 1 − weight), in [0, 1].
-        public var forestWeight: Double
+        /// The forest's calibrated score from which it raises the combined score to its own, in [0, 1] (1: never).
+        public var forestLevel: Double
+        /// The rows per mixture parameter below which the density is the tail sum's, and above which the mixture's.
+        public var mixtureRowsPerParameter: ClosedRange<Double>
         /// The seed of the clustering (the forest has its own in `forest`).
         public var seed: UInt64
 
         public init(
             forest: IsolationForest.Parameters = IsolationForest.Parameters(),
-            clusterCandidates: ClosedRange<Int> = 2...8, forestWeight: Double = 0.5, seed: UInt64 = 1
+            clusterCandidates: ClosedRange<Int> = 2...8, forestLevel: Double = 0.99,
+            mixtureRowsPerParameter: ClosedRange<Double> = 2...10, seed: UInt64 = 1
         ) {
             self.forest = forest
             self.clusterCandidates = clusterCandidates
-            self.forestWeight = forestWeight
+            self.forestLevel = forestLevel
+            self.mixtureRowsPerParameter = mixtureRowsPerParameter
             self.seed = seed
         }
     }
@@ -53,11 +81,16 @@ public struct CombinedDetector: Sendable, Codable, Hashable {
     /// The mean silhouette of each candidate number of clusters.
     public let silhouettes: [Int: Double]
     let mixture: GaussianMixture
+    let tails: SkewedTailSum
+    /// The mixture's share of the density score, from the rows of the subsample per mixture parameter.
+    public let mixtureWeight: Double
 
     /// The number of clusters the mixture kept.
     public var clusterCount: Int { mixture.count }
     let forestCalibration: ScoreCalibration
     let clusterCalibration: ScoreCalibration
+    let tailCalibration: ScoreCalibration
+    let densityCalibration: ScoreCalibration
 
     /// Fits the detector on the rows of `x` (at least 2 rows).
     public static func fit(_ x: Matrix, parameters: Parameters) -> CombinedDetector {
@@ -81,14 +114,36 @@ public struct CombinedDetector: Sendable, Codable, Hashable {
         let choice = white.rows(Array(Swift.stride(from: 0, to: white.rows, by: step)))
         let (chosen, silhouettes) = KMeans.fitChoosingK(choice, candidates: lower...upper, seed: parameters.seed)
         let clustering = KMeans.fit(white, k: chosen.k, seed: parameters.seed)
-        let mixture = GaussianMixture(white, labels: clustering.assign(white), k: clustering.k).unwhitened(whitening)
+        // A component needs as many rows per number of its own as the mixture as a whole does to count at all.
+        let perComponent = Double(white.columns + white.columns * (white.columns + 1) / 2)
+        let mixture = GaussianMixture(
+            white, labels: clustering.assign(white), k: clustering.k,
+            minimumRows: parameters.mixtureRowsPerParameter.lowerBound * perComponent
+        ).unwhitened(whitening)
+
+        let tails = SkewedTailSum(reference)
+        let rowsPerParameter = Double(reference.rows) / Double(max(1, mixture.parameterCount))
+        let bounds = parameters.mixtureRowsPerParameter
+        let mixtureWeight =
+            bounds.upperBound > bounds.lowerBound
+            ? min(1, max(0, (rowsPerParameter - bounds.lowerBound) / (bounds.upperBound - bounds.lowerBound)))
+            : (rowsPerParameter >= bounds.upperBound ? 1 : 0)
 
         let forestReference = forest.scores(reference, threads: threads)
         let clusterReference = Self.mixtureScores(mixture, reference, threads: threads).scores
+        let tailReference = tails.scores(reference, threads: threads)
+        let forestCalibration = ScoreCalibration(reference: forestReference)
+        let clusterCalibration = ScoreCalibration(reference: clusterReference)
+        let tailCalibration = ScoreCalibration(reference: tailReference)
+        let densityReference = zip(clusterReference, tailReference).map { cluster, tail in
+            Self.density(
+                cluster: clusterCalibration(cluster), tail: tailCalibration(tail), mixtureWeight: mixtureWeight)
+        }
         return CombinedDetector(
             parameters: parameters, scaler: scaler, forest: forest, clustering: clustering, silhouettes: silhouettes,
-            mixture: mixture, forestCalibration: ScoreCalibration(reference: forestReference),
-            clusterCalibration: ScoreCalibration(reference: clusterReference))
+            mixture: mixture, tails: tails, mixtureWeight: mixtureWeight,
+            forestCalibration: forestCalibration, clusterCalibration: clusterCalibration,
+            tailCalibration: tailCalibration, densityCalibration: ScoreCalibration(reference: densityReference))
     }
 
     /// Scores every row of `x`.
@@ -101,19 +156,31 @@ public struct CombinedDetector: Sendable, Codable, Hashable {
         let scaled = KMeans.filled(scaler.transform(x))
         let forestScores = forest.scores(scaled, threads: threads)
         let (clusterRaw, clusters) = Self.mixtureScores(mixture, scaled, threads: threads)
-        let weight = min(1, max(0, parameters.forestWeight))
-        let larger = max(weight, 1 - weight)
+        let tailRaw = tails.scores(scaled, threads: threads)
         var combined = [Double](repeating: 0, count: x.rows)
         var forestPercentile = [Double](repeating: 0, count: x.rows)
         var cluster = [Double](repeating: 0, count: x.rows)
+        var tail = [Double](repeating: 0, count: x.rows)
         for row in 0..<x.rows {
             forestPercentile[row] = forestCalibration(forestScores[row])
             cluster[row] = clusterCalibration(clusterRaw[row])
-            combined[row] = max(weight * forestPercentile[row], (1 - weight) * cluster[row]) / larger
+            tail[row] = tailCalibration(tailRaw[row])
+            let density = densityCalibration(
+                Self.density(cluster: cluster[row], tail: tail[row], mixtureWeight: mixtureWeight))
+            combined[row] =
+                forestPercentile[row] >= parameters.forestLevel ? max(density, forestPercentile[row]) : density
         }
         return CombinedScores(
             combined: combined, forest: forestScores, forestPercentile: forestPercentile, cluster: cluster,
-            clusters: clusters)
+            tail: tail, clusters: clusters)
+    }
+
+    /// The weighted Fisher sum of the calibrated cluster and tail scores, each taken as a p-value (one minus it).
+    static func density(cluster: Double, tail: Double, mixtureWeight: Double) -> Double {
+        let floor = 1e-300
+        let mixture: Double = -log(max(floor, 1 - cluster))
+        let tails: Double = -log(max(floor, 1 - tail))
+        return mixtureWeight * mixture + (1 - mixtureWeight) * tails
     }
 
     /// The mixture's raw score and most likely component for every row of `x` (no missing values).

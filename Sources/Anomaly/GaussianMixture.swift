@@ -20,19 +20,26 @@ struct GaussianMixture: Sendable, Codable, Hashable {
     let factors: [Double]
     let logDeterminants: [Double]
 
-    init(_ x: Matrix, labels: [Int], k: Int, iterations: Int = 30) {
+    /// Fits on `x` from hard `labels` in 0..<k. A component that holds no more than `minimumRows` rows (by default
+    /// d + 1, the fewest that span a covariance) is dropped, but the largest is always kept.
+    init(_ x: Matrix, labels: [Int], k: Int, minimumRows: Double? = nil, iterations: Int = 30) {
+        let minimum = max(Double(x.columns + 1), minimumRows ?? 0)
         // Start from the hard clusters, then refine by expectation–maximisation.
         var weights = [[Double]](repeating: [], count: k)
         for cluster in 0..<k { weights[cluster] = labels.map { $0 == cluster ? 1 : 0 } }
-        weights = weights.filter { $0.contains { $0 > 0 } }
-        var model = Self.maximise(x, weights)
+        var model = Self.maximise(x, Self.kept(weights.filter { $0.contains { $0 > 0 } }, minimum: minimum))
         for _ in 0..<iterations {
-            let next = model.responsibilities(x)
-            let kept = next.filter { $0.reduce(0, +) > Double(x.columns + 1) }
-            if kept.isEmpty { break }
-            model = Self.maximise(x, kept)
+            model = Self.maximise(x, Self.kept(model.responsibilities(x), minimum: minimum))
         }
         self = model
+    }
+
+    /// The components holding more than `minimum` rows, or the largest when none does.
+    private static func kept(_ components: [[Double]], minimum: Double) -> [[Double]] {
+        let sizes = components.map { $0.reduce(0, +) }
+        let kept = zip(components, sizes).filter { $0.1 > minimum }.map(\.0)
+        guard kept.isEmpty, let largest = sizes.indices.max(by: { sizes[$0] < sizes[$1] }) else { return kept }
+        return [components[largest]]
     }
 
     private init(columns: Int, logWeights: [Double], means: [Double], factors: [Double], logDeterminants: [Double]) {
@@ -79,6 +86,9 @@ struct GaussianMixture: Sendable, Codable, Hashable {
     }
 
     var count: Int { logWeights.count }
+
+    /// The numbers the mixture estimates: per component a mean and a symmetric covariance, and the weights but one.
+    var parameterCount: Int { count * (columns + columns * (columns + 1) / 2) + count - 1 }
 
     /// The same mixture over the original rows, when it was fitted on rows `whitening` had transformed.
     func unwhitened(_ whitening: Whitening) -> GaussianMixture {

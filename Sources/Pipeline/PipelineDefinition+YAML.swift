@@ -83,9 +83,13 @@ extension PipelineDefinition {
     }
 
     private mutating func readModels(_ node: Node, _ reader: DefinitionReader) throws(LedgerError) {
-        for (key, value) in try reader.members(
-            node, allowed: ["isolation_forest", "clusters", "forest_weight", "seed"])
-        {
+        for (keyNode, _) in try reader.mapping(node) where keyNode.scalar?.string == "forest_weight" {
+            throw reader.error(
+                keyNode,
+                "'forest_weight' is no longer read: the forest, the clusters and the feature tails each give a p-value, and the smallest counts (threshold 'false_alarms_per_1000')"
+            )
+        }
+        for (key, value) in try reader.members(node, allowed: ["isolation_forest", "clusters", "seed"]) {
             switch key {
             case "isolation_forest":
                 for (key, value) in try reader.members(value, allowed: ["trees", "sample_size", "extension_level"]) {
@@ -103,8 +107,6 @@ extension PipelineDefinition {
                     let high = try reader.integer(bounds[1], in: low...64)
                     models.clusterCandidates = low...high
                 }
-            case "forest_weight":
-                models.forestWeight = try reader.number(value, in: 0...1)
             default:
                 models.seed = UInt64(try reader.integer(value, in: 0...Int.max))
             }

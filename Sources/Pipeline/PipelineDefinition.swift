@@ -42,8 +42,6 @@ public struct PipelineDefinition: Sendable, Hashable {
         /// 0 = isolation forest as in Liu, Ting & Zhou (2008); ≥ 1 = extended isolation forest.
         public var extensionLevel = 0
         public var clusterCandidates = 2...8
-        /// Weight of the isolation forest in the combined score (the cluster score has the rest).
-        public var forestWeight = 0.5
         public var seed: UInt64 = 20_260_301
     }
 

@@ -77,8 +77,7 @@ public struct PipelineRun: Sendable {
                     trees: definition.models.trees, sampleSize: definition.models.sampleSize,
                     extensionLevel: min(definition.models.extensionLevel, max(0, scaled.columns - 1)),
                     seed: definition.models.seed),
-                clusterCandidates: definition.models.clusterCandidates, forestWeight: definition.models.forestWeight,
-                seed: definition.models.seed)
+                clusterCandidates: definition.models.clusterCandidates, seed: definition.models.seed)
             let detector = CombinedDetector.fit(scaled, parameters: parameters)
             return (detector.scores(scaled), detector.silhouettes)
         }

@@ -256,7 +256,7 @@ struct ReportBuilder {
                 "cluster_candidates": .list([
                     .integer(models.clusterCandidates.lowerBound), .integer(models.clusterCandidates.upperBound),
                 ]),
-                "forest_weight": .number(models.forestWeight), "seed": .text(String(models.seed)),
+                "seed": .text(String(models.seed)),
             ]),
             "threshold": .group(threshold),
             "rules": .group(ruleParameters),

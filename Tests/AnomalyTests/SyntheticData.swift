@@ -26,6 +26,20 @@ enum SyntheticData {
         return (Matrix(rows: rows, columns: columns, values: values), labels)
     }
 
+    /// Rows of `columns` correlated, right-skewed measurements of one log-normal size (as the size and shape
+    /// columns of a tumour or a shipment are), the first `larger` of them 2.5 times as large; labels mark those.
+    static func sizes(rows: Int, columns: Int, larger: Int, seed: UInt64) -> (x: Matrix, labels: [Bool]) {
+        var random = SplitMix64(seed: seed)
+        var values = [Double]()
+        for row in 0..<rows {
+            let size = exp(0.3 * gaussian(&random)) * (row < larger ? 2.5 : 1)
+            for column in 0..<columns {
+                values.append(size * Double(column + 1) * exp(0.15 * gaussian(&random)))
+            }
+        }
+        return (Matrix(rows: rows, columns: columns, values: values), (0..<rows).map { $0 < larger })
+    }
+
     /// Two correlated clusters centred at (−3, −3) and (3, 3) in columns 0 and 1, 1 % global anomalies from
     /// N(2, 3²), and local anomalies in the gap between the clusters; kinds are 0 inlier, 1 global, 2 local.
     static func twoClusters(rows: Int, columns: Int = 4, local: Int, seed: UInt64) -> (x: Matrix, kinds: [Int]) {

@@ -83,7 +83,6 @@ import TestSupport
             models:
               isolation_forest: { trees: 50, sample_size: 128, extension_level: 2 }
               clusters: { candidates: [3, 5] }
-              forest_weight: 0.7
               seed: 42
             threshold:
               score: 0.8
@@ -116,7 +115,6 @@ import TestSupport
         #expect(definition.models.sampleSize == 128)
         #expect(definition.models.extensionLevel == 2)
         #expect(definition.models.clusterCandidates == 3...5)
-        #expect(definition.models.forestWeight == 0.7)
         #expect(definition.models.seed == 42)
         #expect(definition.threshold.score == 0.8)
         #expect(definition.threshold.falseAlarmsPer1000 == 0.5)
@@ -186,6 +184,10 @@ import TestSupport
         let replaced = try #require(Self.refusal("threshold:\n  contamination: 0.01\n"))
         #expect(replaced.context == ["test.yml:2"])
         #expect(replaced.reason.contains("'false_alarms_per_1000'"))
+
+        let weight = try #require(Self.refusal("models:\n  seed: 3\n  forest_weight: 0.5\n"))
+        #expect(weight.context == ["test.yml:3"])
+        #expect(weight.reason.hasPrefix("'forest_weight' is no longer read"))
 
         let whole = try #require(Self.refusal("explain:\n  drivers: 4\n"))
         #expect(whole.context == ["test.yml:2"])
