@@ -9,9 +9,8 @@ public enum DetectionBenchmark {
         var cells = [String: [String: (auc: Double, ap: Double)]]()
         var detectors = [String]()
         var rows = [JSONValue]()
-        for line in output.split(separator: "\n") where line.hasPrefix("{") {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                let detector = object["detector"] as? String, let pattern = object["pattern"] as? String,
+        for object in PeerScript.objects(in: output) {
+            guard let detector = object["detector"] as? String, let pattern = object["pattern"] as? String,
                 let auc = object["auc"] as? Double, let ap = object["ap"] as? Double
             else { continue }
             if !detectors.contains(detector) { detectors.append(detector) }

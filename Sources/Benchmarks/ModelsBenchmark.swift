@@ -5,22 +5,121 @@ public import LedgerCore
 /// Provenance's anomaly models against the peers' on the peers' data sets: fit and score times, ROC AUC overall and
 /// per kind of anomaly, and each peer's time as a multiple of ours (`prov bench models`).
 public enum ModelsBenchmark {
+    /// What to measure, and where the data sets and the peers are.
+    public struct Configuration: Sendable {
+        /// The folder of the data sets; missing ones are generated there by the peers' script.
+        public var dataDirectory: String
+        /// The peers' Python and script (../shared/bench/peers_iforest.py).
+        public var python: String
+        public var script: String
+        /// The row counts of the synthetic data sets (the breast-cancer sets always follow).
+        public var sizes: [Int]
+        /// The peers' models to run (none: only Provenance's).
+        public var peerModels: [String]
+        public var repeats: Int
+        public var threads: Int
+
+        public init(
+            dataDirectory: String, python: String, script: String, sizes: [Int],
+            peerModels: [String] = ModelsBenchmark.peerModels, repeats: Int = 3, threads: Int
+        ) {
+            self.dataDirectory = dataDirectory
+            self.python = python
+            self.script = script
+            self.sizes = sizes
+            self.peerModels = peerModels
+            self.repeats = repeats
+            self.threads = threads
+        }
+    }
+
+    /// Every model of the peers' script that the benchmark runs by default.
+    public static let peerModels = [
+        "sklearn_iforest", "isotree_ndim1", "isotree_ndim2", "sklearn_kmeans8_dist", "pyod_iforest", "pyod_ecod",
+        "pyod_copod", "pyod_hbos", "pyod_lof",
+    ]
+
+    /// The most rows a peer is run on. LOF's neighbour search grows faster than the rows (about 30 s to fit and score
+    /// 100,000 rows on two cores, against a second for the others): on a million rows it would hold the run up for
+    /// the better part of an hour.
+    public static let peerRowLimits = ["pyod_lof": 200_000]
+
+    /// Generates the missing data sets, runs the peers and Provenance's models on each, logs one markdown table per
+    /// data set and returns every measurement as JSON.
+    public static func run(_ configuration: Configuration, log: (String) -> Void) throws(LedgerError) -> JSONValue {
+        let peers = { (arguments: [String]) throws(LedgerError) -> String in
+            try PeerScript.run(python: configuration.python, script: configuration.script, arguments: arguments)
+        }
+        let data = configuration.dataDirectory
+        try? FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        var files = [String]()
+        for rows in configuration.sizes {
+            let path = "\(data)/synth_\(rows).csv"
+            if !FileManager.default.fileExists(atPath: path) {
+                log("generating \(path)")
+                _ = try peers(["--rows", String(rows), "--seed", "42", "--out", path])
+            }
+            files.append(path)
+        }
+        let breast = "\(data)/breast_cancer.csv"
+        let breastSmall = "\(data)/breast_cancer_malignant10pct.csv"
+        if !FileManager.default.fileExists(atPath: breast) || !FileManager.default.fileExists(atPath: breastSmall) {
+            log("generating \(breast)")
+            _ = try peers(["--export-breast", breast])
+        }
+        files += [breast, breastSmall]
+
+        log(
+            "Provenance anomaly models vs peers: \(configuration.threads) threads, median of \(configuration.repeats) repeats"
+        )
+        var reports = [JSONValue]()
+        for file in files {
+            let set = try BenchDataSet(path: file)
+            var results = [ModelResult]()
+            let models = configuration.peerModels.filter { set.x.rows <= peerRowLimits[$0] ?? .max }
+            let left = configuration.peerModels.filter { !models.contains($0) }
+            if !models.isEmpty {
+                let output = try peers(
+                    ["--csv", file, "--models"] + models + [
+                        "--n-jobs", String(configuration.threads), "--repeats", String(configuration.repeats),
+                    ])
+                results += parsePeers(output)
+            }
+            results += runOurs(set, threads: configuration.threads, repeats: configuration.repeats)
+            log("")
+            log(
+                "### \(set.name): \(set.x.rows) rows × \(set.x.columns) columns, \(set.labels.filter { $0 }.count) anomalies"
+            )
+            log("")
+            for line in table(results) { log(line) }
+            for model in left {
+                log("")
+                log("\(model) is not run on more than \(peerRowLimits[model] ?? 0) rows.")
+            }
+            reports.append(
+                .object([
+                    "dataset": .string(set.name), "rows": .integer(set.x.rows), "columns": .integer(set.x.columns),
+                    "results": .array(results.map(\.json)), "peers_left_out": .array(left.map(JSONValue.string)),
+                ]))
+        }
+        return .object([
+            "threads": .integer(configuration.threads), "repeats": .integer(configuration.repeats),
+            "datasets": .array(reports),
+        ])
+    }
+
     /// The peers' JSON lines that carry measurements.
     public static func parsePeers(_ output: String) -> [ModelResult] {
-        var results = [ModelResult]()
-        for line in output.split(separator: "\n") where line.hasPrefix("{") {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                let model = object["model"] as? String, let fit = object["fit_s"] as? Double,
+        PeerScript.objects(in: output).compactMap { object in
+            guard let model = object["model"] as? String, let fit = object["fit_s"] as? Double,
                 let score = object["score_s"] as? Double, let auc = object["roc_auc"] as? Double
-            else { continue }
-            results.append(
-                ModelResult(
-                    model: model, ours: false, fitSeconds: fit, scoreSeconds: score, auc: auc,
-                    averagePrecision: object["avg_precision"] as? Double,
-                    aucGlobal: object["roc_auc_global"] as? Double,
-                    aucLocal: object["roc_auc_local"] as? Double))
+            else { return nil }
+            return ModelResult(
+                model: model, ours: false, fitSeconds: fit, scoreSeconds: score, auc: auc,
+                averagePrecision: object["avg_precision"] as? Double,
+                aucGlobal: object["roc_auc_global"] as? Double,
+                aucLocal: object["roc_auc_local"] as? Double)
         }
-        return results
     }
 
     /// Fits and scores each of Provenance's models `repeats` times (after one untimed run on a slice).

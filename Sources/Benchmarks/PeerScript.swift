@@ -48,4 +48,12 @@ public enum PeerScript {
         }
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// The JSON objects among the lines of a peers' script's output (its other lines are progress).
+    static func objects(in output: String) -> [[String: Any]] {
+        output.split(separator: "\n").compactMap { line in
+            guard line.hasPrefix("{") else { return nil }
+            return try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        }
+    }
 }

@@ -1,4 +1,3 @@
-import Anomaly
 import Benchmarks
 import ArgumentParser
 import Foundation
@@ -16,6 +15,9 @@ struct ModelsBench: AsyncParsableCommand {
             extended) and combined detector on the same rows. Prints one markdown table per data set: fit and score \
             seconds (medians over --repeats), ROC AUC overall and on global-only and local-only anomalies, how many \
             times faster ours is than each peer (peer fit+score / ours), and the AUC difference.
+
+            --peer-models chooses the peers. LOF is left out of data sets above 200,000 rows, where its neighbour \
+            search would hold the run up for the better part of an hour; the table says so.
             """)
 
     @Option(help: ArgumentHelp("Folder of the data sets (generated there when missing).", valueName: "DIR"))
@@ -29,65 +31,28 @@ struct ModelsBench: AsyncParsableCommand {
     @Option(help: "Timed fits and scorings per model (the median is reported).") var repeats = 3
     @Option(help: "Threads for every model, ours and the peers' (default: all cores).") var threads: Int?
     @Flag(help: "Run only Provenance's models.") var skipPeers = false
+    @Option(
+        help: ArgumentHelp(
+            "The peers' models to run, comma-separated (default: all of them; pyod_lof only up to 200,000 rows).",
+            valueName: "LIST"))
+    var peerModels = ModelsBenchmark.peerModels.joined(separator: ",")
     @Flag(help: "Print the results as one JSON object.") var json = false
-
-    static let peerModels = [
-        "sklearn_iforest", "isotree_ndim1", "isotree_ndim2", "sklearn_kmeans8_dist", "pyod_iforest", "pyod_ecod",
-        "pyod_copod", "pyod_hbos", "pyod_lof",
-    ]
 
     func run() async throws {
         try await reporting { () async throws(LedgerError) in
-            let cores = threads ?? ProcessInfo.processInfo.activeProcessorCount
-            let log: (String) -> Void = { line in if !json { print(line) } }
-            let rowCounts = try Self.parseSizes(sizes)
-            try? FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-            var files = [String]()
-            for rows in rowCounts {
-                let path = "\(data)/synth_\(rows).csv"
-                if !FileManager.default.fileExists(atPath: path) {
-                    log("generating \(path)")
-                    _ = try runPython(["--rows", String(rows), "--seed", "42", "--out", path])
-                }
-                files.append(path)
-            }
-            let breast = "\(data)/breast_cancer.csv"
-            let breastSmall = "\(data)/breast_cancer_malignant10pct.csv"
-            if !FileManager.default.fileExists(atPath: breast) || !FileManager.default.fileExists(atPath: breastSmall) {
-                log("generating \(breast)")
-                _ = try runPython(["--export-breast", breast])
-            }
-            files += [breast, breastSmall]
-
-            log("Provenance anomaly models vs peers: \(cores) threads, median of \(repeats) repeats")
-            var reports = [JSONValue]()
-            for file in files {
-                let set = try BenchDataSet(path: file)
-                var results = [ModelResult]()
-                if !skipPeers {
-                    let output = try runPython(
-                        ["--csv", file, "--models"] + Self.peerModels + [
-                            "--n-jobs", String(cores), "--repeats", String(repeats),
-                        ])
-                    results += ModelsBenchmark.parsePeers(output)
-                }
-                results += ModelsBenchmark.runOurs(set, threads: cores, repeats: repeats)
-                log("")
-                log(
-                    "### \(set.name): \(set.x.rows) rows × \(set.x.columns) columns, \(set.labels.filter { $0 }.count) anomalies"
+            let models = peerModels.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            if let unknown = models.first(where: { !ModelsBenchmark.peerModels.contains($0) }) {
+                throw LedgerError(
+                    .invalidRecord,
+                    "--peer-models: '\(unknown)' is not a peer; choose from \(ModelsBenchmark.peerModels.joined(separator: ", "))"
                 )
-                log("")
-                for line in ModelsBenchmark.table(results) { log(line) }
-                reports.append(
-                    .object([
-                        "dataset": .string(set.name), "rows": .integer(set.x.rows), "columns": .integer(set.x.columns),
-                        "results": .array(results.map(\.json)),
-                    ]))
             }
-            if json {
-                printJSON(
-                    .object(["threads": .integer(cores), "repeats": .integer(repeats), "datasets": .array(reports)]))
-            }
+            let configuration = ModelsBenchmark.Configuration(
+                dataDirectory: data, python: peersPython, script: peersScript, sizes: try Self.parseSizes(sizes),
+                peerModels: skipPeers ? [] : models, repeats: repeats,
+                threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            let report = try ModelsBenchmark.run(configuration) { line in if !json { print(line) } }
+            if json { printJSON(report) }
         }
     }
 
@@ -102,10 +67,5 @@ struct ModelsBench: AsyncParsableCommand {
             sizes.append(value * multiplier)
         }
         return sizes
-    }
-
-    /// Runs the peers' script with `arguments` and returns its standard output.
-    func runPython(_ arguments: [String]) throws(LedgerError) -> String {
-        try PeerScript.run(python: peersPython, script: peersScript, arguments: arguments)
     }
 }

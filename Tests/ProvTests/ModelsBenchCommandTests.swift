@@ -51,6 +51,14 @@ import Testing
         }
     }
 
+    @Test func anUnknownPeerIsRefusedWithTheChoices() throws {
+        let prov = try ProvRunner()
+        defer { prov.remove() }
+        let result = try prov.run("bench", "models", "--peer-models", "pyod_copod,pyod_knn")
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("'pyod_knn' is not a peer; choose from sklearn_iforest"), "\(result.stderr)")
+    }
+
     @Test func aDataSetThatDoesNotParseIsNamedByLineAndColumn() throws {
         let prov = try ProvRunner()
         defer { prov.remove() }
