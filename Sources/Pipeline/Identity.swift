@@ -1,4 +1,4 @@
-internal import LedgerCore
+public import LedgerCore
 
 /// One identity for the places and products the events name, whichever format recorded them (docs/identity.md).
 ///
@@ -12,14 +12,14 @@ internal import LedgerCore
 /// A product is named by its code (`dark-chocolate-70`) in one partner's data and by a GTIN, SGTIN or LGTIN in
 /// another's; the products' master data (``ProductCatalog``) lists the GTINs of each, and the pipeline measures every
 /// event under the product's code, so that its price, yield and volume peer groups are one.
-struct Identity: Sendable {
+public struct Identity: Sendable {
     /// The site of each facility that is a location of another; facilities absent here are their own site.
     let sites: [String: String]
     let products: ProductCatalog
 
     /// The sites of `facilities`, from their master data. A chain longer than the facilities themselves (a cycle,
     /// which admission refuses) stops where it would repeat.
-    init(facilities: [String: FacilityProfile], products: ProductCatalog = ProductCatalog()) {
+    public init(facilities: [String: FacilityProfile], products: ProductCatalog = ProductCatalog()) {
         self.products = products
         var sites = [String: String]()
         for (id, _) in facilities {
@@ -34,7 +34,7 @@ struct Identity: Sendable {
     }
 
     /// The site `facility` belongs to: itself unless it is a location of another.
-    func site(of facility: String) -> String { sites[facility] ?? facility }
+    public func site(of facility: String) -> String { sites[facility] ?? facility }
 
     /// `events` with each facility, origin and destination measured at its site, and each product under its code; a
     /// changed facility or product is kept in ``ChainEvent/recordedFacility`` or ``ChainEvent/recordedProduct``.

@@ -22,6 +22,9 @@ public struct LinkSet: Sendable {
     /// What each facility took in of each lot and shipped of it (``LotBalance``): what the mass-balance rule and the
     /// `lot_balance` feature both compare.
     private(set) var lotBalances: [FacilityLot: LotBalance] = [:]
+    /// Lots that moved between two sites of one party with no ship or receive recorded, counted in both sites'
+    /// balances; sorted by lot, then destination.
+    private(set) var unrecordedTransfers: [UnrecordedTransfer] = []
 
     /// A shipment between two facilities.
     public struct ShipmentLink: Sendable {
@@ -117,6 +120,7 @@ public struct LinkSet: Sendable {
                 continue
             }
         }
+        unrecordedTransfers = UnrecordedTransfer.infer(&lotBalances, events: events, facilities: facilities)
     }
 
     /// The facility a shipment goes to.
@@ -199,6 +203,71 @@ struct FacilityLot: Hashable {
     let lot: String
 }
 
+/// A lot that left one site of a party and turned up at another site of the same party with no ship or receive
+/// between them: an internal move nobody recorded. Companies rarely record moves between their own sites as ship and
+/// receive; between parties a missing ship or receive stays a mass-balance failure.
+struct UnrecordedTransfer: Hashable {
+    let lot: String
+    /// The sites, each the top of its location chain (``Identity``).
+    let from: String
+    let to: String
+    /// What the move is taken to have carried, in base units: what the destination shipped, at most what the origin
+    /// had left.
+    let quantity: Double
+    /// The events that brought the lot to `from`.
+    let sources: [Int]
+    /// The destination's first ship of the lot: the move happened before it.
+    let firstShip: Int
+
+    /// Finds the transfers in `balances` and counts each in both sites' balances.
+    ///
+    /// A site ships a lot it never produced, transformed or received, and another site of the party that ships it
+    /// took the lot in before that first ship and has some of it left: the lot moved from there. Of several such
+    /// sites, the one whose lot came in last before the ship is taken (then the smaller site ID). Sites and lots are
+    /// visited in sorted order, so the result does not depend on dictionary order.
+    static func infer(
+        _ balances: inout [FacilityLot: LotBalance], events: [ChainEvent], facilities: [String: FacilityProfile]
+    ) -> [UnrecordedTransfer] {
+        var sitesOfLot = [String: [String]]()
+        for key in balances.keys { sitesOfLot[key.lot, default: []].append(key.facility) }
+        var transfers = [UnrecordedTransfer]()
+        for lot in sitesOfLot.keys.sorted() {
+            guard let sites = sitesOfLot[lot], sites.count > 1 else { continue }
+            // In the order of their first ships, so that a lot moved on again is found at its second site too.
+            let order = sites.map {
+                (first: balances[FacilityLot(facility: $0, lot: lot)]?.ships.first ?? .max, site: $0)
+            }
+            for site in order.sorted(by: { ($0.first, $0.site) < ($1.first, $1.site) }).map(\.site) {
+                let key = FacilityLot(facility: site, lot: lot)
+                guard let balance = balances[key], balance.inflow == 0, let firstShip = balance.ships.first,
+                    let party = facilities[site]?.party
+                else { continue }
+                var best: (site: String, arrived: Int)?
+                for other in sites where other != site && facilities[other]?.party == party {
+                    guard let source = balances[FacilityLot(facility: other, lot: lot)],
+                        source.inflow > source.outflow,
+                        let arrived = source.sources.last(where: { $0 < firstShip })
+                    else { continue }
+                    if best.map({ arrived > $0.arrived || (arrived == $0.arrived && other < $0.site) }) ?? true {
+                        best = (other, arrived)
+                    }
+                }
+                guard let origin = best?.site, let source = balances[FacilityLot(facility: origin, lot: lot)] else {
+                    continue
+                }
+                let quantity = min(balance.outflow, source.inflow - source.outflow)
+                balances[FacilityLot(facility: origin, lot: lot)]?.ship(quantity, at: nil)
+                balances[key]?.takeIn(quantity, at: nil, dimension: events[firstShip].dimension)
+                transfers.append(
+                    UnrecordedTransfer(
+                        lot: lot, from: origin, to: site, quantity: quantity, sources: source.sources,
+                        firstShip: firstShip))
+            }
+        }
+        return transfers
+    }
+}
+
 /// What a facility took in of a lot (produced, transformed into or received) and shipped of it, in base units, with
 /// the events of each side in ledger order.
 struct LotBalance {
@@ -210,15 +279,17 @@ struct LotBalance {
     /// The unit dimension of the last event taken in.
     private(set) var dimension: MeasureUnit.Dimension?
 
-    mutating func takeIn(_ quantity: Double, at position: Int, dimension: MeasureUnit.Dimension?) {
+    /// Takes in `quantity` by the event at `position`, or by an unrecorded transfer when nil.
+    mutating func takeIn(_ quantity: Double, at position: Int?, dimension: MeasureUnit.Dimension?) {
         inflow += quantity
-        sources.append(position)
+        if let position { sources.append(position) }
         self.dimension = dimension
     }
 
-    mutating func ship(_ quantity: Double, at position: Int) {
+    /// Ships `quantity` by the event at `position`, or by an unrecorded transfer when nil.
+    mutating func ship(_ quantity: Double, at position: Int?) {
         outflow += quantity
-        ships.append(position)
+        if let position { ships.append(position) }
     }
 }
 

@@ -124,6 +124,7 @@ extension PipelineDefinition {
             .certificateInvalid: [],
             .overCapacity: ["tolerance"],
             .exploitativePrice: ["max_ratio"],
+            .unrecordedTransfer: [],
         ]
         for (key, value) in try reader.members(node, allowed: RuleName.allCases.map(\.rawValue)) {
             guard let rule = RuleName(rawValue: key) else { continue }

@@ -97,4 +97,15 @@ public enum RuleName: String, Sendable, CaseIterable, Hashable {
     case certificateInvalid = "certificate_invalid"
     case overCapacity = "over_capacity"
     case exploitativePrice = "exploitative_price"
+    case unrecordedTransfer = "unrecorded_transfer"
+
+    /// How much a hit weighs for a reviewer.
+    public enum Severity: String, Sendable, Hashable {
+        /// A sign of fraud or harm: the record contradicts itself, physics or master data.
+        case high
+        /// A gap in the record that ordinary practice explains, worth a look: an internal move nobody recorded.
+        case low
+    }
+
+    public var severity: Severity { self == .unrecordedTransfer ? .low : .high }
 }

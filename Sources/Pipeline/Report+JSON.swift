@@ -266,7 +266,10 @@ extension Report.Flag {
             "forest_score": forestScore.map { Report.decimal($0, places) },
             "cluster_score": clusterScore.map { Report.decimal($0, places) },
             "cluster": cluster.map(JSONValue.integer),
-            "rules": .array(rules.map { ["rule": .string($0.rule), "detail": .string($0.detail)] }),
+            "rules": .array(
+                rules.map {
+                    ["rule": .string($0.rule), "detail": .string($0.detail), "severity": .string($0.severity)]
+                }),
             "drivers": .array(drivers.map(\.jsonValue)),
             "reasons": .array(reasons.map(JSONValue.string)),
             "product": product.map(JSONValue.string),
@@ -287,9 +290,12 @@ extension Report.Flag {
         ])
         var rules: [Report.RuleHit] = []
         for element in try object.required("rules").array() {
-            let hit = try element.object(["rule", "detail"])
+            let hit = try element.object(["rule", "detail", "severity"])
+            // Reports written before severities were all of high ones.
             rules.append(
-                Report.RuleHit(rule: try hit.required("rule").string(), detail: try hit.required("detail").string()))
+                Report.RuleHit(
+                    rule: try hit.required("rule").string(), detail: try hit.required("detail").string(),
+                    severity: try hit.optional("severity")?.string() ?? RuleName.Severity.high.rawValue))
         }
         var drivers: [Report.Driver] = []
         for element in try object.required("drivers").array() { drivers.append(try Report.Driver(element)) }

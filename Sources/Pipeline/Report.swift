@@ -182,10 +182,13 @@ public struct Report: Sendable, Hashable {
         public var rule: String
         /// What was seen, with numbers: "received 5.2 h before it was shipped".
         public var detail: String
+        /// `high`, or `low` for a gap that ordinary practice explains (``RuleName/Severity``).
+        public var severity: String
 
-        public init(rule: String, detail: String) {
+        public init(rule: String, detail: String, severity: String = RuleName.Severity.high.rawValue) {
             self.rule = rule
             self.detail = detail
+            self.severity = severity
         }
     }
 

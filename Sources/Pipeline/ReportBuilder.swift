@@ -119,7 +119,9 @@ struct ReportBuilder {
             facilities.insert(destination.id)
         }
         for facility in facilities { if let party = links.facilities[facility]?.party { parties.insert(party) } }
-        let rules = findings.map { Report.RuleHit(rule: $0.rule.rawValue, detail: $0.detail) }
+        let rules = findings.map {
+            Report.RuleHit(rule: $0.rule.rawValue, detail: $0.detail, severity: $0.rule.severity.rawValue)
+        }
         let first = records.first
         return Report.Flag(
             id: Self.flagID(subject: subject, positions: positions, links: links), subject: subject.name,
@@ -128,7 +130,9 @@ struct ReportBuilder {
             clusterScore: row.flatMap { scores.cluster.indices.contains($0) ? Self.rounded(scores.cluster[$0]) : nil },
             cluster: row.flatMap { scores.clusters.indices.contains($0) ? scores.clusters[$0] : nil },
             rules: rules, drivers: drivers,
-            reasons: rules.map { "\($0.rule.replacingUnderscores): \($0.detail)" } + drivers.map(\.text),
+            reasons: rules.map {
+                "\($0.rule.replacingUnderscores)\($0.severity == RuleName.Severity.low.rawValue ? " (low severity)" : ""): \($0.detail)"
+            } + drivers.map(\.text),
             product: first?.product, lot: first?.lot, shipmentID: first?.shipmentID, parties: parties.sorted(),
             facilities: facilities.sorted(), records: records.map(\.flagRecord))
     }

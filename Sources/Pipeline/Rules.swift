@@ -52,6 +52,7 @@ struct RuleEngine {
         if rules.isEnabled(.clonedSerial) { checks.append { clonedSerials(subjects) } }
         if rules.isEnabled(.certificateInvalid) { checks.append { certificates(subjects) } }
         if rules.isEnabled(.overCapacity) { checks.append { capacity() } }
+        if rules.isEnabled(.unrecordedTransfer) { checks.append { transfers(subjects) } }
         let enabled = checks
         return ParallelChunks.map(count: enabled.count, chunkSize: 1) { _, range in enabled[range.lowerBound]() }
             .flatMap { $0 }
@@ -178,6 +179,22 @@ struct RuleEngine {
             }
         }
         return found
+    }
+
+    /// Each lot that moved between two sites of one party with no ship or receive recorded (``UnrecordedTransfer``),
+    /// on the destination's first ship of it: low severity, since companies seldom record their own moves.
+    private func transfers(_ subjects: SubjectIndex) -> [RuleFinding] {
+        links.unrecordedTransfers.compactMap { transfer in
+            guard let subject = subjects.subject(of: transfer.firstShip) else { return nil }
+            let ship = links.events[transfer.firstShip]
+            let unit = ship.dimension?.rawValue ?? ""
+            let party = links.facilities[transfer.to].map { " of \($0.party)" } ?? ""
+            return RuleFinding(
+                rule: .unrecordedTransfer, subject: subject,
+                detail:
+                    "lot \(transfer.lot) moved from \(transfer.from) to \(transfer.to), both sites\(party), with no ship or receive recorded: \(Format.number(transfer.quantity)) \(unit), before it was shipped on \(ship.occurredAt.local)",
+                evidence: transfer.sources)
+        }
     }
 
     /// Changes a dictionary entry in place: one lookup where `entry += …` twice would take two.

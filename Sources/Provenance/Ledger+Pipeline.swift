@@ -148,12 +148,7 @@ extension Ledger {
             progress(next - range.fromSize, size - range.fromSize)
             chunk = try await following?.value.get() ?? []
         }
-        var facilities = [String: FacilityProfile]()
-        for record in try await store.events(kind: EventKind.facility.rawValue) where record.index < checkpoint.size {
-            if let profile = FacilityProfile(fields: try record.decode().header.publicFields) {
-                facilities[profile.id] = profile
-            }
-        }
+        let facilities = try await facilityProfiles(before: checkpoint.size)
         let products = try ProductCatalog(
             records: try await store.events(kind: EventKind.product.rawValue).filter { $0.index < checkpoint.size })
         let root = Digest(checkpoint.root).map(\.hex) ?? ""

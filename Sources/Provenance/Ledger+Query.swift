@@ -1,6 +1,7 @@
 public import LedgerCore
 public import LedgerCrypto
 internal import LedgerStorage
+internal import Pipeline
 
 /// One event in a product's or lot's history.
 public struct HistoryEntry: Sendable {
@@ -28,6 +29,21 @@ public struct History: Sendable {
     public let upstreamLots: [String]
     public let downstreamLots: [String]
     public let entries: [HistoryEntry]
+    /// The moves of the timeline's lots between two sites of one party that no ship or receive records.
+    public let transfers: [UnrecordedMove]
+}
+
+/// A lot that turned up at another site of the party that held it, with no ship or receive between: an internal move
+/// nobody recorded (docs/identity.md). Between two parties a missing ship or receive is not one.
+public struct UnrecordedMove: Sendable, Hashable {
+    public let lot: String
+    /// The sites, each the top of its location chain.
+    public let from: String
+    public let to: String
+    public let party: String
+    /// The ledger indexes of the lot's last event at `from` and its first at `to`.
+    public let after: Int
+    public let before: Int
 }
 
 /// One page of a product code's history: its own events, and the lots around the page's lots.
@@ -110,7 +126,43 @@ extension Ledger {
         return History(
             query: identifier, subjectLots: subject.sorted(), upstreamLots: upstream.sorted(),
             downstreamLots: downstream.sorted(),
-            entries: entries)
+            entries: entries, transfers: Self.unrecordedMoves(entries, facilities: try await facilityProfiles()))
+    }
+
+    /// The master data of every facility as it stood before ledger index `size` (now when nil), as the pipeline
+    /// reads it.
+    func facilityProfiles(before size: Int? = nil) async throws(LedgerError) -> [String: FacilityProfile] {
+        var profiles = [String: FacilityProfile]()
+        for record in try await store.events(kind: EventKind.facility.rawValue) where record.index < size ?? .max {
+            if let profile = FacilityProfile(fields: try record.decode().header.publicFields) {
+                profiles[profile.id] = profile
+            }
+        }
+        return profiles
+    }
+
+    /// Walks each lot through `entries` (in time order): a lot held at one site (its last event there not a ship)
+    /// whose next event is at another site of the same party, and is not a receive, moved unrecorded.
+    static func unrecordedMoves(_ entries: [HistoryEntry], facilities: [String: FacilityProfile]) -> [UnrecordedMove] {
+        let identity = Identity(facilities: facilities)
+        var held = [String: (site: String, index: Int, shipped: Bool)]()
+        var moves = [UnrecordedMove]()
+        for entry in entries {
+            let header = entry.event.header
+            guard let lot = header.publicFields["lot"]?.stringValue,
+                let facility = header.publicFields["facility"]?.stringValue
+            else { continue }
+            let site = identity.site(of: facility)
+            if let last = held[lot], !last.shipped, last.site != site, header.kind != .receive,
+                let party = facilities[site]?.party, facilities[last.site]?.party == party
+            {
+                moves.append(
+                    UnrecordedMove(
+                        lot: lot, from: last.site, to: site, party: party, after: last.index, before: entry.index))
+            }
+            held[lot] = (site, entry.index, header.kind == .ship)
+        }
+        return moves
     }
 
     /// One page of the history of the product code `product`: its own events in time order,

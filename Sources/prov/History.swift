@@ -11,6 +11,10 @@ struct History: AsyncParsableCommand {
             (which may have thousands of lots): its own events in time order, a page at a time (--limit), with the lots \
             the page names and the lots they came from and went into; the last line says how to ask for the next page \
             (--after, the ledger index of the page's last event).
+
+            A lot's timeline also marks, with a line starting "~", each move between two sites of one party that no \
+            ship or receive records: the lot's next event after it was held at one site is at another site of the same \
+            party. Lines starting "<" are lots it was made from, ">" lots made from it.
             """)
 
     @OptionGroup var options: LedgerOptions
@@ -43,7 +47,17 @@ struct History: AsyncParsableCommand {
                 printTimeline(
                     kind: "lot", lots: history.subjectLots, upstream: history.upstreamLots,
                     downstream: history.downstreamLots,
-                    entries: history.entries, extra: [:])
+                    entries: history.entries, transfers: history.transfers,
+                    extra: [
+                        "unrecorded_transfers": .array(
+                            history.transfers.map { move in
+                                .object([
+                                    "lot": .string(move.lot), "from": .string(move.from), "to": .string(move.to),
+                                    "party": .string(move.party), "after_index": .integer(move.after),
+                                    "before_index": .integer(move.before),
+                                ])
+                            })
+                    ])
             }
         }
     }
@@ -52,7 +66,7 @@ struct History: AsyncParsableCommand {
         let next = page.hasMore ? page.entries.last?.index : nil
         printTimeline(
             kind: "product", lots: page.lots, upstream: page.upstreamLots, downstream: page.downstreamLots,
-            entries: page.entries,
+            entries: page.entries, transfers: [],
             extra: ["total": .integer(total), "next_after": next.map(JSONValue.integer) ?? .null])
         if !json {
             if let next {
@@ -67,7 +81,7 @@ struct History: AsyncParsableCommand {
 
     private func printTimeline(
         kind: String, lots: [String], upstream: [String], downstream: [String], entries: [HistoryEntry],
-        extra: [String: JSONValue]
+        transfers: [UnrecordedMove], extra: [String: JSONValue]
     ) {
         if json {
             var object: [String: JSONValue] = [
@@ -92,7 +106,13 @@ struct History: AsyncParsableCommand {
         print("History of \(kind) \(identifier): lots \(lots.joined(separator: ", "))")
         if !upstream.isEmpty { print("  made from: \(upstream.joined(separator: ", "))") }
         if !downstream.isEmpty { print("  went into: \(downstream.joined(separator: ", "))") }
+        let movesBefore = Dictionary(grouping: transfers, by: \.before)
         for entry in entries {
+            for move in movesBefore[entry.index] ?? [] {
+                print(
+                    "~ unrecorded transfer: lot \(move.lot) moved from \(move.from) to \(move.to), both sites of \(move.party), with no ship or receive recorded"
+                )
+            }
             let marker =
                 switch entry.relation {
                 case .subject: " "

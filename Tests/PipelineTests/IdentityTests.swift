@@ -25,13 +25,54 @@ import Testing
         #expect(links.events[1].recordedFacility == "DOCK")
         // A flag lists the event where it was recorded.
         #expect(links.events[1].flagRecord.facility == "DOCK")
-        // Without the hierarchy the dock ships a lot that never came in.
-        let detached = Self.madeAtSiteShippedFromDock(dockParent: nil).findings(of: .massBalance)
-        let finding = try #require(detached.first)
-        #expect(finding.detail.hasPrefix("lot C1 was never produced or received at DOCK"))
+        #expect(site.findings(of: .unrecordedTransfer).isEmpty)
         // Another party's warehouse is no location of the factory, whatever it names as its parent.
         let foreign = Self.madeAtSiteShippedFromDock(dockParent: "FACTORY", dockParty: "carrier")
-        #expect(foreign.findings(of: .massBalance).count == 1)
+        let finding = try #require(foreign.findings(of: .massBalance).first)
+        #expect(finding.detail.hasPrefix("lot C1 was never produced or received at DOCK"))
+        #expect(foreign.findings(of: .unrecordedTransfer).isEmpty)
+    }
+
+    @Test func aLotThatTurnsUpAtAnotherSiteOfItsPartyMovedUnrecorded() throws {
+        // The dock names no site: it is a second site of the factory's party, and the lot moved there unrecorded.
+        let chain = Self.madeAtSiteShippedFromDock(dockParent: nil)
+        #expect(chain.findings(of: .massBalance).isEmpty)
+        let findings = chain.findings(of: .unrecordedTransfer)
+        let finding = try #require(findings.first)
+        #expect(findings.count == 1)
+        #expect(finding.subject == .shipment(0))
+        #expect(
+            finding.detail.hasPrefix(
+                "lot C1 moved from FACTORY to DOCK, both sites of factory, with no ship or receive recorded: 2,200 kg"))
+        // The finding rests on the production at the first site too.
+        #expect(finding.evidence == [0])
+        #expect(RuleName.unrecordedTransfer.severity == .low)
+        let balances = chain.links().lotBalances
+        #expect(balances[FacilityLot(facility: "DOCK", lot: "C1")]?.inflow == 2_200)
+        #expect(balances[FacilityLot(facility: "FACTORY", lot: "C1")]?.outflow == 2_200)
+    }
+
+    @Test func anUnrecordedMoveCarriesNoMoreThanTheFirstSiteHad() throws {
+        var chain = Self.madeAtSiteShippedFromDock(dockParent: nil)
+        chain.ship(
+            "S2", at: "2026-05-05T07:30:00+02:00", from: "DOCK", to: "SHOP", lot: "C1", quantity: 900,
+            shipment: "SH-2")
+        // 3,100 kg shipped from the dock, 2,200 kg made at the factory: the move explains 2,200 kg, not the rest.
+        #expect(chain.findings(of: .unrecordedTransfer).count == 1)
+        let failing = try #require(chain.findings(of: .massBalance).first)
+        #expect(
+            failing.detail.hasPrefix("lot C1 at DOCK: 3,100 kg shipped out, but only 2,200 kg produced or received"))
+    }
+
+    @Test func aLotShippedBeforeItWasMadeElsewhereDidNotMove() throws {
+        var chain = ChainFixture()
+        chain.facility("FACTORY", country: "DE", kind: "factory", capacity: 5_000, unit: "kg", party: "factory")
+        chain.facility("DEPOT", country: "DE", kind: "warehouse", party: "factory")
+        chain.ship(
+            "S1", at: "2026-04-20T07:30:00Z", from: "DEPOT", to: "SHOP", lot: "C1", quantity: 500, shipment: "SH-1")
+        chain.produce("P1", at: "2026-05-01T08:00:00Z", facility: "FACTORY", lot: "C1", quantity: 2_200)
+        #expect(chain.findings(of: .unrecordedTransfer).isEmpty)
+        #expect(chain.findings(of: .massBalance).count == 1)
     }
 
     @Test func outputOfASitesLocationsCountsAgainstTheSitesCapacity() throws {

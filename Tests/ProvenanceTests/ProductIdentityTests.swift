@@ -59,4 +59,37 @@ import Testing
         #expect(page.entries.map(\.index) == byCode.entries.map(\.index))
         #expect(try await fixture.ledger.eventCount(ofProduct: "04012345000016") == 2)
     }
+
+    @Test func aLotsHistoryShowsAMoveBetweenTwoSitesOfItsPartyThatNothingRecords() async throws {
+        let fixture = try await LedgerFixture()
+        defer { fixture.remove() }
+        let time = Timestamp(epochSeconds: 1_767_225_600)
+        let store = try EventContent(
+            kind: .facility, recordID: "facility/STORE-1/1", occurredAt: time,
+            fields: [
+                "facility": "STORE-1", "party": "farm", "name": "STORE-1", "kind": "warehouse", "country": "GH",
+                "latitude": "6.8", "longitude": "-1.5",
+            ])
+        _ = try await fixture.ledger.append([store], signedWith: fixture.farmKey)
+        // Made at the farm, shipped from the farm's store: the move between them is not recorded.
+        _ = try await fixture.ledger.append(
+            [
+                try AdmissionTests.produce("P-1", lot: "LOT-A", at: "2026-03-01T08:00:00Z"),
+                try AdmissionTests.produce("P-2", lot: "LOT-B", at: "2026-03-01T09:00:00Z"),
+                try EventContent(
+                    kind: .ship, recordID: "S-1", occurredAt: try Timestamp(iso8601: "2026-03-03T08:00:00Z"),
+                    fields: [
+                        "product": "cocoa-beans", "lot": "LOT-A", "facility": "STORE-1", "unit": "kg",
+                        "quantity": "10", "shipment_id": "SH-1", "destination": "MILL-1",
+                    ]),
+            ], signedWith: fixture.farmKey)
+        let history = try await fixture.ledger.history(of: "LOT-A")
+        let move = try #require(history.transfers.first)
+        #expect(history.transfers.count == 1)
+        #expect((move.lot, move.from, move.to, move.party) == ("LOT-A", "FARM-1", "STORE-1", "farm"))
+        #expect(history.entries.map(\.index).firstIndex(of: move.after) == 0)
+        #expect(history.entries.map(\.index).firstIndex(of: move.before) == 1)
+        // A lot that stayed where it was made moved nowhere.
+        #expect(try await fixture.ledger.history(of: "LOT-B").transfers.isEmpty)
+    }
 }
