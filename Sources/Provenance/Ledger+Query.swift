@@ -44,6 +44,14 @@ public struct UnrecordedMove: Sendable, Hashable {
     /// The ledger indexes of the lot's last event at `from` and its first at `to`.
     public let after: Int
     public let before: Int
+
+    /// As the CLI's and the API's histories list it (`unrecorded_transfers`).
+    public var json: JSONValue {
+        .object([
+            "lot": .string(lot), "from": .string(from), "to": .string(to), "party": .string(party),
+            "after_index": .integer(after), "before_index": .integer(before),
+        ])
+    }
 }
 
 /// One page of a product code's history: its own events, and the lots around the page's lots.
@@ -126,7 +134,8 @@ extension Ledger {
         return History(
             query: identifier, subjectLots: subject.sorted(), upstreamLots: upstream.sorted(),
             downstreamLots: downstream.sorted(),
-            entries: entries, transfers: Self.unrecordedMoves(entries, facilities: try await facilityProfiles()))
+            entries: entries, transfers: Self.unrecordedMoves(entries, facilities: try await masterDataNow().facilities)
+        )
     }
 
     /// The master data of every facility as it stood before ledger index `size` (now when nil), as the pipeline
@@ -407,7 +416,24 @@ extension Ledger {
 
     /// The products' current master data, to resolve product codes, GTINs and EPC URIs to products.
     public func productCatalog() async throws(LedgerError) -> ProductCatalog {
-        try ProductCatalog(records: try await store.events(kind: EventKind.product.rawValue))
+        try await masterDataNow().products
+    }
+
+    /// Facility ID → the public fields of its current `facility` event, read again only after an append.
+    public func currentFacilityFields() async throws(LedgerError) -> [String: [String: JSONValue]] {
+        try await masterDataNow().facilityFields
+    }
+
+    /// The products and facilities as of the head block, read again only after an append.
+    func masterDataNow() async throws(LedgerError) -> CurrentMasterData.Snapshot {
+        let height = try await store.head()?.height ?? -1
+        return try await currentMasterData.snapshot(height: height) { () async throws(LedgerError) in
+            var fields = [String: [String: JSONValue]]()
+            for version in try await facilities() { fields[version.id] = version.fields }
+            return CurrentMasterData.Snapshot(
+                products: try ProductCatalog(records: try await store.events(kind: EventKind.product.rawValue)),
+                facilityFields: fields, facilities: fields.compactMapValues(FacilityProfile.init(fields:)))
+        }
     }
 
     private func masterData(_ kind: EventKind, id field: String) async throws(LedgerError) -> [MasterDataVersion] {

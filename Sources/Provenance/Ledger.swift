@@ -14,6 +14,8 @@ public final class Ledger: Sendable {
     let clock: LedgerClock
     /// One append at a time in this process.
     let writerGate = WriterGate()
+    /// The products and facilities as of the latest checkpoint, for name resolution in queries.
+    let currentMasterData = CurrentMasterData()
 
     /// ID under which the operator registers itself in the genesis block.
     public static let operatorParticipantID = "operator"

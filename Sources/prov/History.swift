@@ -48,16 +48,7 @@ struct History: AsyncParsableCommand {
                     kind: "lot", lots: history.subjectLots, upstream: history.upstreamLots,
                     downstream: history.downstreamLots,
                     entries: history.entries, transfers: history.transfers,
-                    extra: [
-                        "unrecorded_transfers": .array(
-                            history.transfers.map { move in
-                                .object([
-                                    "lot": .string(move.lot), "from": .string(move.from), "to": .string(move.to),
-                                    "party": .string(move.party), "after_index": .integer(move.after),
-                                    "before_index": .integer(move.before),
-                                ])
-                            })
-                    ])
+                    extra: ["unrecorded_transfers": .array(history.transfers.map(\.json))])
             }
         }
     }

@@ -45,6 +45,8 @@ import Testing
             #expect(body["facilities"]?["FARM-GH-01"]?["country"] == "GH")
             // The mill made a mass from this lot: the history reaches it downstream.
             #expect(body["downstream_lots"]?.arrayValue?.isEmpty == false)
+            // The lot stayed with each party it reached: no move between two sites of one party went unrecorded.
+            #expect(body["unrecorded_transfers"] == .array([]))
 
             let product = try await client.call(.get, "/v1/products/cocoa-beans?limit=3")
             OpenAPIContract.expect(product, 200, "GET", "/v1/products/{id}")

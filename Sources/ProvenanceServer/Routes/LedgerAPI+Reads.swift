@@ -83,7 +83,8 @@ extension LedgerAPI {
         return try await historyJSON(
             query: lot, kind: "lot", lots: history.subjectLots, upstream: history.upstreamLots,
             downstream: history.downstreamLots,
-            entries: page.slice(history.entries), page: page.json(total: history.entries.count), context: context)
+            entries: page.slice(history.entries), page: page.json(total: history.entries.count),
+            transfers: history.transfers, context: context)
     }
 
     /// A product code's history: one page of its own events, read from the ledger by the page.
@@ -116,9 +117,9 @@ extension LedgerAPI {
     private func historyJSON(
         query: String, kind: String, lots: [String], upstream: [String], downstream: [String],
         entries: ArraySlice<HistoryEntry>,
-        page: JSONValue, context: ProvenanceRequestContext
+        page: JSONValue, transfers: [UnrecordedMove]? = nil, context: ProvenanceRequestContext
     ) async throws -> Response {
-        let known = try await facilities.current()
+        let known = try await ledger.currentFacilityFields()
         var events = [JSONValue]()
         var named = [String: JSONValue]()
         events.reserveCapacity(entries.count)
@@ -134,7 +135,7 @@ extension LedgerAPI {
             }
             events.append(.object(members))
         }
-        return Response.json([
+        var body: [String: JSONValue] = [
             "query": .string(query),
             "kind": .string(kind),
             "lots": .array(lots.map(JSONValue.string)),
@@ -143,6 +144,8 @@ extension LedgerAPI {
             "events": .array(events),
             "facilities": .object(named),
             "page": page,
-        ])
+        ]
+        if let transfers { body["unrecorded_transfers"] = .array(transfers.map(\.json)) }
+        return Response.json(.object(body))
     }
 }

@@ -8,7 +8,6 @@ public struct LedgerAPI: Sendable {
     let ledger: Ledger
     let tokens: TokenAuthority
     let challenges: ChallengeBook
-    let facilities: FacilityDirectory
     let productTotals: ProductTotals
     /// Keys of the participants whose raw batches the server signs.
     let signingKeys: SigningKeys
@@ -20,7 +19,6 @@ public struct LedgerAPI: Sendable {
         self.signingKeys = signingKeys
         self.tokens = try TokenAuthority()
         self.challenges = try ChallengeBook(origin: ledger.metadata.origin)
-        self.facilities = FacilityDirectory(ledger: ledger)
         self.productTotals = ProductTotals(ledger: ledger)
         self.clock = clock
     }
@@ -69,7 +67,7 @@ public struct LedgerAPI: Sendable {
             let counterparties = ["destination", "origin"].compactMap { event.disclosures[$0]?.value.stringValue }
             if !counterparties.isEmpty {
                 let directory: [String: [String: JSONValue]]
-                if let known { directory = known } else { directory = try await facilities.current() }
+                if let known { directory = known } else { directory = try await ledger.currentFacilityFields() }
                 if counterparties.contains(where: {
                     $0 == caller.id || directory[$0]?["party"]?.stringValue == caller.id
                 }) {

@@ -1,0 +1,25 @@
+public import LedgerCore
+internal import Pipeline
+internal import Synchronization
+
+/// The products' and facilities' current master data, read once per block: every history, product page and field
+/// visibility check resolves names through it, and master data changes only when a block is appended.
+final class CurrentMasterData: Sendable {
+    struct Snapshot: Sendable {
+        let products: ProductCatalog
+        /// Facility ID → the public fields of its latest `facility` event.
+        let facilityFields: [String: [String: JSONValue]]
+        /// The same facilities as the pipeline reads them.
+        let facilities: [String: FacilityProfile]
+    }
+
+    private let cached = Mutex<(height: Int, snapshot: Snapshot)?>(nil)
+
+    /// The snapshot at block `height`, read by `read` unless the last one read was at that height.
+    func snapshot(height: Int, read: () async throws(LedgerError) -> Snapshot) async throws(LedgerError) -> Snapshot {
+        if let hit = cached.withLock({ $0 }), hit.height == height { return hit.snapshot }
+        let snapshot = try await read()
+        cached.withLock { $0 = (height, snapshot) }
+        return snapshot
+    }
+}
