@@ -104,7 +104,7 @@ public struct ChainEvent: Sendable {
     var flagRecord: Report.FlagRecord {
         Report.FlagRecord(
             recordID: recordID, eventID: id.hex, index: index, kind: kind.rawValue, signer: signer,
-            occurredAt: occurredAt.local, facility: recordedFacility ?? facility)
+            occurredAt: occurredAt.local, facility: recordedFacility ?? facility, recordedProduct: recordedProduct)
     }
 }
 

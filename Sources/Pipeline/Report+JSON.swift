@@ -349,17 +349,21 @@ extension Report.FlagRecord {
             "signer": .string(signer),
             "occurred_at": .string(occurredAt),
             "facility": facility.map(JSONValue.string),
+            "recorded_product": recordedProduct.map(JSONValue.string),
         ]
         return .object(Report.optionalMembers(members))
     }
 
     init(_ reader: JSONReader) throws(LedgerError) {
-        let object = try reader.object(["record_id", "event_id", "index", "kind", "signer", "occurred_at", "facility"])
+        let object = try reader.object([
+            "record_id", "event_id", "index", "kind", "signer", "occurred_at", "facility", "recorded_product",
+        ])
         self.init(
             recordID: try object.required("record_id").string(), eventID: try object.required("event_id").sha256Hex(),
             index: try object.required("index").integer(), kind: try object.required("kind").string(),
             signer: try object.required("signer").string(), occurredAt: try object.required("occurred_at").string(),
-            facility: try object.optional("facility")?.string())
+            facility: try object.optional("facility")?.string(),
+            recordedProduct: try object.optional("recorded_product")?.string())
     }
 }
 

@@ -226,11 +226,15 @@ public struct Report: Sendable, Hashable {
         public var signer: String
         /// `occurred_at` as the signer stated it (ISO 8601 with offset).
         public var occurredAt: String
+        /// The facility the event was recorded at (a location, where the pipeline measured it at its site).
         public var facility: String?
+        /// The product name the event recorded, when the products' master data resolved it to another product code
+        /// (a GTIN, SGTIN or LGTIN of the flag's product).
+        public var recordedProduct: String?
 
         public init(
             recordID: String, eventID: String, index: Int, kind: String, signer: String, occurredAt: String,
-            facility: String?
+            facility: String?, recordedProduct: String? = nil
         ) {
             self.recordID = recordID
             self.eventID = eventID
@@ -239,6 +243,7 @@ public struct Report: Sendable, Hashable {
             self.signer = signer
             self.occurredAt = occurredAt
             self.facility = facility
+            self.recordedProduct = recordedProduct
         }
     }
 

@@ -160,7 +160,8 @@ extension Report {
             out += "<th scope=\"col\">Event</th><th scope=\"col\">Kind</th><th scope=\"col\">Signer</th>"
             out += "<th scope=\"col\">Occurred at</th><th scope=\"col\">Facility</th></tr></thead>\n<tbody>\n"
             for record in flag.records {
-                out += "<tr><td><code>\(e(record.recordID))</code></td>"
+                let recorded = record.recordedProduct.map { "<br><small>as <code>\(e($0))</code></small>" } ?? ""
+                out += "<tr><td><code>\(e(record.recordID))</code>\(recorded)</td>"
                 out +=
                     "<td><code title=\"\(e(record.eventID)) at index \(record.index)\">\(e(String(record.eventID.prefix(12))))…</code></td>"
                 out += "<td>\(e(record.kind))</td><td>\(e(record.signer))</td><td>\(e(record.occurredAt))</td>"

@@ -134,5 +134,11 @@ extension IdentityTests {
         #expect(links.events[1].product == "cocoa-beans")
         #expect(links.events[1].recordedProduct == "04012345123456")
         #expect(links.events[0].recordedProduct == nil)
+        // A flag names the product by its code, and each record by the name it was recorded under.
+        #expect(links.events[1].flagRecord.recordedProduct == "04012345123456")
+        #expect(links.events[0].flagRecord.recordedProduct == nil)
+        let record = links.events[1].flagRecord
+        #expect(record.jsonValue["recorded_product"] == "04012345123456")
+        #expect(links.events[0].flagRecord.jsonValue["recorded_product"] == nil)
     }
 }

@@ -60,7 +60,7 @@ enum SampleReport {
                     "ship", "farm-gh", "2026-01-13T08:00:00+00:00", "FARM-1"),
                 record(
                     "MILL-RCV-0113", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", 1_377,
-                    "receive", "mill-nl", "2026-01-13T03:48:00+01:00", "MILL-1"),
+                    "receive", "mill-nl", "2026-01-13T03:48:00+01:00", "MILL-1", recordedProduct: "04012345000016"),
             ]),
         Report.Flag(
             id: "F-0d44e1", subject: "shipment", score: 0.9137, forestScore: 0.7821, clusterScore: 0.9512, cluster: 2,
@@ -145,11 +145,11 @@ enum SampleReport {
 
     static func record(
         _ recordID: String, _ eventID: String, _ index: Int, _ kind: String, _ signer: String, _ occurredAt: String,
-        _ facility: String?
+        _ facility: String?, recordedProduct: String? = nil
     ) -> Report.FlagRecord {
         Report.FlagRecord(
             recordID: recordID, eventID: eventID, index: index, kind: kind, signer: signer, occurredAt: occurredAt,
-            facility: facility)
+            facility: facility, recordedProduct: recordedProduct)
     }
 
     static let histogram: Report.Histogram = {
