@@ -34,10 +34,21 @@ struct History: AsyncParsableCommand {
     func run() async throws {
         try await reporting { () async throws(LedgerError) in
             let ledger = try await options.openForReading()
+            let facilities = try await ledger.currentFacilityFields()
+            let catalog = try await ledger.productCatalog()
+            // Both names of a product where an event named it otherwise, and the places no facility record names.
+            let note: @Sendable (String, String) -> String? = { field, value in
+                switch field {
+                case "product": catalog.product(named: value).flatMap { $0 == value ? nil : $0 }
+                case "destination", "origin": facilities[value] == nil ? "outside the ledger" : nil
+                default: nil
+                }
+            }
             let total = try await ledger.eventCount(ofProduct: identifier)
             if total > 0 {
                 try printProductPage(
-                    try await ledger.productHistory(of: identifier, after: after, limit: limit), total: total)
+                    try await ledger.productHistory(of: identifier, after: after, limit: limit), total: total,
+                    note: note)
             } else {
                 if after != nil {
                     throw LedgerError(
@@ -47,17 +58,19 @@ struct History: AsyncParsableCommand {
                 printTimeline(
                     kind: "lot", lots: history.subjectLots, upstream: history.upstreamLots,
                     downstream: history.downstreamLots,
-                    entries: history.entries, transfers: history.transfers,
+                    entries: history.entries, transfers: history.transfers, note: note,
                     extra: ["unrecorded_transfers": .array(history.transfers.map(\.json))])
             }
         }
     }
 
-    private func printProductPage(_ page: ProductHistoryPage, total: Int) throws(LedgerError) {
+    private func printProductPage(
+        _ page: ProductHistoryPage, total: Int, note: (String, String) -> String?
+    ) throws(LedgerError) {
         let next = page.hasMore ? page.entries.last?.index : nil
         printTimeline(
             kind: "product", lots: page.lots, upstream: page.upstreamLots, downstream: page.downstreamLots,
-            entries: page.entries, transfers: [],
+            entries: page.entries, transfers: [], note: note,
             extra: ["total": .integer(total), "next_after": next.map(JSONValue.integer) ?? .null])
         if !json {
             if let next {
@@ -72,7 +85,7 @@ struct History: AsyncParsableCommand {
 
     private func printTimeline(
         kind: String, lots: [String], upstream: [String], downstream: [String], entries: [HistoryEntry],
-        transfers: [UnrecordedMove], extra: [String: JSONValue]
+        transfers: [UnrecordedMove], note: (String, String) -> String?, extra: [String: JSONValue]
     ) {
         if json {
             var object: [String: JSONValue] = [
@@ -112,7 +125,7 @@ struct History: AsyncParsableCommand {
                 }
             let header = entry.event.header
             print(
-                "\(marker) \(header.occurredAt.local)  \(header.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) by \(header.signer)  \(fieldSummary(entry.event))"
+                "\(marker) \(header.occurredAt.local)  \(header.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) by \(header.signer)  \(fieldSummary(entry.event, note: note))"
             )
             print(
                 "    event \(entry.event.id.hex)  (index \(entry.index), block \(entry.blockHeight), record \(header.recordID))"

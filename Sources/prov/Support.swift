@@ -127,7 +127,10 @@ func printJSON(_ value: JSONValue) {
 var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
 /// A one-line human summary of an event's fields.
-func fieldSummary(_ event: SignedEvent) -> String {
+/// The event's visible fields as `name=value` pairs in a fixed order, each value followed by what `note` says of it
+/// (in parentheses), then the withheld fields' names.
+func fieldSummary(_ event: SignedEvent, note: (_ field: String, _ value: String) -> String? = { _, _ in nil }) -> String
+{
     let fields = event.visibleFields
     let order = [
         "product", "lot", "quantity", "unit", "facility", "destination", "origin", "shipment_id", "input_lots",
@@ -137,7 +140,7 @@ func fieldSummary(_ event: SignedEvent) -> String {
     for name in order {
         guard let value = fields[name] else { continue }
         switch value {
-        case .string(let text): parts.append("\(name)=\(text)")
+        case .string(let text): parts.append("\(name)=\(text)" + (note(name, text).map { " (\($0))" } ?? ""))
         case .array(let items): parts.append("\(name)=\(items.compactMap(\.stringValue).joined(separator: ";"))")
         default: parts.append("\(name)=\(value.prettyPrinted())")
         }

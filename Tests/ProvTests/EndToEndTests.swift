@@ -61,6 +61,11 @@ import Testing
                 "GH-H-0001", "GH-S-0001", "NL-R-0001", "NL-T-0001", "NL-S-0001",
             ])
         #expect(timeline["upstream_lots"] == .array(["LOT-GH-001"]))
+        #expect(timeline["unrecorded_transfers"] == .array([]))
+        // The factory the mill ships to has no facility record in this ledger; the farm's mill has one.
+        let text = try prov.run("history", "LOT-NL-MASS-07").stdout
+        #expect(text.contains("destination=FACTORY-DE-02 (outside the ledger)"), "\(text)")
+        #expect(text.contains("destination=MILL-NL-01 ") || text.contains("destination=MILL-NL-01\n"), "\(text)")
 
         // A product code is paged: two events at a time, each page after the last one's index.
         var seen = [String]()
