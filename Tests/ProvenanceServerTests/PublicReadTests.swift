@@ -64,6 +64,31 @@ import Testing
         }
     }
 
+    /// A product asked for by a GTIN, and a lot of it, come with the product's master data: its code, name and GTINs.
+    @Test func aRegisteredProductIsDescribedByItsMasterData() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        let beans = try EventContent(
+            kind: .product, recordID: "product/cocoa-beans/1", occurredAt: Timestamp(epochSeconds: 1_830_297_600),
+            fields: ["product": "cocoa-beans", "name": "Cocoa beans, fermented", "gtins": "4012345000016"])
+        _ = try await demo.ledger.append([beans], signedWith: try DemoNetwork.key("farm-gh"))
+        let expected: JSONValue = [
+            "code": "cocoa-beans", "name": "Cocoa beans, fermented", "gtins": ["04012345000016"],
+        ]
+        try await demo.withServer { client in
+            let byGTIN = try await client.call(.get, "/v1/products/04012345000016?limit=2")
+            OpenAPIContract.expect(byGTIN, 200, "GET", "/v1/products/{id}")
+            #expect(try byGTIN.json["product"] == expected)
+            #expect(try byGTIN.json["events"]?.arrayValue?.count == 2)
+            let lot = try await client.call(.get, "/v1/lots/LOT-GH-101")
+            OpenAPIContract.expect(lot, 200, "GET", "/v1/lots/{id}")
+            #expect(try lot.json["product"] == expected)
+            // A product no master data describes has no description.
+            let mass = try await client.call(.get, "/v1/products/cocoa-mass?limit=1")
+            #expect(try mass.json["product"] == nil)
+        }
+    }
+
     /// Paging a product by `next_after` and by `next` lists the same events, each once, in time
     /// order; a page names its lots and the lots they went into.
     @Test func productPagesByCursorAndByOffsetAgree() async throws {

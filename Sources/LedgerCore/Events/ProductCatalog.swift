@@ -36,6 +36,16 @@ public struct ProductCatalog: Sendable, Equatable {
         return nil
     }
 
+    /// The registered product `identifier` names (``product(named:)``) as the API shows it: its code, its name and its
+    /// GTIN-14s; `nil` for a name no product's master data lists.
+    public func description(of identifier: String) -> JSONValue? {
+        guard let product = product(named: identifier) else { return nil }
+        return .object([
+            "code": .string(product), "name": .string(names[product] ?? product),
+            "gtins": .array((gtins[product] ?? []).map(JSONValue.string)),
+        ])
+    }
+
     /// The names events may give `product` as their product: its code, then its GTIN-14s.
     public func aliases(of product: String) -> [String] {
         [product] + (gtins[product] ?? [])

@@ -80,7 +80,11 @@ extension LedgerAPI {
     {
         let page = try Page(request)
         let history = try await ledger.history(of: lot, as: .lot, withholdingSensitiveFields: context.caller == nil)
+        // The lot's product as the products' master data describe it, whichever name its first event used.
+        let catalog = try await ledger.productCatalog()
+        let recorded = history.entries.first { $0.relation == .subject }?.event.header.publicFields["product"]
         return try await historyJSON(
+            product: recorded?.stringValue.flatMap(catalog.description(of:)),
             query: lot, kind: "lot", lots: history.subjectLots, upstream: history.upstreamLots,
             downstream: history.downstreamLots,
             entries: page.slice(history.entries), page: page.json(total: history.entries.count),
@@ -107,7 +111,8 @@ extension LedgerAPI {
             "after": after.map(JSONValue.integer) ?? .null, "next_after": last.map(JSONValue.integer) ?? .null,
         ]
         return try await historyJSON(
-            query: product, kind: "product", lots: history.lots, upstream: history.upstreamLots,
+            product: try await ledger.productCatalog().description(of: product), query: product, kind: "product",
+            lots: history.lots, upstream: history.upstreamLots,
             downstream: history.downstreamLots,
             entries: history.entries[...], page: pageJSON, context: context)
     }
@@ -115,7 +120,7 @@ extension LedgerAPI {
     /// The body of a history answer: the events as the caller may see them, with the facilities
     /// they name.
     private func historyJSON(
-        query: String, kind: String, lots: [String], upstream: [String], downstream: [String],
+        product: JSONValue?, query: String, kind: String, lots: [String], upstream: [String], downstream: [String],
         entries: ArraySlice<HistoryEntry>,
         page: JSONValue, transfers: [UnrecordedMove]? = nil, context: ProvenanceRequestContext
     ) async throws -> Response {
@@ -146,6 +151,7 @@ extension LedgerAPI {
             "page": page,
         ]
         if let transfers { body["unrecorded_transfers"] = .array(transfers.map(\.json)) }
+        if let product { body["product"] = product }
         return Response.json(.object(body))
     }
 }

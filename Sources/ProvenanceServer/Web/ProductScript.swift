@@ -185,7 +185,13 @@ enum ProductScript {
             return;
           }
           const first = history.events.find((e) => e.relation === 'subject') ?? history.events[0];
-          document.getElementById('title').textContent = first?.fields.product ?? subject;
+          // A registered product by its name, with its code and GTINs beside what was asked for.
+          document.getElementById('title').textContent = history.product?.name ?? first?.fields.product ?? subject;
+          if (history.product) {
+            const names = [history.product.code, ...history.product.gtins.map((gtin) => `GTIN ${gtin}`)]
+              .filter((name) => name !== subject);
+            document.getElementById('subject').textContent = [subject, ...names].join(' · ');
+          }
           document.getElementById('summary').textContent = history.kind === 'lot'
             ? `Lot ${subject}: ${history.page.total} events, made from ${history.upstream_lots.length} lots, went into ${history.downstream_lots.length}`
             : `Product ${subject}: ${history.page.total} events`;
