@@ -426,7 +426,7 @@ extension Ledger {
 
     /// The products and facilities as of the head block, read again only after an append.
     func masterDataNow() async throws(LedgerError) -> CurrentMasterData.Snapshot {
-        let height = try await store.head()?.height ?? -1
+        let height = try await headHeight()
         return try await currentMasterData.snapshot(height: height) { () async throws(LedgerError) in
             var fields = [String: [String: JSONValue]]()
             for version in try await facilities() { fields[version.id] = version.fields }

@@ -8,7 +8,8 @@ public import LedgerStorage
 /// block and signs each checkpoint; it is read from a PEM file beside the database, never stored
 /// inside it.
 public final class Ledger: Sendable {
-    public let store: any LedgerStore
+    /// The store, for this package's tests and adapters; the CLI and the server go through the ledger's methods.
+    package let store: any LedgerStore
     public let metadata: LedgerMetadata
     let operatorKey: Ed25519.PrivateKey?
     let clock: LedgerClock
@@ -72,6 +73,16 @@ public final class Ledger: Sendable {
                 "appending needs the operator key (the .operator.pem file created by 'prov init' beside the ledger)")
         }
         return operatorKey
+    }
+
+    /// The number of events in the ledger as of its latest checkpoint (0 before the first).
+    public func treeSize() async throws(LedgerError) -> Int {
+        try await store.latestCheckpoint()?.size ?? 0
+    }
+
+    /// The height of the newest block (−1 for an empty store): it changes with every append.
+    public func headHeight() async throws(LedgerError) -> Int {
+        try await store.head()?.height ?? -1
     }
 
     /// The registered participants, from the participants table.

@@ -7,7 +7,7 @@ import Provenance
 extension LedgerAPI {
     func registerReads(on router: RecordingRouter<ProvenanceRequestContext>) {
         router.get("/healthz") { _, _ in
-            let size = try await ledger.store.latestCheckpoint()?.size ?? 0
+            let size = try await ledger.treeSize()
             return Response.json(["status": "ok", "tree_size": .integer(size)])
         }
         router.get("/v1/checkpoint") { _, _ in

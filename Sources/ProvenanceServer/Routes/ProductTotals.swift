@@ -16,7 +16,7 @@ actor ProductTotals {
 
     /// Number of events of `product` in the ledger's current state.
     func eventCount(ofProduct product: String) async throws(LedgerError) -> Int {
-        let current = try await ledger.store.head()?.height ?? -1
+        let current = try await ledger.headHeight()
         if current != height || counts.count >= Self.capacity {
             counts.removeAll(keepingCapacity: true)
             height = current
