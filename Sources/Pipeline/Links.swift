@@ -23,7 +23,7 @@ public struct LinkSet: Sendable {
     /// `lot_balance` feature both compare.
     private(set) var lotBalances: [FacilityLot: LotBalance] = [:]
     /// Lots that moved between two sites of one party with no ship or receive recorded, counted in both sites'
-    /// balances; sorted by lot, then destination.
+    /// balances (``UnrecordedTransfer/infer(_:events:facilities:)``).
     private(set) var unrecordedTransfers: [UnrecordedTransfer] = []
 
     /// A shipment between two facilities.
@@ -223,17 +223,25 @@ struct UnrecordedTransfer: Hashable {
     ///
     /// A site ships a lot it never produced, transformed or received, and another site of the party that ships it
     /// took the lot in before that first ship and has some of it left: the lot moved from there. Of several such
-    /// sites, the one whose lot came in last before the ship is taken (then the smaller site ID). Sites and lots are
-    /// visited in sorted order, so the result does not depend on dictionary order.
+    /// sites, the one whose lot came in last before the ship is taken (then the smaller site ID). Lots are visited in
+    /// sorted order and a lot's sites in the order of their first ships (then by ID), so the result does not depend
+    /// on dictionary order, and a lot moved on again is found at its third site too. Only lots that some site ships
+    /// without an inflow are looked at: on an ordinary chain, next to none.
     static func infer(
         _ balances: inout [FacilityLot: LotBalance], events: [ChainEvent], facilities: [String: FacilityProfile]
     ) -> [UnrecordedTransfer] {
+        var candidates = Set<String>()
+        for (key, balance) in balances where balance.inflow == 0 && !balance.ships.isEmpty {
+            candidates.insert(key.lot)
+        }
+        guard !candidates.isEmpty else { return [] }
         var sitesOfLot = [String: [String]]()
-        for key in balances.keys { sitesOfLot[key.lot, default: []].append(key.facility) }
+        for key in balances.keys where candidates.contains(key.lot) {
+            sitesOfLot[key.lot, default: []].append(key.facility)
+        }
         var transfers = [UnrecordedTransfer]()
-        for lot in sitesOfLot.keys.sorted() {
+        for lot in candidates.sorted() {
             guard let sites = sitesOfLot[lot], sites.count > 1 else { continue }
-            // In the order of their first ships, so that a lot moved on again is found at its second site too.
             let order = sites.map {
                 (first: balances[FacilityLot(facility: $0, lot: lot)]?.ships.first ?? .max, site: $0)
             }
