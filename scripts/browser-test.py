@@ -4,7 +4,9 @@
 On a copy of the demo ledger it starts a real `prov serve` on 127.0.0.1 and drives headless Chromium:
   1. the product page of a demo lot says "verified" once the browser has checked every proof;
   2. after one event's signature is altered in the ledger file, the same page says "failed";
-  3. after the factory's dock over-ships a lot and the pipeline runs again, a compliance officer logs into the
+  3. a lot the factory made and shipped from its second site, a warehouse, with no move recorded between them, shows
+     the move on its page;
+  4. after the factory's dock over-ships a lot and the pipeline runs again, a compliance officer logs into the
      dashboard with the demo key file, confirms the open flag with a note, and the decision shows on the page and in
      the ledger.
 Screenshots go to the --out folder (CI keeps them as artefacts).
@@ -29,6 +31,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 LOT = "LOT-DE-CHOC-31"
+MOVED_LOT = "LOT-DE-CHOC-40"
 
 
 def fail(message):
@@ -62,15 +65,26 @@ def browser(chromedriver):
 
 def plant_open_flag(args, work, ledger):
     """The demo's officer has confirmed its one flag; for the dashboard to have an open one, the factory's dock ships
-    900 kg more of the chocolate lot than the factory made, and the officer runs the pipeline again."""
+    900 kg more of the chocolate lot than the factory made, and the officer runs the pipeline again. Before that the
+    factory registers a second site, a warehouse, and ships from it a lot it made at the factory (MOVED_LOT) with no
+    move between them recorded."""
     shipment = work / "over-shipment.csv"
     shipment.write_text(
         "Record_ID,Event,Occurred_At,Product,Lot,Quantity,Unit,Facility,Shipment_ID,Destination\n"
         f"DE-S-0399,ship,2026-05-05T08:00:00+02:00,dark-chocolate-70,{LOT},900,kg,"
-        "urn:epc:id:sgln:4012345.00020.0,DE-SH-0399,urn:epc:id:sgln:4098765.00001.0\n")
+        "urn:epc:id:sgln:4012345.00020.0,DE-SH-0399,urn:epc:id:sgln:4098765.00001.0\n"
+        f"DE-P-0400,produce,2026-05-08T08:00:00+02:00,dark-chocolate-70,{MOVED_LOT},500,kg,FACTORY-DE-02,,\n"
+        f"DE-S-0400,ship,2026-05-10T08:00:00+02:00,dark-chocolate-70,{MOVED_LOT},400,kg,WAREHOUSE-DE-09,DE-SH-0400,"
+        "urn:epc:id:sgln:4098765.00001.0\n")
+    warehouse = work / "warehouse.csv"
+    warehouse.write_text(
+        "facility_id,party,name,kind,country,latitude,longitude,capacity_per_day,unit,workers,certificate,"
+        "certificate_expires,parent_facility\n"
+        "WAREHOUSE-DE-09,factory-de,Duisburg Warehouse,warehouse,DE,51.43,6.76,,,20,,,\n")
     keys = pathlib.Path(args.keys)
     root = pathlib.Path(__file__).resolve().parent.parent
     for command in (
+        ["facilities", "import", str(warehouse), "--key", str(keys / "DEMO-ONLY-factory-de.pem")],
         ["ingest", str(shipment), "--key", str(keys / "DEMO-ONLY-factory-de.pem")],
         ["pipeline", "run", str(root / "Pipelines/default.yml"), "--key", str(keys / "DEMO-ONLY-compliance.pem"),
          "--out", str(work / "reports")],
@@ -151,7 +165,15 @@ def main():
         with sqlite3.connect(ledger) as db:
             db.execute("UPDATE events SET signature = ? WHERE id = ?", (signature, bytes.fromhex(event_id)))
 
-        # 3. The compliance officer logs in with the key file and confirms the open flag.
+        # 3. A lot moved between two sites of its party with nothing recorded: the page says so between the events.
+        driver.get(f"{base}/p/{MOVED_LOT}")
+        state, text = badge_state(driver, {"verified", "verified-server", "failed"})
+        moves = driver.find_elements(By.CSS_SELECTOR, "#timeline li.move")
+        if state != "verified" or len(moves) != 1 or "no ship or receive recorded" not in moves[0].text:
+            fail(f"the moved lot's page says '{state}' with {[m.text for m in moves]}")
+        print(f"moved lot: {moves[0].text}")
+
+        # 4. The compliance officer logs in with the key file and confirms the open flag.
         driver.get(f"{base}/dashboard")
         driver.find_element(By.ID, "participant").send_keys("compliance")
         driver.find_element(By.ID, "key-file").send_keys(str(pathlib.Path(args.keys, "DEMO-ONLY-compliance.pem").resolve()))

@@ -117,6 +117,7 @@ enum Pages {
         .flags code, .flags .records { overflow-wrap: anywhere; }
         .timeline li { position: relative; padding: .6rem .6rem .6rem 2.4rem; margin: .4rem 0; background: #fff; border: 1px solid var(--line); border-radius: .4rem; }
         .timeline li.upstream, .timeline li.downstream { border-style: dashed; }
+        .timeline li.move { background: transparent; border-style: dotted; color: var(--muted); font-size: .9rem; }
         .timeline .check { position: absolute; left: .7rem; top: .6rem; font-weight: 700; color: var(--muted); }
         .timeline .check.ok { color: var(--ok); }
         .timeline .check.bad { color: var(--bad); }

@@ -44,7 +44,15 @@ enum ProductScript {
 
         function renderTimeline(history) {
           const list = document.getElementById('timeline');
+          // A lot's moves between two sites of one party that nothing records, before the event at the second site.
+          const moves = new Map((history.unrecorded_transfers ?? []).map((move) => [move.before_index, move]));
           for (const event of history.events) {
+            const move = moves.get(event.index);
+            if (move) {
+              list.append(el('li', { class: 'move' },
+                `Moved from ${place(history.facilities, move.from) || move.from} to ${place(history.facilities, move.to) || move.to}, `
+                  + `both sites of ${move.party}: no ship or receive recorded`));
+            }
             const f = event.fields;
             const what = [f.product, f.lot && `lot ${f.lot}`, f.lot && quantity(f)].filter(Boolean).join(' · ');
             const where = place(history.facilities, f.facility);
