@@ -20,7 +20,8 @@ internal import Darwin
 ///    cluster. It finds *local* anomalies too: rows in the sparse gap between two clusters, which random axis-parallel
 ///    splits barely tell from the clusters' own edges.
 /// 4. On the same subsample, a ``SkewedTailSum`` keeps each column's sorted values: a density that needs no
-///    covariance, the sum over the columns of how far into its skewed tail a value lies.
+///    covariance, the sum over the columns of how far into its skewed tail a value lies. It is fitted only when the
+///    mixture's weight (below) is under 1: otherwise the density does not use it.
 /// 5. The raw scores of the subsample serve as references that calibrate each score to [0, 1] by its percentile
 ///    (with an exponential tail beyond the 99.9th, so extremes keep their order).
 ///
@@ -81,7 +82,8 @@ public struct CombinedDetector: Sendable, Codable, Hashable {
     /// The mean silhouette of each candidate number of clusters.
     public let silhouettes: [Int: Double]
     let mixture: GaussianMixture
-    let tails: SkewedTailSum
+    /// The tail sum with its calibration; nil where the mixture's weight is 1, so that the density does not need it.
+    let tails: CalibratedTails?
     /// The mixture's share of the density score, from the rows of the subsample per mixture parameter.
     public let mixtureWeight: Double
 
@@ -89,7 +91,6 @@ public struct CombinedDetector: Sendable, Codable, Hashable {
     public var clusterCount: Int { mixture.count }
     let forestCalibration: ScoreCalibration
     let clusterCalibration: ScoreCalibration
-    let tailCalibration: ScoreCalibration
     let densityCalibration: ScoreCalibration
 
     /// Fits the detector on the rows of `x` (at least 2 rows).
@@ -121,7 +122,6 @@ public struct CombinedDetector: Sendable, Codable, Hashable {
             minimumRows: parameters.mixtureRowsPerParameter.lowerBound * perComponent
         ).unwhitened(whitening)
 
-        let tails = SkewedTailSum(reference)
         let rowsPerParameter = Double(reference.rows) / Double(max(1, mixture.parameterCount))
         let bounds = parameters.mixtureRowsPerParameter
         let mixtureWeight =
@@ -131,19 +131,21 @@ public struct CombinedDetector: Sendable, Codable, Hashable {
 
         let forestReference = forest.scores(reference, threads: threads)
         let clusterReference = Self.mixtureScores(mixture, reference, threads: threads).scores
-        let tailReference = tails.scores(reference, threads: threads)
         let forestCalibration = ScoreCalibration(reference: forestReference)
         let clusterCalibration = ScoreCalibration(reference: clusterReference)
-        let tailCalibration = ScoreCalibration(reference: tailReference)
-        let densityReference = zip(clusterReference, tailReference).map { cluster, tail in
+        let fitted = mixtureWeight < 1 ? CalibratedTails.fit(reference, threads: threads) : nil
+        let tails = fitted?.tails
+        let tailReference = fitted?.referenceScores
+        let densityReference = clusterReference.indices.map { row in
             Self.density(
-                cluster: clusterCalibration(cluster), tail: tailCalibration(tail), mixtureWeight: mixtureWeight)
+                cluster: clusterCalibration(clusterReference[row]), tail: tailReference?[row] ?? 0,
+                mixtureWeight: mixtureWeight)
         }
         return CombinedDetector(
             parameters: parameters, scaler: scaler, forest: forest, clustering: clustering, silhouettes: silhouettes,
             mixture: mixture, tails: tails, mixtureWeight: mixtureWeight,
             forestCalibration: forestCalibration, clusterCalibration: clusterCalibration,
-            tailCalibration: tailCalibration, densityCalibration: ScoreCalibration(reference: densityReference))
+            densityCalibration: ScoreCalibration(reference: densityReference))
     }
 
     /// Scores every row of `x`.
@@ -156,23 +158,40 @@ public struct CombinedDetector: Sendable, Codable, Hashable {
         let scaled = KMeans.filled(scaler.transform(x))
         let forestScores = forest.scores(scaled, threads: threads)
         let (clusterRaw, clusters) = Self.mixtureScores(mixture, scaled, threads: threads)
-        let tailRaw = tails.scores(scaled, threads: threads)
+        let tail = tails?.scores(scaled, threads: threads)
         var combined = [Double](repeating: 0, count: x.rows)
         var forestPercentile = [Double](repeating: 0, count: x.rows)
         var cluster = [Double](repeating: 0, count: x.rows)
-        var tail = [Double](repeating: 0, count: x.rows)
         for row in 0..<x.rows {
             forestPercentile[row] = forestCalibration(forestScores[row])
             cluster[row] = clusterCalibration(clusterRaw[row])
-            tail[row] = tailCalibration(tailRaw[row])
             let density = densityCalibration(
-                Self.density(cluster: cluster[row], tail: tail[row], mixtureWeight: mixtureWeight))
+                Self.density(cluster: cluster[row], tail: tail?[row] ?? 0, mixtureWeight: mixtureWeight))
             combined[row] =
                 forestPercentile[row] >= parameters.forestLevel ? max(density, forestPercentile[row]) : density
         }
         return CombinedScores(
             combined: combined, forest: forestScores, forestPercentile: forestPercentile, cluster: cluster,
             tail: tail, clusters: clusters)
+    }
+
+    /// The skewed tail sum calibrated to [0, 1] by its percentile among the subsample's sums.
+    struct CalibratedTails: Sendable, Codable, Hashable {
+        let sum: SkewedTailSum
+        let calibration: ScoreCalibration
+
+        /// The tails fitted on `reference`, with the calibrated scores of its rows.
+        static func fit(_ reference: Matrix, threads: Int?) -> (tails: CalibratedTails, referenceScores: [Double]) {
+            let sum = SkewedTailSum(reference)
+            let raw = sum.scores(reference, threads: threads)
+            let calibration = ScoreCalibration(reference: raw)
+            return (CalibratedTails(sum: sum, calibration: calibration), raw.map(calibration.callAsFunction))
+        }
+
+        /// The calibrated tail score of every row of `x` (no missing values).
+        func scores(_ x: Matrix, threads: Int?) -> [Double] {
+            sum.scores(x, threads: threads).map(calibration.callAsFunction)
+        }
     }
 
     /// The weighted Fisher sum of the calibrated cluster and tail scores, each taken as a p-value (one minus it).

@@ -8,13 +8,14 @@ public struct CombinedScores: Sendable {
     public let forestPercentile: [Double]
     /// The cluster score, calibrated to [0, 1]: how unlikely the row is under the per-cluster Gaussians.
     public let cluster: [Double]
-    /// The tail sum's score, calibrated to [0, 1]: how far into the tails its columns lean towards the row lies.
-    public let tail: [Double]
+    /// The tail sum's score, calibrated to [0, 1]: how far into the tails its columns lean towards the row lies; nil
+    /// where the density is the mixture's alone (``CombinedDetector/mixtureWeight`` 1), which needs no tails.
+    public let tail: [Double]?
     /// The cluster each row most likely belongs to.
     public let clusters: [Int]
 
     public init(
-        combined: [Double], forest: [Double], forestPercentile: [Double], cluster: [Double], tail: [Double],
+        combined: [Double], forest: [Double], forestPercentile: [Double], cluster: [Double], tail: [Double]?,
         clusters: [Int]
     ) {
         self.combined = combined

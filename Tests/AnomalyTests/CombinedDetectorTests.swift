@@ -30,6 +30,7 @@ import Testing
         let detector = CombinedDetector.fit(x, parameters: .init(clusterCandidates: 2...3))
         #expect(detector.mixtureWeight == 0)
         let result = detector.scores(x)
+        #expect(result.tail?.count == x.rows)
         #expect(Metrics.rocAUC(scores: result.combined, labels: labels) > 0.9)
         #expect(
             Metrics.rocAUC(scores: result.combined, labels: labels)
@@ -40,6 +41,8 @@ import Testing
         let (x, _) = SyntheticData.twoClusters(rows: 4000, local: 12, seed: 21)
         let detector = CombinedDetector.fit(x, parameters: .init(clusterCandidates: 2...4))
         #expect(detector.mixtureWeight == 1)
+        // The density is the mixture's alone: the tails are neither fitted nor computed.
+        #expect(detector.scores(x).tail == nil)
     }
 
     @Test func theDensityWeighsTheMixtureAndTheTailsAsPValues() {
