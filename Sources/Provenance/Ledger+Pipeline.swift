@@ -148,7 +148,7 @@ extension Ledger {
             progress(next - range.fromSize, size - range.fromSize)
             chunk = try await following?.value.get() ?? []
         }
-        let facilities = try await facilityProfiles(before: checkpoint.size)
+        let facilities = Self.facilityProfiles(try await self.facilities().filter { $0.index < checkpoint.size })
         let products = try ProductCatalog(
             records: try await store.events(kind: EventKind.product.rawValue).filter { $0.index < checkpoint.size })
         let root = Digest(checkpoint.root).map(\.hex) ?? ""

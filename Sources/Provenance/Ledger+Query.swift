@@ -138,14 +138,12 @@ extension Ledger {
         )
     }
 
-    /// The master data of every facility as it stood before ledger index `size` (now when nil), as the pipeline
-    /// reads it.
-    func facilityProfiles(before size: Int? = nil) async throws(LedgerError) -> [String: FacilityProfile] {
+    /// The facilities of `versions` (in ledger order) as the pipeline reads them: each one's latest version that
+    /// holds what the pipeline needs.
+    static func facilityProfiles(_ versions: some Sequence<MasterDataVersion>) -> [String: FacilityProfile] {
         var profiles = [String: FacilityProfile]()
-        for record in try await store.events(kind: EventKind.facility.rawValue) where record.index < size ?? .max {
-            if let profile = FacilityProfile(fields: try record.decode().header.publicFields) {
-                profiles[profile.id] = profile
-            }
+        for version in versions {
+            if let profile = FacilityProfile(fields: version.fields) { profiles[profile.id] = profile }
         }
         return profiles
     }
@@ -428,11 +426,12 @@ extension Ledger {
     func masterDataNow() async throws(LedgerError) -> CurrentMasterData.Snapshot {
         let height = try await headHeight()
         return try await currentMasterData.snapshot(height: height) { () async throws(LedgerError) in
+            let versions = try await facilities()
             var fields = [String: [String: JSONValue]]()
-            for version in try await facilities() { fields[version.id] = version.fields }
+            for version in versions { fields[version.id] = version.fields }
             return CurrentMasterData.Snapshot(
                 products: try ProductCatalog(records: try await store.events(kind: EventKind.product.rawValue)),
-                facilityFields: fields, facilities: fields.compactMapValues(FacilityProfile.init(fields:)))
+                facilityFields: fields, facilities: Self.facilityProfiles(versions))
         }
     }
 
