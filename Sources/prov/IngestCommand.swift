@@ -90,18 +90,14 @@ struct FacilitiesList: AsyncParsableCommand {
     func run() async throws {
         try await reporting { () async throws(LedgerError) in
             let ledger = try await options.openForReading()
-            let shown = currentVersions(try await ledger.facilities(), all: history)
-            if json {
-                printMasterDataJSON(shown, id: "facility", as: "facility_id")
-                return
-            }
-            for version in shown {
+            listMasterData(
+                try await ledger.facilities(), all: history, json: json, id: "facility", as: "facility_id"
+            ) { version in
                 let field = { (name: String) in
                     version.fields[name]?.stringValue ?? version.fields[name]?.integerValue.map(String.init) ?? "-"
                 }
-                print(
+                return
                     "\(version.id)  \(field("party"))  \(field("kind"))  \(field("country"))  \(field("latitude")),\(field("longitude"))  capacity \(field("capacity_per_day")) \(field("unit"))/day  workers \(field("workers"))  certificate \(field("certificate")) until \(field("certificate_expires"))  [\(field("name"))]"
-                )
             }
         }
     }
@@ -122,9 +118,22 @@ func importMasterData<File: MasterDataFile>(
     }
 }
 
+/// Lists master-data versions (`all`, or only the current version of each ID), as `line` prints each or as JSON.
+func listMasterData(
+    _ versions: [MasterDataVersion], all: Bool, json: Bool, id: String, as column: String,
+    line: (MasterDataVersion) -> String
+) {
+    let shown = currentVersions(versions, all: all)
+    if json {
+        printMasterDataJSON(shown, id: id, as: column)
+    } else {
+        for version in shown { print(line(version)) }
+    }
+}
+
 /// Prints master-data versions as a JSON array: each version's fields, its ID field named as the CSV's column (`id`
 /// as `column`), the party that signed it, its ledger index and the time it was recorded at.
-func printMasterDataJSON(_ versions: [MasterDataVersion], id: String, as column: String) {
+private func printMasterDataJSON(_ versions: [MasterDataVersion], id: String, as column: String) {
     printJSON(
         .array(
             versions.map { version in
@@ -139,7 +148,7 @@ func printMasterDataJSON(_ versions: [MasterDataVersion], id: String, as column:
 }
 
 /// `versions` in ledger order, or with `all` false only the last version of each ID.
-func currentVersions(_ versions: [MasterDataVersion], all: Bool) -> [MasterDataVersion] {
+private func currentVersions(_ versions: [MasterDataVersion], all: Bool) -> [MasterDataVersion] {
     guard !all else { return versions }
     var latest = [String: Int]()
     for (position, version) in versions.enumerated() { latest[version.id] = position }
@@ -187,16 +196,11 @@ struct ProductsList: AsyncParsableCommand {
     func run() async throws {
         try await reporting { () async throws(LedgerError) in
             let ledger = try await options.openForReading()
-            let shown = currentVersions(try await ledger.products(), all: history)
-            if json {
-                printMasterDataJSON(shown, id: "product", as: "product_id")
-                return
-            }
-            for version in shown {
+            listMasterData(try await ledger.products(), all: history, json: json, id: "product", as: "product_id") {
+                version in
                 let gtins = version.fields["gtins"]?.arrayValue?.compactMap(\.stringValue) ?? []
-                print(
+                return
                     "\(version.id)  \(version.signer)  GTIN \(gtins.isEmpty ? "-" : gtins.joined(separator: ", "))  [\(version.fields["name"]?.stringValue ?? "-")]"
-                )
             }
         }
     }
