@@ -104,12 +104,16 @@ enum Explanation {
         case "lot_balance":
             let direction = value >= 1 ? "\(Format.percent(value - 1)) more" : "\(Format.percent(1 - value)) less"
             return "\(origin) shipped \(direction) of lot \(event.lot ?? "") than it made or received of it"
-        case "destination_country_share":
-            let country = ship.flatMap { $0.destination }.flatMap { links.facilities[$0]?.country } ?? "that country"
+        case "destination_country_share", "destination_region_share":
+            let country = ship.flatMap { $0.destination }.flatMap { links.facilities[$0]?.country }
+            let place =
+                feature == "destination_country_share"
+                ? country ?? "that country"
+                : country.map { "\(CountryRegions.region(of: $0)) (\($0)'s region)" } ?? "that region"
             let product = event.product ?? "the product"
             return value < 0.001
-                ? "\(origin) and its country's other senders rarely or never ship \(product) to \(country) (an estimated share below 0.1 %, against a median of \(Format.percent(columnMedian)))"
-                : "an estimated \(Format.percent(value)) of \(origin)'s shipments of \(product) go to \(country), against a median of \(Format.percent(columnMedian))"
+                ? "\(origin) and its country's other senders rarely or never ship \(product) to \(place) (an estimated share below 0.1 %, against a median of \(Format.percent(columnMedian)))"
+                : "an estimated \(Format.percent(value)) of \(origin)'s shipments of \(product) go to \(place), against a median of \(Format.percent(columnMedian))"
         case "distance_km":
             return "\(Format.number(value)) km from \(origin) to \(destination), \(against) km"
         case "speed_kmh":

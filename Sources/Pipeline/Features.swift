@@ -109,7 +109,12 @@ public enum FeatureCatalog {
         Feature(
             name: "destination_country_share",
             description:
-                "share of the sender facility's other shipments of the product that went to the destination's country (0 for a country it never ships the product to)",
+                "how likely the destination's country is for the sender and product: the sender facility's share of its other shipments of the product going there, shrunk towards its origin country's and everyone's",
+            scale: .logRatio, family: .relationships, resolution: 0.1),
+        Feature(
+            name: "destination_region_share",
+            description:
+                "the same for the destination country's region (UN M49): a new country in a region the sender ships to is less surprising than a new region",
             scale: .logRatio, family: .relationships, resolution: 0.1),
         Feature(
             name: "output_per_worker",
@@ -217,7 +222,8 @@ struct FeatureTable {
             append("pair_share", context.pairShare(of: ship))
             append("relationship_age_days", context.relationshipAgeDays[shipPosition])
             append("rare_partner_share", context.rarePartnerShare(of: ship))
-            append("destination_country_share", context.destinationCountryShare(of: ship))
+            append("destination_country_share", context.destinationShare(of: ship, grain: .country))
+            append("destination_region_share", context.destinationShare(of: ship, grain: .region))
             append("output_per_worker", context.outputPerWorkerRatio(origin))
             append("capacity_utilisation", context.utilisation(ofLot: ship.lot, at: origin))
             append("certificate_valid", context.certificateValidity(of: ship, at: origin))
@@ -239,7 +245,7 @@ struct FeatureTable {
                 "transit_hours", "transit_lane_deviation", "speed_lane_ratio", "dwell_deviation", "distance_km",
                 "speed_kmh", "loss_ratio", "loss_lane_deviation", "volume_window_ratio",
                 "price_ratio", "lot_balance", "pair_novelty", "pair_share", "relationship_age_days",
-                "rare_partner_share", "destination_country_share",
+                "rare_partner_share", "destination_country_share", "destination_region_share",
             ] {
                 append(name, nil)
             }
@@ -311,11 +317,12 @@ struct FeatureContext {
     private var madeOn: [FacilityLot: Int] = [:]
     /// What came into a facility of each lot and what it shipped of it (``LinkSet/lotBalances``).
     private let lotBalances: [FacilityLot: LotBalance]
-    /// Shipments per (sending facility, product) and per (…, destination country); per (origin country, product)
-    /// and per (…, destination country); per product and per (product, destination country).
+    /// Shipments per (sending facility, product) and per (…, destination country or region); per (origin country,
+    /// product) and per (…, destination country or region); per product and per (product, destination country or
+    /// region).
     private var shipCounts: [String: Int] = [:]
-    /// The destination countries each product is shipped to.
-    private var destinationCountries: [String: Set<String>] = [:]
+    /// The destination countries and regions each product is shipped to.
+    private var destinations: [DestinationGrain: [String: Set<String>]] = [:]
     private var yieldByPair: [String: Double] = [:]
 
     init(links: LinkSet, minimumCohort: Int) {
@@ -338,12 +345,15 @@ struct FeatureContext {
         for position in shipOrder {
             let ship = events[position]
             let origin = ship.facility ?? ""
-            let keys = Self.countryKeys(of: ship, links: links)
-            for key in keys { shipCounts[key, default: 0] += 1 }
-            if let product = ship.product, let country = ship.destination.flatMap({ links.facilities[$0]?.country }),
-                !keys.isEmpty
-            {
-                destinationCountries[product, default: []].insert(country)
+            for grain in DestinationGrain.allCases {
+                let keys = Self.destinationKeys(of: ship, grain: grain, links: links)
+                // The totals (even positions) are the same at both grains: counted once.
+                for (index, key) in keys.enumerated() where grain == .country || index % 2 == 1 {
+                    shipCounts[key, default: 0] += 1
+                }
+                if let product = ship.product, let destination = keys.last?.split(separator: "\u{0}").last {
+                    destinations[grain, default: [:]][product, default: []].insert(String(destination))
+                }
             }
             let pair = FacilityPair(origin: origin, destination: ship.destination ?? "")
             pairNovelty[position] = pairCounts[pair, default: 0]
@@ -443,13 +453,14 @@ struct FeatureContext {
         return balance.outflow / balance.inflow
     }
 
-    /// The count keys of a ship: (facility, product), (facility, product, destination country), (origin country,
-    /// product), (origin country, product, destination country), product, (product, destination country). Empty
-    /// without a product or the two countries.
-    private static func countryKeys(of ship: ChainEvent, links: LinkSet) -> [String] {
+    /// The count keys of a ship at a destination grain: (facility, product), (facility, product, destination),
+    /// (origin country, product), (origin country, product, destination), product, (product, destination), where the
+    /// destination is the destination facility's country or its region. Empty without a product or the two countries.
+    private static func destinationKeys(of ship: ChainEvent, grain: DestinationGrain, links: LinkSet) -> [String] {
         guard let product = ship.product, let facility = ship.facility, let from = links.facilities[facility]?.country,
-            let to = ship.destination.flatMap({ links.facilities[$0]?.country })
+            let country = ship.destination.flatMap({ links.facilities[$0]?.country })
         else { return [] }
+        let to = grain.rawValue + (grain == .country ? country : CountryRegions.region(of: country))
         let separator = "\u{0}"
         return [
             "f" + facility + separator + product, "f" + facility + separator + product + separator + to,
@@ -458,27 +469,27 @@ struct FeatureContext {
         ]
     }
 
-    /// How likely the destination's country is for this sender and product, from the sender facility's other
-    /// shipments of the product, shrunk towards its origin country's, shrunk in turn towards everyone's (a
-    /// hierarchical Dirichlet-multinomial predictive; "other" leaves the shipment itself out):
+    /// How likely the destination's country (or its region) is for this sender and product, from the sender
+    /// facility's other shipments of the product, shrunk towards its origin country's, shrunk in turn towards
+    /// everyone's (a hierarchical Dirichlet-multinomial predictive; "other" leaves the shipment itself out):
     ///
-    ///     global  = (n_p + 1) / (N_p + C)               over all other shipments of the product, C its destination countries
+    ///     global  = (n_p + 1) / (N_p + C)               over all other shipments of the product, C its destinations
     ///     country = (n_c + k · global) / (N_c + k)      over the other shipments of the product from the origin's country
     ///     share   = (n_f + k · country) / (N_f + k)     over the sender facility's other shipments of the product
     ///
-    /// with k = 10. A country the sender and its compatriots never ship the product to gets a small share that is
-    /// smaller the longer their history and the rarer the country for the product, never a 0 that many such
+    /// with k = 10. A destination the sender and its compatriots never ship the product to gets a small share that is
+    /// smaller the longer their history and the rarer the destination for the product, never a 0 that many such
     /// shipments would tie at. `nil` where the origin's country has fewer than `minimumCohort` other shipments of the
     /// product.
-    func destinationCountryShare(of ship: ChainEvent) -> Double? {
-        let keys = Self.countryKeys(of: ship, links: links)
+    func destinationShare(of ship: ChainEvent, grain: DestinationGrain) -> Double? {
+        let keys = Self.destinationKeys(of: ship, grain: grain, links: links)
         guard keys.count == 6, let product = ship.product else { return nil }
         func others(_ key: String) -> Double { Double((shipCounts[key] ?? 1) - 1) }
         let countryTotal = others(keys[2])
         guard countryTotal >= Double(minimumCohort) else { return nil }
         let weight = 10.0
-        let countries = Double(max(1, destinationCountries[product]?.count ?? 1))
-        let global = (others(keys[5]) + 1) / (others(keys[4]) + countries)
+        let destinations = Double(max(1, destinations[grain]?[product]?.count ?? 1))
+        let global = (others(keys[5]) + 1) / (others(keys[4]) + destinations)
         let country = (others(keys[3]) + weight * global) / (countryTotal + weight)
         return (others(keys[1]) + weight * country) / (others(keys[0]) + weight)
     }
@@ -538,6 +549,14 @@ func certificateProblem(claimed: String, day: Int, facility: FacilityProfile?) -
 struct FacilityDay: Hashable {
     let facility: String
     let day: Int
+}
+
+/// Where a shipment goes, at the grain ``FeatureContext/destinationShare(of:grain:)`` estimates: the raw values prefix
+/// the count keys.
+enum DestinationGrain: String, CaseIterable {
+    case country = "c"
+    /// The country's M49 region (``CountryRegions``).
+    case region = "r"
 }
 
 /// A price cohort: a product in a currency, from one origin country or (nil) from anywhere.

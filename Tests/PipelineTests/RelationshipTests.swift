@@ -3,7 +3,7 @@ import Testing
 
 @testable import Pipeline
 
-/// `relationship_age_days` and `rare_partner_share` (``FeatureContext``).
+/// `relationship_age_days`, `rare_partner_share` and `destination_region_share` (``FeatureContext``).
 @Suite struct RelationshipTests {
     /// A ship from `origin` to `destination`, `day` days after 2026-01-01.
     static func ship(
@@ -48,5 +48,46 @@ import Testing
         // Twenty shipments are the minimum cohort here; with a larger one the sender's history is too short.
         let short = try #require(chain.features(minimumCohort: 21).table.columns["rare_partner_share"])
         #expect(short.allSatisfy { $0.isNaN })
+    }
+
+    /// `destination_region_share`: a farm that always ships to the Netherlands finds a first shipment to Belgium, in
+    /// the same region, far less surprising than one to China, although both countries are equally new to it.
+    @Test func aNewCountryInAKnownRegionIsLessSurprisingThanANewRegion() throws {
+        var chain = Self.fixture()
+        chain.facility("MILL-BE", country: "BE", at: (latitude: 51.22, longitude: 4.40), kind: "mill")
+        chain.facility("MILL-CN", country: "CN", at: (latitude: 31.23, longitude: 121.47), kind: "mill")
+        for day in 0..<24 { Self.ship(&chain, day: Double(day), to: "MILL", tag: "m\(day)") }
+        Self.ship(&chain, day: 30, to: "MILL-BE", tag: "be")
+        Self.ship(&chain, day: 31, to: "MILL-CN", tag: "cn")
+        let (links, table) = chain.features(minimumCohort: 5)
+        let countries = try #require(table.columns["destination_country_share"])
+        let regions = try #require(table.columns["destination_region_share"])
+        let explained = Explanation.text(
+            feature: "destination_region_share", value: regions[25], columnMedian: regions[0], row: 25, table: table,
+            links: links)
+        #expect(
+            explained
+                == "an estimated 0.3 % of FARM's shipments of cocoa-beans go to Eastern Asia (CN's region), against a median of 96 %"
+        )
+        // Belgium and China: each new to the farm and to Ghana, each 1 of the product's 3 destination countries.
+        #expect(countries[24] == countries[25])
+        // Western Europe has 24 of the farm's 25 other shipments; Eastern Asia none (1 of the 2 regions shipped to).
+        let others = 25.0
+        let global: Double = 1 / (others + 2)
+        let country = 10 * global / (others + 10)
+        #expect(abs(regions[25] - 10 * country / (others + 10)) < 1e-12)
+        let usual = (24 + 10 * (24 + 10 * (25.0 / (others + 2))) / (others + 10)) / (others + 10)
+        #expect(abs(regions[24] - usual) < 1e-12)
+        #expect(regions[24] > 0.9 && regions[25] < 0.01 && regions[24] > 100 * countries[24])
+    }
+
+    /// Every ISO 3166-1 code but Antarctica's belongs to one of the 22 regions; an unlisted code is its own region.
+    @Test func everyCountryHasOneRegion() {
+        let listed = CountryRegions.members.flatMap { $0.countries.split(separator: " ") }
+        #expect(listed.count == 248 && Set(listed).count == 248 && CountryRegions.members.count == 22)
+        #expect(listed.allSatisfy { $0.count == 2 && $0.allSatisfy { ("A"..."Z").contains($0) } })
+        #expect(
+            CountryRegions.region(of: "GH") == "Western Africa" && CountryRegions.region(of: "NL") == "Western Europe")
+        #expect(CountryRegions.region(of: "AQ") == "AQ")
     }
 }
