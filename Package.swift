@@ -103,7 +103,10 @@ let package = Package(
         ),
         .target(
             name: "Benchmarks",
-            dependencies: ["Anomaly", "LedgerCore", "Pipeline"],
+            dependencies: [
+                "Anomaly", "Ingest", "LedgerCore", "LedgerCrypto", "LedgerStorage", "Pipeline", "Provenance",
+                "SampleNetwork",
+            ],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -163,14 +166,19 @@ let package = Package(
         .testTarget(
             name: "ProvenanceServerTests",
             dependencies: [
-                "ProvenanceServer", "Provenance", "Ingest", "LedgerCore", "LedgerCrypto", "LedgerStorage", "TestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"),
+                "ProvenanceServer", "Provenance", "Ingest", "LedgerCore", "LedgerCrypto", "LedgerStorage",
+                "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "ProvTests",
-            dependencies: ["prov", "Ingest", "LedgerCore", "LedgerCrypto", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "prov", "Ingest", "LedgerCore", "LedgerCrypto", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
     ],

@@ -1,9 +1,188 @@
 import Foundation
+import Ingest
 public import LedgerCore
+import LedgerCrypto
+import LedgerStorage
 public import Pipeline
+import Provenance
+import SampleNetwork
 
 /// How well the pipeline finds the labelled anomalies of generated networks (`prov bench detection`).
 public enum DetectionBenchmark {
+    public struct Configuration: Sendable {
+        /// Lots per generated network.
+        public var lots: Int
+        /// One network per seed.
+        public var seeds: [UInt64]
+        /// The pipeline definition as read, and its bytes (anchored with the report).
+        public var definition: PipelineDefinition
+        public var definitionBytes: [UInt8]
+        /// Whether the definition had every rule disabled (reported, and written beside kept networks).
+        public var modelsOnly: Bool
+        /// The folder that keeps the networks and ledgers; nil for a temporary one, removed after the run.
+        public var keep: String?
+        /// The peers' Python and script (scripts/detection-peers.py), when they run on the feature matrix.
+        public var peers: (python: String, script: String)?
+
+        public init(
+            lots: Int, seeds: [UInt64], definition: PipelineDefinition, definitionBytes: [UInt8], modelsOnly: Bool,
+            keep: String?, peers: (python: String, script: String)?
+        ) {
+            self.lots = lots
+            self.seeds = seeds
+            self.definition = definition
+            self.definitionBytes = definitionBytes
+            self.modelsOnly = modelsOnly
+            self.keep = keep
+            self.peers = peers
+        }
+    }
+
+    /// For each seed: generates a network, loads it into a new ledger, runs the pipeline and compares its report with
+    /// the labels; logs the tables and returns one JSON object per seed.
+    public static func run(_ configuration: Configuration, log: (String) -> Void) async throws(LedgerError)
+        -> [JSONValue]
+    {
+        let folder = BenchFiles.RunFolder(kept: configuration.keep, prefix: "prov-detection")
+        defer { folder.removeUnlessKept() }
+        if configuration.modelsOnly, folder.kept {
+            try BenchFiles.createDirectory(folder.url.path)
+            try BenchFiles.write(folder.path("models-only.yml"), configuration.definitionBytes)
+        }
+        var results = [JSONValue]()
+        for seed in configuration.seeds {
+            let directory = folder.path("seed-\(seed)")
+            try? FileManager.default.removeItem(atPath: directory)
+            try BenchFiles.createDirectory(directory)
+            results.append(try await measure(seed: seed, directory: directory, configuration, log: log))
+        }
+        return results
+    }
+
+    private static func measure(
+        seed: UInt64, directory: String, _ configuration: Configuration, log: (String) -> Void
+    ) async throws(LedgerError) -> JSONValue {
+        let lots = configuration.lots
+        let network = directory + "/network"
+        let generated = Date()
+        _ = try SampleNetwork.write(
+            SampleNetwork.Configuration(lots: lots, seed: seed), to: network, replacingExisting: true
+        ) { _, _ in }
+        log(String(format: "seed %llu: generated %d lots in %.1f s", seed, lots, Date().timeIntervalSince(generated)))
+
+        let loaded = Date()
+        let (ledger, officer) = try await load(
+            network: network, ledgerPath: directory + "/ledger.sqlite",
+            operatorKeyPath: directory + "/ledger.operator.pem")
+        log(String(format: "seed %llu: loaded into a ledger in %.1f s", seed, Date().timeIntervalSince(loaded)))
+
+        let started = Date()
+        let outcome = try await ledger.runPipeline(
+            configuration.definition, definitionBytes: configuration.definitionBytes, signedWith: officer,
+            featureMatrix: configuration.peers != nil)
+        let pipelineSeconds = Date().timeIntervalSince(started)
+        let labels = try readLabels(network + "/labels.csv")
+        let quality = DetectionQuality(report: outcome.report, labels: labels)
+
+        let summary = outcome.report.summary
+        log(
+            String(
+                format: "seed %llu: %d events, %d links, %d flags in %.2f s (%@)", seed, summary.events, summary.links,
+                summary.flagged, pipelineSeconds,
+                outcome.timings.map { String(format: "%@ %.2f", $0.stage, $0.seconds) }.joined(separator: ", ")))
+        log("| pattern | labelled records | found | recall | note |")
+        log("|---|---:|---:|---:|---|")
+        for row in quality.patterns {
+            let note = SampleNetwork.AnomalyKind(rawValue: row.pattern)?.onlyARuleFinds.map { "rule only: " + $0 } ?? ""
+            log(String(format: "| %@ | %d | %d | %.3f | %@ |", row.pattern, row.labelled, row.found, row.recall, note))
+        }
+        log(
+            String(
+                format: "precision %.3f (%d of %d flags hold a labelled record); model-only flags %d, of which true %d",
+                quality.precision, quality.trueFlags, quality.flags, quality.modelOnly, quality.modelOnlyTrue))
+        var peerRows = [JSONValue]()
+        if let peers = configuration.peers, let matrix = outcome.features {
+            let path = directory + "/links.csv"
+            try BenchFiles.write(path, Array(matrix.csv().utf8))
+            let output = try PeerScript.run(
+                python: peers.python, script: peers.script,
+                arguments: ["--features", path, "--labels", network + "/labels.csv"])
+            peerRows = peerTable(output, log: log)
+        }
+        func byPattern(_ value: (DetectionQuality.PatternRow) -> JSONValue?) -> JSONValue {
+            .object(
+                Dictionary(quality.patterns.compactMap { row in value(row).map { (row.pattern, $0) } }) { first, _ in
+                    first
+                })
+        }
+        return .object([
+            "peers": .array(peerRows),
+            "seed": .string(String(seed)), "lots": .integer(lots), "events": .integer(summary.events),
+            "links": .integer(summary.links),
+            "flags": .integer(quality.flags), "precision": .string(String(format: "%.4f", quality.precision)),
+            "model_only_flags": .integer(quality.modelOnly), "model_only_true": .integer(quality.modelOnlyTrue),
+            "pipeline_seconds": .string(String(format: "%.3f", pipelineSeconds)),
+            "timings": .object(
+                Dictionary(outcome.timings.map { ($0.stage, .string(String(format: "%.3f", $0.seconds))) }) {
+                    first, _ in first
+                }),
+            "recall": byPattern { .string(String(format: "%.4f", $0.recall)) },
+            "models_only": .bool(configuration.modelsOnly),
+            "rule_only": byPattern { row in
+                SampleNetwork.AnomalyKind(rawValue: row.pattern)?.onlyARuleFinds.map { JSONValue.string($0) }
+            },
+        ])
+    }
+
+    /// A new ledger holding the generated network, and the compliance officer's key. The ledger's new operator key is
+    /// written to `operatorKeyPath`, so that prov commands can append to a kept ledger.
+    static func load(network: String, ledgerPath: String, operatorKeyPath: String) async throws(LedgerError) -> (
+        Ledger, Ed25519.PrivateKey
+    ) {
+        let clock = LedgerClock.fixed(epochSeconds: 1_830_297_600)
+        let store = try SQLiteLedgerStore(path: ledgerPath, create: true)
+        let operatorKey = try Throughput.newKey()
+        let keyPEM: String
+        do {
+            keyPEM = try operatorKey.pemRepresentation()
+        } catch {
+            throw LedgerError(.invalidState, error.reason)
+        }
+        try BenchFiles.write(operatorKeyPath, Array(keyPEM.utf8), secret: true)
+        let ledger = try await Ledger.create(
+            store: store, origin: "detection.local/ledger", operatorKey: operatorKey, clock: clock)
+        var keys = [(id: String, key: Ed25519.PrivateKey)]()
+        var officer: Ed25519.PrivateKey?
+        for row in try BenchFiles.readCSVRows(network + "/participants.csv").dropFirst() where row.count >= 4 {
+            guard let role = ParticipantRole(rawValue: row[2]) else { continue }
+            let key = try BenchFiles.readPrivateKey(network + "/" + row[3])
+            _ = try await ledger.registerParticipant(id: row[0], name: row[1], role: role, publicKey: key.publicKey)
+            if role == .compliance { officer = key } else { keys.append((row[0], key)) }
+        }
+        guard let officer else {
+            throw LedgerError(.invalidState, "the generated network has no compliance participant")
+        }
+        for (id, key) in keys {
+            let path = network + "/facilities/\(id).csv"
+            if FileManager.default.fileExists(atPath: path) {
+                _ = try await ledger.ingest(FacilitiesCSV(path: path, recordedAt: clock()), signedWith: key)
+            }
+        }
+        for (id, key) in keys {
+            let path = network + "/shipments/\(id).csv"
+            if FileManager.default.fileExists(atPath: path) {
+                _ = try await ledger.ingest(ShipmentCSV(path: path), signedWith: key)
+            }
+        }
+        return (ledger, officer)
+    }
+
+    static func readLabels(_ path: String) throws(LedgerError) -> [DetectionQuality.Label] {
+        try BenchFiles.readCSVRows(path).dropFirst().compactMap { row in
+            row.count >= 3 ? DetectionQuality.Label(recordID: row[0], pattern: row[1], signer: row[2]) : nil
+        }
+    }
+
     /// The peers' JSON lines as a table of ROC AUC (and average precision) per pattern and detector; the rows as JSON.
     public static func peerTable(_ output: String, log: (String) -> Void) -> [JSONValue] {
         var cells = [String: [String: (auc: Double, ap: Double)]]()

@@ -1,0 +1,221 @@
+public import Foundation
+import Ingest
+public import LedgerCore
+import LedgerStorage
+public import Provenance
+
+/// CSV ingest throughput against OpenSSL's Ed25519 sign rate and against SQLite alone writing the same rows, both
+/// measured in the same run, and what the admission checks cost (`prov bench ingest`).
+public enum IngestBenchmark {
+    public struct Configuration: Sendable {
+        /// Rows in the generated CSV.
+        public var records: Int
+        /// Seconds to measure the reference rate.
+        public var referenceSeconds: Double
+        /// Imports with and without the admission checks, alternating.
+        public var rounds: Int
+        /// The folder that keeps the generated CSV and ledgers; nil for a temporary one, removed after the run.
+        public var keep: String?
+        /// Called once per import with its label and start; returns what receives the import's progress.
+        public var progress: @Sendable (_ label: String, _ started: Date) -> @Sendable (IngestProgress) -> Void
+        /// Called after each import (to end a progress line).
+        public var importEnded: @Sendable () -> Void
+
+        public init(
+            records: Int, referenceSeconds: Double, rounds: Int, keep: String?,
+            progress: @escaping @Sendable (String, Date) -> @Sendable (IngestProgress) -> Void = { _, _ in { _ in } },
+            importEnded: @escaping @Sendable () -> Void = {}
+        ) {
+            self.records = records
+            self.referenceSeconds = referenceSeconds
+            self.rounds = rounds
+            self.keep = keep
+            self.progress = progress
+            self.importEnded = importEnded
+        }
+    }
+
+    /// Generates the file, measures the reference, imports the file `rounds` times each way and has SQLite alone
+    /// write the same rows; logs a line per figure and returns them all as JSON.
+    public static func run(_ configuration: Configuration, log: (String) -> Void) async throws(LedgerError)
+        -> JSONValue
+    {
+        let records = configuration.records
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        log("Provenance ingest benchmark: \(records) CSV records, \(cores) cores")
+
+        let folder = BenchFiles.RunFolder(kept: configuration.keep, prefix: "prov-bench")
+        try BenchFiles.createDirectory(folder.url.path)
+        defer { folder.removeUnlessKept() }
+        let csvPath = folder.path("shipments.csv")
+        let facilitiesPath = folder.path("facilities.csv")
+        let ledgerPath = folder.path("bench.sqlite")
+        removeLedger(ledgerPath)
+
+        let generated = Date()
+        try writeFacilities(facilitiesPath)
+        let bytes = try writeShipments(csvPath, rows: records)
+        log(
+            String(
+                format: "generated  %@ (%.0f MB) in %.1f s", csvPath, Double(bytes) / 1e6,
+                Date().timeIntervalSince(generated)))
+
+        let reference = try SigningReference.measure(seconds: configuration.referenceSeconds, cores: cores)
+        reference.lines.forEach(log)
+        let signRate = reference.sign
+
+        let uncheckedPath = folder.path("bench-unchecked.sqlite")
+        var seconds = Double.infinity
+        var uncheckedSeconds = Double.infinity
+        for round in 0..<max(1, configuration.rounds) {
+            removeLedger(uncheckedPath)
+            uncheckedSeconds = min(
+                uncheckedSeconds,
+                try await ingest(
+                    csvPath, facilities: facilitiesPath, into: uncheckedPath, checks: false,
+                    label: "unchecked \(round + 1)", configuration: configuration))
+            removeLedger(uncheckedPath)
+            // The ledger of the last import with the checks is the one the storage reference copies.
+            removeLedger(ledgerPath)
+            seconds = min(
+                seconds,
+                try await ingest(
+                    csvPath, facilities: facilitiesPath, into: ledgerPath, checks: true, label: "ingest \(round + 1)",
+                    configuration: configuration))
+        }
+        let rate = Double(records) / seconds
+        let uncheckedRate = Double(records) / uncheckedSeconds
+        let admissionCost = 1 - rate / uncheckedRate
+        let peak = Throughput.peakRSSMiB
+        log(String(format: "ingest     %10.0f records/s (%.2f s) = %.3f × sign rate", rate, seconds, rate / signRate))
+        log(
+            String(
+                format: "admission  %10.0f records/s without the ledger's checks (%.2f s): they cost %.1f %%",
+                uncheckedRate, uncheckedSeconds, admissionCost * 100))
+        log(String(format: "peak RSS   %10.1f MiB", peak))
+
+        // The storage reference: SQLite alone writing the same rows, on one core as the ingest's writer does. With
+        // signing it bounds what any ingest could reach here.
+        let referencePath = folder.path("storage-reference.sqlite")
+        try? FileManager.default.removeItem(atPath: referencePath)
+        let referenceStore = try SQLiteLedgerStore(path: referencePath, create: true)
+        let copyStarted = Date()
+        let rows = try await referenceStore.copyEventRows(from: ledgerPath)
+        let sqliteRate = Double(rows) / Date().timeIntervalSince(copyStarted)
+        let bound = Double(cores) / (Double(cores) / reference.inProcess.sign + 1 / sqliteRate)
+        log(
+            String(
+                format: "reference  SQLite alone writes the rows %10.0f /s (%.1f µs each, one core)", sqliteRate,
+                1e6 / sqliteRate))
+        log(
+            String(
+                format: "bound      signing + SQLite alone, on %d cores: %.0f records/s = %.3f × sign rate", cores,
+                bound, bound / signRate))
+        return .object(
+            reference.json.merging([
+                "records": .integer(records), "cores": .integer(cores), "csv_bytes": .integer(bytes),
+                "ingest_records_per_s": .number(String(format: "%.0f", rate)),
+                "ingest_ratio_to_sign": .number(String(format: "%.4f", rate / signRate)),
+                "seconds": .number(String(format: "%.3f", seconds)),
+                "unchecked_records_per_s": .number(String(format: "%.0f", uncheckedRate)),
+                "admission_cost": .number(String(format: "%.4f", admissionCost)),
+                "rounds": .integer(max(1, configuration.rounds)),
+                "peak_rss_mib": .number(String(format: "%.1f", peak)),
+                "sqlite_rows": .integer(rows),
+                "sqlite_rows_per_s": .number(String(format: "%.0f", sqliteRate)),
+                "bound_records_per_s": .number(String(format: "%.0f", bound)),
+                "bound_ratio_to_sign": .number(String(format: "%.4f", bound / signRate)),
+            ]) { _, new in new })
+    }
+
+    static let facilityCount = 10
+
+    /// Removes the ledger file at `path` with its WAL and shared-memory files.
+    static func removeLedger(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    /// Imports the benchmark file into a new ledger at `path` (after its facilities), with or without the ledger's
+    /// admission checks, and returns the seconds the shipments took.
+    static func ingest(
+        _ csvPath: String, facilities facilitiesPath: String, into path: String, checks: Bool, label: String,
+        configuration: Configuration
+    ) async throws(LedgerError) -> Double {
+        let clock = LedgerClock.fixed(epochSeconds: 1_830_297_600)
+        let store = try SQLiteLedgerStore(path: path, create: true)
+        let ledger = try await Ledger.create(
+            store: store, origin: "bench.local/ledger", operatorKey: try Throughput.newKey(), clock: clock)
+        let producer = try Throughput.newKey()
+        _ = try await ledger.registerParticipant(
+            id: "bench-farm", name: "Bench farm", role: .producer, publicKey: producer.publicKey)
+        _ = try await ledger.ingest(FacilitiesCSV(path: facilitiesPath, recordedAt: clock()), signedWith: producer)
+
+        var options = IngestOptions()
+        options.admissionChecks = checks
+        let started = Date()
+        let summary = try await ledger.ingest(
+            ShipmentCSV(path: csvPath), signedWith: producer, options: options,
+            progress: configuration.progress(label, started))
+        configuration.importEnded()
+        let seconds = Date().timeIntervalSince(started)
+        guard summary.accepted == configuration.records else {
+            throw LedgerError(
+                .invalidState, "the benchmark file imported \(summary.accepted) of \(configuration.records) records")
+        }
+        return seconds
+    }
+
+    /// Writes the master data of farms `FARM-0` … of `party`, each with a capacity, workers and a certificate.
+    static func writeFacilities(_ path: String, count: Int = facilityCount, party: String = "bench-farm")
+        throws(LedgerError)
+    {
+        var text =
+            "facility_id,party,name,kind,country,latitude,longitude,capacity_per_day,unit,workers,certificate,certificate_expires\n"
+        for index in 0..<count {
+            text +=
+                "FARM-\(index),\(party),Bench farm \(index),farm,GH,6.\(index % 10)885,-1.6\(index % 10)44,50000,kg,\(20 + index % 10),FT-2026-\(100 + index),2027-12-31\n"
+        }
+        try BenchFiles.write(path, Array(text.utf8))
+    }
+
+    /// Writes `rows` deterministic shipment rows, streaming; returns the file size.
+    static func writeShipments(_ path: String, rows: Int) throws(LedgerError) -> Int {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: path)
+        else {
+            throw LedgerError(.io, "cannot write \(path)")
+        }
+        defer { try? handle.close() }
+        var buffer =
+            "record_id,event,occurred_at,product,lot,quantity,unit,facility,shipment_id,destination,origin,unit_price,currency,carrier,serials\n"
+        var written = 0
+        for row in 0..<rows {
+            let lot = row / 3
+            let minute = row % 60
+            let hour = (row / 60) % 24
+            let day = 1 + (row / 1440) % 28
+            let time =
+                "2026-03-\(day < 10 ? "0" : "")\(day)T\(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute):00+00:00"
+            let facility = "FARM-\(lot % facilityCount)"
+            let quantity = "\(500 + lot % 700).\(lot % 10)"
+            switch row % 3 {
+            case 0:
+                let serials = lot % 4 == 0 ? "S\(lot)-1;S\(lot)-2" : ""
+                buffer +=
+                    "B-\(row),produce,\(time),cocoa-beans,LOT-\(lot),\(quantity),kg,\(facility),,,,,,,\(serials)\n"
+            case 1:
+                buffer +=
+                    "B-\(row),ship,\(time),cocoa-beans,LOT-\(lot),\(quantity),kg,\(facility),SHP-\(lot),MILL-\(lot % 7),,2.\(lot % 90 + 10),USD,CARRIER-\(lot % 5),\n"
+            default:
+                buffer +=
+                    "B-\(row),receive,\(time),cocoa-beans,LOT-\(lot),\(quantity),kg,FARM-\((lot + 1) % facilityCount),SHP-X\(lot),,FARM-\(lot % facilityCount),,,,\n"
+            }
+            if buffer.utf8.count >= 1 << 20 || row == rows - 1 {
+                handle.write(Data(buffer.utf8))
+                written += buffer.utf8.count
+                buffer = ""
+            }
+        }
+        return written
+    }
+}
