@@ -14,6 +14,7 @@ internal import LedgerStorage
 /// - a `produce` or `transform` event adds to no lot that another party made;
 /// - a certificate claimed is the one the facility's master data holds;
 /// - a `product` event's product stays the party's that registered it, and no GTIN names two products;
+/// - no GLN names two participants;
 /// - a `review` names a flag of an anchored report.
 ///
 /// The state learns from each admitted event, so that later events of the same batch see the facilities and lots
@@ -70,6 +71,8 @@ struct Admission: Sendable {
     private var flags: Set<String>?
     /// The products' master data, once loaded (only `product` events need it).
     private var products: ProductCatalog?
+    /// The participants' GLNs, once loaded (only `participant` events that list GLNs need them).
+    private var parties: PartyDirectory?
 
     init(now: Timestamp) {
         window = Self.window(now: now)
@@ -111,6 +114,16 @@ struct Admission: Sendable {
         products = try ProductCatalog(records: records)
     }
 
+    /// Whether `contents` hold a `participant` event that lists GLNs while the participants' are not loaded yet.
+    func needsParties(for contents: some Sequence<EventContent>) -> Bool {
+        parties == nil && contents.contains { $0.kind == .participant && $0.publicFields["glns"] != nil }
+    }
+
+    /// Records the ledger's `participant` events, in ledger order.
+    mutating func learn(parties records: [EventRecord]) throws(LedgerError) {
+        parties = try PartyDirectory(records: records)
+    }
+
     /// Whether `contents` hold a review while the flags are not loaded yet.
     func needsFlags(for contents: some Sequence<EventContent>) -> Bool {
         flags == nil && contents.contains { $0.kind == .review }
@@ -148,6 +161,7 @@ struct Admission: Sendable {
         }
         if let lot = Self.lotMade(by: content), (lotMakers[lot] ?? nil) == nil { lotMakers[lot] = .some(signer) }
         if content.kind == .product { products?.register(content.publicFields, party: signer) }
+        if content.kind == .participant { parties?.apply(content.publicFields) }
         return nil
     }
 
@@ -166,6 +180,13 @@ struct Admission: Sendable {
         }
         if let refusal = facilityRefusal(content, signer: signer) { return refusal }
         if content.kind == .product, let refusal = productRefusal(content, signer: signer) { return refusal }
+        if content.kind == .participant, content.publicFields["glns"] != nil {
+            // Loaded before any such event is admitted (``load(for:from:)``); if not, nothing is vouched for.
+            guard let parties else {
+                return Refusal(reason: "the participants' GLNs were not looked up", field: "glns")
+            }
+            if let conflict = parties.conflict(content.publicFields) { return Refusal(reason: conflict, field: "glns") }
+        }
         if let lot = Self.lotMade(by: content), let maker = lotMakers[lot] ?? nil, maker != signer {
             return Refusal(
                 reason: "lot '\(lot)' was made by '\(maker)': a party adds only to its own lots (use a new lot ID)",
@@ -292,6 +313,9 @@ extension Admission {
         if needsProducts(for: contents) {
             try learn(products: try await ledger.store.events(kind: EventKind.product.rawValue))
         }
+        if needsParties(for: contents) {
+            try learn(parties: try await ledger.store.events(kind: EventKind.participant.rawValue))
+        }
         if needsFlags(for: contents) { learn(flags: try await ledger.anchoredFlagIDs()) }
     }
 
@@ -309,6 +333,9 @@ extension Admission {
         if !lots.isEmpty { learn(lots: lots, makers: try transaction.lotMakers(lots)) }
         if needsProducts(for: contents) {
             try learn(products: try transaction.events(kind: EventKind.product.rawValue))
+        }
+        if needsParties(for: contents) {
+            try learn(parties: try transaction.events(kind: EventKind.participant.rawValue))
         }
     }
 }

@@ -2,7 +2,7 @@ public import LedgerCore
 internal import Pipeline
 internal import Synchronization
 
-/// The products' and facilities' current master data, read once per block: every history, product page and field
+/// The products', facilities' and participants' current master data, read once per block: every history, product page and field
 /// visibility check resolves names through it, and master data changes only when a block is appended.
 final class CurrentMasterData: Sendable {
     struct Snapshot: Sendable {
@@ -11,6 +11,8 @@ final class CurrentMasterData: Sendable {
         let facilityFields: [String: [String: JSONValue]]
         /// The same facilities as the pipeline reads them.
         let facilities: [String: FacilityProfile]
+        /// The participants' GLNs.
+        let parties: PartyDirectory
     }
 
     private let cached = Mutex<(height: Int, snapshot: Snapshot)?>(nil)

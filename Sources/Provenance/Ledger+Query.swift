@@ -417,21 +417,27 @@ extension Ledger {
         try await masterDataNow().products
     }
 
+    /// The participants' GLNs, to resolve a PGLN, GLN or SGLN that names a party to the participant.
+    public func partyDirectory() async throws(LedgerError) -> PartyDirectory {
+        try await masterDataNow().parties
+    }
+
     /// Facility ID → the public fields of its current `facility` event, read again only after an append.
     public func currentFacilityFields() async throws(LedgerError) -> [String: [String: JSONValue]] {
         try await masterDataNow().facilityFields
     }
 
-    /// The products and facilities as of the head block, read again only after an append.
+    /// The products, facilities and participants' GLNs as of the head block, read again only after an append.
     func masterDataNow() async throws(LedgerError) -> CurrentMasterData.Snapshot {
         let height = try await headHeight()
         return try await currentMasterData.snapshot(height: height) { () async throws(LedgerError) in
             let versions = try await facilities()
             var fields = [String: [String: JSONValue]]()
             for version in versions { fields[version.id] = version.fields }
+            let parties = try PartyDirectory(records: try await store.events(kind: EventKind.participant.rawValue))
             return CurrentMasterData.Snapshot(
                 products: try ProductCatalog(records: try await store.events(kind: EventKind.product.rawValue)),
-                facilityFields: fields, facilities: Self.facilityProfiles(versions))
+                facilityFields: fields, facilities: Self.facilityProfiles(versions), parties: parties)
         }
     }
 

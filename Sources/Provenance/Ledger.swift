@@ -98,25 +98,36 @@ public final class Ledger: Sendable {
     /// Builds a `participant` event signed by the operator.
     func participantEvent(
         action: String, id: String, name: String?, role: ParticipantRole?, publicKey: Ed25519.PublicKey?,
-        recordSuffix: String
+        glns: [String] = [], recordSuffix: String
     ) throws(LedgerError) -> SignedEvent {
         let key = try requireOperatorKey()
         var fields: [String: JSONValue] = ["action": .string(action), "participant": .string(id)]
         if let name { fields["name"] = .string(name) }
         if let role { fields["role"] = .string(role.rawValue) }
         if let publicKey { fields["public_key"] = .string(Base64.encode(publicKey.rawRepresentation)) }
+        if !glns.isEmpty { fields["glns"] = .array(glns.map(JSONValue.string)) }
         let content = try EventContent(
             kind: .participant, recordID: "participant/\(id)/\(action)\(recordSuffix)", occurredAt: clock(),
             fields: fields)
         return try SignedEvent.sign(content, signer: Self.operatorParticipantID, key: key)
     }
 
-    /// Registers a participant (operator only).
-    public func registerParticipant(id: String, name: String, role: ParticipantRole, publicKey: Ed25519.PublicKey)
-        async throws(LedgerError) -> AppendReceipt
-    {
+    /// Registers a participant (operator only), with the GLNs that name it in GS1 data (13 digits, PGLN URIs or
+    /// Digital Links; no other participant may list one of them).
+    public func registerParticipant(
+        id: String, name: String, role: ParticipantRole, publicKey: Ed25519.PublicKey, glns: [String] = []
+    ) async throws(LedgerError) -> AppendReceipt {
         let event = try participantEvent(
-            action: "register", id: id, name: name, role: role, publicKey: publicKey, recordSuffix: "")
+            action: "register", id: id, name: name, role: role, publicKey: publicKey, glns: glns, recordSuffix: "")
+        return try await append(signed: [event])
+    }
+
+    /// Sets the GLNs that name a registered participant (operator only), replacing those it listed before; none
+    /// clears them. Each `identify` is a new record.
+    public func identifyParticipant(id: String, glns: [String]) async throws(LedgerError) -> AppendReceipt {
+        let earlier = try await store.events(kind: EventKind.participant.rawValue).count
+        let event = try participantEvent(
+            action: "identify", id: id, name: nil, role: nil, publicKey: nil, glns: glns, recordSuffix: "/\(earlier)")
         return try await append(signed: [event])
     }
 

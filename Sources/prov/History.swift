@@ -36,11 +36,15 @@ struct History: AsyncParsableCommand {
             let ledger = try await options.openForReading()
             let facilities = try await ledger.currentFacilityFields()
             let catalog = try await ledger.productCatalog()
-            // Both names of a product where an event named it otherwise, and the places no facility record names.
+            let parties = try await ledger.partyDirectory()
+            // Both names of a product where an event named it otherwise; for a place no facility record names, the
+            // participant whose GLN it is, else that it lies outside the ledger.
             let note: @Sendable (String, String) -> String? = { field, value in
                 switch field {
                 case "product": catalog.product(named: value).flatMap { $0 == value ? nil : $0 }
-                case "destination", "origin": facilities[value] == nil ? "outside the ledger" : nil
+                case "destination", "origin":
+                    facilities[value] != nil
+                        ? nil : parties.participant(named: value).map { "participant \($0)" } ?? "outside the ledger"
                 default: nil
                 }
             }

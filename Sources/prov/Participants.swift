@@ -6,8 +6,9 @@ import Provenance
 
 struct Participants: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Register, revoke and list participants (registering and revoking need the operator key).",
-        subcommands: [Add.self, Revoke.self, List.self])
+        abstract:
+            "Register, identify, revoke and list participants (all but listing need the operator key).",
+        subcommands: [Add.self, Identify.self, Revoke.self, List.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register a participant's public key.")
@@ -24,6 +25,12 @@ struct Participants: AsyncParsableCommand {
             help: ArgumentHelp(
                 "The participant's public key (or private key, whose public half is used), PEM.", valueName: "PEM"))
         var publicKey: String
+        @Option(
+            name: .customLong("gln"),
+            help: ArgumentHelp(
+                "A GLN that names the participant in GS1 data: 13 digits, a PGLN URI (urn:epc:id:pgln:…) or a Digital Link with /417/. Repeat for several; no other participant may list one.",
+                valueName: "GLN"))
+        var glns: [String] = []
         @Flag(help: "Print the result as JSON.") var json = false
 
         func run() async throws {
@@ -35,7 +42,8 @@ struct Participants: AsyncParsableCommand {
                 }
                 let key = try readPublicKey(publicKey)
                 let ledger = try await options.openForAppending()
-                let receipt = try await ledger.registerParticipant(id: id, name: name, role: parsedRole, publicKey: key)
+                let receipt = try await ledger.registerParticipant(
+                    id: id, name: name, role: parsedRole, publicKey: key, glns: glns)
                 if json {
                     printJSON([
                         "participant": .string(id), "role": .string(role),
@@ -64,6 +72,38 @@ struct Participants: AsyncParsableCommand {
         }
     }
 
+    struct Identify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set the GLNs that name a participant in GS1 data, replacing those it listed before.",
+            discussion: """
+                An EPCIS event often names a trading partner by its party GLN (a source or destination of type \
+                owning_party or possessing_party, written as a PGLN URI). Once the participant lists that GLN, \
+                prov history and the API name the participant beside it instead of calling the place outside the \
+                ledger. A GLN listed by another participant is refused with both names. Without --gln, the \
+                participant's GLNs are cleared.
+                """)
+
+        @OptionGroup var options: LedgerOptions
+        @Argument(help: "The participant ID.") var id: String
+        @Option(
+            name: .customLong("gln"),
+            help: ArgumentHelp(
+                "A GLN: 13 digits, a PGLN URI (urn:epc:id:pgln:…) or a Digital Link with /417/. Repeat for several.",
+                valueName: "GLN"))
+        var glns: [String] = []
+
+        func run() async throws {
+            try await reporting { () async throws(LedgerError) in
+                let ledger = try await options.openForAppending()
+                let receipt = try await ledger.identifyParticipant(id: id, glns: glns)
+                let listed = try await ledger.partyDirectory().glns[id] ?? []
+                print(
+                    "\(id) lists \(listed.isEmpty ? "no GLN" : listed.joined(separator: ", ")) from block \(receipt.block?.header.height ?? 0)"
+                )
+            }
+        }
+    }
+
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List participants.")
 
@@ -74,6 +114,7 @@ struct Participants: AsyncParsableCommand {
             try await reporting { () async throws(LedgerError) in
                 let ledger = try await options.openForReading()
                 let participants = try await ledger.participants()
+                let glns = try await ledger.partyDirectory().glns
                 if json {
                     printJSON(
                         .array(
@@ -86,13 +127,17 @@ struct Participants: AsyncParsableCommand {
                                     "status": .string(participant.isActive ? "active" : "revoked"),
                                 ]
                                 if let revokedAt = participant.revokedAt { members["revoked_at"] = .integer(revokedAt) }
+                                members["glns"] = .array((glns[participant.id] ?? []).map(JSONValue.string))
                                 return .object(members)
                             }))
                     return
                 }
                 for participant in participants {
                     let status = participant.isActive ? "active" : "revoked"
-                    print("\(participant.id)\t\(participant.role.rawValue)\t\(status)\t\(participant.name)")
+                    let listed = (glns[participant.id] ?? []).joined(separator: ";")
+                    print(
+                        "\(participant.id)\t\(participant.role.rawValue)\t\(status)\t\(participant.name)"
+                            + (listed.isEmpty ? "" : "\t\(listed)"))
                 }
             }
         }

@@ -136,6 +136,11 @@ public struct ParticipantRegistry: Sendable, Equatable {
             }
             participants[id] = Participant(id: id, name: name, role: role, publicKey: key, registeredAt: index)
             idByKey[raw] = id
+        case "identify":
+            // The GLNs a participant lists (PartyDirectory); the registry's state is unchanged.
+            guard participants[id] != nil else {
+                throw LedgerError(.notFound, "participant '\(id)' is not registered", context: [place])
+            }
         case "revoke":
             guard var participant = participants[id] else {
                 throw LedgerError(.notFound, "participant '\(id)' is not registered", context: [place])

@@ -21,6 +21,9 @@ public enum EventSchema {
         /// A list of GTINs (8, 12, 13 or 14 digits with a valid check digit), each kept as its GTIN-14, without
         /// repeats.
         case gtinList
+        /// A list of parties' GLNs (13 digits with a valid check digit, a PGLN URI or a Digital Link with `/417/`), each
+        /// kept as its GLN-13, without repeats.
+        case glnList
         /// An integer ≥ 0.
         case count
         /// A calendar date `YYYY-MM-DD`.
@@ -158,11 +161,12 @@ public enum EventSchema {
             ] + common
         case .participant:
             return [
-                f("action", .oneOf(["register", "revoke"]), required: true),
+                f("action", .oneOf(["register", "revoke", "identify"]), required: true),
                 f("participant", .identifier, required: true),
                 f("name", .text),
                 f("role", .oneOf(ParticipantRole.allCases.map(\.rawValue))),
                 f("public_key", .publicKey),
+                f("glns", .glnList),
             ] + common
         case .anchor:
             return [
@@ -261,6 +265,18 @@ public enum EventSchema {
                     throw fail("'\(item)' is not a GTIN: 8, 12, 13 or 14 digits whose last is the GS1 check digit")
                 }
                 if !out.contains(.string(gtin)) { out.append(.string(gtin)) }
+            }
+            guard !out.isEmpty else { throw fail("the list is empty") }
+            return .array(out)
+        case .glnList:
+            var out = [JSONValue]()
+            for item in try listItems() {
+                guard let gln = GLN.party(item) else {
+                    throw fail(
+                        "'\(item)' is not a party's GLN: 13 digits whose last is the GS1 check digit, a PGLN URI (urn:epc:id:pgln:…) or a Digital Link with /417/"
+                    )
+                }
+                if !out.contains(.string(gln)) { out.append(.string(gln)) }
             }
             guard !out.isEmpty else { throw fail("the list is empty") }
             return .array(out)

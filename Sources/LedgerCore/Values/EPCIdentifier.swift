@@ -130,5 +130,5 @@ public struct EPCIdentifier: Sendable, Equatable {
 }
 
 extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
+    var isASCIIDigit: Bool { isASCII && isNumber }
 }

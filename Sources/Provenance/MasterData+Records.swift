@@ -11,3 +11,11 @@ extension ProductCatalog {
         }
     }
 }
+
+extension PartyDirectory {
+    /// The directory of the stored `participant` events `records`, in ledger order.
+    init(records: some Sequence<EventRecord>) throws(LedgerError) {
+        self.init()
+        for record in records { apply(try record.decode(withholdingDisclosures: true).header.publicFields) }
+    }
+}
