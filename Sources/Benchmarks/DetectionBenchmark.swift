@@ -23,6 +23,10 @@ public enum DetectionBenchmark {
         public var keep: String?
         /// The peers' Python and script (scripts/detection-peers.py), when they run on the feature matrix.
         public var peers: (python: String, script: String)?
+        /// Whether each seed's network is also generated with GS1 names (products by GTIN, shipments from docks
+        /// that are locations of their sites; ``SampleNetwork/GS1Names``), to measure what resolving them to one
+        /// identity costs the pipeline and to check that it finds the same records.
+        public var gs1Names = false
 
         public init(
             lots: Int, seeds: [UInt64], definition: PipelineDefinition, definitionBytes: [UInt8], modelsOnly: Bool,
@@ -54,21 +58,65 @@ public enum DetectionBenchmark {
             let directory = folder.path("seed-\(seed)")
             try? FileManager.default.removeItem(atPath: directory)
             try BenchFiles.createDirectory(directory)
-            results.append(try await measure(seed: seed, directory: directory, configuration, log: log))
+            var result = try await measure(seed: seed, directory: directory, configuration, log: log)
+            if configuration.gs1Names {
+                let named = folder.path("seed-\(seed)-gs1")
+                try? FileManager.default.removeItem(atPath: named)
+                try BenchFiles.createDirectory(named)
+                let gs1 = try await measure(seed: seed, directory: named, configuration, gs1Names: true, log: log)
+                result.json = .object(
+                    (result.json.objectValue ?? [:]).merging(
+                        ["gs1_names": gs1.json, "gs1_names_comparison": compare(result, gs1, seed: seed, log: log)]
+                    ) { _, new in new })
+            }
+            results.append(result.json)
         }
         return results
     }
 
+    /// One network's figures, and what a second network needs to compare with them.
+    private struct Measured {
+        var json: JSONValue
+        let pipelineSeconds: Double
+        /// The (signer, record ID) of every record some flag lists.
+        let flaggedRecords: Set<String>
+        let flags: Int
+    }
+
+    /// The GS1-named network against the same network named by codes: the pipeline's time and whether the flags
+    /// list the same records.
+    private static func compare(_ codes: Measured, _ gs1: Measured, seed: UInt64, log: (String) -> Void) -> JSONValue {
+        let extra = gs1.pipelineSeconds / codes.pipelineSeconds - 1
+        let same = codes.flaggedRecords == gs1.flaggedRecords && codes.flags == gs1.flags
+        log(
+            String(
+                format:
+                    "seed %llu: GS1 names: pipeline %.2f s against %.2f s with codes (%+.1f %%); %@ (%d flags listing %d records, against %d listing %d)",
+                seed, gs1.pipelineSeconds, codes.pipelineSeconds, extra * 100,
+                same ? "the same flagged records" : "DIFFERENT flagged records", gs1.flags, gs1.flaggedRecords.count,
+                codes.flags, codes.flaggedRecords.count))
+        return .object([
+            "pipeline_seconds_ratio": .string(String(format: "%.4f", gs1.pipelineSeconds / codes.pipelineSeconds)),
+            "same_flagged_records": .bool(same),
+        ])
+    }
+
     private static func measure(
-        seed: UInt64, directory: String, _ configuration: Configuration, log: (String) -> Void
-    ) async throws(LedgerError) -> JSONValue {
+        seed: UInt64, directory: String, _ configuration: Configuration, gs1Names: Bool = false,
+        log: (String) -> Void
+    ) async throws(LedgerError) -> Measured {
         let lots = configuration.lots
         let network = directory + "/network"
         let generated = Date()
         _ = try SampleNetwork.write(
-            SampleNetwork.Configuration(lots: lots, seed: seed), to: network, replacingExisting: true
+            SampleNetwork.Configuration(lots: lots, seed: seed, gs1Names: gs1Names), to: network,
+            replacingExisting: true
         ) { _, _ in }
-        log(String(format: "seed %llu: generated %d lots in %.1f s", seed, lots, Date().timeIntervalSince(generated)))
+        let named = gs1Names ? " with GS1 names" : ""
+        log(
+            String(
+                format: "seed %llu: generated %d lots%@ in %.1f s", seed, lots, named,
+                Date().timeIntervalSince(generated)))
 
         let loaded = Date()
         let (ledger, officer) = try await load(
@@ -109,13 +157,14 @@ public enum DetectionBenchmark {
                 arguments: ["--features", path, "--labels", network + "/labels.csv"])
             peerRows = peerTable(output, log: log)
         }
+        let flagged = Set(outcome.report.flags.flatMap { $0.records.map { $0.signer + "\u{0}" + $0.recordID } })
         func byPattern(_ value: (DetectionQuality.PatternRow) -> JSONValue?) -> JSONValue {
             .object(
                 Dictionary(quality.patterns.compactMap { row in value(row).map { (row.pattern, $0) } }) { first, _ in
                     first
                 })
         }
-        return .object([
+        let json: JSONValue = .object([
             "peers": .array(peerRows),
             "seed": .string(String(seed)), "lots": .integer(lots), "events": .integer(summary.events),
             "links": .integer(summary.links),
@@ -132,6 +181,8 @@ public enum DetectionBenchmark {
                 SampleNetwork.AnomalyKind(rawValue: row.pattern)?.onlyARuleFinds.map { JSONValue.string($0) }
             },
         ])
+        return Measured(
+            json: json, pipelineSeconds: pipelineSeconds, flaggedRecords: flagged, flags: outcome.report.flags.count)
     }
 
     /// A new ledger holding the generated network, and the compliance officer's key. The ledger's new operator key is
@@ -166,6 +217,12 @@ public enum DetectionBenchmark {
             let path = network + "/facilities/\(id).csv"
             if FileManager.default.fileExists(atPath: path) {
                 _ = try await ledger.ingest(FacilitiesCSV(path: path, recordedAt: clock()), signedWith: key)
+            }
+        }
+        for (id, key) in keys {
+            let path = network + "/products/\(id).csv"
+            if FileManager.default.fileExists(atPath: path) {
+                _ = try await ledger.ingest(ProductsCSV(path: path, recordedAt: clock()), signedWith: key)
             }
         }
         for (id, key) in keys {

@@ -55,6 +55,13 @@ public enum IngestBenchmark {
         let generated = Date()
         try writeFacilities(facilitiesPath)
         let bytes = try writeShipments(csvPath, rows: records)
+        // The same rows as GS1 data names them: the product by its GTIN, each ship at the farm's dispatch dock.
+        let gs1Path = folder.path("shipments-gs1.csv")
+        let gs1FacilitiesPath = folder.path("facilities-gs1.csv")
+        let productsPath = folder.path("products.csv")
+        try writeFacilities(gs1FacilitiesPath, docks: true)
+        try BenchFiles.write(productsPath, Array("product_id,name,gtins\ncocoa-beans,Cocoa beans,\(gtin)\n".utf8))
+        _ = try writeShipments(gs1Path, rows: records, gs1Names: true)
         log(
             String(
                 format: "generated  %@ (%.0f MB) in %.1f s", csvPath, Double(bytes) / 1e6,
@@ -65,9 +72,18 @@ public enum IngestBenchmark {
         let signRate = reference.sign
 
         let uncheckedPath = folder.path("bench-unchecked.sqlite")
+        let gs1LedgerPath = folder.path("bench-gs1.sqlite")
         var seconds = Double.infinity
         var uncheckedSeconds = Double.infinity
+        var gs1Seconds = Double.infinity
         for round in 0..<max(1, configuration.rounds) {
+            removeLedger(gs1LedgerPath)
+            gs1Seconds = min(
+                gs1Seconds,
+                try await ingest(
+                    gs1Path, facilities: gs1FacilitiesPath, products: productsPath, into: gs1LedgerPath, checks: true,
+                    label: "GS1 names \(round + 1)", configuration: configuration))
+            removeLedger(gs1LedgerPath)
             removeLedger(uncheckedPath)
             uncheckedSeconds = min(
                 uncheckedSeconds,
@@ -86,12 +102,18 @@ public enum IngestBenchmark {
         let rate = Double(records) / seconds
         let uncheckedRate = Double(records) / uncheckedSeconds
         let admissionCost = 1 - rate / uncheckedRate
+        let gs1Rate = Double(records) / gs1Seconds
         let peak = Throughput.peakRSSMiB
         log(String(format: "ingest     %10.0f records/s (%.2f s) = %.3f × sign rate", rate, seconds, rate / signRate))
         log(
             String(
                 format: "admission  %10.0f records/s without the ledger's checks (%.2f s): they cost %.1f %%",
                 uncheckedRate, uncheckedSeconds, admissionCost * 100))
+        log(
+            String(
+                format:
+                    "GS1 names  %10.0f records/s with products by GTIN and ships at docks (%.2f s): %+.1f %% of the time",
+                gs1Rate, gs1Seconds, (gs1Seconds / seconds - 1) * 100))
         log(String(format: "peak RSS   %10.1f MiB", peak))
 
         // The storage reference: SQLite alone writing the same rows, on one core as the ingest's writer does. With
@@ -119,6 +141,8 @@ public enum IngestBenchmark {
                 "seconds": .number(String(format: "%.3f", seconds)),
                 "unchecked_records_per_s": .number(String(format: "%.0f", uncheckedRate)),
                 "admission_cost": .number(String(format: "%.4f", admissionCost)),
+                "gs1_names_records_per_s": .number(String(format: "%.0f", gs1Rate)),
+                "gs1_names_time_ratio": .number(String(format: "%.4f", gs1Seconds / seconds)),
                 "rounds": .integer(max(1, configuration.rounds)),
                 "peak_rss_mib": .number(String(format: "%.1f", peak)),
                 "sqlite_rows": .integer(rows),
@@ -138,8 +162,8 @@ public enum IngestBenchmark {
     /// Imports the benchmark file into a new ledger at `path` (after its facilities), with or without the ledger's
     /// admission checks, and returns the seconds the shipments took.
     static func ingest(
-        _ csvPath: String, facilities facilitiesPath: String, into path: String, checks: Bool, label: String,
-        configuration: Configuration
+        _ csvPath: String, facilities facilitiesPath: String, products productsPath: String? = nil, into path: String,
+        checks: Bool, label: String, configuration: Configuration
     ) async throws(LedgerError) -> Double {
         let clock = LedgerClock.fixed(epochSeconds: 1_830_297_600)
         let store = try SQLiteLedgerStore(path: path, create: true)
@@ -149,6 +173,9 @@ public enum IngestBenchmark {
         _ = try await ledger.registerParticipant(
             id: "bench-farm", name: "Bench farm", role: .producer, publicKey: producer.publicKey)
         _ = try await ledger.ingest(FacilitiesCSV(path: facilitiesPath, recordedAt: clock()), signedWith: producer)
+        if let productsPath {
+            _ = try await ledger.ingest(ProductsCSV(path: productsPath, recordedAt: clock()), signedWith: producer)
+        }
 
         var options = IngestOptions()
         options.admissionChecks = checks
@@ -165,21 +192,32 @@ public enum IngestBenchmark {
         return seconds
     }
 
-    /// Writes the master data of farms `FARM-0` … of `party`, each with a capacity, workers and a certificate.
-    static func writeFacilities(_ path: String, count: Int = facilityCount, party: String = "bench-farm")
-        throws(LedgerError)
-    {
+    /// The GTIN-14 of the benchmark's product in the files with GS1 names.
+    static let gtin = "04000001000050"
+
+    /// Writes the master data of farms `FARM-0` … of `party`, each with a capacity, workers and a certificate; with
+    /// `docks`, each followed by its dispatch dock `FARM-n-DOCK`, a location of the farm.
+    static func writeFacilities(
+        _ path: String, count: Int = facilityCount, party: String = "bench-farm", docks: Bool = false
+    ) throws(LedgerError) {
         var text =
-            "facility_id,party,name,kind,country,latitude,longitude,capacity_per_day,unit,workers,certificate,certificate_expires\n"
+            "facility_id,party,name,kind,country,latitude,longitude,capacity_per_day,unit,workers,certificate,certificate_expires,parent_facility\n"
         for index in 0..<count {
+            let place = "GH,6.\(index % 10)885,-1.6\(index % 10)44"
+            let certificate = "FT-2026-\(100 + index),2027-12-31"
             text +=
-                "FARM-\(index),\(party),Bench farm \(index),farm,GH,6.\(index % 10)885,-1.6\(index % 10)44,50000,kg,\(20 + index % 10),FT-2026-\(100 + index),2027-12-31\n"
+                "FARM-\(index),\(party),Bench farm \(index),farm,\(place),50000,kg,\(20 + index % 10),\(certificate),\n"
+            if docks {
+                text +=
+                    "FARM-\(index)-DOCK,\(party),Bench farm \(index) dock,warehouse,\(place),,,,\(certificate),FARM-\(index)\n"
+            }
         }
         try BenchFiles.write(path, Array(text.utf8))
     }
 
-    /// Writes `rows` deterministic shipment rows, streaming; returns the file size.
-    static func writeShipments(_ path: String, rows: Int) throws(LedgerError) -> Int {
+    /// Writes `rows` deterministic shipment rows, streaming; returns the file size. With `gs1Names` the product is
+    /// named by its GTIN and each ship leaves from its farm's dock.
+    static func writeShipments(_ path: String, rows: Int, gs1Names: Bool = false) throws(LedgerError) -> Int {
         guard FileManager.default.createFile(atPath: path, contents: nil),
             let handle = FileHandle(forWritingAtPath: path)
         else {
@@ -197,18 +235,19 @@ public enum IngestBenchmark {
             let time =
                 "2026-03-\(day < 10 ? "0" : "")\(day)T\(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute):00+00:00"
             let facility = "FARM-\(lot % facilityCount)"
+            let product = gs1Names ? gtin : "cocoa-beans"
             let quantity = "\(500 + lot % 700).\(lot % 10)"
             switch row % 3 {
             case 0:
                 let serials = lot % 4 == 0 ? "S\(lot)-1;S\(lot)-2" : ""
                 buffer +=
-                    "B-\(row),produce,\(time),cocoa-beans,LOT-\(lot),\(quantity),kg,\(facility),,,,,,,\(serials)\n"
+                    "B-\(row),produce,\(time),\(product),LOT-\(lot),\(quantity),kg,\(facility),,,,,,,\(serials)\n"
             case 1:
                 buffer +=
-                    "B-\(row),ship,\(time),cocoa-beans,LOT-\(lot),\(quantity),kg,\(facility),SHP-\(lot),MILL-\(lot % 7),,2.\(lot % 90 + 10),USD,CARRIER-\(lot % 5),\n"
+                    "B-\(row),ship,\(time),\(product),LOT-\(lot),\(quantity),kg,\(facility)\(gs1Names ? "-DOCK" : ""),SHP-\(lot),MILL-\(lot % 7),,2.\(lot % 90 + 10),USD,CARRIER-\(lot % 5),\n"
             default:
                 buffer +=
-                    "B-\(row),receive,\(time),cocoa-beans,LOT-\(lot),\(quantity),kg,FARM-\((lot + 1) % facilityCount),SHP-X\(lot),,FARM-\(lot % facilityCount),,,,\n"
+                    "B-\(row),receive,\(time),\(product),LOT-\(lot),\(quantity),kg,FARM-\((lot + 1) % facilityCount),SHP-X\(lot),,FARM-\(lot % facilityCount),,,,\n"
             }
             if buffer.utf8.count >= 1 << 20 || row == rows - 1 {
                 handle.write(Data(buffer.utf8))

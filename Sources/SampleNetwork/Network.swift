@@ -35,12 +35,16 @@ extension SampleNetwork {
             for participant in participants {
                 files.append((participant.keyFile, Array(try participant.privateKey().pemRepresentation().utf8)))
             }
+            let gs1Names = configuration.gs1Names
             for (index, participant) in participants.enumerated() where Rendering.hasFiles(participant) {
                 files.append(
                     (
                         "facilities/\(participant.id).csv",
-                        Array(Rendering.facilitiesCSV(facilities(of: participant.id)).utf8)
+                        Array(Rendering.facilitiesCSV(facilities(of: participant.id), gs1Names: gs1Names).utf8)
                     ))
+                if gs1Names, participants.firstIndex(where: Rendering.hasFiles) == index {
+                    files.append(("products/\(participant.id).csv", Array(GS1Names.productsCSV.utf8)))
+                }
                 var bytes = Array(Rendering.shipmentsHeader.utf8)
                 for row in shipments[index] { row.appendCSVLine(to: &bytes) }
                 files.append(("shipments/\(participant.id).csv", bytes))
@@ -66,7 +70,7 @@ extension SampleNetwork {
         for index in 0..<configuration.lots {
             let output = generator.lot(index)
             summary.count(output)
-            for (party, row) in output.rows { shipments[party].append(row) }
+            for (party, row) in output.rows { shipments[party].append(Rendering.named(row, configuration)) }
             labels += output.labels
         }
         for index in shipments.indices { shipments[index].sort(by: ShipmentRow.precedes) }

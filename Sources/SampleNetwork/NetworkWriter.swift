@@ -36,7 +36,7 @@ extension SampleNetwork {
                 )
             }
         }
-        for folder in ["", "keys", "facilities", "shipments"] {
+        for folder in ["", "keys", "facilities", "shipments"] + (configuration.gs1Names ? ["products"] : []) {
             let path = folder.isEmpty ? directory : directory + "/" + folder
             do {
                 try files.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -65,7 +65,12 @@ extension SampleNetwork {
             }
             let facilities = topology.facilities.filter { $0.party == participant.id }
             try writeFile(
-                directory + "/facilities/\(participant.id).csv", Array(Rendering.facilitiesCSV(facilities).utf8))
+                directory + "/facilities/\(participant.id).csv",
+                Array(Rendering.facilitiesCSV(facilities, gs1Names: configuration.gs1Names).utf8))
+            if configuration.gs1Names, !streams.contains(where: { $0 != nil }) {
+                try writeFile(
+                    directory + "/products/\(participant.id).csv", Array(SampleNetwork.GS1Names.productsCSV.utf8))
+            }
             let output = try OutputFile(path: directory + "/shipments/\(participant.id).csv")
             try output.append(Array(Rendering.shipmentsHeader.utf8))
             streams.append(PartyStream(output: output))
@@ -83,7 +88,7 @@ extension SampleNetwork {
             labels += output.labels
             for (party, row) in output.rows {
                 guard let stream = streams[party] else { continue }
-                try stream.add(row)
+                try stream.add(Rendering.named(row, configuration))
             }
             // Every event of a later lot happens at or after that lot's start.
             let watermark = index + 1 < configuration.lots ? configuration.lotStart(index + 1) : Int64.max

@@ -15,10 +15,19 @@ enum Rendering {
         return text
     }
 
-    static func facilitiesCSV(_ facilities: [SampleNetwork.Facility]) -> String {
+    /// A participant's facilities file; with GS1 names, each facility followed by its dock (``SampleNetwork/GS1Names``).
+    static func facilitiesCSV(_ facilities: [SampleNetwork.Facility], gs1Names: Bool = false) -> String {
+        if gs1Names { return SampleNetwork.GS1Names.facilitiesCSV(facilities) }
         var text = Formatting.csvLine(SampleNetwork.Facility.csvHeader)
         for facility in facilities { text += Formatting.csvLine(facility.csvFields) }
         return text
+    }
+
+    /// A row as the configuration names things.
+    static func named(_ row: SampleNetwork.ShipmentRow, _ configuration: SampleNetwork.Configuration)
+        -> SampleNetwork.ShipmentRow
+    {
+        configuration.gs1Names ? SampleNetwork.GS1Names.renamed(row) : row
     }
 
     static func labelsCSV(_ labels: [SampleNetwork.Label]) -> String {

@@ -36,11 +36,16 @@ public enum SampleNetwork {
         public var maximumLotsPerDay: Int
         /// The shortest span of the network in days.
         public var minimumDays: Int
+        /// Whether the files name things as GS1 data does (``GS1Names``): products by GTIN-14 (registered in
+        /// `products/<participant>.csv`) and each shipment at its site's dispatch dock, a location of the site.
+        /// The same network otherwise, with the same labels.
+        public var gs1Names: Bool
 
         public init(
             lots: Int, seed: UInt64, start: Timestamp = Timestamp(epochSeconds: 1_767_225_600),
             anomalyRate: Double = 0.02,
-            patterns: [AnomalyKind] = AnomalyKind.allCases, maximumLotsPerDay: Int = 250, minimumDays: Int = 365
+            patterns: [AnomalyKind] = AnomalyKind.allCases, maximumLotsPerDay: Int = 250, minimumDays: Int = 365,
+            gs1Names: Bool = false
         ) {
             self.lots = lots
             self.seed = seed
@@ -49,6 +54,7 @@ public enum SampleNetwork {
             self.patterns = patterns
             self.maximumLotsPerDay = maximumLotsPerDay
             self.minimumDays = minimumDays
+            self.gs1Names = gs1Names
         }
 
         /// Days the lots' starts are spread over.

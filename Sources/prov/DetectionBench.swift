@@ -50,6 +50,11 @@ struct DetectionBench: AsyncParsableCommand {
     var peersPython = (ProcessInfo.processInfo.environment["PEERS_VENV"] ?? "/tmp/peers-venv") + "/bin/python"
     @Option(help: ArgumentHelp("The peers' script.", valueName: "PATH"))
     var peersScript = "scripts/detection-peers.py"
+    @Flag(
+        help: ArgumentHelp(
+            "Also generate each network with GS1 names (products by GTIN, shipments from dispatch docks that are locations of their sites) and run the pipeline on it: reports its time against the same network named by codes, and whether the flags list the same records."
+        ))
+    var gs1Names = false
     @Flag(help: "Print the results as JSON.") var json = false
 
     func run() async throws {
@@ -64,9 +69,10 @@ struct DetectionBench: AsyncParsableCommand {
             }
             let definition = try PipelineDefinition(
                 parsing: String(decoding: definitionBytes, as: UTF8.self), file: pipeline)
-            let configuration = DetectionBenchmark.Configuration(
+            var configuration = DetectionBenchmark.Configuration(
                 lots: lots, seeds: seeds, definition: definition, definitionBytes: definitionBytes,
                 modelsOnly: modelsOnly, keep: keep, peers: peers ? (peersPython, peersScript) : nil)
+            configuration.gs1Names = gs1Names
             let results = try await DetectionBenchmark.run(configuration) { line in if !json { print(line) } }
             if json { printJSON(.array(results)) }
         }

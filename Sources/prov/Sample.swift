@@ -16,6 +16,12 @@ struct Sample: AsyncParsableCommand {
                 history (farms or mines → processor → distributor → stores), about 11.5 shipment rows. The same --lots, \
                 --seed, --start and --anomaly-rate always give byte-identical files; memory stays bounded at any size. \
                 The keys are derived from the seed: GENERATED SAMPLE KEYS, NOT FOR PRODUCTION.
+
+                With --gs1-names the same network names its goods and places as GS1 data does: every product by a \
+                GTIN-14 (registered with its code in products/<participant>.csv, to import with prov products \
+                import), and every shipment at a dispatch dock that is a location of its site (parent_facility in \
+                the facilities files). The ledger resolves both to one identity, so the pipeline flags the same \
+                records as on the network named by codes.
                 """)
 
         @Option(help: "Number of processed lots (supply chains) to generate.") var lots: Int
@@ -28,6 +34,8 @@ struct Sample: AsyncParsableCommand {
                 "The first lot's start date (UTC). A ledger admits no event dated more than a day after its clock, so a network meant for import ends before today.",
                 valueName: "YYYY-MM-DD"))
         var start = "2025-01-01"
+        @Flag(help: "Name products by GTIN and ship from dispatch docks, as GS1 data does (see above).")
+        var gs1Names = false
         @Flag(help: "Write into a non-empty directory, replacing files of the same names.") var force = false
         @Flag(help: "Print the summary as JSON.") var json = false
 
@@ -40,7 +48,7 @@ struct Sample: AsyncParsableCommand {
                     throw LedgerError(.invalidRecord, "--start: '\(start)' is not a date YYYY-MM-DD")
                 }
                 let configuration = SampleNetwork.Configuration(
-                    lots: lots, seed: seed, start: startTime, anomalyRate: anomalyRate)
+                    lots: lots, seed: seed, start: startTime, anomalyRate: anomalyRate, gs1Names: gs1Names)
                 let showProgress = standardErrorIsTerminal && !json
                 let began = Date()
                 let summary = try SampleNetwork.write(configuration, to: out, replacingExisting: force) { done, total in

@@ -24,8 +24,8 @@ import Testing
         #expect((Self.number(report["verify_ratio_to_verify"]) ?? 0) > 0)
     }
 
-    /// A generated network of 300 lots with every rule disabled: a row per seed with recall per pattern, and the kept
-    /// ledger verifies with its operator key beside it.
+    /// A generated network of 300 lots with every rule disabled, named by codes and by GS1 names: a row per seed with
+    /// recall per pattern, the same flagged records under both names, and the kept ledger verifies.
     @Test func theDetectionBenchmarkScoresAKeptNetwork() throws {
         let prov = try ProvRunner()
         defer { prov.remove() }
@@ -33,7 +33,7 @@ import Testing
             ProvRunner.sampleData.deletingLastPathComponent().appendingPathComponent("Pipelines/default.yml").path
         let result = try prov.run(
             "bench", "detection", "--lots", "300", "--seeds", "3", "--pipeline", pipeline, "--models-only", "--keep",
-            prov.path("kept"), "--json")
+            prov.path("kept"), "--gs1-names", "--json")
         #expect(result.status == 0, "\(result.stderr)")
         guard case .array(let seeds) = try JSONParser.parse(result.stdout), let seed = seeds.first else {
             Issue.record("no seeds in \(result.stdout)")
@@ -45,6 +45,9 @@ import Testing
             return
         }
         #expect(!recall.isEmpty && recall.values.allSatisfy { (Self.number($0) ?? -1) >= 0 })
+        // The same network with GS1 names: its flags list the same records.
+        #expect(seed["gs1_names_comparison"]?["same_flagged_records"] == .bool(true), "\(result.stdout)")
+        #expect(seed["gs1_names"]?["recall"] == seed["recall"])
         #expect(FileManager.default.fileExists(atPath: prov.path("kept/models-only.yml")))
         let verify = try prov.run("verify", "--ledger", prov.path("kept/seed-3/ledger.sqlite"))
         #expect(verify.status == 0, "\(verify.stderr)")

@@ -24,9 +24,9 @@ import Testing
             a.first { $0.0 == "keys/compliance-office.pem" }?.1 != c.first { $0.0 == "keys/compliance-office.pem" }?.1)
     }
 
-    /// The streaming writer and the in-memory network give the same files.
-    @Test func writerMatchesInMemoryNetwork() throws {
-        let configuration = SampleNetwork.Configuration(lots: 700, seed: 5, anomalyRate: 0.1)
+    /// The streaming writer and the in-memory network give the same files, with codes and with GS1 names.
+    @Test(arguments: [false, true]) func writerMatchesInMemoryNetwork(gs1Names: Bool) throws {
+        let configuration = SampleNetwork.Configuration(lots: 700, seed: 5, anomalyRate: 0.1, gs1Names: gs1Names)
         let directory = TemporaryDirectory()
         let summary = try SampleNetwork.write(configuration, to: directory.path)
         let network = try SampleNetwork.generate(configuration)
@@ -88,5 +88,28 @@ import Testing
             let reference = 2 * 6371 * asin(min(1, h.squareRoot()))
             #expect(abs(ours - reference) < 1e-6)
         }
+    }
+
+    /// GS1 names change only names: each product becomes its GTIN-14 and each ship leaves from its site's dock, a
+    /// location of the site at the same place; every other cell and every label stays.
+    @Test func gs1NamesRenameOnlyNames() throws {
+        let codes = try SampleNetwork.generate(SampleNetwork.Configuration(lots: 300, seed: 8))
+        let named = try SampleNetwork.generate(SampleNetwork.Configuration(lots: 300, seed: 8, gs1Names: true))
+        #expect(codes.labels == named.labels)
+        #expect(codes.shipments.map(\.count) == named.shipments.map(\.count))
+        for (left, right) in zip(codes.shipments.joined(), named.shipments.joined()) {
+            var renamed = left
+            renamed.product = try #require(SampleNetwork.GS1Names.gtins[left.product])
+            if left.event == .ship { renamed.facility = left.facility + "-DOCK" }
+            #expect(renamed == right)
+        }
+        #expect(SampleNetwork.GS1Names.gtins.values.allSatisfy { EPCIdentifier.gtin14($0) == $0 })
+        let files = try named.files()
+        let facilities = try #require(files.first { $0.path == "facilities/producer-gh-cocoa.csv" })
+        let lines = String(decoding: facilities.contents, as: UTF8.self).split(separator: "\n")
+        #expect(lines[0].hasSuffix(",parent_facility"))
+        #expect(
+            lines[2].hasPrefix("FARM-GH-COCB-001-DOCK,producer-gh-cocoa,") && lines[2].hasSuffix(",FARM-GH-COCB-001"))
+        #expect(files.filter { $0.path.hasPrefix("products/") }.count == 1)
     }
 }

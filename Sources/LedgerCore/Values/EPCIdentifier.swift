@@ -93,7 +93,7 @@ public struct EPCIdentifier: Sendable, Equatable {
     }
 
     /// The GS1 check digit of `digits` (weights 3, 1, 3… from the right).
-    static func checkDigit(_ digits: some StringProtocol) -> Character? {
+    public static func checkDigit(_ digits: some StringProtocol) -> Character? {
         var sum = 0
         for (offset, character) in digits.reversed().enumerated() {
             guard let value = character.wholeNumberValue, character.isASCIIDigit else { return nil }
