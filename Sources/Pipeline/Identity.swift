@@ -10,7 +10,8 @@ public import LedgerCore
 /// output counts against the factory's capacity and workers. Flags still list each event at its recorded location.
 ///
 /// A product is named by its code (`dark-chocolate-70`) in one partner's data and by a GTIN, SGTIN or LGTIN in
-/// another's; the products' master data (``ProductCatalog``) lists the GTINs of each, and the pipeline measures every
+/// another's, or by a party's internal code (an ERP's article number) in that party's own data; the products' master
+/// data (``ProductCatalog``) lists the GTINs of each and the parties' internal codes, and the pipeline measures every
 /// event under the product's code, so that its price, yield and volume peer groups are one.
 public struct Identity: Sendable {
     /// The site of each facility that is a location of another; facilities absent here are their own site.
@@ -39,18 +40,23 @@ public struct Identity: Sendable {
     /// `events` with each facility, origin and destination measured at its site, and each product under its code; a
     /// changed facility or product is kept in ``ChainEvent/recordedFacility`` or ``ChainEvent/recordedProduct``.
     func resolve(_ events: [ChainEvent]) -> [ChainEvent] {
-        guard !sites.isEmpty || !products.byGTIN.isEmpty else { return events }
-        // Few distinct product names recur over many events: each is resolved once.
+        let renames = !products.byGTIN.isEmpty || !products.internalCodes.isEmpty
+        guard !sites.isEmpty || renames else { return events }
+        // Few distinct product names recur over many events: each is resolved once (per signer, for the signers
+        // with internal codes).
         var resolved = [String: String?]()
         return events.map { event in
             var event = event
-            if let product = event.product, !products.byGTIN.isEmpty {
+            if let product = event.product, renames {
+                let key = products.internalCodes[event.signer] == nil ? product : event.signer + "\u{0}" + product
                 let canonical: String?
-                if let known = resolved[product] {
+                if let known = resolved[key] {
                     canonical = known
                 } else {
-                    canonical = products.product(named: product).flatMap { $0 == product ? nil : $0 }
-                    resolved[product] = .some(canonical)
+                    canonical = products.product(named: product, signer: event.signer).flatMap {
+                        $0 == product ? nil : $0
+                    }
+                    resolved[key] = .some(canonical)
                 }
                 if let canonical {
                     event.recordedProduct = product

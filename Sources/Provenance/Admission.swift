@@ -239,12 +239,40 @@ struct Admission: Sendable {
     }
 
     /// Why a `product` event may not be admitted: the product is another party's, or one of its GTINs names another
-    /// product.
+    /// product; for an internal code (`same_as`), the product it names is not registered, or the code lists GTINs or
+    /// is itself a registered product's code.
     private func productRefusal(_ content: EventContent, signer: String) -> Refusal? {
         guard let product = content.product else { return nil }
         // Loaded before any `product` event is admitted (``load(for:from:)``); if not, nothing is vouched for.
         guard let products else {
             return Refusal(reason: "the products' master data was not looked up", field: "product")
+        }
+        if let canonical = content.publicFields["same_as"]?.stringValue {
+            guard products.names[canonical] != nil else {
+                return Refusal(
+                    reason:
+                        "internal code '\(product)' names product '\(canonical)', which no products' master data registers",
+                    field: "same_as")
+            }
+            guard content.publicFields["gtins"] == nil else {
+                return Refusal(
+                    reason:
+                        "internal code '\(product)' lists GTINs; a product's GTINs belong to its own row ('\(canonical)')",
+                    field: "gtins")
+            }
+            guard products.names[product] == nil else {
+                return Refusal(
+                    reason:
+                        "'\(product)' is a registered product's code; an internal code is a name no product has",
+                    field: "product")
+            }
+            return nil
+        }
+        if let canonical = products.internalCodes[signer]?[product] {
+            return Refusal(
+                reason:
+                    "'\(product)' is your internal code for '\(canonical)'; register the product under another code",
+                field: "product")
         }
         if let owner = products.owners[product], owner != signer {
             return Refusal(

@@ -212,8 +212,8 @@ extension Ledger {
         try await store.eventCount(ofProducts: try await productNames(product))
     }
 
-    /// The names events may give the product `identifier` names: its code and GTIN-14s if it is a registered
-    /// product's code or GTIN (in any form), else `identifier` alone.
+    /// The names events may give the product `identifier` names: its code, GTIN-14s and the parties' internal codes
+    /// for it if it is a registered product's code, GTIN (in any form) or internal code, else `identifier` alone.
     private func productNames(_ identifier: String) async throws(LedgerError) -> [String] {
         let catalog = try await productCatalog()
         return catalog.product(named: identifier).map(catalog.aliases) ?? [identifier]

@@ -39,9 +39,9 @@ struct History: AsyncParsableCommand {
             let parties = try await ledger.partyDirectory()
             // Both names of a product where an event named it otherwise; for a place no facility record names, the
             // participant whose GLN it is, else that it lies outside the ledger.
-            let note: @Sendable (String, String) -> String? = { field, value in
+            let note: @Sendable (String, String, String) -> String? = { field, value, signer in
                 switch field {
-                case "product": catalog.product(named: value).flatMap { $0 == value ? nil : $0 }
+                case "product": catalog.product(named: value, signer: signer).flatMap { $0 == value ? nil : $0 }
                 case "destination", "origin":
                     facilities[value] != nil
                         ? nil : parties.participant(named: value).map { "participant \($0)" } ?? "outside the ledger"
@@ -69,7 +69,7 @@ struct History: AsyncParsableCommand {
     }
 
     private func printProductPage(
-        _ page: ProductHistoryPage, total: Int, note: (String, String) -> String?
+        _ page: ProductHistoryPage, total: Int, note: (_ field: String, _ value: String, _ signer: String) -> String?
     ) throws(LedgerError) {
         let next = page.hasMore ? page.entries.last?.index : nil
         printTimeline(
@@ -89,7 +89,8 @@ struct History: AsyncParsableCommand {
 
     private func printTimeline(
         kind: String, lots: [String], upstream: [String], downstream: [String], entries: [HistoryEntry],
-        transfers: [UnrecordedMove], note: (String, String) -> String?, extra: [String: JSONValue]
+        transfers: [UnrecordedMove], note: (_ field: String, _ value: String, _ signer: String) -> String?,
+        extra: [String: JSONValue]
     ) {
         if json {
             var object: [String: JSONValue] = [
@@ -129,7 +130,7 @@ struct History: AsyncParsableCommand {
                 }
             let header = entry.event.header
             print(
-                "\(marker) \(header.occurredAt.local)  \(header.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) by \(header.signer)  \(fieldSummary(entry.event, note: note))"
+                "\(marker) \(header.occurredAt.local)  \(header.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) by \(header.signer)  \(fieldSummary(entry.event) { note($0, $1, header.signer) })"
             )
             print(
                 "    event \(entry.event.id.hex)  (index \(entry.index), block \(entry.blockHeight), record \(header.recordID))"

@@ -174,6 +174,12 @@ struct ProductsImport: AsyncParsableCommand {
             The participant that registers a product first owns it: only its key registers later versions, and a GTIN \
             that already names another product is refused with both names. A changed row is a new version that \
             supersedes the earlier one (both stay in the ledger); an unchanged row is skipped.
+
+            A row with same_as registers your own internal code for a product that any participant registered: \
+            product_id is your code (an ERP's article number, such as ART-4711), same_as the product's code. Your \
+            events that name ART-4711 then count as that product; other participants' events are not affected, and \
+            each participant may use the same code for a product of its own. An internal code lists no GTINs and is \
+            no registered product's code.
             """)
 
     @OptionGroup var options: LedgerOptions

@@ -54,4 +54,27 @@ import Testing
         #expect(catalog.product(named: "96385074") == "dark-chocolate-70")
         #expect(catalog.owners["dark-chocolate-70"] == "factory")
     }
+
+    /// Internal codes: each party's own, replaced by its later version, and named without a signer only when every
+    /// party means one product by it.
+    @Test func anInternalCodeNamesItsProductForItsParty() {
+        var catalog = ProductCatalog()
+        catalog.register(["product": "cocoa-mass", "name": "Cocoa mass", "gtins": ["04012345000016"]], party: "mill")
+        catalog.register(["product": "cocoa-beans", "name": "Cocoa beans"], party: "farm")
+        catalog.register(["product": "4711", "name": "Our mass", "same_as": "cocoa-mass"], party: "factory")
+        #expect(catalog.product(named: "4711", signer: "factory") == "cocoa-mass")
+        #expect(catalog.product(named: "4711", signer: "farm") == nil)
+        #expect(catalog.product(named: "4711") == "cocoa-mass")
+        #expect(catalog.owners["4711"] == nil && catalog.names["4711"] == nil)
+        #expect(catalog.aliases(of: "cocoa-mass") == ["cocoa-mass", "04012345000016", "4711"])
+        // The farm means the beans by the same code: without a signer the code names nothing.
+        catalog.register(["product": "4711", "name": "Beans", "same_as": "cocoa-beans"], party: "farm")
+        #expect(catalog.product(named: "4711", signer: "farm") == "cocoa-beans")
+        #expect(catalog.product(named: "4711", signer: "factory") == "cocoa-mass")
+        #expect(catalog.product(named: "4711") == nil)
+        // The factory's later version moves its code to the beans.
+        catalog.register(["product": "4711", "name": "Our beans", "same_as": "cocoa-beans"], party: "factory")
+        #expect(catalog.product(named: "4711") == "cocoa-beans")
+        #expect(catalog.aliases(of: "cocoa-mass") == ["cocoa-mass", "04012345000016"])
+    }
 }

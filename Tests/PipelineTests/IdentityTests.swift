@@ -141,4 +141,22 @@ extension IdentityTests {
         #expect(record.jsonValue["recorded_product"] == "04012345123456")
         #expect(links.events[0].flagRecord.jsonValue["recorded_product"] == nil)
     }
+
+    /// A party's internal code names the product in that party's events only: another party's `ART-7` is its own.
+    @Test func aPartysInternalCodeIsMeasuredUnderTheProductsCodeInItsOwnEvents() {
+        var chain = ChainFixture()
+        chain.ship(
+            "S1", at: "2026-05-04T08:00:00Z", from: "FACTORY", to: "SHOP", lot: "C1", quantity: 2_200,
+            shipment: "SH-1", product: "ART-7")
+        chain.ship(
+            "S2", at: "2026-05-05T08:00:00Z", from: "MILL", to: "SHOP", lot: "C2", quantity: 1_000, shipment: "SH-2",
+            product: "ART-7")
+        let beans: [String: JSONValue] = ["product": "cocoa-beans", "name": "Cocoa beans"]
+        let code: [String: JSONValue] = ["product": "ART-7", "name": "Article 7", "same_as": "cocoa-beans"]
+        let products = ProductCatalog([(fields: beans, party: "farm"), (fields: code, party: "factory")])
+        let links = LinkSet(
+            events: chain.events, facilities: chain.facilities, products: products, unreceivedAfterHours: 720)
+        #expect(links.events[0].product == "cocoa-beans" && links.events[0].recordedProduct == "ART-7")
+        #expect(links.events[1].product == "ART-7" && links.events[1].recordedProduct == nil)
+    }
 }

@@ -34,6 +34,41 @@ import Testing
         #expect(await fixture.ledger.verify().isValid)
     }
 
+    /// A party registers its own code for a product another party registered; what an internal code may not be.
+    @Test(arguments: AdmissionTests.Door.allCases) func anInternalCodeNamesARegisteredProductAndNothingElse(
+        door: AdmissionTests.Door
+    ) async throws {
+        let fixture = try await LedgerFixture()
+        defer { fixture.remove() }
+        _ = try await fixture.ledger.append(
+            [try Self.product("cocoa-mass", gtins: "4012345000016")], signedWith: fixture.millKey)
+        func code(_ id: String, of product: String, gtins: String? = nil) throws -> EventContent {
+            var fields: [String: JSONValue] = [
+                "product": .string(id), "name": "Our article", "same_as": .string(product),
+            ]
+            if let gtins { fields["gtins"] = .string(gtins) }
+            return try EventContent(
+                kind: .product, recordID: "product/\(id)/code", occurredAt: Timestamp(epochSeconds: 1_767_225_600),
+                fields: fields)
+        }
+        try await AdmissionTests.expectRefused(
+            [try code("ART-1", of: "cocoa-nibs")], through: door, fixture: fixture,
+            containing: "internal code 'ART-1' names product 'cocoa-nibs', which no products' master data registers")
+        try await AdmissionTests.expectRefused(
+            [try code("ART-1", of: "cocoa-mass", gtins: "96385074")], through: door, fixture: fixture,
+            containing: "internal code 'ART-1' lists GTINs")
+        try await AdmissionTests.expectRefused(
+            [try code("cocoa-mass", of: "cocoa-mass")], through: door, fixture: fixture,
+            containing: "'cocoa-mass' is a registered product's code")
+        // The farm's own code for the mill's product is admitted, and names it in the farm's events.
+        _ = try await fixture.ledger.append([try code("ART-1", of: "cocoa-mass")], signedWith: fixture.farmKey)
+        #expect(try await fixture.ledger.productCatalog().product(named: "ART-1", signer: "farm") == "cocoa-mass")
+        try await AdmissionTests.expectRefused(
+            [try Self.product("ART-1", gtins: nil)], through: door, fixture: fixture,
+            containing: "'ART-1' is your internal code for 'cocoa-mass'")
+        #expect(await fixture.ledger.verify().isValid)
+    }
+
     @Test func aProductHasOneHistoryUnderItsCodeAndItsGTIN() async throws {
         let fixture = try await LedgerFixture()
         defer { fixture.remove() }

@@ -158,6 +158,7 @@ public enum EventSchema {
                 f("product", .identifier, required: true),
                 f("name", .text, required: true),
                 f("gtins", .gtinList),
+                f("same_as", .identifier),
             ] + common
         case .participant:
             return [
