@@ -63,7 +63,13 @@ public enum DetectionBenchmark {
                 let named = folder.path("seed-\(seed)-gs1")
                 try? FileManager.default.removeItem(atPath: named)
                 try BenchFiles.createDirectory(named)
-                let gs1 = try await measure(seed: seed, directory: named, configuration, gs1Names: true, log: log)
+                var gs1 = try await measure(seed: seed, directory: named, configuration, gs1Names: true, log: log)
+                // The machine's speed drifts by more than the difference measured: each ledger's pipeline runs
+                // again, alternating, and the fastest run of each counts.
+                for _ in 1..<timingRounds {
+                    result.pipelineSeconds = min(result.pipelineSeconds, try await result.timePipeline(configuration))
+                    gs1.pipelineSeconds = min(gs1.pipelineSeconds, try await gs1.timePipeline(configuration))
+                }
                 result.json = .object(
                     (result.json.objectValue ?? [:]).merging(
                         ["gs1_names": gs1.json, "gs1_names_comparison": compare(result, gs1, seed: seed, log: log)]
@@ -74,13 +80,27 @@ public enum DetectionBenchmark {
         return results
     }
 
+    /// How many times each ledger's pipeline runs when the two names are compared (the fastest run counts).
+    static let timingRounds = 3
+
     /// One network's figures, and what a second network needs to compare with them.
     private struct Measured {
         var json: JSONValue
-        let pipelineSeconds: Double
+        /// The fastest pipeline run so far, in seconds.
+        var pipelineSeconds: Double
         /// The (signer, record ID) of every record some flag lists.
         let flaggedRecords: Set<String>
         let flags: Int
+        let ledger: Ledger
+        let officer: Ed25519.PrivateKey
+
+        /// Runs the pipeline again (anchoring one more report) and returns its seconds.
+        func timePipeline(_ configuration: Configuration) async throws(LedgerError) -> Double {
+            let started = Date()
+            _ = try await ledger.runPipeline(
+                configuration.definition, definitionBytes: configuration.definitionBytes, signedWith: officer)
+            return Date().timeIntervalSince(started)
+        }
     }
 
     /// The GS1-named network against the same network named by codes: the pipeline's time and whether the flags
@@ -91,12 +111,14 @@ public enum DetectionBenchmark {
         log(
             String(
                 format:
-                    "seed %llu: GS1 names: pipeline %.2f s against %.2f s with codes (%+.1f %%); %@ (%d flags listing %d records, against %d listing %d)",
-                seed, gs1.pipelineSeconds, codes.pipelineSeconds, extra * 100,
+                    "seed %llu: GS1 names: pipeline %.2f s against %.2f s with codes (fastest of %d runs each, alternating: %+.1f %%); %@ (%d flags listing %d records, against %d listing %d)",
+                seed, gs1.pipelineSeconds, codes.pipelineSeconds, timingRounds, extra * 100,
                 same ? "the same flagged records" : "DIFFERENT flagged records", gs1.flags, gs1.flaggedRecords.count,
                 codes.flags, codes.flaggedRecords.count))
         return .object([
             "pipeline_seconds_ratio": .string(String(format: "%.4f", gs1.pipelineSeconds / codes.pipelineSeconds)),
+            "codes_pipeline_seconds": .string(String(format: "%.3f", codes.pipelineSeconds)),
+            "gs1_names_pipeline_seconds": .string(String(format: "%.3f", gs1.pipelineSeconds)),
             "same_flagged_records": .bool(same),
         ])
     }
@@ -182,7 +204,8 @@ public enum DetectionBenchmark {
             },
         ])
         return Measured(
-            json: json, pipelineSeconds: pipelineSeconds, flaggedRecords: flagged, flags: outcome.report.flags.count)
+            json: json, pipelineSeconds: pipelineSeconds, flaggedRecords: flagged, flags: outcome.report.flags.count,
+            ledger: ledger, officer: officer)
     }
 
     /// A new ledger holding the generated network, and the compliance officer's key. The ledger's new operator key is

@@ -4,7 +4,7 @@ public import LedgerCore
 /// with a CSV mapping or an EPCIS schema if one applies. `prov ingest`, `prov sign` and the
 /// server's batch endpoint choose the same way.
 public struct InputChoice: Sendable {
-    /// `auto` (detect from the content), `csv`, `xml` or `epcis`.
+    /// `auto` (detect from the content), `csv`, `xml`, `epcis` or `epcis-json`.
     public let format: String
     public let mapping: CSVMapping?
     /// An XSD to validate EPCIS documents against first.
@@ -16,25 +16,21 @@ public struct InputChoice: Sendable {
         self.xsd = xsd
     }
 
-    /// The adapter chosen for one file.
-    public enum Source: Sendable {
-        case csv(ShipmentCSV)
-        case xml(ShipmentXML)
-        case epcis(EPCISDocument)
-    }
-
     /// The adapter for the file at `file`.
     ///
     /// - Throws: ``LedgerError`` `invalidRecord` for an unknown format, a mapping for a file that is
     ///   not a CSV, a schema for one that is not EPCIS, or XML of neither known kind.
-    public func source(for file: String) throws(LedgerError) -> Source {
+    public func source(for file: String) throws(LedgerError) -> any RecordSource {
         let detected: InputFormat
         if format == "auto" {
             detected = try InputFormat.detect(path: file)
         } else if let chosen = InputFormat(rawValue: format) {
             detected = chosen
         } else {
-            throw LedgerError(.invalidRecord, "unknown format '\(format)'; use auto, csv, xml or epcis")
+            throw LedgerError(
+                .invalidRecord,
+                "unknown format '\(format)'; use \((["auto"] + InputFormat.allCases.map(\.rawValue)).joined(separator: ", "))"
+            )
         }
         if mapping != nil, detected != .csv {
             throw LedgerError(.invalidRecord, "--mapping applies to CSV files; \(file) is \(detected.rawValue)")
@@ -45,9 +41,10 @@ public struct InputChoice: Sendable {
                 "--xsd applies to EPCIS documents; \(file) is \(detected.rawValue) (shipment XML is always validated)")
         }
         return switch detected {
-        case .csv: .csv(ShipmentCSV(path: file, mapping: mapping))
-        case .xml: .xml(ShipmentXML(path: file))
-        case .epcis: .epcis(EPCISDocument(path: file, xsd: xsd))
+        case .csv: ShipmentCSV(path: file, mapping: mapping)
+        case .xml: ShipmentXML(path: file)
+        case .epcis: EPCISDocument(path: file, xsd: xsd)
+        case .epcisJSON: EPCISJSONDocument(path: file)
         }
     }
 }

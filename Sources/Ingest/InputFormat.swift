@@ -9,15 +9,21 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case xml
     /// A GS1 EPCIS XML document (``EPCISDocument``).
     case epcis
+    /// A GS1 EPCIS 2.0 JSON / JSON-LD document (``EPCISJSONDocument``).
+    case epcisJSON = "epcis-json"
 
-    /// The format of the file at `path`: XML if its first character (after a byte-order mark and
-    /// whitespace) is `<`, told apart by the namespace of the root element; CSV otherwise.
+    /// The format of the file at `path`: EPCIS JSON if its first character (after a byte-order mark and whitespace) is
+    /// `{`; XML if it is `<`, told apart by the namespace of the root element; CSV otherwise.
     ///
     /// - Throws: ``LedgerError`` `io` if the file cannot be read; `invalidRecord` for XML that is
     ///   malformed before its root element, or whose root element is neither EPCIS nor the
     ///   shipment XML (the message names it).
     public static func detect(path: String) throws(LedgerError) -> InputFormat {
-        guard try startsWithMarkup(path) else { return .csv }
+        switch try firstCharacter(path) {
+        case UInt8(ascii: "{"): return .epcisJSON
+        case UInt8(ascii: "<"): break
+        default: return .csv
+        }
         let reader = try XMLReader(path: path)
         guard case .start(let root, _, _, let line)? = try reader.next() else {
             throw LedgerError(.invalidRecord, "the XML document has no root element", context: ["\(path):1"])
@@ -32,8 +38,8 @@ public enum InputFormat: String, Sendable, CaseIterable {
             context: ["\(path):\(line)"])
     }
 
-    /// Whether the first byte after a UTF-8 byte-order mark and whitespace is `<`.
-    private static func startsWithMarkup(_ path: String) throws(LedgerError) -> Bool {
+    /// The first byte after a UTF-8 byte-order mark and whitespace; nil for an empty file.
+    private static func firstCharacter(_ path: String) throws(LedgerError) -> UInt8? {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw LedgerError(.io, "cannot read \(path)")
         }
@@ -43,10 +49,8 @@ public enum InputFormat: String, Sendable, CaseIterable {
             var bytes = chunk[...]
             if atStart, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
             atStart = false
-            if let first = bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
-                return first == UInt8(ascii: "<")
-            }
+            if let first = bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) { return first }
         }
-        return false
+        return nil
     }
 }

@@ -8,12 +8,14 @@ struct IngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
         abstract:
-            "Import shipment files (CSV, shipment XML, GS1 EPCIS) as events signed with a producer's key, one block per file.",
+            "Import shipment files (CSV, shipment XML, GS1 EPCIS XML or JSON-LD) as events signed with a producer's key, one block per file.",
         discussion: """
             The format is detected from the content unless --format says: a CSV; the project's shipment XML \
             (Schemas/shipments.xsd, validated before import); or a GS1 EPCIS 1.2/2.0 XML document (ObjectEvent, \
             AggregationEvent, TransformationEvent, AssociationEvent, TransactionEvent; see docs/xml.md), checked against \
-            GS1's schema with --xsd. XML entity declarations and external entities are refused.
+            GS1's schema with --xsd; or a GS1 EPCIS 2.0 JSON-LD document (a file that starts with '{'), whose events \
+            are mapped as their XML form is. XML entity declarations and external entities are refused; a JSON-LD \
+            document's remote contexts are never fetched (the standard EPCIS context is built in).
 
             A shipment CSV has a header row (names case-insensitive, any order) with the columns record_id, event, \
             occurred_at, product, lot, quantity, unit, facility and, as the event needs, shipment_id, destination, \
@@ -30,7 +32,8 @@ struct IngestCommand: AsyncParsableCommand {
     @OptionGroup var options: LedgerOptions
     @Argument(help: "The files to import, each as one block.") var files: [String]
     @OptionGroup var flags: IngestFlags
-    @Option(help: "Input format: auto (detect from the content), csv, xml or epcis.") var format = "auto"
+    @Option(help: "Input format: auto (detect from the content), csv, xml, epcis (XML) or epcis-json (JSON-LD).")
+    var format = "auto"
     @Option(
         help: ArgumentHelp(
             "Validate EPCIS documents against this XSD first (e.g. GS1's EPCglobal-epcis-2_0.xsd).", valueName: "PATH"))
@@ -40,11 +43,8 @@ struct IngestCommand: AsyncParsableCommand {
         try await reporting { () async throws(LedgerError) in
             let mapping = try flags.loadMapping()
             for file in files {
-                switch try InputChoice(format: format, mapping: mapping, xsd: xsd).source(for: file) {
-                case .csv(let source): try await runIngest(source, flags: flags, ledger: options)
-                case .xml(let source): try await runIngest(source, flags: flags, ledger: options)
-                case .epcis(let source): try await runIngest(source, flags: flags, ledger: options)
-                }
+                let source = try InputChoice(format: format, mapping: mapping, xsd: xsd).source(for: file)
+                try await runIngest(source, flags: flags, ledger: options)
             }
         }
     }

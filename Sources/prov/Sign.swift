@@ -32,12 +32,8 @@ struct Sign: AsyncParsableCommand {
         try await reporting { () async throws(LedgerError) in
             let signingKey = try readPrivateKey(key)
             let loaded = try mapping.map { path throws(LedgerError) in try CSVMapping.load(path: path) }
-            let contents: [EventContent] =
-                switch try InputChoice(format: format, mapping: loaded, xsd: xsd).source(for: file) {
-                case .csv(let source): try Self.records(source)
-                case .xml(let source): try Self.records(source)
-                case .epcis(let source): try Self.records(source)
-                }
+            let contents = try Self.records(
+                try InputChoice(format: format, mapping: loaded, xsd: xsd).source(for: file))
             let signer = EventSigner(participant: participant, key: signingKey)
             var events = [JSONValue]()
             events.reserveCapacity(contents.count)

@@ -87,6 +87,15 @@ public enum EPCISCorpus {
         return names.filter { $0.hasSuffix(".xml") }.sorted().map { folder.appendingPathComponent($0).path }
     }
 
+    /// The paths of the corpus's JSON-LD event documents (every `.jsonld` under `JSON/` but the context), sorted.
+    public static func jsonExamples() throws -> [String] {
+        let folder = try require().appendingPathComponent("JSON")
+        let names = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []
+        return names.filter { $0.hasSuffix(".jsonld") && !$0.hasSuffix("epcis-context.jsonld") }.sorted().map {
+            folder.appendingPathComponent($0).path
+        }
+    }
+
     /// The path of the example `name` under `XML/` (`WithExtension/ObjectEvent.xml`).
     public static func example(_ name: String) throws -> String {
         try require().appendingPathComponent("XML").appendingPathComponent(name).path

@@ -133,28 +133,9 @@ public struct EPCISDocument: RecordSource {
                         SourceReject(line: line, fields: [name.clark, "", ""], error: error, columns: rejectColumns))
                 ]
             }
-            let epcisEvent = EPCISEvent(event)
-            let time = epcisEvent.text("eventTime") ?? ""
-            do throws(LedgerError) {
-                let contents = try EPCISMapping.contents(of: epcisEvent, file: path)
-                let base = EPCISMapping.recordID(epcisEvent)
-                if let earlier = firstLine[base] {
-                    throw LedgerError(
-                        .invalidRecord, "the event '\(base)' already appears on line \(earlier) of this file",
-                        context: ["\(path):\(line)", "element \(name.localName)"])
-                }
-                firstLine[base] = line
-                return contents.map {
-                    .record(SourceRecord(line: line, content: $0, cells: [name.clark, $0.recordID, time]))
-                }
-            } catch {
-                return [
-                    .reject(
-                        SourceReject(
-                            line: line, fields: [name.clark, EPCISMapping.recordID(epcisEvent), time], error: error,
-                            columns: rejectColumns))
-                ]
-            }
+            return EPCISMapping.items(
+                of: EPCISEvent(event), file: path, line: line, label: name.clark, seen: &firstLine,
+                columns: rejectColumns)
         }
     }
 }

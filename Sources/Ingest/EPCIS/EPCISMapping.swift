@@ -369,3 +369,39 @@ extension Optional where Wrapped == String {
     /// The text as a JSON string, or `null` (a field left out).
     fileprivate var json: JSONValue { map(JSONValue.string) ?? .null }
 }
+
+extension EPCISMapping {
+    /// The source items of one event of a document: its ledger events, or a reject naming the event's place (`label`:
+    /// the element's name in XML, the JSON pointer in JSON) when it is malformed or its ID already appeared on an
+    /// earlier line (`seen`, the first line of each record ID so far).
+    static func items(
+        of event: EPCISEvent, file: String, line: Int, label: String, seen: inout [String: Int], columns: [String]
+    ) -> [SourceItem] {
+        let time = event.text("eventTime") ?? ""
+        let base = recordID(event)
+        // A JSON event's place is its pointer, beside the element the mapping names.
+        let pointer = label.hasPrefix("/") ? [label] : []
+        do throws(LedgerError) {
+            let contents = try contents(of: event, file: file)
+            if let earlier = seen[base] {
+                throw LedgerError(
+                    .invalidRecord, "the event '\(base)' already appears on line \(earlier) of this file",
+                    context: ["\(file):\(line)", "element \(event.element.name.localName)"])
+            }
+            seen[base] = line
+            return contents.map {
+                .record(SourceRecord(line: line, content: $0, cells: [label, $0.recordID, time]))
+            }
+        } catch {
+            var context = error.context
+            if !pointer.isEmpty { context.insert(contentsOf: pointer, at: min(1, context.count)) }
+            return [
+                .reject(
+                    SourceReject(
+                        line: line, fields: [label, base, time],
+                        error: LedgerError(error.code, error.reason, context: context),
+                        columns: columns))
+            ]
+        }
+    }
+}

@@ -114,15 +114,9 @@ extension LedgerAPI {
         }
         let summary: IngestSummary
         do throws(LedgerError) {
-            summary =
-                switch try InputChoice(format: format).source(for: spool.path) {
-                case .csv(let source):
-                    try await ledger.ingest(source, signedWith: key, options: options, onReject: onReject)
-                case .xml(let source):
-                    try await ledger.ingest(source, signedWith: key, options: options, onReject: onReject)
-                case .epcis(let source):
-                    try await ledger.ingest(source, signedWith: key, options: options, onReject: onReject)
-                }
+            summary = try await ledger.ingest(
+                try InputChoice(format: format).source(for: spool.path), signedWith: key, options: options,
+                onReject: onReject)
         } catch {
             let named = spool.naming(error)
             let listed = rejects.withLock { $0.listed }
