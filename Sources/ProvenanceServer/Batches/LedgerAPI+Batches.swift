@@ -22,12 +22,12 @@ extension LedgerAPI {
                 ?? ""
             switch mediaType {
             case "application/json": return try await signedBatch(request, context: context, caller: caller)
-            case "text/csv", "application/xml", "text/xml":
+            case "text/csv", "application/xml", "text/xml", "application/ld+json":
                 return try await rawBatch(request, context: context, caller: caller, mediaType: mediaType)
             default:
                 throw APIError(
                     .unsupportedMediaType, code: "unsupported_media_type",
-                    "a batch is application/json ({\"events\": [signed events]}, as 'prov sign' writes), or a text/csv, application/xml or text/xml file for the server to sign; got '\(Echo.short(contentType))'"
+                    "a batch is application/json ({\"events\": [signed events]}, as 'prov sign' writes), or a text/csv, application/xml, text/xml or application/ld+json (EPCIS 2.0 JSON-LD) file for the server to sign; got '\(Echo.short(contentType))'"
                 )
             }
         }
