@@ -222,7 +222,8 @@ struct Admission: Sendable {
         }
         guard let master else {
             return Refusal(
-                reason: "unknown facility '\(facility)': its owner registers the facility's master data first",
+                reason:
+                    "unknown facility '\(facility)': its owner registers the facility's master data first (prov facilities import)",
                 field: "facility")
         }
         guard master.party == signer else {

@@ -1,5 +1,5 @@
 import Foundation
-import Ingest
+@testable import Ingest
 import LedgerCore
 import TestSupport
 import Testing
@@ -71,6 +71,36 @@ import Testing
             ])
         // Each record names its line and its JSON pointer.
         #expect(json[1].line == 26 && json[1].cells.first == "/epcisBody/eventList/1")
+    }
+
+    /// Read in chunks of 16 bytes, so that names, strings, numbers and events span chunks, a document gives what it
+    /// gives read at once, with the same lines.
+    @Test func smallChunksReadTheSameRecords() throws {
+        var paths = [Self.demo.appendingPathComponent("factory-de-dispatch.epcis.jsonld").path]
+        if EPCISCorpus.shouldRun { paths += try EPCISCorpus.jsonExamples().filter { !$0.hasSuffix("-h.jsonld") } }
+        for path in paths {
+            let whole = try readAll(EPCISJSONDocument(path: path))
+            let chunked = try readAll(EPCISJSONDocument(path: path, chunkSize: 16))
+            #expect(whole.records.map(\.content) == chunked.records.map(\.content), "\(path)")
+            #expect(whole.records.map(\.line) == chunked.records.map(\.line), "\(path)")
+            #expect(whole.records.map(\.cells) == chunked.records.map(\.cells), "\(path)")
+            #expect(whole.rejects.count == chunked.rejects.count, "\(path)")
+        }
+    }
+
+    /// The context and the type after the body, as one of GS1's examples writes them: the file is read twice.
+    @Test func aContextAfterTheBodyStillDefinesItsPrefixes() throws {
+        let (records, rejects) = try Self.read(
+            """
+            {"epcisBody": {"eventList": [
+              {"type": "ObjectEvent", "eventTime": "2026-05-04T07:30:00Z", "eventTimeZoneOffset": "+00:00",
+               "action": "OBSERVE", "epcList": ["urn:epc:id:sgtin:4012345.012345.7001"], "late:mark": "x"}
+             ], "note": [1, {"a": "]"}]},
+             "type": "EPCISDocument",
+             "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"late": "urn:late:"}]}
+            """)
+        #expect(rejects.isEmpty, "\(rejects.map(\.error))")
+        #expect(records.first?.content.publicFields["extensions"]?["{urn:late}mark"] == "x")
     }
 
     @Test func sensorsErrorsAndPersistentDispositionKeepTheirXMLShape() throws {

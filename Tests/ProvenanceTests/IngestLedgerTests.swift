@@ -148,7 +148,7 @@ final class Rejects: Sendable {
         let expected = [
             "batch.csv:3, column quantity: bad quantity",
             "batch.csv:43, column record_id: record_id 'S-2' already appears on line 8 of this file",
-            "batch.csv:44, column facility: unknown facility 'NOWHERE': its owner registers the facility's master data first",
+            "batch.csv:44, column facility: unknown facility 'NOWHERE': its owner registers the facility's master data first (prov facilities import)",
             "batch.csv:45, column facility: facility 'MILL-1' belongs to 'mill', not to 'farm'",
         ]
         #expect(rejects.messages == expected)

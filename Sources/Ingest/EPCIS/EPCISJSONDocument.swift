@@ -6,18 +6,26 @@ public import LedgerCore
 /// (``EPCISMapping``, docs/xml.md), so the two syntaxes give the same kinds of ledger events.
 ///
 /// The standard EPCIS context is built in and never fetched; another remote context is refused by name. Extension
-/// prefixes come from the `@context` objects of the document and of each event. The document is read into memory whole
-/// (at most ``maximumBytes``); its events are parsed one at a time (when the `@context` or the `type` comes after the
-/// `epcisBody`, the body is parsed whole once first). An event that is malformed is a ``SourceReject`` naming
-/// `file:line`, the event's JSON pointer and the field.
+/// prefixes come from the `@context` objects of the document and of each event. The document is read in chunks and
+/// its events one at a time (``JSONStream``): memory holds one chunk and one event whatever the file's size. When the
+/// `@context` or the `type` comes after the `epcisBody`, the file is read twice: once for them, once for the events.
+/// An event that is malformed or larger than ``maximumEventBytes`` is a ``SourceReject`` naming `file:line`, the
+/// event's JSON pointer and the field; a document that is not JSON is refused with its line and column.
 public struct EPCISJSONDocument: RecordSource {
-    /// The largest document read.
-    public static let maximumBytes = 256 << 20
+    /// The largest event read.
+    public static let maximumEventBytes = 16 << 20
 
     public let path: String
+    /// The bytes read at a time.
+    let chunkSize: Int
 
     public init(path: String) {
+        self.init(path: path, chunkSize: 1 << 20)
+    }
+
+    init(path: String, chunkSize: Int) {
         self.path = path
+        self.chunkSize = chunkSize
     }
 
     public var name: String { path }
@@ -28,75 +36,76 @@ public struct EPCISJSONDocument: RecordSource {
 
     /// Opens the document and reads up to its first event.
     ///
-    /// - Throws: ``LedgerError`` `io` if the file cannot be read; `invalidRecord` if it is too large, is not JSON, is
-    ///   not an EPCIS document, or names an unknown context (with line and column).
+    /// - Throws: ``LedgerError`` `io` if the file cannot be read; `invalidRecord` if it is not JSON, is not an EPCIS
+    ///   document or names an unknown context (with line and column).
     public func makeReader() throws(LedgerError) -> Reader {
-        guard byteCount <= Self.maximumBytes else {
-            throw LedgerError(
-                .invalidRecord,
-                "the document is larger than \(Self.maximumBytes >> 20) MiB, the most an EPCIS JSON document may hold; split it",
-                context: [path])
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LedgerError(.io, "cannot read \(path)")
-        }
-        return try Reader(path: path, bytes: Array(data))
+        try Reader(path: path, chunkSize: chunkSize)
     }
 
     /// Reads the events of one EPCIS JSON document in order.
     public final class Reader: RecordReader {
         private let path: String
-        private var parser: JSONParser
-        private let bytes: [UInt8]
+        private let chunkSize: Int
+        private var stream: JSONStream
         private var namespaces = EPCISJSONEvent.Namespaces()
         /// Where the event list is, as a JSON pointer, and the next event's index in it; nil once past it.
         private var eventList: String?
         private var index = 0
-        /// The line counted up to ``countedOffset``.
-        private var line = 1
-        private var countedOffset = 0
+        /// The objects the event list lies in (the body, and for a query document its results), left to read after
+        /// it.
+        private var objectsAroundList = 0
         private var pending = [SourceItem]()
         private var firstLine = [String: Int]()
 
-        init(path: String, bytes: [UInt8]) throws(LedgerError) {
+        init(path: String, chunkSize: Int) throws(LedgerError) {
             self.path = path
-            self.bytes = bytes
-            parser = JSONParser(document: bytes)
-            try json { reader in
-                try reader.parser.beginObject()
+            self.chunkSize = chunkSize
+            stream = try JSONStream(path: path, chunkSize: chunkSize)
+            if try open(secondPass: false) { return }
+            // The context or the type came after the body: read again, now knowing them.
+            stream = try JSONStream(path: path, chunkSize: chunkSize)
+            if try open(secondPass: true) { return }
+            throw LedgerError(.invalidRecord, "not an EPCIS document: no epcisBody with an eventList", context: [path])
+        }
+
+        /// Reads the document's members up to its event list; false if the body came before the context or the
+        /// type (on the first pass), or has no event list.
+        private func open(secondPass: Bool) throws(LedgerError) -> Bool {
+            try json { () throws in
+                try stream.beginObject()
                 var type: String?
                 var context = false
-                // The body, when it comes before the context or the type: read once the rest is known.
-                var deferredBody: JSONParser?
-                while let member = try reader.parser.nextMember() {
+                var deferred = false
+                while let member = try stream.nextMember() {
                     switch member {
                     case "@context":
-                        try reader.namespaces.add(try reader.parser.value(), pointer: "")
+                        try namespaces.add(try value(), pointer: "")
                         context = true
                     case "type":
-                        type = try reader.parser.value().stringValue
-                        try reader.check(type: type)
-                    case "epcisBody" where context && type != nil:
-                        if try reader.enterEventList() { return }
+                        type = try value().stringValue
+                        try check(type: type)
+                    case "epcisBody" where secondPass || (context && type != nil):
+                        // On the second pass the first has checked the type, which comes later.
+                        if !secondPass { try check(type: type) }
+                        if try enterEventList() { return true }
                     case "epcisBody":
-                        // Parsed whole here (and then again event by event) so that the members after it are known.
-                        deferredBody = reader.parser
-                        _ = try reader.parser.value()
+                        deferred = true
+                        try stream.skipValue()
                     default:
-                        _ = try reader.parser.value()
+                        try stream.skipValue()
                     }
                 }
-                try reader.parser.finish()
-                try reader.check(type: type)
-                if let deferredBody {
-                    reader.parser = deferredBody
-                    reader.drainsAfterList = false
-                    if try reader.enterEventList() { return }
-                }
+                try stream.finish()
+                try check(type: type)
+                if deferred, !secondPass { return false }
                 throw LedgerError(
-                    .invalidRecord, "not an EPCIS document: no epcisBody with an eventList",
-                    context: ["\(path):\(reader.lineHere())"])
+                    .invalidRecord, "not an EPCIS document: no epcisBody with an eventList", context: [path])
             }
+        }
+
+        /// A small value (a context, a type), parsed.
+        private func value() throws(JSONStream.Failure) -> JSONValue {
+            try stream.value(limit: EPCISJSONDocument.maximumEventBytes) ?? .null
         }
 
         /// Refuses a document whose type is not an EPCIS event document.
@@ -109,11 +118,11 @@ public struct EPCISJSONDocument: RecordSource {
                 throw LedgerError(
                     .invalidRecord,
                     "not an EPCIS document: its type is '\(type)', expected EPCISDocument or EPCISQueryDocument",
-                    context: ["\(path):\(lineHere())", "/type"])
+                    context: ["\(path):\(stream.place.line)", "/type"])
             }
         }
 
-        public var bytesRead: Int { parser.offset }
+        public var bytesRead: Int { stream.offset }
 
         /// A reject's cells: the event's JSON pointer, its record ID (if it got that far), its eventTime.
         public var rejectColumns: [String] { ["pointer", "record_id", "event_time"] }
@@ -126,84 +135,82 @@ public struct EPCISJSONDocument: RecordSource {
             if !pending.isEmpty { return pending.removeFirst() }
             while let list = eventList {
                 let pointer = "\(list)/\(index)"
-                let event: JSONValue? = try json { reader in
-                    guard try reader.parser.nextElement() else {
-                        reader.eventList = nil
-                        try reader.drainDocument()
+                let read: (event: JSONValue?, line: Int)? = try json { () throws in
+                    guard try stream.nextElement() else {
+                        eventList = nil
+                        try drainDocument()
                         return nil
                     }
-                    reader.lineAtEvent = reader.lineHere()
-                    return try reader.parser.value()
+                    let line = stream.place.line
+                    return (try stream.value(limit: EPCISJSONDocument.maximumEventBytes), line)
                 }
-                guard let event else { return nil }
+                guard let read else { return nil }
                 index += 1
-                pending = items(event, pointer: pointer, line: lineAtEvent)
+                guard let event = read.event else {
+                    let error = LedgerError(
+                        .invalidRecord,
+                        "the event is larger than \(EPCISJSONDocument.maximumEventBytes >> 20) MiB, the most one event may hold",
+                        context: ["\(path):\(read.line)", pointer])
+                    return .reject(
+                        SourceReject(line: read.line, fields: [pointer, "", ""], error: error, columns: rejectColumns))
+                }
+                pending = items(event, pointer: pointer, line: read.line)
                 if !pending.isEmpty { return pending.removeFirst() }
             }
             return nil
         }
 
-        /// The line the last event read started on.
-        private var lineAtEvent = 1
-        /// The objects the event list lies in (the body, and for a query document its results), left to read after
-        /// it; and whether the document is read on after the list (not when it was parsed whole first).
-        private var objectsAroundList = 0
-        private var drainsAfterList = true
-
-        /// Reads what follows the event list to the end of the document, so that a syntax error after the events
-        /// still refuses the file.
-        private func drainDocument() throws(JSONParser.Failure) {
-            guard drainsAfterList else { return }
-            for _ in 0...objectsAroundList {
-                while try parser.nextMember() != nil { _ = try parser.value() }
-            }
-            try parser.finish()
-        }
-
         /// Enters `epcisBody` and finds its `eventList` (or that of `queryResults.resultsBody`), positioned at the
         /// first event; false, past `epcisBody`, if it has none.
-        private func enterEventList() throws(JSONParser.Failure) -> Bool {
-            try parser.beginObject()
-            while let member = try parser.nextMember() {
+        private func enterEventList() throws(JSONStream.Failure) -> Bool {
+            try stream.beginObject()
+            while let member = try stream.nextMember() {
                 switch member {
                 case "eventList":
-                    try parser.beginArray()
+                    try stream.beginArray()
                     eventList = "/epcisBody/eventList"
                     objectsAroundList = 1
                     return true
                 case "queryResults":
-                    try parser.beginObject()
-                    while let inner = try parser.nextMember() {
+                    try stream.beginObject()
+                    while let inner = try stream.nextMember() {
                         guard inner == "resultsBody" else {
-                            _ = try parser.value()
+                            try stream.skipValue()
                             continue
                         }
-                        try parser.beginObject()
-                        while let body = try parser.nextMember() {
+                        try stream.beginObject()
+                        while let body = try stream.nextMember() {
                             guard body == "eventList" else {
-                                _ = try parser.value()
+                                try stream.skipValue()
                                 continue
                             }
-                            try parser.beginArray()
+                            try stream.beginArray()
                             eventList = "/epcisBody/queryResults/resultsBody/eventList"
                             objectsAroundList = 3
                             return true
                         }
                     }
                 default:
-                    _ = try parser.value()
+                    try stream.skipValue()
                 }
             }
             return false
         }
 
-        /// Runs `body` on the parser, turning a JSON syntax error into a ``LedgerError`` with the file, line and
-        /// column, and counting the line the next event starts on.
-        private func json<T>(_ body: (Reader) throws -> T) throws(LedgerError) -> T {
+        /// Reads what follows the event list to the end of the document, so that a syntax error after the events
+        /// still refuses the file.
+        private func drainDocument() throws(JSONStream.Failure) {
+            for _ in 0...objectsAroundList {
+                while try stream.nextMember() != nil { try stream.skipValue() }
+            }
+            try stream.finish()
+        }
+
+        /// Runs `body`, turning a JSON syntax error into a ``LedgerError`` with the file, line and column.
+        private func json<T>(_ body: () throws -> T) throws(LedgerError) -> T {
             do {
-                let value = try body(self)
-                return value
-            } catch let failure as JSONParser.Failure {
+                return try body()
+            } catch let failure as JSONStream.Failure {
                 throw LedgerError(
                     .invalidRecord, "not valid JSON: \(failure.reason)",
                     context: ["\(path):\(failure.line):\(failure.column)"])
@@ -212,16 +219,6 @@ public struct EPCISJSONDocument: RecordSource {
             } catch {
                 throw LedgerError(.invalidRecord, "\(error)", context: [path])
             }
-        }
-
-        /// The line of the parser's position, counted on from the last count.
-        fileprivate func lineHere() -> Int {
-            let offset = min(parser.offset, bytes.count)
-            while countedOffset < offset {
-                if bytes[countedOffset] == 0x0A { line += 1 }
-                countedOffset += 1
-            }
-            return line
         }
 
         private func items(_ event: JSONValue, pointer: String, line: Int) -> [SourceItem] {

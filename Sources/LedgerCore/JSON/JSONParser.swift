@@ -299,9 +299,6 @@ public struct JSONParser {
         skipWhitespace()
     }
 
-    /// The byte offset the parser has read up to.
-    public var offset: Int { position }
-
     /// Enters the object that starts here; read its members with ``nextMember()``.
     public mutating func beginObject() throws(Failure) {
         try begin(UInt8(ascii: "{"), "an object")
