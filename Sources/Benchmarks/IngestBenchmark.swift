@@ -20,6 +20,8 @@ public enum IngestBenchmark {
         public var progress: @Sendable (_ label: String, _ started: Date) -> @Sendable (IngestProgress) -> Void
         /// Called after each import (to end a progress line).
         public var importEnded: @Sendable () -> Void
+        /// Whether the same rows are also imported as an EPCIS 2.0 JSON-LD document, in the same run.
+        public var epcisJSON = false
 
         public init(
             records: Int, referenceSeconds: Double, rounds: Int, keep: String?,
@@ -62,6 +64,8 @@ public enum IngestBenchmark {
         try writeFacilities(gs1FacilitiesPath, docks: true)
         try BenchFiles.write(productsPath, Array("product_id,name,gtins\ncocoa-beans,Cocoa beans,\(gtin)\n".utf8))
         _ = try writeShipments(gs1Path, rows: records, gs1Names: true)
+        let jsonPath = folder.path("events.jsonld")
+        let jsonBytes = configuration.epcisJSON ? try writeEPCISJSON(jsonPath, rows: records) : 0
         log(
             String(
                 format: "generated  %@ (%.0f MB) in %.1f s", csvPath, Double(bytes) / 1e6,
@@ -76,7 +80,18 @@ public enum IngestBenchmark {
         var seconds = Double.infinity
         var uncheckedSeconds = Double.infinity
         var gs1Seconds = Double.infinity
+        var jsonSeconds = Double.infinity
+        let jsonLedgerPath = folder.path("bench-epcis-json.sqlite")
         for round in 0..<max(1, configuration.rounds) {
+            if configuration.epcisJSON {
+                removeLedger(jsonLedgerPath)
+                jsonSeconds = min(
+                    jsonSeconds,
+                    try await ingest(
+                        jsonPath, facilities: facilitiesPath, into: jsonLedgerPath, checks: true,
+                        label: "EPCIS JSON-LD \(round + 1)", configuration: configuration))
+                removeLedger(jsonLedgerPath)
+            }
             removeLedger(gs1LedgerPath)
             gs1Seconds = min(
                 gs1Seconds,
@@ -114,6 +129,14 @@ public enum IngestBenchmark {
                 format:
                     "GS1 names  %10.0f records/s with products by GTIN and ships at docks (%.2f s): %+.1f %% of the time",
                 gs1Rate, gs1Seconds, (gs1Seconds / seconds - 1) * 100))
+        if configuration.epcisJSON {
+            let jsonRate = Double(records) / jsonSeconds
+            log(
+                String(
+                    format:
+                        "EPCIS JSON %10.0f records/s from a %.0f MB JSON-LD document of the same rows (%.2f s) = %.3f × the CSV rate, %.3f × sign rate",
+                    jsonRate, Double(jsonBytes) / 1e6, jsonSeconds, jsonRate / rate, jsonRate / signRate))
+        }
         log(String(format: "peak RSS   %10.1f MiB", peak))
 
         // The storage reference: SQLite alone writing the same rows, on one core as the ingest's writer does. With
@@ -143,6 +166,10 @@ public enum IngestBenchmark {
                 "admission_cost": .number(String(format: "%.4f", admissionCost)),
                 "gs1_names_records_per_s": .number(String(format: "%.0f", gs1Rate)),
                 "gs1_names_time_ratio": .number(String(format: "%.4f", gs1Seconds / seconds)),
+                "epcis_json_records_per_s": configuration.epcisJSON
+                    ? .number(String(format: "%.0f", Double(records) / jsonSeconds)) : .null,
+                "epcis_json_ratio_to_csv": configuration.epcisJSON
+                    ? .number(String(format: "%.4f", seconds / jsonSeconds)) : .null,
                 "rounds": .integer(max(1, configuration.rounds)),
                 "peak_rss_mib": .number(String(format: "%.1f", peak)),
                 "sqlite_rows": .integer(rows),
@@ -180,9 +207,10 @@ public enum IngestBenchmark {
         var options = IngestOptions()
         options.admissionChecks = checks
         let started = Date()
+        let source: any RecordSource =
+            csvPath.hasSuffix(".jsonld") ? EPCISJSONDocument(path: csvPath) : ShipmentCSV(path: csvPath)
         let summary = try await ledger.ingest(
-            ShipmentCSV(path: csvPath), signedWith: producer, options: options,
-            progress: configuration.progress(label, started))
+            source, signedWith: producer, options: options, progress: configuration.progress(label, started))
         configuration.importEnded()
         let seconds = Date().timeIntervalSince(started)
         guard summary.accepted == configuration.records else {
@@ -249,6 +277,64 @@ public enum IngestBenchmark {
                 buffer +=
                     "B-\(row),receive,\(time),\(product),LOT-\(lot),\(quantity),kg,FARM-\((lot + 1) % facilityCount),SHP-X\(lot),,FARM-\(lot % facilityCount),,,,\n"
             }
+            if buffer.utf8.count >= 1 << 20 || row == rows - 1 {
+                handle.write(Data(buffer.utf8))
+                written += buffer.utf8.count
+                buffer = ""
+            }
+        }
+        return written
+    }
+
+    /// Writes the rows of ``writeShipments(_:rows:gs1Names:)`` as one EPCIS 2.0 JSON-LD document, streaming: each row an
+    /// `ObjectEvent` (commissioning, shipping or receiving) with the row's ID as `eventID`, the lot's LGTIN in its
+    /// quantity list, the shipment as a `desadv` business transaction and the other place in the source or
+    /// destination list. Prices, carriers and serials, which EPCIS has no field for, are left out. Returns the size.
+    static func writeEPCISJSON(_ path: String, rows: Int) throws(LedgerError) -> Int {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: path)
+        else {
+            throw LedgerError(.io, "cannot write \(path)")
+        }
+        defer { try? handle.close() }
+        var buffer = """
+            {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument",
+             "schemaVersion": "2.0", "creationDate": "2026-03-01T00:00:00Z", "epcisBody": {"eventList": [
+
+            """
+        var written = 0
+        for row in 0..<rows {
+            let lot = row / 3
+            let minute = row % 60
+            let hour = (row / 60) % 24
+            let day = 1 + (row / 1440) % 28
+            let time =
+                "2026-03-\(day < 10 ? "0" : "")\(day)T\(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute):00+00:00"
+            let quantity = "\(500 + lot % 700).\(lot % 10)"
+            let common =
+                #"{"type": "ObjectEvent", "eventID": "B-\#(row)", "eventTime": "\#(time)", "eventTimeZoneOffset": "+00:00", "#
+                + #""quantityList": [{"epcClass": "urn:epc:class:lgtin:4000001.000005.LOT-\#(lot)", "quantity": \#(quantity), "uom": "KGM"}], "#
+            let event: String
+            switch row % 3 {
+            case 0:
+                event =
+                    common
+                    + #""action": "ADD", "bizStep": "commissioning", "bizLocation": {"id": "FARM-\#(lot % facilityCount)"}}"#
+            case 1:
+                event =
+                    common
+                    + #""action": "OBSERVE", "bizStep": "shipping", "bizLocation": {"id": "FARM-\#(lot % facilityCount)"}, "#
+                    + #""bizTransactionList": [{"type": "desadv", "bizTransaction": "SHP-\#(lot)"}], "#
+                    + #""destinationList": [{"type": "location", "destination": "MILL-\#(lot % 7)"}]}"#
+            default:
+                event =
+                    common
+                    + #""action": "OBSERVE", "bizStep": "receiving", "bizLocation": {"id": "FARM-\#((lot + 1) % facilityCount)"}, "#
+                    + #""bizTransactionList": [{"type": "desadv", "bizTransaction": "SHP-X\#(lot)"}], "#
+                    + #""sourceList": [{"type": "location", "source": "FARM-\#(lot % facilityCount)"}]}"#
+            }
+            buffer += (row == 0 ? "" : ",\n") + event
+            if row == rows - 1 { buffer += "\n]}}\n" }
             if buffer.utf8.count >= 1 << 20 || row == rows - 1 {
                 handle.write(Data(buffer.utf8))
                 written += buffer.utf8.count

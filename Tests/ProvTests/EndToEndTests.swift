@@ -311,7 +311,8 @@ import Testing
         let prov = try ProvRunner()
         defer { prov.remove() }
         let bench = try prov.run(
-            "bench", "ingest", "--records", "300", "--reference-seconds", "1", "--keep", prov.path("bench"), "--json")
+            "bench", "ingest", "--records", "300", "--reference-seconds", "1", "--keep", prov.path("bench"), "--format",
+            "epcis-json", "--json")
         #expect(bench.status == 0, "\(bench.stderr)")
         let result = try JSONParser.parse(bench.stdout)
         #expect(result["records"] == .number("300"))
@@ -324,6 +325,8 @@ import Testing
                 && number("ingest_ratio_to_sign") > 0)
         // The same rows with the product named by its GTIN and ships at docks, imported in the same run.
         #expect(number("gs1_names_records_per_s") > 0 && number("gs1_names_time_ratio") > 0)
+        // And as an EPCIS 2.0 JSON-LD document of the same rows.
+        #expect(number("epcis_json_records_per_s") > 0 && number("epcis_json_ratio_to_csv") > 0, "\(bench.stdout)")
         // The reference is the higher of OpenSSL's two measurements, when `openssl speed` ran.
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") {
             #expect(number("openssl_speed_sign_per_s") > 1000, "\(bench.stdout)")
