@@ -25,12 +25,7 @@ struct Participants: AsyncParsableCommand {
             help: ArgumentHelp(
                 "The participant's public key (or private key, whose public half is used), PEM.", valueName: "PEM"))
         var publicKey: String
-        @Option(
-            name: .customLong("gln"),
-            help: ArgumentHelp(
-                "A GLN that names the participant in GS1 data: 13 digits, a PGLN URI (urn:epc:id:pgln:…) or a Digital Link with /417/. Repeat for several; no other participant may list one.",
-                valueName: "GLN"))
-        var glns: [String] = []
+        @OptionGroup var identifiers: GLNOptions
         @Flag(help: "Print the result as JSON.") var json = false
 
         func run() async throws {
@@ -43,7 +38,7 @@ struct Participants: AsyncParsableCommand {
                 let key = try readPublicKey(publicKey)
                 let ledger = try await options.openForAppending()
                 let receipt = try await ledger.registerParticipant(
-                    id: id, name: name, role: parsedRole, publicKey: key, glns: glns)
+                    id: id, name: name, role: parsedRole, publicKey: key, glns: identifiers.glns)
                 if json {
                     printJSON([
                         "participant": .string(id), "role": .string(role),
@@ -85,17 +80,12 @@ struct Participants: AsyncParsableCommand {
 
         @OptionGroup var options: LedgerOptions
         @Argument(help: "The participant ID.") var id: String
-        @Option(
-            name: .customLong("gln"),
-            help: ArgumentHelp(
-                "A GLN: 13 digits, a PGLN URI (urn:epc:id:pgln:…) or a Digital Link with /417/. Repeat for several.",
-                valueName: "GLN"))
-        var glns: [String] = []
+        @OptionGroup var identifiers: GLNOptions
 
         func run() async throws {
             try await reporting { () async throws(LedgerError) in
                 let ledger = try await options.openForAppending()
-                let receipt = try await ledger.identifyParticipant(id: id, glns: glns)
+                let receipt = try await ledger.identifyParticipant(id: id, glns: identifiers.glns)
                 let listed = try await ledger.partyDirectory().glns[id] ?? []
                 print(
                     "\(id) lists \(listed.isEmpty ? "no GLN" : listed.joined(separator: ", ")) from block \(receipt.block?.header.height ?? 0)"
@@ -142,4 +132,14 @@ struct Participants: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// The `--gln` option of `participants add` and `participants identify`.
+struct GLNOptions: ParsableArguments {
+    @Option(
+        name: .customLong("gln"),
+        help: ArgumentHelp(
+            "A GLN that names the participant in GS1 data: 13 digits, a PGLN URI (urn:epc:id:pgln:…) or a Digital Link with /417/. Repeat for several; no other participant may list one.",
+            valueName: "GLN"))
+    var glns: [String] = []
 }
