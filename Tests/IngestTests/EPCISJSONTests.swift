@@ -172,6 +172,13 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(try InputFormat.detect(path: path) == .epcisJSON)
         #expect(try InputChoice(format: "epcis-json").source(for: path) is EPCISJSONDocument)
+        // The byte-order mark is skipped when the document is read too.
+        let (records, rejects) = try Self.read(
+            "\u{FEFF}"
+                + Self.document(
+                    #"{"type": "ObjectEvent", "eventTime": "2026-05-04T07:30:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE"}"#
+                ))
+        #expect(records.count == 1 && rejects.isEmpty, "\(rejects.map(\.error))")
     }
 }
 

@@ -72,6 +72,7 @@ public struct EPCISJSONDocument: RecordSource {
         /// type (on the first pass), or has no event list.
         private func open(secondPass: Bool) throws(LedgerError) -> Bool {
             try json { () throws in
+                try stream.skipByteOrderMark()
                 try stream.beginObject()
                 var type: String?
                 var context = false

@@ -61,6 +61,16 @@ final class JSONStream {
         return Failure(reason: reason, line: here.line, column: here.column)
     }
 
+    /// Skips a UTF-8 byte-order mark at the start of the file (RFC 8259 lets a reader ignore it).
+    func skipByteOrderMark() throws(Failure) {
+        guard offset == 0 else { return }
+        while buffer.count < 3, try fill() {}
+        if buffer.starts(with: [0xEF, 0xBB, 0xBF]) {
+            position = 3
+            counted = 3
+        }
+    }
+
     // MARK: - Structure
 
     /// Enters the object that starts here.
