@@ -244,47 +244,72 @@ public enum IngestBenchmark {
         try BenchFiles.write(path, Array(text.utf8))
     }
 
-    /// Writes `rows` deterministic shipment rows, streaming; returns the file size. With `gs1Names` the product is
-    /// named by its GTIN and each ship leaves from its farm's dock.
-    static func writeShipments(_ path: String, rows: Int, gs1Names: Bool = false) throws(LedgerError) -> Int {
+    /// One generated row: every third row starts a lot, produced at a farm, shipped to a mill, and received by the
+    /// next farm, a minute apart.
+    struct Row {
+        let index: Int
+        var lot: Int { index / 3 }
+        var farm: String { "FARM-\(lot % facilityCount)" }
+        var quantity: String { "\(500 + lot % 700).\(lot % 10)" }
+        var time: String {
+            let minute = index % 60
+            let hour = (index / 60) % 24
+            let day = 1 + (index / 1440) % 28
+            return
+                "2026-03-\(day < 10 ? "0" : "")\(day)T\(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute):00+00:00"
+        }
+    }
+
+    /// Writes `head`, the line of each of `rows` rows separated by `separator`, and `tail`, streaming in 1 MiB pieces;
+    /// returns the file size.
+    private static func writeRows(
+        _ path: String, rows: Int, head: String, separator: String, tail: String, line: (Row) -> String
+    ) throws(LedgerError) -> Int {
         guard FileManager.default.createFile(atPath: path, contents: nil),
             let handle = FileHandle(forWritingAtPath: path)
         else {
             throw LedgerError(.io, "cannot write \(path)")
         }
         defer { try? handle.close() }
-        var buffer =
-            "record_id,event,occurred_at,product,lot,quantity,unit,facility,shipment_id,destination,origin,unit_price,currency,carrier,serials\n"
+        var buffer = head
         var written = 0
-        for row in 0..<rows {
-            let lot = row / 3
-            let minute = row % 60
-            let hour = (row / 60) % 24
-            let day = 1 + (row / 1440) % 28
-            let time =
-                "2026-03-\(day < 10 ? "0" : "")\(day)T\(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute):00+00:00"
-            let facility = "FARM-\(lot % facilityCount)"
-            let product = gs1Names ? gtin : "cocoa-beans"
-            let quantity = "\(500 + lot % 700).\(lot % 10)"
-            switch row % 3 {
-            case 0:
-                let serials = lot % 4 == 0 ? "S\(lot)-1;S\(lot)-2" : ""
-                buffer +=
-                    "B-\(row),produce,\(time),\(product),LOT-\(lot),\(quantity),kg,\(facility),,,,,,,\(serials)\n"
-            case 1:
-                buffer +=
-                    "B-\(row),ship,\(time),\(product),LOT-\(lot),\(quantity),kg,\(facility)\(gs1Names ? "-DOCK" : ""),SHP-\(lot),MILL-\(lot % 7),,2.\(lot % 90 + 10),USD,CARRIER-\(lot % 5),\n"
-            default:
-                buffer +=
-                    "B-\(row),receive,\(time),\(product),LOT-\(lot),\(quantity),kg,FARM-\((lot + 1) % facilityCount),SHP-X\(lot),,FARM-\(lot % facilityCount),,,,\n"
-            }
-            if buffer.utf8.count >= 1 << 20 || row == rows - 1 {
+        for index in 0..<rows {
+            buffer += (index == 0 ? "" : separator) + line(Row(index: index))
+            if buffer.utf8.count >= 1 << 20 {
                 handle.write(Data(buffer.utf8))
                 written += buffer.utf8.count
                 buffer = ""
             }
         }
-        return written
+        buffer += tail
+        handle.write(Data(buffer.utf8))
+        return written + buffer.utf8.count
+    }
+
+    /// Writes `rows` deterministic shipment rows, streaming; returns the file size. With `gs1Names` the product is
+    /// named by its GTIN and each ship leaves from its farm's dock.
+    static func writeShipments(_ path: String, rows: Int, gs1Names: Bool = false) throws(LedgerError) -> Int {
+        let product = gs1Names ? gtin : "cocoa-beans"
+        return try writeRows(
+            path, rows: rows,
+            head:
+                "record_id,event,occurred_at,product,lot,quantity,unit,facility,shipment_id,destination,origin,unit_price,currency,carrier,serials\n",
+            separator: "", tail: ""
+        ) { row in
+            let (lot, time, quantity) = (row.lot, row.time, row.quantity)
+            switch row.index % 3 {
+            case 0:
+                let serials = lot % 4 == 0 ? "S\(lot)-1;S\(lot)-2" : ""
+                return
+                    "B-\(row.index),produce,\(time),\(product),LOT-\(lot),\(quantity),kg,\(row.farm),,,,,,,\(serials)\n"
+            case 1:
+                return
+                    "B-\(row.index),ship,\(time),\(product),LOT-\(lot),\(quantity),kg,\(row.farm)\(gs1Names ? "-DOCK" : ""),SHP-\(lot),MILL-\(lot % 7),,2.\(lot % 90 + 10),USD,CARRIER-\(lot % 5),\n"
+            default:
+                return
+                    "B-\(row.index),receive,\(time),\(product),LOT-\(lot),\(quantity),kg,FARM-\((lot + 1) % facilityCount),SHP-X\(lot),,\(row.farm),,,,\n"
+            }
+        }
     }
 
     /// Writes the rows of ``writeShipments(_:rows:gs1Names:)`` as one EPCIS 2.0 JSON-LD document, streaming: each row an
@@ -292,56 +317,33 @@ public enum IngestBenchmark {
     /// quantity list, the shipment as a `desadv` business transaction and the other place in the source or
     /// destination list. Prices, carriers and serials, which EPCIS has no field for, are left out. Returns the size.
     static func writeEPCISJSON(_ path: String, rows: Int) throws(LedgerError) -> Int {
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-            let handle = FileHandle(forWritingAtPath: path)
-        else {
-            throw LedgerError(.io, "cannot write \(path)")
-        }
-        defer { try? handle.close() }
-        var buffer = """
-            {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument",
-             "schemaVersion": "2.0", "creationDate": "2026-03-01T00:00:00Z", "epcisBody": {"eventList": [
+        try writeRows(
+            path, rows: rows,
+            head: """
+                {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument",
+                 "schemaVersion": "2.0", "creationDate": "2026-03-01T00:00:00Z", "epcisBody": {"eventList": [
 
-            """
-        var written = 0
-        for row in 0..<rows {
-            let lot = row / 3
-            let minute = row % 60
-            let hour = (row / 60) % 24
-            let day = 1 + (row / 1440) % 28
-            let time =
-                "2026-03-\(day < 10 ? "0" : "")\(day)T\(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute):00+00:00"
-            let quantity = "\(500 + lot % 700).\(lot % 10)"
+                """,
+            separator: ",\n", tail: "\n]}}\n"
+        ) { row in
+            let lot = row.lot
             let common =
-                #"{"type": "ObjectEvent", "eventID": "B-\#(row)", "eventTime": "\#(time)", "eventTimeZoneOffset": "+00:00", "#
-                + #""quantityList": [{"epcClass": "urn:epc:class:lgtin:4000001.000005.LOT-\#(lot)", "quantity": \#(quantity), "uom": "KGM"}], "#
-            let event: String
-            switch row % 3 {
+                #"{"type": "ObjectEvent", "eventID": "B-\#(row.index)", "eventTime": "\#(row.time)", "eventTimeZoneOffset": "+00:00", "#
+                + #""quantityList": [{"epcClass": "urn:epc:class:lgtin:4000001.000005.LOT-\#(lot)", "quantity": \#(row.quantity), "uom": "KGM"}], "#
+            switch row.index % 3 {
             case 0:
-                event =
-                    common
-                    + #""action": "ADD", "bizStep": "commissioning", "bizLocation": {"id": "FARM-\#(lot % facilityCount)"}}"#
+                return common + #""action": "ADD", "bizStep": "commissioning", "bizLocation": {"id": "\#(row.farm)"}}"#
             case 1:
-                event =
-                    common
-                    + #""action": "OBSERVE", "bizStep": "shipping", "bizLocation": {"id": "FARM-\#(lot % facilityCount)"}, "#
+                return common
+                    + #""action": "OBSERVE", "bizStep": "shipping", "bizLocation": {"id": "\#(row.farm)"}, "#
                     + #""bizTransactionList": [{"type": "desadv", "bizTransaction": "SHP-\#(lot)"}], "#
                     + #""destinationList": [{"type": "location", "destination": "MILL-\#(lot % 7)"}]}"#
             default:
-                event =
-                    common
+                return common
                     + #""action": "OBSERVE", "bizStep": "receiving", "bizLocation": {"id": "FARM-\#((lot + 1) % facilityCount)"}, "#
                     + #""bizTransactionList": [{"type": "desadv", "bizTransaction": "SHP-X\#(lot)"}], "#
-                    + #""sourceList": [{"type": "location", "source": "FARM-\#(lot % facilityCount)"}]}"#
-            }
-            buffer += (row == 0 ? "" : ",\n") + event
-            if row == rows - 1 { buffer += "\n]}}\n" }
-            if buffer.utf8.count >= 1 << 20 || row == rows - 1 {
-                handle.write(Data(buffer.utf8))
-                written += buffer.utf8.count
-                buffer = ""
+                    + #""sourceList": [{"type": "location", "source": "\#(row.farm)"}]}"#
             }
         }
-        return written
     }
 }

@@ -54,3 +54,10 @@ public enum InputFormat: String, Sendable, CaseIterable {
         return nil
     }
 }
+
+extension InputFormat {
+    /// The size in bytes of the file at `path`, 0 if it cannot be read: what record sources report for progress.
+    static func fileSize(atPath path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+    }
+}

@@ -27,7 +27,7 @@ public struct ShipmentXML: RecordSource {
     public var name: String { path }
 
     public var byteCount: Int {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        InputFormat.fileSize(atPath: path)
     }
 
     /// Validates the file against ``schema``, then opens it for reading its events.

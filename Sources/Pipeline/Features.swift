@@ -346,14 +346,14 @@ struct FeatureContext {
             let ship = events[position]
             let origin = ship.facility ?? ""
             for grain in DestinationGrain.allCases {
-                let keys = Self.destinationKeys(of: ship, grain: grain, links: links)
+                guard let (keys, destination) = Self.destinationKeys(of: ship, grain: grain, links: links),
+                    let product = ship.product
+                else { continue }
                 // The totals (even positions) are the same at both grains: counted once.
                 for (index, key) in keys.enumerated() where grain == .country || index % 2 == 1 {
                     shipCounts[key, default: 0] += 1
                 }
-                if let product = ship.product, let destination = keys.last?.split(separator: "\u{0}").last {
-                    destinations[grain, default: [:]][product, default: []].insert(String(destination))
-                }
+                destinations[grain, default: [:]][product, default: []].insert(destination)
             }
             let pair = FacilityPair(origin: origin, destination: ship.destination ?? "")
             pairNovelty[position] = pairCounts[pair, default: 0]
@@ -455,18 +455,22 @@ struct FeatureContext {
 
     /// The count keys of a ship at a destination grain: (facility, product), (facility, product, destination),
     /// (origin country, product), (origin country, product, destination), product, (product, destination), where the
-    /// destination is the destination facility's country or its region. Empty without a product or the two countries.
-    private static func destinationKeys(of ship: ChainEvent, grain: DestinationGrain, links: LinkSet) -> [String] {
+    /// destination is the destination facility's country or its region; and that destination. Nil without a product or
+    /// the two countries.
+    private static func destinationKeys(of ship: ChainEvent, grain: DestinationGrain, links: LinkSet) -> (
+        keys: [String], destination: String
+    )? {
         guard let product = ship.product, let facility = ship.facility, let from = links.facilities[facility]?.country,
             let country = ship.destination.flatMap({ links.facilities[$0]?.country })
-        else { return [] }
+        else { return nil }
         let to = grain.rawValue + (grain == .country ? country : CountryRegions.region(of: country))
         let separator = "\u{0}"
-        return [
+        let keys = [
             "f" + facility + separator + product, "f" + facility + separator + product + separator + to,
             "c" + from + separator + product, "c" + from + separator + product + separator + to,
             "p" + product, "p" + product + separator + to,
         ]
+        return (keys, to)
     }
 
     /// How likely the destination's country (or its region) is for this sender and product, from the sender
@@ -482,8 +486,8 @@ struct FeatureContext {
     /// shipments would tie at. `nil` where the origin's country has fewer than `minimumCohort` other shipments of the
     /// product.
     func destinationShare(of ship: ChainEvent, grain: DestinationGrain) -> Double? {
-        let keys = Self.destinationKeys(of: ship, grain: grain, links: links)
-        guard keys.count == 6, let product = ship.product else { return nil }
+        guard let keys = Self.destinationKeys(of: ship, grain: grain, links: links)?.keys, let product = ship.product
+        else { return nil }
         func others(_ key: String) -> Double { Double((shipCounts[key] ?? 1) - 1) }
         let countryTotal = others(keys[2])
         guard countryTotal >= Double(minimumCohort) else { return nil }

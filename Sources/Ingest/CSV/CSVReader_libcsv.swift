@@ -30,7 +30,7 @@ public struct CSVReader: Sendable {
 
     /// Size of the file in bytes, for progress.
     public var byteCount: Int {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        InputFormat.fileSize(atPath: path)
     }
 
     /// Opens the file for reading its records one at a time.

@@ -33,7 +33,7 @@ public struct EPCISDocument: RecordSource {
     public var name: String { path }
 
     public var byteCount: Int {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        InputFormat.fileSize(atPath: path)
     }
 
     /// Validates the document against ``xsd`` if set, then opens it for reading its events.

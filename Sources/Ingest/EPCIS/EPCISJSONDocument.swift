@@ -31,7 +31,7 @@ public struct EPCISJSONDocument: RecordSource {
     public var name: String { path }
 
     public var byteCount: Int {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        InputFormat.fileSize(atPath: path)
     }
 
     /// Opens the document and reads up to its first event.
@@ -243,7 +243,8 @@ public struct EPCISJSONDocument: RecordSource {
                 ]
             }
             return EPCISMapping.items(
-                of: EPCISEvent(tree), file: path, line: line, label: pointer, seen: &firstLine, columns: rejectColumns)
+                of: EPCISEvent(tree), file: path, line: line, label: pointer, pointer: pointer, seen: &firstLine,
+                columns: rejectColumns)
         }
     }
 }

@@ -93,10 +93,8 @@ enum EPCISJSONEvent {
         "sensorElementList": "sensorElement", "correctiveEventIDs": "correctiveEventID",
     ]
 
-    /// Items whose `type` member is an XML attribute and whose value member is the element's text.
-    static let typedItems: [String: String] = [
-        "bizTransaction": "bizTransaction", "source": "source", "destination": "destination",
-    ]
+    /// Items whose `type` member is an XML attribute and whose member of the item's own name is the element's text.
+    static let typedItems: Set<String> = ["bizTransaction", "source", "destination"]
 
     /// The event `object`, found at `pointer`, as the element tree of its XML form.
     ///
@@ -152,10 +150,10 @@ enum EPCISJSONEvent {
         _ item: String, _ value: JSONValue, namespaces: Namespaces, pointer: String, line: Int
     ) throws(LedgerError) -> [XMLTree] {
         let name = XMLName(item)
-        if let textMember = typedItems[item], case .object(let members) = value {
+        if typedItems.contains(item), case .object(let members) = value {
             let attributes = members["type"]?.stringValue.map { [XMLAttribute(name: XMLName("type"), value: $0)] } ?? []
             return [
-                XMLTree(name: name, attributes: attributes, text: members[textMember]?.stringValue ?? "", line: line)
+                XMLTree(name: name, attributes: attributes, text: members[item]?.stringValue ?? "", line: line)
             ]
         }
         if item == "sensorElement", case .object(let members) = value {

@@ -371,16 +371,16 @@ extension Optional where Wrapped == String {
 }
 
 extension EPCISMapping {
-    /// The source items of one event of a document: its ledger events, or a reject naming the event's place (`label`:
-    /// the element's name in XML, the JSON pointer in JSON) when it is malformed or its ID already appeared on an
-    /// earlier line (`seen`, the first line of each record ID so far).
+    /// The source items of one event of a document: its ledger events, or a reject naming the event's place when it
+    /// is malformed or its ID already appeared on an earlier line (`seen`, the first line of each record ID so far).
+    /// `label` is the event's first reject cell (the element's name in XML, the JSON pointer in JSON); a JSON event's
+    /// `pointer` is also named in its errors, beside the element the mapping names.
     static func items(
-        of event: EPCISEvent, file: String, line: Int, label: String, seen: inout [String: Int], columns: [String]
+        of event: EPCISEvent, file: String, line: Int, label: String, pointer: String? = nil,
+        seen: inout [String: Int], columns: [String]
     ) -> [SourceItem] {
         let time = event.text("eventTime") ?? ""
         let base = recordID(event)
-        // A JSON event's place is its pointer, beside the element the mapping names.
-        let pointer = label.hasPrefix("/") ? [label] : []
         do throws(LedgerError) {
             let contents = try contents(of: event, file: file)
             if let earlier = seen[base] {
@@ -394,7 +394,7 @@ extension EPCISMapping {
             }
         } catch {
             var context = error.context
-            if !pointer.isEmpty { context.insert(contentsOf: pointer, at: min(1, context.count)) }
+            if let pointer { context.insert(pointer, at: min(1, context.count)) }
             return [
                 .reject(
                     SourceReject(
