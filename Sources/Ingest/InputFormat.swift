@@ -19,10 +19,10 @@ public enum InputFormat: String, Sendable, CaseIterable {
     ///   malformed before its root element, or whose root element is neither EPCIS nor the
     ///   shipment XML (the message names it).
     public static func detect(path: String) throws(LedgerError) -> InputFormat {
-        switch try firstCharacter(path) {
-        case UInt8(ascii: "{"): return .epcisJSON
-        case UInt8(ascii: "<"): break
-        default: return .csv
+        switch try Syntax(path: path) {
+        case .json: return .epcisJSON
+        case .xml: break
+        case .csv: return .csv
         }
         let reader = try XMLReader(path: path)
         guard case .start(let root, _, _, let line)? = try reader.next() else {
@@ -36,6 +36,20 @@ public enum InputFormat: String, Sendable, CaseIterable {
             "unknown XML format: the root element is <\(root.localName)> in \(namespace); expected an EPCIS document "
                 + "(namespace urn:epcglobal:epcis:xsd:2 or :1) or a shipment XML (namespace \(ShipmentXML.namespace))",
             context: ["\(path):\(line)"])
+    }
+
+    /// The syntax of a file as its first character (after a byte-order mark and whitespace) tells it: `{` JSON, `<`
+    /// XML, anything else CSV.
+    enum Syntax {
+        case csv, xml, json
+
+        init(path: String) throws(LedgerError) {
+            switch try InputFormat.firstCharacter(path) {
+            case UInt8(ascii: "{"): self = .json
+            case UInt8(ascii: "<"): self = .xml
+            default: self = .csv
+            }
+        }
     }
 
     /// The first byte after a UTF-8 byte-order mark and whitespace; nil for an empty file.

@@ -93,8 +93,7 @@ struct MasterDataVersions {
         name: String, requiredColumns: [String], optionalColumns: [String], decimalColumns: Set<String>,
         recordedAt: Timestamp
     ) -> CSVLayout {
-        let (kind, idColumn, idField) = (kind, idColumn, idField)
-        return CSVLayout(
+        CSVLayout(
             name: name, requiredColumns: requiredColumns, optionalColumns: optionalColumns,
             decimalColumns: decimalColumns, columnOfField: [idField: idColumn]
         ) { members throws(LedgerError) in
@@ -103,23 +102,32 @@ struct MasterDataVersions {
                 throw LedgerError(.invalidRecord, "missing \(idColumn)", context: ["field \(idColumn)"])
             }
             fields[idField] = .string(id)
-            // Normalise first, so that equivalent spellings (1.50 and 1.5) name the same version.
-            let draft: EventContent
             do throws(LedgerError) {
-                draft = try EventContent(
-                    kind: kind, recordID: "\(kind.rawValue)/\(id)", occurredAt: recordedAt, fields: fields)
+                return try content(fields, recordedAt: recordedAt)
             } catch {
                 let field = error.context.last { $0.hasPrefix("field ") }
                 throw LedgerError(
                     error.code, error.reason,
                     context: field.map { [$0 == "field \(idField)" ? "field \(idColumn)" : $0] } ?? [])
             }
-            // Values were just normalised, so they always encode; a failure would only hide the version.
-            let canonical = (try? CanonicalJSON.encode(.object(draft.publicFields))) ?? []
-            let version = Hex.encode(SHA256.hash(canonical).bytes).prefix(16)
-            return try EventContent(
-                kind: kind, recordID: "\(kind.rawValue)/\(id)/\(version)", occurredAt: recordedAt,
-                fields: draft.publicFields)
         }
+    }
+
+    /// The version whose fields are `fields` (the ID in ``idField``), recorded at `recordedAt`.
+    ///
+    /// - Throws: ``LedgerError`` `invalidRecord` for a missing ID or a field the kind does not admit, naming the field.
+    func content(_ fields: [String: JSONValue], recordedAt: Timestamp) throws(LedgerError) -> EventContent {
+        guard let id = fields[idField]?.stringValue else {
+            throw LedgerError(.invalidRecord, "missing \(idField)", context: ["field \(idField)"])
+        }
+        // Normalise first, so that equivalent spellings (1.50 and 1.5) name the same version.
+        let draft = try EventContent(
+            kind: kind, recordID: "\(kind.rawValue)/\(id)", occurredAt: recordedAt, fields: fields)
+        // Values were just normalised, so they always encode; a failure would only hide the version.
+        let canonical = (try? CanonicalJSON.encode(.object(draft.publicFields))) ?? []
+        let version = Hex.encode(SHA256.hash(canonical).bytes).prefix(16)
+        return try EventContent(
+            kind: kind, recordID: "\(kind.rawValue)/\(id)/\(version)", occurredAt: recordedAt,
+            fields: draft.publicFields)
     }
 }

@@ -90,6 +90,13 @@ public final class Ledger: Sendable {
         try await store.participants()
     }
 
+    /// The participant whose key `key` is.
+    ///
+    /// - Throws: ``LedgerError`` `unknownSigner` if no participant has the key.
+    public func participant(signingWith key: Ed25519.PrivateKey) async throws(LedgerError) -> Participant {
+        try await registry().signer(of: key)
+    }
+
     /// The registry as of the current head.
     func registry() async throws(LedgerError) -> ParticipantRegistry {
         ParticipantRegistry(participants: try await store.participants())

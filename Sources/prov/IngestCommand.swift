@@ -27,6 +27,12 @@ struct IngestCommand: AsyncParsableCommand {
             with file:line and column. Without --skip-invalid a file with any invalid record writes nothing; with it, \
             the valid records are committed and the refused ones written to FILE.rejects.csv with a reason column. \
             Records already imported with the same content are skipped, so re-importing a file is a no-op.
+
+            With --with-master-data, the master data in an EPCIS document's header (EPCISHeader's EPCISMasterData in \
+            XML, epcisHeader.epcisMasterData in JSON-LD) is imported first, as prov facilities import would: its \
+            business locations and read points become the signer's facilities and its trade item classes products, in \
+            a block of their own before the events' block (docs/epcis.md). Should the events then be \
+            refused, the master data stays registered; importing the document again skips it.
             """)
 
     @OptionGroup var options: LedgerOptions
@@ -38,12 +44,24 @@ struct IngestCommand: AsyncParsableCommand {
         help: ArgumentHelp(
             "Validate EPCIS documents against this XSD first (e.g. GS1's EPCglobal-epcis-2_0.xsd).", valueName: "PATH"))
     var xsd: String?
+    @Flag(
+        help: ArgumentHelp(
+            "Import the master data in an EPCIS document's header first (its locations as facilities, its trade items as products), in a block of its own before the events'."
+        ))
+    var withMasterData = false
 
     func run() async throws {
         try await reporting { () async throws(LedgerError) in
             let mapping = try flags.loadMapping()
+            let recordedAt = LedgerClock.fromEnvironment(ProcessInfo.processInfo.environment)()
             for file in files {
                 let source = try InputChoice(format: format, mapping: mapping, xsd: xsd).source(for: file)
+                if withMasterData, source is EPCISDocument || source is EPCISJSONDocument,
+                    try !EPCISVocabularyReader.elements(path: file).isEmpty
+                {
+                    try await importEPCISMasterData(
+                        file, vocabularies: .all, recordedAt: recordedAt, flags: flags, ledger: options)
+                }
                 try await runIngest(source, flags: flags, ledger: options)
             }
         }
@@ -59,7 +77,8 @@ struct Facilities: AsyncParsableCommand {
 struct FacilitiesImport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a facilities CSV as facility events signed by the owning party.",
+        abstract:
+            "Import facilities (a facilities CSV, or an EPCIS document's master data) as facility events signed by the owning party.",
         discussion: """
             Columns: facility_id, party, name, kind (farm|mine|mill|factory|warehouse|port|retail), country (ISO 3166-1 \
             alpha-2), latitude, longitude, and optionally capacity_per_day, unit, workers, certificate, \
@@ -68,14 +87,21 @@ struct FacilitiesImport: AsyncParsableCommand {
             one of the same party's facilities, registered before or earlier in the file, and the pipeline counts the \
             location's flows, capacity and workers as the site's. A changed row is a new version that supersedes the \
             earlier one (both stay in the ledger); an unchanged row is skipped.
+
+            A GS1 EPCIS document (XML or JSON-LD, detected from its first character) is read for its master data: an \
+            EPCISMasterDataDocument, or the master data in an EPCISDocument's header. Its business locations and read \
+            points become your facilities (name, countryCode, latitude and longitude from the CBV's attributes; kind \
+            and the other fields from attributes urn:provenance:mda#kind and so on; a location inside a site takes \
+            what it does not give from the site), and its trade item classes (EPCClass) become products, one per \
+            GTIN. Attributes a facility has no field for are kept in the event. See docs/epcis.md.
             """)
 
     @OptionGroup var options: LedgerOptions
-    @Argument(help: "The facilities CSV files.") var files: [String]
+    @Argument(help: "The facilities CSV files or EPCIS documents.") var files: [String]
     @OptionGroup var flags: IngestFlags
 
     func run() async throws {
-        try await importMasterData(FacilitiesCSV.self, files: files, flags: flags, ledger: options)
+        try await importMasterData(FacilitiesCSV.self, epcis: .all, files: files, flags: flags, ledger: options)
     }
 }
 
@@ -103,19 +129,43 @@ struct FacilitiesList: AsyncParsableCommand {
     }
 }
 
-/// Imports master-data CSV files (facilities, products): each row a version whose record ID names its content.
+/// Imports master-data files (facilities, products): CSV files of `File`'s layout, or EPCIS documents whose master
+/// data holds `vocabularies`; each row or element a version whose record ID names its content.
 func importMasterData<File: MasterDataFile>(
-    _ file: File.Type, files: [String], flags: IngestFlags, ledger: LedgerOptions
+    _ file: File.Type, epcis vocabularies: EPCISMasterData.Vocabularies, files: [String], flags: IngestFlags,
+    ledger: LedgerOptions
 ) async throws {
     try await reporting { () async throws(LedgerError) in
         let mapping = try flags.loadMapping()
         let recordedAt = LedgerClock.fromEnvironment(ProcessInfo.processInfo.environment)()
         for path in files {
-            try await runIngest(
-                File(path: path, recordedAt: recordedAt, mapping: mapping), flags: flags, ledger: ledger,
-                recordIDsNameContent: true)
+            guard try EPCISVocabularyReader.isDocument(path: path) else {
+                try await runIngest(
+                    File(path: path, recordedAt: recordedAt, mapping: mapping), flags: flags, ledger: ledger,
+                    recordIDsNameContent: true)
+                continue
+            }
+            guard mapping == nil else {
+                throw LedgerError(.invalidRecord, "--mapping applies to CSV files; \(path) is an EPCIS document")
+            }
+            try await importEPCISMasterData(
+                path, vocabularies: vocabularies, recordedAt: recordedAt, flags: flags, ledger: ledger)
         }
     }
+}
+
+/// Imports the master data of the EPCIS document at `path` as events signed with the key of `flags`.
+func importEPCISMasterData(
+    _ path: String, vocabularies: EPCISMasterData.Vocabularies, recordedAt: Timestamp, flags: IngestFlags,
+    ledger: LedgerOptions
+) async throws(LedgerError) {
+    let reader = try await ledger.openForReading()
+    let context = EPCISMasterData.Context(
+        party: try await reader.participant(signingWith: try readPrivateKey(flags.key)).id,
+        facilities: try await reader.currentFacilityFields(), products: try await reader.productCatalog())
+    try await runIngest(
+        EPCISMasterData(path: path, context: context, vocabularies: vocabularies, recordedAt: recordedAt),
+        flags: flags, ledger: ledger, recordIDsNameContent: true)
 }
 
 /// Lists master-data versions (`all`, or only the current version of each ID), as `line` prints each or as JSON.
@@ -164,7 +214,8 @@ struct Products: AsyncParsableCommand {
 struct ProductsImport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a products CSV as product events signed by your key.",
+        abstract:
+            "Import products (a products CSV, or an EPCIS document's trade items) as product events signed by your key.",
         discussion: """
             Columns: product_id (the product code events use, such as dark-chocolate-70), name, and optionally gtins: \
             the GTINs that name the product in GS1 data, ';'-separated, in any of their 8, 12, 13 or 14-digit forms \
@@ -180,14 +231,18 @@ struct ProductsImport: AsyncParsableCommand {
             events that name ART-4711 then count as that product; other participants' events are not affected, and \
             each participant may use the same code for a product of its own. An internal code lists no GTINs and is \
             no registered product's code.
+
+            A GS1 EPCIS document (XML or JSON-LD) is read for the trade item classes (EPCClass) of its master data: \
+            one product per GTIN, whose code is the GTIN-14 and whose name is the class's short description; a GTIN \
+            that already names a registered product adds nothing. See docs/epcis.md.
             """)
 
     @OptionGroup var options: LedgerOptions
-    @Argument(help: "The products CSV files.") var files: [String]
+    @Argument(help: "The products CSV files or EPCIS documents.") var files: [String]
     @OptionGroup var flags: IngestFlags
 
     func run() async throws {
-        try await importMasterData(ProductsCSV.self, files: files, flags: flags, ledger: options)
+        try await importMasterData(ProductsCSV.self, epcis: .tradeItems, files: files, flags: flags, ledger: options)
     }
 }
 

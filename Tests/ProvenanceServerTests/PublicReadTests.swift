@@ -1,8 +1,10 @@
 import HTTPTypes
 import HummingbirdTesting
+import Ingest
 import LedgerCore
 import LedgerCrypto
 import Provenance
+import TestSupport
 import Testing
 
 /// What anyone may read: checkpoints, histories, events and proofs, with sensitive fields withheld.
@@ -133,6 +135,38 @@ import Testing
             #expect(foreignCursor.errorCode == "not_found")
             OpenAPIContract.expect(
                 try await client.call(.get, "/v1/products/cocoa-beans?after=x"), 400, "GET", "/v1/products/{id}")
+        }
+    }
+
+    /// A destination no facility record names is a participant's, by its GLN, or outside the ledger; public readers
+    /// see neither, as they do not see the destination.
+    @Test func aLotsPlacesNameTheParticipantBehindAGLN() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        let folder = TestPaths.sampleData.appendingPathComponent("demo")
+        _ = try await demo.ledger.ingest(
+            ShipmentXML(path: folder.appendingPathComponent("factory-de-receipts.xml").path),
+            signedWith: try DemoNetwork.key("factory-de"))
+        _ = try await demo.ledger.ingest(
+            EPCISDocument(path: folder.appendingPathComponent("factory-de-dispatch.epcis.xml").path),
+            signedWith: try DemoNetwork.key("factory-de"))
+        let retailer = "urn:epc:id:sgln:4098765.00001.0"
+        try await demo.withServer { client in
+            let token = try await client.login("factory-de", key: try DemoNetwork.key("factory-de"))
+            func places(_ token: String?) async throws -> JSONValue? {
+                let response = try await client.call(.get, "/v1/lots/LOT-DE-CHOC-31", token: token)
+                OpenAPIContract.expect(response, 200, "GET", "/v1/lots/{id}")
+                return try response.json["places"]
+            }
+            #expect(try await places(token)?[retailer] == .object([:]))
+            #expect(try await places(nil) == .object([:]))
+            // Once the retailer's GLN is a participant's, the place names it.
+            let retailKey = try Ed25519.PrivateKey(seed: (0..<32).map { UInt8(200 - $0) })
+            _ = try await demo.ledger.registerParticipant(
+                id: "retail-nl", name: "Retail", role: .producer, publicKey: retailKey.publicKey,
+                glns: ["4098765000010"])
+            #expect(try await places(token)?[retailer] == ["participant": "retail-nl"])
+            #expect(try await places(nil) == .object([:]))
         }
     }
 

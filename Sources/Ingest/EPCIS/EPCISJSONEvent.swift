@@ -64,6 +64,14 @@ enum EPCISJSONEvent {
             }
         }
 
+        /// `value` with a defined prefix (`cbvmda:countryCode`) expanded to its IRI; anything else as it is.
+        func expand(_ value: String) -> String {
+            guard let colon = value.firstIndex(of: ":") else { return value }
+            let local = value[value.index(after: colon)...]
+            guard !local.hasPrefix("//"), let iri = prefixes[String(value[..<colon])] else { return value }
+            return iri + local
+        }
+
         /// The element name of the member `key`: no namespace for a standard field; the prefix's namespace for
         /// `prefix:local`; for an absolute IRI, the part up to its last `/` or `#`. A namespace that JSON-LD ends with
         /// `:` to form IRIs (a URN) is written without it, as XML declares it.

@@ -125,8 +125,10 @@ extension LedgerAPI {
         page: JSONValue, transfers: [UnrecordedMove]? = nil, context: ProvenanceRequestContext
     ) async throws -> Response {
         let known = try await ledger.currentFacilityFields()
+        let parties = try await ledger.partyDirectory()
         var events = [JSONValue]()
         var named = [String: JSONValue]()
+        var places = [String: JSONValue]()
         events.reserveCapacity(entries.count)
         for entry in entries {
             let event = try await visible(entry.event, to: context, facilities: known)
@@ -138,6 +140,13 @@ extension LedgerAPI {
             {
                 named[facility] = .object(fields)
             }
+            // An origin or destination the caller sees that no facility record names: a participant's GLN, or a place
+            // outside the ledger.
+            for field in ["origin", "destination"] {
+                guard let place = members["fields"]?[field]?.stringValue, known[place] == nil, places[place] == nil
+                else { continue }
+                places[place] = .object(parties.participant(named: place).map { ["participant": .string($0)] } ?? [:])
+            }
             events.append(.object(members))
         }
         var body: [String: JSONValue] = [
@@ -148,6 +157,7 @@ extension LedgerAPI {
             "downstream_lots": .array(downstream.map(JSONValue.string)),
             "events": .array(events),
             "facilities": .object(named),
+            "places": .object(places),
             "page": page,
         ]
         if let transfers { body["unrecorded_transfers"] = .array(transfers.map(\.json)) }
