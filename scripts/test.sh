@@ -8,6 +8,8 @@ bash scripts/install-deps.sh
 swift format lint --strict -r -p Sources Tests
 echo "format: OK (swift format lint --strict, $(find Sources Tests -name '*.swift' | wc -l | tr -d ' ') files)"
 swift build --build-tests
+# GS1's reference event hash, which the EPCIS hash tests compare against.
+bash scripts/install-epcis-hash.sh
 swift test
 bash scripts/demo.sh > demo.log 2>&1 || { tail -40 demo.log; echo "the demo failed (full output in demo.log)"; exit 1; }
 echo "demo: OK ($(grep -c '^.\[1m\$ prov' demo.log) commands; output in demo.log)"

@@ -281,7 +281,9 @@ private final class IngestJob {
             }
             let content = record.content
             if let existing = stored[content.recordID] {
-                var unchanged = options.recordIDsNameContent
+                // A record ID that names its content (master data versions, an EPCIS event's hash) is the same fact
+                // when it comes again, however it is written (an EPCIS event in the other syntax).
+                var unchanged = options.recordIDsNameContent || content.recordIDIsEventHash
                 if !unchanged { unchanged = existing.id == (try settings.eventSigner.id(of: content)).bytes }
                 if unchanged {
                     duplicates += 1
@@ -338,5 +340,18 @@ private final class SigningTask: Sendable {
             throw LedgerError(.invalidState, "signing finished without a result")
         }
         return try result.get()
+    }
+}
+
+extension EventContent {
+    /// Whether the record ID is the CBV 2.0 event hash of the EPCIS event the content was read from (or that hash
+    /// with a part number, `#1`): an ID that names what the event says, not how it was written. (An error
+    /// declaration's `#error-declaration` ID is not: the hash leaves the declaration out.)
+    fileprivate var recordIDIsEventHash: Bool {
+        guard let hash = publicFields["event_hash"]?.stringValue, hash.hasPrefix("ni:///"),
+            recordID.hasPrefix(hash)
+        else { return false }
+        let suffix = recordID.dropFirst(hash.count)
+        return suffix.isEmpty || (suffix.first == "#" && suffix.count > 1 && suffix.dropFirst().allSatisfy(\.isNumber))
     }
 }

@@ -104,7 +104,9 @@ struct EPCISCorpusTests {
         let declared = association[8]
         #expect(declared.kind == .observe)
         #expect(declared.recordID == association[3].recordID + "#error-declaration")
-        #expect(association[3].recordID.hasPrefix("epcis:") && association[3].recordID.count == 38)
+        #expect(
+            association[3].recordID == association[3].publicFields["event_hash"]?.stringValue
+                && association[3].recordID.hasPrefix("ni:///sha-256;"))
         let declaration = declared.publicFields["extensions"]?["errorDeclaration"]
         #expect(declaration?["declarationTime"] == "2019-11-07T14:00:00.000+01:00")
         #expect(declaration?["reason"] == "urn:epcglobal:cbv:er:incorrect_data")

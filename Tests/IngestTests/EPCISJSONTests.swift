@@ -52,6 +52,8 @@ import Testing
                 extensions = extensions.filter { !$0.key.contains("truck") }
                 fields["extensions"] = .object(extensions)
             }
+            // The event hash covers the truck too.
+            fields["event_hash"] = nil
             return fields
         }
         #expect(json.count == xml.count)
@@ -61,6 +63,9 @@ import Testing
             #expect(left.content.sensitiveFields == right.content.sensitiveFields)
             #expect(withoutTruck(left.content) == withoutTruck(right.content))
         }
+        // The packing, written alike in both, has the same CBV event hash in both; the dispatch does not (its truck).
+        #expect(json[0].content.publicFields["event_hash"] == xml[0].content.publicFields["event_hash"])
+        #expect(json[1].content.publicFields["event_hash"] != xml[1].content.publicFields["event_hash"])
         let ship = json[1].content
         #expect(ship.product == "04012345123456" && ship.lot == "LOT-DE-CHOC-31")
         #expect(ship.sensitiveFields["destination"] == "urn:epc:id:sgln:4098765.00001.0")

@@ -89,7 +89,9 @@ import Testing
 
         // Shipping serialised items without a lot or a destination: kept as an observation.
         let shipping = records[1]
-        #expect(shipping.recordID.hasPrefix("epcis:") && shipping.recordID.count == 38)
+        #expect(
+            shipping.recordID == shipping.publicFields["event_hash"]?.stringValue
+                && shipping.recordID.hasPrefix("ni:///sha-256;"))
         #expect(shipping.publicFields["epcis_type"] == "ObjectEvent")
         #expect(shipping.publicFields["biz_step"] == "urn:epcglobal:cbv:bizstep:shipping")
         #expect(shipping.publicFields["disposition"] == "urn:epcglobal:cbv:disp:in_transit")
@@ -317,7 +319,9 @@ import Testing
 
         // The unpairing has no eventID; its error declaration restates it, so both hash alike.
         let unpairing = records[3]
-        #expect(unpairing.recordID.hasPrefix("epcis:") && unpairing.recordID.count == 38)
+        #expect(
+            unpairing.recordID == unpairing.publicFields["event_hash"]?.stringValue
+                && unpairing.recordID.hasPrefix("ni:///sha-256;"))
         #expect(unpairing.publicFields["action"] == "DELETE")
         #expect(unpairing.publicFields["epcs"] == nil)
         let declared = records[4]
@@ -379,7 +383,9 @@ import Testing
         }
 
         let withdrawn = records[2]
-        #expect(withdrawn.recordID.hasPrefix("epcis:"))
+        #expect(
+            withdrawn.recordID == withdrawn.publicFields["event_hash"]?.stringValue
+                && withdrawn.recordID.hasPrefix("ni:///sha-256;"))
         #expect(withdrawn.publicFields["action"] == "DELETE")
         #expect(withdrawn.publicFields["parent_id"] == "urn:epc:id:sscc:4012345.0000000024")
         #expect(withdrawn.product == nil && withdrawn.publicFields["epcs"] == nil)
@@ -660,7 +666,8 @@ import Testing
         #expect(ship.shipmentID == "DESADV-77")
         #expect(ship.sensitiveFields["destination"] == "urn:epc:id:sgln:0614141.00777.0")
         #expect(ship.facility == "urn:epc:id:sgln:4012345.00001.0")
-        #expect(ship.recordID.hasPrefix("epcis:"))
+        #expect(
+            ship.recordID == ship.publicFields["event_hash"]?.stringValue && ship.recordID.hasPrefix("ni:///sha-256;"))
         let shipExtensions = ship.publicFields["extensions"]
         #expect(shipExtensions?["{https://acme.example/epcis}truck"] == "TRUCK-9")
         // The location is the destination; the owning party that is not mapped stays in the list.

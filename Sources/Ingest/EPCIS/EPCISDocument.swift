@@ -86,6 +86,23 @@ public struct EPCISDocument: RecordSource {
 
         public func next() throws(LedgerError) -> SourceItem? {
             if !pending.isEmpty { return pending.removeFirst() }
+            while let element = try nextEvent() {
+                switch element {
+                case .event(let event, let line, let label):
+                    pending = EPCISMapping.items(
+                        of: EPCISEvent(event), file: path, line: line, label: label, seen: &firstLine,
+                        columns: rejectColumns)
+                case .unreadable(let reject):
+                    pending = [.reject(reject)]
+                }
+                if !pending.isEmpty { return pending.removeFirst() }
+            }
+            return nil
+        }
+
+        /// The next event element of the document, as written (before it is mapped onto ledger events), or `nil` at
+        /// the end.
+        public func nextEvent() throws(LedgerError) -> EPCISEventElement? {
             while let node = try reader.next() {
                 switch node {
                 case .start(let name, let attributes, let depth, let line):
@@ -96,8 +113,18 @@ public struct EPCISDocument: RecordSource {
                     let result = try XMLTree.read(
                         name, attributes: attributes, depth: depth, line: line, from: reader,
                         maximumNodes: EPCISDocument.maximumNodesPerEvent)
-                    pending = items(result, name: name, line: line)
-                    if !pending.isEmpty { return pending.removeFirst() }
+                    switch result {
+                    case .element(let event):
+                        return .event(event, line: line, label: name.clark)
+                    case .tooLarge(let nodes):
+                        let error = LedgerError(
+                            .invalidRecord,
+                            "the event holds more than \(nodes - 1) nodes (at most \(EPCISDocument.maximumNodesPerEvent))",
+                            context: ["\(path):\(line)", "element \(name.localName)"])
+                        return .unreadable(
+                            SourceReject(
+                                line: line, fields: [name.clark, "", ""], error: error, columns: rejectColumns))
+                    }
                 case .end:
                     openElements.removeLast()
                 case .text:
@@ -118,24 +145,14 @@ public struct EPCISDocument: RecordSource {
             return parent == extensionName && openElements.dropLast().last == eventList
         }
 
-        private func items(_ result: XMLTree.ReadResult, name: XMLName, line: Int) -> [SourceItem] {
-            let event: XMLTree
-            switch result {
-            case .element(let element):
-                event = element
-            case .tooLarge(let nodes):
-                let error = LedgerError(
-                    .invalidRecord,
-                    "the event holds more than \(nodes - 1) nodes (at most \(EPCISDocument.maximumNodesPerEvent))",
-                    context: ["\(path):\(line)", "element \(name.localName)"])
-                return [
-                    .reject(
-                        SourceReject(line: line, fields: [name.clark, "", ""], error: error, columns: rejectColumns))
-                ]
-            }
-            return EPCISMapping.items(
-                of: EPCISEvent(event), file: path, line: line, label: name.clark, seen: &firstLine,
-                columns: rejectColumns)
-        }
     }
+}
+
+/// One event element of an EPCIS document (XML or JSON-LD) as written, before it is mapped onto ledger events.
+public enum EPCISEventElement: Sendable {
+    /// The event as the element tree of its XML form, the line it starts on, and its label (the element's name in
+    /// XML, its JSON pointer in JSON).
+    case event(XMLTree, line: Int, label: String)
+    /// An event that could not be read whole (too large, not an object), as the reject it makes.
+    case unreadable(SourceReject)
 }

@@ -77,17 +77,6 @@ struct EPCISEvent {
         }
         return members
     }
-
-    /// The event's content as canonical JSON bytes, leaving out what may differ between captures
-    /// of the same event (`recordTime`, set by the capturing system) or what declares an error
-    /// about it (`eventID`, `errorDeclaration`): a stable identity for an event without `eventID`,
-    /// the same for an event and a later error declaration about it.
-    func identityBytes() -> [UInt8] {
-        var members = extensions(consuming: ["recordTime", "eventID", "errorDeclaration"])
-        members["#type"] = .string(type)
-        // Every value is a string, null, array or object: canonical encoding cannot fail.
-        return (try? CanonicalJSON.encode(.object(members))) ?? []
-    }
 }
 
 /// Terms of the GS1 Core Business Vocabulary, written in any of the three forms EPCIS allows: the

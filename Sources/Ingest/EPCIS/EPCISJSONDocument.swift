@@ -134,31 +134,60 @@ public struct EPCISJSONDocument: RecordSource {
 
         public func next() throws(LedgerError) -> SourceItem? {
             if !pending.isEmpty { return pending.removeFirst() }
-            while let list = eventList {
-                let pointer = "\(list)/\(index)"
-                let read: (event: JSONValue?, line: Int)? = try json { () throws in
-                    guard try stream.nextElement() else {
-                        eventList = nil
-                        try drainDocument()
-                        return nil
-                    }
-                    let line = stream.place.line
-                    return (try stream.value(limit: EPCISJSONDocument.maximumEventBytes), line)
+            while let element = try nextEvent() {
+                switch element {
+                case .event(let event, let line, let pointer):
+                    pending = EPCISMapping.items(
+                        of: EPCISEvent(event), file: path, line: line, label: pointer, pointer: pointer,
+                        seen: &firstLine, columns: rejectColumns)
+                case .unreadable(let reject):
+                    pending = [.reject(reject)]
                 }
-                guard let read else { return nil }
-                index += 1
-                guard let event = read.event else {
-                    let error = LedgerError(
-                        .invalidRecord,
-                        "the event is larger than \(EPCISJSONDocument.maximumEventBytes >> 20) MiB, the most one event may hold",
-                        context: ["\(path):\(read.line)", pointer])
-                    return .reject(
-                        SourceReject(line: read.line, fields: [pointer, "", ""], error: error, columns: rejectColumns))
-                }
-                pending = items(event, pointer: pointer, line: read.line)
                 if !pending.isEmpty { return pending.removeFirst() }
             }
             return nil
+        }
+
+        /// The next event of the document as the element tree of its XML form (before it is mapped onto ledger
+        /// events), or `nil` at the end.
+        public func nextEvent() throws(LedgerError) -> EPCISEventElement? {
+            guard let list = eventList else { return nil }
+            let pointer = "\(list)/\(index)"
+            let read: (event: JSONValue?, line: Int)? = try json { () throws in
+                guard try stream.nextElement() else {
+                    eventList = nil
+                    try drainDocument()
+                    return nil
+                }
+                let line = stream.place.line
+                return (try stream.value(limit: EPCISJSONDocument.maximumEventBytes), line)
+            }
+            guard let read else { return nil }
+            index += 1
+            func unreadable(_ error: LedgerError, time: String = "") -> EPCISEventElement {
+                .unreadable(
+                    SourceReject(line: read.line, fields: [pointer, "", time], error: error, columns: rejectColumns))
+            }
+            guard let event = read.event else {
+                return unreadable(
+                    LedgerError(
+                        .invalidRecord,
+                        "the event is larger than \(EPCISJSONDocument.maximumEventBytes >> 20) MiB, the most one event may hold",
+                        context: ["\(path):\(read.line)", pointer]))
+            }
+            guard case .object(let object) = event else {
+                return unreadable(
+                    LedgerError(
+                        .invalidRecord, "an EPCIS event is a JSON object", context: ["\(path):\(read.line)", pointer]))
+            }
+            do throws(LedgerError) {
+                let tree = try EPCISJSONEvent.tree(object, namespaces: namespaces, pointer: pointer, line: read.line)
+                return .event(tree, line: read.line, label: pointer)
+            } catch {
+                return unreadable(
+                    LedgerError(error.code, error.reason, context: ["\(path):\(read.line)"] + error.context),
+                    time: object["eventTime"]?.stringValue ?? "")
+            }
         }
 
         /// Enters `epcisBody` and finds its `eventList` (or that of `queryResults.resultsBody`), positioned at the
@@ -222,29 +251,5 @@ public struct EPCISJSONDocument: RecordSource {
             }
         }
 
-        private func items(_ event: JSONValue, pointer: String, line: Int) -> [SourceItem] {
-            guard case .object(let object) = event else {
-                let error = LedgerError(
-                    .invalidRecord, "an EPCIS event is a JSON object", context: ["\(path):\(line)", pointer])
-                return [
-                    .reject(SourceReject(line: line, fields: [pointer, "", ""], error: error, columns: rejectColumns))
-                ]
-            }
-            let tree: XMLTree
-            do throws(LedgerError) {
-                tree = try EPCISJSONEvent.tree(object, namespaces: namespaces, pointer: pointer, line: line)
-            } catch {
-                let located = LedgerError(error.code, error.reason, context: ["\(path):\(line)"] + error.context)
-                return [
-                    .reject(
-                        SourceReject(
-                            line: line, fields: [pointer, "", object["eventTime"]?.stringValue ?? ""], error: located,
-                            columns: rejectColumns))
-                ]
-            }
-            return EPCISMapping.items(
-                of: EPCISEvent(tree), file: path, line: line, label: pointer, pointer: pointer, seen: &firstLine,
-                columns: rejectColumns)
-        }
     }
 }

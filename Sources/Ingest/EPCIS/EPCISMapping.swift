@@ -31,16 +31,18 @@ enum EPCISMapping {
     ///
     /// - Throws: ``LedgerError`` `invalidRecord` for an event that is malformed (no or a bad
     ///   `eventTime`, a value the ledger cannot hold), context `file:line`, the element and the field.
-    static func contents(of event: EPCISEvent, file: String) throws(LedgerError) -> [EventContent] {
+    static func contents(of event: EPCISEvent, file: String, hash: String) throws(LedgerError) -> [EventContent] {
         let place = "\(file):\(event.element.line)"
         let occurredAt = try occurredAt(event, file: file)
-        let recordID = recordID(event)
+        let recordID = recordID(event, hash: hash)
         let kind = candidateKind(event)
-        if kind != .observe, let contents = try? supplyChain(kind, event, recordID: recordID, occurredAt: occurredAt) {
+        if kind != .observe,
+            let contents = try? supplyChain(kind, event, recordID: recordID, hash: hash, occurredAt: occurredAt)
+        {
             return contents
         }
         do {
-            return try observe(event, recordID: recordID, occurredAt: occurredAt)
+            return try observe(event, recordID: recordID, hash: hash, occurredAt: occurredAt)
         } catch {
             var context = [place, "element \(event.element.name.localName)"]
             if let field = error.context.last(where: { $0.hasPrefix("field ") }) { context.append(field) }
@@ -102,12 +104,12 @@ enum EPCISMapping {
             offsetMinutes: offsetMinutes ?? instant.offsetMinutes)
     }
 
-    /// The event's `eventID`, else `epcis:` and the first 32 hex digits of the SHA-256 of its
-    /// content (``EPCISEvent/identityBytes()``), so that importing a file twice gives the same
-    /// IDs. An error declaration is a new statement about an earlier event, so it gets that event's
-    /// ID plus `#error-declaration` instead of conflicting with it.
-    static func recordID(_ event: EPCISEvent) -> String {
-        let base = event.text("eventID") ?? "epcis:" + SHA256.hash(event.identityBytes()).hex.prefix(32)
+    /// The event's `eventID`, else its CBV 2.0 event hash ID `hash` (``EPCISEventHash``), so that importing a file
+    /// twice, or the same event written in the other syntax, gives the same IDs. An error declaration is a new
+    /// statement about an earlier event (the hash leaves the declaration out), so it gets that event's ID plus
+    /// `#error-declaration` instead of conflicting with it.
+    static func recordID(_ event: EPCISEvent, hash: String) -> String {
+        let base = event.text("eventID") ?? hash
         return event.field("errorDeclaration") == nil ? base : base + "#error-declaration"
     }
 
@@ -116,7 +118,7 @@ enum EPCISMapping {
     /// The `produce`/`ship`/`receive`/`transform` events, or an error when the event lacks data
     /// the kind needs (the caller then keeps it as `observe`).
     private static func supplyChain(
-        _ kind: EventKind, _ event: EPCISEvent, recordID: String, occurredAt: Timestamp
+        _ kind: EventKind, _ event: EPCISEvent, recordID: String, hash: String, occurredAt: Timestamp
     ) throws(LedgerError) -> [EventContent] {
         var common = Shared(event)
         var fieldsOfParts: [[String: JSONValue]]
@@ -151,6 +153,7 @@ enum EPCISMapping {
             break
         }
         shared["extensions"] = .object(common.extensions)
+        shared["event_hash"] = .string(hash)
         var contents = [EventContent]()
         for (index, fields) in fieldsOfParts.enumerated() {
             let id = fieldsOfParts.count == 1 ? recordID : "\(recordID)#\(index + 1)"
@@ -200,8 +203,8 @@ enum EPCISMapping {
     // MARK: observe
 
     /// The `observe` events: one per product class named, or one naming none.
-    private static func observe(_ event: EPCISEvent, recordID: String, occurredAt: Timestamp) throws(LedgerError)
-        -> [EventContent]
+    private static func observe(_ event: EPCISEvent, recordID: String, hash: String, occurredAt: Timestamp)
+        throws(LedgerError) -> [EventContent]
     {
         var shared = Shared(event)
         let (epcList, quantityList) =
@@ -231,6 +234,7 @@ enum EPCISMapping {
         fields["origin"] = shared.choose("sourceList", entry: "source").json
         fields["destination"] = shared.choose("destinationList", entry: "destination").json
         fields["extensions"] = .object(shared.extensions)
+        fields["event_hash"] = .string(hash)
         var contents = [EventContent]()
         for (index, part) in parts.enumerated() {
             let id = parts.count == 1 ? recordID : "\(recordID)#\(index + 1)"
@@ -380,9 +384,10 @@ extension EPCISMapping {
         seen: inout [String: Int], columns: [String]
     ) -> [SourceItem] {
         let time = event.text("eventTime") ?? ""
-        let base = recordID(event)
+        let hash = EPCISEventHash.hash(of: event.element)
+        let base = recordID(event, hash: hash)
         do throws(LedgerError) {
-            let contents = try contents(of: event, file: file)
+            let contents = try contents(of: event, file: file, hash: hash)
             if let earlier = seen[base] {
                 throw LedgerError(
                     .invalidRecord, "the event '\(base)' already appears on line \(earlier) of this file",

@@ -96,9 +96,10 @@ public enum EventSchema {
         uniqueKeysWithValues: EventKind.allCases.map { kind in (kind, fields(of: kind).filter(\.required)) })
 
     /// The fields of `kind`, in documentation order. Every kind may also carry `extensions`, an
-    /// object for data the ledger does not interpret (e.g. EPCIS extension elements).
+    /// object for data the ledger does not interpret (e.g. EPCIS extension elements), and `event_hash`, the CBV 2.0
+    /// event hash ID of the EPCIS event it came from.
     public static func fields(of kind: EventKind) -> [Field] {
-        let common = [f("extensions", .object)]
+        let common = [f("extensions", .object), f("event_hash", .identifier)]
         switch kind {
         case .produce:
             return lotFields + common
