@@ -183,18 +183,24 @@ public enum EPCISEventHash {
         static func ordered(_ children: inout [Node], _ order: [Property]) -> String {
             let extensions = userExtensions(&children)
             var result = ""
+            // Where each name is among the children, found once rather than once per property.
+            var positions = [String: [Int]]()
+            for (index, child) in children.enumerated() {
+                if case .element(let element) = child { positions[element.name, default: []].append(index) }
+            }
+            var consumed = [Int]()
             for property in order {
+                guard let indices = positions[property.name] else { continue }
                 var values = [String]()
-                var consumed = [Int]()
-                for index in children.indices where children[index].name == property.name {
+                for index in indices {
                     guard case .element(var element) = children[index] else { continue }
                     let text = field(&element, members: property.members)
                     if !text.isEmpty { values.append(text) }
                     if element.children.isEmpty { consumed.append(index) } else { children[index] = .element(element) }
                 }
-                for index in consumed.reversed() { children.remove(at: index) }
                 result += values.sorted(by: precedes).joined()
             }
+            for index in consumed.sorted(by: >) { children.remove(at: index) }
             if !extensions.isEmpty { result += generic(extensions) }
             return result
         }
@@ -204,8 +210,10 @@ public enum EPCISEventHash {
             let inner = members.map { ordered(&element.children, $0) } ?? ""
             var value = element.text
             if !value.isEmpty {
-                let lowered = element.name.lowercased()
-                value = lowered.contains("time") && !lowered.contains("offset") ? time(value) : canonical(value)
+                let isTime =
+                    element.name.containsASCII("time", ignoringCase: true)
+                    && !element.name.containsASCII("offset", ignoringCase: true)
+                value = isTime ? time(value) : canonical(value)
                 if !value.isEmpty { value = "=" + value }
             }
             return value.isEmpty && inner.isEmpty ? "" : element.name + value + inner
@@ -216,9 +224,9 @@ public enum EPCISEventHash {
         private static func userExtensions(_ children: inout [Node]) -> [Node] {
             guard children.count > 1 else { return [] }
             let names = children.compactMap(\.name)
-            if names.contains(where: { $0.contains("eventTime") || $0.contains("action") }) { return [] }
+            if names.contains(where: { $0.containsASCII("eventTime") || $0.containsASCII("action") }) { return [] }
             let isExtension = { (node: Node) in
-                node.name.map { $0.contains("{") && $0.contains("/}") } ?? false
+                node.name.map { $0.containsASCII("{") && $0.containsASCII("/}") } ?? false
             }
             let extensions = children.filter(isExtension)
             children.removeAll(where: isExtension)
@@ -246,6 +254,8 @@ public enum EPCISEventHash {
         /// A value in canonical form: CBV URNs as web URIs, numbers in their shortest form, GS1 identifiers as
         /// Digital Link URIs.
         static func canonical(_ value: String) -> String {
+            // CBV URNs, EPC URIs and Digital Links all hold a colon; other values can only be numbers.
+            guard value.utf8.contains(UInt8(ascii: ":")) else { return CanonicalNumber.text(value) }
             let number = CanonicalNumber.text(Vocabulary.webURI(value) ?? value)
             return GS1DigitalLink.canonical(number) ?? number
         }
@@ -269,7 +279,7 @@ enum Vocabulary {
 
     /// `value` with each CBV URN prefix it contains replaced by its web URI form; `nil` if it contains none.
     static func webURI(_ value: String) -> String? {
-        guard value.contains("urn:epcglobal:cbv:") else { return nil }
+        guard value.containsASCII("urn:epcglobal:cbv:") else { return nil }
         var result = value
         for (urn, web) in urns { result = result.replacingOccurrences(of: urn, with: web) }
         return result
@@ -278,9 +288,11 @@ enum Vocabulary {
     /// The value of the field or attribute `name` inside `parent`: a bare word of a CBV or GS1 vocabulary (JSON-LD
     /// writes them so) as its URI, a `cbv:` or `gs1:` CURIE expanded; anything else as it is.
     static func expand(_ value: String, name: String, in parent: String?) -> String {
-        if value.hasPrefix("gs1:") { return "https://gs1.org/voc/" + value.dropFirst(4) }
-        if value.hasPrefix("cbv:") { return "https://ref.gs1.org/cbv/" + value.dropFirst(4) }
-        guard !value.isEmpty, !value.contains(":"), !value.contains("/") else { return value }
+        if value.utf8.starts(with: "gs1:".utf8) { return "https://gs1.org/voc/" + value.dropFirst(4) }
+        if value.utf8.starts(with: "cbv:".utf8) { return "https://ref.gs1.org/cbv/" + value.dropFirst(4) }
+        guard !value.isEmpty, !value.utf8.contains(UInt8(ascii: ":")), !value.utf8.contains(UInt8(ascii: "/")) else {
+            return value
+        }
         let prefix: String? =
             switch (parent, name) {
             case (_, "bizStep"): "https://ref.gs1.org/cbv/BizStep-"
@@ -302,8 +314,14 @@ enum Vocabulary {
 /// shortest text of the nearest double, an integral one without a fraction. Anything else is left as it is.
 enum CanonicalNumber {
     static func text(_ value: String) -> String {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard isDecimal(trimmed), let number = Double(trimmed.replacingOccurrences(of: "_", with: "")),
+        // Most values are no numbers: the first byte tells.
+        guard let first = value.utf8.first,
+            (0x30...0x39).contains(first) || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
+                || first == UInt8(ascii: ".")
+        else { return value }
+        let trimmed = XMLTree.trimmed(value)
+        guard isDecimal(trimmed),
+            let number = Double(trimmed.utf8.contains(UInt8(ascii: "_")) ? trimmed.filter { $0 != "_" } : trimmed),
             number.isFinite
         else { return value }
         if number == number.rounded(.towardZero) {
@@ -412,13 +430,25 @@ struct CanonicalTime {
             milliseconds = 0
             seconds += 1
         }
-        let date = Date(timeIntervalSince1970: TimeInterval(seconds))
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        text = String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0,
-            parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0, milliseconds)
+        // Back to the civil date and time in UTC.
+        let dayCount = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - dayCount * 86_400
+        let shifted = dayCount + 719_468
+        let eraOut = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEraOut = shifted - eraOut * 146_097
+        let yearOfEraOut = (dayOfEraOut - dayOfEraOut / 1_460 + dayOfEraOut / 36_524 - dayOfEraOut / 146_096) / 365
+        let dayOfYearOut = dayOfEraOut - (365 * yearOfEraOut + yearOfEraOut / 4 - yearOfEraOut / 100)
+        let monthPart = (5 * dayOfYearOut + 2) / 153
+        let dayOut = dayOfYearOut - (153 * monthPart + 2) / 5 + 1
+        let monthOut = monthPart < 10 ? monthPart + 3 : monthPart - 9
+        let yearOut = yearOfEraOut + eraOut * 400 + (monthOut <= 2 ? 1 : 0)
+        func padded(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        text =
+            "\(padded(yearOut, 4))-\(padded(monthOut, 2))-\(padded(dayOut, 2))T\(padded(secondOfDay / 3_600, 2)):"
+            + "\(padded(secondOfDay / 60 % 60, 2)):\(padded(secondOfDay % 60, 2)).\(padded(milliseconds, 3))Z"
     }
 }
 
@@ -444,6 +474,26 @@ extension EPCISEventHash {
             throw LedgerError(
                 .invalidRecord, "not an EPCIS document: it starts with neither '<' (XML) nor '{' (JSON-LD)",
                 context: [path])
+        }
+    }
+}
+
+extension String {
+    /// Whether the string holds the ASCII text `needle`, compared byte by byte (optionally ignoring ASCII case):
+    /// what the event hash asks of names and values, without Foundation's locale-aware search.
+    func containsASCII(_ needle: StaticString, ignoringCase: Bool = false) -> Bool {
+        let fold = { (byte: UInt8) -> UInt8 in ignoringCase && (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
+        return needle.withUTF8Buffer { pattern in
+            guard let first = pattern.first else { return true }
+            let firstFolded = fold(first)
+            var bytes = utf8[...]
+            while let index = bytes.firstIndex(where: { fold($0) == firstFolded }) {
+                let candidate = utf8[index...]
+                if candidate.count < pattern.count { return false }
+                if zip(candidate, pattern).allSatisfy({ fold($0) == fold($1) }) { return true }
+                bytes = utf8[utf8.index(after: index)...]
+            }
+            return false
         }
     }
 }

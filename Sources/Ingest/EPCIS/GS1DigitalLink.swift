@@ -12,18 +12,22 @@ enum GS1DigitalLink {
 
     /// The canonical Digital Link URI of `uri`, or `nil` if it is no GS1 identifier this reads.
     static func canonical(_ uri: String) -> String? {
-        if uri.hasPrefix("urn:epc:") { return fromEPC(uri) }
-        if uri.hasPrefix("https://") || uri.hasPrefix("http://") { return constrained(uri) }
+        let bytes = uri.utf8
+        if bytes.starts(with: "urn:epc:".utf8) { return fromEPC(uri) }
+        if bytes.starts(with: "https://".utf8) || bytes.starts(with: "http://".utf8) { return constrained(uri) }
         return nil
     }
 
     // MARK: EPC URIs
 
     private static func fromEPC(_ uri: String) -> String? {
-        let parts = uri.split(separator: ":", maxSplits: 4, omittingEmptySubsequences: false)
+        let parts = uri.utf8.split(separator: UInt8(ascii: ":"), maxSplits: 4, omittingEmptySubsequences: false)
         guard parts.count == 5 else { return nil }
-        let fields = parts[4].split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        switch (parts[2], parts[3]) {
+        let fields = parts[4].split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self)
+        }
+        let (family, scheme) = (String(decoding: parts[2], as: UTF8.self), String(decoding: parts[3], as: UTF8.self))
+        switch (family, scheme) {
         case ("id", "sgtin"):
             guard fields.count == 3, let gtin = gtin(fields[0], fields[1]), let serial = text(fields[2], 20) else {
                 return nil
@@ -52,7 +56,7 @@ enum GS1DigitalLink {
         case ("id", "grai"), ("idpat", "grai"):
             guard fields.count == 3, let key = key13(fields[0], fields[1]) else { return nil }
             let grai = withCheckDigit("0" + key)
-            if parts[2] == "idpat" { return fields[2] == "*" ? base + "8003/\(grai)" : nil }
+            if family == "idpat" { return fields[2] == "*" ? base + "8003/\(grai)" : nil }
             guard let serial = text(fields[2], 16) else { return nil }
             return base + "8003/\(grai)\(serial)"
         case ("id", "giai"):
@@ -64,15 +68,15 @@ enum GS1DigitalLink {
             guard fields.count == 2, digits(fields[0], 6...12), digits(fields[1]),
                 fields[0].count + fields[1].count == 17
             else { return nil }
-            return base + (parts[3] == "gsrn" ? "8018/" : "8017/") + withCheckDigit(fields[0] + fields[1])
+            return base + (scheme == "gsrn" ? "8018/" : "8017/") + withCheckDigit(fields[0] + fields[1])
         case ("id", "gdti"), ("idpat", "gdti"):
             guard fields.count == 3, let key = key13(fields[0], fields[1]) else { return nil }
-            if parts[2] == "idpat" { return fields[2] == "*" ? base + "253/\(withCheckDigit(key))" : nil }
+            if family == "idpat" { return fields[2] == "*" ? base + "253/\(withCheckDigit(key))" : nil }
             guard let serial = text(fields[2], 17) else { return nil }
             return base + "253/\(withCheckDigit(key))\(serial)"
         case ("id", "sgcn"), ("idpat", "sgcn"):
             guard fields.count == 3, let key = key13(fields[0], fields[1]) else { return nil }
-            if parts[2] == "idpat" { return fields[2] == "*" ? base + "255/\(withCheckDigit(key))" : nil }
+            if family == "idpat" { return fields[2] == "*" ? base + "255/\(withCheckDigit(key))" : nil }
             guard digits(fields[2], 1...12) else { return nil }
             return base + "255/\(withCheckDigit(key))\(fields[2])"
         case ("id", "ginc"):
@@ -185,9 +189,15 @@ enum GS1DigitalLink {
     /// A Digital Link URI on any domain, moved to `id.gs1.org` and constrained to its primary key and the finest
     /// qualifier it carries; `nil` if its path holds no GS1 primary key.
     private static func constrained(_ uri: String) -> String? {
-        let afterScheme = uri.drop { $0 != "/" }.dropFirst(2)
-        let path = afterScheme.drop { $0 != "/" }.prefix { $0 != "?" && $0 != "#" }
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let slash = UInt8(ascii: "/")
+        let afterScheme = uri.utf8.drop { $0 != slash }.dropFirst(2)
+        let path = afterScheme.drop { $0 != slash }.prefix { $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
+        let pieces = path.split(separator: slash, omittingEmptySubsequences: true)
+        // Most URIs in events (CBV terms, private identifiers) name no GS1 key: tell before making strings.
+        guard pieces.contains(where: { $0.count <= 4 && keys[String(decoding: $0, as: UTF8.self)] != nil }) else {
+            return nil
+        }
+        let segments = pieces.map { String(decoding: $0, as: UTF8.self) }
         // The primary key is the first segment that is a key's AI followed by a value; a path prefix may come before.
         guard let start = segments.indices.first(where: { keys[segments[$0]] != nil && $0 + 1 < segments.count })
         else { return nil }
