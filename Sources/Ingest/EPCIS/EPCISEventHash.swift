@@ -414,13 +414,7 @@ struct CanonicalTime {
         } else {
             return nil
         }
-        // Days since 1970-01-01 of the civil date (proleptic Gregorian).
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = era * 146_097 + dayOfEra - 719_468
+        let days = Timestamp.daysFromCivil(year: year, month: month, day: day)
         var seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offsetMinutes * 60
         // Half to even, to the millisecond.
         var milliseconds = microseconds / 1_000
@@ -433,15 +427,7 @@ struct CanonicalTime {
         // Back to the civil date and time in UTC.
         let dayCount = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - dayCount * 86_400
-        let shifted = dayCount + 719_468
-        let eraOut = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEraOut = shifted - eraOut * 146_097
-        let yearOfEraOut = (dayOfEraOut - dayOfEraOut / 1_460 + dayOfEraOut / 36_524 - dayOfEraOut / 146_096) / 365
-        let dayOfYearOut = dayOfEraOut - (365 * yearOfEraOut + yearOfEraOut / 4 - yearOfEraOut / 100)
-        let monthPart = (5 * dayOfYearOut + 2) / 153
-        let dayOut = dayOfYearOut - (153 * monthPart + 2) / 5 + 1
-        let monthOut = monthPart < 10 ? monthPart + 3 : monthPart - 9
-        let yearOut = yearOfEraOut + eraOut * 400 + (monthOut <= 2 ? 1 : 0)
+        let (yearOut, monthOut, dayOut) = Timestamp.civilFromDays(dayCount)
         func padded(_ value: Int, _ width: Int) -> String {
             let digits = String(value)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits

@@ -238,17 +238,7 @@ public struct EPCISJSONDocument: RecordSource {
 
         /// Runs `body`, turning a JSON syntax error into a ``LedgerError`` with the file, line and column.
         private func json<T>(_ body: () throws -> T) throws(LedgerError) -> T {
-            do {
-                return try body()
-            } catch let failure as JSONStream.Failure {
-                throw LedgerError(
-                    .invalidRecord, "not valid JSON: \(failure.reason)",
-                    context: ["\(path):\(failure.line):\(failure.column)"])
-            } catch let error as LedgerError {
-                throw error
-            } catch {
-                throw LedgerError(.invalidRecord, "\(error)", context: [path])
-            }
+            try JSONStream.reading(path, body)
         }
 
     }

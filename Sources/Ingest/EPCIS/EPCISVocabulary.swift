@@ -161,9 +161,11 @@ public enum EPCISVocabularyReader {
         func elements() throws(LedgerError) -> [EPCISVocabularyElement] {
             let stream = try JSONStream(path: path)
             var namespaces = EPCISJSONEvent.Namespaces()
-            var header: (value: JSONValue, line: Int)?
-            var type: String?
-            do {
+            // The header and the type, read up to the body (the events that follow are not master data).
+            let (header, type) = try JSONStream.reading(path) {
+                () throws -> ((value: JSONValue, line: Int)?, String?) in
+                var header: (value: JSONValue, line: Int)?
+                var type: String?
                 try stream.skipByteOrderMark()
                 try stream.beginObject()
                 while let member = try stream.nextMember() {
@@ -174,8 +176,7 @@ public enum EPCISVocabularyReader {
                     case "type":
                         type = try stream.value(limit: 1 << 10)?.stringValue
                     case "epcisBody" where header != nil && type != nil:
-                        // The header is read: the events that follow are not master data.
-                        return try vocabularyElements(header, type: type)
+                        return (header, type)
                     case "epcisHeader":
                         let line = stream.place.line
                         guard let value = try stream.value(limit: EPCISJSONDocument.maximumEventBytes) else {
@@ -190,29 +191,16 @@ public enum EPCISVocabularyReader {
                     }
                 }
                 try stream.finish()
-                return try vocabularyElements(header, type: type)
-            } catch let failure as JSONStream.Failure {
+                return (header, type)
+            }
+            guard let type, ["EPCISDocument", "EPCISQueryDocument"].contains(type) else {
                 throw LedgerError(
-                    .invalidRecord, "not valid JSON: \(failure.reason)",
-                    context: ["\(path):\(failure.line):\(failure.column)"])
-            } catch let error as LedgerError {
-                throw error
-            } catch {
-                throw LedgerError(.invalidRecord, "\(error)", context: [path])
+                    .invalidRecord,
+                    "not an EPCIS document: its type is \(type.map { "'\($0)'" } ?? "missing"), expected EPCISDocument",
+                    context: [path, "/type"])
             }
-
-            func vocabularyElements(_ header: (value: JSONValue, line: Int)?, type: String?) throws(LedgerError)
-                -> [EPCISVocabularyElement]
-            {
-                guard let type, ["EPCISDocument", "EPCISQueryDocument"].contains(type) else {
-                    throw LedgerError(
-                        .invalidRecord,
-                        "not an EPCIS document: its type is \(type.map { "'\($0)'" } ?? "missing"), expected EPCISDocument",
-                        context: [path, "/type"])
-                }
-                guard let header else { return [] }
-                return try self.vocabularyElements(header.value, line: header.line, namespaces: namespaces)
-            }
+            guard let header else { return [] }
+            return try vocabularyElements(header.value, line: header.line, namespaces: namespaces)
         }
 
         private func vocabularyElements(_ header: JSONValue, line: Int, namespaces: EPCISJSONEvent.Namespaces)

@@ -256,3 +256,21 @@ final class JSONStream {
         return Array(buffer[(captureStart ?? 0)..<position])
     }
 }
+
+extension JSONStream {
+    /// Runs `body`, which reads the JSON document at `path`, turning a syntax error into a ``LedgerError`` that names
+    /// the file, line and column.
+    static func reading<T>(_ path: String, _ body: () throws -> T) throws(LedgerError) -> T {
+        do {
+            return try body()
+        } catch let failure as JSONStream.Failure {
+            throw LedgerError(
+                .invalidRecord, "not valid JSON: \(failure.reason)",
+                context: ["\(path):\(failure.line):\(failure.column)"])
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw LedgerError(.invalidRecord, "\(error)", context: [path])
+        }
+    }
+}
