@@ -25,20 +25,7 @@ struct Proof: AsyncParsableCommand {
         try await reporting { () async throws(LedgerError) in
             let ledger = try await options.openForReading()
             let id = try await ledger.resolveEventID(eventID)
-            var withheld = Set<String>()
-            for name in (redact ?? "").split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) })
-            where !name.isEmpty {
-                if let group = EventSchema.redactionGroups[name] {
-                    withheld.formUnion(group)
-                } else if EventSchema.sensitiveFieldNames.contains(name) {
-                    withheld.insert(name)
-                } else {
-                    let known = (EventSchema.redactionGroups.keys.sorted() + EventSchema.sensitiveFieldNames).joined(
-                        separator: ", ")
-                    throw LedgerError(
-                        .invalidRecord, "cannot redact '\(name)': only sensitive fields can be withheld (\(known))")
-                }
-            }
+            let withheld = try withheldFields(redact)
             let bundle = try await ledger.proof(for: id, withholding: withheld)
             try writeFile(out, try bundle.serialized())
             let hidden = bundle.event.withheldFields
@@ -85,4 +72,25 @@ struct VerifyProof: AsyncParsableCommand {
             )
         }
     }
+}
+
+/// The sensitive fields `list` names (comma-separated field names or groups such as `price`), for `--redact`.
+///
+/// - Throws: ``LedgerError`` `invalidRecord` for a name that is no sensitive field or group.
+func withheldFields(_ list: String?) throws(LedgerError) -> Set<String> {
+    var withheld = Set<String>()
+    for name in (list ?? "").split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) })
+    where !name.isEmpty {
+        if let group = EventSchema.redactionGroups[name] {
+            withheld.formUnion(group)
+        } else if EventSchema.sensitiveFieldNames.contains(name) {
+            withheld.insert(name)
+        } else {
+            let known = (EventSchema.redactionGroups.keys.sorted() + EventSchema.sensitiveFieldNames).joined(
+                separator: ", ")
+            throw LedgerError(
+                .invalidRecord, "cannot redact '\(name)': only sensitive fields can be withheld (\(known))")
+        }
+    }
+    return withheld
 }

@@ -68,7 +68,9 @@ struct EPCISCorpusTests {
         let extensions = receiving.publicFields["extensions"]
         #expect(extensions?["{http://ns.example.com/epcis}myField"] == "Example of a vendor/user extension")
         #expect(extensions?["readPoint"] == ["id": "urn:epc:id:sgln:0012345.11111.400"])
-        #expect(extensions?["bizLocation"] == nil, "held by facility")
+        // The facility, and kept as written too: an export tells it from the read point.
+        #expect(extensions?["bizLocation"] == ["id": "urn:epc:id:sgln:0012345.11111.0"])
+        #expect(receiving.facility == "urn:epc:id:sgln:0012345.11111.0")
     }
 
     @Test func severalProductClassesBecomeSeveralEvents() throws {

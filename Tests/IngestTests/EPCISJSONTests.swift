@@ -75,7 +75,7 @@ import Testing
                 "{https://ns.cologne-chocolate.example/epcis/}body": "reefer",
             ])
         // Each record names its line and its JSON pointer.
-        #expect(json[1].line == 26 && json[1].cells.first == "/epcisBody/eventList/1")
+        #expect(json[1].line == 25 && json[1].cells.first == "/epcisBody/eventList/1")
     }
 
     /// Read in chunks of 16 bytes, so that names, strings, numbers and events span chunks, a document gives what it

@@ -24,7 +24,8 @@ struct EPCISEvent {
                 child.name.localName == "extension" || child.name.localName == "baseExtension"
             {
                 flatten(child.children)
-            } else {
+            } else if child.name.namespaceURI != EPCISExport.namespace {
+                // What an export added (the ledger event it came from) is not part of the event.
                 children.append(child)
             }
         }

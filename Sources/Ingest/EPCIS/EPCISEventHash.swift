@@ -151,7 +151,8 @@ public enum EPCISEventHash {
                 let isComment =
                     child.name.localName == "comment"
                     && ["", "http://www.w3.org/2000/01/rdf-schema#"].contains(child.name.namespaceURI)
-                return isComment ? [] : [child]
+                // Nor is what a ledger's export adds (the ledger event it came from).
+                return isComment || child.name.namespaceURI == EPCISExport.namespace ? [] : [child]
             }
         }
 

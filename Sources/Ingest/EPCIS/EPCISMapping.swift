@@ -191,6 +191,8 @@ enum EPCISMapping {
         if inputUnits.contains(where: { $0 != output.unit }) {
             shared.replacements["input_units"] = .array(inputUnits.map(JSONValue.string))
         }
+        // The inputs' products, which the transform's fields do not hold, for an export to name them again.
+        shared.replacements["input_products"] = .array(inputs.map { $0.product.json })
         shared.consumed.formUnion(["inputEPCList", "inputQuantityList", "outputEPCList", "outputQuantityList"])
         return [
             "product": output.product.json, "lot": output.lot.json, "quantity": output.quantity.json,
@@ -270,11 +272,8 @@ enum EPCISMapping {
         init(_ event: EPCISEvent) {
             self.event = event
             if let location = event.locationID("bizLocation") {
+                // Kept in `extensions` too: the facility may also be the read point's, and an export tells them apart.
                 facility = location
-                // Consumed only when the ID is all it holds.
-                if event.count("bizLocation") == 1, event.field("bizLocation")?.children.count == 1 {
-                    consumed.insert("bizLocation")
-                }
             } else {
                 facility = event.locationID("readPoint")
             }
@@ -314,6 +313,10 @@ enum EPCISMapping {
             var rest = element
             rest.children.removeAll { $0 == entries[index] }
             replacements[list] = rest.children.isEmpty ? JSONValue?.none : rest.json
+            // The type of the entry mapped, when it is not a location (its value is sensitive; its type is not).
+            if !isLocation(entries[index]), let type = entries[index].attribute("type") {
+                replacements["\(entry)_type"] = .string(type)
+            }
             return entries[index].trimmedText
         }
 

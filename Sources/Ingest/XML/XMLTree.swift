@@ -138,3 +138,60 @@ extension XMLTree {
             context: ["\(reader.path):\(reader.parserLine)"])
     }
 }
+
+extension XMLTree {
+    /// The elements named `name` that `value`, in the form ``json`` writes, stands for: the inverse of ``json`` (a
+    /// `null` is an `xsi:nil` element, an array repeated elements, an object's `"@name"` members attributes, its
+    /// `"#text"` the text and its other members child elements, named in Clark notation).
+    public static func elements(_ name: XMLName, json value: JSONValue) -> [XMLTree] {
+        switch value {
+        case .null:
+            return [
+                XMLTree(
+                    name: name,
+                    attributes: [XMLAttribute(name: XMLName("nil", namespace: schemaInstanceNamespace), value: "true")],
+                    line: 0)
+            ]
+        case .array(let items):
+            return items.flatMap { elements(name, json: $0) }
+        case .object(let members):
+            var element = XMLTree(name: name, line: 0)
+            var attributes = [XMLAttribute]()
+            for key in members.keys.sorted() {
+                guard let member = members[key] else { continue }
+                if key.hasPrefix("@") {
+                    attributes.append(
+                        XMLAttribute(name: XMLName(clark: String(key.dropFirst())), value: member.stringValue ?? ""))
+                } else if key == "#text" {
+                    element.text = member.stringValue ?? ""
+                } else {
+                    element.children += elements(XMLName(clark: key), json: member)
+                }
+            }
+            return [
+                XMLTree(name: name, attributes: attributes, children: element.children, text: element.text, line: 0)
+            ]
+        case .string(let text):
+            return [XMLTree(name: name, text: text, line: 0)]
+        case .number(let lexeme):
+            return [XMLTree(name: name, text: lexeme, line: 0)]
+        case .bool(let flag):
+            return [XMLTree(name: name, text: flag ? "true" : "false", line: 0)]
+        default:
+            return [XMLTree(name: name, line: 0)]
+        }
+    }
+}
+
+extension XMLName {
+    /// The name written in Clark notation: `{namespace}local`, or `local` for no namespace.
+    public init(clark: String) {
+        if clark.hasPrefix("{"), let close = clark.firstIndex(of: "}") {
+            self.init(
+                String(clark[clark.index(after: close)...]),
+                namespace: String(clark[clark.index(after: clark.startIndex)..<close]))
+        } else {
+            self.init(clark)
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+@testable import Ingest
+import LedgerCore
+import TestSupport
+import Testing
+
+/// EPCIS export (``EPCISExport``, ``EPCISJSONLDWriter``): events read from a document, written back as EPCIS 2.0
+/// JSON-LD and read again give the same ledger contents, and the document is valid against GS1's JSON schema.
+@Suite struct EPCISExportTests {
+    static let creationDate = Timestamp(epochSeconds: 1_830_297_600)
+
+    /// The contents of the EPCIS document at `path`, XML or JSON-LD.
+    static func contents(_ path: String) throws -> [EventContent] {
+        let source: any RecordSource =
+            try InputFormat.detect(path: path) == .epcisJSON ? EPCISJSONDocument(path: path) : EPCISDocument(path: path)
+        return try readAll(source).records.map(\.content)
+    }
+
+    static func readAll(_ source: any RecordSource) throws -> (records: [SourceRecord], rejects: [SourceReject]) {
+        let batch = try source.readAll()
+        return (batch.records, batch.rejects)
+    }
+
+    /// `contents` exported as a JSON-LD document, written to a new file whose path is returned.
+    static func exported(_ contents: [EventContent]) throws -> String {
+        let events = contents.enumerated().map { index, content in
+            EPCISExport.Event(content: content, ledgerID: String(repeating: "0", count: 63) + String(index % 10))
+        }
+        let document = EPCISJSONLDWriter.document(EPCISExport.events(events), creationDate: creationDate)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "prov-export-\(UUID().uuidString).jsonld"
+        ).path
+        try document.prettyPrinted().write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Where a round trip through JSON-LD cannot give back the same contents, and why (docs/epcis.md).
+    static let differences: [String: (reason: String, sameHash: Bool)] = [
+        "EPCIS/object-events.xml": attributes, "EPCIS/transformation-events.xml": attributes,
+        "WithExtension/TransformationEvent.xml": attributes, "EPCIS/error-declarations.xml": unknownQuantity,
+        "WithErrorDeclaration/ErrorDeclarationAndCorrectiveEvent.xml": unknownQuantity,
+    ]
+    static let attributes = (
+        reason:
+            "XML attributes of extension elements: JSON-LD has none, so they come back as child elements (the event hash, which counts attributes as children, is the same)",
+        sameHash: true
+    )
+    static let unknownQuantity = (
+        reason:
+            "a quantity written as xsi:nil in XML, which JSON can only leave out: the ledger's fields are the same, the kept input list and the event hash are not",
+        sameHash: false
+    )
+
+    static func documents() throws -> [String] {
+        var paths = [
+            TestPaths.epcisFixture("object-events.xml"), TestPaths.epcisFixture("transformation-events.xml"),
+            TestPaths.epcisFixture("aggregation-events.xml"), TestPaths.epcisFixture("association-events.xml"),
+            TestPaths.epcisFixture("transaction-events.xml"), TestPaths.epcisFixture("error-declarations.xml"),
+            TestPaths.epcisFixture("epcis-1_2.xml"),
+            TestPaths.sampleData.appendingPathComponent("demo/factory-de-dispatch.epcis.jsonld").path,
+        ]
+        if EPCISCorpus.directory != nil { paths += try EPCISEventHashReferenceTests.examples() }
+        return paths.filter { !$0.hasSuffix("AssociationEvent-h.jsonld") }
+    }
+
+    /// `fields` with every CBV term in JSON-LD's bare form (`urn:epcglobal:cbv:bizstep:shipping` → `shipping`),
+    /// which is how an export writes them: the same terms, and the same event hash.
+    static func bareTerms(_ fields: [String: JSONValue]) -> [String: JSONValue] {
+        func bare(_ value: JSONValue) -> JSONValue {
+            switch value {
+            case .string(let text):
+                for (urn, web) in [
+                    ("bizstep", "BizStep"), ("disp", "Disp"), ("btt", "BTT"), ("sdt", "SDT"), ("er", "ER"),
+                ] {
+                    for prefix in ["urn:epcglobal:cbv:\(urn):", "https://ref.gs1.org/cbv/\(web)-"]
+                    where text.hasPrefix(prefix) {
+                        return .string(String(text.dropFirst(prefix.count)))
+                    }
+                }
+                return value
+            case .array(let items): return .array(items.map(bare))
+            case .object(let members): return .object(members.mapValues(bare))
+            default: return value
+            }
+        }
+        return fields.mapValues(bare)
+    }
+
+    @Test func everyDocumentComesBackTheSameThroughJSONLD() throws {
+        var compared = 0
+        for path in try Self.documents() {
+            let name = path.components(separatedBy: "/").suffix(2).joined(separator: "/")
+            let original = try Self.contents(path)
+            let file = try Self.exported(original)
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let again: [EventContent]
+            do {
+                again = try Self.contents(file)
+            } catch {
+                Issue.record("\(name): the export does not read back: \(error)")
+                continue
+            }
+            if let (reason, sameHash) = Self.differences[name] {
+                #expect(again.map(\.publicFields) != original.map(\.publicFields), "\(name) comes back now (\(reason))")
+                #expect(
+                    (again.map { $0.publicFields["event_hash"] } == original.map { $0.publicFields["event_hash"] })
+                        == sameHash, "\(name)")
+                continue
+            }
+            #expect(again.count == original.count, "\(name)")
+            for (leftContent, right) in zip(original, again) {
+                let left = try EventContent(
+                    kind: leftContent.kind, recordID: leftContent.recordID, occurredAt: leftContent.occurredAt,
+                    fields: Self.bareTerms(
+                        leftContent.publicFields.merging(leftContent.sensitiveFields) { visible, _ in visible }))
+                let differing = Set(left.publicFields.keys).union(right.publicFields.keys).filter {
+                    left.publicFields[$0] != right.publicFields[$0]
+                }.sorted()
+                let extensionKeys = Set(left.publicFields["extensions"]?.objectValue?.keys ?? [:].keys).union(
+                    right.publicFields["extensions"]?.objectValue?.keys ?? [:].keys
+                ).filter { left.publicFields["extensions"]?[$0] != right.publicFields["extensions"]?[$0] }.sorted()
+                #expect(left.recordID == right.recordID, "\(name): record ID")
+                #expect(left.kind == right.kind, "\(name) \(left.recordID)")
+                #expect(left.occurredAt == right.occurredAt, "\(name) \(left.recordID)")
+                #expect(
+                    differing.isEmpty,
+                    "\(name): \(differing) extensions \(extensionKeys.map { "\($0): \(String(describing: left.publicFields["extensions"]?[$0])) → \(String(describing: right.publicFields["extensions"]?[$0]))" })"
+                )
+                #expect(left.sensitiveFields == right.sensitiveFields, "\(name) \(left.recordID)")
+            }
+            compared += original.count
+        }
+        #expect(compared > 20)
+    }
+
+    /// Every exported document is valid against GS1's EPCIS 2.0 JSON schema, checked with Python's `jsonschema`.
+    @Test(.enabled(if: EPCISCorpus.shouldRun, Comment(rawValue: EPCISCorpus.absence)))
+    func everyExportIsValidAgainstGS1sJSONSchema() throws {
+        let schema = try EPCISCorpus.require().appendingPathComponent("JSON/EPCIS-JSON-Schema.json").path
+        var files = [String]()
+        defer { for file in files { try? FileManager.default.removeItem(atPath: file) } }
+        for path in try Self.documents() { files.append(try Self.exported(try Self.contents(path))) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments =
+            [
+                "python3", "-c",
+                """
+                import json, sys, jsonschema
+                schema = json.load(open(sys.argv[1]))
+                bad = 0
+                for path in sys.argv[2:]:
+                    for error in jsonschema.Draft7Validator(schema).iter_errors(json.load(open(path))):
+                        bad += 1
+                        print(path, error.message[:300])
+                print("checked", len(sys.argv) - 2, "invalid", bad)
+                """,
+                schema,
+            ] + files
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("checked \(files.count) invalid 0"), "\(text)")
+    }
+}
