@@ -16,9 +16,10 @@ struct ExportEPCIS: AsyncParsableCommand {
         discussion: """
             Writes the events of one lot (--lot) or of one product (--product, by its code or any GTIN form) as an \
             EPCISDocument in JSON-LD, oldest first, valid against GS1's EPCIS 2.0 JSON schema. An event that was \
-            imported from EPCIS comes back as it was written, but for what JSON-LD cannot hold (attributes of \
-            extension elements become members), so that importing the document into another ledger gives the same \
-            events; an event from a CSV or the shipment XML is written as the EPCIS event its kind stands for. Each \
+            imported from EPCIS comes back as it was written, so that importing the document into another ledger \
+            gives the same events, but for what JSON-LD says its own way: CBV terms as bare words (shipping), \
+            attributes of extension elements as members, an unknown (nil) quantity left out. An event from a CSV or \
+            the shipment XML is written as the EPCIS event its kind stands for. Each \
             event names its ledger event and the URL of its proof in the namespace urn:provenance:epcis (prefix \
             prov), which an import leaves out. Master data, participant and report events are not EPCIS events and \
             are left out. See docs/epcis.md, "Export".
