@@ -81,12 +81,9 @@ public struct Identity: Sendable {
             // Admission keeps a site with its own party's locations; a ledger that broke that rule gains nothing here.
             return facilities[parent]?.party == profile.party ? parent : nil
         }
-        let prefix = "urn:epc:id:sgln:"
-        guard id.hasPrefix(prefix) else { return nil }
-        let parts = id.dropFirst(prefix.count).split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[2] != "0", !parts[2].isEmpty else { return nil }
-        let site = prefix + parts[0] + "." + parts[1] + ".0"
-        guard let siteProfile = facilities[site], siteProfile.party == profile.party else { return nil }
+        guard let site = GLN.impliedSite(ofLocation: id), let siteProfile = facilities[site],
+            siteProfile.party == profile.party
+        else { return nil }
         return site
     }
 }

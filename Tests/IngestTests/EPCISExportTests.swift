@@ -16,11 +16,6 @@ import Testing
         return try readAll(source).records.map(\.content)
     }
 
-    static func readAll(_ source: any RecordSource) throws -> (records: [SourceRecord], rejects: [SourceReject]) {
-        let batch = try source.readAll()
-        return (batch.records, batch.rejects)
-    }
-
     /// `contents` exported as a JSON-LD document, written to a new file whose path is returned.
     static func exported(_ contents: [EventContent]) throws -> String {
         let events = contents.enumerated().map { index, content in
@@ -71,11 +66,8 @@ import Testing
             case .string(let text):
                 for (urn, web) in [
                     ("bizstep", "BizStep"), ("disp", "Disp"), ("btt", "BTT"), ("sdt", "SDT"), ("er", "ER"),
-                ] {
-                    for prefix in ["urn:epcglobal:cbv:\(urn):", "https://ref.gs1.org/cbv/\(web)-"]
-                    where text.hasPrefix(prefix) {
-                        return .string(String(text.dropFirst(prefix.count)))
-                    }
+                ] where text.contains(":") {
+                    if let term = CBV.term(text, urn: urn, web: web) { return .string(term) }
                 }
                 return value
             case .array(let items): return .array(items.map(bare))

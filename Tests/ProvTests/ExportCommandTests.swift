@@ -5,29 +5,32 @@ import Testing
 /// `prov export epcis`: a lot's events as EPCIS 2.0 JSON-LD, which another ledger imports as the same events
 /// (docs/epcis.md, "Export").
 @Suite struct ExportCommandTests {
-    /// A ledger with the Cologne factory, its facilities and the demo's receipts and dispatch.
-    static func factoryLedger() throws -> ProvRunner {
+    static let demo = ProvRunner.sampleData.appendingPathComponent("demo")
+    static let key = demo.appendingPathComponent("keys/DEMO-ONLY-factory-de.pem").path
+
+    /// A new ledger with the Cologne factory and its facilities, which then imports `files`.
+    static func factoryLedger(importing files: [String]) throws -> ProvRunner {
         let prov = try ProvRunner()
-        let demo = ProvRunner.sampleData.appendingPathComponent("demo")
-        let key = demo.appendingPathComponent("keys/DEMO-ONLY-factory-de.pem").path
         try #require(try prov.run("init").status == 0)
         try #require(
             try prov.run(
                 "participants", "add", "--id", "factory-de", "--name", "Factory", "--role", "processor", "--public-key",
                 key
             ).status == 0)
-        for (command, file) in [
-            (["facilities", "import"], "factory-de-facilities.csv"), (["ingest"], "factory-de-receipts.xml"),
-            (["ingest"], "factory-de-dispatch.epcis.jsonld"),
-        ] {
-            let result = try prov.run(command + [demo.appendingPathComponent(file).path, "--key", key])
-            try #require(result.status == 0, "\(result.stderr)")
+        let facilities = demo.appendingPathComponent("factory-de-facilities.csv").path
+        try #require(try prov.run("facilities", "import", facilities, "--key", key).status == 0)
+        for file in files {
+            let result = try prov.run("ingest", file, "--key", key)
+            try #require(result.status == 0, "\(result.stdout)\(result.stderr)")
         }
         return prov
     }
 
     @Test func aLotsEventsComeBackTheSameInAnotherLedger() throws {
-        let origin = try Self.factoryLedger()
+        let origin = try Self.factoryLedger(
+            importing: ["factory-de-receipts.xml", "factory-de-dispatch.epcis.jsonld"].map {
+                Self.demo.appendingPathComponent($0).path
+            })
         defer { origin.remove() }
         let export = try origin.run("export", "epcis", "--lot", "LOT-DE-CHOC-31", "--out", "choc.jsonld")
         #expect(export.status == 0 && export.stderr.contains("3 EPCIS events"), "\(export.stderr)")
@@ -37,21 +40,9 @@ import Testing
         #expect(events[2]["bizStep"] == "shipping" && events[2]["prov:ledgerEvent"]?.stringValue?.count == 64)
 
         // Another ledger, with the same participant and facilities, imports it: the dispatch's events are the same.
-        let copy = try ProvRunner()
+        let copy = try Self.factoryLedger(importing: [])
         defer { copy.remove() }
-        let demo = ProvRunner.sampleData.appendingPathComponent("demo")
-        let key = demo.appendingPathComponent("keys/DEMO-ONLY-factory-de.pem").path
-        try #require(try copy.run("init").status == 0)
-        try #require(
-            try copy.run(
-                "participants", "add", "--id", "factory-de", "--name", "Factory", "--role", "processor", "--public-key",
-                key
-            ).status == 0)
-        try #require(
-            try copy.run(
-                "facilities", "import", demo.appendingPathComponent("factory-de-facilities.csv").path, "--key", key
-            ).status == 0)
-        let imported = try copy.run("ingest", origin.path("choc.jsonld"), "--key", key)
+        let imported = try copy.run("ingest", origin.path("choc.jsonld"), "--key", Self.key)
         #expect(imported.status == 0 && imported.stdout.contains("3 accepted"), "\(imported.stdout)\(imported.stderr)")
         func dispatch(_ prov: ProvRunner) throws -> [JSONValue] {
             let history = try JSONParser.parse(try prov.run("history", "LOT-DE-CHOC-31", "--json").stdout)

@@ -137,7 +137,7 @@ extension EPCISMasterData {
             }
             let byID = Dictionary(merged.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             // The site each location takes what it does not give from: its parent, or the site its SGLN implies.
-            let site = { (id: String) in parents[id] ?? Self.impliedSite(of: id) }
+            let site = { (id: String) in parents[id] ?? GLN.impliedSite(ofLocation: id) }
             var items = [SourceItem]()
             var done = Set<String>()
             for element in merged {
@@ -154,17 +154,6 @@ extension EPCISMasterData {
                 }
             }
             return items
-        }
-
-        /// For an SGLN with an extension other than `0`, the same SGLN with extension `0`: GS1 reserves the extension
-        /// for locations within the site, and the ledger counts it as the site when the same party registered both
-        /// (docs/identity.md).
-        static func impliedSite(of id: String) -> String? {
-            let prefix = "urn:epc:id:sgln:"
-            guard id.hasPrefix(prefix) else { return nil }
-            let parts = id.dropFirst(prefix.count).split(separator: ".", omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[2] != "0", !parts[2].isEmpty else { return nil }
-            return prefix + parts[0] + "." + parts[1] + ".0"
         }
 
         private mutating func facility(_ element: EPCISVocabularyElement, parent: String?, site: String?)
@@ -222,7 +211,7 @@ extension EPCISMasterData {
             var order = [String]()
             var groups = [String: (gtin: String?, elements: [EPCISVocabularyElement])]()
             for element in elements {
-                let gtin = EPCIdentifier(element.id)?.gtin ?? Self.gtin(element.id)
+                let gtin = EPCIdentifier(element.id)?.gtin ?? EPCIdentifier.gtin14(element.id)
                 let code = gtin ?? element.id
                 if groups[code] == nil { order.append(code) }
                 groups[code, default: (gtin, [])].elements.append(element)
@@ -258,17 +247,22 @@ extension EPCISMasterData {
         // MARK: Attributes
 
         static let cbvPrefix = "urn:epcglobal:cbv:mda#"
+        /// The prefixes of attribute IDs: the CBV's (`#` in XML, `:` as JSON-LD's `cbvmda` forms it), the GS1 Web
+        /// Vocabulary's, and ``namespace``'s.
+        static let cbvPrefixes = [cbvPrefix, "urn:epcglobal:cbv:mda:"]
+        static let webPrefixes = ["https://gs1.org/voc/", "http://gs1.org/voc/"]
+        static let ownPrefixes = [namespace + "#", namespace + ":"]
 
         /// The facility field an attribute gives, if any.
         static func facilityField(_ id: String) -> String? {
-            if let term = term(id, in: ["urn:epcglobal:cbv:mda#", "urn:epcglobal:cbv:mda:"]) {
+            if let term = term(id, in: cbvPrefixes) {
                 return ["name": "name", "countryCode": "country", "latitude": "latitude", "longitude": "longitude"][
                     term]
             }
-            if let term = term(id, in: ["https://gs1.org/voc/", "http://gs1.org/voc/"]) {
+            if let term = term(id, in: webPrefixes) {
                 return ["physicalLocationName": "name", "latitude": "latitude", "longitude": "longitude"][term]
             }
-            if let term = term(id, in: [namespace + "#", namespace + ":"]) {
+            if let term = term(id, in: ownPrefixes) {
                 return ["kind", "capacity_per_day", "unit", "workers", "certificate", "certificate_expires"]
                     .contains(term) ? term : nil
             }
@@ -290,12 +284,12 @@ extension EPCISMasterData {
 
         /// The text of the element's CBV attribute `cbv` (`site`, written `urn:epcglobal:cbv:mda:site`).
         static func value(of element: EPCISVocabularyElement, cbv name: String) -> String? {
-            text(of: element) { term($0, in: ["urn:epcglobal:cbv:mda:", "urn:epcglobal:cbv:mda#"]) == name }
+            text(of: element) { term($0, in: cbvPrefixes) == name }
         }
 
         /// The text of the element's attribute `name` in ``namespace``.
         static func value(of element: EPCISVocabularyElement, own name: String) -> String? {
-            text(of: element) { term($0, in: [namespace + "#", namespace + ":"]) == name }
+            text(of: element) { term($0, in: ownPrefixes) == name }
         }
 
         private static func text(of element: EPCISVocabularyElement, where matches: (String) -> Bool) -> String? {
@@ -307,21 +301,14 @@ extension EPCISMasterData {
         static func productName(_ element: EPCISVocabularyElement) -> String? {
             for wanted in ["descriptionShort", "regulatedProductName", "tradeItemDescription", "functionalName"] {
                 if let attribute = element.attributes.last(where: {
-                    term($0.id, in: ["urn:epcglobal:cbv:mda#", "urn:epcglobal:cbv:mda:"]) == wanted
+                    term($0.id, in: cbvPrefixes) == wanted
                 }), let name = scalar(attribute.value).stringValue, !name.isEmpty {
                     return name
                 }
             }
             return element.attributes.last {
-                term($0.id, in: ["https://gs1.org/voc/", "http://gs1.org/voc/"]) == "productName"
+                term($0.id, in: webPrefixes) == "productName"
             }.flatMap { scalar($0.value).stringValue }
-        }
-
-        /// A plain GTIN (8, 12, 13 or 14 digits with its check digit) as GTIN-14.
-        static func gtin(_ id: String) -> String? {
-            guard !id.isEmpty, id.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-            let list = try? EventSchema.normalize(.string(id), as: .gtinList, field: "gtins")
-            return list?.arrayValue?.first?.stringValue
         }
 
         /// A field's value: text as it is, a number by its lexeme, a language-tagged value (`{"@value": …}`) or the

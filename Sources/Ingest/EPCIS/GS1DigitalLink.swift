@@ -1,3 +1,5 @@
+internal import LedgerCore
+
 /// The constrained canonical GS1 Digital Link URI of a GS1 identifier, as the CBV 2.0 event hash writes identifiers
 /// (CBV 2.0 §8.9; GS1 Digital Link URI Syntax 1.2 §4.11): `https://id.gs1.org/` followed by the primary key and only
 /// the key qualifiers that identify the finest level (a serial, else a lot), without any other qualifier, attribute,
@@ -111,14 +113,12 @@ enum GS1DigitalLink {
 
     /// The GTIN-14 of a company prefix and an item reference whose first digit is the indicator.
     private static func gtin(_ companyPrefix: String, _ itemReference: String) -> String? {
-        guard digits(companyPrefix, 6...12), digits(itemReference), companyPrefix.count + itemReference.count == 13
-        else { return nil }
-        return withCheckDigit(String(itemReference.prefix(1)) + companyPrefix + itemReference.dropFirst())
+        EPCIdentifier.gtin(companyPrefix: companyPrefix, itemReference: itemReference)
     }
 
     /// The GLN of a company prefix and a location or party reference.
     private static func gln(_ companyPrefix: String, _ reference: String) -> String? {
-        key13(companyPrefix, reference).map(withCheckDigit)
+        GLN.gln(companyPrefix: companyPrefix, reference: reference)
     }
 
     /// The twelve digits of a company prefix and a reference that together make a 13-digit key without its check
@@ -134,13 +134,9 @@ enum GS1DigitalLink {
         count.contains(text.utf8.count) && text.utf8.allSatisfy { (0x30...0x39).contains($0) }
     }
 
-    /// `digits` followed by their GS1 check digit (GS1 General Specifications §7.9.1).
+    /// `digits` (checked to be digits) followed by their GS1 check digit.
     static func withCheckDigit(_ digits: some StringProtocol) -> String {
-        var sum = 0
-        for (position, digit) in digits.utf8.reversed().enumerated() {
-            sum += Int(digit - 0x30) * (position.isMultiple(of: 2) ? 3 : 1)
-        }
-        return String(digits) + String((10 - sum % 10) % 10)
+        String(digits) + (EPCIdentifier.checkDigit(digits).map { String($0) } ?? "")
     }
 
     /// A serial, lot or reference of an EPC URI, at most `limit` characters once unescaped, with the characters a

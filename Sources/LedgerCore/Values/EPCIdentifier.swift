@@ -73,7 +73,7 @@ public struct EPCIdentifier: Sendable, Equatable {
     }
 
     /// The GTIN-14 of an SGTIN's company prefix and item reference (indicator digit first).
-    static func gtin(companyPrefix: String, itemReference: String) -> String? {
+    package static func gtin(companyPrefix: String, itemReference: String) -> String? {
         guard (6...12).contains(companyPrefix.count), companyPrefix.count + itemReference.count == 13,
             let indicator = itemReference.first,
             (companyPrefix + itemReference).allSatisfy(\.isASCIIDigit)

@@ -30,8 +30,18 @@ public enum GLN {
         return String(text)
     }
 
+    /// For an SGLN with an extension other than `0` (`urn:epc:id:sgln:4012345.00020.1`), the same SGLN with extension
+    /// `0`: GS1 reserves the extension for locations within the site (docs/identity.md).
+    public static func impliedSite(ofLocation id: String) -> String? {
+        let prefix = "urn:epc:id:sgln:"
+        guard id.hasPrefix(prefix) else { return nil }
+        let parts = id.dropFirst(prefix.count).split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[2] != "0", !parts[2].isEmpty else { return nil }
+        return prefix + parts[0] + "." + parts[1] + ".0"
+    }
+
     /// The GLN-13 of a company prefix (6 to 12 digits) and a location or party reference that fill 12 digits.
-    static func gln(companyPrefix: String, reference: String) -> String? {
+    package static func gln(companyPrefix: String, reference: String) -> String? {
         guard (6...12).contains(companyPrefix.count), companyPrefix.count + reference.count == 12,
             (companyPrefix + reference).allSatisfy(\.isASCIIDigit)
         else { return nil }
