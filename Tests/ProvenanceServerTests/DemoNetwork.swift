@@ -120,10 +120,10 @@ extension TestClientProtocol {
     /// Sends a request and collects the response.
     func call(
         _ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: JSONValue? = nil,
-        contentType: String? = nil,
+        contentType: String? = nil, headers extra: HTTPFields = [:],
         body: [UInt8]? = nil
     ) async throws -> APIResponse {
-        var headers = HTTPFields()
+        var headers = extra
         if let token { headers[.authorization] = "Bearer \(token)" }
         var bytes = body
         if let json {

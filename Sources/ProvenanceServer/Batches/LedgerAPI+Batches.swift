@@ -1,4 +1,5 @@
 import Foundation
+import LedgerCrypto
 import Hummingbird
 import Ingest
 import LedgerCore
@@ -82,6 +83,43 @@ extension LedgerAPI {
     private func rawBatch(
         _ request: Request, context: ProvenanceRequestContext, caller: Participant, mediaType: String
     ) async throws -> Response {
+        let key = try serverKey(for: caller)
+        let format =
+            request.uri.queryParameters.get("format").map { String($0) } ?? (mediaType == "text/csv" ? "csv" : "auto")
+        let options = IngestOptions(
+            skipInvalid: try request.booleanParameter("skip_invalid"), dryRun: try request.booleanParameter("dry_run"))
+
+        let spool = try await SpooledBody(request, limit: context.maxUploadSize)
+        defer { spool.remove() }
+        let outcome = await ingest(spool, format: format, key: key, options: options)
+        let summary: IngestSummary
+        switch outcome.result {
+        case .success(let done): summary = done
+        case .failure(let named):
+            guard !outcome.listed.isEmpty else { throw named }
+            let mapped = APIError(named)
+            return Response.json(
+                [
+                    "error": ["code": .string(mapped.code), "message": .string(mapped.message)],
+                    "rejects": .array(outcome.listedJSON),
+                ],
+                status: .unprocessableContent)
+        }
+        var body: [String: JSONValue] = [
+            "records": .integer(summary.records), "accepted": .integer(summary.accepted),
+            "duplicates": .integer(summary.duplicates),
+            "rejected": .integer(outcome.rejected), "dry_run": .bool(summary.dryRun), "signer": .string(caller.id),
+            "block": summary.block.map { .integer($0.header.height) } ?? .null,
+            "first_index": summary.firstIndex.map(JSONValue.integer) ?? .null,
+            "rejects": .array(outcome.listedJSON),
+        ]
+        if let checkpoint = summary.checkpoint { body["checkpoint"] = .string(checkpoint.serialized) }
+        return Response.json(.object(body), status: summary.block == nil ? .ok : .created)
+    }
+
+    /// The key the server holds to sign `caller`'s raw bodies; `unsupported_media_type` when it holds none at all,
+    /// `forbidden` when it holds none for the caller.
+    func serverKey(for caller: Participant) throws(APIError) -> Ed25519.PrivateKey {
         guard !signingKeys.isEmpty else {
             throw APIError(
                 .unsupportedMediaType, code: "unsupported_media_type",
@@ -94,58 +132,55 @@ extension LedgerAPI {
                 "the server holds no signing key for '\(caller.id)': post events you signed (application/json, see 'prov sign')"
             )
         }
-        let format =
-            request.uri.queryParameters.get("format").map { String($0) } ?? (mediaType == "text/csv" ? "csv" : "auto")
-        let options = IngestOptions(
-            skipInvalid: try request.booleanParameter("skip_invalid"), dryRun: try request.booleanParameter("dry_run"))
+        return key
+    }
 
-        let spool = try await SpooledBody(request, limit: context.maxUploadSize)
-        defer { spool.remove() }
-        let rejects = Mutex<(count: Int, listed: [JSONValue])>((0, []))
+    /// What reading a spooled body with the ingest adapters gave: the summary, or the error that stopped it, and
+    /// the refused records either way (all counted, the first ``listedRejects`` listed).
+    struct RawIngestOutcome: Sendable {
+        var result: Result<IngestSummary, LedgerError> = .failure(LedgerError(.invalidState, "not read yet"))
+        var rejected = 0
+        var listed = [(line: Int, message: String)]()
+
+        /// The listed refused records as `{"line", "message"}`.
+        var listedJSON: [JSONValue] {
+            listed.map { ["line": .integer($0.line), "message": .string($0.message)] }
+        }
+    }
+
+    /// Reads `spool` as `prov ingest` reads a file in `format` (`auto` to detect it) and appends its records signed
+    /// with `key`; errors name the body `body`.
+    func ingest(_ spool: SpooledBody, format: String, key: Ed25519.PrivateKey, options: IngestOptions) async
+        -> RawIngestOutcome
+    {
+        let rejects = Mutex<RawIngestOutcome>(RawIngestOutcome())
         let onReject: @Sendable (SourceReject) -> Void = { reject in
             rejects.withLock { state in
-                state.count += 1
+                state.rejected += 1
                 if state.listed.count < Self.listedRejects {
-                    state.listed.append([
-                        "line": .integer(reject.line), "message": .string(spool.naming(reject.error).description),
-                    ])
+                    state.listed.append((reject.line, spool.naming(reject.error).description))
                 }
             }
         }
-        let summary: IngestSummary
+        var outcome: RawIngestOutcome
         do throws(LedgerError) {
-            summary = try await ledger.ingest(
+            let summary = try await ledger.ingest(
                 try InputChoice(format: format).source(for: spool.path), signedWith: key, options: options,
                 onReject: onReject)
+            outcome = rejects.withLock { $0 }
+            outcome.result = .success(summary)
         } catch {
-            let named = spool.naming(error)
-            let listed = rejects.withLock { $0.listed }
-            guard !listed.isEmpty else { throw named }
-            let mapped = APIError(named)
-            return Response.json(
-                [
-                    "error": ["code": .string(mapped.code), "message": .string(mapped.message)],
-                    "rejects": .array(listed),
-                ],
-                status: .unprocessableContent)
+            outcome = rejects.withLock { $0 }
+            outcome.result = .failure(spool.naming(error))
         }
-        let (count, listed) = rejects.withLock { ($0.count, $0.listed) }
-        var body: [String: JSONValue] = [
-            "records": .integer(summary.records), "accepted": .integer(summary.accepted),
-            "duplicates": .integer(summary.duplicates),
-            "rejected": .integer(count), "dry_run": .bool(summary.dryRun), "signer": .string(caller.id),
-            "block": summary.block.map { .integer($0.header.height) } ?? .null,
-            "first_index": summary.firstIndex.map(JSONValue.integer) ?? .null,
-            "rejects": .array(listed),
-        ]
-        if let checkpoint = summary.checkpoint { body["checkpoint"] = .string(checkpoint.serialized) }
-        return Response.json(.object(body), status: summary.block == nil ? .ok : .created)
+        return outcome
     }
+
 }
 
 /// A request body written to a private temporary file, so that the file adapters read it in
 /// constant memory as they read any file; messages name it `body`.
-private struct SpooledBody: Sendable {
+struct SpooledBody: Sendable {
     let folder: String
     let path: String
 

@@ -13,6 +13,8 @@ public struct LedgerAPI: Sendable {
     let signingKeys: SigningKeys
     /// Unix seconds now; tests move it.
     let clock: @Sendable () -> Int64
+    /// The EPCIS capture jobs this server ran.
+    let captureJobs = CaptureJobs()
 
     public init(ledger: Ledger, signingKeys: SigningKeys = .none, clock: @escaping @Sendable () -> Int64) throws {
         self.ledger = ledger
@@ -35,6 +37,7 @@ public struct LedgerAPI: Sendable {
         registerBatches(on: router)
         registerCompliance(on: router)
         registerWeb(on: router)
+        registerEPCISCapture(on: router)
     }
 
     static let sensitiveFields = Set(EventSchema.sensitiveFieldNames)
