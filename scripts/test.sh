@@ -15,6 +15,8 @@ bash scripts/demo.sh > demo.log 2>&1 || { tail -40 demo.log; echo "the demo fail
 echo "demo: OK ($(grep -c '^.\[1m\$ prov' demo.log) commands; output in demo.log)"
 # The HTTP API against Schemas/openapi.json: schemathesis, every phase, public and authenticated operations.
 bash scripts/api-conformance.sh "$(swift build -c release --show-bin-path)/prov" demo
+# EPCIS capture, query and verify through the REST interface of a real server (scripts/epcis-rest-check.py).
+python3 scripts/epcis-rest-check.py "$(swift build -c release --show-bin-path)/prov" demo SampleData/demo/keys
 # The web pages in a real browser, against a real server on the demo ledger (scripts/browser-test.py).
 bash scripts/install-browser.sh
 .build/browser-venv/bin/python scripts/browser-test.py --prov "$(swift build -c release --show-bin-path)/prov" \

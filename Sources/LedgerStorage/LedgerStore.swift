@@ -114,6 +114,22 @@ public protocol LedgerStore: Sendable {
 
     /// Number of stored checkpoints.
     func checkpointCount() async throws(LedgerError) -> Int
+
+    // MARK: The query index (``QueryIndexEntry``)
+
+    /// The ledger index up to which (exclusive) the query index covers the events.
+    func queryIndexMark() async throws(LedgerError) -> Int
+
+    /// Adds `entries` to the query index and moves its mark from `from` to `mark`, in one transaction; `conflict`
+    /// if the mark is no longer `from` (another process indexed those events).
+    func addToQueryIndex(_ entries: [QueryIndexEntry], from: Int, mark: Int) async throws(LedgerError)
+
+    /// The events `query` finds, in its order.
+    func query(_ query: IndexedQuery) async throws(LedgerError) -> [QueryHit]
+
+    /// The distinct values the index holds for `name`, in text order (for a handful of values, such as the event
+    /// types).
+    func queryValues(name: String) async throws(LedgerError) -> [String]
 }
 
 /// The ledger's identity, fixed at creation.

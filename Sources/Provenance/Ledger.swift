@@ -15,6 +15,8 @@ public final class Ledger: Sendable {
     let clock: LedgerClock
     /// One append at a time in this process.
     let writerGate = WriterGate()
+    /// One catch-up of the query index at a time in this process.
+    let queryIndexGate = WriterGate()
     /// The products and facilities as of the latest checkpoint, for name resolution in queries.
     let currentMasterData = CurrentMasterData()
 

@@ -37,6 +37,16 @@ public enum ProvenanceServer {
             logger: logger)
     }
 
+    /// Brings the ledger's query index up to date for the EPCIS query interface, logging a failure: what a server
+    /// does as it starts, so that its first queries do not wait for the events appended before it ran.
+    public static func prepareQueries(ledger: Ledger, logger: Logger) async {
+        do {
+            try await ledger.updateQueryIndex(view: LedgerAPI.epcisView)
+        } catch {
+            logger.warning("the query index could not be brought up to date", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// Seconds since 1970, now.
     @Sendable public static func unixNow() -> Int64 {
         LedgerClock.system().epochSeconds

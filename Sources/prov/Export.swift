@@ -69,12 +69,7 @@ struct ExportEPCIS: AsyncParsableCommand {
                 } while after != nil
                 guard !events.isEmpty else { throw LedgerError(.notFound, "no events of product '\(product)'") }
             }
-            let exported = events.map { event in
-                let visible = event.withholding(withheld)
-                return EPCISExport.Event(
-                    kind: visible.header.kind, recordID: visible.header.recordID,
-                    occurredAt: visible.header.occurredAt, fields: visible.visibleFields, ledgerID: visible.id.hex)
-            }
+            let exported = events.map { EPCISExport.Event($0.withholding(withheld)) }
             let trees = EPCISExport.events(exported) { productOfLot[$0] }
             let clock = LedgerClock.fromEnvironment(ProcessInfo.processInfo.environment)
             let document = EPCISJSONLDWriter.document(trees, creationDate: clock())

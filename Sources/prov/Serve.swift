@@ -29,6 +29,15 @@ struct Serve: AsyncParsableCommand {
             the participant the token names. Each *.pem in DIR must be a registered participant's private key. This \
             makes the server able to sign as those participants: use it only for those who chose to leave their key \
             with the operator.
+
+            The GS1 EPCIS 2.0 REST interface is under /epcis/ (docs/epcis.md, "REST interface"). POST \
+            /epcis/capture takes an EPCIS document (JSON-LD or XML) from a participant whose key the server holds, \
+            answers 202 at once and appends it as 'prov ingest' would; GET /epcis/capture/ID follows the job. GET \
+            /epcis/events answers the simple event query's parameters (eventType, GE_eventTime, LT_eventTime, \
+            EQ_bizStep, EQ_bizLocation, MATCH_epc, MATCH_epcClass and more) a page at a time, for any reader, with \
+            the same fields withheld as on /v1. Queries read the ledger's query index, which the server brings up \
+            to date as it starts and before each query; on a large ledger that was never served, the first catch-up \
+            reads every event once.
             """)
 
     @OptionGroup var options: LedgerOptions
@@ -59,6 +68,8 @@ struct Serve: AsyncParsableCommand {
         let application = try ProvenanceServer.makeApplication(
             ledger: ledger, signingKeys: keys, configuration: ServerConfiguration(host: host, port: port),
             logger: logger)
+        let indexing = Task { await ProvenanceServer.prepareQueries(ledger: ledger, logger: logger) }
+        defer { indexing.cancel() }
         try await application.runService()
     }
 

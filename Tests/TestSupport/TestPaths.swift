@@ -96,6 +96,35 @@ public enum EPCISCorpus {
         }
     }
 
+    /// Checks the JSON documents at `files` against GS1's EPCIS 2.0 JSON schema with Python's `jsonschema`: the
+    /// checker's exit status and its report, which ends `checked N invalid 0` when every document is valid.
+    public static func validateJSON(_ files: [String]) throws -> (status: Int32, report: String) {
+        let schema = try require().appendingPathComponent("JSON/EPCIS-JSON-Schema.json").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments =
+            [
+                "python3", "-c",
+                """
+                import json, sys, jsonschema
+                schema = json.load(open(sys.argv[1]))
+                bad = 0
+                for path in sys.argv[2:]:
+                    for error in jsonschema.Draft7Validator(schema).iter_errors(json.load(open(path))):
+                        bad += 1
+                        print(path, error.message[:300])
+                print("checked", len(sys.argv) - 2, "invalid", bad)
+                """,
+                schema,
+            ] + files
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
     /// The path of the example `name` under `XML/` (`WithExtension/ObjectEvent.xml`).
     public static func example(_ name: String) throws -> String {
         try require().appendingPathComponent("XML").appendingPathComponent(name).path

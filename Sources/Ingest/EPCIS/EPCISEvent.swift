@@ -11,6 +11,9 @@ struct EPCISEvent {
     /// Every child after flattening, in document order: standard fields (no namespace) and
     /// extension elements (any other namespace).
     private(set) var children = [XMLTree]()
+    /// The lot an export wrote in ``EPCISExport/namespace`` for an event whose product is no GTIN and whose action
+    /// is not `ADD` (so that it has no ILMD).
+    private(set) var exportedLot: String?
 
     init(_ element: XMLTree) {
         self.element = element
@@ -25,8 +28,11 @@ struct EPCISEvent {
             {
                 flatten(child.children)
             } else if child.name.namespaceURI != EPCISExport.namespace {
-                // What an export added (the ledger event it came from) is not part of the event.
                 children.append(child)
+            } else if child.name.localName == "lot" {
+                // What an export added is not part of the event, but for the lot of an event that has no other
+                // place for it.
+                exportedLot = child.trimmedText.isEmpty ? nil : child.trimmedText
             }
         }
     }

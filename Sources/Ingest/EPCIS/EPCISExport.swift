@@ -35,6 +35,13 @@ public enum EPCISExport {
             self.ledgerID = ledgerID
         }
 
+        /// `event` with the fields its reader sees (withhold the others first).
+        public init(_ event: SignedEvent) {
+            self.init(
+                kind: event.header.kind, recordID: event.header.recordID, occurredAt: event.header.occurredAt,
+                fields: event.visibleFields, ledgerID: event.id.hex)
+        }
+
         public init(content: EventContent, ledgerID: String) {
             self.init(
                 kind: content.kind, recordID: content.recordID, occurredAt: content.occurredAt,
@@ -43,7 +50,8 @@ public enum EPCISExport {
         }
     }
 
-    static let exportedKinds: Set<EventKind> = [.produce, .ship, .receive, .transform, .observe]
+    /// The kinds of events that are EPCIS events (the others are master data, reviews and anchors).
+    public static let exportedKinds: Set<EventKind> = [.produce, .ship, .receive, .transform, .observe]
 
     /// The EPCIS events of `events` (in their order, parts joined; kinds that are no EPCIS events left out), as
     /// element trees. `productOfLot` names the product of a transformation's input lot, which its event does not.
@@ -60,9 +68,14 @@ public enum EPCISExport {
 
     /// The record ID without the part number the importer gave a split event.
     static func baseID(of event: Event) -> String {
-        guard let hash = event.recordID.lastIndex(of: "#") else { return event.recordID }
-        let suffix = event.recordID[event.recordID.index(after: hash)...]
-        return !suffix.isEmpty && suffix.allSatisfy(\.isNumber) ? String(event.recordID[..<hash]) : event.recordID
+        baseID(of: event.recordID)
+    }
+
+    /// `recordID` without the part number (`#2`) the importer gives each part of a split event.
+    public static func baseID(of recordID: String) -> String {
+        guard let hash = recordID.lastIndex(of: "#") else { return recordID }
+        let suffix = recordID[recordID.index(after: hash)...]
+        return !suffix.isEmpty && suffix.allSatisfy(\.isNumber) ? String(recordID[..<hash]) : recordID
     }
 
     /// The ID of the EPCIS event a record came from: its record ID without a part number or the suffix of an error
@@ -93,7 +106,9 @@ public enum EPCISExport {
         func has(_ name: String) -> Bool { extensions[name] != nil }
 
         add("eventTime", first.occurredAt.local)
-        add("eventTimeZoneOffset", first.occurredAt.offset)
+        // EPCIS writes UTC's offset as +00:00, never Z.
+        let offset = first.occurredAt.offset
+        add("eventTimeZoneOffset", offset == "Z" ? "+00:00" : offset)
         // An event without eventID is named by its hash; one from elsewhere by its record.
         let fromEPCIS = fields["event_hash"] != nil
         if !has("eventID"), fields["event_hash"]?.stringValue != eventID(of: first) {
@@ -134,10 +149,12 @@ public enum EPCISExport {
             let amounts = fields["input_quantities"]?.arrayValue?.compactMap(\.stringValue) ?? []
             let units = extensions["input_units"]?.arrayValue?.compactMap(\.stringValue)
             let products = extensions["input_products"]?.arrayValue?.map(\.stringValue)
-            let inputs = zip(lots, amounts).enumerated().map { index, input in
+            // Input quantities are sensitive: a reader who may not see them sees the input lots without them.
+            let inputs = lots.enumerated().map { index, lot in
                 let product = products.flatMap { index < $0.count ? $0[index] : nil }
                 return quantityElement(
-                    product: product ?? productOfLot(input.0) ?? input.0, lot: input.0, quantity: input.1,
+                    product: product ?? productOfLot(lot) ?? lot, lot: lot,
+                    quantity: index < amounts.count ? amounts[index] : nil,
                     unit: units.map { index < $0.count ? $0[index] : "" } ?? fields["unit"]?.stringValue)
             }
             if !inputs.isEmpty {
@@ -190,14 +207,22 @@ public enum EPCISExport {
             children.append(list(listName, item, entries))
         }
         if let lot = fields["lot"]?.stringValue, !has("ilmd"), !isGTIN(fields["product"]?.stringValue ?? "") {
-            // A lot of a product that is no GTIN has no class URI to carry it: the ILMD does.
-            children.append(
-                XMLTree(
-                    name: XMLName("ilmd"),
-                    children: [
-                        XMLTree(name: XMLName("lotNumber", namespace: "urn:epcglobal:cbv:mda"), text: lot, line: 0)
-                    ],
-                    line: 0))
+            // A lot of a product that is no GTIN has no class URI to carry it: the ILMD does, where EPCIS allows one
+            // (an event that adds objects, a transformation); elsewhere this ledger's namespace.
+            let action =
+                extensions["action"]?.stringValue ?? children.first { $0.name == XMLName("action") }?.trimmedText
+            if let action, action != "ADD" {
+                children.append(XMLTree(name: XMLName("lot", namespace: namespace), text: lot, line: 0))
+            } else {
+                children.append(
+                    XMLTree(
+                        name: XMLName("ilmd"),
+                        children: [
+                            XMLTree(
+                                name: XMLName("lotNumber", namespace: "urn:epcglobal:cbv:mda"), text: lot, line: 0)
+                        ],
+                        line: 0))
+            }
         }
 
         // What the importer kept, as it was, but what it replaced.

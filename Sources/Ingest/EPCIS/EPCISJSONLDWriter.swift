@@ -10,8 +10,9 @@ public struct EPCISJSONLDWriter {
 
     public init() {}
 
-    /// The document holding `events`, created at `creationDate`.
-    public static func document(_ events: [XMLTree], creationDate: Timestamp) -> JSONValue {
+    /// The document holding `events`, created at `creationDate`: an `EPCISDocument`, or with `queryResults` the
+    /// `EPCISQueryDocument` that answers a simple event query.
+    public static func document(_ events: [XMLTree], creationDate: Timestamp, queryResults: Bool = false) -> JSONValue {
         var writer = EPCISJSONLDWriter()
         let list = events.map { writer.event($0) }
         var context = [String: JSONValue]()
@@ -22,8 +23,16 @@ public struct EPCISJSONLDWriter {
         var contexts: [JSONValue] = [.string("https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld")]
         if !context.isEmpty { contexts.append(.object(context)) }
         return .object([
-            "@context": .array(contexts), "type": "EPCISDocument", "schemaVersion": "2.0",
-            "creationDate": .string(creationDate.utc), "epcisBody": .object(["eventList": .array(list)]),
+            "@context": .array(contexts), "type": queryResults ? "EPCISQueryDocument" : "EPCISDocument",
+            "schemaVersion": "2.0",
+            "creationDate": .string(creationDate.utc),
+            "epcisBody": queryResults
+                ? [
+                    "queryResults": [
+                        "queryName": "SimpleEventQuery", "resultsBody": .object(["eventList": .array(list)]),
+                    ]
+                ]
+                : .object(["eventList": .array(list)]),
         ])
     }
 

@@ -283,10 +283,11 @@ enum EPCISMapping {
             } else {
                 certificate = nil
             }
-            ilmdLot = event.field("ilmd")?.children.first {
-                $0.name == XMLName("lotNumber", namespace: EPCISMapping.masterDataNamespace)
-            }
-            .map(\.trimmedText).flatMap { $0.isEmpty ? nil : $0 }
+            ilmdLot =
+                event.field("ilmd")?.children.first {
+                    $0.name == XMLName("lotNumber", namespace: EPCISMapping.masterDataNamespace)
+                }
+                .map(\.trimmedText).flatMap { $0.isEmpty ? nil : $0 } ?? event.exportedLot
             let transactions = event.field("bizTransactionList")?.children("bizTransaction") ?? []
             let typed = ["desadv", "bol", "po"].lazy.compactMap { preferred in
                 transactions.first {

@@ -123,6 +123,35 @@ enum SQLiteSchema {
                     DELETE FROM merkle_nodes WHERE level < \(lowestStoredMerkleLevel);
                     """)
         }
+        migrator.registerMigration("v6") { db in
+            // The query index (QueryIndexEntry): filled after appending, never on the append path. Terms by
+            // (name, value, time): a query reads one range in time order; by event: the other clauses of a query are
+            // checked per event.
+            try db.execute(
+                sql: """
+                    CREATE TABLE query_index (
+                        id INTEGER PRIMARY KEY NOT NULL CHECK (id = 0),
+                        mark INTEGER NOT NULL
+                    );
+                    INSERT INTO query_index (id, mark) VALUES (0, 0);
+                    CREATE TABLE query_events (
+                        seq INTEGER PRIMARY KEY NOT NULL,
+                        time_key TEXT NOT NULL,
+                        signer TEXT NOT NULL,
+                        parts TEXT NOT NULL
+                    );
+                    CREATE INDEX query_events_by_time ON query_events(time_key, seq);
+                    CREATE TABLE query_terms (
+                        name TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        time_key TEXT NOT NULL,
+                        seq INTEGER NOT NULL,
+                        sensitive INTEGER NOT NULL,
+                        PRIMARY KEY (name, value, time_key, seq)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX query_terms_by_event ON query_terms(seq, name, value);
+                    """)
+        }
         return migrator
     }
 

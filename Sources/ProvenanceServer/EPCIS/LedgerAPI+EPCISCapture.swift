@@ -197,6 +197,7 @@ extension HTTPField.Name {
     static let gs1CBVVersion = spelled("GS1-CBV-Version")
     static let gs1CaptureFileSizeLimit = spelled("GS1-EPCIS-Capture-File-Size-Limit")
     static let gs1CaptureErrorBehaviour = spelled("GS1-Capture-Error-Behaviour")
+    static let linkHeader = spelled("Link")
 
     /// The header named `name`, a token spelled in this code.
     static func spelled(_ name: StaticString) -> HTTPField.Name {

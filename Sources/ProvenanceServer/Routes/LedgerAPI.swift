@@ -38,6 +38,7 @@ public struct LedgerAPI: Sendable {
         registerCompliance(on: router)
         registerWeb(on: router)
         registerEPCISCapture(on: router)
+        registerEPCISQuery(on: router)
     }
 
     static let sensitiveFields = Set(EventSchema.sensitiveFieldNames)
