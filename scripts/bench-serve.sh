@@ -13,7 +13,11 @@
 #   3. POST /v1/batches of 1,000 events each, BATCHES batches BATCH_CONCURRENCY at a time, signed
 #      beforehand by one of the network's producers (prov sign): requests/s, events/s, p50 and p99;
 #   4. the same with 1,000-row CSV bodies that the server signs with the producer's key (prov serve
-#      --signing-keys).
+#      --signing-keys);
+#   5. the EPCIS query interface (docs/epcis.md, "REST interface"), before the batches: the time of the first
+#      query, which brings the query index up to date over the whole ledger if it never was; then, with wrk at
+#      EPCIS_CONNECTIONS connections (default 4), GET /epcis/events?MATCH_epc=… over 1,000 of the ledger's
+#      EPCs and GET /epcis/events?EQ_bizStep=shipping&GE_eventTime=… over 1,000 times spread across it.
 # The batches append blocks to DIR's ledger. Needs wrk, openssl and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -84,6 +88,32 @@ echo "ledger: $events events; GET /v1/lots/{id} over $(wc -l < "$work/lots.txt")
 wrk -t2 -c"$connections" -d"${duration}s" --latency -s Benchmarks/serve/get-paths.lua "http://127.0.0.1:$port" -- "$work/lots.txt"
 echo "GET /v1/products/{id} over $(wc -l < "$work/products.txt") pages of 100 events; wrk -t2 -c$connections -d${duration}s"
 wrk -t2 -c"$connections" -d"${duration}s" --latency -s Benchmarks/serve/get-paths.lua "http://127.0.0.1:$port" -- "$work/products.txt"
+
+# The EPCIS query interface: the first query waits for the query index to cover the ledger.
+started=$(date +%s.%N)
+curl -sf --max-time 3600 "http://127.0.0.1:$port/epcis/events?perPage=1" >/dev/null
+echo "GET /epcis/events, first query (query index brought up to date over $events events): $(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$started" "$(date +%s.%N)") s"
+python3 - "$ledger" "$work" <<'PY'
+import random, sqlite3, sys, urllib.parse
+db = sqlite3.connect(sys.argv[1])
+quote = lambda text: urllib.parse.quote(text, safe="")
+random.seed(7)
+epcs = [row[0] for row in db.execute("SELECT value FROM query_terms WHERE name = 'epc' ORDER BY random() LIMIT 1000")]
+with open(f"{sys.argv[2]}/epcs.txt", "w") as out:
+    out.write("".join(f"/epcis/events?MATCH_epc={quote(epc)}\n" for epc in epcs))
+low, high = db.execute("SELECT min(time_key), max(time_key) FROM query_events").fetchone()
+times = sorted(row[0] for row in db.execute("SELECT time_key FROM query_events ORDER BY random() LIMIT 1000"))
+with open(f"{sys.argv[2]}/steps.txt", "w") as out:
+    out.write("".join(f"/epcis/events?EQ_bizStep=shipping&GE_eventTime={quote(time + 'Z')}\n" for time in times))
+print(f"EPCIS query lists: {len(epcs)} EPCs, {len(times)} times from {low} to {high}")
+PY
+epcis_connections=${EPCIS_CONNECTIONS:-4}
+if [ -s "$work/epcs.txt" ]; then
+    echo "GET /epcis/events?MATCH_epc= over $(wc -l < "$work/epcs.txt") EPCs; wrk -t2 -c$epcis_connections -d${duration}s"
+    wrk -t2 -c"$epcis_connections" -d"${duration}s" --latency -s Benchmarks/serve/get-paths.lua "http://127.0.0.1:$port" -- "$work/epcs.txt"
+fi
+echo "GET /epcis/events?EQ_bizStep=shipping&GE_eventTime= over $(wc -l < "$work/steps.txt") times (30 events a page); wrk -t2 -c$epcis_connections -d${duration}s"
+wrk -t2 -c"$epcis_connections" -d"${duration}s" --latency -s Benchmarks/serve/get-paths.lua "http://127.0.0.1:$port" -- "$work/steps.txt"
 
 [ "$batches" -gt 0 ] || exit 0
 challenge=$(curl -sf -X POST "http://127.0.0.1:$port/v1/auth/challenge" -d "{\"participant\": \"$producer\"}" \

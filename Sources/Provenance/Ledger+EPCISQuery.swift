@@ -24,8 +24,10 @@ extension Ledger {
     /// appended since matches, as `view` sees it. Values that only readers of the sensitive fields could see are
     /// marked so. Safe to call from several tasks and processes; one view per ledger.
     public func updateQueryIndex(view: some QueryIndexView) async throws(LedgerError) {
+        // Queries come far more often than appends: most find the index up to date, without waiting for each other.
+        let size = try await treeSize()
+        guard try await store.queryIndexMark() < size else { return }
         try await queryIndexGate.serialize { () async throws(LedgerError) in
-            let size = try await treeSize()
             var mark = try await store.queryIndexMark()
             while mark < size {
                 var records = try await store.events(mark..<min(size, mark + Self.queryIndexChunk))

@@ -134,6 +134,72 @@ import Testing
         #expect(await demo.ledger.verify().isValid)
     }
 
+    /// An EPCIS 2.0 JSON-LD document of one `ObjectEvent` that makes lot `lot` at `location`.
+    static func epcisCommissioning(
+        location: String, lot: String, time: String = "2026-06-01T07:00:00Z", product: String = "cocoa-mass"
+    ) -> [UInt8] {
+        let document: JSONValue = [
+            "@context": [
+                "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",
+                ["cbvmda": "urn:epcglobal:cbv:mda:"],
+            ],
+            "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-06-01T08:00:00Z",
+            "epcisBody": [
+                "eventList": [
+                    [
+                        "type": "ObjectEvent", "eventTime": .string(time), "eventTimeZoneOffset": "+00:00",
+                        "eventID": .string("urn:uuid:\(UUID().uuidString.lowercased())"), "action": "ADD",
+                        "bizStep": "commissioning", "bizLocation": ["id": .string(location)],
+                        "quantityList": [["epcClass": .string(product), "quantity": .integer(5), "uom": "KGM"]],
+                        "ilmd": ["cbvmda:lotNumber": .string(lot)],
+                    ]
+                ]
+            ],
+        ]
+        return Array(document.prettyPrinted().utf8)
+    }
+
+    /// The EPCIS capture interface is one more door: a document the mill captures runs the same admission checks,
+    /// and its job names the refused event and why.
+    @Test func capturedEPCISDocumentsRunTheAdmissionChecks() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        let before = try await demo.ledger.latestCheckpoint().text
+        let attempts: [(String, [UInt8], String)] = [
+            (
+                "at the farm's facility", Self.epcisCommissioning(location: "FARM-GH-01", lot: "LOT-NL-950"),
+                "FARM-GH-01"
+            ),
+            ("the farm's lot", Self.epcisCommissioning(location: "MILL-NL-01", lot: "LOT-GH-101"), "made by 'farm-gh'"),
+            (
+                "the year 9999",
+                Self.epcisCommissioning(location: "MILL-NL-01", lot: "LOT-NL-951", time: "9999-06-01T07:00:00Z"),
+                "outside the ledger's window"
+            ),
+            (
+                "a right-to-left override",
+                Self.epcisCommissioning(location: "MILL-NL-01", lot: "LOT-NL-952", product: "cocoa\u{202E}ssam"),
+                "U+202E"
+            ),
+        ]
+        try await demo.withServer(signingKeys: try await demo.signingKeys(["mill-nl"])) { client in
+            let mill = try await client.login("mill-nl", key: try DemoNetwork.key("mill-nl"))
+            for (what, body, expected) in attempts {
+                let accepted = try await client.call(
+                    .post, "/epcis/capture", token: mill, contentType: "application/ld+json", body: body)
+                OpenAPIContract.expect(accepted, 202, "POST", "/epcis/capture")
+                let job = try await EPCISCaptureTests.finished(
+                    try #require(accepted.headers[.location]), client: client, token: mill)
+                let state = try job.json
+                #expect(state["success"] == .bool(false), "\(what): \(state)")
+                let details = (state["errors"]?.arrayValue ?? []).compactMap { $0["detail"]?.stringValue }
+                #expect(details.contains { $0.contains(expected) }, "\(what): \(details)")
+            }
+        }
+        #expect(try await demo.ledger.latestCheckpoint().text == before)
+        #expect(await demo.ledger.verify().isValid)
+    }
+
     @Test func aReviewOfAFlagThatDoesNotExistIsRefused() async throws {
         let demo = try await DemoNetwork.make()
         defer { demo.remove() }
