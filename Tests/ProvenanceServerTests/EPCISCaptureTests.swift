@@ -126,6 +126,13 @@ import Testing
             let csv = try await client.call(.post, "/epcis/capture", token: token, contentType: "text/csv", body: body)
             OpenAPIContract.expect(csv, 415, "POST", "/epcis/capture")
 
+            // What is plainly no document is refused at once, before a job starts.
+            for (type, text) in [("application/json", "[null, null]"), ("application/xml", "  hello")] {
+                let notADocument = try await client.call(
+                    .post, "/epcis/capture", token: token, contentType: type, body: Array(text.utf8))
+                OpenAPIContract.expect(notADocument, 400, "POST", "/epcis/capture")
+            }
+
             let unknown = try await client.call(
                 .post, "/epcis/capture", token: token, contentType: "application/ld+json",
                 headers: [Self.errorBehaviour: "ignore"], body: body)

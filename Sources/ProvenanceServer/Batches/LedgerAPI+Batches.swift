@@ -221,6 +221,14 @@ struct SpooledBody: Sendable {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
+    /// The body's first byte that is not white space or a byte order mark, among its first 4 KiB.
+    func firstSignificantByte() -> UInt8? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 4096)) ?? Data()
+        return head.first { !" \t\r\n".utf8.contains($0) && ![0xEF, 0xBB, 0xBF].contains($0) }
+    }
+
     /// `error` with the spool file's path replaced by `body`.
     func naming(_ error: LedgerError) -> LedgerError {
         var renamed = LedgerError(error.code, error.reason.replacingOccurrences(of: path, with: "body"))

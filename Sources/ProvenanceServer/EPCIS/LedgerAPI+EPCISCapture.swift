@@ -38,6 +38,14 @@ extension LedgerAPI {
                 )
             }
             let spool = try await SpooledBody(request, limit: context.maxUploadSize)
+            // What is plainly no document is refused now; the job reads the rest.
+            let opening: UInt8 = format == "epcis-json" ? UInt8(ascii: "{") : UInt8(ascii: "<")
+            guard spool.firstSignificantByte() == opening else {
+                spool.remove()
+                throw APIError.badRequest(
+                    "the body is no EPCIS document: \(format == "epcis-json" ? "JSON-LD" : "XML") that starts with '\(Character(UnicodeScalar(opening)))' was expected"
+                )
+            }
             let job = captureJobs.start(owner: caller.id, behaviour: behaviour, at: clock())
             let options = IngestOptions(skipInvalid: behaviour == .proceed)
             // The job outlives the request: the client follows it at its URL.
