@@ -52,6 +52,9 @@ public protocol LedgerStore: Sendable {
     /// of `kinds`, in order: what a bulk reader of fields (``EventFields``) needs.
     func eventBodies(_ indexes: Range<Int>, kinds: [String]) async throws(LedgerError) -> [EventBody]
 
+    /// The events at these ledger indexes, in ledger order (those beyond the ledger left out).
+    func events(at indexes: [Int]) async throws(LedgerError) -> [EventRecord]
+
     /// The event with this ID.
     func event(id: Digest) async throws(LedgerError) -> EventRecord?
 

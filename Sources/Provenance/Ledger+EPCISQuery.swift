@@ -93,7 +93,8 @@ extension Ledger {
     }
 
     /// The events `query` finds for `reader`, after bringing the query index up to date with `view`. The events are
-    /// whole: the caller withholds what its reader may not see.
+    /// whole but for a public reader, from whom every sensitive field is withheld: the caller withholds what another
+    /// reader may not see.
     public func events(matching query: EventQuery, reader: QueryReader, view: some QueryIndexView)
         async throws(LedgerError) -> QueriedEvents
     {
@@ -114,14 +115,18 @@ extension Ledger {
         var hits = try await store.query(indexed)
         let more = hits.count > query.perPage
         if more { hits.removeLast() }
+        // Every event of the page in one read.
+        let records = try await store.events(at: hits.flatMap { [$0.index] + $0.parts })
+        let byIndex = Dictionary(records.map { ($0.index, $0) }, uniquingKeysWith: { first, _ in first })
         var events = [[SignedEvent]]()
         for hit in hits {
             var parts = [SignedEvent]()
             for index in [hit.index] + hit.parts {
-                guard let record = try await store.events(index..<(index + 1)).first else {
+                guard let record = byIndex[index] else {
                     throw LedgerError(.tampered, "the query index names the event at \(index), which the ledger lacks")
                 }
-                parts.append(try record.decode())
+                // A public reader sees no sensitive field: their disclosures are not even read.
+                parts.append(try record.decode(withholdingDisclosures: reader == .publicReader))
             }
             events.append(parts)
         }

@@ -12,13 +12,14 @@ struct Export: AsyncParsableCommand {
 struct ExportEPCIS: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "epcis",
-        abstract: "Write a lot's or a product's events as a GS1 EPCIS 2.0 JSON-LD document.",
+        abstract: "Write a lot's or a product's events as a GS1 EPCIS 2.0 document, JSON-LD or XML.",
         discussion: """
             Writes the events of one lot (--lot) or of one product (--product, by its code or any GTIN form) as an \
-            EPCISDocument in JSON-LD, oldest first, valid against GS1's EPCIS 2.0 JSON schema. An event that was \
-            imported from EPCIS comes back as it was written, so that importing the document into another ledger \
-            gives the same events, but for what JSON-LD says its own way: CBV terms as bare words (shipping), \
-            attributes of extension elements as members, an unknown (nil) quantity left out. An event from a CSV or \
+            EPCISDocument, oldest first: in JSON-LD, valid against GS1's EPCIS 2.0 JSON schema, or with --format \
+            xml in XML, valid against GS1's EPCglobal-epcis-2_0.xsd. An event that was imported from EPCIS comes \
+            back as it was written, so that importing the document into another ledger gives the same events, but \
+            for what JSON-LD says its own way: CBV terms as bare words (shipping), attributes of extension elements \
+            as members, an unknown (nil) quantity left out. An event from a CSV or \
             the shipment XML is written as the EPCIS event its kind stands for. Each \
             event names its ledger event and the URL of its proof in the namespace urn:provenance:epcis (prefix \
             prov), which an import leaves out. Master data, participant and report events are not EPCIS events and \
@@ -32,7 +33,7 @@ struct ExportEPCIS: AsyncParsableCommand {
     @Option(help: "The lot whose events to write.") var lot: String?
     @Option(help: "The product whose events to write (its code or a GTIN, SGTIN, LGTIN or Digital Link).")
     var product: String?
-    @Option(help: "Output format: jsonld (XML is not written yet).") var format = "jsonld"
+    @Option(help: "Output format: jsonld or xml.") var format = "jsonld"
     @Option(help: ArgumentHelp("Where to write the document (standard output if not given).", valueName: "FILE"))
     var out: String?
     @Option(help: ArgumentHelp("Comma-separated fields or groups to withhold.", valueName: "FIELDS"))
@@ -40,7 +41,9 @@ struct ExportEPCIS: AsyncParsableCommand {
 
     func validate() throws {
         guard (lot == nil) != (product == nil) else { throw ValidationError("give one of --lot and --product") }
-        guard format == "jsonld" else { throw ValidationError("--format: only jsonld is written yet") }
+        guard ["jsonld", "xml"].contains(format) else {
+            throw ValidationError("--format is jsonld or xml, not '\(format)'")
+        }
     }
 
     func run() async throws {
@@ -72,8 +75,10 @@ struct ExportEPCIS: AsyncParsableCommand {
             let exported = events.map { EPCISExport.Event($0.withholding(withheld)) }
             let trees = EPCISExport.events(exported) { productOfLot[$0] }
             let clock = LedgerClock.fromEnvironment(ProcessInfo.processInfo.environment)
-            let document = EPCISJSONLDWriter.document(trees, creationDate: clock())
-            let text = document.prettyPrinted() + "\n"
+            let text =
+                format == "xml"
+                ? EPCISXMLWriter.document(trees, creationDate: clock())
+                : EPCISJSONLDWriter.document(trees, creationDate: clock()).prettyPrinted() + "\n"
             if let out {
                 try writeFile(out, Array(text.utf8))
                 FileHandle.standardError.write(Data("Wrote \(out): \(trees.count) EPCIS events\n".utf8))

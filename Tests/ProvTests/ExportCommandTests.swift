@@ -63,4 +63,33 @@ import Testing
         #expect(try origin.run("export", "epcis").status != 0)
         #expect(try origin.run("export", "epcis", "--lot", "NO-SUCH-LOT").status == 3)
     }
+
+    /// `--format xml`: the same events in EPCIS 2.0 XML, which another ledger imports as the same events.
+    @Test func aLotsEventsComeBackTheSameThroughXML() throws {
+        let origin = try Self.factoryLedger(
+            importing: ["factory-de-receipts.xml", "factory-de-dispatch.epcis.jsonld"].map {
+                Self.demo.appendingPathComponent($0).path
+            })
+        defer { origin.remove() }
+        let export = try origin.run(
+            "export", "epcis", "--lot", "LOT-DE-CHOC-31", "--format", "xml", "--out", "choc.xml")
+        #expect(export.status == 0 && export.stderr.contains("3 EPCIS events"), "\(export.stderr)")
+        let text = try String(contentsOfFile: origin.path("choc.xml"), encoding: .utf8)
+        #expect(text.hasPrefix("<?xml") && text.contains("<epcis:EPCISDocument"))
+        let copy = try Self.factoryLedger(importing: [])
+        defer { copy.remove() }
+        let imported = try copy.run("ingest", origin.path("choc.xml"), "--key", Self.key)
+        #expect(imported.status == 0 && imported.stdout.contains("3 accepted"), "\(imported.stdout)\(imported.stderr)")
+        func events(_ prov: ProvRunner) throws -> [JSONValue] {
+            let history = try JSONParser.parse(try prov.run("history", "LOT-DE-CHOC-31", "--json").stdout)
+            // The dispatch's events, which came from EPCIS and keep their IDs.
+            return (history["events"]?.arrayValue ?? []).filter {
+                $0["record_id"]?.stringValue?.hasPrefix("urn:uuid:") == true
+            }.map { .object(["record_id": $0["record_id"] ?? .null, "fields": $0["fields"] ?? .null]) }
+        }
+        let before = try events(origin)
+        let after = try events(copy)
+        #expect(before.count == 2 && before == after)
+        #expect(try origin.run("export", "epcis", "--lot", "LOT-DE-CHOC-31", "--format", "csv").status != 0)
+    }
 }

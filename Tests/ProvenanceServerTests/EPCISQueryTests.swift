@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Ingest
 import LedgerCore
 import Provenance
 @testable import ProvenanceServer
@@ -180,5 +181,24 @@ import Testing
         let (status, report) = try EPCISCorpus.validateJSON([file])
         #expect(status == 0, "\(report)")
         #expect(report.contains("checked 1 invalid 0"), "\(report)")
+    }
+
+    /// With `Accept: application/xml` the answer is the same query document in XML, which reads back as the same
+    /// events and is valid against GS1's schema.
+    @Test func anXMLAnswerHoldsTheSameEvents() async throws {
+        let demo = try await Self.demoWithDispatch()
+        defer { demo.remove() }
+        let file = demo.folder.appendingPathComponent("answer.xml").path
+        try await demo.withServer { client in
+            let uri = "/epcis/events?MATCH_epcClass=\(Self.lgtin)"
+            let xml = try await client.call(.get, uri, headers: [.accept: "application/xml"])
+            OpenAPIContract.expect(xml, 200, "GET", "/epcis/events")
+            #expect(xml.headers[.contentType] == "application/xml")
+            try Data(xml.body).write(to: URL(fileURLWithPath: file))
+            let json = try await client.call(.get, uri, headers: [.accept: "application/json, application/xml"])
+            #expect(try Self.eventIDs(json) == [Self.packing, Self.dispatch])
+        }
+        let source = EPCISDocument(path: file, xsd: EPCISCorpus.directory != nil ? try EPCISCorpus.querySchema() : nil)
+        #expect(try source.readAll().records.map(\.content.recordID) == [Self.packing, Self.dispatch])
     }
 }

@@ -134,4 +134,10 @@ public enum EPCISCorpus {
     public static func schema() throws -> String {
         try require().appendingPathComponent("XSD/EPCglobal-epcis-2_0.xsd").path
     }
+
+    /// The path of GS1's EPCIS 2.0 query schema, `XSD/EPCglobal-epcis-query-2_0.xsd`, which declares the query
+    /// document.
+    public static func querySchema() throws -> String {
+        try require().appendingPathComponent("XSD/EPCglobal-epcis-query-2_0.xsd").path
+    }
 }

@@ -252,7 +252,9 @@ public enum EPCISExport {
             epcClass = product
         }
         var children = [XMLTree(name: XMLName("epcClass"), text: epcClass, line: 0)]
-        if let quantity { children.append(XMLTree(name: XMLName("quantity"), text: quantity, line: 0)) }
+        // A unit without its quantity (withheld from the reader) says nothing, and EPCIS has no place for it.
+        guard let quantity else { return XMLTree(name: XMLName("quantityElement"), children: children, line: 0) }
+        children.append(XMLTree(name: XMLName("quantity"), text: quantity, line: 0))
         if let unit, !unit.isEmpty, unit != "pcs" {
             children.append(XMLTree(name: XMLName("uom"), text: unitCodes[unit] ?? unit, line: 0))
         }

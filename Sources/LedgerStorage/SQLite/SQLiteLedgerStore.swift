@@ -394,6 +394,21 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
+    public func events(at indexes: [Int]) async throws(LedgerError) -> [EventRecord] {
+        try await read("reading events") { db in
+            var records = [EventRecord]()
+            for chunk in Self.chunks(indexes) {
+                records += try Row.fetchAll(
+                    db,
+                    sql:
+                        "SELECT \(Self.eventColumns) FROM events WHERE seq IN (\(Self.placeholders(chunk.count))) ORDER BY seq",
+                    arguments: StatementArguments(Array(chunk))
+                ).map(Self.event)
+            }
+            return records.sorted { $0.index < $1.index }
+        }
+    }
+
     public func eventBodies(_ indexes: Range<Int>, kinds: [String]) async throws(LedgerError) -> [EventBody] {
         let placeholders = Self.placeholders(kinds.count)
         return try await read("reading events") { db in

@@ -39,6 +39,18 @@ extension LedgerAPI {
         }
     }
 
+    /// Whether the request's `Accept` header prefers XML to JSON: it names application/xml or text/xml and no JSON
+    /// type before them.
+    static func asksForXML(_ request: Request) -> Bool {
+        guard let accept = request.headers[.accept]?.lowercased() else { return false }
+        let types = accept.split(separator: ",").map {
+            $0.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        }
+        guard let xml = types.firstIndex(where: { $0 == "application/xml" || $0 == "text/xml" }) else { return false }
+        let json = types.firstIndex { $0 == "application/json" || $0 == "application/ld+json" || $0 == "*/*" }
+        return json.map { xml < $0 } ?? true
+    }
+
     /// The query document answering the request's parameters and `adding`; with `single`, one event's (404 when the
     /// ledger has none).
     private func queryAnswer(
@@ -69,9 +81,13 @@ extension LedgerAPI {
             }
             trees += EPCISExport.events(exported)
         }
-        let document = EPCISJSONLDWriter.document(
-            trees, creationDate: Timestamp(epochSeconds: clock()), queryResults: true)
-        var response = Response.json(document)
+        let created = Timestamp(epochSeconds: clock())
+        var response =
+            Self.asksForXML(request)
+            ? Response.bytesResponse(
+                Array(EPCISXMLWriter.document(trees, creationDate: created, queryResults: true).utf8),
+                contentType: "application/xml")
+            : Response.json(EPCISJSONLDWriter.document(trees, creationDate: created, queryResults: true))
         response.headers.append(contentsOf: Self.epcisHeaders)
         if let token = page.nextPageToken {
             let kept = (request.uri.query ?? "").split(separator: "&").filter { !$0.hasPrefix("nextPageToken=") }
