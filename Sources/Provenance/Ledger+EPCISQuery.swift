@@ -24,9 +24,15 @@ extension Ledger {
     /// appended since matches, as `view` sees it. Values that only readers of the sensitive fields could see are
     /// marked so. Safe to call from several tasks and processes; one view per ledger.
     public func updateQueryIndex(view: some QueryIndexView) async throws(LedgerError) {
-        // Queries come far more often than appends: most find the index up to date, without waiting for each other.
+        // Queries come far more often than appends: most find the index up to date, without waiting for each other
+        // or reading its mark.
         let size = try await treeSize()
-        guard try await store.queryIndexMark() < size else { return }
+        guard size > queryIndexCovers.withLock({ $0 }) else { return }
+        let mark = try await store.queryIndexMark()
+        guard mark < size else {
+            queryIndexCovers.withLock { $0 = max($0, mark) }
+            return
+        }
         try await queryIndexGate.serialize { () async throws(LedgerError) in
             var mark = try await store.queryIndexMark()
             while mark < size {
@@ -51,6 +57,7 @@ extension Ledger {
                 }
                 mark = end
             }
+            queryIndexCovers.withLock { $0 = max($0, mark) }
         }
     }
 

@@ -1,6 +1,7 @@
 public import LedgerCore
 public import LedgerCrypto
 public import LedgerStorage
+internal import Synchronization
 
 /// A provenance ledger: the use-cases the CLI and the server offer, over a ``LedgerStore``.
 ///
@@ -17,6 +18,8 @@ public final class Ledger: Sendable {
     let writerGate = WriterGate()
     /// One catch-up of the query index at a time in this process.
     let queryIndexGate = WriterGate()
+    /// The tree size the query index was last seen to cover, so that a query after no append reads no mark.
+    let queryIndexCovers = Mutex<Int>(0)
     /// The products and facilities as of the latest checkpoint, for name resolution in queries.
     let currentMasterData = CurrentMasterData()
 
