@@ -14,8 +14,9 @@ struct ExportEPCIS: AsyncParsableCommand {
         commandName: "epcis",
         abstract: "Write a lot's or a product's events as a GS1 EPCIS 2.0 document, JSON-LD or XML.",
         discussion: """
-            Writes the events of one lot (--lot) or of one product (--product, by its code or any GTIN form) as an \
-            EPCISDocument, oldest first: in JSON-LD, valid against GS1's EPCIS 2.0 JSON schema, or with --format \
+            Writes the events of one lot (--lot), of one product (--product, by its code or any GTIN form) or of a \
+            time range (--from, inclusive, and --to, exclusive; either may be left open) as an EPCISDocument, oldest \
+            first: in JSON-LD, valid against GS1's EPCIS 2.0 JSON schema, or with --format \
             xml in XML, valid against GS1's EPCglobal-epcis-2_0.xsd. An event that was imported from EPCIS comes \
             back as it was written, so that importing the document into another ledger gives the same events, but \
             for what JSON-LD says its own way: CBV terms as bare words (shipping), attributes of extension elements \
@@ -31,6 +32,10 @@ struct ExportEPCIS: AsyncParsableCommand {
 
     @OptionGroup var options: LedgerOptions
     @Option(help: "The lot whose events to write.") var lot: String?
+    @Option(help: ArgumentHelp("Write the events at or after this time (ISO 8601 with its offset).", valueName: "TIME"))
+    var from: String?
+    @Option(help: ArgumentHelp("Write the events before this time (ISO 8601 with its offset).", valueName: "TIME"))
+    var to: String?
     @Option(help: "The product whose events to write (its code or a GTIN, SGTIN, LGTIN or Digital Link).")
     var product: String?
     @Option(help: "Output format: jsonld or xml.") var format = "jsonld"
@@ -40,7 +45,19 @@ struct ExportEPCIS: AsyncParsableCommand {
     var redact: String?
 
     func validate() throws {
-        guard (lot == nil) != (product == nil) else { throw ValidationError("give one of --lot and --product") }
+        let ranged = from != nil || to != nil
+        guard [lot != nil, product != nil, ranged].filter({ $0 }).count == 1 else {
+            throw ValidationError("give one of --lot, --product, or a time range (--from, --to)")
+        }
+        for (name, text) in [("--from", from), ("--to", to)] {
+            guard let text else { continue }
+            do {
+                _ = try Timestamp(iso8601: text)
+            } catch {
+                throw ValidationError(
+                    "\(name) is an ISO 8601 time with its offset (2026-05-01T00:00:00Z), not '\(text)'")
+            }
+        }
         guard ["jsonld", "xml"].contains(format) else {
             throw ValidationError("--format is jsonld or xml, not '\(format)'")
         }
@@ -71,6 +88,18 @@ struct ExportEPCIS: AsyncParsableCommand {
                     after = page.hasMore ? page.entries.last?.index : nil
                 } while after != nil
                 guard !events.isEmpty else { throw LedgerError(.notFound, "no events of product '\(product)'") }
+            } else {
+                // A time range: the query index's events in time order, a page at a time.
+                // (validate() checked both times.)
+                var query = EventQuery(
+                    from: from.flatMap { try? Timestamp(iso8601: $0) },
+                    until: to.flatMap { try? Timestamp(iso8601: $0) },
+                    perPage: 1_000)
+                repeat {
+                    let page = try await ledger.events(matching: query, reader: .everything, view: EPCISQueryView())
+                    events += page.events.joined()
+                    query.pageToken = page.nextPageToken
+                } while query.pageToken != nil
             }
             let exported = events.map { EPCISExport.Event($0.withholding(withheld)) }
             let trees = EPCISExport.events(exported) { productOfLot[$0] }

@@ -92,4 +92,26 @@ import Testing
         #expect(before.count == 2 && before == after)
         #expect(try origin.run("export", "epcis", "--lot", "LOT-DE-CHOC-31", "--format", "csv").status != 0)
     }
+
+    /// `--from` and `--to`: the events of a time range, from the query index, in time order.
+    @Test func aTimeRangesEventsAreWritten() throws {
+        let origin = try Self.factoryLedger(
+            importing: ["factory-de-receipts.xml", "factory-de-dispatch.epcis.jsonld"].map {
+                Self.demo.appendingPathComponent($0).path
+            })
+        defer { origin.remove() }
+        let range = try origin.run("export", "epcis", "--from", "2026-05-03T00:00:00Z", "--to", "2026-05-05T00:00:00Z")
+        #expect(range.status == 0, "\(range.stderr)")
+        let document = try JSONParser.parse(range.stdout)
+        let ids = (document["epcisBody"]?["eventList"]?.arrayValue ?? []).compactMap { $0["eventID"]?.stringValue }
+        #expect(
+            ids == ["urn:uuid:6d1a2a3e-8b54-4f0e-9a41-2c7d0c3b3101", "urn:uuid:6d1a2a3e-8b54-4f0e-9a41-2c7d0c3b3102"])
+        // Open at one end: everything from the receipts on.
+        let open = try origin.run("export", "epcis", "--from", "2026-04-01T00:00:00Z")
+        let all = try JSONParser.parse(open.stdout)["epcisBody"]?["eventList"]?.arrayValue ?? []
+        #expect(all.count > ids.count)
+        #expect(try origin.run("export", "epcis", "--from", "yesterday").status != 0)
+        #expect(
+            try origin.run("export", "epcis", "--lot", "LOT-DE-CHOC-31", "--to", "2026-05-05T00:00:00Z").status != 0)
+    }
 }
