@@ -155,4 +155,40 @@ import Testing
             #expect(options.headers[HTTPField.Name.spelled("GS1-EPCIS-Capture-File-Size-Limit")] == String(64 << 20))
         }
     }
+
+    /// Master data in the document's header is registered first: a location the ledger does not know becomes the
+    /// caller's facility, so that the event at it is admitted.
+    @Test func aHeadersMasterDataIsRegisteredBeforeItsEvents() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        let annex = "urn:epc:id:sgln:4012345.00077.0"
+        let document = """
+            {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+             "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-05-04T09:00:00Z",
+             "epcisHeader": {"epcisMasterData": {"vocabularyList": [
+               {"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [
+                 {"id": "\(annex)", "attributes": [
+                   {"id": "cbvmda:name", "attribute": "Cologne annex"}, {"id": "cbvmda:countryCode", "attribute": "DE"},
+                   {"id": "cbvmda:latitude", "attribute": 50.94}, {"id": "cbvmda:longitude", "attribute": 6.96},
+                   {"id": "urn:provenance:mda#kind", "attribute": "warehouse"}]}]}]}},
+             "epcisBody": {"eventList": [
+               {"type": "ObjectEvent", "eventTime": "2026-05-04T16:00:00Z", "eventTimeZoneOffset": "+00:00",
+                "eventID": "urn:uuid:1f6e1c9a-51c6-4c55-9a4b-0f0b7d3c0077", "action": "OBSERVE",
+                "bizStep": "storing", "bizLocation": {"id": "\(annex)"},
+                "quantityList": [{"epcClass": "\(EPCISQueryTests.lgtin)", "quantity": 100, "uom": "KGM"}]}]}}
+            """
+        try await demo.withServer(signingKeys: try await demo.signingKeys(["factory-de"])) { client in
+            let token = try await client.login("factory-de", key: try DemoNetwork.key("factory-de"))
+            let accepted = try await client.call(
+                .post, "/epcis/capture", token: token, contentType: "application/ld+json", body: Array(document.utf8))
+            let job = try await Self.finished(try #require(accepted.headers[.location]), client: client, token: token)
+            let state = try job.json
+            #expect(state["success"] == .bool(true), "\(state)")
+            #expect(state["masterData"]?["accepted"] == .integer(1), "\(state)")
+            #expect(state["accepted"] == .integer(1), "\(state)")
+        }
+        let facilities = try await demo.ledger.facilities()
+        #expect(facilities.last { $0.id == annex }?.fields["party"] == "factory-de")
+        #expect(await demo.ledger.verify().isValid)
+    }
 }

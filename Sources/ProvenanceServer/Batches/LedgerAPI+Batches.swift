@@ -153,6 +153,16 @@ extension LedgerAPI {
     func ingest(_ spool: SpooledBody, format: String, key: Ed25519.PrivateKey, options: IngestOptions) async
         -> RawIngestOutcome
     {
+        await ingest(spool, key: key, options: options) { () throws(LedgerError) in
+            try InputChoice(format: format).source(for: spool.path)
+        }
+    }
+
+    /// Appends the records of the source `adapter` makes for `spool`, signed with `key`; errors name the body `body`.
+    func ingest(
+        _ spool: SpooledBody, key: Ed25519.PrivateKey, options: IngestOptions,
+        adapter: () async throws(LedgerError) -> any RecordSource
+    ) async -> RawIngestOutcome {
         let rejects = Mutex<RawIngestOutcome>(RawIngestOutcome())
         let onReject: @Sendable (SourceReject) -> Void = { reject in
             rejects.withLock { state in
@@ -165,8 +175,7 @@ extension LedgerAPI {
         var outcome: RawIngestOutcome
         do throws(LedgerError) {
             let summary = try await ledger.ingest(
-                try InputChoice(format: format).source(for: spool.path), signedWith: key, options: options,
-                onReject: onReject)
+                try await adapter(), signedWith: key, options: options, onReject: onReject)
             outcome = rejects.withLock { $0 }
             outcome.result = .success(summary)
         } catch {

@@ -1,7 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Ingest
 import LedgerCore
+import LedgerCrypto
 import Provenance
 import Synchronization
 
@@ -50,9 +52,18 @@ extension LedgerAPI {
             let options = IngestOptions(skipInvalid: behaviour == .proceed)
             // The job outlives the request: the client follows it at its URL.
             Task {
-                let outcome = await ingest(spool, format: format, key: key, options: options)
-                spool.remove()
-                captureJobs.finish(job.id, outcome, at: clock())
+                defer { spool.remove() }
+                // Master data in the document's header first, in a block of its own, as prov ingest
+                // --with-master-data registers it.
+                if let masterData = await captureMasterData(spool, caller: caller, key: key) {
+                    captureJobs.record(masterData: masterData, of: job.id)
+                    if case .failure = masterData.result {
+                        captureJobs.finish(job.id, masterData, at: clock())
+                        return
+                    }
+                }
+                captureJobs.finish(
+                    job.id, await ingest(spool, format: format, key: key, options: options), at: clock())
             }
             var headers = Self.epcisHeaders
             headers[.location] = "/epcis/capture/\(job.id)"
@@ -78,6 +89,25 @@ extension LedgerAPI {
             var response = Response.json(job.json)
             response.headers.append(contentsOf: Self.epcisHeaders)
             return response
+        }
+    }
+
+    /// Appends the master data in the header of the EPCIS document in `spool` (its business locations and read
+    /// points as the caller's facilities, its trade items as products), or `nil` when it has none.
+    private func captureMasterData(_ spool: SpooledBody, caller: Participant, key: Ed25519.PrivateKey) async
+        -> RawIngestOutcome?
+    {
+        guard let elements = try? EPCISVocabularyReader.elements(path: spool.path), !elements.isEmpty else {
+            return nil
+        }
+        return await ingest(spool, key: key, options: IngestOptions(recordIDsNameContent: true)) {
+            () async throws(LedgerError) in
+            let context = EPCISMasterData.Context(
+                party: caller.id, facilities: try await ledger.currentFacilityFields(),
+                products: try await ledger.productCatalog())
+            return EPCISMasterData(
+                path: spool.path, context: context, vocabularies: .all,
+                recordedAt: Timestamp(epochSeconds: clock()))
         }
     }
 
@@ -113,6 +143,8 @@ struct CaptureJob: Sendable {
     let behaviour: Behaviour
     let createdAt: Int64
     var finishedAt: Int64?
+    /// What the master data in the document's header appended, if it had any.
+    var masterData: LedgerAPI.RawIngestOutcome?
     var outcome: LedgerAPI.RawIngestOutcome?
 
     /// The job as the binding's `CaptureJob`, with what the ledger appended beside it.
@@ -139,6 +171,12 @@ struct CaptureJob: Sendable {
             members["firstIndex"] = summary.firstIndex.map(JSONValue.integer) ?? .null
         case .failure(let error):
             errors.append(Self.problem(code: error.code, title: "nothing was captured", detail: error.description))
+        }
+        if case .success(let summary) = masterData?.result {
+            members["masterData"] = [
+                "accepted": .integer(summary.accepted), "duplicates": .integer(summary.duplicates),
+                "block": summary.block.map { .integer($0.header.height) } ?? .null,
+            ]
         }
         members["rejected"] = .integer(outcome.rejected)
         members["success"] = .bool(errors.isEmpty)
@@ -188,6 +226,10 @@ final class CaptureJobs: Sendable {
             state.jobs[id]?.outcome = outcome
             state.jobs[id]?.finishedAt = time
         }
+    }
+
+    func record(masterData outcome: LedgerAPI.RawIngestOutcome, of id: String) {
+        state.withLock { $0.jobs[id]?.masterData = outcome }
     }
 
     func job(_ id: String) -> CaptureJob? {
