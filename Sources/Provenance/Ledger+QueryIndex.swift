@@ -72,20 +72,22 @@ extension Ledger {
     }
 
     /// The index entries of the events among `records` that `view` queries: one per event, its parts joined.
-    static func queryEntries(_ records: [EventRecord], view: some QueryIndexView) throws(LedgerError)
+    static func queryEntries<View: QueryIndexView>(_ records: [EventRecord], view: View) throws(LedgerError)
         -> [QueryIndexEntry]
     {
+        // Decoding and exporting are the work, on all cores; grouping the parts is in ledger order.
+        let events = try parallelMap(records) { record throws(LedgerError) in try record.decode() }
         var order = [String]()
         var groups = [String: [(index: Int, event: SignedEvent)]]()
-        for record in records {
-            let event = try record.decode()
+        for (record, event) in zip(records, events) {
             guard let key = view.eventKey(of: event) else { continue }
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append((record.index, event))
         }
         let sensitive = Set(EventSchema.sensitiveFieldNames)
-        return order.compactMap { key -> QueryIndexEntry? in
-            guard let parts = groups[key], let first = parts.first else { return nil }
+        let grouped = order.compactMap { groups[$0] }
+        return try parallelMap(grouped) { parts throws(LedgerError) -> QueryIndexEntry in
+            let first = parts[0]
             let all = view.terms(of: parts.map(\.event))
             let open = Set(
                 view.terms(of: parts.map { $0.event.withholding(sensitive) }).map { $0.name + "\u{0}" + $0.value })
