@@ -162,8 +162,29 @@ import Testing
             ] {
                 let refused = try await client.call(.get, "/epcis/events?\(query)")
                 OpenAPIContract.expect(refused, 400, "GET", "/epcis/events")
-                let message = try refused.json["error"]?["message"]?.stringValue ?? ""
+                #expect(refused.headers[.contentType] == "application/problem+json")
+                #expect(try refused.json["type"] == "epcisException:QueryParameterException")
+                let message = try refused.json["detail"]?.stringValue ?? ""
                 #expect(message.contains(named), "\(query): \(message)")
+            }
+        }
+    }
+
+    /// Errors under /epcis/ are RFC 7807 problems with the EPCIS exception as their type, as the binding gives them.
+    @Test func errorsAreEPCISProblems() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        try await demo.withServer { client in
+            for (method, path, status, type) in [
+                (HTTPRequest.Method.delete, "/epcis/events", 405, "ValidationException"),
+                (.get, "/epcis/nothing-here", 404, "NoSuchResourceException"),
+                (.get, "/epcis/capture", 401, "SecurityException"),
+            ] {
+                let answer = try await client.call(method, path)
+                #expect(Int(answer.status.code) == status, "\(method) \(path)")
+                #expect(answer.headers[.contentType] == "application/problem+json", "\(path)")
+                #expect(try answer.json["type"]?.stringValue == "epcisException:" + type, "\(path)")
+                #expect(try answer.json["status"] == .integer(status), "\(path)")
             }
         }
     }

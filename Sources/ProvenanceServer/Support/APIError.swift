@@ -34,12 +34,37 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         self.init(status, code: error.code.description, error.description)
     }
 
+    /// The answer under `/epcis/`, as GS1's EPCIS REST binding gives errors: an RFC 7807 problem
+    /// (`application/problem+json`) whose type is the EPCIS exception, with the message as `detail` and the API's
+    /// code beside it.
+    func problemResponse(method: HTTPRequest.Method) -> Response {
+        let exception =
+            switch status.code {
+            case 400: method == .get ? "QueryParameterException" : "ValidationException"
+            case 401, 403: "SecurityException"
+            case 404: "NoSuchResourceException"
+            case 413: "CaptureLimitExceededException"
+            case 500...: "ImplementationException"
+            default: "ValidationException"
+            }
+        let problem: JSONValue = [
+            "type": .string("epcisException:" + exception), "title": .string(status.reasonPhrase),
+            "status": .integer(Int(status.code)), "detail": .string(message), "code": .string(code),
+        ]
+        var response = Response.json(problem, status: status)
+        response.headers[.contentType] = "application/problem+json"
+        return response
+    }
+
     static func badRequest(_ message: String) -> APIError {
         APIError(.badRequest, code: "bad_request", message)
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = Response.json(["error": ["code": .string(code), "message": .string(message)]], status: status)
+        var response =
+            request.uri.path.hasPrefix("/epcis/")
+            ? problemResponse(method: request.method)
+            : Response.json(["error": ["code": .string(code), "message": .string(message)]], status: status)
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
         response.headers.append(contentsOf: headers)
         return response
