@@ -56,6 +56,7 @@ public struct EPCISDocument: RecordSource {
         private var openElements = [XMLName]()
         /// Items of an event mapped onto several ledger events, not yet returned.
         private var pending = [SourceItem]()
+        private var cursor = 0
         private var firstLine = [String: Int]()
 
         init(path: String, limits: XMLReaderLimits) throws(LedgerError) {
@@ -85,19 +86,17 @@ public struct EPCISDocument: RecordSource {
         }
 
         public func next() throws(LedgerError) -> SourceItem? {
-            if !pending.isEmpty { return pending.removeFirst() }
-            while let element = try nextEvent() {
-                switch element {
-                case .event(let event, let line, let label):
-                    pending = EPCISMapping.items(
-                        of: EPCISEvent(event), file: path, line: line, label: label, seen: &firstLine,
-                        columns: rejectColumns)
-                case .unreadable(let reject):
-                    pending = [.reject(reject)]
-                }
-                if !pending.isEmpty { return pending.removeFirst() }
+            while cursor == pending.count {
+                // The next batch of events, mapped on all cores.
+                var batch = [EPCISEventElement]()
+                while batch.count < EPCISMapping.batchSize, let element = try nextEvent() { batch.append(element) }
+                guard !batch.isEmpty else { return nil }
+                pending = EPCISMapping.items(
+                    of: batch, file: path, labelIsPointer: false, seen: &firstLine, columns: rejectColumns)
+                cursor = 0
             }
-            return nil
+            defer { cursor += 1 }
+            return pending[cursor]
         }
 
         /// The next event element of the document, as written (before it is mapped onto ledger events), or `nil` at

@@ -55,6 +55,7 @@ public struct EPCISJSONDocument: RecordSource {
         /// it.
         private var objectsAroundList = 0
         private var pending = [SourceItem]()
+        private var cursor = 0
         private var firstLine = [String: Int]()
 
         init(path: String, chunkSize: Int) throws(LedgerError) {
@@ -133,19 +134,17 @@ public struct EPCISJSONDocument: RecordSource {
         }
 
         public func next() throws(LedgerError) -> SourceItem? {
-            if !pending.isEmpty { return pending.removeFirst() }
-            while let element = try nextEvent() {
-                switch element {
-                case .event(let event, let line, let pointer):
-                    pending = EPCISMapping.items(
-                        of: EPCISEvent(event), file: path, line: line, label: pointer, pointer: pointer,
-                        seen: &firstLine, columns: rejectColumns)
-                case .unreadable(let reject):
-                    pending = [.reject(reject)]
-                }
-                if !pending.isEmpty { return pending.removeFirst() }
+            while cursor == pending.count {
+                // The next batch of events, mapped on all cores.
+                var batch = [EPCISEventElement]()
+                while batch.count < EPCISMapping.batchSize, let element = try nextEvent() { batch.append(element) }
+                guard !batch.isEmpty else { return nil }
+                pending = EPCISMapping.items(
+                    of: batch, file: path, labelIsPointer: true, seen: &firstLine, columns: rejectColumns)
+                cursor = 0
             }
-            return nil
+            defer { cursor += 1 }
+            return pending[cursor]
         }
 
         /// The next event of the document as the element tree of its XML form (before it is mapped onto ledger

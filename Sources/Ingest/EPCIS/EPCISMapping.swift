@@ -1,3 +1,5 @@
+internal import Dispatch
+internal import Synchronization
 internal import LedgerCrypto
 internal import LedgerCore
 
@@ -379,38 +381,79 @@ extension Optional where Wrapped == String {
 }
 
 extension EPCISMapping {
-    /// The source items of one event of a document: its ledger events, or a reject naming the event's place when it
-    /// is malformed or its ID already appeared on an earlier line (`seen`, the first line of each record ID so far).
-    /// `label` is the event's first reject cell (the element's name in XML, the JSON pointer in JSON); a JSON event's
-    /// `pointer` is also named in its errors, beside the element the mapping names.
+    /// Events mapped per batch: enough to keep every core busy, few enough to hold in memory.
+    static let batchSize = 64
+
+    /// The source items of a batch of events of a document, in its order: each event's ledger events, or a reject
+    /// naming the event's place when it is malformed or its ID already appeared on an earlier line (`seen`, the first
+    /// line of each record ID so far). Each event's mapping and CBV event hash (the costly part) are computed on all
+    /// cores; the check for repeated IDs follows in document order, so the items are those one event at a time
+    /// would give. An event's label is its first reject cell (the element's name in XML, the JSON pointer in JSON);
+    /// with `labelIsPointer`, the pointer is also named in its errors, beside the element the mapping names.
     static func items(
-        of event: EPCISEvent, file: String, line: Int, label: String, pointer: String? = nil,
-        seen: inout [String: Int], columns: [String]
+        of elements: [EPCISEventElement], file: String, labelIsPointer: Bool, seen: inout [String: Int],
+        columns: [String]
     ) -> [SourceItem] {
-        let time = event.text("eventTime") ?? ""
-        let hash = EPCISEventHash.hash(of: event.element)
-        let base = recordID(event, hash: hash)
-        do throws(LedgerError) {
-            let contents = try contents(of: event, file: file, hash: hash)
-            if let earlier = seen[base] {
-                throw LedgerError(
-                    .invalidRecord, "the event '\(base)' already appears on line \(earlier) of this file",
-                    context: ["\(file):\(line)", "element \(event.element.name.localName)"])
+        let slots = Mutex([Mapped?](repeating: nil, count: elements.count))
+        DispatchQueue.concurrentPerform(iterations: elements.count) { index in
+            guard case .event(let tree, let line, let label) = elements[index] else { return }
+            let event = Mapped(EPCISEvent(tree), file: file, line: line, label: label)
+            slots.withLock { $0[index] = event }
+        }
+        let mapped = slots.withLock { $0 }
+        var items = [SourceItem]()
+        for (element, event) in zip(elements, mapped) {
+            guard let event else {
+                if case .unreadable(let reject) = element { items.append(.reject(reject)) }
+                continue
             }
-            seen[base] = line
-            return contents.map {
-                .record(SourceRecord(line: line, content: $0, cells: [label, $0.recordID, time]))
+            var result = event.contents
+            if case .success = result, let earlier = seen[event.base] {
+                result = .failure(
+                    LedgerError(
+                        .invalidRecord, "the event '\(event.base)' already appears on line \(earlier) of this file",
+                        context: ["\(file):\(event.line)", "element \(event.element)"]))
             }
-        } catch {
-            var context = error.context
-            if let pointer { context.insert(pointer, at: min(1, context.count)) }
-            return [
-                .reject(
-                    SourceReject(
-                        line: line, fields: [label, base, time],
-                        error: LedgerError(error.code, error.reason, context: context),
-                        columns: columns))
-            ]
+            switch result {
+            case .success(let contents):
+                seen[event.base] = event.line
+                items += contents.map {
+                    .record(SourceRecord(line: event.line, content: $0, cells: [event.label, $0.recordID, event.time]))
+                }
+            case .failure(let error):
+                var context = error.context
+                if labelIsPointer { context.insert(event.label, at: min(1, context.count)) }
+                items.append(
+                    .reject(
+                        SourceReject(
+                            line: event.line, fields: [event.label, event.base, event.time],
+                            error: LedgerError(error.code, error.reason, context: context), columns: columns)))
+            }
+        }
+        return items
+    }
+
+    /// One event mapped, before the file-wide check for repeated IDs.
+    struct Mapped: Sendable {
+        let line: Int
+        let label: String
+        let element: String
+        let time: String
+        let base: String
+        let contents: Result<[EventContent], LedgerError>
+
+        init(_ event: EPCISEvent, file: String, line: Int, label: String) {
+            self.line = line
+            self.label = label
+            element = event.element.name.localName
+            time = event.text("eventTime") ?? ""
+            let hash = EPCISEventHash.hash(of: event.element)
+            base = recordID(event, hash: hash)
+            do throws(LedgerError) {
+                contents = .success(try EPCISMapping.contents(of: event, file: file, hash: hash))
+            } catch {
+                contents = .failure(error)
+            }
         }
     }
 }
