@@ -23,7 +23,8 @@ public struct EPCISQuery: Sendable, Hashable {
     /// The parameters taken, besides `EQ_source_{type}` and `EQ_destination_{type}`.
     public static let parameterNames = [
         "eventType", "GE_eventTime", "LT_eventTime", "EQ_eventID", "EQ_action", "EQ_bizStep", "EQ_disposition",
-        "EQ_readPoint", "EQ_bizLocation", "MATCH_epc", "MATCH_parentID", "MATCH_inputEPC", "MATCH_outputEPC",
+        "EQ_readPoint", "EQ_bizLocation", "WD_readPoint", "WD_bizLocation", "MATCH_epc", "MATCH_parentID",
+        "MATCH_inputEPC", "MATCH_outputEPC",
         "MATCH_anyEPC", "MATCH_epcClass", "MATCH_inputEPCClass", "MATCH_outputEPCClass", "MATCH_anyEPCClass",
         "perPage", "nextPageToken",
     ]
@@ -32,7 +33,11 @@ public struct EPCISQuery: Sendable, Hashable {
     ///
     /// - Throws: ``LedgerError`` `invalidRecord` naming the parameter, for an unknown or unsupported parameter, a
     ///   time that is not ISO 8601, an unknown event type, or `perPage` out of its bounds.
-    public init(parameters: [(name: String, value: String)]) throws(LedgerError) {
+    /// `descendants` names the locations inside a location (its sub-locations, theirs, and so on), for `WD_readPoint`
+    /// and `WD_bizLocation`.
+    public init(
+        parameters: [(name: String, value: String)], descendants: (String) -> [String] = { _ in [] }
+    ) throws(LedgerError) {
         var ranked = [(rank: Int, clause: Clause)]()
         for (name, value) in parameters {
             func fail(_ reason: String) -> LedgerError {
@@ -71,6 +76,13 @@ public struct EPCISQuery: Sendable, Hashable {
             case "EQ_bizStep", "EQ_disposition":
                 let field = name == "EQ_bizStep" ? "bizStep" : "disposition"
                 ranked.append((5, Clause(names: [field], values: values.map { Self.normal(field, $0) })))
+            case "WD_readPoint", "WD_bizLocation":
+                var locations = [String]()
+                for location in values.flatMap({ [$0] + descendants($0) }).map(Self.identifier)
+                where !locations.contains(location) {
+                    locations.append(location)
+                }
+                ranked.append((3, Clause(names: [String(name.dropFirst(3))], values: locations)))
             case "EQ_readPoint", "EQ_bizLocation":
                 ranked.append((3, Clause(names: [String(name.dropFirst(3))], values: values.map(Self.identifier))))
             case "MATCH_epc", "MATCH_parentID", "MATCH_inputEPC", "MATCH_outputEPC", "MATCH_anyEPC":
