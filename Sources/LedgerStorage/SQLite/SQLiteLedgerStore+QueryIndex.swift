@@ -25,12 +25,19 @@ extension SQLiteLedgerStore {
                     sql:
                         "INSERT OR IGNORE INTO query_terms (name, value, time_key, seq, sensitive) VALUES (?, ?, ?, ?, ?)"
                 )
-                for entry in entries {
-                    try event.execute(arguments: [
-                        entry.index, entry.timeKey, entry.signer, entry.parts.map(String.init).joined(separator: ","),
-                    ])
-                    for item in entry.terms {
-                        try term.execute(arguments: [item.name, item.value, entry.timeKey, entry.index, item.sensitive])
+                // Terms land all over the index (by name and value): a block-sized page cache keeps its pages in
+                // memory instead of spilling them to the WAL and reading them back.
+                try Self.withBlockCache(db) {
+                    for entry in entries {
+                        try event.execute(arguments: [
+                            entry.index, entry.timeKey, entry.signer,
+                            entry.parts.map(String.init).joined(separator: ","),
+                        ])
+                        for item in entry.terms {
+                            try term.execute(arguments: [
+                                item.name, item.value, entry.timeKey, entry.index, item.sensitive,
+                            ])
+                        }
                     }
                 }
                 try db.execute(sql: "UPDATE query_index SET mark = ?", arguments: [mark])
