@@ -159,4 +159,23 @@ import Testing
             }
         }
     }
+
+    /// The query index reads an exported event's terms from its element tree: the same terms its JSON-LD form
+    /// gives, for every example.
+    @Test func anEventsTermsAreTheSameFromItsTreeAndItsJSONLD() throws {
+        var compared = 0
+        for path in try Self.documents() {
+            let events = try Self.contents(path).enumerated().map { index, content in
+                EPCISExport.Event(content: content, ledgerID: String(repeating: "0", count: 63) + String(index % 10))
+            }
+            for tree in EPCISExport.events(events) {
+                var writer = EPCISJSONLDWriter()
+                let fromJSON = Set(EPCISQuery.terms(of: writer.event(tree)).map { "\($0.name)=\($0.value)" })
+                let fromTree = Set(EPCISQuery.terms(ofExported: tree).map { "\($0.name)=\($0.value)" })
+                #expect(fromTree == fromJSON, "\(path): \(fromTree.symmetricDifference(fromJSON))")
+                compared += 1
+            }
+        }
+        #expect(compared > 50)
+    }
 }

@@ -186,10 +186,49 @@ public struct EPCISQuery: Sendable, Hashable {
 
     // MARK: What an event matches
 
-    /// The (name, value) pairs the exported event `tree` (``EPCISExport/events(_:productOfLot:)``) matches.
+    /// The (name, value) pairs the exported event `tree` (``EPCISExport/events(_:productOfLot:)``) matches: those its
+    /// JSON-LD form gives ``terms(of:)``, read from the tree itself.
     public static func terms(ofExported tree: XMLTree) -> [(name: String, value: String)] {
-        var writer = EPCISJSONLDWriter()
-        return terms(of: writer.event(tree))
+        var terms: [(name: String, value: String)] = [("eventType", tree.name.localName)]
+        func add(_ name: String, _ text: String) {
+            if !text.isEmpty { terms.append((name, identifier(text))) }
+        }
+        let lists = [
+            "epcList": "epc", "childEPCs": "epc", "inputEPCList": "inputEPC", "outputEPCList": "outputEPC",
+        ]
+        let quantities = [
+            "quantityList": "epcClass", "childQuantityList": "epcClass", "inputQuantityList": "inputEPCClass",
+            "outputQuantityList": "outputEPCClass",
+        ]
+        for child in tree.children where child.name.namespaceURI.isEmpty {
+            let field = child.name.localName
+            switch field {
+            case "eventID", "action":
+                if !child.trimmedText.isEmpty { terms.append((field, child.trimmedText)) }
+            case "bizStep", "disposition":
+                if !child.trimmedText.isEmpty { terms.append((field, normal(field, child.trimmedText))) }
+            case "readPoint", "bizLocation":
+                add(field, child.children.first { $0.name.localName == "id" }?.trimmedText ?? "")
+            case "parentID":
+                add(field, child.trimmedText)
+            case "sourceList", "destinationList":
+                let side = field == "sourceList" ? "source" : "destination"
+                for item in child.children {
+                    guard let type = item.attribute("type") else { continue }
+                    add("\(side):\(normal(side, type))", item.trimmedText)
+                }
+            default:
+                if let name = lists[field] {
+                    for epc in child.children { add(name, epc.trimmedText) }
+                } else if let name = quantities[field] {
+                    for element in child.children {
+                        add(name, element.children.first { $0.name.localName == "epcClass" }?.trimmedText ?? "")
+                    }
+                }
+            }
+        }
+        var seen = Set<String>()
+        return terms.filter { seen.insert($0.name + "\u{0}" + $0.value).inserted }
     }
 
     /// The (name, value) pairs `event` (an event of an EPCIS 2.0 JSON-LD document) matches, as ``Clause`` names
