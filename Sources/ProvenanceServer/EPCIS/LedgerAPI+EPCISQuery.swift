@@ -6,9 +6,10 @@ import LedgerCore
 import Provenance
 
 /// The query half of the GS1 EPCIS 2.0 REST binding (docs/epcis.md, "REST interface"): the ledger's EPCIS events
-/// by the simple event query's parameters, a page at a time, as EPCIS 2.0 JSON-LD query documents. Every reader may
-/// query; each event is shown as `GET /v1/events/{id}` shows it to the same reader (sensitive fields withheld from
-/// those who may not see them), and counterparties match only where the reader may see them.
+/// by the simple event query's parameters, a page at a time, as EPCIS 2.0 query documents in JSON-LD (or XML, when
+/// the `Accept` header prefers it). Every reader may query; each event is shown as `GET /v1/events/{id}` shows it to
+/// the same reader (sensitive fields withheld from those who may not see them), and counterparties match only where
+/// the reader may see them.
 extension LedgerAPI {
     static let epcisView = EPCISQueryView()
 
