@@ -16,26 +16,48 @@ public import LedgerCore
 public struct Identity: Sendable {
     /// The site of each facility that is a location of another; facilities absent here are their own site.
     let sites: [String: String]
+    /// The locations directly inside each facility that has any, sorted.
+    let locations: [String: [String]]
     let products: ProductCatalog
 
     /// The sites of `facilities`, from their master data. A chain longer than the facilities themselves (a cycle,
     /// which admission refuses) stops where it would repeat.
     public init(facilities: [String: FacilityProfile], products: ProductCatalog = ProductCatalog()) {
         self.products = products
+        var parents = [String: String]()
+        for id in facilities.keys {
+            if let parent = Self.parent(of: id, in: facilities) { parents[id] = parent }
+        }
         var sites = [String: String]()
-        for (id, _) in facilities {
+        for id in parents.keys {
             var site = id
             var seen: Set<String> = [id]
-            while let parent = Self.parent(of: site, in: facilities), seen.insert(parent).inserted {
+            while let parent = parents[site], seen.insert(parent).inserted {
                 site = parent
             }
             if site != id { sites[id] = site }
         }
         self.sites = sites
+        var locations = [String: [String]]()
+        for (location, parent) in parents { locations[parent, default: []].append(location) }
+        self.locations = locations.mapValues { $0.sorted() }
     }
 
     /// The site `facility` belongs to: itself unless it is a location of another.
     public func site(of facility: String) -> String { sites[facility] ?? facility }
+
+    /// The locations inside `facility`, at any depth, nearest first.
+    public func locations(inside facility: String) -> [String] {
+        var found = [String]()
+        var seen: Set<String> = [facility]
+        var next = locations[facility] ?? []
+        while !next.isEmpty {
+            let inside = next.filter { seen.insert($0).inserted }
+            found += inside
+            next = inside.flatMap { locations[$0] ?? [] }
+        }
+        return found
+    }
 
     /// `events` with each facility, origin and destination measured at its site, and each product under its code; a
     /// changed facility or product is kept in ``ChainEvent/recordedFacility`` or ``ChainEvent/recordedProduct``.

@@ -1,7 +1,7 @@
 public import LedgerCore
 public import LedgerCrypto
 internal import LedgerStorage
-internal import Pipeline
+public import Pipeline
 
 /// One event in a product's or lot's history.
 public struct HistoryEntry: Sendable {
@@ -420,6 +420,13 @@ extension Ledger {
     /// The participants' GLNs, to resolve a PGLN, GLN or SGLN that names a party to the participant.
     public func partyDirectory() async throws(LedgerError) -> PartyDirectory {
         try await masterDataNow().parties
+    }
+
+    /// The sites and locations of the current facilities, and the products' names (docs/identity.md), read again
+    /// only after an append.
+    public func identity() async throws(LedgerError) -> Identity {
+        let now = try await masterDataNow()
+        return Identity(facilities: now.facilities, products: now.products)
     }
 
     /// Facility ID → the public fields of its current `facility` event, read again only after an append.

@@ -40,19 +40,6 @@ extension LedgerAPI {
         }
     }
 
-    /// The registered facilities' hierarchy (a facility's `parent_facility`, else the site an SGLN with an extension
-    /// implies), read only when a query needs it.
-    private func locationTree(if needed: Bool) async throws(LedgerError) -> LocationTree {
-        guard needed else { return LocationTree(children: [:]) }
-        var children = [String: [String]]()
-        for (id, fields) in try await ledger.currentFacilityFields() {
-            if let parent = fields["parent_facility"]?.stringValue ?? GLN.impliedSite(ofLocation: id) {
-                children[parent, default: []].append(id)
-            }
-        }
-        return LocationTree(children: children.mapValues { $0.sorted() })
-    }
-
     /// Whether the request's `Accept` header prefers XML to JSON: it names application/xml or text/xml and no JSON
     /// type before them.
     static func asksForXML(_ request: Request) -> Bool {
@@ -72,8 +59,9 @@ extension LedgerAPI {
         single: Bool = false
     ) async throws -> Response {
         let parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
-        let locations = try await locationTree(if: parameters.contains { $0.name.hasPrefix("WD_") })
-        let query = try EPCISQuery(parameters: parameters + adding) { locations.descendants(of: $0) }.query
+        // The facilities' hierarchy (docs/identity.md), read only when a query asks for a location's descendants.
+        let identity = parameters.contains { $0.name.hasPrefix("WD_") } ? try await ledger.identity() : nil
+        let query = try EPCISQuery(parameters: parameters + adding) { identity?.locations(inside: $0) ?? [] }.query
         let reader: QueryReader =
             if context.readsEverything {
                 .everything
@@ -110,23 +98,5 @@ extension LedgerAPI {
             response.headers[.linkHeader] = "<\(request.uri.path)?\(next)>; rel=\"next\""
         }
         return response
-    }
-}
-
-/// Locations and the locations directly inside each.
-struct LocationTree {
-    let children: [String: [String]]
-
-    /// Every location inside `location`, at any depth, nearest first.
-    func descendants(of location: String) -> [String] {
-        var found = [String]()
-        var queue = children[location] ?? []
-        while !queue.isEmpty {
-            let next = queue.removeFirst()
-            guard !found.contains(next), next != location else { continue }
-            found.append(next)
-            queue += children[next] ?? []
-        }
-        return found
     }
 }
