@@ -18,9 +18,7 @@ extension LedgerAPI {
         router.post("/v1/batches") { request, context in
             let caller = try context.requireCaller()
             let contentType = request.headers[.contentType] ?? ""
-            let mediaType =
-                contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-                ?? ""
+            let mediaType = mediaType(contentType)
             switch mediaType {
             case "application/json": return try await signedBatch(request, context: context, caller: caller)
             case "text/csv", "application/xml", "text/xml", "application/ld+json":

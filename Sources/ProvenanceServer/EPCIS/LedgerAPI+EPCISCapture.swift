@@ -30,9 +30,7 @@ extension LedgerAPI {
             let key = try serverKey(for: caller)
             let behaviour = try CaptureJob.Behaviour(request.headers[.gs1CaptureErrorBehaviour])
             let contentType = request.headers[.contentType] ?? ""
-            let mediaType =
-                contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-                ?? ""
+            let mediaType = mediaType(contentType)
             guard let format = Self.captureMediaTypes[mediaType] else {
                 throw APIError(
                     .unsupportedMediaType, code: "unsupported_media_type",

@@ -43,10 +43,8 @@ extension LedgerAPI {
     /// Whether the request's `Accept` header prefers XML to JSON: it names application/xml or text/xml and no JSON
     /// type before them.
     static func asksForXML(_ request: Request) -> Bool {
-        guard let accept = request.headers[.accept]?.lowercased() else { return false }
-        let types = accept.split(separator: ",").map {
-            $0.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-        }
+        guard let accept = request.headers[.accept] else { return false }
+        let types = accept.split(separator: ",").map(mediaType)
         guard let xml = types.firstIndex(where: { $0 == "application/xml" || $0 == "text/xml" }) else { return false }
         let json = types.firstIndex { $0 == "application/json" || $0 == "application/ld+json" || $0 == "*/*" }
         return json.map { xml < $0 } ?? true

@@ -17,6 +17,12 @@ extension Response {
     }
 }
 
+/// The media type of a `Content-Type` or `Accept` entry (`application/json; charset=utf-8` → `application/json`),
+/// lowercased, without its parameters.
+func mediaType(_ field: some StringProtocol) -> String {
+    field.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+}
+
 extension Request {
     /// The whole body, up to the context's upload limit.
     func bodyBytes(context: some RequestContext) async throws -> [UInt8] {
