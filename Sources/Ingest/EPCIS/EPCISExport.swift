@@ -15,6 +15,10 @@ public enum EPCISExport {
     /// The namespace of what the ledger adds to an exported event.
     public static let namespace = "urn:provenance:epcis"
 
+    /// The prefixes an exported document gives the namespaces it knows, in JSON-LD and XML alike; another namespace
+    /// is `ext1`, `ext2`… in the order it is met.
+    static let prefixes = [namespace: "prov", EPCISMapping.masterDataNamespace: "cbvmda"]
+
     /// One ledger event to export.
     public struct Event: Sendable {
         public let kind: EventKind

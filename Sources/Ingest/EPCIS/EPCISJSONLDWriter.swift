@@ -189,10 +189,7 @@ public struct EPCISJSONLDWriter {
     private mutating func key(_ name: XMLName) -> String {
         guard !name.namespaceURI.isEmpty else { return name.localName }
         if let prefix = prefixes[name.namespaceURI] { return "\(prefix):\(name.localName)" }
-        let known: [String: String] = [
-            EPCISExport.namespace: "prov", EPCISMapping.masterDataNamespace: "cbvmda",
-        ]
-        let prefix = known[name.namespaceURI] ?? "ext\(prefixes.count + 1)"
+        let prefix = EPCISExport.prefixes[name.namespaceURI] ?? "ext\(prefixes.count + 1)"
         prefixes[name.namespaceURI] = prefix
         return "\(prefix):\(name.localName)"
     }

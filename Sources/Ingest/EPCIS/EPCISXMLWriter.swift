@@ -105,10 +105,7 @@ public enum EPCISXMLWriter {
             return name
         }
 
-        static let wellKnown = [
-            EPCISExport.namespace: "prov", "urn:epcglobal:cbv:mda": "cbvmda",
-            XMLTree.schemaInstanceNamespace: "xsi",
-        ]
+        static let wellKnown = EPCISExport.prefixes.merging([XMLTree.schemaInstanceNamespace: "xsi"]) { own, _ in own }
     }
 
     private static func qualified(_ name: XMLName, prefixes: inout Prefixes) -> String {
