@@ -93,12 +93,15 @@ enum CBV {
     /// The term of `value` in the vocabulary with URN part `urn` (`bizstep`, `btt`, `sdt`) and web
     /// part `web` (`BizStep`, `BTT`, `SDT`); `nil` for a value of another vocabulary or a private one.
     static func term(_ value: String, urn: String, web: String) -> String? {
+        // A bare word, the form JSON-LD writes, is the term itself.
+        let isWord = !value.utf8.contains { $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "/") }
+        if isWord { return value }
         for prefix in [
             "urn:epcglobal:cbv:\(urn):", "https://ref.gs1.org/cbv/\(web)-", "http://ref.gs1.org/cbv/\(web)-",
         ]
         where value.hasPrefix(prefix) {
             return String(value.dropFirst(prefix.count))
         }
-        return value.contains(":") || value.contains("/") ? nil : value
+        return nil
     }
 }

@@ -40,7 +40,10 @@ public enum EPCISEventHash {
         let ordered = Builder.ordered(&children, order)
         let rest = children.filter {
             guard case .element(let element) = $0 else { return true }
-            return !["recordTime", "eventID", "type", "errorDeclaration"].contains(element.name)
+            switch element.name {
+            case "recordTime", "eventID", "type", "errorDeclaration": return false
+            default: return true
+            }
         }
         return "eventType=" + event.name.clark + ordered + Builder.generic(rest)
     }
@@ -50,11 +53,30 @@ public enum EPCISEventHash {
     /// A field in the canonical order, with the order of its members if it has any.
     struct Property {
         let name: String
-        let members: [Property]?
+        let members: Properties?
+        /// Whether the field's value is a time, written in UTC with milliseconds: its name holds `time` in any case,
+        /// but not `offset`.
+        let isTime: Bool
 
         init(_ name: String, _ members: [Property]? = nil) {
             self.name = name
-            self.members = members
+            self.members = members.map(Properties.init)
+            isTime = name.containsASCII("time", ignoringCase: true) && !name.containsASCII("offset", ignoringCase: true)
+        }
+    }
+
+    /// Fields in their canonical order, with where each name stands in it.
+    struct Properties: ExpressibleByArrayLiteral {
+        let list: [Property]
+        let position: [String: Int]
+
+        init(_ list: [Property]) {
+            self.list = list
+            position = Dictionary(list.enumerated().map { ($1.name, $0) }) { first, _ in first }
+        }
+
+        init(arrayLiteral elements: Property...) {
+            self.init(elements)
         }
     }
 
@@ -63,7 +85,7 @@ public enum EPCISEventHash {
     ]
 
     /// The canonical property order.
-    static let order: [Property] = [
+    static let order: Properties = [
         .init("eventTime"), .init("eventTimeZoneOffset"), .init("certificationInfo"), .init("parentID"),
         .init("epcList", [.init("epc")]), .init("inputEPCList", [.init("epc")]), .init("childEPCs", [.init("epc")]),
         .init("quantityList", quantityElement), .init("childQuantityList", quantityElement),
@@ -126,17 +148,18 @@ public enum EPCISEventHash {
                         text: Vocabulary.expand(XMLTree.trimmed(attribute.value), name: attribute.name.clark, in: name),
                         children: []))
             }
+            children.reserveCapacity(children.count + tree.children.count)
             for child in flattened(tree.children) { children.append(element(child, parent: name)) }
             children.sort(by: Node.precedes)
             // A typed list item (a business transaction, a source, a destination) becomes its type and its value, and
             // the list holds only those.
-            let typedItems = children.compactMap { child -> Node? in
-                guard case .element(let item) = child, ["bizTransaction", "source", "destination"].contains(item.name)
-                else { return nil }
-                guard let type = item.children.first else { return child }
-                return .typed(type: type, value: .element(Element(name: item.name, text: item.text, children: [])))
+            if children.contains(where: \.isTypedItem) {
+                children = children.compactMap { child -> Node? in
+                    guard case .element(let item) = child, child.isTypedItem else { return nil }
+                    guard let type = item.children.first else { return child }
+                    return .typed(type: type, value: .element(Element(name: item.name, text: item.text, children: [])))
+                }
             }
-            if !typedItems.isEmpty { children = typedItems }
             let text = Vocabulary.expand(tree.trimmedText, name: name, in: parent)
             return .element(Element(name: name, text: text, children: children))
         }
@@ -144,7 +167,17 @@ public enum EPCISEventHash {
         /// Children with EPCIS 1.2's `extension` and `baseExtension` wrappers replaced by what they hold, and without
         /// comments (`rdfs:comment`, which JSON-LD documents use to annotate an event; not part of it).
         private static func flattened(_ children: [XMLTree]) -> [XMLTree] {
-            children.flatMap { child -> [XMLTree] in
+            func isKept(_ child: XMLTree) -> Bool {
+                switch (child.name.namespaceURI, child.name.localName) {
+                case ("", "extension"), ("", "baseExtension"), ("", "comment"),
+                    ("http://www.w3.org/2000/01/rdf-schema#", "comment"), (EPCISExport.namespace, _):
+                    false
+                default: true
+                }
+            }
+            // Most elements hold none of these: keep their children as they are.
+            if children.allSatisfy(isKept) { return children }
+            return children.flatMap { child -> [XMLTree] in
                 if child.name.namespaceURI.isEmpty && ["extension", "baseExtension"].contains(child.name.localName) {
                     return flattened(child.children)
                 }
@@ -153,6 +186,15 @@ public enum EPCISEventHash {
                     && ["", "http://www.w3.org/2000/01/rdf-schema#"].contains(child.name.namespaceURI)
                 // Nor is what a ledger's export adds (the ledger event it came from).
                 return isComment || child.name.namespaceURI == EPCISExport.namespace ? [] : [child]
+            }
+        }
+
+        /// Whether the node is an item of a business transaction, source or destination list.
+        var isTypedItem: Bool {
+            guard case .element(let element) = self else { return false }
+            switch element.name {
+            case "bizTransaction", "source", "destination": return true
+            default: return false
             }
         }
 
@@ -181,40 +223,57 @@ public enum EPCISEventHash {
 
         /// The fields of `children` that `order` names, in its order, each removed from `children` once nothing of
         /// it is left; a structured field's user extensions (in a namespace ending with `/`) follow its fields.
-        static func ordered(_ children: inout [Node], _ order: [Property]) -> String {
+        static func ordered(_ children: inout [Node], _ order: Properties) -> String {
             let extensions = userExtensions(&children)
             var result = ""
-            // Where each name is among the children, found once rather than once per property.
-            var positions = [String: [Int]]()
+            // The children that `order` names, by their place in it, in the order they come.
+            var named = [(property: Int, child: Int)]()
             for (index, child) in children.enumerated() {
-                if case .element(let element) = child { positions[element.name, default: []].append(index) }
+                if case .element(let element) = child, let position = order.position[element.name] {
+                    named.append((position, index))
+                }
             }
+            named.sort { $0.property != $1.property ? $0.property < $1.property : $0.child < $1.child }
             var consumed = [Int]()
-            for property in order {
-                guard let indices = positions[property.name] else { continue }
+            var start = 0
+            while start < named.count {
+                let property = order.list[named[start].property]
+                var end = start
                 var values = [String]()
-                for index in indices {
+                while end < named.count, named[end].property == named[start].property {
+                    let index = named[end].child
+                    end += 1
                     guard case .element(var element) = children[index] else { continue }
-                    let text = field(&element, members: property.members)
+                    let text = field(&element, property)
                     if !text.isEmpty { values.append(text) }
                     if element.children.isEmpty { consumed.append(index) } else { children[index] = .element(element) }
                 }
-                result += values.sorted(by: precedes).joined()
+                if values.count == 1 {
+                    result += values[0]
+                } else {
+                    result += values.sorted(by: precedes).joined()
+                }
+                start = end
             }
-            for index in consumed.sorted(by: >) { children.remove(at: index) }
+            if !consumed.isEmpty {
+                var isConsumed = [Bool](repeating: false, count: children.count)
+                for index in consumed { isConsumed[index] = true }
+                var index = 0
+                children.removeAll { _ in
+                    defer { index += 1 }
+                    return isConsumed[index]
+                }
+            }
             if !extensions.isEmpty { result += generic(extensions) }
             return result
         }
 
         /// One field: `name=value` and its members in their order; empty if it has neither.
-        private static func field(_ element: inout Node.Element, members: [Property]?) -> String {
-            let inner = members.map { ordered(&element.children, $0) } ?? ""
+        private static func field(_ element: inout Node.Element, _ property: Property) -> String {
+            let inner = property.members.map { ordered(&element.children, $0) } ?? ""
             var value = element.text
             if !value.isEmpty {
-                let isTime =
-                    element.name.containsASCII("time", ignoringCase: true)
-                    && !element.name.containsASCII("offset", ignoringCase: true)
-                value = isTime ? time(value) : canonical(value)
+                value = property.isTime ? time(value) : canonical(value)
                 if !value.isEmpty { value = "=" + value }
             }
             return value.isEmpty && inner.isEmpty ? "" : element.name + value + inner
@@ -224,11 +283,14 @@ public enum EPCISEventHash {
         /// ends with `/`. (The event's own children are not a structured field: they hold `eventTime` or `action`.)
         private static func userExtensions(_ children: inout [Node]) -> [Node] {
             guard children.count > 1 else { return [] }
-            let names = children.compactMap(\.name)
-            if names.contains(where: { $0.containsASCII("eventTime") || $0.containsASCII("action") }) { return [] }
+            let isEvent = children.contains { child in
+                child.name.map { $0.containsASCII("eventTime") || $0.containsASCII("action") } ?? false
+            }
+            if isEvent { return [] }
             let isExtension = { (node: Node) in
                 node.name.map { $0.containsASCII("{") && $0.containsASCII("/}") } ?? false
             }
+            guard children.contains(where: isExtension) else { return [] }
             let extensions = children.filter(isExtension)
             children.removeAll(where: isExtension)
             return extensions
@@ -246,9 +308,7 @@ public enum EPCISEventHash {
                     return element.name + value + generic(element.children)
                 }
             }
-            let isTypedItem = nodes.contains {
-                $0.name.map { ["bizTransaction", "source", "destination"].contains($0) } ?? false
-            }
+            let isTypedItem = nodes.contains(where: \.isTypedItem)
             return (nodes.count > 1 && !isTypedItem ? values.sorted(by: precedes) : values).joined()
         }
 
@@ -469,18 +529,23 @@ extension String {
     /// Whether the string holds the ASCII text `needle`, compared byte by byte (optionally ignoring ASCII case):
     /// what the event hash asks of names and values, without Foundation's locale-aware search.
     func containsASCII(_ needle: StaticString, ignoringCase: Bool = false) -> Bool {
-        let fold = { (byte: UInt8) -> UInt8 in ignoringCase && (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
-        return needle.withUTF8Buffer { pattern in
-            guard let first = pattern.first else { return true }
-            let firstFolded = fold(first)
-            var bytes = utf8[...]
-            while let index = bytes.firstIndex(where: { fold($0) == firstFolded }) {
-                let candidate = utf8[index...]
-                if candidate.count < pattern.count { return false }
-                if zip(candidate, pattern).allSatisfy({ fold($0) == fold($1) }) { return true }
-                bytes = utf8[utf8.index(after: index)...]
+        @inline(__always) func fold(_ byte: UInt8) -> UInt8 {
+            ignoringCase && (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+        }
+        var text = self
+        return text.withUTF8 { haystack in
+            needle.withUTF8Buffer { pattern in
+                guard !pattern.isEmpty else { return true }
+                guard haystack.count >= pattern.count else { return false }
+                for start in 0...(haystack.count - pattern.count) {
+                    var matched = 0
+                    while matched < pattern.count, fold(haystack[start + matched]) == fold(pattern[matched]) {
+                        matched += 1
+                    }
+                    if matched == pattern.count { return true }
+                }
+                return false
             }
-            return false
         }
     }
 }

@@ -135,12 +135,15 @@ public struct EPCISJSONDocument: RecordSource {
 
         public func next() throws(LedgerError) -> SourceItem? {
             while cursor == pending.count {
-                // The next batch of events, mapped on all cores.
-                var batch = [EPCISEventElement]()
-                while batch.count < EPCISMapping.batchSize, let element = try nextEvent() { batch.append(element) }
+                // The next batch of events, parsed and mapped on all cores.
+                var batch = [RawEvent]()
+                while batch.count < EPCISMapping.batchSize, let event = try nextRawEvent() { batch.append(event) }
                 guard !batch.isEmpty else { return nil }
-                pending = EPCISMapping.items(
-                    of: batch, file: path, labelIsPointer: true, seen: &firstLine, columns: rejectColumns)
+                let (path, columns) = (path, rejectColumns)
+                pending = try EPCISMapping.items(
+                    of: batch,
+                    reading: { event throws(LedgerError) in try event.element(path: path, columns: columns) },
+                    file: path, labelIsPointer: true, seen: &firstLine, columns: rejectColumns)
                 cursor = 0
             }
             defer { cursor += 1 }
@@ -150,43 +153,64 @@ public struct EPCISJSONDocument: RecordSource {
         /// The next event of the document as the element tree of its XML form (before it is mapped onto ledger
         /// events), or `nil` at the end.
         public func nextEvent() throws(LedgerError) -> EPCISEventElement? {
+            try nextRawEvent()?.element(path: path, columns: rejectColumns)
+        }
+
+        /// One event of the document as read, before it is parsed: its bytes (nil when it is too large), where it
+        /// is, and the document's prefixes.
+        struct RawEvent: Sendable {
+            let value: JSONStream.RawValue?
+            let line: Int
+            let pointer: String
+            let namespaces: EPCISJSONEvent.Namespaces
+
+            /// The event as the element tree of its XML form, or the reject it makes when it is no event object.
+            ///
+            /// - Throws: ``LedgerError`` `invalidRecord` naming the line and column for a JSON syntax error: the
+            ///   document cannot be read on.
+            func element(path: String, columns: [String]) throws(LedgerError) -> EPCISEventElement {
+                func unreadable(_ error: LedgerError, time: String = "") -> EPCISEventElement {
+                    .unreadable(SourceReject(line: line, fields: [pointer, "", time], error: error, columns: columns))
+                }
+                guard let value else {
+                    return unreadable(
+                        LedgerError(
+                            .invalidRecord,
+                            "the event is larger than \(EPCISJSONDocument.maximumEventBytes >> 20) MiB, the most one event may hold",
+                            context: ["\(path):\(line)", pointer]))
+                }
+                let event = try JSONStream.reading(path) { () throws in try value.parsed() }
+                guard case .object(let object) = event else {
+                    return unreadable(
+                        LedgerError(
+                            .invalidRecord, "an EPCIS event is a JSON object", context: ["\(path):\(line)", pointer]))
+                }
+                do throws(LedgerError) {
+                    let tree = try EPCISJSONEvent.tree(object, namespaces: namespaces, pointer: pointer, line: line)
+                    return .event(tree, line: line, label: pointer)
+                } catch {
+                    return unreadable(
+                        LedgerError(error.code, error.reason, context: ["\(path):\(line)"] + error.context),
+                        time: object["eventTime"]?.stringValue ?? "")
+                }
+            }
+        }
+
+        /// The next event of the document as read, or `nil` at the end.
+        private func nextRawEvent() throws(LedgerError) -> RawEvent? {
             guard let list = eventList else { return nil }
-            let pointer = "\(list)/\(index)"
-            let read: (event: JSONValue?, line: Int)? = try json { () throws in
+            let read: (value: JSONStream.RawValue?, line: Int)? = try json { () throws in
                 guard try stream.nextElement() else {
                     eventList = nil
                     try drainDocument()
                     return nil
                 }
                 let line = stream.place.line
-                return (try stream.value(limit: EPCISJSONDocument.maximumEventBytes), line)
+                return (try stream.rawValue(limit: EPCISJSONDocument.maximumEventBytes), line)
             }
             guard let read else { return nil }
-            index += 1
-            func unreadable(_ error: LedgerError, time: String = "") -> EPCISEventElement {
-                .unreadable(
-                    SourceReject(line: read.line, fields: [pointer, "", time], error: error, columns: rejectColumns))
-            }
-            guard let event = read.event else {
-                return unreadable(
-                    LedgerError(
-                        .invalidRecord,
-                        "the event is larger than \(EPCISJSONDocument.maximumEventBytes >> 20) MiB, the most one event may hold",
-                        context: ["\(path):\(read.line)", pointer]))
-            }
-            guard case .object(let object) = event else {
-                return unreadable(
-                    LedgerError(
-                        .invalidRecord, "an EPCIS event is a JSON object", context: ["\(path):\(read.line)", pointer]))
-            }
-            do throws(LedgerError) {
-                let tree = try EPCISJSONEvent.tree(object, namespaces: namespaces, pointer: pointer, line: read.line)
-                return .event(tree, line: read.line, label: pointer)
-            } catch {
-                return unreadable(
-                    LedgerError(error.code, error.reason, context: ["\(path):\(read.line)"] + error.context),
-                    time: object["eventTime"]?.stringValue ?? "")
-            }
+            defer { index += 1 }
+            return RawEvent(value: read.value, line: read.line, pointer: "\(list)/\(index)", namespaces: namespaces)
         }
 
         /// Enters `epcisBody` and finds its `eventList` (or that of `queryResults.resultsBody`), positioned at the

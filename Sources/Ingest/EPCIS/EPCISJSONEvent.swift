@@ -75,10 +75,10 @@ enum EPCISJSONEvent {
         /// The element name of the member `key`: no namespace for a standard field; the prefix's namespace for
         /// `prefix:local`; for an absolute IRI, the part up to its last `/` or `#`. A namespace that JSON-LD ends with
         /// `:` to form IRIs (a URN) is written without it, as XML declares it.
-        func name(of key: String, pointer: String) throws(LedgerError) -> XMLName {
-            guard let colon = key.firstIndex(of: ":") else { return XMLName(key) }
+        func name(of key: String, pointer: @autoclosure () -> String) throws(LedgerError) -> XMLName {
+            guard let colon = key.utf8.firstIndex(of: UInt8(ascii: ":")) else { return XMLName(key) }
             let prefix = String(key[..<colon])
-            let local = String(key[key.index(after: colon)...])
+            let local = String(key[key.utf8.index(after: colon)...])
             if local.hasPrefix("//"), let cut = key.lastIndex(where: { $0 == "/" || $0 == "#" }) {
                 return XMLName(String(key[key.index(after: cut)...]), namespace: String(key[...cut]))
             }
@@ -86,7 +86,7 @@ enum EPCISJSONEvent {
                 throw LedgerError(
                     .invalidRecord,
                     "the member '\(key)' uses the prefix '\(prefix)', which no @context defines",
-                    context: [pointer])
+                    context: [pointer()])
             }
             return XMLName(local, namespace: iri.hasSuffix(":") ? String(iri.dropLast()) : iri)
         }
@@ -127,15 +127,15 @@ enum EPCISJSONEvent {
 
     /// The elements the member `key` with `value` becomes.
     private static func elements(
-        _ key: String, _ value: JSONValue, namespaces: Namespaces, pointer: String, line: Int
+        _ key: String, _ value: JSONValue, namespaces: Namespaces, pointer: @autoclosure () -> String, line: Int
     ) throws(LedgerError) -> [XMLTree] {
-        let name = try namespaces.name(of: key, pointer: pointer)
+        let name = try namespaces.name(of: key, pointer: pointer())
         if name.namespaceURI.isEmpty, let item = listItems[key] {
             let items = value.arrayValue ?? [value]
             var children = [XMLTree]()
             for (index, element) in items.enumerated() {
                 children += try itemElements(
-                    item, element, namespaces: namespaces, pointer: "\(pointer)/\(index)", line: line)
+                    item, element, namespaces: namespaces, pointer: "\(pointer())/\(index)", line: line)
             }
             return [XMLTree(name: name, children: children, line: line)]
         }
@@ -145,17 +145,17 @@ enum EPCISJSONEvent {
             for member in members.keys.sorted() {
                 for (index, term) in (members[member]?.arrayValue ?? members[member].map { [$0] } ?? []).enumerated() {
                     children += try elements(
-                        member, term, namespaces: namespaces, pointer: "\(pointer)/\(member)/\(index)", line: line)
+                        member, term, namespaces: namespaces, pointer: "\(pointer())/\(member)/\(index)", line: line)
                 }
             }
             return [XMLTree(name: name, children: children, line: line)]
         }
-        return try generic(name, value, namespaces: namespaces, pointer: pointer, line: line)
+        return try generic(name, value, namespaces: namespaces, pointer: pointer(), line: line)
     }
 
     /// One item of a list field.
     private static func itemElements(
-        _ item: String, _ value: JSONValue, namespaces: Namespaces, pointer: String, line: Int
+        _ item: String, _ value: JSONValue, namespaces: Namespaces, pointer: @autoclosure () -> String, line: Int
     ) throws(LedgerError) -> [XMLTree] {
         let name = XMLName(item)
         if typedItems.contains(item), case .object(let members) = value {
@@ -171,7 +171,7 @@ enum EPCISJSONEvent {
                     XMLTree(
                         name: XMLName("sensorMetadata"),
                         attributes: try attributes(
-                            metadata, namespaces: namespaces, pointer: "\(pointer)/sensorMetadata"),
+                            metadata, namespaces: namespaces, pointer: "\(pointer())/sensorMetadata"),
                         line: line))
             }
             for (index, report) in (members["sensorReport"]?.arrayValue ?? []).enumerated() {
@@ -180,27 +180,30 @@ enum EPCISJSONEvent {
                     XMLTree(
                         name: XMLName("sensorReport"),
                         attributes: try attributes(
-                            fields, namespaces: namespaces, pointer: "\(pointer)/sensorReport/\(index)"),
+                            fields, namespaces: namespaces, pointer: "\(pointer())/sensorReport/\(index)"),
                         line: line))
             }
             for key in members.keys.sorted() where key != "sensorMetadata" && key != "sensorReport" {
                 guard let member = members[key] else { continue }
-                children += try elements(key, member, namespaces: namespaces, pointer: "\(pointer)/\(key)", line: line)
+                children += try elements(
+                    key, member, namespaces: namespaces, pointer: "\(pointer())/\(key)", line: line)
             }
             return [XMLTree(name: name, children: children, line: line)]
         }
-        return try generic(name, value, namespaces: namespaces, pointer: pointer, line: line)
+        return try generic(name, value, namespaces: namespaces, pointer: pointer(), line: line)
     }
 
     /// Scalar members as attributes, in name order.
-    private static func attributes(_ members: [String: JSONValue], namespaces: Namespaces, pointer: String)
+    private static func attributes(
+        _ members: [String: JSONValue], namespaces: Namespaces, pointer: @autoclosure () -> String
+    )
         throws(LedgerError) -> [XMLAttribute]
     {
         var attributes = [XMLAttribute]()
         for key in members.keys.sorted() {
             guard let text = members[key].flatMap(scalarText) else { continue }
             attributes.append(
-                XMLAttribute(name: try namespaces.name(of: key, pointer: "\(pointer)/\(key)"), value: text))
+                XMLAttribute(name: try namespaces.name(of: key, pointer: "\(pointer())/\(key)"), value: text))
         }
         return attributes
     }
@@ -208,7 +211,7 @@ enum EPCISJSONEvent {
     /// A value as elements named `name`: a scalar as the element's text, `null` as an `xsi:nil` element, an array as
     /// the element repeated, an object as an element with a child per member.
     private static func generic(
-        _ name: XMLName, _ value: JSONValue, namespaces: Namespaces, pointer: String, line: Int
+        _ name: XMLName, _ value: JSONValue, namespaces: Namespaces, pointer: @autoclosure () -> String, line: Int
     ) throws(LedgerError) -> [XMLTree] {
         switch value {
         case .null:
@@ -218,14 +221,15 @@ enum EPCISJSONEvent {
         case .array(let items):
             var trees = [XMLTree]()
             for (index, item) in items.enumerated() {
-                trees += try generic(name, item, namespaces: namespaces, pointer: "\(pointer)/\(index)", line: line)
+                trees += try generic(name, item, namespaces: namespaces, pointer: "\(pointer())/\(index)", line: line)
             }
             return trees
         case .object(let members):
             var children = [XMLTree]()
             for key in members.keys.sorted() where !key.hasPrefix("@") {
                 guard let member = members[key] else { continue }
-                children += try elements(key, member, namespaces: namespaces, pointer: "\(pointer)/\(key)", line: line)
+                children += try elements(
+                    key, member, namespaces: namespaces, pointer: "\(pointer())/\(key)", line: line)
             }
             return [
                 XMLTree(name: name, children: children, text: members["@value"].flatMap(scalarText) ?? "", line: line)

@@ -394,17 +394,43 @@ extension EPCISMapping {
         of elements: [EPCISEventElement], file: String, labelIsPointer: Bool, seen: inout [String: Int],
         columns: [String]
     ) -> [SourceItem] {
-        let slots = Mutex([Mapped?](repeating: nil, count: elements.count))
-        DispatchQueue.concurrentPerform(iterations: elements.count) { index in
-            guard case .event(let tree, let line, let label) = elements[index] else { return }
-            let event = Mapped(EPCISEvent(tree), file: file, line: line, label: label)
-            slots.withLock { $0[index] = event }
+        // Elements already read cannot fail to be read.
+        (try? items(
+            of: elements, reading: { $0 }, file: file, labelIsPointer: labelIsPointer, seen: &seen, columns: columns))
+            ?? []
+    }
+
+    /// The source items of a batch of events of a document as ``items(of:file:labelIsPointer:seen:columns:)`` gives
+    /// them, each event first read from what the document's reader kept of it (the bytes of a JSON event) by
+    /// `reading`, on all cores with its mapping.
+    ///
+    /// - Throws: the first error `reading` throws, in document order (the document is then unreadable): no item of
+    ///   the batch is returned.
+    static func items<Input: Sendable>(
+        of inputs: [Input], reading: @Sendable (Input) throws(LedgerError) -> EPCISEventElement, file: String,
+        labelIsPointer: Bool, seen: inout [String: Int], columns: [String]
+    ) throws(LedgerError) -> [SourceItem] {
+        let slots = Mutex([Outcome?](repeating: nil, count: inputs.count))
+        DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
+            let outcome: Outcome
+            do throws(LedgerError) {
+                switch try reading(inputs[index]) {
+                case .event(let tree, let line, let label):
+                    outcome = .mapped(Mapped(EPCISEvent(tree), file: file, line: line, label: label))
+                case .unreadable(let reject):
+                    outcome = .unreadable(reject)
+                }
+            } catch {
+                outcome = .failed(error)
+            }
+            slots.withLock { $0[index] = outcome }
         }
-        let mapped = slots.withLock { $0 }
+        let outcomes = slots.withLock { $0 }
+        for case .failed(let error)? in outcomes { throw error }
         var items = [SourceItem]()
-        for (element, event) in zip(elements, mapped) {
-            guard let event else {
-                if case .unreadable(let reject) = element { items.append(.reject(reject)) }
+        for outcome in outcomes {
+            guard case .mapped(let event)? = outcome else {
+                if case .unreadable(let reject)? = outcome { items.append(.reject(reject)) }
                 continue
             }
             var result = event.contents
@@ -431,6 +457,14 @@ extension EPCISMapping {
             }
         }
         return items
+    }
+
+    /// What became of one event of a batch.
+    private enum Outcome: Sendable {
+        case mapped(Mapped)
+        case unreadable(SourceReject)
+        /// The event could not be read: the document cannot be read on.
+        case failed(LedgerError)
     }
 
     /// One event mapped, before the file-wide check for repeated IDs.

@@ -102,17 +102,33 @@ final class JSONStream {
 
     /// The value that starts here, parsed whole; its bytes are at most `limit`, or nil is returned after skipping it.
     func value(limit: Int = .max) throws(Failure) -> JSONValue? {
-        let start = place
-        let bytes = try capture(limit: limit)
-        guard let bytes else { return nil }
-        do {
-            return try JSONParser.parse(bytes)
-        } catch {
-            // Lines inside the value count from its first; columns on that first line from its start.
-            throw Failure(
-                reason: error.reason, line: start.line + error.line - 1,
-                column: error.line == 1 ? start.column + error.column - 1 : error.column)
+        try rawValue(limit: limit)?.parsed()
+    }
+
+    /// The bytes of a value and where it starts, to parse later (on another thread).
+    struct RawValue: Sendable {
+        let bytes: [UInt8]
+        let line: Int
+        let column: Int
+
+        /// The value, parsed whole; a syntax error names its line and column in the document.
+        func parsed() throws(Failure) -> JSONValue {
+            do {
+                return try JSONParser.parse(bytes)
+            } catch {
+                // Lines inside the value count from its first; columns on that first line from its start.
+                throw Failure(
+                    reason: error.reason, line: line + error.line - 1,
+                    column: error.line == 1 ? column + error.column - 1 : error.column)
+            }
         }
+    }
+
+    /// The value that starts here, scanned to its end but not parsed; its bytes are at most `limit`, or nil is
+    /// returned after skipping it.
+    func rawValue(limit: Int = .max) throws(Failure) -> RawValue? {
+        let start = place
+        return try capture(limit: limit).map { RawValue(bytes: $0, line: start.line, column: start.column) }
     }
 
     /// Skips the value that starts here, checking only its structure, in constant memory.

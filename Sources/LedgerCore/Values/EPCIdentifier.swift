@@ -74,9 +74,9 @@ public struct EPCIdentifier: Sendable, Equatable {
 
     /// The GTIN-14 of an SGTIN's company prefix and item reference (indicator digit first).
     package static func gtin(companyPrefix: String, itemReference: String) -> String? {
-        guard (6...12).contains(companyPrefix.count), companyPrefix.count + itemReference.count == 13,
-            let indicator = itemReference.first,
-            (companyPrefix + itemReference).allSatisfy(\.isASCIIDigit)
+        guard (6...12).contains(companyPrefix.utf8.count), companyPrefix.utf8.count + itemReference.utf8.count == 13,
+            let indicator = itemReference.first, companyPrefix.utf8.allSatisfy(\.isASCIIDigit),
+            itemReference.utf8.allSatisfy(\.isASCIIDigit)
         else { return nil }
         let body = String(indicator) + companyPrefix + itemReference.dropFirst()
         guard let check = checkDigit(body) else { return nil }
@@ -86,7 +86,7 @@ public struct EPCIdentifier: Sendable, Equatable {
     /// `text` as a GTIN-14, if it is a GTIN-8, -12, -13 or -14 (digits only) whose check digit holds: the shorter
     /// forms are padded with leading zeros, as GS1 writes them in a 14-digit field.
     public static func gtin14(_ text: some StringProtocol) -> String? {
-        guard [8, 12, 13, 14].contains(text.utf8.count), text.allSatisfy(\.isASCIIDigit) else { return nil }
+        guard [8, 12, 13, 14].contains(text.utf8.count), text.utf8.allSatisfy(\.isASCIIDigit) else { return nil }
         let padded = String(repeating: "0", count: 14 - text.utf8.count) + text
         guard checkDigit(padded.dropLast()) == padded.last else { return nil }
         return padded
@@ -95,16 +95,16 @@ public struct EPCIdentifier: Sendable, Equatable {
     /// The GS1 check digit of `digits` (weights 3, 1, 3… from the right).
     public static func checkDigit(_ digits: some StringProtocol) -> Character? {
         var sum = 0
-        for (offset, character) in digits.reversed().enumerated() {
-            guard let value = character.wholeNumberValue, character.isASCIIDigit else { return nil }
-            sum += value * (offset % 2 == 0 ? 3 : 1)
+        for (offset, byte) in digits.utf8.reversed().enumerated() {
+            guard byte.isASCIIDigit else { return nil }
+            sum += Int(byte - UInt8(ascii: "0")) * (offset % 2 == 0 ? 3 : 1)
         }
-        return Character(String((10 - sum % 10) % 10))
+        return Character(Unicode.Scalar(UInt8(ascii: "0") + UInt8((10 - sum % 10) % 10)))
     }
 
     /// `text` with `%XX` escapes decoded; `nil` if an escape is malformed or the result is not UTF-8.
     static func percentDecoded(_ text: String) -> String? {
-        guard text.contains("%") else { return text }
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
         var bytes = [UInt8]()
         var iterator = Array(text.utf8).makeIterator()
         while let byte = iterator.next() {
@@ -130,5 +130,10 @@ public struct EPCIdentifier: Sendable, Equatable {
 }
 
 extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
+    var isASCIIDigit: Bool { asciiValue?.isASCIIDigit ?? false }
+}
+
+extension UInt8 {
+    /// Whether the byte is an ASCII digit, `0` to `9`.
+    var isASCIIDigit: Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) }
 }

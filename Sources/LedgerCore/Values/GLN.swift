@@ -24,7 +24,7 @@ public enum GLN {
 
     /// `text` if it is 13 digits whose last is the GS1 check digit.
     public static func gln13(_ text: some StringProtocol) -> String? {
-        guard text.utf8.count == 13, text.allSatisfy(\.isASCIIDigit),
+        guard text.utf8.count == 13, text.utf8.allSatisfy(\.isASCIIDigit),
             EPCIdentifier.checkDigit(text.dropLast()) == text.last
         else { return nil }
         return String(text)
@@ -43,7 +43,7 @@ public enum GLN {
     /// The GLN-13 of a company prefix (6 to 12 digits) and a location or party reference that fill 12 digits.
     package static func gln(companyPrefix: String, reference: String) -> String? {
         guard (6...12).contains(companyPrefix.count), companyPrefix.count + reference.count == 12,
-            (companyPrefix + reference).allSatisfy(\.isASCIIDigit)
+            companyPrefix.utf8.allSatisfy(\.isASCIIDigit), reference.utf8.allSatisfy(\.isASCIIDigit)
         else { return nil }
         let body = companyPrefix + reference
         return EPCIdentifier.checkDigit(body).map { body + String($0) }
