@@ -26,18 +26,29 @@ public import LedgerCore
 public enum EPCISEventHash {
     /// The event hash ID of `event`, an event element as ``EPCISDocument`` or ``EPCISJSONDocument`` read it.
     public static func hash(of event: XMLTree) -> String {
-        hashID(preHash: preHash(of: event))
+        hashID(preHashBytes: preHashBytes(of: event))
     }
 
     /// The `ni` URI of a pre-hash string.
     public static func hashID(preHash: String) -> String {
-        "ni:///sha-256;" + Hex.encode(SHA256.hash(Array(preHash.utf8)).bytes) + "?ver=CBV2.0"
+        hashID(preHashBytes: Array(preHash.utf8))
+    }
+
+    private static func hashID(preHashBytes: [UInt8]) -> String {
+        "ni:///sha-256;" + Hex.encode(SHA256.hash(preHashBytes).bytes) + "?ver=CBV2.0"
     }
 
     /// The canonical pre-hash string of `event`.
     public static func preHash(of event: XMLTree) -> String {
+        String(decoding: preHashBytes(of: event), as: UTF8.self)
+    }
+
+    /// The UTF-8 bytes of the canonical pre-hash string of `event`.
+    static func preHashBytes(of event: XMLTree) -> [UInt8] {
         var children = Node.element(event, parent: nil).children
-        let ordered = Builder.ordered(&children, order)
+        var result = Array("eventType=".utf8)
+        result += event.name.clark.utf8
+        Builder.ordered(&children, order, into: &result)
         let rest = children.filter {
             guard case .element(let element) = $0 else { return true }
             switch element.name {
@@ -45,7 +56,8 @@ public enum EPCISEventHash {
             default: return true
             }
         }
-        return "eventType=" + event.name.clark + ordered + Builder.generic(rest)
+        Builder.generic(rest, into: &result)
+        return result
     }
 
     // MARK: The model
@@ -221,11 +233,11 @@ public enum EPCISEventHash {
             left.utf8.lexicographicallyPrecedes(right.utf8)
         }
 
-        /// The fields of `children` that `order` names, in its order, each removed from `children` once nothing of
-        /// it is left; a structured field's user extensions (in a namespace ending with `/`) follow its fields.
-        static func ordered(_ children: inout [Node], _ order: Properties) -> String {
+        /// Writes the fields of `children` that `order` names, in its order, each removed from `children` once
+        /// nothing of it is left; a structured field's user extensions (in a namespace ending with `/`) follow its
+        /// fields.
+        static func ordered(_ children: inout [Node], _ order: Properties, into result: inout [UInt8]) {
             let extensions = userExtensions(&children)
-            var result = ""
             // The children that `order` names, by their place in it, in the order they come.
             var named = [(property: Int, child: Int)]()
             for (index, child) in children.enumerated() {
@@ -238,21 +250,26 @@ public enum EPCISEventHash {
             var start = 0
             while start < named.count {
                 let property = order.list[named[start].property]
-                var end = start
-                var values = [String]()
-                while end < named.count, named[end].property == named[start].property {
-                    let index = named[end].child
-                    end += 1
-                    guard case .element(var element) = children[index] else { continue }
-                    let text = field(&element, property)
-                    if !text.isEmpty { values.append(text) }
-                    if element.children.isEmpty { consumed.append(index) } else { children[index] = .element(element) }
+                var end = start + 1
+                while end < named.count, named[end].property == named[start].property { end += 1 }
+                // A field that comes once is written as it is; repeated ones in sorted order.
+                var values = [[UInt8]]()
+                for entry in named[start..<end] {
+                    guard case .element(var element) = children[entry.child] else { continue }
+                    if end - start == 1 {
+                        field(&element, property, into: &result)
+                    } else {
+                        var text = [UInt8]()
+                        field(&element, property, into: &text)
+                        if !text.isEmpty { values.append(text) }
+                    }
+                    if element.children.isEmpty {
+                        consumed.append(entry.child)
+                    } else {
+                        children[entry.child] = .element(element)
+                    }
                 }
-                if values.count == 1 {
-                    result += values[0]
-                } else {
-                    result += values.sorted(by: precedes).joined()
-                }
+                for value in values.sorted(by: { $0.lexicographicallyPrecedes($1) }) { result += value }
                 start = end
             }
             if !consumed.isEmpty {
@@ -264,19 +281,23 @@ public enum EPCISEventHash {
                     return isConsumed[index]
                 }
             }
-            if !extensions.isEmpty { result += generic(extensions) }
-            return result
+            if !extensions.isEmpty { generic(extensions, into: &result) }
         }
 
-        /// One field: `name=value` and its members in their order; empty if it has neither.
-        private static func field(_ element: inout Node.Element, _ property: Property) -> String {
-            let inner = property.members.map { ordered(&element.children, $0) } ?? ""
-            var value = element.text
-            if !value.isEmpty {
-                value = property.isTime ? time(value) : canonical(value)
-                if !value.isEmpty { value = "=" + value }
+        /// Writes one field: `name=value` and its members in their order; nothing if it has neither.
+        private static func field(_ element: inout Node.Element, _ property: Property, into result: inout [UInt8]) {
+            let start = result.count
+            result += element.name.utf8
+            let named = result.count
+            if !element.text.isEmpty {
+                let value = property.isTime ? time(element.text) : canonical(element.text)
+                if !value.isEmpty {
+                    result.append(UInt8(ascii: "="))
+                    result += value.utf8
+                }
             }
-            return value.isEmpty && inner.isEmpty ? "" : element.name + value + inner
+            if let members = property.members { ordered(&element.children, members, into: &result) }
+            if result.count == named { result.removeSubrange(start...) }
         }
 
         /// Removes and returns the user extensions among the members of a structured field: children whose namespace
@@ -296,20 +317,34 @@ public enum EPCISEventHash {
             return extensions
         }
 
-        /// Nodes in no set order: each `name=value` followed by its children, sorted unless they are a typed item's
-        /// type and value.
-        static func generic(_ nodes: [Node]) -> String {
-            let values = nodes.map { node -> String in
-                switch node {
-                case .typed(let type, let value):
-                    return generic([type, value])
-                case .element(let element):
-                    let value = element.text.isEmpty ? "" : "=" + canonical(element.text)
-                    return element.name + value + generic(element.children)
-                }
+        /// Writes nodes in no set order: each `name=value` followed by its children, sorted unless they are a typed
+        /// item's type and value.
+        static func generic(_ nodes: [Node], into result: inout [UInt8]) {
+            if nodes.count <= 1 || nodes.contains(where: \.isTypedItem) {
+                for node in nodes { write(node, into: &result) }
+                return
             }
-            let isTypedItem = nodes.contains(where: \.isTypedItem)
-            return (nodes.count > 1 && !isTypedItem ? values.sorted(by: precedes) : values).joined()
+            let values = nodes.map { node in
+                var bytes = [UInt8]()
+                write(node, into: &bytes)
+                return bytes
+            }
+            for value in values.sorted(by: { $0.lexicographicallyPrecedes($1) }) { result += value }
+        }
+
+        /// Writes one node of ``generic(_:into:)``.
+        private static func write(_ node: Node, into result: inout [UInt8]) {
+            switch node {
+            case .typed(let type, let value):
+                generic([type, value], into: &result)
+            case .element(let element):
+                result += element.name.utf8
+                if !element.text.isEmpty {
+                    result.append(UInt8(ascii: "="))
+                    result += canonical(element.text).utf8
+                }
+                generic(element.children, into: &result)
+            }
         }
 
         /// A value in canonical form: CBV URNs as web URIs, numbers in their shortest form, GS1 identifiers as

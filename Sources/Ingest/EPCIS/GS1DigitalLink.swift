@@ -154,7 +154,7 @@ enum GS1DigitalLink {
                 guard hex.count == 2, hex.allSatisfy(isHexDigit) else { return nil }
                 encoded += "%" + String(decoding: hex, as: UTF8.self)
                 bytes = bytes.dropFirst(2)
-            } else if "!()*+,:".utf8.contains(byte) {
+            } else if mustEscape(byte) {
                 encoded += "%" + String(byte, radix: 16, uppercase: true)
             } else if isCharacterSet82(byte) {
                 encoded.unicodeScalars.append(Unicode.Scalar(byte))
@@ -170,8 +170,24 @@ enum GS1DigitalLink {
     }
 
     private static func isCharacterSet82(_ byte: UInt8) -> Bool {
-        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-            || "!\"%&'()*+,-./:;<=>?_".utf8.contains(byte)
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
+        case UInt8(ascii: "!"), UInt8(ascii: "\""), UInt8(ascii: "%")...UInt8(ascii: "/"),
+            UInt8(ascii: ":")...UInt8(ascii: "?"),
+            UInt8(ascii: "_"):
+            true
+        default: false
+        }
+    }
+
+    /// Whether a Digital Link path must percent-encode the byte (`!()*+,:`).
+    private static func mustEscape(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "!"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"),
+            UInt8(ascii: ","), UInt8(ascii: ":"):
+            true
+        default: false
+        }
     }
 
     // MARK: Digital Link URIs

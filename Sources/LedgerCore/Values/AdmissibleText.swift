@@ -16,6 +16,8 @@ public enum AdmissibleText {
         if text.utf8.count > maximumBytes {
             return "is \(text.utf8.count) bytes long; at most \(maximumBytes) are allowed"
         }
+        // Most text is printable ASCII: nothing to look up.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return nil }
         for (position, scalar) in text.unicodeScalars.enumerated() where !isAdmissible(scalar) {
             return
                 "contains \(codePoint(scalar)) at character \(position + 1), a control or invisible formatting character, which is not allowed"
@@ -44,12 +46,30 @@ public enum AdmissibleText {
     /// The first problem in any string of `value`: its texts, and the keys of its objects, at any depth; with the
     /// path of the member at fault (`extensions.ns#name[2]`).
     public static func problem(in value: JSONValue, path: String) -> (path: String, reason: String)? {
+        // Most values have no problem: find that out before naming the path of each member.
+        isAdmissible(value) ? nil : problemWithPath(in: value, path: path)
+    }
+
+    /// Whether every string of `value` and every key of its objects, at any depth, is admissible.
+    private static func isAdmissible(_ value: JSONValue) -> Bool {
+        switch value {
+        case .string(let text): problem(in: text) == nil
+        case .array(let elements): elements.allSatisfy(isAdmissible)
+        case .object(let members):
+            members.allSatisfy { key, member in
+                problem(in: key, maximumBytes: maximumIDBytes) == nil && isAdmissible(member)
+            }
+        case .null, .bool, .number: true
+        }
+    }
+
+    private static func problemWithPath(in value: JSONValue, path: String) -> (path: String, reason: String)? {
         switch value {
         case .string(let text):
             return problem(in: text).map { (path, $0) }
         case .array(let elements):
             for (offset, element) in elements.enumerated() {
-                if let found = problem(in: element, path: "\(path)[\(offset)]") { return found }
+                if let found = problemWithPath(in: element, path: "\(path)[\(offset)]") { return found }
             }
             return nil
         case .object(let members):
@@ -57,7 +77,7 @@ public enum AdmissibleText {
                 if let reason = problem(in: key, maximumBytes: maximumIDBytes) {
                     return ("\(path) (a key)", reason)
                 }
-                if let member = members[key], let found = problem(in: member, path: "\(path).\(key)") {
+                if let member = members[key], let found = problemWithPath(in: member, path: "\(path).\(key)") {
                     return found
                 }
             }

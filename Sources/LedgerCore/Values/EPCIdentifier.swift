@@ -23,10 +23,12 @@ public struct EPCIdentifier: Sendable, Equatable {
     }
 
     private init?(urn: String) {
-        let parts = urn.split(separator: ":", maxSplits: 4, omittingEmptySubsequences: false)
+        let parts = urn.utf8.split(separator: UInt8(ascii: ":"), maxSplits: 4, omittingEmptySubsequences: false)
         guard parts.count == 5 else { return nil }
-        let scheme = parts[2] + ":" + parts[3]
-        let fields = parts[4].split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        let scheme = String(decoding: parts[2], as: UTF8.self) + ":" + String(decoding: parts[3], as: UTF8.self)
+        let fields = parts[4].split(separator: UInt8(ascii: "."), maxSplits: 2, omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self)
+        }
         guard fields.count == 3, let gtin = Self.gtin(companyPrefix: fields[0], itemReference: fields[1]) else {
             return nil
         }
