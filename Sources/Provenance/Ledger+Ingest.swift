@@ -137,7 +137,7 @@ private final class IngestJob {
     private var duplicates = 0
     private var rejected = 0
     /// The line each record ID first appeared on, to refuse repeats within the file.
-    private var lines = [String: Int]()
+    private var lines = FirstLines()
     /// The ledger's checks, with the facilities and lots looked up so far and those the file declared.
     private var admission: Admission
     /// Whether a reject has refused the file (without `skipInvalid`): reading goes on to report

@@ -57,7 +57,7 @@ public struct EPCISDocument: RecordSource {
         /// Items of an event mapped onto several ledger events, not yet returned.
         private var pending = [SourceItem]()
         private var cursor = 0
-        private var firstLine = [String: Int]()
+        private var firstLine = FirstLines()
 
         init(path: String, limits: XMLReaderLimits) throws(LedgerError) {
             self.path = path

@@ -131,7 +131,7 @@ public enum EPCISEventHash {
 
     /// An element as the pre-hash string sees it: its name, trimmed text and children (attributes first as leaf
     /// children, all sorted), or an item of a business transaction, source or destination list as its type and value.
-    indirect enum Node: Equatable {
+    enum Node: Equatable {
         struct Element: Equatable {
             var name: String
             var text: String
@@ -139,7 +139,7 @@ public enum EPCISEventHash {
         }
 
         case element(Element)
-        case typed(type: Node, value: Node)
+        indirect case typed(type: Node, value: Node)
 
         var children: [Node] {
             guard case .element(let element) = self else { return [] }
@@ -384,21 +384,29 @@ enum Vocabulary {
     /// The value of the field or attribute `name` inside `parent`: a bare word of a CBV or GS1 vocabulary (JSON-LD
     /// writes them so) as its URI, a `cbv:` or `gs1:` CURIE expanded; anything else as it is.
     static func expand(_ value: String, name: String, in parent: String?) -> String {
-        if value.utf8.starts(with: "gs1:".utf8) { return "https://gs1.org/voc/" + value.dropFirst(4) }
-        if value.utf8.starts(with: "cbv:".utf8) { return "https://ref.gs1.org/cbv/" + value.dropFirst(4) }
-        guard !value.isEmpty, !value.utf8.contains(UInt8(ascii: ":")), !value.utf8.contains(UInt8(ascii: "/")) else {
+        if let first = value.utf8.first, first == UInt8(ascii: "g") || first == UInt8(ascii: "c") {
+            if value.utf8.starts(with: "gs1:".utf8) { return "https://gs1.org/voc/" + value.dropFirst(4) }
+            if value.utf8.starts(with: "cbv:".utf8) { return "https://ref.gs1.org/cbv/" + value.dropFirst(4) }
+        }
+        guard !value.isEmpty, !value.utf8.contains(where: { $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "/") })
+        else {
             return value
         }
         let prefix: String? =
-            switch (parent, name) {
-            case (_, "bizStep"): "https://ref.gs1.org/cbv/BizStep-"
-            case (_, "disposition"), ("persistentDisposition", "set"), ("persistentDisposition", "unset"):
-                "https://ref.gs1.org/cbv/Disp-"
-            case ("bizTransaction", "type"): "https://ref.gs1.org/cbv/BTT-"
-            case ("source", "type"), ("destination", "type"): "https://ref.gs1.org/cbv/SDT-"
-            case ("errorDeclaration", "reason"): "https://ref.gs1.org/cbv/ER-"
-            case ("sensorReport", "type"), ("sensorReport", "exception"): "https://gs1.org/voc/"
-            case ("sensorReport", "component"): "https://ref.gs1.org/cbv/Comp-"
+            switch name {
+            case "bizStep": "https://ref.gs1.org/cbv/BizStep-"
+            case "disposition": "https://ref.gs1.org/cbv/Disp-"
+            case "set", "unset": parent == "persistentDisposition" ? "https://ref.gs1.org/cbv/Disp-" : nil
+            case "type":
+                switch parent {
+                case "bizTransaction": "https://ref.gs1.org/cbv/BTT-"
+                case "source", "destination": "https://ref.gs1.org/cbv/SDT-"
+                case "sensorReport": "https://gs1.org/voc/"
+                default: nil
+                }
+            case "reason": parent == "errorDeclaration" ? "https://ref.gs1.org/cbv/ER-" : nil
+            case "exception": parent == "sensorReport" ? "https://gs1.org/voc/" : nil
+            case "component": parent == "sensorReport" ? "https://ref.gs1.org/cbv/Comp-" : nil
             default: nil
             }
         return prefix.map { $0 + value } ?? value

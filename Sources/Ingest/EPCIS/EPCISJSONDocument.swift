@@ -56,7 +56,7 @@ public struct EPCISJSONDocument: RecordSource {
         private var objectsAroundList = 0
         private var pending = [SourceItem]()
         private var cursor = 0
-        private var firstLine = [String: Int]()
+        private var firstLine = FirstLines()
 
         init(path: String, chunkSize: Int) throws(LedgerError) {
             self.path = path

@@ -118,51 +118,63 @@ enum EPCISJSONEvent {
                 .invalidRecord, "an EPCIS event needs a type (ObjectEvent…)", context: ["\(pointer)/type"])
         }
         var children = [XMLTree]()
-        for key in object.keys.sorted() where key != "type" && !key.hasPrefix("@") {
-            guard let value = object[key] else { continue }
-            children += try elements(key, value, namespaces: namespaces, pointer: "\(pointer)/\(key)", line: line)
+        children.reserveCapacity(object.count)
+        for (key, value) in sortedMembers(object) where key != "type" && !key.hasPrefix("@") {
+            try elements(key, value, namespaces: namespaces, pointer: "\(pointer)/\(key)", line: line, into: &children)
         }
         return XMLTree(name: try namespaces.name(of: type, pointer: "\(pointer)/type"), children: children, line: line)
     }
 
-    /// The elements the member `key` with `value` becomes.
+    /// The members of an object in the order of their names.
+    private static func sortedMembers(_ object: [String: JSONValue]) -> [(key: String, value: JSONValue)] {
+        object.sorted { $0.key < $1.key }
+    }
+
+    /// Appends the elements the member `key` with `value` becomes to `trees`.
     private static func elements(
-        _ key: String, _ value: JSONValue, namespaces: Namespaces, pointer: @autoclosure () -> String, line: Int
-    ) throws(LedgerError) -> [XMLTree] {
+        _ key: String, _ value: JSONValue, namespaces: Namespaces, pointer: @autoclosure () -> String, line: Int,
+        into trees: inout [XMLTree]
+    ) throws(LedgerError) {
         let name = try namespaces.name(of: key, pointer: pointer())
         if name.namespaceURI.isEmpty, let item = listItems[key] {
             let items = value.arrayValue ?? [value]
             var children = [XMLTree]()
+            children.reserveCapacity(items.count)
             for (index, element) in items.enumerated() {
-                children += try itemElements(
-                    item, element, namespaces: namespaces, pointer: "\(pointer())/\(index)", line: line)
+                try itemElements(
+                    item, element, namespaces: namespaces, pointer: "\(pointer())/\(index)", line: line,
+                    into: &children)
             }
-            return [XMLTree(name: name, children: children, line: line)]
+            trees.append(XMLTree(name: name, children: children, line: line))
+            return
         }
         if name.namespaceURI.isEmpty, key == "persistentDisposition", case .object(let members) = value {
             // `set` and `unset` lists become repeated elements.
             var children = [XMLTree]()
-            for member in members.keys.sorted() {
-                for (index, term) in (members[member]?.arrayValue ?? members[member].map { [$0] } ?? []).enumerated() {
-                    children += try elements(
-                        member, term, namespaces: namespaces, pointer: "\(pointer())/\(member)/\(index)", line: line)
+            for (member, terms) in sortedMembers(members) {
+                for (index, term) in (terms.arrayValue ?? [terms]).enumerated() {
+                    try elements(
+                        member, term, namespaces: namespaces, pointer: "\(pointer())/\(member)/\(index)", line: line,
+                        into: &children)
                 }
             }
-            return [XMLTree(name: name, children: children, line: line)]
+            trees.append(XMLTree(name: name, children: children, line: line))
+            return
         }
-        return try generic(name, value, namespaces: namespaces, pointer: pointer(), line: line)
+        try generic(name, value, namespaces: namespaces, pointer: pointer(), line: line, into: &trees)
     }
 
-    /// One item of a list field.
+    /// Appends the elements of one item of a list field to `trees`.
     private static func itemElements(
-        _ item: String, _ value: JSONValue, namespaces: Namespaces, pointer: @autoclosure () -> String, line: Int
-    ) throws(LedgerError) -> [XMLTree] {
+        _ item: String, _ value: JSONValue, namespaces: Namespaces, pointer: @autoclosure () -> String, line: Int,
+        into trees: inout [XMLTree]
+    ) throws(LedgerError) {
         let name = XMLName(item)
         if typedItems.contains(item), case .object(let members) = value {
             let attributes = members["type"]?.stringValue.map { [XMLAttribute(name: XMLName("type"), value: $0)] } ?? []
-            return [
-                XMLTree(name: name, attributes: attributes, text: members[item]?.stringValue ?? "", line: line)
-            ]
+            trees.append(
+                XMLTree(name: name, attributes: attributes, text: members[item]?.stringValue ?? "", line: line))
+            return
         }
         if item == "sensorElement", case .object(let members) = value {
             var children = [XMLTree]()
@@ -183,14 +195,14 @@ enum EPCISJSONEvent {
                             fields, namespaces: namespaces, pointer: "\(pointer())/sensorReport/\(index)"),
                         line: line))
             }
-            for key in members.keys.sorted() where key != "sensorMetadata" && key != "sensorReport" {
-                guard let member = members[key] else { continue }
-                children += try elements(
-                    key, member, namespaces: namespaces, pointer: "\(pointer())/\(key)", line: line)
+            for (key, member) in sortedMembers(members) where key != "sensorMetadata" && key != "sensorReport" {
+                try elements(
+                    key, member, namespaces: namespaces, pointer: "\(pointer())/\(key)", line: line, into: &children)
             }
-            return [XMLTree(name: name, children: children, line: line)]
+            trees.append(XMLTree(name: name, children: children, line: line))
+            return
         }
-        return try generic(name, value, namespaces: namespaces, pointer: pointer(), line: line)
+        try generic(name, value, namespaces: namespaces, pointer: pointer(), line: line, into: &trees)
     }
 
     /// Scalar members as attributes, in name order.
@@ -208,34 +220,32 @@ enum EPCISJSONEvent {
         return attributes
     }
 
-    /// A value as elements named `name`: a scalar as the element's text, `null` as an `xsi:nil` element, an array as
-    /// the element repeated, an object as an element with a child per member.
+    /// Appends a value as elements named `name` to `trees`: a scalar as the element's text, `null` as an `xsi:nil`
+    /// element, an array as the element repeated, an object as an element with a child per member.
     private static func generic(
-        _ name: XMLName, _ value: JSONValue, namespaces: Namespaces, pointer: @autoclosure () -> String, line: Int
-    ) throws(LedgerError) -> [XMLTree] {
+        _ name: XMLName, _ value: JSONValue, namespaces: Namespaces, pointer: @autoclosure () -> String, line: Int,
+        into trees: inout [XMLTree]
+    ) throws(LedgerError) {
         switch value {
         case .null:
             let nilAttribute = XMLAttribute(
                 name: XMLName("nil", namespace: XMLTree.schemaInstanceNamespace), value: "true")
-            return [XMLTree(name: name, attributes: [nilAttribute], line: line)]
+            trees.append(XMLTree(name: name, attributes: [nilAttribute], line: line))
         case .array(let items):
-            var trees = [XMLTree]()
             for (index, item) in items.enumerated() {
-                trees += try generic(name, item, namespaces: namespaces, pointer: "\(pointer())/\(index)", line: line)
+                try generic(
+                    name, item, namespaces: namespaces, pointer: "\(pointer())/\(index)", line: line, into: &trees)
             }
-            return trees
         case .object(let members):
             var children = [XMLTree]()
-            for key in members.keys.sorted() where !key.hasPrefix("@") {
-                guard let member = members[key] else { continue }
-                children += try elements(
-                    key, member, namespaces: namespaces, pointer: "\(pointer())/\(key)", line: line)
+            for (key, member) in sortedMembers(members) where !key.hasPrefix("@") {
+                try elements(
+                    key, member, namespaces: namespaces, pointer: "\(pointer())/\(key)", line: line, into: &children)
             }
-            return [
-                XMLTree(name: name, children: children, text: members["@value"].flatMap(scalarText) ?? "", line: line)
-            ]
+            trees.append(
+                XMLTree(name: name, children: children, text: members["@value"].flatMap(scalarText) ?? "", line: line))
         default:
-            return [XMLTree(name: name, text: scalarText(value) ?? "", line: line)]
+            trees.append(XMLTree(name: name, text: scalarText(value) ?? "", line: line))
         }
     }
 

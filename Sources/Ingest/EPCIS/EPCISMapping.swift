@@ -391,7 +391,7 @@ extension EPCISMapping {
     /// would give. An event's label is its first reject cell (the element's name in XML, the JSON pointer in JSON);
     /// with `labelIsPointer`, the pointer is also named in its errors, beside the element the mapping names.
     static func items(
-        of elements: [EPCISEventElement], file: String, labelIsPointer: Bool, seen: inout [String: Int],
+        of elements: [EPCISEventElement], file: String, labelIsPointer: Bool, seen: inout FirstLines,
         columns: [String]
     ) -> [SourceItem] {
         // Elements already read cannot fail to be read.
@@ -408,7 +408,7 @@ extension EPCISMapping {
     ///   the batch is returned.
     static func items<Input: Sendable>(
         of inputs: [Input], reading: @Sendable (Input) throws(LedgerError) -> EPCISEventElement, file: String,
-        labelIsPointer: Bool, seen: inout [String: Int], columns: [String]
+        labelIsPointer: Bool, seen: inout FirstLines, columns: [String]
     ) throws(LedgerError) -> [SourceItem] {
         let slots = Mutex([Outcome?](repeating: nil, count: inputs.count))
         DispatchQueue.concurrentPerform(iterations: inputs.count) { index in

@@ -143,6 +143,10 @@ enum GS1DigitalLink {
     /// Digital Link path must escape percent-encoded; `nil` for an empty or longer one, or one with a character GS1
     /// keys do not admit (AI encodable character set 82).
     private static func text(_ value: String, _ limit: Int) -> String? {
+        // Most serials and lots need no escape: they are their own encoding.
+        if value.utf8.allSatisfy({ isCharacterSet82($0) && !mustEscape($0) && $0 != UInt8(ascii: "%") }) {
+            return (1...limit).contains(value.utf8.count) ? value : nil
+        }
         var encoded = ""
         var length = 0
         var bytes = value.utf8[...]
@@ -202,6 +206,12 @@ enum GS1DigitalLink {
     /// qualifier it carries; `nil` if its path holds no GS1 primary key.
     private static func constrained(_ uri: String) -> String? {
         let slash = UInt8(ascii: "/")
+        // A CBV term's or a GS1 vocabulary's web URI (`https://ref.gs1.org/cbv/BizStep-shipping`) has no path
+        // below the term: no key in it.
+        for vocabulary in ["https://ref.gs1.org/cbv/", "https://gs1.org/voc/"]
+        where uri.utf8.starts(with: vocabulary.utf8) {
+            if !uri.utf8.dropFirst(vocabulary.utf8.count).contains(slash) { return nil }
+        }
         let afterScheme = uri.utf8.drop { $0 != slash }.dropFirst(2)
         let path = afterScheme.drop { $0 != slash }.prefix { $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
         let pieces = path.split(separator: slash, omittingEmptySubsequences: true)

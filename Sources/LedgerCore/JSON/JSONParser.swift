@@ -132,10 +132,6 @@ public struct JSONParser {
             }
             let keyStart = position
             let key = try parseString()
-            guard members[key] == nil else {
-                position = keyStart
-                throw failure("duplicate member name \"\(key)\"")
-            }
             if checksCanonicalForm, let previous, !CanonicalJSON.precedes(previous, key) {
                 departs("member \"\(key)\" out of order")
             }
@@ -146,7 +142,11 @@ public struct JSONParser {
             }
             position += 1
             skipWhitespace()
-            members[key] = try parseValue()
+            let value = try parseValue()
+            if members.updateValue(value, forKey: key) != nil {
+                position = keyStart
+                throw failure("duplicate member name \"\(key)\"")
+            }
             skipWhitespace()
             guard position < bytes.count else { throw failure("unterminated object") }
             if bytes[position] == UInt8(ascii: ",") {
