@@ -125,6 +125,25 @@ public enum Throughput {
         return Double(usage.ru_maxrss) / 1024
     }
 
+    /// Starts measuring a new peak resident set from what the process holds now (Linux: `clear_refs` 5 resets the
+    /// high-water mark that ``peakRSSSinceResetMiB`` reads); false where that cannot be done.
+    @discardableResult
+    static func resetPeakRSS() -> Bool {
+        guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
+        defer { try? handle.close() }
+        return (try? handle.write(contentsOf: Data("5".utf8))) != nil
+    }
+
+    /// The peak resident set size since ``resetPeakRSS()`` (the kernel's `VmHWM`), in MiB; nil where it cannot be
+    /// read.
+    static var peakRSSSinceResetMiB: Double? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
+        else { return nil }
+        return kilobytes / 1024
+    }
+
     /// Operations per second of `operation` run on `cores` threads for about `seconds`.
     public static func measure(seconds: Double, cores: Int, _ operation: @escaping @Sendable () -> Void) -> Double {
         let deadline = Date().addingTimeInterval(seconds)

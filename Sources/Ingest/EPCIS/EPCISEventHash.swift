@@ -201,6 +201,16 @@ public enum EPCISEventHash {
             }
         }
 
+        /// Runs `body` on the element this node is, in place (without copying its children), and returns its
+        /// result; nil for a typed item.
+        mutating func modifyElement<Result>(_ body: (inout Element) -> Result) -> Result? {
+            guard case .element(var element) = self else { return nil }
+            // Let go of this node's reference first, so that `body` changes the element's only copy.
+            self = .element(Element(name: "", text: "", children: []))
+            defer { self = .element(element) }
+            return body(&element)
+        }
+
         /// Whether the node is an item of a business transaction, source or destination list.
         var isTypedItem: Bool {
             guard case .element(let element) = self else { return false }
@@ -255,19 +265,17 @@ public enum EPCISEventHash {
                 // A field that comes once is written as it is; repeated ones in sorted order.
                 var values = [[UInt8]]()
                 for entry in named[start..<end] {
-                    guard case .element(var element) = children[entry.child] else { continue }
-                    if end - start == 1 {
-                        field(&element, property, into: &result)
-                    } else {
-                        var text = [UInt8]()
-                        field(&element, property, into: &text)
-                        if !text.isEmpty { values.append(text) }
+                    let emptied = children[entry.child].modifyElement { element in
+                        if end - start == 1 {
+                            field(&element, property, into: &result)
+                        } else {
+                            var text = [UInt8]()
+                            field(&element, property, into: &text)
+                            if !text.isEmpty { values.append(text) }
+                        }
+                        return element.children.isEmpty
                     }
-                    if element.children.isEmpty {
-                        consumed.append(entry.child)
-                    } else {
-                        children[entry.child] = .element(element)
-                    }
+                    if emptied == true { consumed.append(entry.child) }
                 }
                 for value in values.sorted(by: { $0.lexicographicallyPrecedes($1) }) { result += value }
                 start = end
