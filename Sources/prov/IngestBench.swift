@@ -27,8 +27,8 @@ struct IngestBench: AsyncParsableCommand {
             With --format epcis-json each round also imports the same rows written as one EPCIS 2.0 JSON-LD document \
             (an ObjectEvent per row; prices, carriers and serials, which EPCIS has no field for, left out) and \
             reports its records/s as a ratio to the CSV import's and to the sign rate; the peak RSS covers it too. On \
-            Linux it also reports the peak RSS of the CSV import and of the JSON-LD import on their own (the high-water \
-            mark reset before each import, the highest over the rounds).
+            Linux it also reports the peak RSS of the JSON-LD import on its own: the first import of the run, with the \
+            high-water mark reset before it.
 
             Then measures SQLite alone writing the same rows into a new file with the same schema (one \
             transaction, the same page cache), and reports the bound that signing (in process, on all \
