@@ -154,6 +154,15 @@ import Testing
         } throws: { error in
             "\(error)".contains("its type is 'EPCISMasterDataDocument'")
         }
+        // Events are parsed in batches, after they are cut out of the stream: an event's syntax error is still
+        // reported before a later one the stream meets first (here, the document's missing end).
+        #expect {
+            try Self.read(
+                #"{"@context": [], "type": "EPCISDocument", "epcisBody": {"eventList": ["# + "\n"
+                    + #"{"type" "ObjectEvent"},"# + "\n" + #"{"type": 1},"# + "\n")
+        } throws: { error in
+            "\(error)".contains("not valid JSON") && "\(error)".contains(":2:") && !"\(error)".contains("unterminated")
+        }
         let (records, rejects) = try Self.read(
             Self.document(
                 """

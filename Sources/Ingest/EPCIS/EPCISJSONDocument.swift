@@ -137,7 +137,13 @@ public struct EPCISJSONDocument: RecordSource {
             while cursor == pending.count {
                 // The next batch of events, parsed and mapped on all cores.
                 var batch = [RawEvent]()
-                while batch.count < EPCISMapping.batchSize, let event = try nextRawEvent() { batch.append(event) }
+                do throws(LedgerError) {
+                    while batch.count < EPCISMapping.batchSize, let event = try nextRawEvent() { batch.append(event) }
+                } catch {
+                    // An event read before the failure may hold an earlier syntax error: the first one is reported.
+                    for event in batch { _ = try event.element(path: path, columns: rejectColumns) }
+                    throw error
+                }
                 guard !batch.isEmpty else { return nil }
                 let (path, columns) = (path, rejectColumns)
                 pending = try EPCISMapping.items(
