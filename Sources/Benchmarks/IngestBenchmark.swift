@@ -131,10 +131,7 @@ public enum IngestBenchmark {
             }
         }
         resolutionRatios.sort()
-        let middle = resolutionRatios.count / 2
-        let resolutionMedian =
-            resolutionRatios.count % 2 == 1
-            ? resolutionRatios[middle] : (resolutionRatios[middle - 1] + resolutionRatios[middle]) / 2
+        let resolutionMedian = ModelsBenchmark.median(resolutionRatios)
         let seconds = fastest["ingest"] ?? .infinity
         let uncheckedSeconds = fastest["unchecked"] ?? .infinity
         let gs1Seconds = fastest["GS1 names"] ?? .infinity

@@ -127,7 +127,6 @@ public enum Throughput {
 
     /// Starts measuring a new peak resident set from what the process holds now (Linux: `clear_refs` 5 resets the
     /// high-water mark that ``peakRSSSinceResetMiB`` reads); false where that cannot be done.
-    @discardableResult
     static func resetPeakRSS() -> Bool {
         guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
         defer { try? handle.close() }
