@@ -132,6 +132,10 @@ public struct JSONParser {
             }
             let keyStart = position
             let key = try parseString()
+            guard members[key] == nil else {
+                position = keyStart
+                throw failure("duplicate member name \"\(key)\"")
+            }
             if checksCanonicalForm, let previous, !CanonicalJSON.precedes(previous, key) {
                 departs("member \"\(key)\" out of order")
             }
@@ -142,11 +146,7 @@ public struct JSONParser {
             }
             position += 1
             skipWhitespace()
-            let value = try parseValue()
-            if members.updateValue(value, forKey: key) != nil {
-                position = keyStart
-                throw failure("duplicate member name \"\(key)\"")
-            }
+            members[key] = try parseValue()
             skipWhitespace()
             guard position < bytes.count else { throw failure("unterminated object") }
             if bytes[position] == UInt8(ascii: ",") {
