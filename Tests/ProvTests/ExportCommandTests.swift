@@ -8,6 +8,11 @@ import Testing
     static let demo = ProvRunner.sampleData.appendingPathComponent("demo")
     static let key = demo.appendingPathComponent("keys/DEMO-ONLY-factory-de.pem").path
 
+    /// The factory's receipts (shipment XML) and its dispatch (EPCIS JSON-LD): the lot LOT-DE-CHOC-31's events.
+    static let receiptsAndDispatch = ["factory-de-receipts.xml", "factory-de-dispatch.epcis.jsonld"].map {
+        demo.appendingPathComponent($0).path
+    }
+
     /// A new ledger with the Cologne factory and its facilities, which then imports `files`.
     static func factoryLedger(importing files: [String]) throws -> ProvRunner {
         let prov = try ProvRunner()
@@ -27,10 +32,7 @@ import Testing
     }
 
     @Test func aLotsEventsComeBackTheSameInAnotherLedger() throws {
-        let origin = try Self.factoryLedger(
-            importing: ["factory-de-receipts.xml", "factory-de-dispatch.epcis.jsonld"].map {
-                Self.demo.appendingPathComponent($0).path
-            })
+        let origin = try Self.factoryLedger(importing: Self.receiptsAndDispatch)
         defer { origin.remove() }
         let export = try origin.run("export", "epcis", "--lot", "LOT-DE-CHOC-31", "--out", "choc.jsonld")
         #expect(export.status == 0 && export.stderr.contains("3 EPCIS events"), "\(export.stderr)")
@@ -66,10 +68,7 @@ import Testing
 
     /// `--format xml`: the same events in EPCIS 2.0 XML, which another ledger imports as the same events.
     @Test func aLotsEventsComeBackTheSameThroughXML() throws {
-        let origin = try Self.factoryLedger(
-            importing: ["factory-de-receipts.xml", "factory-de-dispatch.epcis.jsonld"].map {
-                Self.demo.appendingPathComponent($0).path
-            })
+        let origin = try Self.factoryLedger(importing: Self.receiptsAndDispatch)
         defer { origin.remove() }
         let export = try origin.run(
             "export", "epcis", "--lot", "LOT-DE-CHOC-31", "--format", "xml", "--out", "choc.xml")
@@ -95,10 +94,7 @@ import Testing
 
     /// `--from` and `--to`: the events of a time range, from the query index, in time order.
     @Test func aTimeRangesEventsAreWritten() throws {
-        let origin = try Self.factoryLedger(
-            importing: ["factory-de-receipts.xml", "factory-de-dispatch.epcis.jsonld"].map {
-                Self.demo.appendingPathComponent($0).path
-            })
+        let origin = try Self.factoryLedger(importing: Self.receiptsAndDispatch)
         defer { origin.remove() }
         let range = try origin.run("export", "epcis", "--from", "2026-05-03T00:00:00Z", "--to", "2026-05-05T00:00:00Z")
         #expect(range.status == 0, "\(range.stderr)")
