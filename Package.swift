@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         .library(name: "LedgerCrypto", targets: ["LedgerCrypto"]),
         .library(name: "LedgerStorage", targets: ["LedgerStorage"]),
+        .library(name: "LedgerSQLite", targets: ["LedgerSQLite"]),
         .library(name: "Ingest", targets: ["Ingest"]),
         .library(name: "SampleNetwork", targets: ["SampleNetwork"]),
         .library(name: "Anomaly", targets: ["Anomaly"]),
@@ -55,10 +56,16 @@ let package = Package(
             dependencies: ["LedgerCrypto"],
             swiftSettings: strictSettings
         ),
+        // The store protocol and its records; each backend is a target of its own that depends only on what it uses.
         .target(
             name: "LedgerStorage",
+            dependencies: ["LedgerCore", "LedgerCrypto"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "LedgerSQLite",
             dependencies: [
-                "LedgerCore", "LedgerCrypto", .product(name: "GRDB", package: "GRDB.swift"),
+                "LedgerStorage", "LedgerCore", "LedgerCrypto", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
@@ -84,7 +91,7 @@ let package = Package(
         ),
         .target(
             name: "Provenance",
-            dependencies: ["LedgerCore", "LedgerCrypto", "LedgerStorage", "Pipeline"],
+            dependencies: ["LedgerCore", "LedgerCrypto", "LedgerStorage", "LedgerSQLite", "Pipeline"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -104,7 +111,8 @@ let package = Package(
         .target(
             name: "Benchmarks",
             dependencies: [
-                "Anomaly", "Ingest", "LedgerCore", "LedgerCrypto", "LedgerStorage", "Pipeline", "Provenance",
+                "Anomaly", "Ingest", "LedgerCore", "LedgerCrypto", "LedgerStorage", "LedgerSQLite", "Pipeline",
+                "Provenance",
                 "SampleNetwork",
             ],
             swiftSettings: strictSettings
@@ -158,7 +166,7 @@ let package = Package(
         .testTarget(
             name: "ProvenanceTests",
             dependencies: [
-                "Provenance", "LedgerStorage", "LedgerCore", "LedgerCrypto", "TestSupport",
+                "Provenance", "LedgerStorage", "LedgerSQLite", "LedgerCore", "LedgerCrypto", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
@@ -167,6 +175,7 @@ let package = Package(
             name: "ProvenanceServerTests",
             dependencies: [
                 "ProvenanceServer", "Provenance", "Ingest", "LedgerCore", "LedgerCrypto", "LedgerStorage",
+                "LedgerSQLite",
                 "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),

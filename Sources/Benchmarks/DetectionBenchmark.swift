@@ -3,6 +3,7 @@ import Ingest
 public import LedgerCore
 import LedgerCrypto
 import LedgerStorage
+import LedgerSQLite
 public import Pipeline
 import Provenance
 import SampleNetwork

@@ -2,6 +2,7 @@ public import Foundation
 import Ingest
 public import LedgerCore
 import LedgerStorage
+import LedgerSQLite
 public import Provenance
 
 /// CSV ingest throughput against OpenSSL's Ed25519 sign rate and against SQLite alone writing the same rows, both

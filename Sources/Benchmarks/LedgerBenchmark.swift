@@ -2,6 +2,7 @@ import Foundation
 import Ingest
 public import LedgerCore
 import LedgerStorage
+import LedgerSQLite
 import Provenance
 
 /// Append and verify throughput against OpenSSL's Ed25519 rates measured in the same run (`prov bench ledger`).

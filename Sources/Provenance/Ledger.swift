@@ -33,12 +33,13 @@ public final class Ledger: Sendable {
         self.clock = clock
     }
 
-    /// Opens an existing ledger. Pass `operatorKey` to append; it must match the ledger's operator.
-    public static func open(
+    /// Opens an existing ledger in `store`. Pass `operatorKey` to append; it must match the ledger's operator.
+    /// Outside this package, ``open(at:options:operatorKey:clock:)`` picks the store from the ledger's address.
+    package static func open(
         store: any LedgerStore, operatorKey: Ed25519.PrivateKey? = nil, clock: LedgerClock = .system
     ) async throws(LedgerError) -> Ledger {
         guard let metadata = try await store.metadata() else {
-            throw LedgerError(.notFound, "the database holds no ledger; create one with 'prov init'")
+            throw LedgerError(.notFound, "the database holds no ledger")
         }
         if let operatorKey, operatorKey.publicKey != metadata.operatorKey {
             throw LedgerError(.badSignature, "the operator key file does not belong to this ledger's operator")
@@ -47,7 +48,7 @@ public final class Ledger: Sendable {
     }
 
     /// Creates a ledger in an empty store: the genesis block holds the operator's self-registration.
-    public static func create(
+    package static func create(
         store: any LedgerStore, origin: String, operatorKey: Ed25519.PrivateKey,
         operatorName: String = "Ledger operator",
         clock: LedgerClock = .system

@@ -80,11 +80,11 @@ struct Serve: AsyncParsableCommand {
     private func openLedger() async throws -> Ledger {
         var opened: Ledger?
         try await reporting { () async throws(LedgerError) in
-            if FileManager.default.fileExists(atPath: options.operatorKeyPath) {
+            if let path = options.operatorKeyPath, FileManager.default.fileExists(atPath: path) {
                 opened = try await options.openForAppending(mappedReads: Self.mappedReads)
             } else {
-                FileHandle.standardError.write(
-                    Data("note: no operator key at \(options.operatorKeyPath); serving reads only\n".utf8))
+                let missing = options.operatorKeyPath.map { "no operator key at \($0)" } ?? "no operator key named"
+                FileHandle.standardError.write(Data("note: \(missing); serving reads only\n".utf8))
                 opened = try await options.openForReading(mappedReads: Self.mappedReads)
             }
         }

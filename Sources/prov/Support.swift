@@ -5,41 +5,83 @@ import LedgerCrypto
 import LedgerStorage
 import Provenance
 
-/// The `--ledger` option every command shares.
+/// The `--ledger` and `--operator-key` options every command shares.
 struct LedgerOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The ledger file.", valueName: "PATH"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The ledger: a SQLite file's path, or a PostgreSQL database as postgres://USER[:PASSWORD]@HOST:PORT/DB (with ?sslmode= and a socket folder as ?host=); $PROV_LEDGER if set.",
+            valueName: "ADDRESS"))
     var ledger: String = ProcessInfo.processInfo.environment["PROV_LEDGER"] ?? "ledger.sqlite"
 
-    /// `ledger.sqlite` → `ledger.operator.pem` in the same folder.
-    var operatorKeyPath: String {
-        if let path = ProcessInfo.processInfo.environment["PROV_OPERATOR_KEY"] { return path }
-        let nameStart = ledger.lastIndex(of: "/").map { ledger.index(after: $0) } ?? ledger.startIndex
-        if let dot = ledger[nameStart...].lastIndex(of: "."), dot > nameStart {
-            return String(ledger[..<dot]) + ".operator.pem"
+    @Option(
+        name: .customLong("operator-key"),
+        help: ArgumentHelp(
+            "The operator's private key (PEM), which appending needs. Default: $PROV_OPERATOR_KEY, else LEDGER.operator.pem beside a ledger file; a PostgreSQL ledger needs it named.",
+            valueName: "PEM"))
+    var operatorKeyOption: String?
+
+    /// The parsed ledger address.
+    var address: LedgerAddress {
+        get throws(LedgerError) { try LedgerAddress(ledger) }
+    }
+
+    /// The operator key's file: `--operator-key`, `$PROV_OPERATOR_KEY`, or the one beside a ledger file; nil for a
+    /// database address without either.
+    var operatorKeyPath: String? {
+        operatorKeyOption ?? ProcessInfo.processInfo.environment["PROV_OPERATOR_KEY"] ?? besideLedgerKeyPath
+    }
+
+    /// The operator key's place beside a ledger file (`ledger.sqlite` → `ledger.operator.pem`); nil for a database.
+    var besideLedgerKeyPath: String? {
+        guard case .sqlite(let path)? = try? address else { return nil }
+        let nameStart = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+        if let dot = path[nameStart...].lastIndex(of: "."), dot > nameStart {
+            return String(path[..<dot]) + ".operator.pem"
         }
-        return ledger + ".operator.pem"
+        return path + ".operator.pem"
     }
 
-    var operatorPublicKeyPath: String {
-        String(operatorKeyPath.dropLast(".pem".count)) + ".pub.pem"
+    /// The operator key's file, or an error that says how to name it.
+    func requireOperatorKeyPath() throws(LedgerError) -> String {
+        guard let operatorKeyPath else {
+            throw LedgerError(
+                .invalidState,
+                "a ledger in a database has no folder to keep its operator key in: name the key with --operator-key PEM or $PROV_OPERATOR_KEY"
+            )
+        }
+        return operatorKeyPath
     }
 
-    /// Opens the store; `mappedReads` as ``SQLiteLedgerStore/init(path:create:mappedReads:)`` says.
-    func openStore(mappedReads: Int = 0) throws(LedgerError) -> SQLiteLedgerStore {
-        try SQLiteLedgerStore(path: ledger, mappedReads: mappedReads)
-    }
-
-    /// Opens the ledger for reading.
+    /// Opens the ledger for reading; `mappedReads` as ``StoreOptions/mappedReads`` says.
     func openForReading(mappedReads: Int = 0) async throws(LedgerError) -> Ledger {
-        try await Ledger.open(store: openStore(mappedReads: mappedReads))
+        let address = try address
+        return try await Self.hinting {
+            () async throws(LedgerError) in
+            try await Ledger.open(at: address, options: StoreOptions(mappedReads: mappedReads))
+        }
     }
 
     /// Opens the ledger with the operator key, for appending.
     func openForAppending(mappedReads: Int = 0) async throws(LedgerError) -> Ledger {
-        let store = try openStore(mappedReads: mappedReads)
-        let key = try readPrivateKey(operatorKeyPath, what: "operator key")
-        return try await Ledger.open(
-            store: store, operatorKey: key, clock: .fromEnvironment(ProcessInfo.processInfo.environment))
+        let address = try address
+        let key = try readPrivateKey(try requireOperatorKeyPath(), what: "operator key")
+        return try await Self.hinting { () async throws(LedgerError) in
+            try await Ledger.open(
+                at: address, options: StoreOptions(mappedReads: mappedReads), operatorKey: key,
+                clock: .fromEnvironment(ProcessInfo.processInfo.environment))
+        }
+    }
+
+    /// Runs `body`, adding to a missing ledger's error how to make one or name another.
+    private static func hinting(_ body: () async throws(LedgerError) -> Ledger) async throws(LedgerError) -> Ledger {
+        do {
+            return try await body()
+        } catch  where error.code == .notFound {
+            throw LedgerError(
+                error.code, error.reason + "; create one with 'prov init' or name another with --ledger",
+                context: error.context)
+        }
     }
 }
 

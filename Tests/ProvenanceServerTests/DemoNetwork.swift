@@ -6,6 +6,7 @@ import Ingest
 import LedgerCore
 import LedgerCrypto
 import LedgerStorage
+import LedgerSQLite
 import NIOCore
 import Pipeline
 import Provenance

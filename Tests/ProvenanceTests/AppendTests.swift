@@ -2,6 +2,7 @@ import Foundation
 import LedgerCore
 import LedgerCrypto
 import LedgerStorage
+import LedgerSQLite
 import Provenance
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import LedgerCore
 import LedgerCrypto
 import LedgerStorage
+import LedgerSQLite
 import Provenance
 
 /// A ledger in a temporary folder with a farm and a mill registered, for library tests.

@@ -3,6 +3,7 @@ import GRDB
 import LedgerCore
 import LedgerCrypto
 import LedgerStorage
+import LedgerSQLite
 import Provenance
 import TestSupport
 import Testing

@@ -1,3 +1,4 @@
+public import LedgerStorage
 public import LedgerCore
 internal import GRDB
 

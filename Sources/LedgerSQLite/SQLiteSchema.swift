@@ -1,3 +1,4 @@
+internal import LedgerStorage
 internal import GRDB
 
 /// Migrations of the SQLite ledger file, oldest first. Never edit a shipped migration; add one.

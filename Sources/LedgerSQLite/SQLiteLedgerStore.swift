@@ -1,3 +1,4 @@
+public import LedgerStorage
 public import LedgerCore
 public import LedgerCrypto
 internal import GRDB
@@ -18,7 +19,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     public init(path: String, create: Bool = false, mappedReads: Int = 0) throws(LedgerError) {
         self.path = path
         if !create, !FileManager.default.fileExists(atPath: path) {
-            throw LedgerError(.notFound, "no ledger at \(path); create one with 'prov init' or pass --ledger PATH")
+            throw LedgerError(.notFound, "no ledger at \(path)")
         }
         var configuration = Configuration()
         configuration.prepareDatabase { db in

@@ -1,3 +1,4 @@
+internal import LedgerStorage
 package import LedgerCore
 internal import GRDB
 

@@ -1,3 +1,4 @@
+internal import LedgerStorage
 internal import GRDB
 internal import GRDBSQLite
 
