@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "LedgerCrypto", targets: ["LedgerCrypto"]),
         .library(name: "LedgerStorage", targets: ["LedgerStorage"]),
         .library(name: "LedgerSQLite", targets: ["LedgerSQLite"]),
+        .library(name: "LedgerPostgres", targets: ["LedgerPostgres"]),
         .library(name: "Ingest", targets: ["Ingest"]),
         .library(name: "SampleNetwork", targets: ["SampleNetwork"]),
         .library(name: "Anomaly", targets: ["Anomaly"]),
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C system libraries, one shim each; only the adapters named in docs/architecture.md import them.
@@ -71,6 +73,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "LedgerPostgres",
+            dependencies: [
+                "LedgerStorage", "LedgerCore", "LedgerCrypto", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Ingest",
             dependencies: ["LedgerCore", "LedgerCrypto", "CCSV", "CLibXML2", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
@@ -91,7 +101,7 @@ let package = Package(
         ),
         .target(
             name: "Provenance",
-            dependencies: ["LedgerCore", "LedgerCrypto", "LedgerStorage", "LedgerSQLite", "Pipeline"],
+            dependencies: ["LedgerCore", "LedgerCrypto", "LedgerStorage", "LedgerSQLite", "LedgerPostgres", "Pipeline"],
             swiftSettings: strictSettings
         ),
         .target(

@@ -1,6 +1,7 @@
 public import LedgerCore
 public import LedgerCrypto
 public import LedgerStorage
+internal import LedgerPostgres
 internal import LedgerSQLite
 
 /// How a ledger's store is opened, beyond its address.
@@ -18,15 +19,14 @@ public struct StoreOptions: Sendable {
 /// The one place that turns a ledger's address into its store.
 enum LedgerStores {
     /// Opens the store at `address`; with `create`, makes the database first if the backend can.
-    static func open(_ address: LedgerAddress, options: StoreOptions, create: Bool) throws(LedgerError)
+    static func open(_ address: LedgerAddress, options: StoreOptions, create: Bool) async throws(LedgerError)
         -> any LedgerStore
     {
         switch address {
         case .sqlite(let path):
-            return try SQLiteLedgerStore(path: path, create: create, mappedReads: options.mappedReads)
+            try SQLiteLedgerStore(path: path, create: create, mappedReads: options.mappedReads)
         case .postgres(let postgres):
-            throw LedgerError(
-                .invalidState, "this build of Provenance keeps ledgers in SQLite files only, not at \(postgres)")
+            try await PostgresLedgerStore.open(postgres, create: create)
         }
     }
 }
@@ -37,7 +37,7 @@ extension Ledger {
         at address: LedgerAddress, options: StoreOptions = StoreOptions(), operatorKey: Ed25519.PrivateKey? = nil,
         clock: LedgerClock = .system
     ) async throws(LedgerError) -> Ledger {
-        let store = try LedgerStores.open(address, options: options, create: false)
+        let store = try await LedgerStores.open(address, options: options, create: false)
         return try await open(store: store, operatorKey: operatorKey, clock: clock)
     }
 
@@ -47,7 +47,7 @@ extension Ledger {
         at address: LedgerAddress, origin: String, operatorKey: Ed25519.PrivateKey,
         operatorName: String = "Ledger operator", clock: LedgerClock = .system
     ) async throws(LedgerError) -> Ledger {
-        let store = try LedgerStores.open(address, options: StoreOptions(), create: true)
+        let store = try await LedgerStores.open(address, options: StoreOptions(), create: true)
         return try await create(
             store: store, origin: origin, operatorKey: operatorKey, operatorName: operatorName, clock: clock)
     }

@@ -70,8 +70,10 @@ import Testing
             ].merging(extra) { _, new in new })
     }
 
-    @Test(arguments: Door.allCases) func aFacilityOfAnotherPartyCannotBeTakenOver(door: Door) async throws {
-        let fixture = try await LedgerFixture()
+    @Test(arguments: Door.allCases, StoreBackend.tested) func aFacilityOfAnotherPartyCannotBeTakenOver(
+        door: Door, backend: StoreBackend
+    ) async throws {
+        let fixture = try await LedgerFixture(backend: backend)
         defer { fixture.remove() }
         // The farm declares the mill's facility as its own.
         let takeover = try LedgerFixture.facility("MILL-1", party: "farm", kind: "mill")
@@ -86,8 +88,10 @@ import Testing
         #expect(await fixture.ledger.verify().isValid)
     }
 
-    @Test(arguments: Door.allCases) func aLocationBelongsToASiteOfItsOwnParty(door: Door) async throws {
-        let fixture = try await LedgerFixture()
+    @Test(arguments: Door.allCases, StoreBackend.tested) func aLocationBelongsToASiteOfItsOwnParty(
+        door: Door, backend: StoreBackend
+    ) async throws {
+        let fixture = try await LedgerFixture(backend: backend)
         defer { fixture.remove() }
         try await Self.expectRefused(
             [try LedgerFixture.facility("DOCK-1", party: "farm", kind: "warehouse", parent: "MILL-1")], through: door,
@@ -116,8 +120,10 @@ import Testing
         #expect(await fixture.ledger.verify().isValid)
     }
 
-    @Test(arguments: Door.allCases) func eventsAtAnotherPartysFacilityOrLotAreRefused(door: Door) async throws {
-        let fixture = try await LedgerFixture()
+    @Test(arguments: Door.allCases, StoreBackend.tested) func eventsAtAnotherPartysFacilityOrLotAreRefused(
+        door: Door, backend: StoreBackend
+    ) async throws {
+        let fixture = try await LedgerFixture(backend: backend)
         defer { fixture.remove() }
         try await Self.expectRefused(
             [Self.produce("X-1", lot: "LOT-X", facility: "MILL-1")], through: door, fixture: fixture,
@@ -144,8 +150,10 @@ import Testing
         #expect(await fixture.ledger.verify().isValid)
     }
 
-    @Test(arguments: Door.allCases) func timesOutsideTheWindowAreRefused(door: Door) async throws {
-        let fixture = try await LedgerFixture()
+    @Test(arguments: Door.allCases, StoreBackend.tested) func timesOutsideTheWindowAreRefused(
+        door: Door, backend: StoreBackend
+    ) async throws {
+        let fixture = try await LedgerFixture(backend: backend)
         defer { fixture.remove() }
         // The fixture's clock reads 2028-01-01T00:00:00Z: a day later is the last time admitted.
         try await Self.expectRefused(
@@ -163,8 +171,10 @@ import Testing
         #expect(await fixture.ledger.verify().isValid)
     }
 
-    @Test func aReviewMustNameAFlagOfAnAnchoredReport() async throws {
-        let fixture = try await LedgerFixture()
+    @Test(arguments: StoreBackend.tested) func aReviewMustNameAFlagOfAnAnchoredReport(backend: StoreBackend)
+        async throws
+    {
+        let fixture = try await LedgerFixture(backend: backend)
         defer { fixture.remove() }
         let officerKey = try LedgerFixture.key(9)
         _ = try await fixture.ledger.registerParticipant(
@@ -181,8 +191,9 @@ import Testing
 
     /// Hand-made statements a client could sign that no adapter would build: each is refused by the signed-event door
     /// before anything is written, and the ledger still verifies.
-    @Test func signedEventsMeetTheSchemaOfTheirKind() async throws {
-        let fixture = try await LedgerFixture()
+    @Test(arguments: StoreBackend.tested) func signedEventsMeetTheSchemaOfTheirKind(backend: StoreBackend) async throws
+    {
+        let fixture = try await LedgerFixture(backend: backend)
         defer { fixture.remove() }
         let base: [String: JSONValue] = [
             "product": "cocoa-beans", "lot": "LOT-S", "facility": "FARM-1", "unit": "kg",

@@ -4,6 +4,7 @@ import LedgerCrypto
 import LedgerStorage
 import Provenance
 import Synchronization
+import TestSupport
 import Testing
 
 /// A source over records held in memory: line N+1 is the Nth item (line 1 being a header).
@@ -62,12 +63,14 @@ final class Rejects: Sendable {
     }
 
     /// A fixture whose farm and mill have registered their facilities.
-    static func fixture() async throws -> LedgerFixture {
-        try await LedgerFixture()
+    static func fixture(_ backend: StoreBackend) async throws -> LedgerFixture {
+        try await LedgerFixture(backend: backend)
     }
 
-    @Test func aLargeFileIsOneBlockInChunksAndVerifies() async throws {
-        let fixture = try await Self.fixture()
+    @Test(arguments: StoreBackend.tested) func aLargeFileIsOneBlockInChunksAndVerifies(backend: StoreBackend)
+        async throws
+    {
+        let fixture = try await Self.fixture(backend)
         defer { fixture.remove() }
         var options = IngestOptions()
         options.chunkSize = 7  // many chunks, with a partial last one
@@ -82,14 +85,16 @@ final class Rejects: Sendable {
         #expect(try await fixture.ledger.latestCheckpoint().text == summary.checkpoint?.text)
 
         // The same events appended in one go give the same block: chunking changes nothing.
-        let other = try await Self.fixture()
+        let other = try await Self.fixture(backend)
         defer { other.remove() }
         let receipt = try await other.ledger.append(records, signedWith: other.farmKey)
         #expect(receipt.block?.header.hash == summary.block?.header.hash)
     }
 
-    @Test func reimportIsANoOpAndChangedContentIsRefused() async throws {
-        let fixture = try await Self.fixture()
+    @Test(arguments: StoreBackend.tested) func reimportIsANoOpAndChangedContentIsRefused(backend: StoreBackend)
+        async throws
+    {
+        let fixture = try await Self.fixture(backend)
         defer { fixture.remove() }
         let records = try LedgerFixture.farmRecords(3)
         _ = try await fixture.ledger.ingest(ArraySource(records), signedWith: fixture.farmKey)
@@ -114,8 +119,9 @@ final class Rejects: Sendable {
         #expect(try await fixture.ledger.store.head() == head)
     }
 
-    @Test func anyRejectRefusesTheFileUnlessSkipping() async throws {
-        let fixture = try await Self.fixture()
+    @Test(arguments: StoreBackend.tested) func anyRejectRefusesTheFileUnlessSkipping(backend: StoreBackend) async throws
+    {
+        let fixture = try await Self.fixture(backend)
         defer { fixture.remove() }
         var records = try LedgerFixture.farmRecords(20)
         records.append(records[5])  // a repeated record ID
@@ -169,8 +175,8 @@ final class Rejects: Sendable {
         #expect(report.isValid && report.treeSize == 45)
     }
 
-    @Test func aReceiveMayArriveBeforeItsShip() async throws {
-        let fixture = try await Self.fixture()
+    @Test(arguments: StoreBackend.tested) func aReceiveMayArriveBeforeItsShip(backend: StoreBackend) async throws {
+        let fixture = try await Self.fixture(backend)
         defer { fixture.remove() }
         _ = try await fixture.ledger.ingest(
             ArraySource(LedgerFixture.millRecords(lot: 0), name: "mill.csv"), signedWith: fixture.millKey)
@@ -185,8 +191,10 @@ final class Rejects: Sendable {
         #expect(report.isValid && report.treeSize == 9)
     }
 
-    @Test func facilityVersionsSupersedeAndOwnershipIsKept() async throws {
-        let fixture = try await Self.fixture()
+    @Test(arguments: StoreBackend.tested) func facilityVersionsSupersedeAndOwnershipIsKept(backend: StoreBackend)
+        async throws
+    {
+        let fixture = try await Self.fixture(backend)
         defer { fixture.remove() }
         let renamed = try EventContent(
             kind: .facility, recordID: "facility/FARM-1/v2", occurredAt: Timestamp(epochSeconds: Int64(1_767_300_000)),

@@ -4,11 +4,17 @@ import LedgerCrypto
 import LedgerStorage
 import LedgerSQLite
 import Provenance
+import TestSupport
 
-/// A ledger in a temporary folder with a farm and a mill registered, for library tests.
+/// A ledger with a farm and a mill registered, for library tests: a SQLite file in a temporary folder, or a database
+/// of its own on the test PostgreSQL server.
 struct LedgerFixture {
     let directory: URL
+    /// The SQLite file, for tests of that store; its path is unused on PostgreSQL.
     let path: String
+    let address: LedgerAddress
+    /// The PostgreSQL database's URL, dropped by ``remove()``.
+    let databaseURL: String?
     let ledger: Ledger
     let operatorKey: Ed25519.PrivateKey
     let farmKey: Ed25519.PrivateKey
@@ -21,16 +27,17 @@ struct LedgerFixture {
 
     static let clock = LedgerClock.fixed(epochSeconds: 1_830_297_600)
 
-    init(name: String = "ledger.sqlite") async throws {
+    init(name: String = "ledger.sqlite", backend: StoreBackend = .sqlite) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("prov-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         path = directory.appendingPathComponent(name).path
+        databaseURL = backend == .postgres ? try TestPostgres.newDatabase() : nil
+        address = try databaseURL.map { url throws in try LedgerAddress(url) } ?? .sqlite(path: path)
         operatorKey = try Self.key(1)
         farmKey = try Self.key(2)
         millKey = try Self.key(3)
-        let store = try SQLiteLedgerStore(path: path, create: true)
         ledger = try await Ledger.create(
-            store: store, origin: "test.local/ledger", operatorKey: operatorKey, clock: Self.clock)
+            at: address, origin: "test.local/ledger", operatorKey: operatorKey, clock: Self.clock)
         _ = try await ledger.registerParticipant(
             id: "farm", name: "Farm", role: .producer, publicKey: farmKey.publicKey)
         _ = try await ledger.registerParticipant(
@@ -55,14 +62,15 @@ struct LedgerFixture {
             fields: fields)
     }
 
-    /// Reopens the same file with a fresh store, as another process would.
+    /// Reopens the same ledger (or the SQLite file at `path`) with a fresh store, as another process would.
     func reopen(path: String? = nil) async throws -> Ledger {
         try await Ledger.open(
-            store: SQLiteLedgerStore(path: path ?? self.path), operatorKey: operatorKey, clock: Self.clock)
+            at: path.map { .sqlite(path: $0) } ?? address, operatorKey: operatorKey, clock: Self.clock)
     }
 
     func remove() {
         try? FileManager.default.removeItem(at: directory)
+        if let databaseURL { TestPostgres.dropDatabase(databaseURL) }
     }
 
     static func record(_ json: String) throws -> EventContent {

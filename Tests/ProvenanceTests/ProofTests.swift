@@ -3,20 +3,23 @@ import LedgerCore
 import LedgerCrypto
 import LedgerStorage
 import Provenance
+import TestSupport
 import Testing
 
 @Suite struct ProofTests {
     /// A ledger with some history and the ID of a ship event with every sensitive field.
-    static func ledgerWithShipment() async throws -> (LedgerFixture, Digest) {
-        let fixture = try await LedgerFixture()
+    static func ledgerWithShipment(_ backend: StoreBackend) async throws -> (LedgerFixture, Digest) {
+        let fixture = try await LedgerFixture(backend: backend)
         let receipt = try await fixture.ledger.append(LedgerFixture.farmRecords(7), signedWith: fixture.farmKey)
         _ = try await fixture.ledger.append(LedgerFixture.millRecords(lot: 4), signedWith: fixture.millKey)
         let ship = try #require(receipt.appended.first { $0.header.recordID == "S-5" })
         return (fixture, ship.id)
     }
 
-    @Test func everyChangedByteOfABundleFailsVerification() async throws {
-        let (fixture, id) = try await Self.ledgerWithShipment()
+    @Test(arguments: StoreBackend.tested) func everyChangedByteOfABundleFailsVerification(backend: StoreBackend)
+        async throws
+    {
+        let (fixture, id) = try await Self.ledgerWithShipment(backend)
         defer { fixture.remove() }
         let bytes = try await fixture.ledger.proof(for: id).serialized()
         let operatorKey = fixture.operatorKey.publicKey
@@ -49,8 +52,10 @@ import Testing
 
     /// A bundle has one spelling: signature lines added to its checkpoint (a made-up witness, a second key under the
     /// operator's name) are refused, not ignored.
-    @Test func extraSignatureLinesInTheBundledCheckpointAreRefused() async throws {
-        let (fixture, id) = try await Self.ledgerWithShipment()
+    @Test(arguments: StoreBackend.tested) func extraSignatureLinesInTheBundledCheckpointAreRefused(
+        backend: StoreBackend
+    ) async throws {
+        let (fixture, id) = try await Self.ledgerWithShipment(backend)
         defer { fixture.remove() }
         let bytes = try await fixture.ledger.proof(for: id).serialized()
         let original = try ProofBundle(bytes: bytes)
@@ -76,8 +81,10 @@ import Testing
         }
     }
 
-    @Test func redactedBundleVerifiesWithoutTheValues() async throws {
-        let (fixture, id) = try await Self.ledgerWithShipment()
+    @Test(arguments: StoreBackend.tested) func redactedBundleVerifiesWithoutTheValues(backend: StoreBackend)
+        async throws
+    {
+        let (fixture, id) = try await Self.ledgerWithShipment(backend)
         defer { fixture.remove() }
         let bundle = try await fixture.ledger.proof(for: id, withholding: ["unit_price", "currency", "quantity"])
         let bytes = try bundle.serialized()
@@ -99,8 +106,8 @@ import Testing
         }
     }
 
-    @Test func consistencyBetweenCheckpoints() async throws {
-        let (fixture, _) = try await Self.ledgerWithShipment()
+    @Test(arguments: StoreBackend.tested) func consistencyBetweenCheckpoints(backend: StoreBackend) async throws {
+        let (fixture, _) = try await Self.ledgerWithShipment(backend)
         defer { fixture.remove() }
         let old = try await fixture.ledger.latestCheckpoint()
         _ = try await fixture.ledger.append(LedgerFixture.farmRecords(9, from: 100), signedWith: fixture.farmKey)
@@ -125,8 +132,8 @@ import Testing
         }
     }
 
-    @Test func checkpointIsAC2SPSignedNote() async throws {
-        let fixture = try await LedgerFixture()
+    @Test(arguments: StoreBackend.tested) func checkpointIsAC2SPSignedNote(backend: StoreBackend) async throws {
+        let fixture = try await LedgerFixture(backend: backend)
         defer { fixture.remove() }
         let note = try await fixture.ledger.latestCheckpoint()
         let lines = note.serialized.split(separator: "\n", omittingEmptySubsequences: false)
