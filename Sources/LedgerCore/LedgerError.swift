@@ -34,6 +34,9 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible {
         public static let io = Code("io")
         /// A request that is well-formed but not possible in this state.
         public static let invalidState = Code("invalid_state")
+        /// Another writer appended a block after this one was planned: nothing of it was written, and planning it
+        /// again on the new head may succeed.
+        public static let headMoved = Code("head_moved")
 
         public var description: String { name }
     }

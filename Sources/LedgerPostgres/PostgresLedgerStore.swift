@@ -265,7 +265,7 @@ public final class PostgresLedgerStore: LedgerStore {
             .collect().first?.decode(Int.self)
         guard let head else { throw LedgerError(.tampered, "the ledger_head table has lost its row") }
         guard head + 1 == height else {
-            throw LedgerError(.conflict, "another writer appended block \(head + 1) first; retry")
+            throw LedgerError(.headMoved, "another writer appended block \(head + 1) first")
         }
     }
 

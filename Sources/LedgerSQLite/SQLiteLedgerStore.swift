@@ -183,7 +183,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     private static func checkNext(_ height: Int, in db: Database) throws {
         let head = try Int.fetchOne(db, sql: "SELECT MAX(height) FROM blocks")
         guard (head.map { $0 + 1 } ?? 0) == height else {
-            throw LedgerError(.conflict, "another writer appended block \(height) first; retry")
+            throw LedgerError(.headMoved, "another writer appended block \(height) first")
         }
     }
 

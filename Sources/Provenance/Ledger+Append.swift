@@ -23,6 +23,17 @@ struct BlockPlan {
     let note: SignedNote
 }
 
+/// A block's events placed after the head it was planned on, not yet sealed.
+struct PlacedBlock: Sendable {
+    let rows: BlockRows
+    let previous: BlockHeader?
+    let records: [EventRecord]
+    let lotInputs: [LotInput]
+    let nodes: [(Merkle.NodeID, Digest)]
+    /// Participants the block registers or revokes, in their new state.
+    let participants: [Participant]
+}
+
 extension Ledger {
     /// Signs `contents` with `key` as the participant registered with that key, and appends them as
     /// one block.
@@ -33,13 +44,11 @@ extension Ledger {
     public func append(_ contents: [EventContent], signedWith key: Ed25519.PrivateKey) async throws(LedgerError)
         -> AppendReceipt
     {
-        let registry = try await registry()
-        let signer = try registry.signer(of: key)
+        let signer = try await registry().signer(of: key)
         let eventSigner = EventSigner(participant: signer.id, key: key)
         let events = try parallelMap(contents) { content throws(LedgerError) in try eventSigner.sign(content) }
-        // Signed here with the key registered for the signer: their signatures need no re-check.
-        return try await append(
-            signed: events, contents: contents, signaturesKnownValid: true, registry: registry)
+        // Signed here: their signatures need no re-check while the signer's registered key is still this one.
+        return try await append(signed: events, contents: contents, signedWith: key.publicKey)
     }
 
     /// Appends events that their submitters already signed, as one block. Every signature is
@@ -57,7 +66,7 @@ extension Ledger {
                 throw error.at(Self.batchEntry(position))
             }
         }
-        return try await append(signed: events, contents: contents, signaturesKnownValid: false, registry: nil)
+        return try await append(signed: events, contents: contents, signedWith: nil)
     }
 
     /// How an error names the event at `position` of a batch.
@@ -68,23 +77,47 @@ extension Ledger {
         signer + "\u{0}" + recordID
     }
 
-    /// Appends `events`, whose contents are `contents`, in the same order.
+    /// Appends `events`, whose contents are `contents`, in the same order; `signingKey` is the key this process
+    /// signed them all with, if it did.
     private func append(
-        signed events: [SignedEvent], contents: [EventContent], signaturesKnownValid: Bool,
-        registry knownRegistry: ParticipantRegistry?
+        signed events: [SignedEvent], contents: [EventContent], signedWith signingKey: Ed25519.PublicKey?
     ) async throws(LedgerError) -> AppendReceipt {
         try await writerGate.serialize { () async throws(LedgerError) in
-            try await self.appendSerialized(
-                signed: events, contents: contents, signaturesKnownValid: signaturesKnownValid,
-                registry: knownRegistry)
+            try await self.retryingWhileTheHeadMoves { () async throws(LedgerError) in
+                try await self.appendSerialized(signed: events, contents: contents, signedWith: signingKey)
+            }
+        }
+    }
+
+    /// How many times an append is planned again on a new head when other processes appended first. Each time one of
+    /// the writers that raced wins, so this bounds the blocks others may land while one writer waits.
+    static let headRetries = 64
+
+    /// Runs `attempt`, and again (up to ``headRetries`` more times) each time it fails because another process
+    /// appended a block first: each attempt reads the head and everything it checks against from the store. The
+    /// attempts are spaced by a random pause that grows with each (up to 50 ms), so that racing writers spread out.
+    func retryingWhileTheHeadMoves<T>(_ attempt: () async throws(LedgerError) -> T) async throws(LedgerError) -> T {
+        var retries = 0
+        while true {
+            do {
+                return try await attempt()
+            } catch  where error.code == .headMoved && retries < Self.headRetries {
+                retries += 1
+                let pause = Int.random(in: 0...min(50, 1 << min(retries, 6)))
+                try? await Task.sleep(for: .milliseconds(pause))
+            }
         }
     }
 
     private func appendSerialized(
-        signed events: [SignedEvent], contents: [EventContent], signaturesKnownValid: Bool,
-        registry knownRegistry: ParticipantRegistry?
+        signed events: [SignedEvent], contents: [EventContent], signedWith signingKey: Ed25519.PublicKey?
     ) async throws(LedgerError) -> AppendReceipt {
-        _ = try requireOperatorKey()
+        let operatorKey = try requireOperatorKey()
+        // The head first: everything read after it (records, facilities, participants) is at least as new, and if a
+        // block lands after it the store refuses this one, which is then planned again.
+        let head = try await store.head().map { record throws(LedgerError) in
+            try BlockHeader(canonicalBytes: record.header)
+        }
         guard !events.isEmpty else {
             throw LedgerError(.invalidRecord, "nothing to append: the batch holds no events")
         }
@@ -135,25 +168,31 @@ extension Ledger {
         var admission = Admission(now: clock())
         try await admission.load(for: freshContents.map(\.content), from: self)
 
-        let registry: ParticipantRegistry
-        if let knownRegistry {
-            registry = knownRegistry
-        } else {
-            registry = try await self.registry()
-        }
-        let head = try await store.head().map { record throws(LedgerError) in
-            try BlockHeader(canonicalBytes: record.header)
-        }
+        let registry = try await self.registry()
+        // Events this process signed need no signature check while their signer's registered key is the one used.
+        let signaturesKnownValid =
+            signingKey.map { key in fresh.allSatisfy { registry.participants[$0.header.signer]?.publicKey == key } }
+            ?? false
         let frontier = try await frontier(size: head?.treeSize ?? 0)
         let previousCheckpoint = try await store.latestCheckpoint()
-        let plan = try planBlock(
+        let placed = try placeBlock(
             events: fresh, registry: registry, previous: head, frontier: frontier,
             previousCheckpoint: previousCheckpoint,
             signaturesKnownValid: signaturesKnownValid, admitting: (admission, freshContents))
-        try await store.append(plan.write)
-        return AppendReceipt(
-            appended: fresh, duplicates: duplicates, block: plan.sealed, firstIndex: plan.write.block.firstIndex,
-            checkpoint: plan.note)
+        let receiptParts = (fresh, duplicates)
+        return try await store.appendBlock(height: placed.rows.blockHeight) { transaction throws(LedgerError) in
+            try transaction.insert(events: placed.records, lotInputs: placed.lotInputs, nodes: placed.nodes)
+            // Sealed only now that the store has locked the head and found the one this block extends: a block
+            // planned on a head that moved is never signed, so no two signed checkpoints disagree.
+            let sealed = try self.seal(placed.rows, after: placed.previous, key: operatorKey)
+            let seal = BlockSeal(block: sealed.block, participants: placed.participants, checkpoint: sealed.checkpoint)
+            return (
+                seal,
+                AppendReceipt(
+                    appended: receiptParts.0, duplicates: receiptParts.1, block: sealed.sealed,
+                    firstIndex: placed.rows.firstIndex, checkpoint: sealed.note)
+            )
+        }
     }
 
     /// The compact range of the ledger tree at `size`, from stored perfect-subtree hashes.
@@ -174,6 +213,13 @@ extension Ledger {
     /// operator never signs a checkpoint that does not extend the last one it signed.
     static func checkExtends(_ previousCheckpoint: CheckpointRecord?, frontier: CompactRange) throws(LedgerError) {
         guard let previousCheckpoint else { return }
+        // A later checkpoint than the tree read: another writer appended in between.
+        if previousCheckpoint.size > frontier.size {
+            throw LedgerError(
+                .headMoved,
+                "another writer appended up to size \(previousCheckpoint.size) while this block was planned at size \(frontier.size)"
+            )
+        }
         guard previousCheckpoint.size == frontier.size, previousCheckpoint.root == frontier.root.bytes else {
             throw LedgerError(
                 .tampered,
@@ -201,19 +247,19 @@ extension Ledger {
         return SealedRows(sealed: sealed, note: note, block: block, checkpoint: checkpoint)
     }
 
-    /// Authorizes `events` in order against `registry`, seals them in a block after `previous`, extends
-    /// the tree and signs the new checkpoint. Pure apart from signing: nothing is written.
+    /// Authorizes `events` in order against `registry`, places them in a block after `previous` and extends the
+    /// tree, without sealing it. Pure: nothing is signed or written.
     ///
     /// - Parameter admitting: the ledger's checks, loaded for the events, and each event's content with its
     ///   position in the batch; they run after the signatures and roles are checked, so that a refusal never
     ///   tells an unauthorized signer anything about the ledger.
-    func planBlock(
+    func placeBlock(
         events: [SignedEvent], registry startRegistry: ParticipantRegistry, previous previousHeader: BlockHeader?,
         frontier: CompactRange,
         previousCheckpoint: CheckpointRecord?, signaturesKnownValid: Bool = false,
         admitting: (admission: Admission, contents: [(position: Int, content: EventContent)])? = nil
-    ) throws(LedgerError) -> BlockPlan {
-        let operatorKey = try requireOperatorKey()
+    ) throws(LedgerError) -> PlacedBlock {
+        _ = try requireOperatorKey()
 
         var registry = startRegistry
         let changed = try registry.admit(events, firstIndex: frontier.size, checkingSignatures: !signaturesKnownValid)
@@ -232,10 +278,24 @@ extension Ledger {
         for event in events { prepared.append(try PreparedEvent(event)) }
         var rows = BlockRows(after: previousHeader, frontier: frontier)
         let placed = rows.place(prepared)
-        let sealed = try seal(rows, after: previousHeader, key: operatorKey)
+        return PlacedBlock(
+            rows: rows, previous: previousHeader, records: placed.records, lotInputs: placed.lotInputs,
+            nodes: placed.nodes, participants: changed.sorted().compactMap { registry.participants[$0] })
+    }
+
+    /// ``placeBlock(events:registry:previous:frontier:previousCheckpoint:signaturesKnownValid:admitting:)``, then
+    /// seals the block and signs the checkpoint of the extended tree. Nothing is written.
+    func planBlock(
+        events: [SignedEvent], registry: ParticipantRegistry, previous: BlockHeader?, frontier: CompactRange,
+        previousCheckpoint: CheckpointRecord?
+    ) throws(LedgerError) -> BlockPlan {
+        let placed = try placeBlock(
+            events: events, registry: registry, previous: previous, frontier: frontier,
+            previousCheckpoint: previousCheckpoint)
+        let sealed = try seal(placed.rows, after: previous, key: try requireOperatorKey())
         let write = BlockWrite(
             block: sealed.block, events: placed.records, lotInputs: placed.lotInputs, nodes: placed.nodes,
-            participants: changed.sorted().compactMap { registry.participants[$0] }, checkpoint: sealed.checkpoint)
+            participants: placed.participants, checkpoint: sealed.checkpoint)
         return BlockPlan(write: write, sealed: sealed.sealed, note: sealed.note)
     }
 }

@@ -75,8 +75,11 @@ extension Ledger {
         progress: @escaping @Sendable (IngestProgress) -> Void = { _ in }
     ) async throws(LedgerError) -> IngestSummary {
         try await writerGate.serialize { () async throws(LedgerError) in
-            try await self.ingestSerialized(
-                source, signedWith: key, options: options, onReject: onReject, progress: progress)
+            // Another process's block found at the head lock refuses this one before any of the file is read.
+            try await self.retryingWhileTheHeadMoves { () async throws(LedgerError) in
+                try await self.ingestSerialized(
+                    source, signedWith: key, options: options, onReject: onReject, progress: progress)
+            }
         }
     }
 

@@ -154,7 +154,7 @@ func exitStatus(for code: LedgerError.Code) -> Int32 {
     case .tampered, .invalidProof: 1
     case .notFound: 3
     case .invalidRecord: 4
-    case .conflict, .alreadyExists: 5
+    case .conflict, .alreadyExists, .headMoved: 5
     case .unknownSigner, .revokedSigner, .badSignature, .notAuthorized: 6
     case .io, .storage: 7
     default: 1

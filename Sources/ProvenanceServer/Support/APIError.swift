@@ -27,7 +27,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             switch error.code {
             case .notFound: .notFound
             case .invalidRecord, .invalidProof: .badRequest
-            case .conflict, .alreadyExists, .invalidState: .conflict
+            case .conflict, .alreadyExists, .invalidState, .headMoved: .conflict
             case .unknownSigner, .revokedSigner, .badSignature, .notAuthorized: .forbidden
             default: .internalServerError
             }
