@@ -4,7 +4,6 @@ public import LedgerStorage
 internal import Dispatch
 internal import Logging
 internal import PostgresNIO
-internal import Synchronization
 
 /// A ledger in a PostgreSQL database, through postgres-nio's connection pool: the same tables, indexes and queries as
 /// the SQLite store, one transaction per block.
@@ -778,30 +777,19 @@ private struct PostgresBlockTransaction: BlockTransaction, @unchecked Sendable {
     let store: PostgresLedgerStore
     let connection: PostgresConnection
 
-    /// Runs `operation` on the transaction's connection and blocks this thread (never one of Swift's concurrency pool)
-    /// until it ends.
+    /// Runs `operation` on the transaction's connection and blocks this thread (the block queue's) until it ends.
     private func wait<T: Sendable>(
         _ what: String, _ operation: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
     ) throws(LedgerError) -> T {
-        let outcome = Mutex<Result<T, LedgerError>?>(nil)
-        let done = DispatchSemaphore(value: 0)
         let connection = connection
         let logger = store.logger
-        Task {
-            let result: Result<T, LedgerError>
+        return try waitBlocking { () async throws(LedgerError) in
             do {
-                result = .success(try await operation(connection, logger))
+                return try await operation(connection, logger)
             } catch {
-                result = .failure(PostgresLedgerStore.storageError(error, what))
+                throw PostgresLedgerStore.storageError(error, what)
             }
-            outcome.withLock { $0 = result }
-            done.signal()
         }
-        done.wait()
-        guard let result = outcome.withLock({ $0 }) else {
-            throw LedgerError(.storage, "\(what): the database call ended without a result")
-        }
-        return try result.get()
     }
 
     private func rows(_ what: String, _ query: PostgresQuery) throws(LedgerError) -> [PostgresRow] {

@@ -24,7 +24,7 @@ struct Prov: AsyncParsableCommand {
             History.self,
             Proof.self, VerifyProof.self, Verify.self, CheckpointCommand.self, Consistency.self, PipelineCommand.self,
             Anomalies.self, Reports.self,
-            Serve.self, QR.self, Sign.self, EPCISCommand.self, Export.self, Sample.self, Bench.self,
+            Serve.self, QR.self, Sign.self, EPCISCommand.self, Export.self, Migrate.self, Sample.self, Bench.self,
         ]
     )
 }

@@ -59,5 +59,13 @@ struct PostgresCommandTests {
         let verified = try run("verify", "--json")
         #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
         #expect(try JSONParser.parse(verified.stdout)["valid"] == .bool(true))
+
+        // The ledger copied to a file gives the same checkpoint, and a copy never lands on a ledger.
+        let copied = try run("migrate", "--from", url, "--to", "copy.sqlite", "--json")
+        try #require(copied.status == 0, "\(copied.stderr)")
+        #expect(try JSONParser.parse(copied.stdout)["verified"] == .bool(true))
+        #expect(try prov.run("checkpoint", "--ledger", "copy.sqlite").stdout == run("checkpoint").stdout)
+        let onto = try run("migrate", "--from", "copy.sqlite", "--to", url)
+        #expect(onto.status == 5 && onto.stderr.contains("already holds a ledger"), "\(onto.stderr)")
     }
 }

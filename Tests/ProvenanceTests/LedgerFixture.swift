@@ -47,6 +47,28 @@ struct LedgerFixture {
         _ = try await ledger.append([try Self.facility("MILL-1", party: "mill", kind: "mill")], signedWith: millKey)
     }
 
+    /// A place on `backend` that holds no ledger yet: a file in a new folder, or a new database.
+    struct EmptyStore {
+        let address: LedgerAddress
+        let directory: URL
+        let databaseURL: String?
+
+        func remove() {
+            try? FileManager.default.removeItem(at: directory)
+            if let databaseURL { TestPostgres.dropDatabase(databaseURL) }
+        }
+    }
+
+    static func emptyAddress(_ backend: StoreBackend) async throws -> EmptyStore {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prov-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let databaseURL = backend == .postgres ? try TestPostgres.newDatabase() : nil
+        let address =
+            try databaseURL.map { url throws in try LedgerAddress(url) }
+            ?? .sqlite(path: directory.appendingPathComponent("copy.sqlite").path)
+        return EmptyStore(address: address, directory: directory, databaseURL: databaseURL)
+    }
+
     /// The master data of facility `id`, owned by `party`.
     static func facility(
         _ id: String, party: String, kind: String, certificate: String? = nil, parent: String? = nil
