@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server on 127.0.0.1 for the tests, installed with apt-get if missing.
 #   postgres-server.sh start DIR PORT   creates a cluster in DIR, starts it and prints its URL
+#   postgres-server.sh replica DIR PORT PRIMARY_PORT
+#                                       starts a streaming replica of the server on PRIMARY_PORT (pg_basebackup -R)
+#                                       in DIR and prints its URL
 #   postgres-server.sh stop DIR         stops it and removes DIR
 # initdb refuses to run as root, so as root the cluster belongs to the `postgres` user.
 set -euo pipefail
@@ -24,13 +27,24 @@ start)
         || { cat "$dir/server.log" >&2; exit 1; }
     echo "postgres://prov@127.0.0.1:$port/postgres?sslmode=disable"
     ;;
+replica)
+    dir=$2 port=$3 primary=$4
+    rm -rf "$dir" && mkdir -p "$dir"
+    if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir"; fi
+    as_owner "$bin/pg_basebackup" -h 127.0.0.1 -p "$primary" -U prov -D "$dir/data" -R -X stream \
+        >"$dir/basebackup.log" 2>&1 || { cat "$dir/basebackup.log" >&2; exit 1; }
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c hot_standby=on" start >/dev/null \
+        || { cat "$dir/server.log" >&2; exit 1; }
+    echo "postgres://prov@127.0.0.1:$port/postgres?sslmode=disable"
+    ;;
 stop)
     dir=$2
     if [ -d "$dir/data" ]; then as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true; fi
     rm -rf "$dir"
     ;;
 *)
-    echo "usage: $0 start DIR PORT | stop DIR" >&2
+    echo "usage: $0 start DIR PORT | replica DIR PORT PRIMARY_PORT | stop DIR" >&2
     exit 2
     ;;
 esac

@@ -10,11 +10,14 @@ echo "format: OK (swift format lint --strict, $(find Sources Tests -name '*.swif
 swift build --build-tests
 # GS1's reference event hash, which the EPCIS hash tests compare against.
 bash scripts/install-epcis-hash.sh
-# A PostgreSQL server of its own for the store tests, which run against both stores; stopped however the run ends.
+# A PostgreSQL server of its own and a streaming replica of it, for the store tests (which run against both stores)
+# and the read-replica tests; both stopped however the run ends.
 postgres_dir="${TMPDIR:-/tmp}/prov-postgres-$$"
-PROV_TEST_POSTGRES=$(bash scripts/postgres-server.sh start "$postgres_dir" "${PROV_TEST_POSTGRES_PORT:-55432}")
-export PROV_TEST_POSTGRES
-trap 'bash scripts/postgres-server.sh stop "$postgres_dir"' EXIT
+postgres_port="${PROV_TEST_POSTGRES_PORT:-55432}"
+trap 'bash scripts/postgres-server.sh stop "$postgres_dir-replica"; bash scripts/postgres-server.sh stop "$postgres_dir"' EXIT
+PROV_TEST_POSTGRES=$(bash scripts/postgres-server.sh start "$postgres_dir" "$postgres_port")
+PROV_TEST_POSTGRES_REPLICA=$(bash scripts/postgres-server.sh replica "$postgres_dir-replica" $((postgres_port + 1)) "$postgres_port")
+export PROV_TEST_POSTGRES PROV_TEST_POSTGRES_REPLICA
 swift test
 bash scripts/demo.sh > demo.log 2>&1 || { tail -40 demo.log; echo "the demo failed (full output in demo.log)"; exit 1; }
 echo "demo: OK ($(grep -c '^.\[1m\$ prov' demo.log) commands; output in demo.log)"

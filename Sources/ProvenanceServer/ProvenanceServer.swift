@@ -14,25 +14,41 @@ public struct ServerConfiguration: Sendable {
     }
 }
 
+/// Read replicas of the ledger (streaming replicas of a PostgreSQL primary) that serve its public reads.
+public struct ReadReplicas: Sendable {
+    public let ledgers: [Ledger]
+    /// How many events a replica may lag behind the primary before `/readyz` reports the server not ready.
+    public let maximumLag: Int
+
+    public init(_ ledgers: [Ledger], maximumLag: Int = 10_000) {
+        self.ledgers = ledgers
+        self.maximumLag = maximumLag
+    }
+
+    public static let none = ReadReplicas([])
+}
+
 /// The HTTP service over a ledger: the JSON API (`Schemas/openapi.json`) with request logs.
 public enum ProvenanceServer {
     /// The router with every route; tests drive it in-process.
     public static func makeRouter(
-        ledger: Ledger, signingKeys: SigningKeys = .none, clock: @escaping @Sendable () -> Int64 = unixNow
+        ledger: Ledger, replicas: ReadReplicas = .none, signingKeys: SigningKeys = .none,
+        clock: @escaping @Sendable () -> Int64 = unixNow
     ) throws -> Router<ProvenanceRequestContext> {
         // HEAD answers as GET without the body (RFC 9110 §9.3.2), for health checks and link checkers.
         let router = Router(context: ProvenanceRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: LogRequestsMiddleware(.info))
-        try LedgerAPI(ledger: ledger, signingKeys: signingKeys, clock: clock).register(on: router)
+        try LedgerAPI(ledger: ledger, replicas: replicas, signingKeys: signingKeys, clock: clock).register(on: router)
         return router
     }
 
     /// The application: run it with `runService()`, which stops gracefully on SIGINT and SIGTERM.
     public static func makeApplication(
-        ledger: Ledger, signingKeys: SigningKeys = .none, configuration: ServerConfiguration, logger: Logger
+        ledger: Ledger, replicas: ReadReplicas = .none, signingKeys: SigningKeys = .none,
+        configuration: ServerConfiguration, logger: Logger
     ) throws -> some ApplicationProtocol {
         Application(
-            router: try makeRouter(ledger: ledger, signingKeys: signingKeys),
+            router: try makeRouter(ledger: ledger, replicas: replicas, signingKeys: signingKeys),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "prov"),
             logger: logger)
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import LedgerCore
+import LedgerStorage
 import Logging
 import Provenance
 import ProvenanceServer
@@ -20,9 +21,18 @@ struct Serve: AsyncParsableCommand {
               4. send "Authorization: Bearer TOKEN" (valid 15 minutes)
 
             Writes (POST /v1/batches of events the producer signed, \
-            reviews signed by an officer) need the operator key beside the ledger, which seals each block; without \
-            it the server serves reads only. GET /healthz answers while it runs; SIGINT or SIGTERM stops it after \
-            the requests in flight.
+            reviews signed by an officer) need the operator key (beside a ledger file, or --operator-key), which seals \
+            each block; without it the server serves reads only. GET /healthz answers while it runs; GET /readyz \
+            answers 200 while the ledger's database answers and every read replica is within --max-replica-lag \
+            events of it, 503 otherwise. SIGINT or SIGTERM stops the server after the requests in flight.
+
+            On a PostgreSQL ledger any number of servers may run at once, on one machine or many, and a write may \
+            reach any of them: each block locks the ledger's head row, and a block planned on a head another server \
+            moved is planned again on the new one. --read-replica sends the public reads (checkpoint, consistency, \
+            events, proofs, product and lot histories) to streaming replicas of the database, in turn, with a \
+            connection pool apart from the writes'; a read the replica cannot answer yet (an event it has not \
+            replayed, such as the proof asked for right after an append) goes to the primary. EPCIS queries read \
+            the primary, whose query index they bring up to date.
 
             --signing-keys DIR lets producers post a CSV, shipment XML or EPCIS file (text/csv, application/xml) \
             instead of signed events: the server reads it as 'prov ingest' does and signs it with the key in DIR of \
@@ -49,6 +59,14 @@ struct Serve: AsyncParsableCommand {
             "Sign raw batches (CSV, XML, EPCIS) with the participants' private keys in this folder (*.pem).",
             valueName: "DIR"))
     var signingKeys: String?
+    @Option(
+        name: .customLong("read-replica"),
+        help: ArgumentHelp(
+            "A streaming replica of the PostgreSQL ledger (postgres://…) to serve public reads from; repeat for several.",
+            valueName: "ADDRESS"))
+    var readReplicas: [String] = []
+    @Option(help: "Events a read replica may lag behind before /readyz reports the server not ready.")
+    var maxReplicaLag = 10_000
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
@@ -65,9 +83,20 @@ struct Serve: AsyncParsableCommand {
             let names = keys.isEmpty ? "nobody (no *.pem in \(signingKeys))" : keys.participants.joined(separator: ", ")
             FileHandle.standardError.write(Data("note: raw batches are signed for \(names)\n".utf8))
         }
+        var replicas = [Ledger]()
+        try await reporting { () async throws(LedgerError) in
+            for address in readReplicas {
+                let replica = try await Ledger.open(at: try LedgerAddress(address))
+                guard replica.metadata == ledger.metadata else {
+                    throw LedgerError(
+                        .invalidState, "the read replica \(address) holds another ledger than \(options.ledger)")
+                }
+                replicas.append(replica)
+            }
+        }
         let application = try ProvenanceServer.makeApplication(
-            ledger: ledger, signingKeys: keys, configuration: ServerConfiguration(host: host, port: port),
-            logger: logger)
+            ledger: ledger, replicas: ReadReplicas(replicas, maximumLag: maxReplicaLag), signingKeys: keys,
+            configuration: ServerConfiguration(host: host, port: port), logger: logger)
         let indexing = Task { await ProvenanceServer.prepareQueries(ledger: ledger, logger: logger) }
         defer { indexing.cancel() }
         try await application.runService()

@@ -6,7 +6,6 @@ import Ingest
 import LedgerCore
 import LedgerCrypto
 import LedgerStorage
-import LedgerSQLite
 import NIOCore
 import Pipeline
 import Provenance
@@ -21,6 +20,8 @@ import Testing
 struct DemoNetwork {
     let folder: URL
     let ledger: Ledger
+    /// The PostgreSQL database the ledger is in, if it is not in a file of `folder`.
+    let databaseURL: String?
     /// Unix seconds the server's clock reads; tests move it to expire tokens.
     let now: Clock
 
@@ -38,13 +39,16 @@ struct DemoNetwork {
         return try Ed25519.PrivateKey(pem: String(contentsOf: url, encoding: .utf8))
     }
 
-    static func make() async throws -> DemoNetwork {
+    static func make(backend: StoreBackend = .sqlite) async throws -> DemoNetwork {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("prov-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let store = try SQLiteLedgerStore(path: folder.appendingPathComponent("ledger.sqlite").path, create: true)
+        let databaseURL = backend == .postgres ? try TestPostgres.newDatabase() : nil
+        let address =
+            try databaseURL.map { url throws in try LedgerAddress(url) }
+            ?? .sqlite(path: folder.appendingPathComponent("ledger.sqlite").path)
         let clock = LedgerClock.fixed(epochSeconds: 1_830_297_600)
         let ledger = try await Ledger.create(
-            store: store, origin: "demo.provenance.local/ledger", operatorKey: try key("operator"), clock: clock)
+            at: address, origin: "demo.provenance.local/ledger", operatorKey: try key("operator"), clock: clock)
         for (id, role) in [
             ("farm-gh", ParticipantRole.producer), ("mill-nl", .processor), ("factory-de", .processor),
             ("compliance", .compliance),
@@ -73,11 +77,12 @@ struct DemoNetwork {
             parsing: String(decoding: definitionBytes, as: UTF8.self), file: "default.yml")
         _ = try await ledger.runPipeline(
             definition, definitionBytes: definitionBytes, signedWith: try key("compliance"))
-        return DemoNetwork(folder: folder, ledger: ledger, now: Clock())
+        return DemoNetwork(folder: folder, ledger: ledger, databaseURL: databaseURL, now: Clock())
     }
 
     func remove() {
         try? FileManager.default.removeItem(at: folder)
+        if let databaseURL { TestPostgres.dropDatabase(databaseURL) }
     }
 
     /// The keys of `participants` as the server loads them from a folder of PEM files.
@@ -93,11 +98,13 @@ struct DemoNetwork {
     }
 
     /// Runs `body` against the API in-process, the server holding `signingKeys`.
-    func withServer(signingKeys: SigningKeys = .none, _ body: @Sendable (any TestClientProtocol) async throws -> Void)
-        async throws
-    {
+    func withServer(
+        replicas: ReadReplicas = .none, signingKeys: SigningKeys = .none,
+        _ body: @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
         let clock = now
-        let router = try ProvenanceServer.makeRouter(ledger: ledger, signingKeys: signingKeys, clock: { clock.read() })
+        let router = try ProvenanceServer.makeRouter(
+            ledger: ledger, replicas: replicas, signingKeys: signingKeys, clock: { clock.read() })
         let application = Application(router: router)
         try await application.test(.router, body)
     }

@@ -18,6 +18,9 @@ import Testing
             let health = try await client.call(.get, "/healthz")
             OpenAPIContract.expect(health, 200, "GET", "/healthz")
             #expect(try health.json["tree_size"] == .integer(expected.size))
+            let ready = try await client.call(.get, "/readyz")
+            OpenAPIContract.expect(ready, 200, "GET", "/readyz")
+            #expect(try ready.json["status"] == "ready" && ready.json["replicas"] == .array([]))
 
             let checkpoint = try await client.call(.get, "/v1/checkpoint")
             OpenAPIContract.expect(checkpoint, 200, "GET", "/v1/checkpoint")

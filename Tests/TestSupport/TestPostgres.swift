@@ -32,6 +32,32 @@ public enum TestPostgres {
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+
+        public init(description: String) {
+            self.description = description
+        }
+    }
+
+    /// The environment variable naming a streaming replica of the server.
+    public static let replicaVariable = "PROV_TEST_POSTGRES_REPLICA"
+
+    /// The replica's URL, if one is named.
+    public static let replica = ProcessInfo.processInfo.environment[replicaVariable].flatMap { $0.isEmpty ? nil : $0 }
+
+    /// Why replica tests cannot run.
+    public static let replicaAbsence =
+        "\(replicaVariable) names no replica of the PostgreSQL test server; scripts/test.sh starts one and sets it"
+
+    /// The URL of the database `url` names (on the server) on the replica.
+    public static func onReplica(_ url: String) throws -> String {
+        guard let replica, let replicaComponents = URLComponents(string: replica) else {
+            throw Failure(description: replicaAbsence)
+        }
+        guard var components = URLComponents(string: url) else { throw Failure(description: "\(url) is not a URL") }
+        components.host = replicaComponents.host
+        components.port = replicaComponents.port
+        guard let result = components.string else { throw Failure(description: "\(url) is not a URL") }
+        return result
     }
 
     /// Creates an empty database on the server and returns its URL.

@@ -10,59 +10,109 @@ extension LedgerAPI {
             let size = try await ledger.treeSize()
             return Response.json(["status": "ok", "tree_size": .integer(size)])
         }
+        // Readiness for a load balancer: the primary answers, and each read replica answers and is not too far behind.
+        router.get("/readyz") { _, _ in
+            let size: Int
+            do throws(LedgerError) {
+                size = try await primary.treeSize()
+            } catch {
+                return Response.json(
+                    [
+                        "status": "unavailable",
+                        "reason": .string("the ledger's database does not answer: \(error.reason)"),
+                    ],
+                    status: .serviceUnavailable)
+            }
+            var ready = true
+            var states = [JSONValue]()
+            for (number, replica) in replicas.ledgers.enumerated() {
+                do throws(LedgerError) {
+                    let lag = size - (try await replica.treeSize())
+                    let caughtUp = lag <= replicas.maximumLag
+                    ready = ready && caughtUp
+                    states.append([
+                        "replica": .integer(number + 1), "ready": .bool(caughtUp), "lag_events": .integer(max(0, lag)),
+                    ])
+                } catch {
+                    ready = false
+                    states.append([
+                        "replica": .integer(number + 1), "ready": .bool(false), "reason": .string(error.reason),
+                    ])
+                }
+            }
+            return Response.json(
+                ["status": ready ? "ready" : "unavailable", "tree_size": .integer(size), "replicas": .array(states)],
+                status: ready ? .ok : .serviceUnavailable)
+        }
         router.get("/v1/checkpoint") { _, _ in
-            let note = try await ledger.latestCheckpoint()
-            let checkpoint = try Checkpoint.open(note, verifier: ledger.noteVerifier)
-            return Response.json([
-                "origin": .string(checkpoint.origin), "size": .integer(checkpoint.size),
-                "root": .string(Base64.encode(checkpoint.root.bytes)), "note": .string(note.serialized),
-                "operator_key": .string(Base64.encode(ledger.metadata.operatorKey.rawRepresentation)),
-                "verifier_key": .string(try ledger.noteVerifier.verifierKey),
-            ])
+            try await reading { api in
+                let note = try await api.ledger.latestCheckpoint()
+                let checkpoint = try Checkpoint.open(note, verifier: api.ledger.noteVerifier)
+                return Response.json([
+                    "origin": .string(checkpoint.origin), "size": .integer(checkpoint.size),
+                    "root": .string(Base64.encode(checkpoint.root.bytes)), "note": .string(note.serialized),
+                    "operator_key": .string(Base64.encode(api.ledger.metadata.operatorKey.rawRepresentation)),
+                    "verifier_key": .string(try api.ledger.noteVerifier.verifierKey),
+                ])
+            }
         }
         router.get("/v1/consistency") { request, _ in
-            guard request.uri.queryParameters.get("from") != nil else {
-                throw APIError.badRequest("query parameter from (the tree size of the checkpoint you hold) is required")
+            try await reading { api in
+                guard request.uri.queryParameters.get("from") != nil else {
+                    throw APIError.badRequest(
+                        "query parameter from (the tree size of the checkpoint you hold) is required")
+                }
+                let from = try request.integerParameter("from", default: 0)
+                let result = try await api.ledger.consistencyProof(fromSize: from)
+                return Response.json([
+                    "from": .integer(from), "to": .integer(result.new.size),
+                    "proof": .array(result.proof.map { .string(Base64.encode($0.bytes)) }),
+                    "checkpoint": .string(result.newNote.serialized),
+                ])
             }
-            let from = try request.integerParameter("from", default: 0)
-            let result = try await ledger.consistencyProof(fromSize: from)
-            return Response.json([
-                "from": .integer(from), "to": .integer(result.new.size),
-                "proof": .array(result.proof.map { .string(Base64.encode($0.bytes)) }),
-                "checkpoint": .string(result.newNote.serialized),
-            ])
         }
         router.get("/v1/events/:id") { _, context in
-            let id = try await ledger.resolveEventID(try context.pathParameter("id"))
-            let found = try await ledger.event(id: id)
-            let event = try await visible(found.event, to: context)
-            return Response.json(event.summaryJSON(index: found.index, blockHeight: found.blockHeight))
+            try await reading { api in
+                let id = try await api.ledger.resolveEventID(try context.pathParameter("id"))
+                let found = try await api.ledger.event(id: id)
+                let event = try await api.visible(found.event, to: context)
+                return Response.json(event.summaryJSON(index: found.index, blockHeight: found.blockHeight))
+            }
         }
         router.get("/v1/events/:id/proof") { _, context in
-            let bundle = try await visibleProof(try context.pathParameter("id"), context: context)
-            return Response.bytesResponse(try bundle.serialized(), contentType: "application/json")
+            try await reading { api in
+                let bundle = try await api.visibleProof(try context.pathParameter("id"), context: context)
+                return Response.bytesResponse(try bundle.serialized(), contentType: "application/json")
+            }
         }
         // What the product page asks in a browser without Ed25519: the same bundle, checked here.
         router.get("/v1/events/:id/verification") { _, context in
-            let bundle = try await visibleProof(try context.pathParameter("id"), context: context)
-            do throws(LedgerError) {
-                let verified = try bundle.verify(operatorKey: ledger.metadata.operatorKey)
-                return Response.json([
-                    "verified": .bool(true), "event_id": .string(verified.event.id.hex),
-                    "signer": .string(verified.signer.id),
-                    "checkpoint_size": .integer(verified.checkpoint.size),
-                ])
-            } catch {
-                return Response.json([
-                    "verified": .bool(false), "event_id": .string(bundle.event.id.hex), "reason": .string(error.reason),
-                ])
+            try await reading { api in
+                let bundle = try await api.visibleProof(try context.pathParameter("id"), context: context)
+                do throws(LedgerError) {
+                    let verified = try bundle.verify(operatorKey: api.ledger.metadata.operatorKey)
+                    return Response.json([
+                        "verified": .bool(true), "event_id": .string(verified.event.id.hex),
+                        "signer": .string(verified.signer.id),
+                        "checkpoint_size": .integer(verified.checkpoint.size),
+                    ])
+                } catch {
+                    return Response.json([
+                        "verified": .bool(false), "event_id": .string(bundle.event.id.hex),
+                        "reason": .string(error.reason),
+                    ])
+                }
             }
         }
         router.get("/v1/products/:id") { request, context in
-            try await productResponse(try context.pathParameter("id"), request: request, context: context)
+            try await reading { api in
+                try await api.productResponse(try context.pathParameter("id"), request: request, context: context)
+            }
         }
         router.get("/v1/lots/:id") { request, context in
-            try await lotResponse(try context.pathParameter("id"), request: request, context: context)
+            try await reading { api in
+                try await api.lotResponse(try context.pathParameter("id"), request: request, context: context)
+            }
         }
     }
 

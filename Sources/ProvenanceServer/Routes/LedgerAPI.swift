@@ -1,11 +1,18 @@
 public import Hummingbird
 import LedgerCore
 public import Provenance
+import Synchronization
 
 /// The JSON API over one ledger (`Schemas/openapi.json`): public reads, participant login, batches,
 /// and the compliance officers' flags, reviews and reports.
 public struct LedgerAPI: Sendable {
-    let ledger: Ledger
+    /// The ledger this API reads: the primary, or a read replica in the copy ``reading(_:)`` passes.
+    private(set) var ledger: Ledger
+    /// The primary, which every write and every read that needs the newest rows goes to.
+    let primary: Ledger
+    let replicas: ReadReplicas
+    /// Turns among the replicas.
+    let replicaTurns = Turns()
     let tokens: TokenAuthority
     let challenges: ChallengeBook
     let productTotals: ProductTotals
@@ -16,8 +23,13 @@ public struct LedgerAPI: Sendable {
     /// The EPCIS capture jobs this server ran.
     let captureJobs = CaptureJobs()
 
-    public init(ledger: Ledger, signingKeys: SigningKeys = .none, clock: @escaping @Sendable () -> Int64) throws {
+    public init(
+        ledger: Ledger, replicas: ReadReplicas = .none, signingKeys: SigningKeys = .none,
+        clock: @escaping @Sendable () -> Int64
+    ) throws {
         self.ledger = ledger
+        primary = ledger
+        self.replicas = replicas
         self.signingKeys = signingKeys
         self.tokens = try TokenAuthority()
         self.challenges = try ChallengeBook(origin: ledger.metadata.origin)
@@ -42,6 +54,21 @@ public struct LedgerAPI: Sendable {
     }
 
     static let sensitiveFields = Set(EventSchema.sensitiveFieldNames)
+
+    /// Runs the public read `body` on a read replica, in turn, when the server has any, and again on the primary when
+    /// the replica does not find what it asks for (a row it has not replayed yet, such as the proof of an event
+    /// appended a moment ago, or a checkpoint newer than its own) or cannot be reached.
+    func reading(_ body: (LedgerAPI) async throws -> Response) async throws -> Response {
+        guard !replicas.ledgers.isEmpty else { return try await body(self) }
+        let turn = replicaTurns.next()
+        var onReplica = self
+        onReplica.ledger = replicas.ledgers[turn % replicas.ledgers.count]
+        do {
+            return try await body(onReplica)
+        } catch let error as LedgerError where [.notFound, .invalidState, .storage].contains(error.code) {
+            return try await body(self)
+        }
+    }
 
     /// The participants whose events flag `id` concerns; none for a flag no anchored report holds.
     private func flagParties(_ id: String) async throws(LedgerError) -> [String] {
@@ -80,5 +107,14 @@ public struct LedgerAPI: Sendable {
             }
         }
         return event.withholding(Self.sensitiveFields)
+    }
+}
+
+/// A counter of turns, shared by the copies of the API that ``LedgerAPI/reading(_:)`` makes.
+final class Turns: Sendable {
+    private let count = Atomic<Int>(0)
+
+    func next() -> Int {
+        count.add(1, ordering: .relaxed).oldValue
     }
 }
