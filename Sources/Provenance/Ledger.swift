@@ -72,6 +72,13 @@ public final class Ledger: Sendable {
         get throws(LedgerError) { try NoteVerifier(name: metadata.origin, key: metadata.operatorKey) }
     }
 
+    /// A secret for `purpose` that every process holding the operator key derives alike (HMAC-SHA256 of the purpose
+    /// under the key's seed), and that tells nothing of the key; nil without the key. Servers over one ledger key
+    /// their login challenges and tokens with it, so that one a server issues is good at any other.
+    public func sharedSecret(for purpose: String) -> [UInt8]? {
+        operatorKey.map { SHA256.hmac(key: $0.seed, message: Array("provenance/\(purpose)".utf8)).bytes }
+    }
+
     func requireOperatorKey() throws(LedgerError) -> Ed25519.PrivateKey {
         guard let operatorKey else {
             throw LedgerError(

@@ -15,8 +15,9 @@ import LedgerCrypto
 /// expires: 1795000000
 /// ```
 ///
-/// The server keeps nothing for a challenge it issues: the nonce holds 16 random bytes and an HMAC, under a secret
-/// drawn when the server starts, of those bytes, the participant and the expiry. So asking for challenges, which
+/// The server keeps nothing for a challenge it issues: the nonce holds 16 random bytes and an HMAC, of those bytes,
+/// the participant and the expiry, under a secret the servers holding the operator key share (so that a challenge one
+/// issues may be redeemed at another), or else one drawn when the server starts. So asking for challenges, which
 /// needs no token, costs the server no memory and cannot crowd out anyone else's. What it keeps is the nonces of the
 /// challenges redeemed for a token, until they expire, so that none is used twice: at most
 /// ``redeemedPerParticipant`` per participant and ``capacity`` in all. Only a holder of a registered key can add to
@@ -33,9 +34,9 @@ actor ChallengeBook {
     /// Redeemed nonces and their expiry.
     private var redeemed: [String: (participant: String, expires: Int64)] = [:]
 
-    init(origin: String) throws {
+    init(origin: String, secret: [UInt8]? = nil) throws {
         self.origin = origin
-        secret = SHA256.HMACKey(try SecureRandom.bytes(32))
+        self.secret = SHA256.HMACKey(try secret ?? SecureRandom.bytes(32))
     }
 
     /// The text of a challenge for `participant` with `nonce`, valid until `expires`.

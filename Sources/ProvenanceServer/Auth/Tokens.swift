@@ -2,15 +2,17 @@ import LedgerCore
 import LedgerCrypto
 
 /// Short-lived bearer tokens: `v1.<payload>.<mac>`, the payload the base64url canonical JSON
-/// `{"exp": unix seconds, "sub": participant}`, the MAC HMAC-SHA256 under a secret drawn when the
-/// server starts. Restarting the server logs everyone out; nothing about sessions is stored.
+/// `{"exp": unix seconds, "sub": participant}`, the MAC HMAC-SHA256 under `secret`: one the servers holding the
+/// operator key share (``Ledger/sharedSecret(for:)``), so that a token from one is good at every other, or else one
+/// drawn when the server starts. Nothing about sessions is stored.
 struct TokenAuthority: Sendable {
     static let lifetime: Int64 = 900
 
     private let secret: [UInt8]
 
-    init() throws {
-        secret = try SecureRandom.bytes(32)
+    /// Tokens under `secret`, or under a random one.
+    init(secret: [UInt8]? = nil) throws {
+        self.secret = try secret ?? SecureRandom.bytes(32)
     }
 
     /// A token for `participant`, valid until the returned expiry.

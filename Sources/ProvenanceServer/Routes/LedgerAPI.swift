@@ -31,8 +31,9 @@ public struct LedgerAPI: Sendable {
         primary = ledger
         self.replicas = replicas
         self.signingKeys = signingKeys
-        self.tokens = try TokenAuthority()
-        self.challenges = try ChallengeBook(origin: ledger.metadata.origin)
+        self.tokens = try TokenAuthority(secret: ledger.sharedSecret(for: "login tokens"))
+        self.challenges = try ChallengeBook(
+            origin: ledger.metadata.origin, secret: ledger.sharedSecret(for: "login challenges"))
         self.productTotals = ProductTotals(ledger: ledger)
         self.clock = clock
     }
