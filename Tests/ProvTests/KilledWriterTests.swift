@@ -1,0 +1,66 @@
+import Foundation
+import LedgerCore
+import TestSupport
+import Testing
+
+/// `kill -9` of `prov ingest` in the middle of its block, on a ledger file and on PostgreSQL: the ledger is as it
+/// was (whole blocks only), `prov verify` passes, and running the import again completes it.
+@Suite struct KilledWriterTests {
+    static let rows = 20_000
+
+    @Test(arguments: StoreBackend.tested) func aWriterKilledMidBlockLeavesWholeBlocks(backend: StoreBackend)
+        async throws
+    {
+        let prov = try ProvRunner()
+        defer { prov.remove() }
+        let databaseURL = backend == .postgres ? try TestPostgres.newDatabase() : nil
+        defer { if let databaseURL { TestPostgres.dropDatabase(databaseURL) } }
+        var environment = ["PROV_OPERATOR_KEY": prov.path("operator.pem")]
+        if let databaseURL { environment["PROV_LEDGER"] = databaseURL }
+        func run(_ arguments: String...) throws -> ProvRunner.Result {
+            let result = try prov.run(arguments, environment: environment)
+            try #require(result.status == 0, "prov \(arguments.joined(separator: " ")): \(result.stderr)")
+            return result
+        }
+        let demo = ProvRunner.sampleData.appendingPathComponent("demo")
+        _ = try run("init")
+        _ = try run("keys", "generate", "--out", "farm.pem", "--public-out", "farm.pub.pem")
+        _ = try run(
+            "participants", "add", "--id", "farm-gh", "--name", "Farm", "--role", "producer", "--public-key",
+            "farm.pub.pem")
+        _ = try run(
+            "facilities", "import", demo.appendingPathComponent("farm-gh-facilities.csv").path, "--key", "farm.pem")
+        var csv = "record_id,event,occurred_at,product,lot,quantity,unit,facility\n"
+        for row in 0..<Self.rows {
+            csv += "K-\(row),produce,2026-04-02T07:30:00Z,cocoa-beans,LOT-K-\(row),\(100 + row % 50),kg,FARM-GH-01\n"
+        }
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: prov.path("big.csv")))
+        let before = try JSONParser.parse(try run("verify", "--json").stdout)
+
+        // The import runs for seconds; it is killed after one, inside its block's transaction.
+        let writer = Process()
+        writer.executableURL = ProvRunner.executable
+        writer.arguments = ["ingest", "big.csv", "--key", "farm.pem"]
+        writer.currentDirectoryURL = prov.directory
+        var processEnvironment = ProcessInfo.processInfo.environment
+        processEnvironment.removeValue(forKey: "PROV_LEDGER")
+        processEnvironment.merge(environment) { _, new in new }
+        writer.environment = processEnvironment
+        writer.standardOutput = FileHandle.nullDevice
+        writer.standardError = FileHandle.nullDevice
+        try writer.run()
+        try await Task.sleep(for: .seconds(1))
+        kill(writer.processIdentifier, SIGKILL)
+        writer.waitUntilExit()
+        #expect(writer.terminationReason == .uncaughtSignal, "the import ended before it was killed")
+
+        let after = try JSONParser.parse(try run("verify", "--json").stdout)
+        #expect(after["valid"] == .bool(true))
+        #expect(after["tree_size"] == before["tree_size"] && after["root"] == before["root"])
+
+        _ = try run("ingest", "big.csv", "--key", "farm.pem")
+        let completed = try JSONParser.parse(try run("verify", "--json").stdout)
+        #expect(completed["valid"] == .bool(true))
+        #expect(completed["tree_size"]?.integerValue == (before["tree_size"]?.integerValue ?? 0) + Self.rows)
+    }
+}
