@@ -6,8 +6,10 @@ struct Prov: AsyncParsableCommand {
         commandName: "prov",
         abstract: "Provenance: a signed, hash-chained, Merkle-tree supply-chain ledger.",
         discussion: """
-            Every command works on one ledger file, ./ledger.sqlite by default ($PROV_LEDGER or --ledger to change). \
-            The operator's private key lives beside it (ledger.operator.pem), never inside it.
+            Every command works on one ledger: a SQLite file, ./ledger.sqlite by default, or a PostgreSQL database \
+            named by a postgres:// URL ($PROV_LEDGER or --ledger to change; docs/deploy.md). The operator's private \
+            key lives beside a ledger file (ledger.operator.pem), or where --operator-key names it, never inside the \
+            ledger.
 
             Exit status:
               0  success
