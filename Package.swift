@@ -121,7 +121,8 @@ let package = Package(
         .target(
             name: "Benchmarks",
             dependencies: [
-                "Anomaly", "Ingest", "LedgerCore", "LedgerCrypto", "LedgerStorage", "LedgerSQLite", "Pipeline",
+                "Anomaly", "Ingest", "LedgerCore", "LedgerCrypto", "LedgerStorage", "LedgerSQLite", "LedgerPostgres",
+                "Pipeline",
                 "Provenance",
                 "SampleNetwork",
             ],

@@ -1,8 +1,9 @@
 public import Foundation
 import Ingest
 public import LedgerCore
-import LedgerStorage
+public import LedgerStorage
 import LedgerSQLite
+import LedgerPostgres
 public import Provenance
 
 /// CSV ingest throughput against OpenSSL's Ed25519 sign rate and against SQLite alone writing the same rows, both
@@ -23,6 +24,9 @@ public enum IngestBenchmark {
         public var importEnded: @Sendable () -> Void
         /// Whether the same rows are also imported as an EPCIS 2.0 JSON-LD document, in the same run.
         public var epcisJSON = false
+        /// A PostgreSQL database to import the same rows into as well, emptied before each import, whose rate is
+        /// reported as a ratio to the SQLite import's.
+        public var postgres: PostgresAddress?
 
         public init(
             records: Int, referenceSeconds: Double, rounds: Int, keep: String?,
@@ -53,7 +57,7 @@ public enum IngestBenchmark {
         let csvPath = folder.path("shipments.csv")
         let facilitiesPath = folder.path("facilities.csv")
         let ledgerPath = folder.path("bench.sqlite")
-        removeLedger(ledgerPath)
+        try await removeLedger(.sqlite(path: ledgerPath))
 
         let generated = Date()
         try writeFacilities(facilitiesPath)
@@ -87,25 +91,29 @@ public enum IngestBenchmark {
             let facilities: String
             var products: String?
             var checks = true
-            let ledger: String
+            let ledger: LedgerAddress
         }
         var variants = [
             Variant(
                 label: "GS1 names", file: gs1Path, facilities: gs1FacilitiesPath, products: productsPath,
-                ledger: folder.path("bench-gs1.sqlite")),
+                ledger: .sqlite(path: folder.path("bench-gs1.sqlite"))),
             Variant(
                 label: "GS1 unresolved", file: gs1Path, facilities: unresolvedFacilitiesPath,
-                ledger: folder.path("bench-gs1-unresolved.sqlite")),
+                ledger: .sqlite(path: folder.path("bench-gs1-unresolved.sqlite"))),
             Variant(
                 label: "unchecked", file: csvPath, facilities: facilitiesPath, checks: false,
-                ledger: folder.path("bench-unchecked.sqlite")),
-            Variant(label: "ingest", file: csvPath, facilities: facilitiesPath, ledger: ledgerPath),
+                ledger: .sqlite(path: folder.path("bench-unchecked.sqlite"))),
+            Variant(label: "ingest", file: csvPath, facilities: facilitiesPath, ledger: .sqlite(path: ledgerPath)),
         ]
+        if let postgres = configuration.postgres {
+            variants.append(
+                Variant(label: "PostgreSQL", file: csvPath, facilities: facilitiesPath, ledger: .postgres(postgres)))
+        }
         if configuration.epcisJSON {
             variants.insert(
                 Variant(
                     label: "EPCIS JSON-LD", file: jsonPath, facilities: facilitiesPath,
-                    ledger: folder.path("bench-epcis-json.sqlite")), at: 0)
+                    ledger: .sqlite(path: folder.path("bench-epcis-json.sqlite"))), at: 0)
         }
         var fastest = [String: Double]()
         // The peak resident set of the JSON-LD import on its own, where Linux can tell it: it is the run's first
@@ -117,7 +125,7 @@ public enum IngestBenchmark {
         for round in 0..<max(1, configuration.rounds) {
             var times = [String: Double]()
             for variant in variants {
-                removeLedger(variant.ledger)
+                try await removeLedger(variant.ledger)
                 let peakReset = round == 0 && variant.label == "EPCIS JSON-LD" && Throughput.resetPeakRSS()
                 let seconds = try await ingest(
                     variant.file, facilities: variant.facilities, products: variant.products, into: variant.ledger,
@@ -125,7 +133,7 @@ public enum IngestBenchmark {
                 times[variant.label] = seconds
                 if peakReset { jsonImportPeak = Throughput.peakRSSSinceResetMiB }
                 fastest[variant.label] = min(fastest[variant.label] ?? .infinity, seconds)
-                if variant.ledger != ledgerPath { removeLedger(variant.ledger) }
+                if variant.ledger != .sqlite(path: ledgerPath) { try await removeLedger(variant.ledger) }
             }
             if let resolved = times["GS1 names"], let unresolved = times["GS1 unresolved"] {
                 resolutionRatios.append(resolved / unresolved)
@@ -166,6 +174,15 @@ public enum IngestBenchmark {
                         "EPCIS JSON %10.0f records/s from a %.0f MB JSON-LD document of the same rows (%.2f s) = %.3f × the CSV rate, %.3f × sign rate",
                     jsonRate, Double(jsonBytes) / 1e6, jsonSeconds, jsonRate / rate, jsonRate / signRate))
         }
+        let postgresSeconds = fastest["PostgreSQL"]
+        if let postgresSeconds, let postgres = configuration.postgres {
+            let postgresRate = Double(records) / postgresSeconds
+            log(
+                String(
+                    format:
+                        "PostgreSQL %10.0f records/s into %@ (%.2f s) = %.3f × the SQLite import's rate, %.3f × sign rate",
+                    postgresRate, postgres.description, postgresSeconds, postgresRate / rate, postgresRate / signRate))
+        }
         log(
             String(format: "peak RSS   %10.1f MiB over the whole run", peak)
                 + (jsonImportPeak.map { String(format: "; %.1f MiB importing the JSON-LD, the first import", $0) } ?? "")
@@ -204,6 +221,10 @@ public enum IngestBenchmark {
                     ? .number(String(format: "%.0f", Double(records) / jsonSeconds)) : .null,
                 "epcis_json_ratio_to_csv": configuration.epcisJSON
                     ? .number(String(format: "%.4f", seconds / jsonSeconds)) : .null,
+                "postgres_records_per_s": postgresSeconds.map { .number(String(format: "%.0f", Double(records) / $0)) }
+                    ?? .null,
+                "postgres_ratio_to_sqlite": postgresSeconds.map { .number(String(format: "%.4f", seconds / $0)) }
+                    ?? .null,
                 "rounds": .integer(max(1, configuration.rounds)),
                 "peak_rss_mib": .number(String(format: "%.1f", peak)),
                 "epcis_json_import_peak_rss_mib": jsonImportPeak.map { .number(String(format: "%.1f", $0)) } ?? .null,
@@ -216,21 +237,25 @@ public enum IngestBenchmark {
 
     static let facilityCount = 10
 
-    /// Removes the ledger file at `path` with its WAL and shared-memory files.
-    static func removeLedger(_ path: String) {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    /// Removes the ledger at `address`: a file with its WAL and shared-memory files, or a database's tables.
+    static func removeLedger(_ address: LedgerAddress) async throws(LedgerError) {
+        switch address {
+        case .sqlite(let path):
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        case .postgres(let postgres):
+            try await PostgresLedgerStore.erase(postgres)
+        }
     }
 
     /// Imports the benchmark file into a new ledger at `path` (after its facilities), with or without the ledger's
     /// admission checks, and returns the seconds the shipments took.
     static func ingest(
-        _ csvPath: String, facilities facilitiesPath: String, products productsPath: String? = nil, into path: String,
-        checks: Bool, label: String, configuration: Configuration
+        _ csvPath: String, facilities facilitiesPath: String, products productsPath: String? = nil,
+        into address: LedgerAddress, checks: Bool, label: String, configuration: Configuration
     ) async throws(LedgerError) -> Double {
         let clock = LedgerClock.fixed(epochSeconds: 1_830_297_600)
-        let store = try SQLiteLedgerStore(path: path, create: true)
         let ledger = try await Ledger.create(
-            store: store, origin: "bench.local/ledger", operatorKey: try Throughput.newKey(), clock: clock)
+            at: address, origin: "bench.local/ledger", operatorKey: try Throughput.newKey(), clock: clock)
         let producer = try Throughput.newKey()
         _ = try await ledger.registerParticipant(
             id: "bench-farm", name: "Bench farm", role: .producer, publicKey: producer.publicKey)

@@ -71,6 +71,19 @@ public final class PostgresLedgerStore: LedgerStore {
         return configuration
     }
 
+    /// Drops every table of the ledger in the database at `address`, leaving it empty: for benchmarks that import
+    /// into one database again and again. Nothing else calls it.
+    package static func erase(_ address: PostgresAddress) async throws(LedgerError) {
+        let store = try await open(address, create: true)
+        _ = try await store.rows(
+            "emptying \(address)",
+            PostgresQuery(
+                unsafeSQL: """
+                    DROP TABLE IF EXISTS meta, ledger_head, blocks, events, lot_inputs, merkle_nodes, participants,
+                        checkpoints, reports, query_index, query_events, query_terms, schema_migrations CASCADE
+                    """))
+    }
+
     /// Applies the migrations the database lacks, one process at a time.
     private func migrate(create: Bool) async throws(LedgerError) {
         try await run("cannot open the ledger at \(address)") { client in

@@ -2,6 +2,7 @@ import ArgumentParser
 import Benchmarks
 import Foundation
 import LedgerCore
+import LedgerStorage
 
 struct IngestBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,6 +31,10 @@ struct IngestBench: AsyncParsableCommand {
             Linux it also reports the peak RSS of the JSON-LD import on its own: the first import of the run, with the \
             high-water mark reset before it.
 
+            With --ledger postgres://… each round also imports the CSV into that PostgreSQL database (which must hold \
+            no ledger but a previous run's: its tables are dropped before each import and after the run), and \
+            reports its records/s as a ratio to the SQLite import's and to the sign rate, measured in the same run.
+
             Then measures SQLite alone writing the same rows into a new file with the same schema (one \
             transaction, the same page cache), and reports the bound that signing (in process, on all \
             cores) and those writes (on one core, as the ingest's writer) set together: an ingest that \
@@ -48,11 +53,19 @@ struct IngestBench: AsyncParsableCommand {
         help: ArgumentHelp(
             "csv, or epcis-json to also import the rows as an EPCIS 2.0 JSON-LD document.", valueName: "FORMAT"))
     var format = "csv"
+    @Option(
+        help: ArgumentHelp(
+            "A PostgreSQL database to import the rows into as well, emptied before each import.",
+            valueName: "postgres://…"))
+    var ledger: String?
     @Flag(help: "Print the results as JSON.") var json = false
 
     func validate() throws {
         guard ["csv", "epcis-json"].contains(format) else {
             throw ValidationError("--format is csv or epcis-json, not '\(format)'")
+        }
+        if let ledger, case .sqlite? = try? LedgerAddress(ledger) {
+            throw ValidationError("--ledger names a PostgreSQL database (postgres://…), not '\(ledger)'")
         }
     }
 
@@ -64,6 +77,9 @@ struct IngestBench: AsyncParsableCommand {
                 progress: { label, started in ingestProgress(label: label, started: started, shown: shown) },
                 importEnded: { if shown { FileHandle.standardError.write(Data("\n".utf8)) } })
             configuration.epcisJSON = format == "epcis-json"
+            if let ledger, case .postgres(let postgres) = try LedgerAddress(ledger) {
+                configuration.postgres = postgres
+            }
             let result = try await IngestBenchmark.run(configuration) { line in if !json { print(line) } }
             if json { printJSON(result) }
         }
