@@ -32,23 +32,27 @@ public struct ReadReplicas: Sendable {
 public enum ProvenanceServer {
     /// The router with every route; tests drive it in-process.
     public static func makeRouter(
-        ledger: Ledger, replicas: ReadReplicas = .none, signingKeys: SigningKeys = .none,
+        ledger: Ledger, replicas: ReadReplicas = .none, signingKeys: SigningKeys = .none, metrics: ServerMetrics? = nil,
         clock: @escaping @Sendable () -> Int64 = unixNow
     ) throws -> Router<ProvenanceRequestContext> {
         // HEAD answers as GET without the body (RFC 9110 §9.3.2), for health checks and link checkers.
         let router = Router(context: ProvenanceRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: LogRequestsMiddleware(.info))
+        if let metrics {
+            router.add(middleware: MetricsMiddleware())
+            router.get("/metrics") { _, _ in await metrics.scrape(primary: ledger, replicas: replicas) }
+        }
         try LedgerAPI(ledger: ledger, replicas: replicas, signingKeys: signingKeys, clock: clock).register(on: router)
         return router
     }
 
     /// The application: run it with `runService()`, which stops gracefully on SIGINT and SIGTERM.
     public static func makeApplication(
-        ledger: Ledger, replicas: ReadReplicas = .none, signingKeys: SigningKeys = .none,
+        ledger: Ledger, replicas: ReadReplicas = .none, signingKeys: SigningKeys = .none, metrics: ServerMetrics? = nil,
         configuration: ServerConfiguration, logger: Logger
     ) throws -> some ApplicationProtocol {
         Application(
-            router: try makeRouter(ledger: ledger, replicas: replicas, signingKeys: signingKeys),
+            router: try makeRouter(ledger: ledger, replicas: replicas, signingKeys: signingKeys, metrics: metrics),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "prov"),
             logger: logger)
     }

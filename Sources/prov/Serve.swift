@@ -24,7 +24,9 @@ struct Serve: AsyncParsableCommand {
             reviews signed by an officer) need the operator key (beside a ledger file, or --operator-key), which seals \
             each block; without it the server serves reads only. GET /healthz answers while it runs; GET /readyz \
             answers 200 while the ledger's database answers and every read replica is within --max-replica-lag \
-            events of it, 503 otherwise. SIGINT or SIGTERM stops the server after the requests in flight.
+            events of it, 503 otherwise. GET /metrics gives Prometheus's text format: requests by route, method and \
+            status with latency histograms, the ledger's events and blocks, and each replica's lag. SIGINT or \
+            SIGTERM stops the server after the requests in flight.
 
             On a PostgreSQL ledger any number of servers may run at once, on one machine or many, and a write may \
             reach any of them: each block locks the ledger's head row, and a block planned on a head another server \
@@ -96,7 +98,8 @@ struct Serve: AsyncParsableCommand {
         }
         let application = try ProvenanceServer.makeApplication(
             ledger: ledger, replicas: ReadReplicas(replicas, maximumLag: maxReplicaLag), signingKeys: keys,
-            configuration: ServerConfiguration(host: host, port: port), logger: logger)
+            metrics: ServerMetrics.bootstrap(), configuration: ServerConfiguration(host: host, port: port),
+            logger: logger)
         let indexing = Task { await ProvenanceServer.prepareQueries(ledger: ledger, logger: logger) }
         defer { indexing.cancel() }
         try await application.runService()

@@ -99,12 +99,12 @@ struct DemoNetwork {
 
     /// Runs `body` against the API in-process, the server holding `signingKeys`.
     func withServer(
-        replicas: ReadReplicas = .none, signingKeys: SigningKeys = .none,
+        replicas: ReadReplicas = .none, signingKeys: SigningKeys = .none, metrics: ServerMetrics? = nil,
         _ body: @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
         let clock = now
         let router = try ProvenanceServer.makeRouter(
-            ledger: ledger, replicas: replicas, signingKeys: signingKeys, clock: { clock.read() })
+            ledger: ledger, replicas: replicas, signingKeys: signingKeys, metrics: metrics, clock: { clock.read() })
         let application = Application(router: router)
         try await application.test(.router, body)
     }

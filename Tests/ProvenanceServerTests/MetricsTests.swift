@@ -1,0 +1,35 @@
+import HummingbirdTesting
+import LedgerCore
+import Provenance
+import ProvenanceServer
+import Testing
+
+/// `GET /metrics`: Prometheus's text format, with the requests the server answered and the ledger's figures.
+@Suite struct MetricsTests {
+    @Test func requestsAndTheLedgerAreCounted() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        let size = try await demo.ledger.treeSize()
+        let blocks = try await demo.ledger.headHeight() + 1
+        try await demo.withServer(metrics: ServerMetrics.bootstrap()) { client in
+            #expect(try await client.call(.get, "/v1/checkpoint").status == .ok)
+            #expect(try await client.call(.get, "/v1/lots/NO-SUCH-LOT").status == .notFound)
+            let metrics = try await client.call(.get, "/metrics")
+            OpenAPIContract.expect(metrics, 200, "GET", "/metrics")
+            let text = String(decoding: metrics.body, as: UTF8.self)
+            let lines = text.split(separator: "\n").map(String.init)
+            func gauge(_ name: String) -> Double? {
+                lines.first { $0.hasPrefix(name + " ") }.flatMap { Double($0.dropFirst(name.count + 1)) }
+            }
+            #expect(gauge("prov_ledger_events") == Double(size), "\(text)")
+            #expect(gauge("prov_ledger_blocks") == Double(blocks), "\(text)")
+            // Requests by route and status, with their latency.
+            #expect(
+                lines.contains { $0.hasPrefix("hb_requests{") && $0.contains("/v1/checkpoint") && $0.contains("200") },
+                "\(text)")
+            #expect(
+                lines.contains { $0.hasPrefix("hb_requests{") && $0.contains("/v1/lots/{id}") && $0.contains("404") })
+            #expect(lines.contains { $0.hasPrefix("http_server_request_duration_bucket{") })
+        }
+    }
+}
