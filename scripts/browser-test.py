@@ -10,6 +10,9 @@ On a copy of the demo ledger it starts a real `prov serve` on 127.0.0.1 and driv
      dashboard with the demo key file, confirms the open flag with a note, and the decision shows on the page and in
      the ledger.
 Screenshots go to the --out folder (CI keeps them as artefacts).
+
+With --postgres URL (an empty PostgreSQL database) the copy of the ledger is moved there with `prov migrate` and the
+server, the tampering (with psql) and the checks run on it instead of the file.
 """
 import argparse
 import json
@@ -63,6 +66,38 @@ def browser(chromedriver):
     return webdriver.Chrome(service=Service(chromedriver), options=options)
 
 
+def prov(args, *command, ledger=None):
+    """Runs `prov COMMAND [--ledger LEDGER]` at the demo's fixed clock, so that new blocks follow its own."""
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": "1830297600"}
+    extra = ["--ledger", str(ledger)] if ledger else []
+    return subprocess.run([args.prov, *command, *extra], capture_output=True, text=True, env=environment)
+
+
+class Ledger:
+    """The ledger under test: the SQLite copy, or the PostgreSQL database it was moved to; its signatures are altered
+    and restored with sqlite3 or psql."""
+
+    def __init__(self, path, url, key):
+        self.path, self.url, self.key = path, url, key
+
+    @property
+    def address(self):
+        return self.url or str(self.path)
+
+    def set_signature_byte(self, event_id, flip):
+        if self.url:
+            sql = (f"UPDATE events SET signature = set_byte(signature, 0, get_byte(signature, 0) # {flip}) "
+                   f"WHERE id = decode('{event_id}', 'hex')")
+            done = subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", self.url, "-c", sql], capture_output=True, text=True)
+            if done.returncode != 0:
+                fail(f"psql: {done.stderr}")
+            return
+        with sqlite3.connect(self.path) as db:
+            (signature,) = db.execute("SELECT signature FROM events WHERE id = ?", (bytes.fromhex(event_id),)).fetchone()
+            tampered = bytes([signature[0] ^ flip]) + signature[1:]
+            db.execute("UPDATE events SET signature = ? WHERE id = ?", (tampered, bytes.fromhex(event_id)))
+
+
 def plant_open_flag(args, work, ledger):
     """The demo's officer has confirmed its one flag; for the dashboard to have an open one, the factory's dock ships
     900 kg more of the chocolate lot than the factory made, and the officer runs the pipeline again. Before that the
@@ -89,10 +124,7 @@ def plant_open_flag(args, work, ledger):
         ["pipeline", "run", str(root / "Pipelines/default.yml"), "--key", str(keys / "DEMO-ONLY-compliance.pem"),
          "--out", str(work / "reports")],
     ):
-        # The demo's fixed clock, so that the new blocks follow its own.
-        environment = {**os.environ, "SOURCE_DATE_EPOCH": "1830297600"}
-        done = subprocess.run(
-            [args.prov, *command, "--ledger", str(ledger)], capture_output=True, text=True, env=environment)
+        done = prov(args, *command, ledger=ledger)
         if done.returncode != 0:
             fail(f"prov {command[0]} failed: {done.stdout}{done.stderr}")
 
@@ -114,6 +146,7 @@ def main():
     parser.add_argument("--out", required=True, help="where to save screenshots")
     parser.add_argument("--port", type=int, default=0, help="the port to serve on (default: a free one)")
     parser.add_argument("--chromedriver", default=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    parser.add_argument("--postgres", help="an empty PostgreSQL database (postgres://…) to run the test on")
     args = parser.parse_args()
 
     out = pathlib.Path(args.out)
@@ -121,12 +154,19 @@ def main():
     work = pathlib.Path(tempfile.mkdtemp(prefix="prov-browser-"))
     for name in ("ledger.sqlite", "ledger.operator.pem"):
         shutil.copy(pathlib.Path(args.demo) / name, work / name)
-    ledger = work / "ledger.sqlite"
-    plant_open_flag(args, work, ledger)
+    plant_open_flag(args, work, work / "ledger.sqlite")
+    ledger = Ledger(work / "ledger.sqlite", args.postgres, work / "ledger.operator.pem")
+    if args.postgres:
+        moved = prov(args, "migrate", "--from", str(ledger.path), "--to", args.postgres)
+        if moved.returncode != 0:
+            fail(f"prov migrate failed: {moved.stdout}{moved.stderr}")
+        print(f"on PostgreSQL: {moved.stdout.strip().splitlines()[0]}")
     port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(work / "serve.log", "w")
-    server = subprocess.Popen([args.prov, "serve", "--ledger", str(ledger), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [args.prov, "serve", "--ledger", ledger.address, "--operator-key", str(ledger.key), "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT)
     driver = None
     try:
         wait_for_server(base)
@@ -152,18 +192,14 @@ def main():
 
         # 2. One altered signature in the ledger file, and the page says so.
         event_id = events[-1].get_attribute("data-event-id")
-        with sqlite3.connect(ledger) as db:
-            (signature,) = db.execute("SELECT signature FROM events WHERE id = ?", (bytes.fromhex(event_id),)).fetchone()
-            tampered = bytes([signature[0] ^ 1]) + signature[1:]
-            db.execute("UPDATE events SET signature = ? WHERE id = ?", (tampered, bytes.fromhex(event_id)))
+        ledger.set_signature_byte(event_id, 1)
         driver.get(f"{base}/p/{LOT}")
         state, text = badge_state(driver, {"verified", "verified-server", "failed"})
         if state != "failed" or "signature" not in text:
             fail(f"after tampering the page says '{state}': {text}")
         driver.save_screenshot(str(out / "product-page-tampered.png"))
         print(f"tampered ledger: {text}")
-        with sqlite3.connect(ledger) as db:
-            db.execute("UPDATE events SET signature = ? WHERE id = ?", (signature, bytes.fromhex(event_id)))
+        ledger.set_signature_byte(event_id, 1)
 
         # 3. A lot moved between two sites of its party with nothing recorded: the page says so between the events.
         driver.get(f"{base}/p/{MOVED_LOT}")
@@ -194,14 +230,14 @@ def main():
             fail(f"the decision on {flag} did not show: {driver.find_element(By.ID, 'board-status').text}")
         driver.find_element(By.CSS_SELECTOR, "#status-filter option[value='']").click()
         driver.save_screenshot(str(out / "dashboard-reviewed.png"))
-        shown = subprocess.run([args.prov, "anomalies", "show", flag, "--ledger", str(ledger), "--json"], capture_output=True, text=True)
+        shown = prov(args, "anomalies", "show", flag, "--json", ledger=ledger.address)
         if shown.returncode != 0 or json.loads(shown.stdout).get("status") != "confirmed":
             fail(f"the ledger does not hold the review of {flag}: {shown.stdout}{shown.stderr}")
         print(f"dashboard: {flag} confirmed by compliance, signed in the browser")
-        verified = subprocess.run([args.prov, "verify", "--ledger", str(ledger)], capture_output=True, text=True)
+        verified = prov(args, "verify", ledger=ledger.address)
         if verified.returncode != 0:
             fail(f"the ledger does not verify after the browser's review: {verified.stdout}{verified.stderr}")
-        print(f"browser test: OK (screenshots in {out})")
+        print(f"browser test: OK{' on PostgreSQL' if args.postgres else ''} (screenshots in {out})")
     finally:
         if driver:
             driver.quit()

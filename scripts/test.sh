@@ -29,3 +29,8 @@ python3 scripts/epcis-rest-check.py "$(swift build -c release --show-bin-path)/p
 bash scripts/install-browser.sh
 .build/browser-venv/bin/python scripts/browser-test.py --prov "$(swift build -c release --show-bin-path)/prov" \
     --demo demo --keys SampleData/demo/keys --out .build/browser
+# Once more with the server on PostgreSQL: the demo ledger moved into a new database of the test cluster.
+psql -q "$PROV_TEST_POSTGRES" -c "DROP DATABASE IF EXISTS browser_test" -c "CREATE DATABASE browser_test"
+.build/browser-venv/bin/python scripts/browser-test.py --prov "$(swift build -c release --show-bin-path)/prov" \
+    --demo demo --keys SampleData/demo/keys --out .build/browser-postgres \
+    --postgres "${PROV_TEST_POSTGRES%%/postgres\?*}/browser_test?sslmode=disable"

@@ -10,8 +10,8 @@ internal import PostgresNIO
 ///
 /// Any number of processes may append to one database. Each block's transaction starts by locking the single
 /// `ledger_head` row (`SELECT … FOR UPDATE`) and checks that the block extends the head it finds there; a writer that
-/// finds another block there first is refused with a conflict and nothing of its block is written. The primary key on
-/// the event index is the second fence. Heights and indexes come from the blocks themselves, never from sequences,
+/// finds another block there first is refused with `head_moved` and nothing of its block is written (the ledger plans
+/// it again on the new head). The primary key on the event index is the second fence. Heights and indexes come from the blocks themselves, never from sequences,
 /// and none is reported before its transaction commits.
 public final class PostgresLedgerStore: LedgerStore {
     let client: PostgresClient
@@ -41,11 +41,47 @@ public final class PostgresLedgerStore: LedgerStore {
     {
         var logger = Logger(label: "provenance.postgres")
         logger.logLevel = .critical
+        try await checkConnection(address, logger: logger)
         let store = PostgresLedgerStore(
             address: address, client: PostgresClient(configuration: configuration(address), backgroundLogger: logger),
             logger: logger)
         try await store.migrate(create: create)
         return store
+    }
+
+    /// Connects once, outside the pool, and says why that fails: the pool would keep trying, and every read wait.
+    private static func checkConnection(_ address: PostgresAddress, logger: Logger) async throws(LedgerError) {
+        do {
+            var configuration: PostgresConnection.Configuration
+            if let socket = address.socketPath {
+                configuration = .init(
+                    unixSocketPath: socket, username: address.user, password: address.password,
+                    database: address.database)
+            } else {
+                let context = try NIOSSLContext(configuration: tlsConfiguration(address))
+                let tls: PostgresConnection.Configuration.TLS =
+                    switch address.tlsMode {
+                    case .disable: .disable
+                    case .prefer: .prefer(context)
+                    case .require, .verifyFull: .require(context)
+                    }
+                configuration = .init(
+                    host: address.host, port: address.port, username: address.user, password: address.password,
+                    database: address.database, tls: tls)
+            }
+            configuration.options.connectTimeout = .seconds(10)
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try await connection.close()
+        } catch {
+            throw storageError(error, "cannot connect to \(address)")
+        }
+    }
+
+    /// TLS as the address's mode asks: the server's certificate checked only for `verify-full`.
+    private static func tlsConfiguration(_ address: PostgresAddress) -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if address.tlsMode != .verifyFull { tls.certificateVerification = .none }
+        return tls
     }
 
     private static func configuration(_ address: PostgresAddress) -> PostgresClient.Configuration {
@@ -55,8 +91,7 @@ public final class PostgresLedgerStore: LedgerStore {
                 unixSocketPath: socket, username: address.user, password: address.password,
                 database: address.database)
         } else {
-            var tls = TLSConfiguration.makeClientConfiguration()
-            if address.tlsMode != .verifyFull { tls.certificateVerification = .none }
+            let tls = tlsConfiguration(address)
             let mode: PostgresClient.Configuration.TLS =
                 switch address.tlsMode {
                 case .disable: .disable
@@ -156,7 +191,8 @@ public final class PostgresLedgerStore: LedgerStore {
                 let message = server[.message] ?? "no message"
                 return LedgerError(.storage, "\(what): PostgreSQL error \(state) (\(message))")
             }
-            return LedgerError(.storage, "\(what): \(error.code)")
+            // Without the server's word (it could not be reached, the connection dropped): the cause underneath.
+            return LedgerError(.storage, "\(what): \(error.underlying.map { "\($0)" } ?? "\(error.code)")")
         }
         if let error = error as? PostgresDecodingError {
             return LedgerError(.tampered, "\(what): column \(error.columnName) holds a value of the wrong type")

@@ -18,6 +18,13 @@ struct PostgresCommandTests {
             try prov.run(arguments, environment: ledger)
         }
 
+        // A server that does not answer, or a database that is not there, is said at once, with the server's reason.
+        let refused = try prov.run("verify", "--ledger", "postgres://prov@127.0.0.1:1/ledger?sslmode=disable")
+        #expect(refused.status == 7 && refused.stderr.contains("cannot connect to"), "\(refused.stderr)")
+        let missing = try prov.run(
+            "verify", "--ledger", url.replacingOccurrences(of: "/prov_test_", with: "/prov_missing_"))
+        #expect(missing.status == 7 && missing.stderr.contains("does not exist"), "\(missing.stderr)")
+
         // A database has no folder for the operator key: init says how to name one, and writes nothing.
         let unnamed = try run("init")
         #expect(unnamed.status != 0 && unnamed.stderr.contains("--operator-key"), "\(unnamed.stderr)")
