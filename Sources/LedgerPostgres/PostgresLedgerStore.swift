@@ -206,20 +206,7 @@ public final class PostgresLedgerStore: LedgerStore {
         let rows = try await fetch("reading ledger metadata", "SELECT key, value FROM meta") { row in
             try row.decode((String, String).self)
         }
-        guard !rows.isEmpty else { return nil }
-        let values = Dictionary(rows) { first, _ in first }
-        guard let formatText = values["format"], let format = Int(formatText), let origin = values["origin"],
-            let keyText = values["operator_key"], let raw = Base64.decode(keyText),
-            let key = try? Ed25519.PublicKey(rawRepresentation: raw)
-        else {
-            throw LedgerError(.tampered, "the ledger's metadata table is incomplete or malformed")
-        }
-        guard format == LedgerMetadata.currentFormat else {
-            throw LedgerError(
-                .invalidState,
-                "the ledger has format \(format); this version of prov reads format \(LedgerMetadata.currentFormat)")
-        }
-        return LedgerMetadata(format: format, origin: origin, operatorKey: key)
+        return try LedgerMetadata(storedValues: Dictionary(rows) { first, _ in first })
     }
 
     public func create(_ metadata: LedgerMetadata, genesis: BlockWrite) async throws(LedgerError) {
@@ -229,10 +216,7 @@ public final class PostgresLedgerStore: LedgerStore {
                     try await connection.query("SELECT COUNT(*) FROM meta", logger: self.logger)
                     .collect().first?.decode(Int.self) ?? 0
                 guard existing == 0 else { throw LedgerError(.alreadyExists, "the database already holds a ledger") }
-                for (key, value) in [
-                    ("format", String(metadata.format)), ("origin", metadata.origin),
-                    ("operator_key", Base64.encode(metadata.operatorKey.rawRepresentation)),
-                ] {
+                for (key, value) in metadata.storedValues {
                     try await connection.query(
                         "INSERT INTO meta (key, value) VALUES (\(key), \(value))", logger: self.logger)
                 }

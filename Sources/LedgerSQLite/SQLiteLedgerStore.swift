@@ -71,20 +71,7 @@ public final class SQLiteLedgerStore: LedgerStore {
             }
             return values
         }
-        guard !values.isEmpty else { return nil }
-        guard let formatText = values["format"], let format = Int(formatText), let origin = values["origin"],
-            let keyText = values["operator_key"], let raw = Base64.decode(keyText),
-            let key = try? Ed25519.PublicKey(rawRepresentation: raw)
-        else {
-            throw LedgerError(.tampered, "the ledger's metadata table is incomplete or malformed")
-        }
-        guard format == LedgerMetadata.currentFormat else {
-            throw LedgerError(
-                .invalidState,
-                "the ledger file has format \(format); this version of prov reads format \(LedgerMetadata.currentFormat)"
-            )
-        }
-        return LedgerMetadata(format: format, origin: origin, operatorKey: key)
+        return try LedgerMetadata(storedValues: values)
     }
 
     public func create(_ metadata: LedgerMetadata, genesis: BlockWrite) async throws(LedgerError) {
@@ -94,10 +81,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                 guard existing == 0 else {
                     throw LedgerError(.alreadyExists, "the database already holds a ledger")
                 }
-                for (key, value) in [
-                    ("format", String(metadata.format)), ("origin", metadata.origin),
-                    ("operator_key", Base64.encode(metadata.operatorKey.rawRepresentation)),
-                ] {
+                for (key, value) in metadata.storedValues {
                     try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
                 }
                 try Self.write(genesis, expectingHeight: 0, in: db)

@@ -151,6 +151,31 @@ public struct LedgerMetadata: Sendable, Hashable {
         self.origin = origin
         self.operatorKey = operatorKey
     }
+
+    /// The rows a store keeps in its `meta` table, key and value.
+    public var storedValues: [(key: String, value: String)] {
+        [
+            ("format", String(format)), ("origin", origin),
+            ("operator_key", Base64.encode(operatorKey.rawRepresentation)),
+        ]
+    }
+
+    /// The metadata of a store's `meta` rows; nil when there are none (no ledger yet).
+    public init?(storedValues values: [String: String]) throws(LedgerError) {
+        guard !values.isEmpty else { return nil }
+        guard let formatText = values["format"], let format = Int(formatText), let origin = values["origin"],
+            let keyText = values["operator_key"], let raw = Base64.decode(keyText),
+            let key = try? Ed25519.PublicKey(rawRepresentation: raw)
+        else {
+            throw LedgerError(.tampered, "the ledger's metadata table is incomplete or malformed")
+        }
+        guard format == Self.currentFormat else {
+            throw LedgerError(
+                .invalidState,
+                "the ledger has format \(format); this version of prov reads format \(Self.currentFormat)")
+        }
+        self.init(format: format, origin: origin, operatorKey: key)
+    }
 }
 
 /// One block as stored: its header bytes and signature, and where its events start.
