@@ -17,6 +17,11 @@ struct IngestFlags: ParsableArguments {
     @Flag(help: "Commit the valid records and write the refused ones to FILE.rejects.csv.") var skipInvalid = false
     @Flag(help: "Check the file against the ledger and report, without writing anything.") var dryRun = false
     @Flag(help: "Print a JSON summary per file.") var json = false
+    @Flag(
+        help:
+            "Print progress to standard error every 10,000 records, a line each, also when it is not a terminal (a log)."
+    )
+    var progress = false
 
     func loadMapping() throws(LedgerError) -> CSVMapping? {
         try mapping.map { path throws(LedgerError) in try CSVMapping.load(path: path) }
@@ -30,7 +35,8 @@ func runIngest<Source: RecordSource>(
 ) async throws(LedgerError) {
     let key = try readPrivateKey(flags.key)
     let opened = flags.dryRun ? try await ledger.openForReading() : try await ledger.openForAppending()
-    let showProgress = standardErrorIsTerminal && !flags.json
+    let showProgress = (standardErrorIsTerminal || flags.progress) && !flags.json
+    let asLines = !standardErrorIsTerminal
     let started = Date()
     let rejects = RejectsSink(
         path: source.name + ".rejects.csv", writesFile: flags.skipInvalid && !flags.dryRun, quiet: flags.json)
@@ -40,13 +46,13 @@ func runIngest<Source: RecordSource>(
     do throws(LedgerError) {
         summary = try await opened.ingest(
             source, signedWith: key, options: options, onReject: { rejects.add($0) },
-            progress: ingestProgress(label: source.name, started: started, shown: showProgress))
+            progress: ingestProgress(label: source.name, started: started, shown: showProgress, asLines: asLines))
     } catch {
-        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        if showProgress && !asLines { FileHandle.standardError.write(Data("\n".utf8)) }
         try rejects.finish()
         throw error
     }
-    if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+    if showProgress && !asLines { FileHandle.standardError.write(Data("\n".utf8)) }
     try rejects.finish()
 
     let seconds = Date().timeIntervalSince(started)
@@ -83,14 +89,19 @@ func runIngest<Source: RecordSource>(
     }
 }
 
-/// Prints ingest progress on one terminal line (records, percent of the file, records/s), when `shown`.
-func ingestProgress(label: String, started: Date, shown: Bool) -> @Sendable (IngestProgress) -> Void {
+/// Prints ingest progress (records, percent of the file, records/s), when `shown`: rewriting one terminal line, or
+/// `asLines`, a line each time.
+func ingestProgress(label: String, started: Date, shown: Bool, asLines: Bool = false)
+    -> @Sendable (IngestProgress)
+    -> Void
+{
     { progress in
         guard shown else { return }
         let rate = Double(progress.records) / max(0.001, Date().timeIntervalSince(started))
         let percent = progress.byteCount > 0 ? progress.bytesRead * 100 / progress.byteCount : 0
         let line = String(
-            format: "\r%@: %d records, %d%% of the file, %.0f records/s", label, progress.records, percent, rate)
+            format: "%@%@: %d records, %d%% of the file, %.0f records/s%@", asLines ? "" : "\r", label,
+            progress.records, percent, rate, asLines ? "\n" : "")
         FileHandle.standardError.write(Data(line.utf8))
     }
 }

@@ -16,8 +16,10 @@ struct Migrate: AsyncParsableCommand {
             same tree size, same root, same signature. The operator key is not needed, and a ledger file's key is not \
             copied: keep using it with --operator-key on the new ledger.
 
-            Examples:
+            A ledger file into a PostgreSQL database:
               prov migrate --from ledger.sqlite --to postgres://prov@db.example:5432/ledger
+
+            A PostgreSQL ledger into a new file, the result as JSON:
               prov migrate --from postgres://prov@db.example/ledger --to backup.sqlite --json
             """)
 

@@ -3,10 +3,11 @@ import LedgerCore
 import TestSupport
 import Testing
 
-/// `kill -9` of `prov ingest` in the middle of its block, on a ledger file and on PostgreSQL: the ledger is as it
-/// was (whole blocks only), `prov verify` passes, and running the import again completes it.
+/// `kill -9` of `prov ingest` in the middle of its block (once it reports 10,000 of its 30,000 records read, inside
+/// the block's transaction), on a ledger file and on PostgreSQL: the ledger is as it was (whole blocks only),
+/// `prov verify` passes, and running the import again completes it.
 @Suite struct KilledWriterTests {
-    static let rows = 20_000
+    static let rows = 30_000
 
     @Test(arguments: StoreBackend.tested) func aWriterKilledMidBlockLeavesWholeBlocks(backend: StoreBackend)
         async throws
@@ -37,19 +38,25 @@ import Testing
         try Data(csv.utf8).write(to: URL(fileURLWithPath: prov.path("big.csv")))
         let before = try JSONParser.parse(try run("verify", "--json").stdout)
 
-        // The import runs for seconds; it is killed after one, inside its block's transaction.
         let writer = Process()
         writer.executableURL = ProvRunner.executable
-        writer.arguments = ["ingest", "big.csv", "--key", "farm.pem"]
+        writer.arguments = ["ingest", "big.csv", "--key", "farm.pem", "--progress"]
         writer.currentDirectoryURL = prov.directory
         var processEnvironment = ProcessInfo.processInfo.environment
         processEnvironment.removeValue(forKey: "PROV_LEDGER")
         processEnvironment.merge(environment) { _, new in new }
         writer.environment = processEnvironment
         writer.standardOutput = FileHandle.nullDevice
-        writer.standardError = FileHandle.nullDevice
+        let progress = Pipe()
+        writer.standardError = progress
         try writer.run()
-        try await Task.sleep(for: .seconds(1))
+        // Killed as soon as it says it has read 10,000 records: it is inside its block's transaction.
+        var said = ""
+        while !said.contains("10000 records") {
+            let data = progress.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            said += String(decoding: data, as: UTF8.self)
+        }
         kill(writer.processIdentifier, SIGKILL)
         writer.waitUntilExit()
         #expect(writer.terminationReason == .uncaughtSignal, "the import ended before it was killed")
