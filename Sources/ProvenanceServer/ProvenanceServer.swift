@@ -38,11 +38,9 @@ public enum ProvenanceServer {
         // HEAD answers as GET without the body (RFC 9110 §9.3.2), for health checks and link checkers.
         let router = Router(context: ProvenanceRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: LogRequestsMiddleware(.info))
-        if let metrics {
-            router.add(middleware: MetricsMiddleware())
-            router.get("/metrics") { _, _ in await metrics.scrape(primary: ledger, replicas: replicas) }
-        }
-        try LedgerAPI(ledger: ledger, replicas: replicas, signingKeys: signingKeys, clock: clock).register(on: router)
+        if metrics != nil { router.add(middleware: MetricsMiddleware()) }
+        try LedgerAPI(ledger: ledger, replicas: replicas, signingKeys: signingKeys, metrics: metrics, clock: clock)
+            .register(on: router)
         return router
     }
 

@@ -14,6 +14,8 @@ import Testing
         try await demo.withServer(metrics: ServerMetrics.bootstrap()) { client in
             #expect(try await client.call(.get, "/v1/checkpoint").status == .ok)
             #expect(try await client.call(.get, "/v1/lots/NO-SUCH-LOT").status == .notFound)
+            // A method the route does not take is answered 405, as on every other route.
+            #expect(try await client.call(.trace, "/metrics").status == .methodNotAllowed)
             let metrics = try await client.call(.get, "/metrics")
             OpenAPIContract.expect(metrics, 200, "GET", "/metrics")
             let text = String(decoding: metrics.body, as: UTF8.self)

@@ -10,6 +10,9 @@ extension LedgerAPI {
             let size = try await ledger.treeSize()
             return Response.json(["status": "ok", "tree_size": .integer(size)])
         }
+        if let metrics {
+            router.get("/metrics") { _, _ in await metrics.scrape(primary: primary, replicas: replicas) }
+        }
         // Readiness for a load balancer: the primary answers, and each read replica answers and is not too far behind.
         router.get("/readyz") { _, _ in
             let size: Int

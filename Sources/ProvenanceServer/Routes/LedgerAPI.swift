@@ -23,13 +23,17 @@ public struct LedgerAPI: Sendable {
     /// The EPCIS capture jobs this server ran.
     let captureJobs = CaptureJobs()
 
+    /// The process's metrics, served at `/metrics` when the server has them.
+    let metrics: ServerMetrics?
+
     public init(
-        ledger: Ledger, replicas: ReadReplicas = .none, signingKeys: SigningKeys = .none,
+        ledger: Ledger, replicas: ReadReplicas = .none, signingKeys: SigningKeys = .none, metrics: ServerMetrics? = nil,
         clock: @escaping @Sendable () -> Int64
     ) throws {
         self.ledger = ledger
         primary = ledger
         self.replicas = replicas
+        self.metrics = metrics
         self.signingKeys = signingKeys
         self.tokens = try TokenAuthority(secret: ledger.sharedSecret(for: "login tokens"))
         self.challenges = try ChallengeBook(
