@@ -78,7 +78,7 @@ let package = Package(
             name: "LedgerPostgres",
             dependencies: [
                 "LedgerStorage", "LedgerCore", "LedgerCrypto", .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings
         ),

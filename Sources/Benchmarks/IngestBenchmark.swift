@@ -105,9 +105,12 @@ public enum IngestBenchmark {
                 ledger: .sqlite(path: folder.path("bench-unchecked.sqlite"))),
             Variant(label: "ingest", file: csvPath, facilities: facilitiesPath, ledger: .sqlite(path: ledgerPath)),
         ]
+        // The import whose own peak resident set is measured goes first, so that the process holds nothing an
+        // earlier one left: the JSON-LD one if asked for, else the PostgreSQL one.
         if let postgres = configuration.postgres {
-            variants.append(
-                Variant(label: "PostgreSQL", file: csvPath, facilities: facilitiesPath, ledger: .postgres(postgres)))
+            variants.insert(
+                Variant(label: "PostgreSQL", file: csvPath, facilities: facilitiesPath, ledger: .postgres(postgres)),
+                at: 0)
         }
         if configuration.epcisJSON {
             variants.insert(
@@ -115,10 +118,10 @@ public enum IngestBenchmark {
                     label: "EPCIS JSON-LD", file: jsonPath, facilities: facilitiesPath,
                     ledger: .sqlite(path: folder.path("bench-epcis-json.sqlite"))), at: 0)
         }
+        let firstImport = configuration.epcisJSON ? "EPCIS JSON-LD" : configuration.postgres == nil ? nil : "PostgreSQL"
         var fastest = [String: Double]()
-        // The peak resident set of the JSON-LD import on its own, where Linux can tell it: it is the run's first
-        // import, so the process holds nothing an earlier one left.
-        var jsonImportPeak: Double?
+        // The peak resident set of the first import on its own, where Linux can tell it.
+        var firstImportPeak: Double?
         // What resolution adds, round by round: the GS1 rows with master data that resolves them over the same rows
         // without it, imported one after the other, so that the machine's drift between rounds cancels.
         var resolutionRatios = [Double]()
@@ -126,12 +129,12 @@ public enum IngestBenchmark {
             var times = [String: Double]()
             for variant in variants {
                 try await removeLedger(variant.ledger)
-                let peakReset = round == 0 && variant.label == "EPCIS JSON-LD" && Throughput.resetPeakRSS()
+                let peakReset = round == 0 && variant.label == firstImport && Throughput.resetPeakRSS()
                 let seconds = try await ingest(
                     variant.file, facilities: variant.facilities, products: variant.products, into: variant.ledger,
                     checks: variant.checks, label: "\(variant.label) \(round + 1)", configuration: configuration)
                 times[variant.label] = seconds
-                if peakReset { jsonImportPeak = Throughput.peakRSSSinceResetMiB }
+                if peakReset { firstImportPeak = Throughput.peakRSSSinceResetMiB }
                 fastest[variant.label] = min(fastest[variant.label] ?? .infinity, seconds)
                 if variant.ledger != .sqlite(path: ledgerPath) { try await removeLedger(variant.ledger) }
             }
@@ -185,7 +188,11 @@ public enum IngestBenchmark {
         }
         log(
             String(format: "peak RSS   %10.1f MiB over the whole run", peak)
-                + (jsonImportPeak.map { String(format: "; %.1f MiB importing the JSON-LD, the first import", $0) } ?? "")
+                + (firstImportPeak.map { peak in
+                    String(
+                        format: "; %.1f MiB importing %@, the first import", peak,
+                        firstImport == "PostgreSQL" ? "into PostgreSQL" : "the JSON-LD")
+                } ?? "")
         )
 
         // The storage reference: SQLite alone writing the same rows, on one core as the ingest's writer does. With
@@ -227,7 +234,10 @@ public enum IngestBenchmark {
                     ?? .null,
                 "rounds": .integer(max(1, configuration.rounds)),
                 "peak_rss_mib": .number(String(format: "%.1f", peak)),
-                "epcis_json_import_peak_rss_mib": jsonImportPeak.map { .number(String(format: "%.1f", $0)) } ?? .null,
+                "epcis_json_import_peak_rss_mib": firstImport == "EPCIS JSON-LD"
+                    ? firstImportPeak.map { .number(String(format: "%.1f", $0)) } ?? .null : .null,
+                "postgres_import_peak_rss_mib": firstImport == "PostgreSQL"
+                    ? firstImportPeak.map { .number(String(format: "%.1f", $0)) } ?? .null : .null,
                 "sqlite_rows": .integer(rows),
                 "sqlite_rows_per_s": .number(String(format: "%.0f", sqliteRate)),
                 "bound_records_per_s": .number(String(format: "%.0f", bound)),

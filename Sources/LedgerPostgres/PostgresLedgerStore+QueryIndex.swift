@@ -13,37 +13,35 @@ extension PostgresLedgerStore {
 
     public func addToQueryIndex(_ entries: [QueryIndexEntry], from: Int, mark: Int) async throws(LedgerError) {
         let terms = entries.flatMap { entry in entry.terms.map { (entry, $0) } }
-        try await run("adding to the query index") { client in
-            try await client.withTransaction(logger: self.logger) { connection in
-                let current =
-                    try await connection.query(
-                        "SELECT mark FROM query_index WHERE id = 0 FOR UPDATE", logger: self.logger
-                    ).collect().first?.decode(Int.self) ?? 0
-                guard current == from else {
-                    throw LedgerError(.conflict, "the query index moved from \(from) to \(current) meanwhile")
-                }
-                if !entries.isEmpty {
-                    try await connection.query(
-                        """
-                        INSERT INTO query_events (seq, time_key, signer, parts) SELECT * FROM unnest(\
-                        \(entries.map(\.index))::int8[], \(entries.map(\.timeKey))::text[], \
-                        \(entries.map(\.signer))::text[], \
-                        \(entries.map { $0.parts.map(String.init).joined(separator: ",") })::text[])
-                        ON CONFLICT (seq) DO UPDATE SET time_key = excluded.time_key, signer = excluded.signer,
-                            parts = excluded.parts
-                        """, logger: self.logger)
-                }
-                if !terms.isEmpty {
-                    try await connection.query(
-                        """
-                        INSERT INTO query_terms (name, value, time_key, seq, sensitive) SELECT * FROM unnest(\
-                        \(terms.map(\.1.name))::text[], \(terms.map(\.1.value))::text[], \
-                        \(terms.map(\.0.timeKey))::text[], \(terms.map(\.0.index))::int8[], \
-                        \(terms.map(\.1.sensitive))::bool[]) ON CONFLICT DO NOTHING
-                        """, logger: self.logger)
-                }
-                try await connection.query("UPDATE query_index SET mark = \(mark) WHERE id = 0", logger: self.logger)
+        try await inTransaction("adding to the query index") { connection in
+            let current =
+                try await connection.query(
+                    "SELECT mark FROM query_index WHERE id = 0 FOR UPDATE", logger: self.logger
+                ).collect().first?.decode(Int.self) ?? 0
+            guard current == from else {
+                throw LedgerError(.conflict, "the query index moved from \(from) to \(current) meanwhile")
             }
+            if !entries.isEmpty {
+                try await connection.query(
+                    """
+                    INSERT INTO query_events (seq, time_key, signer, parts) SELECT * FROM unnest(\
+                    \(entries.map(\.index))::int8[], \(entries.map(\.timeKey))::text[], \
+                    \(entries.map(\.signer))::text[], \
+                    \(entries.map { $0.parts.map(String.init).joined(separator: ",") })::text[])
+                    ON CONFLICT (seq) DO UPDATE SET time_key = excluded.time_key, signer = excluded.signer,
+                        parts = excluded.parts
+                    """, logger: self.logger)
+            }
+            if !terms.isEmpty {
+                try await connection.query(
+                    """
+                    INSERT INTO query_terms (name, value, time_key, seq, sensitive) SELECT * FROM unnest(\
+                    \(terms.map(\.1.name))::text[], \(terms.map(\.1.value))::text[], \
+                    \(terms.map(\.0.timeKey))::text[], \(terms.map(\.0.index))::int8[], \
+                    \(terms.map(\.1.sensitive))::bool[]) ON CONFLICT DO NOTHING
+                    """, logger: self.logger)
+            }
+            try await connection.query("UPDATE query_index SET mark = \(mark) WHERE id = 0", logger: self.logger)
         }
     }
 

@@ -121,48 +121,62 @@ public final class PostgresLedgerStore: LedgerStore {
 
     /// Applies the migrations the database lacks, one process at a time.
     private func migrate(create: Bool) async throws(LedgerError) {
-        try await run("cannot open the ledger at \(address)") { client in
-            try await client.withTransaction(logger: self.logger) { connection in
+        try await inTransaction("cannot open the ledger at \(address)") { connection in
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))", logger: self.logger)
+            let exists =
                 try await connection.query(
-                    "SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))", logger: self.logger)
-                let exists =
-                    try await connection.query(
-                        "SELECT to_regclass('schema_migrations') IS NOT NULL", logger: self.logger
-                    ).collect().first?.decode(Bool.self) ?? false
-                if !exists {
-                    guard create else { throw LedgerError(.notFound, "no ledger at \(self.address)") }
-                    try await connection.query(
-                        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY)", logger: self.logger)
+                    "SELECT to_regclass('schema_migrations') IS NOT NULL", logger: self.logger
+                ).collect().first?.decode(Bool.self) ?? false
+            if !exists {
+                guard create else { throw LedgerError(.notFound, "no ledger at \(self.address)") }
+                try await connection.query(
+                    "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY)", logger: self.logger)
+            }
+            let applied = try await connection.query("SELECT version FROM schema_migrations", logger: self.logger)
+                .collect().map { try $0.decode(Int.self) }
+            for (number, statements) in zip(1..., PostgresSchema.migrations) where !applied.contains(number) {
+                for statement in statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
                 }
-                let applied = try await connection.query("SELECT version FROM schema_migrations", logger: self.logger)
-                    .collect().map { try $0.decode(Int.self) }
-                for (number, statements) in zip(1..., PostgresSchema.migrations) where !applied.contains(number) {
-                    for statement in statements {
-                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
-                    }
-                    try await connection.query(
-                        "INSERT INTO schema_migrations (version) VALUES (\(number))", logger: self.logger)
-                }
+                try await connection.query(
+                    "INSERT INTO schema_migrations (version) VALUES (\(number))", logger: self.logger)
             }
         }
     }
 
     // MARK: - Running statements
 
-    /// Runs `body` against the pool, turning any failure into a storage error that says `what` failed.
-    func run<T>(_ what: @autoclosure () -> String, _ body: (PostgresClient) async throws -> T)
+    /// Runs `body` on a connection leased from the pool (counted in ``PoolMetrics``), turning any failure into a
+    /// storage error that says `what` failed.
+    func run<T>(_ what: @autoclosure () -> String, _ body: (PostgresConnection) async throws -> T)
         async throws(LedgerError) -> T
     {
+        let asked = ContinuousClock.now
         do {
-            return try await body(client)
+            return try await client.withConnection { connection in
+                let metrics = PoolMetrics(database: address)
+                metrics.leased(after: asked.duration(to: .now))
+                defer { metrics.released() }
+                return try await body(connection)
+            }
         } catch {
             throw Self.storageError(error, what())
         }
     }
 
+    /// Runs `body` in a transaction on a leased connection, as ``run(_:_:)`` does.
+    func inTransaction<T>(_ what: @autoclosure () -> String, _ body: (PostgresConnection) async throws -> T)
+        async throws(LedgerError) -> T
+    {
+        try await run(what()) { connection in
+            try await connection.withTransaction(logger: self.logger) { connection in try await body(connection) }
+        }
+    }
+
     /// The rows of `query`, read on any pooled connection.
     func rows(_ what: @autoclosure () -> String, _ query: PostgresQuery) async throws(LedgerError) -> [PostgresRow] {
-        try await run(what()) { client in try await client.query(query, logger: self.logger).collect() }
+        try await run(what()) { connection in try await connection.query(query, logger: self.logger).collect() }
     }
 
     /// The rows of `query`, each decoded by `decode`.
@@ -210,28 +224,24 @@ public final class PostgresLedgerStore: LedgerStore {
     }
 
     public func create(_ metadata: LedgerMetadata, genesis: BlockWrite) async throws(LedgerError) {
-        try await run("cannot create the ledger") { client in
-            try await client.withTransaction(logger: self.logger) { connection in
-                let existing =
-                    try await connection.query("SELECT COUNT(*) FROM meta", logger: self.logger)
-                    .collect().first?.decode(Int.self) ?? 0
-                guard existing == 0 else { throw LedgerError(.alreadyExists, "the database already holds a ledger") }
-                for (key, value) in metadata.storedValues {
-                    try await connection.query(
-                        "INSERT INTO meta (key, value) VALUES (\(key), \(value))", logger: self.logger)
-                }
-                try await self.write(genesis, on: connection)
+        try await inTransaction("cannot create the ledger") { connection in
+            let existing =
+                try await connection.query("SELECT COUNT(*) FROM meta", logger: self.logger)
+                .collect().first?.decode(Int.self) ?? 0
+            guard existing == 0 else { throw LedgerError(.alreadyExists, "the database already holds a ledger") }
+            for (key, value) in metadata.storedValues {
+                try await connection.query(
+                    "INSERT INTO meta (key, value) VALUES (\(key), \(value))", logger: self.logger)
             }
+            try await self.write(genesis, on: connection)
         }
     }
 
     // MARK: - Appending
 
     public func append(_ write: BlockWrite) async throws(LedgerError) {
-        try await run("cannot append block \(write.block.height)") { client in
-            try await client.withTransaction(logger: self.logger) { connection in
-                try await self.write(write, on: connection)
-            }
+        try await inTransaction("cannot append block \(write.block.height)") { connection in
+            try await self.write(write, on: connection)
         }
     }
 
@@ -239,28 +249,26 @@ public final class PostgresLedgerStore: LedgerStore {
         height: Int,
         _ body: @escaping @Sendable (any BlockTransaction) throws(LedgerError) -> (seal: BlockSeal?, result: T)
     ) async throws(LedgerError) -> T {
-        try await run("cannot append block \(height)") { client in
-            try await client.withConnection { connection in
-                try await connection.query("BEGIN", logger: self.logger)
-                do {
-                    try await self.lockHead(expecting: height, on: connection)
-                    let transaction = PostgresBlockTransaction(store: self, connection: connection)
-                    let outcome = try await self.onBlockQueue { () throws(LedgerError) in try body(transaction) }
-                    guard let seal = outcome.seal else {
-                        try await connection.query("ROLLBACK", logger: self.logger)
-                        return outcome.result
-                    }
-                    guard seal.block.height == height else {
-                        throw LedgerError(
-                            .invalidState, "the sealed block has height \(seal.block.height), not \(height)")
-                    }
-                    try await self.insert(seal, on: connection)
-                    try await connection.query("COMMIT", logger: self.logger)
+        try await run("cannot append block \(height)") { connection in
+            try await connection.query("BEGIN", logger: self.logger)
+            do {
+                try await self.lockHead(expecting: height, on: connection)
+                let transaction = PostgresBlockTransaction(store: self, connection: connection)
+                let outcome = try await self.onBlockQueue { () throws(LedgerError) in try body(transaction) }
+                guard let seal = outcome.seal else {
+                    try await connection.query("ROLLBACK", logger: self.logger)
                     return outcome.result
-                } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: self.logger)
-                    throw error
                 }
+                guard seal.block.height == height else {
+                    throw LedgerError(
+                        .invalidState, "the sealed block has height \(seal.block.height), not \(height)")
+                }
+                try await self.insert(seal, on: connection)
+                try await connection.query("COMMIT", logger: self.logger)
+                return outcome.result
+            } catch {
+                if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: self.logger) }
+                throw error
             }
         }
     }
@@ -387,26 +395,42 @@ public final class PostgresLedgerStore: LedgerStore {
 
     // MARK: - Lookups shared with the block transaction
 
+    // Each lookup probes an index once per key (a `LATERAL` subquery over the keys, whose `LIMIT` keeps the planner
+    // from turning it into a join), whatever the planner's statistics say: inside a large block they lag far behind
+    // the rows the transaction has written, and a plan that scans every event of a signer or of a kind, chosen for a
+    // small table, would make each chunk of an ingest slower than the last.
+
     static func eventsQuery(signer: String, recordIDs: [String]) -> PostgresQuery {
         PostgresQuery(
-            unsafeSQL: "SELECT \(eventColumns) FROM events WHERE signer = $1 AND record_id = ANY($2::text[])",
-            binds: bindings(signer, recordIDs))
+            unsafeSQL: """
+                SELECT \(eventColumns) FROM unnest($2::text[]) AS wanted(record_id) CROSS JOIN LATERAL (
+                    SELECT * FROM events WHERE signer = $1 AND record_id = wanted.record_id LIMIT 1
+                ) AS events
+                """, binds: bindings(signer, keys(recordIDs)))
     }
 
     static func latestFacilityEventsQuery(_ facilities: [String]) -> PostgresQuery {
         PostgresQuery(
             unsafeSQL: """
-                SELECT DISTINCT ON (facility) \(eventColumns) FROM events
-                WHERE kind = 'facility' AND facility = ANY($1::text[]) ORDER BY facility, seq DESC
-                """, binds: bindings(facilities))
+                SELECT \(eventColumns) FROM unnest($1::text[]) AS wanted(facility) CROSS JOIN LATERAL (
+                    SELECT * FROM events WHERE kind = 'facility' AND facility = wanted.facility ORDER BY seq DESC LIMIT 1
+                ) AS events
+                """, binds: bindings(keys(facilities)))
     }
 
     static func lotMakersQuery(_ lots: [String]) -> PostgresQuery {
         PostgresQuery(
             unsafeSQL: """
-                SELECT DISTINCT ON (lot) lot, signer FROM events
-                WHERE lot = ANY($1::text[]) AND kind IN ('produce', 'transform') ORDER BY lot, seq
-                """, binds: bindings(lots))
+                SELECT events.lot, events.signer FROM unnest($1::text[]) AS wanted(lot) CROSS JOIN LATERAL (
+                    SELECT lot, signer FROM events WHERE lot = wanted.lot AND kind IN ('produce', 'transform')
+                    ORDER BY seq LIMIT 1
+                ) AS events
+                """, binds: bindings(keys(lots)))
+    }
+
+    /// The keys to look up, each once, in order (neighbouring probes of the index).
+    private static func keys(_ values: [String]) -> [String] {
+        Array(Set(values)).sorted()
     }
 
     static func eventsQuery(kind: String) -> PostgresQuery {
@@ -816,7 +840,14 @@ private struct PostgresBlockTransaction: BlockTransaction, @unchecked Sendable {
     ) throws(LedgerError) -> T {
         let connection = connection
         let logger = store.logger
-        return try waitBlocking { () async throws(LedgerError) in
+        // A query on a connection that closes under it (the server stopped) may never end: the wait does.
+        let address = store.address
+        let closed = { () -> LedgerError? in
+            guard connection.isClosed else { return nil }
+            return LedgerError(
+                .storage, "\(what): the connection to \(address) closed before the block was committed")
+        }
+        return try waitBlocking(abandoned: closed) { () async throws(LedgerError) in
             do {
                 return try await operation(connection, logger)
             } catch {

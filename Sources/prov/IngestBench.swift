@@ -33,7 +33,9 @@ struct IngestBench: AsyncParsableCommand {
 
             With --ledger postgres://… each round also imports the CSV into that PostgreSQL database (which must hold \
             no ledger but a previous run's: its tables are dropped before each import and after the run), and \
-            reports its records/s as a ratio to the SQLite import's and to the sign rate, measured in the same run.
+            reports its records/s as a ratio to the SQLite import's and to the sign rate, measured in the same run. \
+            Without --format epcis-json it is the first import of the run, and on Linux its own peak RSS is reported \
+            too.
 
             Then measures SQLite alone writing the same rows into a new file with the same schema (one \
             transaction, the same page cache), and reports the bound that signing (in process, on all \
