@@ -10,6 +10,8 @@ echo "format: OK (swift format lint --strict, $(find Sources Tests -name '*.swif
 swift build --build-tests
 # GS1's reference event hash, which the EPCIS hash tests compare against.
 bash scripts/install-epcis-hash.sh
+# Shapely, which the plot geometry tests compare against.
+bash scripts/install-shapely.sh
 # A PostgreSQL server of its own and a streaming replica of it, for the store tests (which run against both stores)
 # and the read-replica tests; both stopped however the run ends.
 postgres_dir="${TMPDIR:-/tmp}/prov-postgres-$$"
