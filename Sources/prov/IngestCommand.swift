@@ -80,7 +80,7 @@ struct FacilitiesImport: AsyncParsableCommand {
         abstract:
             "Import facilities (a facilities CSV, or an EPCIS document's master data) as facility events signed by the owning party.",
         discussion: """
-            Columns: facility_id, party, name, kind (farm|mine|mill|factory|warehouse|port|retail), country (ISO 3166-1 \
+            Columns: facility_id, party, name, kind (farm|plot|mine|mill|factory|warehouse|port|retail), country (ISO 3166-1 \
             alpha-2), latitude, longitude, and optionally capacity_per_day, unit, workers, certificate, \
             certificate_expires (YYYY-MM-DD), parent_facility. The party must be the participant whose key signs. A \
             location inside a site (a dock, a line, a store room) names the site in parent_facility: the site must be \
@@ -94,6 +94,14 @@ struct FacilitiesImport: AsyncParsableCommand {
             and the other fields from attributes urn:provenance:mda#kind and so on; a location inside a site takes \
             what it does not give from the site), and its trade item classes (EPCClass) become products, one per \
             GTIN. Attributes a facility has no field for are kept in the event. See docs/epcis.md.
+
+            A GeoJSON FeatureCollection (a .geojson or .json file) is read as production plots, for the EU \
+            deforestation regulation: each feature a facility of kind plot inside your farm, with its Point, Polygon \
+            or MultiPolygon geometry (WGS 84, longitude first, at least 6 decimals; a polygon for a plot above 4 ha) \
+            and properties plot_id, farm, area_ha, commodity (cattle|cocoa|coffee|oil_palm|rubber|soya|wood), \
+            country, and optionally name, established (the date the land was established or last cleared) and \
+            evidence. Every geometry is checked before anything is written; a bad one is named by its feature \
+            index (features[N]) and member. See docs/regulatory.md.
             """)
 
     @OptionGroup var options: LedgerOptions
@@ -101,7 +109,8 @@ struct FacilitiesImport: AsyncParsableCommand {
     @OptionGroup var flags: IngestFlags
 
     func run() async throws {
-        try await importMasterData(FacilitiesCSV.self, epcis: .all, files: files, flags: flags, ledger: options)
+        try await importMasterData(
+            FacilitiesCSV.self, epcis: .all, plots: true, files: files, flags: flags, ledger: options)
     }
 }
 
@@ -129,16 +138,27 @@ struct FacilitiesList: AsyncParsableCommand {
     }
 }
 
-/// Imports master-data files (facilities, products): CSV files of `File`'s layout, or EPCIS documents whose master
-/// data holds `vocabularies`; each row or element a version whose record ID names its content.
+/// Imports master-data files (facilities, products): CSV files of `File`'s layout, EPCIS documents whose master
+/// data holds `vocabularies`, or with `plots` GeoJSON FeatureCollections of production plots; each row, element or
+/// feature a version whose record ID names its content.
 func importMasterData<File: MasterDataFile>(
-    _ file: File.Type, epcis vocabularies: EPCISMasterData.Vocabularies, files: [String], flags: IngestFlags,
-    ledger: LedgerOptions
+    _ file: File.Type, epcis vocabularies: EPCISMasterData.Vocabularies, plots: Bool = false, files: [String],
+    flags: IngestFlags, ledger: LedgerOptions
 ) async throws {
     try await reporting { () async throws(LedgerError) in
         let mapping = try flags.loadMapping()
         let recordedAt = LedgerClock.fromEnvironment(ProcessInfo.processInfo.environment)()
         for path in files {
+            if plots, PlotsGeoJSON.isDocument(path: path) {
+                guard mapping == nil else {
+                    throw LedgerError(.invalidRecord, "--mapping applies to CSV files; \(path) is GeoJSON")
+                }
+                let party = try await ledger.openForReading().participant(signingWith: try readPrivateKey(flags.key)).id
+                try await runIngest(
+                    PlotsGeoJSON(path: path, party: party, recordedAt: recordedAt), flags: flags, ledger: ledger,
+                    recordIDsNameContent: true)
+                continue
+            }
             guard try EPCISVocabularyReader.isDocument(path: path) else {
                 try await runIngest(
                     File(path: path, recordedAt: recordedAt, mapping: mapping), flags: flags, ledger: ledger,

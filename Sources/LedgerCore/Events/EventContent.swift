@@ -181,7 +181,9 @@ public struct EventContent: Sendable, Hashable {
             if (sensitiveFields["quantity"] == nil) != (publicFields["unit"] == nil) {
                 return "quantity and unit go together: give both or neither"
             }
-        case .ship, .receive, .produce, .facility, .product, .anchor, .review:
+        case .facility:
+            if let problem = plotProblem(publicFields) { return problem }
+        case .ship, .receive, .produce, .product, .anchor, .review:
             break
         }
         if sensitiveFields["currency"] != nil, sensitiveFields["unit_price"] == nil {
@@ -192,6 +194,31 @@ public struct EventContent: Sendable, Hashable {
 }
 
 extension EventContent {
+    /// What is wrong with a `facility` event's plot fields: a plot (kind `plot`) needs its geometry, area, commodity
+    /// and farm (`parent_facility`), and its geometry must fit its area (``PlotGeometry/check(declaredHectares:commodity:)``);
+    /// another facility has none of them.
+    static func plotProblem(_ fields: [String: JSONValue]) -> String? {
+        let plotFields = ["geometry", "area_ha", "commodity", "established", "evidence"]
+        guard fields["kind"]?.stringValue == "plot" else {
+            let given = plotFields.filter { fields[$0] != nil }
+            return given.isEmpty ? nil : "\(given.joined(separator: ", ")) describe a plot (kind plot)"
+        }
+        for name in ["geometry", "area_ha", "commodity", "parent_facility"] where fields[name] == nil {
+            return "a plot needs '\(name)'" + (name == "parent_facility" ? " (the farm it belongs to)" : "")
+        }
+        guard let text = fields["geometry"]?.stringValue, let geometryValue = try? JSONParser.parse(text),
+            let geometry = try? PlotGeometry(geoJSON: geometryValue),
+            let area = fields["area_ha"]?.stringValue.flatMap(Double.init),
+            let commodity = fields["commodity"]?.stringValue
+        else { return "a plot's geometry or area cannot be read" }
+        do throws(LedgerError) {
+            try geometry.check(declaredHectares: area, commodity: commodity)
+            return nil
+        } catch {
+            return error.reason
+        }
+    }
+
     /// The `product` field, if the kind has one.
     public var product: String? { publicFields["product"]?.stringValue }
     /// The `lot` field (for `transform`, the output lot).

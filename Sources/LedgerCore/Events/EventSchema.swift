@@ -38,7 +38,13 @@ public enum EventSchema {
         case publicKey
         /// Any JSON object, kept as given (numbers must be integers or strings).
         case object
+        /// A plot's GeoJSON geometry (a JSON object, or its text), checked by ``PlotGeometry`` and kept as compact
+        /// GeoJSON text with its numbers as written.
+        case geometry
     }
+
+    /// The commodities of the EU deforestation regulation (Regulation (EU) 2023/1115, Art. 1), as a plot names them.
+    public static let plotCommodities = ["cattle", "cocoa", "coffee", "oil_palm", "rubber", "soya", "wood"]
 
     public enum DecimalBound: Sendable { case positive, nonNegative, latitude, longitude, any }
 
@@ -143,7 +149,9 @@ public enum EventSchema {
                 f("facility", .identifier, required: true),
                 f("party", .identifier, required: true),
                 f("name", .text, required: true),
-                f("kind", .oneOf(["farm", "mine", "mill", "factory", "warehouse", "port", "retail"]), required: true),
+                f(
+                    "kind", .oneOf(["farm", "plot", "mine", "mill", "factory", "warehouse", "port", "retail"]),
+                    required: true),
                 f("country", .country, required: true),
                 f("latitude", .decimal(.latitude), required: true),
                 f("longitude", .decimal(.longitude), required: true),
@@ -153,6 +161,12 @@ public enum EventSchema {
                 f("certificate", .identifier),
                 f("certificate_expires", .date),
                 f("parent_facility", .identifier),
+                // A production plot (kind plot, inside its farm): docs/regulatory.md.
+                f("geometry", .geometry),
+                f("area_ha", .decimal(.positive)),
+                f("commodity", .oneOf(plotCommodities)),
+                f("established", .date),
+                f("evidence", .text),
             ] + common
         case .product:
             return [
@@ -321,6 +335,20 @@ public enum EventSchema {
             let text = try scalarText()
             guard Base64.decode(text)?.count == 32 else { throw fail("expected a 32-byte key in base64") }
             return .string(text)
+        case .geometry:
+            var geometry = value
+            if case .string(let text) = value {
+                do {
+                    geometry = try JSONParser.parse(text)
+                } catch {
+                    throw fail("not GeoJSON: \(error)")
+                }
+            }
+            do throws(LedgerError) {
+                return .string(try PlotGeometry.normalizedText(geometry))
+            } catch {
+                throw LedgerError(error.code, error.reason, context: ["field \(field)"] + error.context)
+            }
         case .object:
             guard case .object = value else { throw fail("expected a JSON object") }
             if let problem = AdmissibleText.problem(in: value, path: field) {

@@ -1,6 +1,6 @@
 internal import Foundation
 
-/// A position of a GeoJSON geometry: longitude, then latitude, in WGS 84 degrees (RFC 7946 §3.1.1), with the fewest
+/// A position of a GeoJSON geometry: longitude, then latitude, in WGS 84 degrees (RFC 7946 §3.1.1), with the most
 /// decimals either coordinate was written with.
 public struct GeoPosition: Sendable, Hashable {
     public let longitude: Double
@@ -25,7 +25,8 @@ public struct GeoPosition: Sendable, Hashable {
 ///
 /// ``init(geoJSON:)`` reads and checks a GeoJSON geometry object and refuses, naming the position, anything a
 /// plot's geometry may not be: a type other than `Point`, `Polygon` and `MultiPolygon`; a position that is not two
-/// (or three) numbers, or out of range (longitude first, −180…180, then latitude, −90…90); fewer than six decimals;
+/// (or three) numbers, or out of range (longitude first, −180…180, then latitude, −90…90); no coordinate written
+/// with six decimals or more (writers drop trailing zeros, so not every one need show six);
 /// a ring with fewer than four positions, not closed, or crossing or touching itself; a hole outside its polygon or
 /// crossing another ring.
 public enum PlotGeometry: Sendable, Hashable {
@@ -75,6 +76,70 @@ public enum PlotGeometry: Sendable, Hashable {
             throw LedgerError(
                 .invalidRecord, "a plot is a Point, a Polygon or a MultiPolygon, not a \(type)",
                 context: ["geometry.type"])
+        }
+        // Precision shows in the most precise coordinate: a writer drops trailing zeros (6.2 for 6.200000), so one
+        // coordinate may show fewer decimals than the survey had, but not all of them.
+        let decimals =
+            switch self {
+            case .point(let position): position.decimals
+            default: polygons.joined().joined().map(\.decimals).max() ?? 0
+            }
+        guard decimals >= Self.minimumDecimals else {
+            throw LedgerError(
+                .invalidRecord,
+                "the coordinates are written with at most \(decimals) decimals; a plot's need \(Self.minimumDecimals) "
+                    + "(about 10 cm)", context: [path])
+        }
+    }
+
+    /// The GeoJSON geometry `geoJSON`, checked, as compact text holding only its `type` and `coordinates`, each
+    /// number as it was written: the form a plot's event keeps.
+    ///
+    /// - Throws: ``LedgerError`` as ``init(geoJSON:)``.
+    public static func normalizedText(_ geoJSON: JSONValue) throws(LedgerError) -> String {
+        _ = try PlotGeometry(geoJSON: geoJSON)
+        var text = #"{"type":""# + (geoJSON["type"]?.stringValue ?? "") + #"","coordinates":"#
+        func write(_ value: JSONValue) {
+            switch value {
+            case .number(let lexeme):
+                text += lexeme
+            case .array(let items):
+                text += "["
+                for (index, item) in items.enumerated() {
+                    if index > 0 { text += "," }
+                    write(item)
+                }
+                text += "]"
+            default:
+                break  // The checks admit only numbers in arrays.
+            }
+        }
+        write(geoJSON["coordinates"] ?? .array([]))
+        return text + "}"
+    }
+
+    /// A point standing for the geometry on a map and in the `latitude` and `longitude` of its facility: the point
+    /// itself, or the centroid of the largest polygon's outer ring.
+    public var representativePoint: GeoPosition {
+        switch self {
+        case .point(let position):
+            return position
+        case .polygon, .multiPolygon:
+            let outer = polygons.max { abs(Self.ringArea($0[0])) < abs(Self.ringArea($1[0])) }?[0] ?? []
+            guard let origin = outer.first else { return GeoPosition(longitude: 0, latitude: 0) }
+            // The plane centroid of the ring, taken from its first corner so that nothing cancels out.
+            var (twiceArea, x, y) = (0.0, 0.0, 0.0)
+            for i in 0..<(outer.count - 1) {
+                let (ax, ay) = (outer[i].longitude - origin.longitude, outer[i].latitude - origin.latitude)
+                let (bx, by) = (outer[i + 1].longitude - origin.longitude, outer[i + 1].latitude - origin.latitude)
+                let cross = ax * by - bx * ay
+                twiceArea += cross
+                x += (ax + bx) * cross
+                y += (ay + by) * cross
+            }
+            guard twiceArea != 0 else { return origin }
+            return GeoPosition(
+                longitude: origin.longitude + x / (3 * twiceArea), latitude: origin.latitude + y / (3 * twiceArea))
         }
     }
 
@@ -150,14 +215,7 @@ public enum PlotGeometry: Sendable, Hashable {
                     + "(−90 to 90)" + (swapped ? "; it looks like latitude first" : ""),
                 context: [path])
         }
-        let decimals = min(Self.decimals(longitudeText), Self.decimals(latitudeText))
-        guard decimals >= minimumDecimals else {
-            throw LedgerError(
-                .invalidRecord,
-                "[\(longitudeText), \(latitudeText)] has \(decimals) decimals; a plot's coordinates need at least "
-                    + "\(minimumDecimals) (about 10 cm)",
-                context: [path])
-        }
+        let decimals = max(Self.decimals(longitudeText), Self.decimals(latitudeText))
         return GeoPosition(longitude: longitude, latitude: latitude, decimals: decimals)
     }
 

@@ -1,0 +1,122 @@
+import Foundation
+import LedgerCore
+import TestSupport
+import Testing
+
+/// `prov facilities import plots.geojson`: production plots as facilities of kind plot inside the signer's farm, each
+/// geometry checked before anything is written and a bad one named by its feature index.
+@Suite struct PlotImportTests {
+    /// A square plot of `side` degrees at (`longitude`, `latitude`), its coordinates with 7 decimals.
+    static func square(_ longitude: Double, _ latitude: Double, _ side: Double) -> JSONValue {
+        let corners = [
+            (longitude, latitude), (longitude + side, latitude), (longitude + side, latitude + side),
+            (longitude, latitude + side), (longitude, latitude),
+        ]
+        return [
+            "type": "Polygon",
+            "coordinates": .array([
+                .array(
+                    corners.map {
+                        .array([.number(String(format: "%.7f", $0.0)), .number(String(format: "%.7f", $0.1))])
+                    })
+            ]),
+        ]
+    }
+
+    static func feature(_ geometry: JSONValue, _ properties: [String: JSONValue]) -> JSONValue {
+        ["type": "Feature", "geometry": geometry, "properties": .object(properties)]
+    }
+
+    static func write(_ features: [JSONValue], to path: String) throws {
+        let document: JSONValue = ["type": "FeatureCollection", "features": .array(features)]
+        try Data(document.prettyPrinted().utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test func plotsAreImportedCheckedAndVersioned() throws {
+        let prov = try ProvRunner()
+        defer { prov.remove() }
+        let keys = ProvRunner.sampleData.appendingPathComponent("demo/keys")
+        let farmKey = keys.appendingPathComponent("DEMO-ONLY-farm-gh.pem").path
+        func run(_ arguments: String...) throws -> ProvRunner.Result {
+            let result = try prov.run(arguments)
+            try #require(result.status == 0, "prov \(arguments.joined(separator: " ")): \(result.stderr)")
+            return result
+        }
+        _ = try run("init")
+        _ = try run(
+            "participants", "add", "--id", "farm-gh", "--name", "Farm", "--role", "producer", "--public-key", farmKey)
+        _ = try run(
+            "facilities", "import", ProvRunner.sampleData.appendingPathComponent("demo/farm-gh-facilities.csv").path,
+            "--key", farmKey)
+
+        let polygon = Self.square(-1.6012345, 6.7012345, 0.002)
+        let area = try PlotGeometry(geoJSON: polygon).areaHectares
+        try Self.write(
+            [
+                Self.feature(
+                    polygon,
+                    [
+                        "plot_id": "PLOT-GH-1", "farm": "FARM-GH-01", "area_ha": .number(String(format: "%.2f", area)),
+                        "commodity": "cocoa", "country": "GH", "established": "2012-05-01",
+                        "evidence": "land title GH-1234",
+                    ]),
+                Self.feature(
+                    ["type": "Point", "coordinates": [.number("-1.612345"), .number("6.712345")]],
+                    [
+                        "plot_id": "PLOT-GH-2", "farm": "FARM-GH-01", "area_ha": .number("2.5"), "commodity": "cocoa",
+                        "country": "GH",
+                    ]),
+            ], to: prov.path("plots.geojson"))
+        let imported = try JSONParser.parse(
+            try run("facilities", "import", "plots.geojson", "--key", farmKey, "--json").stdout)
+        #expect(imported["accepted"]?.integerValue == 2, "\(imported)")
+        // Unchanged, the plots are the versions already in the ledger.
+        let again = try JSONParser.parse(
+            try run("facilities", "import", "plots.geojson", "--key", farmKey, "--json").stdout)
+        #expect(again["accepted"]?.integerValue == 0 && again["duplicates"]?.integerValue == 2, "\(again)")
+
+        let listed = try JSONParser.parse(try run("facilities", "list", "--json").stdout).arrayValue ?? []
+        let plot = try #require(listed.first { $0["facility_id"] == "PLOT-GH-1" })
+        #expect(plot["kind"] == "plot" && plot["parent_facility"] == "FARM-GH-01" && plot["party"] == "farm-gh")
+        #expect(plot["commodity"] == "cocoa" && plot["established"] == "2012-05-01")
+        let geometry = try JSONParser.parse(try #require(plot["geometry"]?.stringValue))
+        #expect(geometry == polygon)
+        // The plot's point is its polygon's centre.
+        let latitude = try #require(plot["latitude"]?.stringValue.flatMap(Double.init))
+        #expect(abs(latitude - 6.7022345) < 1e-6, "\(latitude)")
+
+        // A bad file: the first plot declares an area its polygon does not cover, the second's point is written with
+        // 5 decimals, the third names a farm that is not the signer's. Each is named; nothing is written.
+        let before = try JSONParser.parse(try run("verify", "--json").stdout)["tree_size"]
+        try Self.write(
+            [
+                Self.feature(
+                    polygon,
+                    [
+                        "plot_id": "PLOT-GH-1", "farm": "FARM-GH-01", "area_ha": .number("9.5"), "commodity": "cocoa",
+                        "country": "GH",
+                    ]),
+                Self.feature(
+                    ["type": "Point", "coordinates": [.number("-1.61234"), .number("6.71234")]],
+                    [
+                        "plot_id": "PLOT-GH-3", "farm": "FARM-GH-01", "area_ha": .number("1"), "commodity": "cocoa",
+                        "country": "GH",
+                    ]),
+                Self.feature(
+                    ["type": "Point", "coordinates": [.number("-1.612345"), .number("6.712345")]],
+                    [
+                        "plot_id": "PLOT-GH-4", "farm": "MILL-NL-01", "area_ha": .number("1"), "commodity": "cocoa",
+                        "country": "GH",
+                    ]),
+            ], to: prov.path("bad.geojson"))
+        let refused = try prov.run(["facilities", "import", "bad.geojson", "--key", farmKey])
+        #expect(refused.status != 0)
+        #expect(
+            refused.stderr.contains("bad.geojson, features[0]") && refused.stderr.contains("not the 9.5 ha declared"))
+        #expect(
+            refused.stderr.contains("features[1], geometry.coordinates: the coordinates are written with at most 5"))
+        #expect(refused.stderr.contains("features[2]"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("nothing was written"))
+        #expect(try JSONParser.parse(try run("verify", "--json").stdout)["tree_size"] == before)
+    }
+}
