@@ -2,7 +2,9 @@
 """POSTs batches to /v1/batches, each once, CONCURRENCY at a time, and prints requests/s, events/s and latency
 percentiles as JSON. Every request must append a new block (201).
 
-    post-batches.py HOST PORT FOLDER TOKEN CONCURRENCY [PREFIX]
+    post-batches.py HOST PORT[,PORT…] FOLDER TOKEN CONCURRENCY [PREFIX]
+
+With several ports (servers over one ledger), the workers take them in turn: worker n posts to port n mod count.
 
 PREFIX names the files: batch (the default) posts pre-signed batch-N.json files as application/json; another
 prefix posts PREFIX-N.csv files as text/csv, for the server to sign (prov serve --signing-keys)."""
@@ -13,7 +15,8 @@ import sys
 import threading
 import time
 
-host, port, folder, token, concurrency = sys.argv[1], int(sys.argv[2]), pathlib.Path(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+host, folder, token, concurrency = sys.argv[1], pathlib.Path(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+ports = [int(port) for port in sys.argv[2].split(",")]
 prefix = sys.argv[6] if len(sys.argv) > 6 else "batch"
 signed = prefix == "batch"
 pattern = f"{prefix}-*.json" if signed else f"{prefix}-*.csv"
@@ -25,7 +28,7 @@ lock = threading.Lock()
 cursor = iter(range(len(bodies)))
 
 
-def worker():
+def worker(port):
     connection = http.client.HTTPConnection(host, port, timeout=120)
     headers = {"Content-Type": content_type, "Authorization": f"Bearer {token}"}
     while True:
@@ -45,7 +48,7 @@ def worker():
 
 
 started = time.perf_counter()
-threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+threads = [threading.Thread(target=worker, args=(ports[n % len(ports)],)) for n in range(concurrency)]
 for thread in threads:
     thread.start()
 for thread in threads:
@@ -59,7 +62,7 @@ def percentile(p):
 
 
 print(json.dumps({
-    "body": content_type, "requests": len(latencies), "events_per_request": events_per_batch, "concurrency": concurrency, "seconds": round(seconds, 3),
+    "body": content_type, "servers": len(ports), "requests": len(latencies), "events_per_request": events_per_batch, "concurrency": concurrency, "seconds": round(seconds, 3),
     "requests_per_second": round(len(latencies) / seconds, 2), "events_per_second": round(len(latencies) * events_per_batch / seconds),
     "p50_ms": round(percentile(50), 1), "p99_ms": round(percentile(99), 1), "max_ms": round(latencies[-1] * 1000, 1),
     "failures": failures[:5],

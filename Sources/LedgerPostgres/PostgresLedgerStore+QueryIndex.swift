@@ -95,6 +95,14 @@ extension PostgresLedgerStore {
                     "SELECT e.seq, e.time_key, e.parts FROM query_events e \(filter) ORDER BY e.time_key, e.seq LIMIT \(bind(query.limit))",
                 binds: binds)
         }
+        func visible(_ table: String) -> String? {
+            switch query.sensitive {
+            case .all: nil
+            case .none: "NOT \(table).sensitive"
+            case .signedBy(let signer):
+                "(NOT \(table).sensitive OR EXISTS (SELECT 1 FROM query_events s WHERE s.seq = \(table).seq AND s.signer = \(bind(signer))))"
+            }
+        }
         func matching(_ clause: IndexedQuery.Clause, _ table: String) -> String {
             var alternatives = [String]()
             if !clause.values.isEmpty { alternatives.append("\(table).value = ANY(\(bind(clause.values))::text[])") }
@@ -102,25 +110,41 @@ extension PostgresLedgerStore {
                 alternatives.append(
                     "(\(table).value >= \(bind(prefix)) AND \(table).value < \(bind(prefix + "\u{10FFFF}")))")
             }
-            var condition =
-                "\(table).name = ANY(\(bind(clause.names))::text[]) AND (\(alternatives.joined(separator: " OR ")))"
-            switch query.sensitive {
-            case .all: break
-            case .none: condition += " AND NOT \(table).sensitive"
-            case .signedBy(let signer):
-                condition +=
-                    " AND (NOT \(table).sensitive OR EXISTS (SELECT 1 FROM query_events s WHERE s.seq = \(table).seq AND s.signer = \(bind(signer))))"
-            }
-            return condition
+            return "\(table).name = ANY(\(bind(clause.names))::text[]) AND (\(alternatives.joined(separator: " OR ")))"
+                + (visible(table).map { " AND " + $0 } ?? "")
         }
-        conditions.append(matching(first, "t"))
+        // The first clause is read as one range of the primary key per name and value (or value prefix), each in
+        // time order and cut at the page's end, then merged: `name = ANY(…) AND value = ANY(…)` would read every term
+        // of the names and values and sort them (an index scan over an array gives no order here).
         timeConditions("t")
         for clause in query.clauses.dropFirst() {
             conditions.append("EXISTS (SELECT 1 FROM query_terms u WHERE u.seq = t.seq AND \(matching(clause, "u")))")
         }
+        if let visibility = visible("t") { conditions.append(visibility) }
+        let shared = conditions.map { " AND " + $0 }.joined()
+        let limit = bind(query.limit)
+        var branches = [String]()
+        for name in first.names {
+            var keys = first.values.map { value in "t.value = \(bind(value))" }
+            keys += first.prefixes.map { prefix in
+                "t.value >= \(bind(prefix)) AND t.value < \(bind(prefix + "\u{10FFFF}"))"
+            }
+            let named = bind(name)
+            for key in keys {
+                branches.append(
+                    """
+                    (SELECT t.time_key, t.seq FROM query_terms t WHERE t.name = \(named) AND \(key)\(shared) \
+                    ORDER BY t.time_key, t.seq LIMIT \(limit))
+                    """)
+            }
+        }
+        if branches.isEmpty {
+            // A clause that names no value matches nothing.
+            branches.append("(SELECT t.time_key, t.seq FROM query_terms t WHERE false)")
+        }
         let found = """
-            SELECT DISTINCT t.time_key, t.seq FROM query_terms t WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY t.time_key, t.seq LIMIT \(bind(query.limit))
+            SELECT DISTINCT f.time_key, f.seq FROM (\(branches.joined(separator: " UNION ALL "))) AS f
+            ORDER BY f.time_key, f.seq LIMIT \(limit)
             """
         return PostgresQuery(
             unsafeSQL: """

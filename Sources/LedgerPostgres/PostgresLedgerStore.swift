@@ -603,37 +603,50 @@ public final class PostgresLedgerStore: LedgerStore {
         -> [EventRecord]
     {
         let order = PostgresSchema.productTimeKey
-        guard let after else {
-            return try await fetch(
+        var key: String?
+        if let after {
+            key = try await fetch(
                 "reading a product's events",
                 """
-                SELECT \(unescaped: Self.eventColumns) FROM events WHERE product = ANY(\(products)::text[]) \
-                ORDER BY \(unescaped: order), seq LIMIT \(limit) OFFSET \(offset)
-                """, Self.event)
+                SELECT \(unescaped: order) FROM events WHERE seq = \(after) AND product = ANY(\(products)::text[])
+                """
+            ) { row in
+                try row.decode(String.self)
+            }.first
+            guard key != nil else {
+                throw LedgerError(
+                    .notFound,
+                    "no event of product '\(products.first ?? "")' has the ledger index \(after); after is the next_after of a page"
+                )
+            }
         }
-        let key = try await fetch(
-            "reading a product's events",
-            """
-            SELECT \(unescaped: order) FROM events WHERE seq = \(after) AND product = ANY(\(products)::text[])
-            """
-        ) { row in
-            try row.decode(String.self)
-        }.first
-        guard let key else {
-            throw LedgerError(
-                .notFound,
-                "no event of product '\(products.first ?? "")' has the ledger index \(after); after is the next_after of a page"
-            )
+        // One ordered range of the product index per name, each cut at the page's end, merged: `product = ANY(…)`
+        // would read every event of the names and sort them (an index scan over an array gives no order here).
+        var binds = PostgresBindings(capacity: products.count + 2)
+        var branches = [String]()
+        if let key, let after {
+            binds.append(key)
+            binds.append(after)
         }
-        // The first condition is a range on the index; the second drops the events of the same instant up to `after`.
+        for product in products {
+            binds.append(product)
+            // The first condition is a range on the index; the second drops the events of the same instant up to
+            // `after`.
+            let range = key == nil ? "" : " AND \(order) >= $1 AND (\(order) > $1 OR seq > $2)"
+            branches.append(
+                """
+                (SELECT \(Self.eventColumns), \(order) AS order_key FROM events \
+                WHERE product = $\(binds.count)\(range) ORDER BY \(order), seq LIMIT \(offset + limit))
+                """)
+        }
         return try await fetch(
             "reading a product's events",
-            """
-            SELECT \(unescaped: Self.eventColumns) FROM events
-            WHERE product = ANY(\(products)::text[]) AND \(unescaped: order) >= \(key)
-              AND (\(unescaped: order) > \(key) OR seq > \(after))
-            ORDER BY \(unescaped: order), seq LIMIT \(limit) OFFSET \(offset)
-            """, Self.event)
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT \(Self.eventColumns.replacingOccurrences(of: "events.", with: "page.")) FROM (
+                        \(branches.joined(separator: " UNION ALL "))
+                    ) AS page ORDER BY page.order_key, page.seq LIMIT \(limit) OFFSET \(offset)
+                    """, binds: binds), Self.event)
     }
 
     public func transformations(producing lots: [String]) async throws(LedgerError) -> [TransformationEdge] {

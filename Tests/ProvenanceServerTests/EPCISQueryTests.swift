@@ -16,8 +16,8 @@ import Testing
     static let dispatch = "urn:uuid:6d1a2a3e-8b54-4f0e-9a41-2c7d0c3b3102"
 
     /// The demo network with factory-de's EPCIS dispatch captured.
-    static func demoWithDispatch() async throws -> DemoNetwork {
-        let demo = try await DemoNetwork.make()
+    static func demoWithDispatch(backend: StoreBackend = .sqlite) async throws -> DemoNetwork {
+        let demo = try await DemoNetwork.make(backend: backend)
         let keys = try await demo.signingKeys(["factory-de"])
         try await demo.withServer(signingKeys: keys) { client in
             let token = try await client.login("factory-de", key: try DemoNetwork.key("factory-de"))
@@ -43,8 +43,10 @@ import Testing
         try events(response).compactMap { $0["eventID"]?.stringValue }
     }
 
-    @Test func queriesFindCapturedEventsByTheirFields() async throws {
-        let demo = try await Self.demoWithDispatch()
+    @Test(arguments: StoreBackend.tested) func queriesFindCapturedEventsByTheirFields(backend: StoreBackend)
+        async throws
+    {
+        let demo = try await Self.demoWithDispatch(backend: backend)
         defer { demo.remove() }
         try await demo.withServer { client in
             func ids(_ uri: String) async throws -> [String] {
@@ -96,8 +98,10 @@ import Testing
         }
     }
 
-    @Test func pagesFollowTheLinkHeaderWithoutGapsOrRepeats() async throws {
-        let demo = try await Self.demoWithDispatch()
+    @Test(arguments: StoreBackend.tested) func pagesFollowTheLinkHeaderWithoutGapsOrRepeats(backend: StoreBackend)
+        async throws
+    {
+        let demo = try await Self.demoWithDispatch(backend: backend)
         defer { demo.remove() }
         try await demo.withServer { client in
             let all = try await client.call(.get, "/epcis/events?perPage=1000")
@@ -128,8 +132,10 @@ import Testing
 
     /// A counterparty is matched only for readers who may see it; the event itself is shown with its sensitive
     /// fields withheld from the public.
-    @Test func counterpartiesMatchOnlyForThoseWhoMaySeeThem() async throws {
-        let demo = try await DemoNetwork.make()
+    @Test(arguments: StoreBackend.tested) func counterpartiesMatchOnlyForThoseWhoMaySeeThem(backend: StoreBackend)
+        async throws
+    {
+        let demo = try await DemoNetwork.make(backend: backend)
         defer { demo.remove() }
         try await demo.withServer { client in
             let uri = "/epcis/events?EQ_destination_location=FACTORY-DE-02"
