@@ -17,25 +17,11 @@ import Testing
         var environment = ["PROV_OPERATOR_KEY": prov.path("operator.pem")]
         if let databaseURL { environment["PROV_LEDGER"] = databaseURL }
         func run(_ arguments: String...) throws -> ProvRunner.Result {
-            let result = try prov.run(arguments, environment: environment)
-            try #require(result.status == 0, "prov \(arguments.joined(separator: " ")): \(result.stderr)")
-            return result
+            try prov.succeed(arguments, environment: environment)
         }
-        let demo = ProvRunner.sampleData.appendingPathComponent("demo")
-        _ = try run("init")
-        _ = try run("keys", "generate", "--out", "farm.pem", "--public-out", "farm.pub.pem")
-        _ = try run(
-            "participants", "add", "--id", "farm-gh", "--name", "Farm", "--role", "producer", "--public-key",
-            "farm.pub.pem")
-        _ = try run(
-            "facilities", "import", demo.appendingPathComponent("farm-gh-facilities.csv").path, "--key", "farm.pem")
+        try prov.farmLedger(environment: environment)
         for writer in 0..<Self.writers {
-            var csv = "record_id,event,occurred_at,product,lot,quantity,unit,facility\n"
-            for row in 0..<Self.rows {
-                csv += "W\(writer)-\(row),produce,2026-04-02T07:30:00Z,cocoa-beans,LOT-W\(writer)-\(row),"
-                csv += "\(100 + row % 50),kg,FARM-GH-01\n"
-            }
-            try Data(csv.utf8).write(to: URL(fileURLWithPath: prov.path("writer-\(writer).csv")))
+            try prov.writeHarvests("writer-\(writer).csv", rows: Self.rows, prefix: "W\(writer)")
         }
         let before = try JSONParser.parse(try run("verify", "--json").stdout)
         let blocksBefore = try #require(before["blocks"]?.integerValue)

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs the built `prov` executable in a scratch folder, as a user would.
 struct ProvRunner {
@@ -85,4 +86,41 @@ struct ProvRunner {
     }
 
     func remove() { try? FileManager.default.removeItem(at: directory) }
+
+    /// Runs `prov` with `arguments` and `environment` and requires it to succeed.
+    @discardableResult
+    func succeed(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let result = try run(arguments, environment: environment)
+        try #require(result.status == 0, "prov \(arguments.joined(separator: " ")): \(result.stderr)")
+        return result
+    }
+
+    /// A new ledger (at the address and operator key of `environment`) with one producer, `farm-gh`, whose key is
+    /// `farm.pem` in the scratch folder, and the demo farm's facilities.
+    func farmLedger(environment: [String: String] = [:]) throws {
+        let demo = Self.sampleData.appendingPathComponent("demo")
+        try succeed(["init"], environment: environment)
+        try succeed(
+            ["keys", "generate", "--out", "farm.pem", "--public-out", "farm.pub.pem"], environment: environment)
+        try succeed(
+            [
+                "participants", "add", "--id", "farm-gh", "--name", "Farm", "--role", "producer", "--public-key",
+                "farm.pub.pem",
+            ], environment: environment)
+        try succeed(
+            ["facilities", "import", demo.appendingPathComponent("farm-gh-facilities.csv").path, "--key", "farm.pem"],
+            environment: environment)
+    }
+
+    /// Writes `name`: a shipment CSV of `rows` produce records at the demo farm, record IDs and lots named by
+    /// `prefix`.
+    func writeHarvests(_ name: String, rows: Int, prefix: String) throws {
+        var csv = "record_id,event,occurred_at,product,lot,quantity,unit,facility\n"
+        for row in 0..<rows {
+            csv +=
+                "\(prefix)-\(row),produce,2026-04-02T07:30:00Z,cocoa-beans,LOT-\(prefix)-\(row),\(100 + row % 50),kg,"
+            csv += "FARM-GH-01\n"
+        }
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: path(name)))
+    }
 }
