@@ -35,11 +35,12 @@ public struct PlotsGeoJSON: RecordSource {
     public var name: String { path }
     public var byteCount: Int { InputFormat.fileSize(atPath: path) }
 
-    /// Whether the file at `path` is a GeoJSON FeatureCollection (its top-level `type`), read only as far as needed.
+    /// Whether the file at `path` is to be read as plots: a `.geojson` file (its reader refuses one that is no
+    /// FeatureCollection), or a `.json` file that says `"FeatureCollection"` in its first 4 KiB.
     public static func isDocument(path: String) -> Bool {
-        guard path.lowercased().hasSuffix(".geojson") || path.lowercased().hasSuffix(".json"),
-            let handle = FileHandle(forReadingAtPath: path)
-        else { return false }
+        let lowercased = path.lowercased()
+        if lowercased.hasSuffix(".geojson") { return true }
+        guard lowercased.hasSuffix(".json"), let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         let start = String(decoding: handle.readData(ofLength: 4096), as: UTF8.self)
         return start.contains("\"FeatureCollection\"")

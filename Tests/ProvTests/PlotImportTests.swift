@@ -108,5 +108,11 @@ import Testing
         #expect(refused.stderr.contains("features[2]"), "\(refused.stderr)")
         #expect(refused.stderr.contains("nothing was written"))
         #expect(try JSONParser.parse(try run("verify", "--json").stdout)["tree_size"] == before)
+
+        // A .geojson file is read as plots whatever it holds, and one that is no FeatureCollection says so.
+        try Data(#"{"type": "Feature", "geometry": null, "properties": {}}"#.utf8).write(
+            to: URL(fileURLWithPath: prov.path("one.geojson")))
+        let single = try prov.run(["facilities", "import", "one.geojson", "--key", farmKey])
+        #expect(single.status != 0 && single.stderr.contains("not a GeoJSON FeatureCollection"), "\(single.stderr)")
     }
 }
