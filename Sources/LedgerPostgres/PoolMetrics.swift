@@ -8,9 +8,13 @@ struct PoolMetrics {
     private let inUse: Meter
     private let wait: Timer
 
-    init(database address: PostgresAddress) {
-        // The database without user or password: `host:port/name`, or the socket folder.
-        let database = "\(address.socketPath ?? "\(address.host):\(address.port)")/\(address.database)"
+    /// The label of the database at `address`, without user or password: `host:port/name`, or the socket folder's.
+    static func database(_ address: PostgresAddress) -> String {
+        "\(address.socketPath ?? "\(address.host):\(address.port)")/\(address.database)"
+    }
+
+    /// The metrics of the pool of `database` (``database(_:)``).
+    init(database: String) {
         inUse = Meter(label: "prov_store_connections_in_use", dimensions: [("database", database)])
         wait = Timer(label: "prov_store_connection_wait_seconds", dimensions: [("database", database)])
     }

@@ -123,12 +123,12 @@ extension PostgresLedgerStore {
         if let visibility = visible("t") { conditions.append(visibility) }
         let shared = conditions.map { " AND " + $0 }.joined()
         let limit = bind(query.limit)
+        var keys = first.values.map { value in "t.value = \(bind(value))" }
+        keys += first.prefixes.map { prefix in
+            "t.value >= \(bind(prefix)) AND t.value < \(bind(prefix + "\u{10FFFF}"))"
+        }
         var branches = [String]()
         for name in first.names {
-            var keys = first.values.map { value in "t.value = \(bind(value))" }
-            keys += first.prefixes.map { prefix in
-                "t.value >= \(bind(prefix)) AND t.value < \(bind(prefix + "\u{10FFFF}"))"
-            }
             let named = bind(name)
             for key in keys {
                 branches.append(

@@ -22,9 +22,12 @@ public final class PostgresLedgerStore: LedgerStore {
     /// concurrency pool.
     private let blockQueue = DispatchQueue(label: "provenance.postgres.block")
     public let address: PostgresAddress
+    /// The database as the pool's metrics name it.
+    private let metricsLabel: String
 
     private init(address: PostgresAddress, client: PostgresClient, logger: Logger) {
         self.address = address
+        metricsLabel = PoolMetrics.database(address)
         self.client = client
         self.logger = logger
         running = Task { await client.run() }
@@ -155,7 +158,7 @@ public final class PostgresLedgerStore: LedgerStore {
         let asked = ContinuousClock.now
         do {
             return try await client.withConnection { connection in
-                let metrics = PoolMetrics(database: address)
+                let metrics = PoolMetrics(database: metricsLabel)
                 metrics.leased(after: asked.duration(to: .now))
                 defer { metrics.released() }
                 return try await body(connection)

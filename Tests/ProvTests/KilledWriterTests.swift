@@ -18,43 +18,18 @@ import Testing
         defer { if let databaseURL { TestPostgres.dropDatabase(databaseURL) } }
         var environment = ["PROV_OPERATOR_KEY": prov.path("operator.pem")]
         if let databaseURL { environment["PROV_LEDGER"] = databaseURL }
-        func run(_ arguments: String...) throws -> ProvRunner.Result {
-            try prov.succeed(arguments, environment: environment)
-        }
         try prov.farmLedger(environment: environment)
         try prov.writeHarvests("big.csv", rows: Self.rows, prefix: "K")
-        let before = try JSONParser.parse(try run("verify", "--json").stdout)
+        let before = try JSONParser.parse(try prov.succeed(["verify", "--json"], environment: environment).stdout)
 
-        let writer = Process()
-        writer.executableURL = ProvRunner.executable
-        writer.arguments = ["ingest", "big.csv", "--key", "farm.pem", "--progress"]
-        writer.currentDirectoryURL = prov.directory
-        var processEnvironment = ProcessInfo.processInfo.environment
-        processEnvironment.removeValue(forKey: "PROV_LEDGER")
-        processEnvironment.merge(environment) { _, new in new }
-        writer.environment = processEnvironment
-        writer.standardOutput = FileHandle.nullDevice
-        let progress = Pipe()
-        writer.standardError = progress
-        try writer.run()
+        let writer = try prov.start(["ingest", "big.csv", "--key", "farm.pem", "--progress"], environment: environment)
         // Killed as soon as it says it has read 10,000 records: it is inside its block's transaction.
-        var said = ""
-        while !said.contains("10000 records") {
-            let data = progress.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            said += String(decoding: data, as: UTF8.self)
-        }
-        kill(writer.processIdentifier, SIGKILL)
-        writer.waitUntilExit()
-        #expect(writer.terminationReason == .uncaughtSignal, "the import ended before it was killed")
+        _ = writer.readErrors(until: "10000 records")
+        kill(writer.process.processIdentifier, SIGKILL)
+        writer.process.waitUntilExit()
+        #expect(writer.process.terminationReason == .uncaughtSignal, "the import ended before it was killed")
 
-        let after = try JSONParser.parse(try run("verify", "--json").stdout)
-        #expect(after["valid"] == .bool(true))
-        #expect(after["tree_size"] == before["tree_size"] && after["root"] == before["root"])
-
-        _ = try run("ingest", "big.csv", "--key", "farm.pem")
-        let completed = try JSONParser.parse(try run("verify", "--json").stdout)
-        #expect(completed["valid"] == .bool(true))
-        #expect(completed["tree_size"]?.integerValue == (before["tree_size"]?.integerValue ?? 0) + Self.rows)
+        try prov.expectWholeBlocksThenImportCompletes(
+            before: before, file: "big.csv", rows: Self.rows, environment: environment)
     }
 }

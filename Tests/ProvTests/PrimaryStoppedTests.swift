@@ -21,21 +21,13 @@ struct PrimaryStoppedTests {
         let server = try Server(directory: prov.path("postgres"))
         defer { server.stop() }
         let environment = ["PROV_OPERATOR_KEY": prov.path("operator.pem"), "PROV_LEDGER": server.url]
-        func run(_ arguments: String...) throws -> ProvRunner.Result {
-            try prov.succeed(arguments, environment: environment)
-        }
         try prov.farmLedger(environment: environment)
         try prov.writeHarvests("big.csv", rows: Self.rows, prefix: "S")
-        let before = try JSONParser.parse(try run("verify", "--json").stdout)
+        let before = try JSONParser.parse(try prov.succeed(["verify", "--json"], environment: environment).stdout)
 
         let writer = try prov.start(["ingest", "big.csv", "--key", "farm.pem", "--progress"], environment: environment)
         // Stopped as soon as the import says it has read 10,000 records: it is inside its block's transaction.
-        var said = ""
-        while !said.contains("10000 records") {
-            let data = writer.err.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            said += String(decoding: data, as: UTF8.self)
-        }
+        let said = writer.readErrors(until: "10000 records")
         try server.crash()
         // The import must end by itself; it is killed (and the test fails) if it waits for the server past a minute.
         let watchdog = Task {
@@ -52,14 +44,8 @@ struct PrimaryStoppedTests {
         #expect(error.localizedCaseInsensitiveContains("postgres") || error.contains("connection"), "\(error)")
 
         try server.restart()
-        let after = try JSONParser.parse(try run("verify", "--json").stdout)
-        #expect(after["valid"] == .bool(true))
-        #expect(after["tree_size"] == before["tree_size"] && after["root"] == before["root"])
-
-        _ = try run("ingest", "big.csv", "--key", "farm.pem")
-        let completed = try JSONParser.parse(try run("verify", "--json").stdout)
-        #expect(completed["valid"] == .bool(true))
-        #expect(completed["tree_size"]?.integerValue == (before["tree_size"]?.integerValue ?? 0) + Self.rows)
+        try prov.expectWholeBlocksThenImportCompletes(
+            before: before, file: "big.csv", rows: Self.rows, environment: environment)
     }
 
     /// A throwaway PostgreSQL server of the test's own (`scripts/postgres-server.sh`).

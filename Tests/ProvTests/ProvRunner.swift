@@ -1,4 +1,5 @@
 import Foundation
+import LedgerCore
 import Testing
 
 /// Runs the built `prov` executable in a scratch folder, as a user would.
@@ -64,6 +65,18 @@ struct ProvRunner {
                 status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                 stderr: String(decoding: stderr, as: UTF8.self))
         }
+
+        /// Reads what the process writes to standard error until it has written `text` (or closed it), and returns
+        /// what it read: to act at a point a `--progress` line marks.
+        func readErrors(until text: String) -> String {
+            var said = ""
+            while !said.contains(text) {
+                let data = err.fileHandleForReading.availableData
+                if data.isEmpty { break }
+                said += String(decoding: data, as: UTF8.self)
+            }
+            return said
+        }
     }
 
     /// Starts `prov` with `arguments` as ``run(_:environment:)`` runs it, without waiting for it.
@@ -110,6 +123,22 @@ struct ProvRunner {
         try succeed(
             ["facilities", "import", demo.appendingPathComponent("farm-gh-facilities.csv").path, "--key", "farm.pem"],
             environment: environment)
+    }
+
+    /// Checks that the ledger is still as `before` (`prov verify --json` then: valid, the same tree size and root),
+    /// then that importing `file` with `farm.pem` again completes it, `rows` events more: what a writer stopped in the
+    /// middle of its block must leave.
+    func expectWholeBlocksThenImportCompletes(
+        before: JSONValue, file: String, rows: Int, environment: [String: String] = [:]
+    ) throws {
+        let after = try JSONParser.parse(try succeed(["verify", "--json"], environment: environment).stdout)
+        #expect(after["valid"] == .bool(true))
+        #expect(after["tree_size"] == before["tree_size"] && after["root"] == before["root"])
+
+        try succeed(["ingest", file, "--key", "farm.pem"], environment: environment)
+        let completed = try JSONParser.parse(try succeed(["verify", "--json"], environment: environment).stdout)
+        #expect(completed["valid"] == .bool(true))
+        #expect(completed["tree_size"]?.integerValue == (before["tree_size"]?.integerValue ?? 0) + rows)
     }
 
     /// Writes `name`: a shipment CSV of `rows` produce records at the demo farm, record IDs and lots named by
