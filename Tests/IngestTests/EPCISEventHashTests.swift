@@ -185,6 +185,52 @@ struct EPCISEventHashReferenceTests {
         return paths.sorted()
     }
 
+    /// The direct writer of plain events writes what the general model writes, on every event of GS1's examples and
+    /// of crafted documents, and takes most of them.
+    @Test func plainEventsAreWrittenAsTheGeneralModelWritesThem() throws {
+        var events = [XMLTree]()
+        for path in try Self.examples() { events += (try? EPCISEventHashTests.events(atPath: path)) ?? [] }
+        events += try EPCISEventHashTests.events(EPCISEventHashTests.objectEvent)
+        events += try EPCISEventHashTests.events(Self.plainVariants, json: true)
+        var plain = 0
+        for event in events {
+            guard let bytes = EPCISEventHash.plainPreHashBytes(of: event) else { continue }
+            plain += 1
+            #expect(
+                String(decoding: bytes, as: UTF8.self)
+                    == String(decoding: EPCISEventHash.generalPreHashBytes(of: event), as: UTF8.self),
+                "line \(event.line)")
+        }
+        #expect(plain >= 12)
+        #expect(
+            EPCISEventHash.plainPreHashBytes(
+                of: try #require(try EPCISEventHashTests.events(EPCISEventHashTests.objectEvent).first)) == nil)
+    }
+
+    /// Plain events in their variants: repeated and empty list items, several typed lists and items, numbers to
+    /// shorten, values in URN and CURIE forms, EPCIS 1.2's wrapper.
+    static let plainVariants = """
+        {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument",
+         "schemaVersion": "2.0", "creationDate": "2026-03-01T00:00:00Z", "epcisBody": {"eventList": [
+          {"type": "ObjectEvent", "eventTime": "2026-03-01T00:00:00.1234+02:00", "eventTimeZoneOffset": "+02:00",
+           "epcList": ["urn:epc:id:sgtin:4012345.011111.9876", "urn:epc:id:sgtin:4012345.011111.1", "", "x"],
+           "action": "OBSERVE", "bizStep": "urn:epcglobal:cbv:bizstep:shipping", "disposition": "cbv:Disp-in_transit",
+           "readPoint": {"id": "urn:epc:id:sgln:4012345.00011.987"}, "bizLocation": {"id": "gs1:Loc"},
+           "bizTransactionList": [{"type": "po", "bizTransaction": "B"}, {"type": "desadv", "bizTransaction": "A"}],
+           "sourceList": [{"type": "owning_party", "source": "urn:epc:id:pgln:4012345.00001"}],
+           "destinationList": [{"type": "location", "destination": "D1"}, {"type": "location", "destination": "D0"}]},
+          {"type": "TransformationEvent", "eventTime": "2026-03-01T00:00:00Z", "transformationID": "T-1",
+           "inputQuantityList": [{"epcClass": "urn:epc:class:lgtin:4012345.011111.L2", "quantity": 1.50, "uom": "KGM"},
+                                 {"epcClass": "urn:epc:class:lgtin:4012345.011111.L1", "quantity": 2200.0}],
+           "outputQuantityList": [{"epcClass": "urn:epc:class:lgtin:4012345.011112.L3", "quantity": "+3e2"}],
+           "outputEPCList": [], "inputEPCList": ["urn:epc:id:sscc:4012345.0000000333"], "certificationInfo": " C "},
+          {"type": "AggregationEvent", "eventTime": "2026-03-01T00:00:00Z", "action": "ADD",
+           "parentID": "urn:epc:id:sscc:4012345.0000000333", "childEPCs": ["urn:epc:id:sgtin:4012345.011111.9"],
+           "childQuantityList": [{"quantity": 3, "uom": "KGM"}, {"epcClass": "urn:epc:class:lgtin:4012345.011111.L1"}],
+           "recordTime": "2026-03-01T00:00:01Z", "eventID": "E-1"}
+        ]}}
+        """
+
     @Test func ourHashesAgreeWithTheReferenceOnEveryGS1Example() throws {
         guard FileManager.default.isExecutableFile(atPath: Self.python) || EPCISCorpus.isRequired else { return }
         try #require(

@@ -45,6 +45,12 @@ public enum EPCISEventHash {
 
     /// The UTF-8 bytes of the canonical pre-hash string of `event`.
     static func preHashBytes(of event: XMLTree) -> [UInt8] {
+        plainPreHashBytes(of: event) ?? generalPreHashBytes(of: event)
+    }
+
+    /// The UTF-8 bytes of the canonical pre-hash string of `event`, read through the general model, whatever the
+    /// event holds.
+    static func generalPreHashBytes(of event: XMLTree) -> [UInt8] {
         var children = Node.element(event, parent: nil).children
         var result = Array("eventType=".utf8)
         result += event.name.clark.utf8

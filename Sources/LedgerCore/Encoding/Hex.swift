@@ -1,16 +1,21 @@
 /// Lower-case hexadecimal, decoded strictly: upper-case digits are refused so that every value
 /// has exactly one spelling.
 public enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
     /// `bytes` as lower-case hexadecimal.
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        var out = [UInt8]()
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+        let bytes = Array(bytes)
+        return String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            for (index, byte) in bytes.enumerated() {
+                out[2 * index] = digit(byte >> 4)
+                out[2 * index + 1] = digit(byte & 0x0f)
+            }
+            return bytes.count * 2
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The lower-case digit of `value` (0…15).
+    @inline(__always) private static func digit(_ value: UInt8) -> UInt8 {
+        value < 10 ? 0x30 + value : 0x57 + value
     }
 
     /// The bytes of lower-case hex `text`, or `nil` if it is not exactly that.
