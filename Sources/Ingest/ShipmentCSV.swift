@@ -9,7 +9,7 @@ public struct ShipmentCSV: RecordSource {
         requiredColumns: ["record_id", "event", "occurred_at", "product", "lot", "quantity", "unit", "facility"],
         optionalColumns: [
             "shipment_id", "destination", "origin", "inputs", "unit_price", "currency", "carrier", "certificate",
-            "serials",
+            "serials", "plots", "dds_reference", "dds_verification",
         ],
         decimalColumns: ["quantity", "unit_price", "inputs"],
         columnOfField: ["input_lots": "inputs", "input_quantities": "inputs"]

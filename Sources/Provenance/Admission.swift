@@ -11,6 +11,7 @@ internal import LedgerStorage
 /// - a facility's `parent_facility` is another facility of the same party, and the hierarchy stays a tree of at most
 ///   ``Admission/maximumHierarchyDepth`` levels;
 /// - an event at a facility comes from the facility's owner, and the facility has master data;
+/// - the `plots` a `produce` event names are the signer's plots, inside the facility where the lot was produced;
 /// - a `produce` or `transform` event adds to no lot that another party made;
 /// - a certificate claimed is the one the facility's master data holds;
 /// - a `product` event's product stays the party's that registered it, and no GTIN names two products;
@@ -20,21 +21,23 @@ internal import LedgerStorage
 /// The state learns from each admitted event, so that later events of the same batch see the facilities and lots
 /// it declares. docs/security.md lists these checks with the threat each answers.
 struct Admission: Sendable {
-    /// A facility's owner, certificate and parent site, from its latest master data.
+    /// A facility's owner, kind, certificate and parent site, from its latest master data.
     struct FacilityMaster: Sendable, Hashable {
         let party: String
+        let kind: String?
         let certificate: String?
         let parent: String?
 
-        init(party: String, certificate: String?, parent: String?) {
+        init(party: String, kind: String? = nil, certificate: String?, parent: String?) {
             self.party = party
+            self.kind = kind
             self.certificate = certificate
             self.parent = parent
         }
 
         init(party: String, fields: [String: JSONValue]) {
             self.init(
-                party: party, certificate: fields["certificate"]?.stringValue,
+                party: party, kind: fields["kind"]?.stringValue, certificate: fields["certificate"]?.stringValue,
                 parent: fields["parent_facility"]?.stringValue)
         }
     }
@@ -79,19 +82,33 @@ struct Admission: Sendable {
     }
 
     /// The facilities whose master data admitting `contents` needs and that have not been looked up yet: those the
-    /// events name, the parents that `facility` events name, and the ancestors of the parents already known (the
-    /// hierarchy is checked for cycles), so that looking up until this is empty learns whole chains.
+    /// events name, the parents that `facility` events name and the plots that `produce` events name, and the
+    /// ancestors of those already known (the hierarchy is checked for cycles, a plot for lying inside the event's
+    /// facility), so that looking up until this is empty learns whole chains.
     func unknownFacilities(in contents: some Sequence<EventContent>) -> [String] {
         var named = Set(contents.compactMap(\.facility))
-        for content in contents where content.kind == .facility {
-            guard var parent = content.publicFields["parent_facility"]?.stringValue else { continue }
-            for _ in 0...Self.maximumHierarchyDepth {
-                named.insert(parent)
-                guard let next = (facilities[parent] ?? nil)?.parent, !named.contains(next) else { break }
-                parent = next
+        for content in contents {
+            let starts =
+                switch content.kind {
+                case .facility: content.publicFields["parent_facility"]?.stringValue.map { [$0] } ?? []
+                case .produce: Self.plots(of: content)
+                default: [String]()
+                }
+            for start in starts {
+                var ancestor = start
+                for _ in 0...Self.maximumHierarchyDepth {
+                    named.insert(ancestor)
+                    guard let next = (facilities[ancestor] ?? nil)?.parent, !named.contains(next) else { break }
+                    ancestor = next
+                }
             }
         }
         return named.filter { facilities[$0] == nil }.sorted()
+    }
+
+    /// The plots a `produce` event names.
+    private static func plots(of content: EventContent) -> [String] {
+        content.publicFields["plots"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }
 
     /// The lot `content` makes: a `produce` or `transform` event's own lot; `nil` for other kinds.
@@ -179,6 +196,7 @@ struct Admission: Sendable {
             return Refusal(reason: "no anchored report holds the flag \(flag)", field: "flag")
         }
         if let refusal = facilityRefusal(content, signer: signer) { return refusal }
+        if content.kind == .produce, let refusal = plotRefusal(content, signer: signer) { return refusal }
         if content.kind == .product, let refusal = productRefusal(content, signer: signer) { return refusal }
         if content.kind == .participant, content.publicFields["glns"] != nil {
             // Loaded before any such event is admitted (``load(for:from:)``); if not, nothing is vouched for.
@@ -235,6 +253,45 @@ struct Admission: Sendable {
             return Refusal(
                 reason: "certificate '\(claimed)' is not facility '\(facility)''s: its master data \(held)",
                 field: "certificate")
+        }
+        return nil
+    }
+
+    /// Why a `produce` event may not name its plots: one is unknown, another party's, no plot, or outside the
+    /// facility where the lot was produced.
+    private func plotRefusal(_ content: EventContent, signer: String) -> Refusal? {
+        for plot in Self.plots(of: content) {
+            guard let master = facilities[plot] ?? nil else {
+                return Refusal(
+                    reason:
+                        "unknown plot '\(plot)': its owner registers the plot first (prov facilities import plots.geojson)",
+                    field: "plots")
+            }
+            guard master.party == signer else {
+                return Refusal(
+                    reason: "plot '\(plot)' belongs to '\(master.party)', not to '\(signer)'", field: "plots")
+            }
+            guard master.kind == "plot" else {
+                return Refusal(
+                    reason: "'\(plot)' is a facility of kind \(master.kind ?? "unknown"), not a plot", field: "plots")
+            }
+            guard let facility = content.facility else { continue }
+            var ancestor = master.parent
+            var inside = false
+            for _ in 0..<Self.maximumHierarchyDepth {
+                guard let current = ancestor else { break }
+                if current == facility {
+                    inside = true
+                    break
+                }
+                ancestor = (facilities[current] ?? nil)?.parent
+            }
+            guard inside else {
+                return Refusal(
+                    reason:
+                        "plot '\(plot)' lies in '\(master.parent ?? "no facility")', not inside '\(facility)' where the lot was produced",
+                    field: "plots")
+            }
         }
         return nil
     }

@@ -19,7 +19,9 @@ struct IngestCommand: AsyncParsableCommand {
 
             A shipment CSV has a header row (names case-insensitive, any order) with the columns record_id, event, \
             occurred_at, product, lot, quantity, unit, facility and, as the event needs, shipment_id, destination, \
-            origin, inputs (LOT-A:120.5;LOT-B:30), unit_price, currency, carrier, certificate, serials. --mapping reads \
+            origin, inputs (LOT-A:120.5;LOT-B:30), unit_price, currency, carrier, certificate, serials, plots (PLOT-1;PLOT-2: \
+            the production plots a produce row came from), dds_reference and dds_verification (the EU deforestation \
+            due-diligence statement covering a ship or receive row). --mapping reads \
             another exporter's columns, dates and decimal commas (Schemas/mapping.schema.json).
 
             Each file becomes one block, written atomically and in constant memory whatever its size. Every facility \

@@ -176,7 +176,8 @@ func fieldSummary(_ event: SignedEvent, note: (_ field: String, _ value: String)
     let fields = event.visibleFields
     let order = [
         "product", "lot", "quantity", "unit", "facility", "destination", "origin", "shipment_id", "input_lots",
-        "input_quantities", "unit_price", "currency", "carrier", "certificate", "participant", "role", "action", "name",
+        "input_quantities", "unit_price", "currency", "carrier", "certificate", "plots", "dds_reference",
+        "dds_verification", "participant", "role", "action", "name",
     ]
     var parts = [String]()
     for name in order {

@@ -75,6 +75,30 @@ import Testing
         let latitude = try #require(plot["latitude"]?.stringValue.flatMap(Double.init))
         #expect(abs(latitude - 6.7022345) < 1e-6, "\(latitude)")
 
+        // A harvest names the plots it came from; its shipment carries the due-diligence statement that covers it.
+        try Data(
+            """
+            record_id,event,occurred_at,product,lot,quantity,unit,facility,plots,shipment_id,destination,dds_reference,dds_verification
+            H-1,produce,2026-04-02T07:30:00Z,cocoa-beans,LOT-P1,900,kg,FARM-GH-01,PLOT-GH-1;PLOT-GH-2,,,,
+            S-1,ship,2026-04-05T06:00:00Z,cocoa-beans,LOT-P1,900,kg,FARM-GH-01,,SHP-P1,MILL-NL-01,26GHAB12345678,KX7PQ2RM
+
+            """.utf8
+        ).write(to: URL(fileURLWithPath: prov.path("harvest.csv")))
+        try run("ingest", "harvest.csv", "--key", farmKey)
+        let history = try run("history", "LOT-P1").stdout
+        #expect(history.contains("plots=PLOT-GH-1;PLOT-GH-2"), "\(history)")
+        #expect(history.contains("dds_reference=26GHAB12345678 dds_verification=KX7PQ2RM"), "\(history)")
+        try Data(
+            """
+            record_id,event,occurred_at,product,lot,quantity,unit,facility,plots
+            H-2,produce,2026-04-02T07:30:00Z,cocoa-beans,LOT-P2,900,kg,FARM-GH-01,FARM-GH-01
+
+            """.utf8
+        ).write(to: URL(fileURLWithPath: prov.path("not-a-plot.csv")))
+        let notAPlot = try prov.run(["ingest", "not-a-plot.csv", "--key", farmKey])
+        #expect(notAPlot.status != 0)
+        #expect(notAPlot.stderr.contains("'FARM-GH-01' is a facility of kind farm, not a plot"), "\(notAPlot.stderr)")
+
         // A bad file: the first plot declares an area its polygon does not cover, the second's point is written with
         // 5 decimals, the third names a farm that is not the signer's. Each is named; nothing is written.
         let before = try JSONParser.parse(try run("verify", "--json").stdout)["tree_size"]

@@ -150,6 +150,51 @@ import Testing
         #expect(await fixture.ledger.verify().isValid)
     }
 
+    /// A plot of `party` inside `parent`: a point, 2 ha of cocoa.
+    static func plot(_ id: String, party: String, parent: String) throws -> EventContent {
+        try EventContent(
+            kind: .facility, recordID: "facility/\(id)", occurredAt: Timestamp(epochSeconds: 1_767_225_600),
+            fields: [
+                "facility": .string(id), "party": .string(party), "name": .string(id), "kind": "plot", "country": "GH",
+                "latitude": "6.712345", "longitude": "-1.612345", "parent_facility": .string(parent),
+                "geometry": #"{"type":"Point","coordinates":[-1.612345,6.712345]}"#, "area_ha": "2",
+                "commodity": "cocoa",
+            ])
+    }
+
+    @Test(arguments: Door.allCases, StoreBackend.tested) func aLotComesOnlyFromTheProducersOwnPlotsAtItsFacility(
+        door: Door, backend: StoreBackend
+    ) async throws {
+        let fixture = try await LedgerFixture(backend: backend)
+        defer { fixture.remove() }
+        _ = try await fixture.ledger.append(
+            [
+                try LedgerFixture.facility("FARM-2", party: "farm", kind: "farm"),
+                try Self.plot("PLOT-1", party: "farm", parent: "FARM-1"),
+                try Self.plot("PLOT-2", party: "farm", parent: "FARM-2"),
+            ], signedWith: fixture.farmKey)
+        _ = try await fixture.ledger.append(
+            [try Self.plot("PLOT-M", party: "mill", parent: "MILL-1")], signedWith: fixture.millKey)
+        let refusals: [(plots: String, expected: String)] = [
+            ("PLOT-M", "plot 'PLOT-M' belongs to 'mill', not to 'farm'"),
+            ("PLOT-1;PLOT-X", "unknown plot 'PLOT-X'"),
+            ("FARM-2", "'FARM-2' is a facility of kind farm, not a plot"),
+            ("PLOT-2", "plot 'PLOT-2' lies in 'FARM-2', not inside 'FARM-1' where the lot was produced"),
+        ]
+        for (index, refusal) in refusals.enumerated() {
+            try await Self.expectRefused(
+                [Self.produce("P-\(index)", lot: "LOT-P\(index)", extra: ["plots": .string(refusal.plots)])],
+                through: door, fixture: fixture, containing: refusal.expected)
+        }
+        // The farm's own plots at the facility: admitted, and kept on the event.
+        try await Self.append(
+            [try Self.produce("P-OK", lot: "LOT-OK", extra: ["plots": "PLOT-1"])], through: door,
+            key: fixture.farmKey, signer: "farm", to: fixture.ledger)
+        let history = try await fixture.ledger.history(of: "LOT-OK")
+        #expect(history.entries.last?.event.visibleFields["plots"] == ["PLOT-1"])
+        #expect(await fixture.ledger.verify().isValid)
+    }
+
     @Test(arguments: Door.allCases, StoreBackend.tested) func timesOutsideTheWindowAreRefused(
         door: Door, backend: StoreBackend
     ) async throws {

@@ -91,6 +91,10 @@ public enum EventSchema {
         f("serials", .textList),
     ]
 
+    /// The EU deforestation regulation's due-diligence statement that covers the goods a ship or receive event passes
+    /// on: its reference number and verification number in the EU Information System (docs/regulatory.md).
+    private static let ddsFields: [Field] = [f("dds_reference", .identifier), f("dds_verification", .identifier)]
+
     /// The fields of each kind by name, built once: building content looks every field up.
     static let fieldsByName: [EventKind: [String: Field]] = Dictionary(
         uniqueKeysWithValues: EventKind.allCases.map { kind in
@@ -108,19 +112,20 @@ public enum EventSchema {
         let common = [f("extensions", .object), f("event_hash", .identifier)]
         switch kind {
         case .produce:
-            return lotFields + common
+            // The production plots the lot came from (docs/regulatory.md).
+            return lotFields + [f("plots", .textList)] + common
         case .ship:
             return lotFields + [
                 f("shipment_id", .identifier, required: true),
                 f("destination", .identifier, required: true, sensitive: true),
                 f("carrier", .text, sensitive: true),
-            ] + common
+            ] + ddsFields + common
         case .receive:
             return lotFields + [
                 f("shipment_id", .identifier, required: true),
                 f("origin", .identifier, sensitive: true),
                 f("carrier", .text, sensitive: true),
-            ] + common
+            ] + ddsFields + common
         case .transform:
             return lotFields + [
                 f("input_lots", .textList, required: true),

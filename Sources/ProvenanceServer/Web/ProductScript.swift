@@ -63,9 +63,20 @@ enum ProductScript {
               el('div', { class: 'where' }, where ? `at ${where}` : ''),
               el('div', { class: 'who' }, `signed by ${event.signer}`,
                 f.certificate ? el('span', { class: 'cert' }, ` · certificate ${f.certificate}`) : ''),
+              origin(f),
               el('div', { class: 'id' }, `event ${event.id.slice(0, 16)}…`));
             list.append(item);
           }
+        }
+
+        // The plots a harvest came from, and the EU due-diligence statement that covers goods passed on.
+        function origin(f) {
+          const parts = [
+            f.plots && `from plots ${[].concat(f.plots).join(', ')}`,
+            f.dds_reference && `due-diligence statement ${f.dds_reference}`
+              + (f.dds_verification ? ` (verification ${f.dds_verification})` : ''),
+          ].filter(Boolean);
+          return parts.length ? el('div', { class: 'eudr' }, parts.join(' · ')) : '';
         }
 
         // A map-like plot: facilities placed by longitude and latitude on a graticule around them, joined in
