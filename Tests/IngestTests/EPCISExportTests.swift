@@ -133,6 +133,34 @@ import Testing
         #expect(compared > 20)
     }
 
+    /// A shipping event's due-diligence statement, in the `urn:provenance:eudr` extension, becomes the ship event's
+    /// `dds_reference` and `dds_verification`, and an export writes it back where it came from.
+    @Test(arguments: [false, true]) func theDueDiligenceStatementComesAndGoesAsAnExtension(throughXML xml: Bool) throws
+    {
+        let document = EPCISJSONTests.document(
+            """
+            {"type": "ObjectEvent", "eventTime": "2026-05-04T09:00:00Z", "eventTimeZoneOffset": "+00:00",
+             "action": "OBSERVE", "bizStep": "shipping", "bizLocation": {"id": "FARM-GH-01"},
+             "quantityList": [{"epcClass": "urn:epc:class:lgtin:4012345.011111.LOT-1", "quantity": 900, "uom": "KGM"}],
+             "destinationList": [{"type": "location", "destination": "MILL-NL-01"}],
+             "bizTransactionList": [{"type": "desadv", "bizTransaction": "SHP-1"}],
+             "eudr:ddsReference": "26GHAB12345678", "eudr:ddsVerification": "KX7PQ2RM"}
+            """, context: #""eudr": "urn:provenance:eudr:""#)
+        let path = try EPCISJSONTests.file(document)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let original = try #require(try Self.contents(path).first)
+        #expect(original.kind == .ship)
+        #expect(original.publicFields["dds_reference"] == "26GHAB12345678")
+        #expect(original.publicFields["dds_verification"] == "KX7PQ2RM")
+        #expect(original.publicFields["extensions"]?.objectValue?.keys.contains { $0.contains("eudr") } == false)
+        let file = try Self.exported([original], xml: xml)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let again = try #require(try Self.contents(file).first)
+        #expect(again.publicFields["dds_reference"] == "26GHAB12345678")
+        #expect(again.publicFields["dds_verification"] == "KX7PQ2RM")
+        #expect(again.publicFields["event_hash"] == original.publicFields["event_hash"])
+    }
+
     /// Every exported document is valid against GS1's EPCIS 2.0 JSON schema, checked with Python's `jsonschema`.
     @Test(.enabled(if: EPCISCorpus.shouldRun, Comment(rawValue: EPCISCorpus.absence)))
     func everyExportIsValidAgainstGS1sJSONSchema() throws {

@@ -17,7 +17,9 @@ public enum EPCISExport {
 
     /// The prefixes an exported document gives the namespaces it knows, in JSON-LD and XML alike; another namespace
     /// is `ext1`, `ext2`… in the order it is met.
-    static let prefixes = [namespace: "prov", EPCISMapping.masterDataNamespace: "cbvmda"]
+    static let prefixes = [
+        namespace: "prov", EPCISMapping.masterDataNamespace: "cbvmda", EPCISMapping.eudrNamespace: "eudr",
+    ]
 
     /// One ledger event to export.
     public struct Event: Sendable {
@@ -227,6 +229,12 @@ public enum EPCISExport {
                         ],
                         line: 0))
             }
+        }
+
+        // The due-diligence statement covering the goods, as the importer reads it.
+        for (field, element) in EPCISMapping.eudrFields {
+            guard let text = fields[field]?.stringValue else { continue }
+            children.append(XMLTree(name: XMLName(element, namespace: EPCISMapping.eudrNamespace), text: text, line: 0))
         }
 
         // What the importer kept, as it was, but what it replaced.

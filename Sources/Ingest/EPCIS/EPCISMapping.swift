@@ -29,6 +29,13 @@ enum EPCISMapping {
 
     static let masterDataNamespace = "urn:epcglobal:cbv:mda"
 
+    /// The extension namespace of the EU deforestation regulation's due-diligence statement on a shipping or
+    /// receiving event (`eudr:ddsReference`, `eudr:ddsVerification`; docs/epcis.md).
+    public static let eudrNamespace = "urn:provenance:eudr"
+
+    /// The ledger fields of the due-diligence statement, with their extension elements in ``eudrNamespace``.
+    static let eudrFields = [("dds_reference", "ddsReference"), ("dds_verification", "ddsVerification")]
+
     /// The ledger events for `event`, which starts on `line` of `file`.
     ///
     /// - Throws: ``LedgerError`` `invalidRecord` for an event that is malformed (no or a bad
@@ -153,6 +160,11 @@ enum EPCISMapping {
             shared["shipment_id"] = (common.shipmentID ?? event.text("eventID")).json
         default:
             break
+        }
+        if kind == .ship || kind == .receive {
+            for (field, element) in eudrFields {
+                shared[field] = common.take(XMLName(element, namespace: eudrNamespace)).json
+            }
         }
         shared["extensions"] = .object(common.extensions)
         shared["event_hash"] = .string(hash)
@@ -298,6 +310,15 @@ enum EPCISMapping {
             }.first
             typedShipmentID = typed.map(\.trimmedText).flatMap { $0.isEmpty ? nil : $0 }
             shipmentID = typedShipmentID ?? transactions.first.map(\.trimmedText).flatMap { $0.isEmpty ? nil : $0 }
+        }
+
+        /// The text of the one extension element named `name`, which then leaves `extensions`; `nil` if there is none,
+        /// or more than one (they then stay in `extensions`).
+        mutating func take(_ name: XMLName) -> String? {
+            let matches = event.children.filter { $0.name == name }
+            guard matches.count == 1, case let text = matches[0].trimmedText, !text.isEmpty else { return nil }
+            replacements[name.clark] = JSONValue?.none
+            return text
         }
 
         /// The source or destination to map: the one of type `location`, else the first. The
