@@ -23,6 +23,8 @@ step participants add --id mill-nl --name "Zaandam Cocoa Mill" --role processor 
 step participants add --id factory-de --name "Cologne Chocolate Factory" --role processor --public-key "$keys/DEMO-ONLY-factory-de.pem"
 step participants list
 step facilities import "$records/farm-gh-facilities.csv" --key "$keys/DEMO-ONLY-farm-gh.pem"
+# The farm's production plots (EU deforestation regulation): a polygon and a point, checked before they are written.
+step facilities import "$records/farm-gh-plots.geojson" --key "$keys/DEMO-ONLY-farm-gh.pem"
 step facilities import "$records/mill-nl-facilities.csv" --key "$keys/DEMO-ONLY-mill-nl.pem"
 step facilities import "$records/factory-de-facilities.csv" --key "$keys/DEMO-ONLY-factory-de.pem"
 step facilities list
@@ -30,6 +32,9 @@ step products import "$records/factory-de-products.csv" --key "$keys/DEMO-ONLY-f
 step ingest "$records/mill-shipments.csv" --key "$keys/DEMO-ONLY-mill-nl.pem"
 step ingest "$records/farm-shipments.csv" --key "$keys/DEMO-ONLY-farm-gh.pem"
 step ingest "$records/farm-shipments.csv" --key "$keys/DEMO-ONLY-farm-gh.pem"
+# A harvest that names the plots it came from.
+step ingest "$records/farm-gh-harvest-plots.csv" --key "$keys/DEMO-ONLY-farm-gh.pem"
+step history LOT-GH-201
 step ingest "$records/../mappings/erp-de-export.csv" --mapping "$records/../mappings/erp-de.yml" --key "$keys/DEMO-ONLY-farm-gh.pem"
 step ingest "$records/factory-de-receipts.xml" --key "$keys/DEMO-ONLY-factory-de.pem"
 step ingest "$records/factory-de-dispatch.epcis.xml" --key "$keys/DEMO-ONLY-factory-de.pem"

@@ -33,6 +33,8 @@ public struct ChainEvent: Sendable {
     public var serials: [String]
     public var inputLots: [String]
     public var inputQuantities: [Double]
+    /// The production plots a `produce` event names.
+    public var plots: [String] = []
 
     /// The event at ledger position `index`, from its stored fields.
     public init(index: Int, stored: EventFields) {
@@ -56,6 +58,7 @@ public struct ChainEvent: Sendable {
             case "input_lots": inputLots = value.arrayValue?.compactMap(\.stringValue) ?? []
             case "input_quantities":
                 inputQuantities = value.arrayValue?.compactMap(\.stringValue).compactMap(Double.init) ?? []
+            case "plots": plots = value.arrayValue?.compactMap(\.stringValue) ?? []
             default: continue
             }
         }
@@ -124,6 +127,10 @@ public struct FacilityProfile: Sendable, Hashable {
     public var certificateExpires: Int?
     /// The site this facility is a location of (`parent_facility`), if any.
     public var parent: String?
+    /// A plot's area in hectares, commodity and the day number its land was established or last cleared.
+    public var areaHectares: Double?
+    public var commodity: String?
+    public var established: Int?
 
     public init(
         id: String, party: String, kind: String, country: String, latitude: Double, longitude: Double,
@@ -157,6 +164,9 @@ public struct FacilityProfile: Sendable, Hashable {
             capacityPerDay: number("capacity_per_day"), unit: text("unit"), workers: fields["workers"]?.integerValue,
             certificate: text("certificate"), certificateExpires: text("certificate_expires").flatMap(Self.dayNumber),
             parent: text("parent_facility"))
+        areaHectares = number("area_ha")
+        commodity = text("commodity")
+        established = text("established").flatMap(Self.dayNumber)
     }
 
     /// Capacity per day in the base unit of its dimension.

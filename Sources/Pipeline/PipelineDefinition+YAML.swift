@@ -125,6 +125,8 @@ extension PipelineDefinition {
             .overCapacity: ["tolerance"],
             .exploitativePrice: ["max_ratio"],
             .unrecordedTransfer: [],
+            .plotClearedAfterCutoff: [],
+            .plotOverYield: ["max_kg_per_ha"],
         ]
         for (key, value) in try reader.members(node, allowed: RuleName.allCases.map(\.rawValue)) {
             guard let rule = RuleName(rawValue: key) else { continue }
@@ -148,6 +150,11 @@ extension PipelineDefinition {
                         rules.maximumYields[Self.productPair(pair)] = try reader.number(yieldNode, in: 0...1e6)
                     }
                 case (.overCapacity, _): rules.capacityTolerance = try reader.number(setting, in: 0...10)
+                case (.plotOverYield, _):
+                    for (commodityNode, yieldNode) in try reader.mapping(setting) {
+                        rules.maximumPlotYields[try reader.text(commodityNode)] = try reader.number(
+                            yieldNode, in: 0...1e7)
+                    }
                 default: rules.exploitativePriceRatio = try reader.number(setting, in: 0...1)
                 }
             }

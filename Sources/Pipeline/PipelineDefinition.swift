@@ -79,6 +79,11 @@ public struct PipelineDefinition: Sendable, Hashable {
         public var capacityTolerance = 0.05
         /// A shipment priced below this share of its cohort's median is exploitative.
         public var exploitativePriceRatio = 0.35
+        /// The most a plot can plausibly yield in a calendar year, kg per hectare, by EUDR commodity: about twice the
+        /// best national average yields FAO reports, so that only output no plot grows stands out (docs/pipeline.md).
+        public var maximumPlotYields: [String: Double] = [
+            "cocoa": 3_000, "coffee": 5_000, "oil_palm": 40_000, "rubber": 3_500, "soya": 7_000,
+        ]
         /// Rules switched off by name.
         public var disabled: Set<String> = []
 
@@ -98,6 +103,8 @@ public enum RuleName: String, Sendable, CaseIterable, Hashable {
     case overCapacity = "over_capacity"
     case exploitativePrice = "exploitative_price"
     case unrecordedTransfer = "unrecorded_transfer"
+    case plotClearedAfterCutoff = "plot_cleared_after_cutoff"
+    case plotOverYield = "plot_over_yield"
 
     /// How much a hit weighs for a reviewer.
     public enum Severity: String, Sendable, Hashable {

@@ -1,4 +1,5 @@
 internal import Anomaly
+internal import LedgerCore
 
 /// What a flag is about.
 enum FlagSubject: Hashable, Comparable {
@@ -53,6 +54,8 @@ struct RuleEngine {
         if rules.isEnabled(.certificateInvalid) { checks.append { certificates(subjects) } }
         if rules.isEnabled(.overCapacity) { checks.append { capacity() } }
         if rules.isEnabled(.unrecordedTransfer) { checks.append { transfers(subjects) } }
+        if rules.isEnabled(.plotClearedAfterCutoff) { checks.append { clearedPlots() } }
+        if rules.isEnabled(.plotOverYield) { checks.append { plotYields() } }
         let enabled = checks
         return ParallelChunks.map(count: enabled.count, chunkSize: 1) { _, range in enabled[range.lowerBound]() }
             .flatMap { $0 }
@@ -335,6 +338,83 @@ struct RuleEngine {
                     detail:
                         "\(key.facility) put out \(Format.number(day.total)) \(unit) on \(Report.isoDate(key.day)), \(Format.percent(day.total / capacity.value)) of its capacity of \(Format.number(capacity.value)) \(unit) a day",
                     evidence: day.events))
+        }
+        return found
+    }
+}
+
+// MARK: - EU deforestation regulation
+
+extension RuleEngine {
+    /// The EUDR's cut-off date, 31 December 2020 (Regulation (EU) 2023/1115, Art. 2(13)), as a day number.
+    static let deforestationCutoff = Timestamp.daysFromCivil(year: 2020, month: 12, day: 31)
+
+    /// Harvests from a plot whose land was established or last cleared after the cut-off.
+    fileprivate func clearedPlots() -> [RuleFinding] {
+        var found = [RuleFinding]()
+        for position in links.events.indices where links.events[position].kind == .produce {
+            let event = links.events[position]
+            let cleared = event.plots.compactMap { plot -> String? in
+                guard let established = links.facilities[plot]?.established, established > Self.deforestationCutoff
+                else { return nil }
+                return "\(plot) (established \(Report.isoDate(established)))"
+            }
+            guard !cleared.isEmpty else { continue }
+            found.append(
+                RuleFinding(
+                    rule: .plotClearedAfterCutoff, subject: .production(position),
+                    detail:
+                        "produce \(event.recordID) comes from land established or cleared after the EUDR cut-off of 2020-12-31: \(cleared.joined(separator: ", "))"
+                ))
+        }
+        return found
+    }
+
+    /// Plots that put out more in a calendar year than any plot of their commodity grows: each harvest's mass shared
+    /// among the plots it names by their areas, summed per plot and year, over the plot's area. The harvest that
+    /// takes a plot-year over the maximum is flagged, with the plot-year's other harvests as evidence.
+    fileprivate func plotYields() -> [RuleFinding] {
+        struct PlotYear: Hashable, Comparable {
+            let plot: String
+            let year: Int
+            static func < (left: Self, right: Self) -> Bool { (left.plot, left.year) < (right.plot, right.year) }
+        }
+        var harvests = [PlotYear: [(position: Int, kilograms: Double)]]()
+        for position in links.events.indices where links.events[position].kind == .produce {
+            let event = links.events[position]
+            guard !event.plots.isEmpty, event.dimension == .mass, let kilograms = event.baseQuantity else { continue }
+            let areas = event.plots.map { links.facilities[$0]?.areaHectares ?? 0 }
+            let total = areas.reduce(0, +)
+            guard total > 0 else { continue }
+            let year = Timestamp.civilFromDays(event.occurredAt.localDay).0
+            for (plot, area) in zip(event.plots, areas) where area > 0 {
+                harvests[PlotYear(plot: plot, year: year), default: []].append((position, kilograms * area / total))
+            }
+        }
+        var found = [RuleFinding]()
+        for (key, list) in harvests.sorted(by: { $0.key < $1.key }) {
+            guard let plot = links.facilities[key.plot], let area = plot.areaHectares, let commodity = plot.commodity,
+                let maximum = rules.maximumPlotYields[commodity], maximum > 0
+            else { continue }
+            let ordered = list.sorted {
+                (links.events[$0.position].occurredAt, $0.position) < (
+                    links.events[$1.position].occurredAt, $1.position
+                )
+            }
+            var sum = 0.0
+            guard
+                let crossing = ordered.firstIndex(where: { harvest in
+                    sum += harvest.kilograms
+                    return sum / area > maximum
+                })
+            else { continue }
+            let yearTotal = ordered.reduce(0) { $0 + $1.kilograms }
+            found.append(
+                RuleFinding(
+                    rule: .plotOverYield, subject: .production(ordered[crossing].position),
+                    detail:
+                        "plot \(key.plot) (\(Format.number(area)) ha of \(commodity)) put out \(Format.number(yearTotal)) kg in \(key.year), \(Format.number(yearTotal / area)) kg/ha, above the plausible \(Format.number(maximum)) kg/ha a year",
+                    evidence: ordered.map(\.position).filter { $0 != ordered[crossing].position }))
         }
         return found
     }

@@ -30,6 +30,28 @@ struct ChainFixture {
             certificateExpires: expires.flatMap(FacilityProfile.dayNumber), parent: parent)
     }
 
+    /// A production plot of `farm`: `area` hectares of `commodity`, its land established or last cleared on
+    /// `established` (`YYYY-MM-DD`).
+    mutating func plot(
+        _ id: String, farm: String, area: Double, commodity: String = "cocoa", established: String? = nil
+    ) {
+        facility(id, kind: "plot", party: facilities[farm]?.party, parent: farm)
+        facilities[id]?.areaHectares = area
+        facilities[id]?.commodity = commodity
+        facilities[id]?.established = established.flatMap(FacilityProfile.dayNumber)
+    }
+
+    /// A harvest at `facility` from `plots`.
+    @discardableResult
+    mutating func harvest(
+        _ record: String, at time: String, facility: String, plots: [String], quantity: Double, unit: String = "kg"
+    ) -> Int {
+        let position = produce(
+            record, at: time, facility: facility, lot: "LOT-\(record)", quantity: quantity, unit: unit)
+        events[position].plots = plots
+        return position
+    }
+
     // MARK: - Events
 
     /// Appends an event and returns its position.

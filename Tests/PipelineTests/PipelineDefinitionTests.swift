@@ -100,6 +100,8 @@ import TestSupport
               certificate_invalid: { enabled: true }
               over_capacity: { tolerance: 0.2, enabled: false }
               exploitative_price: { max_ratio: 0.4 }
+              plot_cleared_after_cutoff: { enabled: false }
+              plot_over_yield: { max_kg_per_ha: { cocoa: 2500, wood: 12000 } }
             explain:
               drivers: 2
             """)
@@ -121,6 +123,9 @@ import TestSupport
         #expect(definition.threshold.pValue == TailScores.pValue(score: 0.8))
         #expect(definition.threshold.minimumDeviation == 4.5)
         let rules = definition.rules
+        #expect(!rules.isEnabled(.plotClearedAfterCutoff) && rules.isEnabled(.plotOverYield))
+        #expect(rules.maximumPlotYields["cocoa"] == 2_500 && rules.maximumPlotYields["wood"] == 12_000)
+        #expect(rules.maximumPlotYields["coffee"] == 5_000)
         #expect(rules.receiveBeforeShipToleranceMinutes == 10)
         #expect(rules.maximumSpeedKmh == 900)
         #expect(rules.speedMinimumDistanceKm == 20)
@@ -130,7 +135,7 @@ import TestSupport
         #expect(rules.maximumYields == ["cocoa-beans -> cocoa-nibs": 0.87, "cocoa-nibs -> cocoa-liquor": 0.99])
         #expect(rules.capacityTolerance == 0.2)
         #expect(rules.exploitativePriceRatio == 0.4)
-        #expect(rules.disabled == ["cloned_serial", "over_capacity"])
+        #expect(rules.disabled == ["cloned_serial", "over_capacity", "plot_cleared_after_cutoff"])
         #expect(definition.drivers == 2)
     }
 

@@ -478,6 +478,67 @@ import Testing
             findings.first?.detail
                 == "unit price 0.41 USD/kg is 84 % below the median 2.60 for cocoa-beans, below 35 % of it")
     }
+
+    // MARK: - plot_cleared_after_cutoff, plot_over_yield
+
+    static func plots() -> ChainFixture {
+        var chain = ChainFixture()
+        chain.facility("FARM")
+        chain.plot("P-NEW", farm: "FARM", area: 2, established: "2021-06-01")
+        chain.plot("P-OLD", farm: "FARM", area: 2, established: "2015-01-01")
+        chain.plot("P-CUT", farm: "FARM", area: 1, established: "2020-12-31")
+        return chain
+    }
+
+    @Test func aHarvestFromLandClearedAfterTheCutoffIsFlagged() throws {
+        var chain = Self.plots()
+        chain.harvest("H1", at: "2026-03-01T08:00:00Z", facility: "FARM", plots: ["P-OLD", "P-CUT"], quantity: 100)
+        chain.harvest("H2", at: "2026-03-02T08:00:00Z", facility: "FARM", plots: ["P-OLD", "P-NEW"], quantity: 100)
+        let findings = chain.findings(of: .plotClearedAfterCutoff)
+        let finding = try #require(findings.first)
+        #expect(findings.count == 1)
+        #expect(finding.subject == .production(1))
+        #expect(
+            finding.detail
+                == "produce H2 comes from land established or cleared after the EUDR cut-off of 2020-12-31: P-NEW (established 2021-06-01)"
+        )
+    }
+
+    @Test func aPlotThatPutsOutMoreThanItsCommodityGrowsIsFlagged() throws {
+        // 2 ha of cocoa may yield 6,000 kg a year: the third harvest of 2026 takes it over, 2027 starts again.
+        var chain = Self.plots()
+        chain.harvest("H1", at: "2026-03-01T08:00:00Z", facility: "FARM", plots: ["P-OLD"], quantity: 2_500)
+        chain.harvest("H2", at: "2026-06-01T08:00:00Z", facility: "FARM", plots: ["P-OLD"], quantity: 3_500)
+        chain.harvest("H3", at: "2026-09-01T08:00:00Z", facility: "FARM", plots: ["P-OLD"], quantity: 1)
+        chain.harvest("H4", at: "2027-03-01T08:00:00Z", facility: "FARM", plots: ["P-OLD"], quantity: 5_000)
+        let findings = chain.findings(of: .plotOverYield)
+        let finding = try #require(findings.first)
+        #expect(findings.count == 1)
+        #expect(finding.subject == .production(2))
+        #expect(finding.evidence == [0, 1])
+        #expect(
+            finding.detail
+                == "plot P-OLD (2.00 ha of cocoa) put out 6,001 kg in 2026, 3,001 kg/ha, above the plausible 3,000 kg/ha a year"
+        )
+        // A lower maximum from the definition.
+        var strict = PipelineDefinition.Rules()
+        strict.maximumPlotYields["cocoa"] = 2_000
+        #expect(chain.findings(of: .plotOverYield, rules: strict).count == 2)
+    }
+
+    @Test func aHarvestFromSeveralPlotsIsSharedByTheirAreas() {
+        // 9,000 kg from 2 ha and 1 ha: 6,000 and 3,000 kg, 3,000 kg/ha each, at the maximum but not above it.
+        var chain = Self.plots()
+        chain.harvest("H1", at: "2026-03-01T08:00:00Z", facility: "FARM", plots: ["P-OLD", "P-CUT"], quantity: 9_000)
+        #expect(chain.findings(of: .plotOverYield).isEmpty)
+        chain.harvest("H2", at: "2026-03-02T08:00:00Z", facility: "FARM", plots: ["P-OLD", "P-CUT"], quantity: 30)
+        #expect(chain.findings(of: .plotOverYield).map(\.subject) == [.production(1), .production(1)])
+        // Pieces are not weighed against a yield per hectare.
+        var counted = Self.plots()
+        counted.harvest(
+            "H1", at: "2026-03-01T08:00:00Z", facility: "FARM", plots: ["P-OLD"], quantity: 1e6, unit: "pcs")
+        #expect(counted.findings(of: .plotOverYield).isEmpty)
+    }
 }
 
 /// Two digits, zero-padded.
