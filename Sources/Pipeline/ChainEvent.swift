@@ -131,6 +131,8 @@ public struct FacilityProfile: Sendable, Hashable {
     public var areaHectares: Double?
     public var commodity: String?
     public var established: Int?
+    /// A plot's geometry, when its master data holds one that reads.
+    public var geometry: PlotGeometry?
 
     public init(
         id: String, party: String, kind: String, country: String, latitude: Double, longitude: Double,
@@ -167,6 +169,7 @@ public struct FacilityProfile: Sendable, Hashable {
         areaHectares = number("area_ha")
         commodity = text("commodity")
         established = text("established").flatMap(Self.dayNumber)
+        geometry = text("geometry").flatMap { try? JSONParser.parse($0) }.flatMap { try? PlotGeometry(geoJSON: $0) }
     }
 
     /// Capacity per day in the base unit of its dimension.

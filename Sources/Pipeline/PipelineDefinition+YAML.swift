@@ -127,6 +127,7 @@ extension PipelineDefinition {
             .unrecordedTransfer: [],
             .plotClearedAfterCutoff: [],
             .plotOverYield: ["max_kg_per_ha"],
+            .plotOverlap: [],
         ]
         for (key, value) in try reader.members(node, allowed: RuleName.allCases.map(\.rawValue)) {
             guard let rule = RuleName(rawValue: key) else { continue }

@@ -105,6 +105,7 @@ public enum RuleName: String, Sendable, CaseIterable, Hashable {
     case unrecordedTransfer = "unrecorded_transfer"
     case plotClearedAfterCutoff = "plot_cleared_after_cutoff"
     case plotOverYield = "plot_over_yield"
+    case plotOverlap = "plot_overlap"
 
     /// How much a hit weighs for a reviewer.
     public enum Severity: String, Sendable, Hashable {

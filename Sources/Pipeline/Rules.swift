@@ -56,6 +56,7 @@ struct RuleEngine {
         if rules.isEnabled(.unrecordedTransfer) { checks.append { transfers(subjects) } }
         if rules.isEnabled(.plotClearedAfterCutoff) { checks.append { clearedPlots() } }
         if rules.isEnabled(.plotOverYield) { checks.append { plotYields() } }
+        if rules.isEnabled(.plotOverlap) { checks.append { overlappingPlots() } }
         let enabled = checks
         return ParallelChunks.map(count: enabled.count, chunkSize: 1) { _, range in enabled[range.lowerBound]() }
             .flatMap { $0 }
@@ -418,6 +419,65 @@ extension RuleEngine {
         }
         return found
     }
+}
+
+extension RuleEngine {
+    /// Harvests from a plot that claims land another plot claims: each plot's geometry against those near it (a grid
+    /// of ``overlapCell`` degrees), then every produce event naming a plot that overlaps another.
+    fileprivate func overlappingPlots() -> [RuleFinding] {
+        let plots = links.facilities.values.filter { $0.geometry != nil }.sorted { $0.id < $1.id }
+        struct Cell: Hashable {
+            let x: Int
+            let y: Int
+        }
+        var cells = [Cell: [Int]]()
+        for (index, plot) in plots.enumerated() {
+            guard let box = plot.geometry?.box else { continue }
+            let (west, east) = (
+                Int((box.west / Self.overlapCell).rounded(.down)), Int((box.east / Self.overlapCell).rounded(.down))
+            )
+            let (south, north) = (
+                Int((box.south / Self.overlapCell).rounded(.down)), Int((box.north / Self.overlapCell).rounded(.down))
+            )
+            for x in west...max(west, min(east, west + 64)) {
+                for y in south...max(south, min(north, south + 64)) {
+                    cells[Cell(x: x, y: y), default: []].append(index)
+                }
+            }
+        }
+        var overlaps = [String: Set<Int>]()
+        var compared = Set<[Int]>()
+        for members in cells.values where members.count > 1 {
+            for (offset, first) in members.enumerated() {
+                for second in members[(offset + 1)...] where compared.insert([first, second]).inserted {
+                    guard let a = plots[first].geometry, let b = plots[second].geometry, a.overlaps(b) else { continue }
+                    overlaps[plots[first].id, default: []].insert(second)
+                    overlaps[plots[second].id, default: []].insert(first)
+                }
+            }
+        }
+        guard !overlaps.isEmpty else { return [] }
+        var found = [RuleFinding]()
+        for position in links.events.indices where links.events[position].kind == .produce {
+            let event = links.events[position]
+            let claims = event.plots.compactMap { plot -> String? in
+                guard let others = overlaps[plot] else { return nil }
+                let names = others.sorted().map { "\(plots[$0].id) (\(plots[$0].party))" }
+                return "plot \(plot) overlaps \(names.joined(separator: ", "))"
+            }
+            guard !claims.isEmpty else { continue }
+            found.append(
+                RuleFinding(
+                    rule: .plotOverlap, subject: .production(position),
+                    detail:
+                        "produce \(event.recordID) comes from land another plot also claims: \(claims.joined(separator: "; "))"
+                ))
+        }
+        return found
+    }
+
+    /// The side of the grid cells plots are compared within, degrees (about 11 km).
+    static let overlapCell = 0.1
 }
 
 extension FeatureTable.Subject {

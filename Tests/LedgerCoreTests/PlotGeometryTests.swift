@@ -221,8 +221,96 @@ struct PlotGeometryReferenceTests {
     }
 }
 
+extension PlotGeometryReferenceTests {
+    /// A polygon (closed ring) of `corners` corners around (`longitude`, `latitude`) at `distance` degrees, rounded to
+    /// 7 decimals.
+    static func ring(_ longitude: Double, _ latitude: Double, _ distance: Double, corners: Int) -> [(Double, Double)] {
+        let ring = (0..<corners).map { corner -> (Double, Double) in
+            let angle = Double(corner) / Double(corners) * 2 * .pi
+            return (
+                ((longitude + distance * cos(angle)) * 1e7).rounded() / 1e7,
+                ((latitude + distance * sin(angle)) * 1e7).rounded() / 1e7
+            )
+        }
+        return ring + [ring[0]]
+    }
+
+    static func plot(_ ring: [(Double, Double)]) throws -> PlotGeometry {
+        try PlotGeometry(
+            geoJSON: try JSONParser.parse(
+                #"{"type": "Polygon", "coordinates": [["#
+                    + ring.map { String(format: "[%.7f, %.7f]", $0.0, $0.1) }.joined(separator: ", ") + "]]}"))
+    }
+
+    /// Two plots overlap where Shapely finds their intersection has an area: pairs of polygons at random distances,
+    /// squares that share an edge or a corner (which do not), one inside the other and identical ones (which do).
+    @Test func overlapsAgreeWithShapely() throws {
+        var random = SystemRandomNumberGenerator()
+        var pairs = [([(Double, Double)], [(Double, Double)])]()
+        for index in 0..<300 {
+            let first = Self.ring(-1.5, 6.2, Double.random(in: 0.0003...0.001, using: &random), corners: 4 + index % 5)
+            let second = Self.ring(
+                -1.5 + Double.random(in: -0.002...0.002, using: &random),
+                6.2 + Double.random(in: -0.002...0.002, using: &random),
+                Double.random(in: 0.0003...0.001, using: &random), corners: 3 + index % 4)
+            pairs.append((first, second))
+        }
+        let square = [(-1.5, 6.2), (-1.499, 6.2), (-1.499, 6.201), (-1.5, 6.201), (-1.5, 6.2)]
+        let east = square.map { ($0.0 + 0.001, $0.1) }
+        let northEast = square.map { ($0.0 + 0.001, $0.1 + 0.001) }
+        let inner = [(-1.4998, 6.2002), (-1.4992, 6.2002), (-1.4992, 6.2008), (-1.4998, 6.2008), (-1.4998, 6.2002)]
+        pairs += [(square, east), (square, northEast), (square, inner), (square, square)]
+        let reference = try ShapelyReference.overlaps(pairs)
+        try #require(reference.count == pairs.count)
+        var disagreements = [String]()
+        for ((first, second), overlapping) in zip(pairs, reference) {
+            let (a, b) = (try Self.plot(first), try Self.plot(second))
+            let ours = a.overlaps(b)
+            if ours != overlapping || ours != b.overlaps(a) {
+                disagreements.append("\(first) and \(second): Shapely says \(overlapping)")
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(3).joined(separator: "\n"))")
+        #expect(Array(reference.suffix(4)) == [false, false, true, true])
+        #expect(reference.contains(true) && reference.contains(false))
+    }
+}
+
 /// Shapely in `.build/geo-venv`, run on a list of rings.
 enum ShapelyReference {
+    /// For each pair of rings, whether Shapely finds that the polygons' intersection has an area.
+    static func overlaps(_ pairs: [([(Double, Double)], [(Double, Double)])]) throws -> [Bool] {
+        let script = """
+            import json, sys
+            from shapely.geometry import Polygon
+            json.dump([Polygon(a).intersection(Polygon(b)).area > 0 for a, b in json.load(sys.stdin)], sys.stdout)
+            """
+        func ring(_ ring: [(Double, Double)]) -> String {
+            "[" + ring.map { "[\($0.0), \($0.1)]" }.joined(separator: ",") + "]"
+        }
+        let json = "[" + pairs.map { "[" + ring($0.0) + "," + ring($0.1) + "]" }.joined(separator: ",") + "]"
+        guard case .array(let results) = try JSONParser.parse(try run(script, input: json)) else { return [] }
+        return results.map { $0 == .bool(true) }
+    }
+
+    /// Runs `script` with Shapely's Python, `input` on its standard input, and returns what it prints.
+    static func run(_ script: String, input text: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-c", script]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(text.utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "Shapely's script failed")
+        return String(decoding: data, as: UTF8.self)
+    }
+
     static let python = TestPaths.root.appendingPathComponent(".build/geo-venv/bin/python").path
     static let shouldRun =
         FileManager.default.isExecutableFile(atPath: python) || ProcessInfo.processInfo.environment["CI"] == "true"
@@ -242,24 +330,11 @@ enum ShapelyReference {
                 out.append([polygon.is_valid, projected.area / 10000])
             json.dump(out, sys.stdout)
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
         let json =
             "["
             + rings.map { ring in "[" + ring.map { "[\($0.0), \($0.1)]" }.joined(separator: ",") + "]" }
             .joined(separator: ",") + "]"
-        input.fileHandleForWriting.write(Data(json.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "Shapely's script failed")
-        guard case .array(let results) = try JSONParser.parse(String(decoding: data, as: UTF8.self)) else { return [] }
+        guard case .array(let results) = try JSONParser.parse(try run(script, input: json)) else { return [] }
         return results.map { result in
             let pair = result.arrayValue ?? []
             let valid = pair.first == .bool(true)

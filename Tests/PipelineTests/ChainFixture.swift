@@ -33,9 +33,11 @@ struct ChainFixture {
     /// A production plot of `farm`: `area` hectares of `commodity`, its land established or last cleared on
     /// `established` (`YYYY-MM-DD`).
     mutating func plot(
-        _ id: String, farm: String, area: Double, commodity: String = "cocoa", established: String? = nil
+        _ id: String, farm: String, area: Double, commodity: String = "cocoa", established: String? = nil,
+        geometry: PlotGeometry? = nil
     ) {
         facility(id, kind: "plot", party: facilities[farm]?.party, parent: farm)
+        facilities[id]?.geometry = geometry
         facilities[id]?.areaHectares = area
         facilities[id]?.commodity = commodity
         facilities[id]?.established = established.flatMap(FacilityProfile.dayNumber)

@@ -526,6 +526,31 @@ import Testing
         #expect(chain.findings(of: .plotOverYield, rules: strict).count == 2)
     }
 
+    /// A square plot of 0.001° with its south-west corner at (`longitude`, `latitude`).
+    static func square(_ longitude: Double, _ latitude: Double) -> PlotGeometry {
+        let corners = [(0.0, 0.0), (0.001, 0.0), (0.001, 0.001), (0.0, 0.001), (0.0, 0.0)]
+        return .polygon([corners.map { GeoPosition(longitude: longitude + $0.0, latitude: latitude + $0.1) }])
+    }
+
+    @Test func aHarvestFromAPlotAnotherPlotAlsoClaimsIsFlagged() throws {
+        var chain = ChainFixture()
+        chain.facility("FARM-A")
+        chain.facility("FARM-B")
+        chain.plot("P-A", farm: "FARM-A", area: 1.2, geometry: Self.square(-1.5, 6.2))
+        // Another producer's plot over its north-east corner, and the farm's own neighbour sharing its west edge.
+        chain.plot("P-B", farm: "FARM-B", area: 1.2, geometry: Self.square(-1.4995, 6.2005))
+        chain.plot("P-W", farm: "FARM-A", area: 1.2, geometry: Self.square(-1.501, 6.2))
+        chain.harvest("H1", at: "2026-03-01T08:00:00Z", facility: "FARM-A", plots: ["P-A"], quantity: 100)
+        chain.harvest("H2", at: "2026-03-01T09:00:00Z", facility: "FARM-A", plots: ["P-W"], quantity: 100)
+        chain.harvest("H3", at: "2026-03-01T10:00:00Z", facility: "FARM-B", plots: ["P-B"], quantity: 100)
+        let findings = chain.findings(of: .plotOverlap)
+        #expect(findings.map(\.subject) == [.production(0), .production(2)])
+        #expect(
+            findings.first?.detail
+                == "produce H1 comes from land another plot also claims: plot P-A overlaps P-B (farm-b)")
+        #expect(findings.last?.detail.hasSuffix("plot P-B overlaps P-A (farm-a)") == true)
+    }
+
     @Test func aHarvestFromSeveralPlotsIsSharedByTheirAreas() {
         // 9,000 kg from 2 ha and 1 ha: 6,000 and 3,000 kg, 3,000 kg/ha each, at the maximum but not above it.
         var chain = Self.plots()
