@@ -1,0 +1,279 @@
+public import LedgerCore
+
+/// Where the goods of a lot came from, as the EU deforestation regulation's due-diligence statement needs it
+/// (Regulation (EU) 2023/1115, Art. 9(1)(d)): the lot followed back through every transformation to the harvests
+/// (`produce` events) that went into it, each harvest's share of the lot by mass balance, and each plot's share.
+///
+/// A transformation's inputs share its output in proportion to the quantities it consumed (in kilograms where the
+/// units are masses); a lot's harvests and inputs share it in proportion to their quantities; a harvest's share is
+/// split among the plots it names by their areas. Ships, receives and splits of a lot do not change what it is made
+/// of. docs/regulatory.md.
+public struct EUDROrigins: Sendable {
+    /// One plot and the share of the lot that came from it.
+    public struct Plot: Sendable {
+        public let id: String
+        /// The producer that registered the plot, and its name.
+        public let party: String
+        public let producerName: String
+        /// The plot's master data (its latest `facility` event's fields).
+        public let fields: [String: JSONValue]
+        public let geometry: PlotGeometry
+        /// The share of the lot, 0…1.
+        public let share: Double
+        /// The record IDs of the harvests from it that went into the lot.
+        public let harvests: [String]
+
+        public var name: String { fields["name"]?.stringValue ?? id }
+        public var country: String { fields["country"]?.stringValue ?? "" }
+        public var commodity: String { fields["commodity"]?.stringValue ?? "" }
+        public var areaHectares: Double { fields["area_ha"]?.stringValue.flatMap(Double.init) ?? 0 }
+        public var established: String? { fields["established"]?.stringValue }
+
+        /// Whether the land was established or last cleared on or before the cut-off, 31 December 2020
+        /// (Art. 2(13)); `nil` when the plot declares no date.
+        public var predatesCutoff: Bool? { established.map { $0 <= EUDROrigins.cutoff } }
+    }
+
+    /// One harvest that went into the lot.
+    public struct Harvest: Sendable {
+        public let eventID: String
+        public let recordID: String
+        public let signer: String
+        public let lot: String
+        public let plots: [String]
+        public let share: Double
+    }
+
+    /// The EUDR cut-off date (Art. 2(13)).
+    public static let cutoff = "2020-12-31"
+    /// The most a geolocation file may weigh in the EU Information System.
+    public static let geoJSONLimitBytes = 25_000_000
+
+    public let lot: String
+    public let plots: [Plot]
+    public let harvests: [Harvest]
+
+    /// Traces `lot` through `history` (its timeline, with the upstream lots' events and their disclosures).
+    ///
+    /// - Throws: ``LedgerError`` `invalidState` naming the harvest that names no plot, the plot that is not
+    ///   registered or has no readable geometry, or the transformation whose inputs have no quantities.
+    public init(
+        lot: String, history: History, facilities: [String: MasterDataVersion], producers: [String: String]
+    ) throws(LedgerError) {
+        self.lot = lot
+        var produced = [String: [SignedEvent]]()
+        var made = [String: [SignedEvent]]()
+        for entry in history.entries where entry.relation != .downstream {
+            let event = entry.event
+            guard let eventLot = event.visibleFields["lot"]?.stringValue else { continue }
+            switch event.header.kind {
+            case .produce: produced[eventLot, default: []].append(event)
+            case .transform: made[eventLot, default: []].append(event)
+            default: continue
+            }
+        }
+        var harvestShares = [String: (event: SignedEvent, share: Double)]()
+        func visit(_ lot: String, share: Double, depth: Int) throws(LedgerError) {
+            guard depth < 64, share > 0 else { return }
+            var sources = [(quantity: Double, harvest: SignedEvent?, input: String?)]()
+            for event in produced[lot] ?? [] {
+                sources.append((Self.kilograms(event.visibleFields, "quantity") ?? 0, event, nil))
+            }
+            for event in made[lot] ?? [] {
+                let inputs = event.visibleFields["input_lots"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                let quantities =
+                    event.visibleFields["input_quantities"]?.arrayValue?.compactMap(\.stringValue).compactMap(
+                        Double.init) ?? []
+                guard inputs.count == quantities.count else {
+                    throw LedgerError(
+                        .invalidState,
+                        "transform \(event.header.recordID) (lot \(lot)) has no input quantities to apportion by: they are withheld or missing"
+                    )
+                }
+                let factor = Self.kilogramFactor(event.visibleFields["unit"]?.stringValue) ?? 1
+                for (input, quantity) in zip(inputs, quantities) { sources.append((quantity * factor, nil, input)) }
+            }
+            let total = sources.reduce(0) { $0 + $1.quantity }
+            guard total > 0 else { return }
+            for source in sources {
+                let part = share * source.quantity / total
+                if let harvest = source.harvest {
+                    let id = harvest.id.hex
+                    harvestShares[id] = (harvest, (harvestShares[id]?.share ?? 0) + part)
+                } else if let input = source.input {
+                    try visit(input, share: part, depth: depth + 1)
+                }
+            }
+        }
+        try visit(lot, share: 1, depth: 0)
+
+        var harvests = [Harvest]()
+        var plotShares = [String: (share: Double, harvests: [String])]()
+        for (id, entry) in harvestShares.sorted(by: { $0.key < $1.key }) {
+            let event = entry.event
+            let plots = event.visibleFields["plots"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let eventLot = event.visibleFields["lot"]?.stringValue ?? ""
+            guard !plots.isEmpty else {
+                throw LedgerError(
+                    .invalidState,
+                    "harvest \(event.header.recordID) (lot \(eventLot), by \(event.header.signer)) names no plot: the origin of \(Self.percent(entry.share)) of lot \(lot) cannot be located (its producer names the plots in the plots field)"
+                )
+            }
+            var areas = [Double]()
+            for plot in plots {
+                guard let master = facilities[plot], master.fields["kind"]?.stringValue == "plot" else {
+                    throw LedgerError(
+                        .invalidState, "harvest \(event.header.recordID) names '\(plot)', which is no registered plot")
+                }
+                areas.append(master.fields["area_ha"]?.stringValue.flatMap(Double.init) ?? 0)
+            }
+            let totalArea = areas.reduce(0, +)
+            for (plot, area) in zip(plots, areas) {
+                let part = totalArea > 0 ? entry.share * area / totalArea : entry.share / Double(plots.count)
+                plotShares[plot, default: (0, [])].share += part
+                plotShares[plot, default: (0, [])].harvests.append(event.header.recordID)
+            }
+            harvests.append(
+                Harvest(
+                    eventID: id, recordID: event.header.recordID, signer: event.header.signer, lot: eventLot,
+                    plots: plots, share: entry.share))
+        }
+        var plots = [Plot]()
+        for (id, entry) in plotShares.sorted(by: { $0.key < $1.key }) {
+            guard let master = facilities[id] else { continue }
+            guard let text = master.fields["geometry"]?.stringValue,
+                let value = try? JSONParser.parse(text), let geometry = try? PlotGeometry(geoJSON: value)
+            else {
+                throw LedgerError(.invalidState, "plot \(id) has no geometry that reads")
+            }
+            let party = master.fields["party"]?.stringValue ?? master.signer
+            plots.append(
+                Plot(
+                    id: id, party: party, producerName: producers[party] ?? party, fields: master.fields,
+                    geometry: geometry, share: entry.share, harvests: entry.harvests))
+        }
+        guard !harvests.isEmpty else {
+            throw LedgerError(.invalidState, "lot \(lot) comes from no harvest in the ledger: nothing to locate")
+        }
+        self.plots = plots
+        self.harvests = harvests
+    }
+
+    /// The geolocation file the EU Information System takes: a GeoJSON FeatureCollection, one feature per plot with
+    /// its geometry and the properties of the Commission's "EUDR GeoJSON File Description" (version 1.2):
+    /// `ProducerName`, `ProducerCountry`, `ProductionPlace`, and `Area` (hectares) for a point.
+    public var geoJSON: JSONValue {
+        .object([
+            "type": "FeatureCollection",
+            "features": .array(
+                plots.map { plot in
+                    var properties: [String: JSONValue] = [
+                        "ProducerName": .string(plot.producerName), "ProducerCountry": .string(plot.country),
+                        "ProductionPlace": .string(plot.name),
+                    ]
+                    if case .point = plot.geometry, let area = plot.fields["area_ha"] { properties["Area"] = area }
+                    let geometry = plot.fields["geometry"]?.stringValue.flatMap { try? JSONParser.parse($0) } ?? .null
+                    return .object(["type": "Feature", "properties": .object(properties), "geometry": geometry])
+                }),
+        ])
+    }
+
+    /// The checks the statement rests on, each with its outcome and what fails it.
+    public var checks: [(name: String, passed: Bool, detail: String)] {
+        let late = plots.filter { $0.predatesCutoff == false }.map { "\($0.id) (\($0.established ?? ""))" }
+        let undated = plots.filter { $0.predatesCutoff == nil }.map(\.id)
+        let covered = plots.reduce(0) { $0 + $1.share }
+        return [
+            ("every harvest names its plots", true, "\(harvests.count) harvests, \(plots.count) plots"),
+            (
+                "the plots cover the whole lot", abs(covered - 1) < 1e-9,
+                "\(Self.percent(covered)) of the lot traced to plots"
+            ),
+            (
+                "land established on or before \(Self.cutoff)", late.isEmpty && undated.isEmpty,
+                late.isEmpty && undated.isEmpty
+                    ? "every plot declares a date on or before the cut-off"
+                    : (late.isEmpty ? "" : "after the cut-off: \(late.joined(separator: ", ")). ")
+                        + (undated.isEmpty ? "" : "no date declared: \(undated.joined(separator: ", "))")
+            ),
+        ]
+    }
+
+    /// The summary of the statement's geolocation: plots and harvests with their shares, commodities, countries,
+    /// and the checks.
+    public var summary: JSONValue {
+        var commodities = [String: Double]()
+        for plot in plots { commodities[plot.commodity, default: 0] += plot.share }
+        return .object([
+            "lot": .string(lot),
+            "regulation": "Regulation (EU) 2023/1115",
+            "geojson_format": "EUDR GeoJSON File Description 1.2",
+            "plots": .array(
+                plots.map { plot in
+                    .object([
+                        "plot": .string(plot.id), "party": .string(plot.party), "producer": .string(plot.producerName),
+                        "country": .string(plot.country), "commodity": .string(plot.commodity),
+                        "area_ha": plot.fields["area_ha"] ?? .null,
+                        "established": plot.established.map(JSONValue.string) ?? .null,
+                        "share": .number(Self.decimal(plot.share)),
+                        "harvests": .array(plot.harvests.map(JSONValue.string)),
+                    ])
+                }),
+            "harvests": .array(
+                harvests.map { harvest in
+                    .object([
+                        "event_id": .string(harvest.eventID), "record_id": .string(harvest.recordID),
+                        "signer": .string(harvest.signer), "lot": .string(harvest.lot),
+                        "plots": .array(harvest.plots.map(JSONValue.string)),
+                        "share": .number(Self.decimal(harvest.share)),
+                    ])
+                }),
+            "commodities": .object(commodities.mapValues { .number(Self.decimal($0)) }),
+            "countries": .array(Set(plots.map(\.country)).sorted().map(JSONValue.string)),
+            "checks": .array(
+                checks.map {
+                    .object(["check": .string($0.name), "passed": .bool($0.passed), "detail": .string($0.detail)])
+                }),
+        ])
+    }
+
+    /// A share as a decimal with 6 places, trailing zeros dropped.
+    static func decimal(_ value: Double) -> String {
+        var text = String(format: "%.6f", value)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+
+    static func percent(_ share: Double) -> String { String(format: "%.2f %%", share * 100) }
+
+    /// The quantity in kilograms when its unit is a mass, else as given.
+    static func kilograms(_ fields: [String: JSONValue], _ name: String) -> Double? {
+        guard let quantity = fields[name]?.stringValue.flatMap(Double.init) else { return nil }
+        return quantity * (kilogramFactor(fields["unit"]?.stringValue) ?? 1)
+    }
+
+    static func kilogramFactor(_ unit: String?) -> Double? {
+        switch unit {
+        case "kg", "KGM": 1
+        case "t", "TNE": 1_000
+        case "g", "GRM": 0.001
+        case "lb", "LBR": 0.45359237
+        default: nil
+        }
+    }
+}
+
+extension Ledger {
+    /// Where the goods of `lot` came from, for its due-diligence statement (``EUDROrigins``).
+    ///
+    /// - Throws: ``LedgerError`` `notFound` for a lot the ledger does not hold; `invalidState` as ``EUDROrigins``.
+    public func eudrOrigins(of lot: String) async throws(LedgerError) -> EUDROrigins {
+        let history = try await history(of: lot, as: .lot)
+        var facilities = [String: MasterDataVersion]()
+        for version in try await self.facilities() { facilities[version.id] = version }
+        var producers = [String: String]()
+        for participant in try await participants() { producers[participant.id] = participant.name }
+        return try EUDROrigins(lot: lot, history: history, facilities: facilities, producers: producers)
+    }
+}
