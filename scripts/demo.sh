@@ -35,6 +35,8 @@ step ingest "$records/farm-shipments.csv" --key "$keys/DEMO-ONLY-farm-gh.pem"
 # A harvest that names the plots it came from.
 step ingest "$records/farm-gh-harvest-plots.csv" --key "$keys/DEMO-ONLY-farm-gh.pem"
 step history LOT-GH-201
+# The geolocation of the lot's EU due-diligence statement: its plots' shares, as GeoJSON for the EU Information System.
+step report eudr --lot LOT-GH-201 --out eudr
 step ingest "$records/../mappings/erp-de-export.csv" --mapping "$records/../mappings/erp-de.yml" --key "$keys/DEMO-ONLY-farm-gh.pem"
 step ingest "$records/factory-de-receipts.xml" --key "$keys/DEMO-ONLY-factory-de.pem"
 step ingest "$records/factory-de-dispatch.epcis.xml" --key "$keys/DEMO-ONLY-factory-de.pem"

@@ -171,7 +171,9 @@ public struct EUDROrigins: Sendable {
                         "ProducerName": .string(plot.producerName), "ProducerCountry": .string(plot.country),
                         "ProductionPlace": .string(plot.name),
                     ]
-                    if case .point = plot.geometry, let area = plot.fields["area_ha"] { properties["Area"] = area }
+                    if case .point = plot.geometry, let area = plot.fields["area_ha"]?.stringValue {
+                        properties["Area"] = .number(area)
+                    }
                     let geometry = plot.fields["geometry"]?.stringValue.flatMap { try? JSONParser.parse($0) } ?? .null
                     return .object(["type": "Feature", "properties": .object(properties), "geometry": geometry])
                 }),
@@ -213,7 +215,7 @@ public struct EUDROrigins: Sendable {
                     .object([
                         "plot": .string(plot.id), "party": .string(plot.party), "producer": .string(plot.producerName),
                         "country": .string(plot.country), "commodity": .string(plot.commodity),
-                        "area_ha": plot.fields["area_ha"] ?? .null,
+                        "area_ha": plot.fields["area_ha"]?.stringValue.map(JSONValue.number) ?? .null,
                         "established": plot.established.map(JSONValue.string) ?? .null,
                         "share": .number(Self.decimal(plot.share)),
                         "harvests": .array(plot.harvests.map(JSONValue.string)),
@@ -245,7 +247,8 @@ public struct EUDROrigins: Sendable {
         return text
     }
 
-    static func percent(_ share: Double) -> String { String(format: "%.2f %%", share * 100) }
+    /// A share as a percentage with two decimals.
+    public static func percent(_ share: Double) -> String { String(format: "%.2f %%", share * 100) }
 
     /// The quantity in kilograms when its unit is a mass, else as given.
     static func kilograms(_ fields: [String: JSONValue], _ name: String) -> Double? {

@@ -26,7 +26,9 @@ struct Prov: AsyncParsableCommand {
             History.self,
             Proof.self, VerifyProof.self, Verify.self, CheckpointCommand.self, Consistency.self, PipelineCommand.self,
             Anomalies.self, Reports.self,
-            Serve.self, QR.self, Sign.self, EPCISCommand.self, Export.self, Migrate.self, Sample.self, Bench.self,
+            Serve.self, QR.self, Sign.self, EPCISCommand.self, Export.self, ReportCommand.self, Migrate.self,
+            Sample.self,
+            Bench.self,
         ]
     )
 }

@@ -88,6 +88,32 @@ import Testing
         let history = try run("history", "LOT-P1").stdout
         #expect(history.contains("plots=PLOT-GH-1;PLOT-GH-2"), "\(history)")
         #expect(history.contains("dds_reference=26GHAB12345678 dds_verification=KX7PQ2RM"), "\(history)")
+        // The lot's geolocation for its due-diligence statement: the plots' shares, the EU's GeoJSON, valid as
+        // Shapely reads it; PLOT-GH-2 declares no date of establishment, so the cut-off check fails (exit 1).
+        let report = try prov.run(["report", "eudr", "--lot", "LOT-P1", "--out", "eudr", "--json"])
+        #expect(report.status == 1, "\(report.stderr)")
+        let summary = try JSONParser.parse(report.stdout)
+        #expect(summary["plots"]?.arrayValue?.compactMap { $0["plot"]?.stringValue } == ["PLOT-GH-1", "PLOT-GH-2"])
+        #expect(summary["checks"]?.arrayValue?.last?["passed"] == .bool(false))
+        let geoJSON = prov.path("eudr/eudr-LOT-P1.geojson")
+        let features = try JSONParser.parse(String(contentsOfFile: geoJSON, encoding: .utf8))["features"]
+        #expect(features?.arrayValue?.count == 2)
+        #expect(features?.arrayValue?.first?["geometry"] == polygon)
+        let python = TestPaths.root.appendingPathComponent(".build/geo-venv/bin/python").path
+        if FileManager.default.isExecutableFile(atPath: python) {
+            let check = Process()
+            check.executableURL = URL(fileURLWithPath: python)
+            check.arguments = [
+                "-c",
+                "import json, sys; from shapely.geometry import shape; "
+                    + "sys.exit(0 if all(shape(f['geometry']).is_valid for f in json.load(open(sys.argv[1]))['features']) else 1)",
+                geoJSON,
+            ]
+            try check.run()
+            check.waitUntilExit()
+            #expect(check.terminationStatus == 0, "Shapely finds an invalid geometry in \(geoJSON)")
+        }
+
         try Data(
             """
             record_id,event,occurred_at,product,lot,quantity,unit,facility,plots

@@ -65,7 +65,7 @@ import Testing
         #expect(features.count == 2)
         #expect(features.first?["properties"]?["ProducerName"] == "Farm")
         #expect(features.first?["properties"]?["ProductionPlace"] == "P1")
-        #expect(features.first?["properties"]?["Area"] == "2")
+        #expect(features.first?["properties"]?["Area"] == .number("2"))
         #expect(features.first?["geometry"]?["type"] == "Point")
         // A lot shipped on is the same goods: its own origins are LOT-1's.
         let lotOne = try await fixture.ledger.eudrOrigins(of: "LOT-1")
