@@ -52,6 +52,11 @@ public struct EUDROrigins: Sendable {
     public let lot: String
     public let plots: [Plot]
     public let harvests: [Harvest]
+    /// The events the statement rests on: the harvests, the transformations between them and the lot, and the
+    /// plots' master data, in ledger order; a proof bundle of each lets a reader check the report offline.
+    public var evidence: [String] { evidenceByIndex.sorted { $0.key < $1.key }.map(\.value) }
+    /// ``evidence`` by ledger index.
+    var evidenceByIndex = [Int: String]()
 
     /// Traces `lot` through `history` (its timeline, with the upstream lots' events and their disclosures).
     ///
@@ -73,6 +78,7 @@ public struct EUDROrigins: Sendable {
             }
         }
         var harvestShares = [String: (event: SignedEvent, share: Double)]()
+        var transforms = Set<String>()
         func visit(_ lot: String, share: Double, depth: Int) throws(LedgerError) {
             guard depth < 64, share > 0 else { return }
             var sources = [(quantity: Double, harvest: SignedEvent?, input: String?)]()
@@ -80,6 +86,7 @@ public struct EUDROrigins: Sendable {
                 sources.append((Self.kilograms(event.visibleFields, "quantity") ?? 0, event, nil))
             }
             for event in made[lot] ?? [] {
+                transforms.insert(event.id.hex)
                 let inputs = event.visibleFields["input_lots"]?.arrayValue?.compactMap(\.stringValue) ?? []
                 let quantities =
                     event.visibleFields["input_quantities"]?.arrayValue?.compactMap(\.stringValue).compactMap(
@@ -157,6 +164,11 @@ public struct EUDROrigins: Sendable {
         }
         self.plots = plots
         self.harvests = harvests
+        var indexOf = [String: Int]()
+        for entry in history.entries { indexOf[entry.event.id.hex] = entry.index }
+        for hex in Set(harvests.map(\.eventID)).union(transforms) {
+            if let index = indexOf[hex] { evidenceByIndex[index] = hex }
+        }
     }
 
     /// The geolocation file the EU Information System takes: a GeoJSON FeatureCollection, one feature per plot with
@@ -232,6 +244,7 @@ public struct EUDROrigins: Sendable {
                 }),
             "commodities": .object(commodities.mapValues { .number(Self.decimal($0)) }),
             "countries": .array(Set(plots.map(\.country)).sorted().map(JSONValue.string)),
+            "evidence": .array(evidence.map(JSONValue.string)),
             "checks": .array(
                 checks.map {
                     .object(["check": .string($0.name), "passed": .bool($0.passed), "detail": .string($0.detail)])
@@ -277,6 +290,11 @@ extension Ledger {
         for version in try await self.facilities() { facilities[version.id] = version }
         var producers = [String: String]()
         for participant in try await participants() { producers[participant.id] = participant.name }
-        return try EUDROrigins(lot: lot, history: history, facilities: facilities, producers: producers)
+        var origins = try EUDROrigins(lot: lot, history: history, facilities: facilities, producers: producers)
+        // The plots' master data: the version each plot's share rests on, its latest.
+        for record in try await store.events(at: origins.plots.compactMap { facilities[$0.id]?.index }) {
+            origins.evidenceByIndex[record.index] = Hex.encode(record.id)
+        }
+        return origins
     }
 }

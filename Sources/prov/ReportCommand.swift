@@ -26,8 +26,11 @@ struct ReportEUDR: AsyncParsableCommand {
                                 plot, its geometry and ProducerName, ProducerCountry, ProductionPlace (and Area
                                 for a point), as the Commission's EUDR GeoJSON File Description 1.2 gives them
               eudr-LOT.json     the summary: every plot and harvest with its share of the lot, the commodities
-                                and countries, and the checks (every harvest names its plots, the plots cover
-                                the lot, the land was established on or before 2020-12-31)
+                                and countries, the events it rests on, and the checks (every harvest names its
+                                plots, the plots cover the lot, the land was established on or before 2020-12-31)
+              eudr-LOT-proofs/  a proof bundle of each of those events (the harvests, the transformations and
+                                the plots' master data): 'prov verify-proof FILE --operator-key KEY' checks each
+                                offline
 
             It refuses, naming the event, a lot with a harvest that names no plot, a plot that is not registered \
             or has no geometry, and a transformation whose input quantities it cannot read; and a geolocation \
@@ -61,6 +64,17 @@ struct ReportEUDR: AsyncParsableCommand {
             let base = (out as NSString).appendingPathComponent("eudr-\(String(name))")
             try writeFile(base + ".geojson", geoJSON)
             try writeFile(base + ".json", Array(origins.summary.prettyPrinted().utf8) + [0x0A])
+            // A proof bundle of every event the statement rests on, to check it offline.
+            let proofs = base + "-proofs"
+            do {
+                try FileManager.default.createDirectory(atPath: proofs, withIntermediateDirectories: true)
+            } catch {
+                throw LedgerError(.io, "cannot create the folder \(proofs): \(error.localizedDescription)")
+            }
+            for id in origins.evidence {
+                let bundle = try await ledger.proof(for: try await ledger.resolveEventID(id))
+                try writeFile((proofs as NSString).appendingPathComponent("\(id).proof"), try bundle.serialized())
+            }
             if json {
                 printJSON(origins.summary)
             } else {
@@ -74,7 +88,7 @@ struct ReportEUDR: AsyncParsableCommand {
                 for check in origins.checks {
                     print("\(check.passed ? "pass" : "FAIL")  \(check.name): \(check.detail)")
                 }
-                print("Wrote \(base).geojson and \(base).json")
+                print("Wrote \(base).geojson, \(base).json and \(origins.evidence.count) proof bundles in \(proofs)")
             }
             passed = origins.checks.allSatisfy(\.passed)
         }

@@ -95,6 +95,12 @@ import Testing
         let summary = try JSONParser.parse(report.stdout)
         #expect(summary["plots"]?.arrayValue?.compactMap { $0["plot"]?.stringValue } == ["PLOT-GH-1", "PLOT-GH-2"])
         #expect(summary["checks"]?.arrayValue?.last?["passed"] == .bool(false))
+        // A proof of each event it rests on (the harvest and the two plots), each checked offline.
+        let proofs = try FileManager.default.contentsOfDirectory(atPath: prov.path("eudr/eudr-LOT-P1-proofs"))
+        #expect(proofs.count == 3 && summary["evidence"]?.arrayValue?.count == 3)
+        for proof in proofs {
+            try run("verify-proof", "eudr/eudr-LOT-P1-proofs/\(proof)", "--operator-key", "ledger.operator.pub.pem")
+        }
         let geoJSON = prov.path("eudr/eudr-LOT-P1.geojson")
         let features = try JSONParser.parse(String(contentsOfFile: geoJSON, encoding: .utf8))["features"]
         #expect(features?.arrayValue?.count == 2)

@@ -67,6 +67,9 @@ import Testing
         #expect(features.first?["properties"]?["ProductionPlace"] == "P1")
         #expect(features.first?["properties"]?["Area"] == .number("2"))
         #expect(features.first?["geometry"]?["type"] == "Point")
+        // The events it rests on: three harvests, the transformation and the two plots' master data.
+        #expect(origins.evidence.count == 6)
+        #expect(Set(origins.evidence).isSuperset(of: origins.harvests.map(\.eventID)))
         // A lot shipped on is the same goods: its own origins are LOT-1's.
         let lotOne = try await fixture.ledger.eudrOrigins(of: "LOT-1")
         #expect(lotOne.plots.map(\.id) == ["P1", "P2"])
