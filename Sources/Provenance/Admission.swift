@@ -276,17 +276,7 @@ struct Admission: Sendable {
                     reason: "'\(plot)' is a facility of kind \(master.kind ?? "unknown"), not a plot", field: "plots")
             }
             guard let facility = content.facility else { continue }
-            var ancestor = master.parent
-            var inside = false
-            for _ in 0..<Self.maximumHierarchyDepth {
-                guard let current = ancestor else { break }
-                if current == facility {
-                    inside = true
-                    break
-                }
-                ancestor = (facilities[current] ?? nil)?.parent
-            }
-            guard inside else {
+            guard ancestry(from: master.parent).sites.contains(facility) else {
                 return Refusal(
                     reason:
                         "plot '\(plot)' lies in '\(master.parent ?? "no facility")', not inside '\(facility)' where the lot was produced",
@@ -349,6 +339,18 @@ struct Admission: Sendable {
         return nil
     }
 
+    /// The facility `start` and the sites above it as far as they are known, at most ``maximumHierarchyDepth`` of
+    /// them, and whether the chain goes on beyond those.
+    private func ancestry(from start: String?) -> (sites: [String], goesOn: Bool) {
+        var sites = [String]()
+        var ancestor = start
+        while let current = ancestor, sites.count < Self.maximumHierarchyDepth {
+            sites.append(current)
+            ancestor = (facilities[current] ?? nil)?.parent
+        }
+        return (sites, ancestor != nil)
+    }
+
     /// Why `facility` may not name `parent` as its site: the parent is unknown, another party's, the facility itself
     /// or one of its own locations, or the hierarchy would grow too deep.
     private func parentRefusal(facility: String, parent: String, signer: String) -> Refusal? {
@@ -366,17 +368,13 @@ struct Admission: Sendable {
                     "parent facility '\(parent)' belongs to '\(master.party)': a location belongs to a site of its own party",
                 field: "parent_facility")
         }
-        var ancestor: String? = parent
-        for _ in 0..<Self.maximumHierarchyDepth {
-            guard let current = ancestor else { return nil }
-            if current == facility {
-                return Refusal(
-                    reason: "parent facility '\(parent)' lies inside '\(facility)': a location hierarchy has no cycles",
-                    field: "parent_facility")
-            }
-            ancestor = (facilities[current] ?? nil)?.parent
+        let (sites, goesOn) = ancestry(from: parent)
+        if sites.contains(facility) {
+            return Refusal(
+                reason: "parent facility '\(parent)' lies inside '\(facility)': a location hierarchy has no cycles",
+                field: "parent_facility")
         }
-        guard ancestor != nil else { return nil }
+        guard goesOn else { return nil }
         return Refusal(
             reason:
                 "the location hierarchy above '\(facility)' is more than \(Self.maximumHierarchyDepth) levels deep",
