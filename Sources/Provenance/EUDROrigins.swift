@@ -77,10 +77,17 @@ public struct EUDROrigins: Sendable {
             default: continue
             }
         }
-        var harvestShares = [String: (event: SignedEvent, share: Double)]()
+        var events = [String: SignedEvent]()
         var transforms = Set<String>()
-        func visit(_ lot: String, share: Double, depth: Int) throws(LedgerError) {
-            guard depth < 64, share > 0 else { return }
+        // What each lot is made of, as harvest ID → share of the lot, computed once per lot (a lot that reaches the
+        // target through several transformations is not walked again); a lot met again while it is being computed
+        // (a cycle, which the ledger's lots should not hold) adds nothing.
+        var compositions = [String: [String: Double]]()
+        var inProgress = Set<String>()
+        func composition(of lot: String) throws(LedgerError) -> [String: Double] {
+            if let known = compositions[lot] { return known }
+            guard inProgress.insert(lot).inserted else { return [:] }
+            defer { inProgress.remove(lot) }
             var sources = [(quantity: Double, harvest: SignedEvent?, input: String?)]()
             for event in produced[lot] ?? [] {
                 sources.append((Self.kilograms(event.visibleFields, "quantity") ?? 0, event, nil))
@@ -101,18 +108,27 @@ public struct EUDROrigins: Sendable {
                 for (input, quantity) in zip(inputs, quantities) { sources.append((quantity * factor, nil, input)) }
             }
             let total = sources.reduce(0) { $0 + $1.quantity }
-            guard total > 0 else { return }
-            for source in sources {
-                let part = share * source.quantity / total
-                if let harvest = source.harvest {
-                    let id = harvest.id.hex
-                    harvestShares[id] = (harvest, (harvestShares[id]?.share ?? 0) + part)
-                } else if let input = source.input {
-                    try visit(input, share: part, depth: depth + 1)
+            var result = [String: Double]()
+            if total > 0 {
+                for source in sources where source.quantity > 0 {
+                    let part = source.quantity / total
+                    if let harvest = source.harvest {
+                        events[harvest.id.hex] = harvest
+                        result[harvest.id.hex, default: 0] += part
+                    } else if let input = source.input {
+                        for (harvest, share) in try composition(of: input) {
+                            result[harvest, default: 0] += part * share
+                        }
+                    }
                 }
             }
+            compositions[lot] = result
+            return result
         }
-        try visit(lot, share: 1, depth: 0)
+        var harvestShares = [String: (event: SignedEvent, share: Double)]()
+        for (id, share) in try composition(of: lot) {
+            if let event = events[id] { harvestShares[id] = (event, share) }
+        }
 
         var harvests = [Harvest]()
         var plotShares = [String: (share: Double, harvests: [String])]()

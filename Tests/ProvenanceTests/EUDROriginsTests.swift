@@ -76,6 +76,29 @@ import Testing
         #expect(abs((lotOne.plots.first?.share ?? 0) - 0.8) < 1e-12)
     }
 
+    /// A lot that reaches the target by two paths (LOT-1, directly and through MASS-1) counts once on each.
+    @Test(arguments: StoreBackend.tested) func aLotReachedByTwoPathsCountsOnEach(backend: StoreBackend) async throws {
+        let fixture = try await LedgerFixture(backend: backend)
+        defer { fixture.remove() }
+        try await Self.merged(fixture)
+        _ = try await fixture.ledger.append(
+            [
+                try Self.event(
+                    .transform, "T2",
+                    [
+                        "product": "cocoa-mass", "lot": "MASS-2", "facility": "MILL-1", "unit": "kg", "quantity": "380",
+                        "input_lots": ["MASS-1", "LOT-1"], "input_quantities": ["300", "100"],
+                    ])
+            ], signedWith: fixture.millKey)
+        let origins = try await fixture.ledger.eudrOrigins(of: "MASS-2")
+        // 3/4 MASS-1 (H1 .45, H2 .30, H3 .25) and 1/4 LOT-1 (H1 .6, H2 .4).
+        let harvests = Dictionary(uniqueKeysWithValues: origins.harvests.map { ($0.recordID, $0.share) })
+        #expect(abs((harvests["H1"] ?? 0) - 0.4875) < 1e-12)
+        #expect(abs((harvests["H2"] ?? 0) - 0.325) < 1e-12)
+        #expect(abs((harvests["H3"] ?? 0) - 0.1875) < 1e-12)
+        #expect(origins.evidence.count == 7)
+    }
+
     @Test(arguments: StoreBackend.tested) func aHarvestWithoutPlotsIsRefusedByName(backend: StoreBackend) async throws {
         let fixture = try await LedgerFixture(backend: backend)
         defer { fixture.remove() }
