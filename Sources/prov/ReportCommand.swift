@@ -20,17 +20,19 @@ struct ReportEUDR: AsyncParsableCommand {
             plots by their areas. Ships, receives and splits do not change what a lot is made of. See \
             docs/regulatory.md.
 
-            It writes two files into --out (the current folder if not given):
+            It writes into --out (the current folder if not given):
 
-              eudr-LOT.geojson  the GeoJSON FeatureCollection the EU Information System takes: one feature per
-                                plot, its geometry and ProducerName, ProducerCountry, ProductionPlace (and Area
-                                for a point), as the Commission's EUDR GeoJSON File Description 1.2 gives them
-              eudr-LOT.json     the summary: every plot and harvest with its share of the lot, the commodities
-                                and countries, the events it rests on, and the checks (every harvest names its
-                                plots, the plots cover the lot, the land was established on or before 2020-12-31)
-              eudr-LOT-proofs/  a proof bundle of each of those events (the harvests, the transformations and
-                                the plots' master data): 'prov verify-proof FILE --operator-key KEY' checks each
-                                offline
+              eudr-LOT.geojson   the geolocation file for the EU Information System
+              eudr-LOT.json      the summary: plots, harvests, shares, evidence, checks
+              eudr-LOT-proofs/   a proof bundle of each event the statement rests on
+
+            The GeoJSON is a FeatureCollection with one feature per plot: its geometry and the properties \
+            ProducerName, ProducerCountry, ProductionPlace (and Area for a point), as the Commission's EUDR \
+            GeoJSON File Description 1.2 gives them. The summary lists every plot and harvest with its share of the \
+            lot, the commodities and countries, the events it rests on, and the checks: every harvest names its \
+            plots, the plots cover the lot, the land was established on or before 2020-12-31. The proof bundles \
+            cover the harvests, the transformations and the plots' master data; 'prov verify-proof FILE \
+            --operator-key KEY' checks each offline.
 
             It refuses, naming the event, a lot with a harvest that names no plot, a plot that is not registered \
             or has no geometry, and a transformation whose input quantities it cannot read; and a geolocation \
