@@ -79,8 +79,9 @@ public struct PipelineDefinition: Sendable, Hashable {
         public var capacityTolerance = 0.05
         /// A shipment priced below this share of its cohort's median is exploitative.
         public var exploitativePriceRatio = 0.35
-        /// The most a plot can plausibly yield in a calendar year, kg per hectare, by EUDR commodity: about twice the
-        /// best national average yields FAO reports, so that only output no plot grows stands out (docs/pipeline.md).
+        /// The most a plot can plausibly yield in a calendar year, kg per hectare, by EUDR commodity: defaults set well
+        /// above what intensively managed plantations report (cocoa at about seven times FAO's world average of
+        /// 0.44 t/ha), so that only output no plot grows stands out; a definition tunes them (docs/pipeline.md).
         public var maximumPlotYields: [String: Double] = [
             "cocoa": 3_000, "coffee": 5_000, "oil_palm": 40_000, "rubber": 3_500, "soya": 7_000,
         ]
