@@ -189,14 +189,14 @@ public struct FacilityProfile: Sendable, Hashable {
 }
 
 /// A unit of measure, reduced to kilograms, litres or pieces.
-struct MeasureUnit {
-    enum Dimension: String { case mass = "kg", volume = "l", count = "pcs" }
+public struct MeasureUnit: Sendable {
+    public enum Dimension: String, Sendable { case mass = "kg", volume = "l", count = "pcs" }
 
-    let dimension: Dimension
+    public let dimension: Dimension
     /// Base units per one of this unit.
-    let factor: Double
+    public let factor: Double
 
-    init?(_ code: String) {
+    public init?(_ code: String) {
         switch code {
         case "kg", "KGM": (dimension, factor) = (.mass, 1)
         case "t", "TNE": (dimension, factor) = (.mass, 1000)

@@ -1,4 +1,5 @@
 public import LedgerCore
+internal import Pipeline
 
 /// Where the goods of a lot came from, as the EU deforestation regulation's due-diligence statement needs it
 /// (Regulation (EU) 2023/1115, Art. 9(1)(d)): the lot followed back through every transformation to the harvests
@@ -104,7 +105,7 @@ public struct EUDROrigins: Sendable {
                         "transform \(event.header.recordID) (lot \(lot)) has no input quantities to apportion by: they are withheld or missing"
                     )
                 }
-                let factor = Self.kilogramFactor(event.visibleFields["unit"]?.stringValue) ?? 1
+                let factor = Self.kilogramFactor(event.visibleFields["unit"]?.stringValue)
                 for (input, quantity) in zip(inputs, quantities) { sources.append((quantity * factor, nil, input)) }
             }
             let total = sources.reduce(0) { $0 + $1.quantity }
@@ -282,17 +283,13 @@ public struct EUDROrigins: Sendable {
     /// The quantity in kilograms when its unit is a mass, else as given.
     static func kilograms(_ fields: [String: JSONValue], _ name: String) -> Double? {
         guard let quantity = fields[name]?.stringValue.flatMap(Double.init) else { return nil }
-        return quantity * (kilogramFactor(fields["unit"]?.stringValue) ?? 1)
+        return quantity * kilogramFactor(fields["unit"]?.stringValue)
     }
 
-    static func kilogramFactor(_ unit: String?) -> Double? {
-        switch unit {
-        case "kg", "KGM": 1
-        case "t", "TNE": 1_000
-        case "g", "GRM": 0.001
-        case "lb", "LBR": 0.45359237
-        default: nil
-        }
+    /// Kilograms per one of `unit` when it is a mass (``MeasureUnit``), else 1.
+    static func kilogramFactor(_ unit: String?) -> Double {
+        guard let measure = unit.flatMap(MeasureUnit.init), measure.dimension == .mass else { return 1 }
+        return measure.factor
     }
 }
 

@@ -57,22 +57,14 @@ struct ReportEUDR: AsyncParsableCommand {
                     "the geolocation file would be \(geoJSON.count) bytes, over the EU Information System's limit of \(EUDROrigins.geoJSONLimitBytes): split the lot's statement"
                 )
             }
-            do {
-                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            } catch {
-                throw LedgerError(.io, "cannot create the folder \(out): \(error.localizedDescription)")
-            }
+            try createDirectory(out)
             let name = lot.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" }
             let base = (out as NSString).appendingPathComponent("eudr-\(String(name))")
             try writeFile(base + ".geojson", geoJSON)
             try writeFile(base + ".json", Array(origins.summary.prettyPrinted().utf8) + [0x0A])
             // A proof bundle of every event the statement rests on, to check it offline.
             let proofs = base + "-proofs"
-            do {
-                try FileManager.default.createDirectory(atPath: proofs, withIntermediateDirectories: true)
-            } catch {
-                throw LedgerError(.io, "cannot create the folder \(proofs): \(error.localizedDescription)")
-            }
+            try createDirectory(proofs)
             for id in origins.evidence {
                 let bundle = try await ledger.proof(for: try await ledger.resolveEventID(id))
                 try writeFile((proofs as NSString).appendingPathComponent("\(id).proof"), try bundle.serialized())

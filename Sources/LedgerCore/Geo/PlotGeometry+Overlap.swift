@@ -59,20 +59,6 @@ extension PlotGeometry {
         return false
     }
 
-    /// The longitude and latitude ranges the geometry covers; `nil` for a point.
-    static func bounds(_ geometry: PlotGeometry) -> Box? {
-        let positions = geometry.polygons.flatMap { $0.first ?? [] }
-        guard let first = positions.first else { return nil }
-        var box = Box(west: first.longitude, east: first.longitude, south: first.latitude, north: first.latitude)
-        for position in positions {
-            box.west = min(box.west, position.longitude)
-            box.east = max(box.east, position.longitude)
-            box.south = min(box.south, position.latitude)
-            box.north = max(box.north, position.latitude)
-        }
-        return box
-    }
-
     /// A longitude–latitude rectangle.
     public struct Box: Sendable, Hashable {
         public var west: Double
@@ -85,11 +71,17 @@ extension PlotGeometry {
         }
     }
 
-    /// The rectangle the plot covers (a point's is the point itself).
+    /// The rectangle the plot covers: its outer rings' (a point's is the point itself).
     public var box: Box {
-        if case .point(let point) = self {
-            return Box(west: point.longitude, east: point.longitude, south: point.latitude, north: point.latitude)
+        var positions = polygons.flatMap { $0.first ?? [] }
+        if case .point(let point) = self { positions = [point] }
+        var box = Box(west: .infinity, east: -.infinity, south: .infinity, north: -.infinity)
+        for position in positions {
+            box.west = min(box.west, position.longitude)
+            box.east = max(box.east, position.longitude)
+            box.south = min(box.south, position.latitude)
+            box.north = max(box.north, position.latitude)
         }
-        return Self.bounds(self) ?? Box(west: 0, east: 0, south: 0, north: 0)
+        return box
     }
 }
