@@ -58,8 +58,8 @@ struct EPCISEvent {
     }
 
     /// The `quantityElement`s of the list field `name` (`quantityList`, `childQuantityList`…).
-    func quantityElements(_ name: String) -> [XMLTree] {
-        field(name)?.children("quantityElement") ?? []
+    func quantities(_ name: String) -> [EPCISQuantity] {
+        (field(name)?.children("quantityElement") ?? []).map(EPCISQuantity.init)
     }
 
     /// The `id` of the standard field `name` (`bizLocation`, `readPoint`).
@@ -103,5 +103,17 @@ enum CBV {
             return String(value.dropFirst(prefix.count))
         }
         return nil
+    }
+}
+
+extension EPCISQuantity {
+    /// The values of a `quantityElement`; an `xsi:nil` quantity is none.
+    init(_ element: XMLTree) {
+        func value(_ name: String) -> String? {
+            guard let child = element.child(name), name != "quantity" || !child.isNil else { return nil }
+            let text = child.trimmedText
+            return text.isEmpty ? nil : text
+        }
+        self.init(epcClass: value("epcClass"), quantity: value("quantity"), uom: value("uom"))
     }
 }

@@ -24,11 +24,12 @@ extension EPCISEventHash {
                 PlainWriter.leaf(
                     element.name.localName, text: element.trimmedText, isTime: slot == .eventTime, into: &result)
             case .list(let item):
-                PlainWriter.list(element, item: item, into: &result)
+                PlainWriter.list(element.name.localName, item: item, element.children.lazy.map(\.text), into: &result)
             case .location:
-                PlainWriter.list(element, item: "id", into: &result)
+                PlainWriter.list(element.name.localName, item: "id", element.children.lazy.map(\.text), into: &result)
             case .quantities:
-                PlainWriter.quantities(element, into: &result)
+                PlainWriter.quantities(
+                    element.name.localName, element.children.lazy.map(EPCISQuantity.init), into: &result)
             case .typed:
                 continue
             }
@@ -37,13 +38,53 @@ extension EPCISEventHash {
         var rest = [[UInt8]]()
         for slot in PlainFields.Slot.typedLists {
             guard let element = fields.take(slot) else { continue }
-            var bytes = Array(element.name.localName.utf8)
-            PlainWriter.typedItems(element, into: &bytes)
-            rest.append(bytes)
+            let item = element.name.localName
+            guard case .typed(let entry) = slot.shape else { continue }
+            let entries = element.children.map {
+                EPCISTypedEntry(type: XMLTree.trimmed($0.attributes[0].value), value: $0.trimmedText)
+            }
+            rest.append(PlainWriter.typedList(item, entry: entry, entries))
         }
-        if rest.count > 1 { rest.sort { $0.lexicographicallyPrecedes($1) } }
-        for bytes in rest { result += bytes }
+        PlainWriter.appendSorted(rest, to: &result)
         return result
+    }
+
+    /// The pre-hash bytes of a plain JSON-LD event, as ``plainPreHashBytes(of:)-(XMLTree)`` writes those of its tree.
+    static func plainPreHashBytes(of event: EPCISPlainEvent) -> [UInt8] {
+        var result = [UInt8]()
+        result.reserveCapacity(512)
+        result += "eventType=".utf8
+        result += event.type.utf8
+        PlainWriter.leaf("eventTime", text: event.eventTime, isTime: true, into: &result)
+        for (name, value) in [
+            ("eventTimeZoneOffset", event.eventTimeZoneOffset), ("certificationInfo", event.certificationInfo),
+        ] {
+            if let value { PlainWriter.leaf(name, text: value, into: &result) }
+        }
+        PlainWriter.list("epcList", item: "epc", event.epcList, into: &result)
+        PlainWriter.quantities("quantityList", event.quantityList, into: &result)
+        for (name, value) in [("action", event.action), ("bizStep", event.bizStep), ("disposition", event.disposition)]
+        {
+            if let value { PlainWriter.leaf(name, text: value, into: &result) }
+        }
+        for (name, value) in [("readPoint", event.readPoint), ("bizLocation", event.bizLocation)] {
+            if let value { PlainWriter.list(name, item: "id", CollectionOfOne(value), into: &result) }
+        }
+        var rest = [[UInt8]]()
+        for (list, entry, entries) in [
+            ("bizTransactionList", "bizTransaction", event.bizTransactionList),
+            ("sourceList", "source", event.sourceList),
+            ("destinationList", "destination", event.destinationList),
+        ] {
+            if let entries { rest.append(PlainWriter.typedList(list, entry: entry, entries)) }
+        }
+        PlainWriter.appendSorted(rest, to: &result)
+        return result
+    }
+
+    /// The CBV 2.0 event hash ID of a plain JSON-LD event: that of its tree.
+    static func hash(ofPlain event: EPCISPlainEvent) -> String {
+        hashID(preHashBytes: plainPreHashBytes(of: event))
     }
 
     /// The fields of a plain event by their slot, or `nil` for an event that is not plain.
@@ -198,69 +239,73 @@ extension EPCISEventHash {
             result += value.utf8
         }
 
-        /// A list of leaves named `item`: the list's name and its items' `item=value`, sorted; nothing if none has a
-        /// value.
-        static func list(_ element: XMLTree, item: String, into result: inout [UInt8]) {
+        /// A list `name` of leaves named `item` whose texts are `texts`: the list's name and its items' `item=value`,
+        /// sorted; nothing if none has a value.
+        static func list(_ name: String, item: String, _ texts: some Sequence<String>, into result: inout [UInt8]) {
             var entries = [[UInt8]]()
-            entries.reserveCapacity(element.children.count)
-            for child in element.children {
+            for text in texts {
                 var bytes = [UInt8]()
-                leaf(item, text: child.text, into: &bytes)
+                leaf(item, text: text, into: &bytes)
                 if !bytes.isEmpty { entries.append(bytes) }
             }
-            write(element.name.localName, entries, into: &result)
+            write(name, entries, into: &result)
         }
 
         /// A quantity list: each `quantityElement` with its `epcClass`, `quantity` and `uom` in that order, sorted.
-        static func quantities(_ element: XMLTree, into result: inout [UInt8]) {
+        static func quantities(_ name: String, _ quantities: some Sequence<EPCISQuantity>, into result: inout [UInt8]) {
             var entries = [[UInt8]]()
-            for quantity in element.children {
+            for quantity in quantities {
                 var members = [UInt8]()
-                for name in ["epcClass", "quantity", "uom"] {
-                    if let member = quantity.children.first(where: { $0.name.localName == name }) {
-                        leaf(name, text: member.text, into: &members)
-                    }
+                for (member, value) in [
+                    ("epcClass", quantity.epcClass), ("quantity", quantity.quantity), ("uom", quantity.uom),
+                ] {
+                    if let value { leaf(member, text: value, into: &members) }
                 }
                 if !members.isEmpty { entries.append(Array("quantityElement".utf8) + members) }
             }
-            write(element.name.localName, entries, into: &result)
+            write(name, entries, into: &result)
         }
 
-        /// The items of a business transaction, source or destination list: each its `type=` and its value, sorted
-        /// when there are several.
-        static func typedItems(_ element: XMLTree, into result: inout [UInt8]) {
+        /// A business transaction, source or destination list `name` whose items are named `entry`: its name, then
+        /// each item's `type=` and its value, sorted when there are several.
+        static func typedList(_ name: String, entry: String, _ items: [EPCISTypedEntry]) -> [UInt8] {
+            var result = Array(name.utf8)
             var entries = [[UInt8]]()
-            entries.reserveCapacity(element.children.count)
-            for item in element.children {
-                let name = item.name.localName
+            entries.reserveCapacity(items.count)
+            for item in items {
                 var bytes = [UInt8]()
-                let type = Vocabulary.expand(XMLTree.trimmed(item.attributes[0].value), name: "type", in: name)
+                let type = Vocabulary.expand(item.type, name: "type", in: entry)
                 bytes += "type".utf8
                 if !type.isEmpty {
                     bytes.append(UInt8(ascii: "="))
                     bytes += Builder.canonical(type).utf8
                 }
-                let value = Vocabulary.expand(item.trimmedText, name: name, in: element.name.localName)
-                bytes += name.utf8
+                let value = Vocabulary.expand(item.value, name: entry, in: name)
+                bytes += entry.utf8
                 if !value.isEmpty {
                     bytes.append(UInt8(ascii: "="))
                     bytes += Builder.canonical(value).utf8
                 }
                 entries.append(bytes)
             }
-            if entries.count > 1 { entries.sort { $0.lexicographicallyPrecedes($1) } }
-            for bytes in entries { result += bytes }
+            appendSorted(entries, to: &result)
+            return result
+        }
+
+        /// Appends `parts` in byte order.
+        static func appendSorted(_ parts: [[UInt8]], to result: inout [UInt8]) {
+            if parts.count == 1 {
+                result += parts[0]
+                return
+            }
+            for bytes in parts.sorted(by: { $0.lexicographicallyPrecedes($1) }) { result += bytes }
         }
 
         /// `name` and `entries` sorted, nothing if there are none.
         private static func write(_ name: String, _ entries: [[UInt8]], into result: inout [UInt8]) {
             guard !entries.isEmpty else { return }
             result += name.utf8
-            if entries.count == 1 {
-                result += entries[0]
-                return
-            }
-            for bytes in entries.sorted(by: { $0.lexicographicallyPrecedes($1) }) { result += bytes }
+            appendSorted(entries, to: &result)
         }
     }
 }

@@ -34,7 +34,7 @@ public enum EPCISEventHash {
         hashID(preHashBytes: Array(preHash.utf8))
     }
 
-    private static func hashID(preHashBytes: [UInt8]) -> String {
+    static func hashID(preHashBytes: [UInt8]) -> String {
         "ni:///sha-256;" + Hex.encode(SHA256.hash(preHashBytes).bytes) + "?ver=CBV2.0"
     }
 

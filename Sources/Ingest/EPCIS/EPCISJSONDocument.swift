@@ -147,8 +147,7 @@ public struct EPCISJSONDocument: RecordSource {
                 guard !batch.isEmpty else { return nil }
                 let (path, columns) = (path, rejectColumns)
                 pending = try EPCISMapping.items(
-                    of: batch,
-                    reading: { event throws(LedgerError) in try event.element(path: path, columns: columns) },
+                    of: batch, reading: { event throws(LedgerError) in try event.read(path: path, columns: columns) },
                     file: path, labelIsPointer: true, seen: &firstLine, columns: rejectColumns)
                 cursor = 0
             }
@@ -175,29 +174,69 @@ public struct EPCISJSONDocument: RecordSource {
             /// - Throws: ``LedgerError`` `invalidRecord` naming the line and column for a JSON syntax error: the
             ///   document cannot be read on.
             func element(path: String, columns: [String]) throws(LedgerError) -> EPCISEventElement {
-                func unreadable(_ error: LedgerError, time: String = "") -> EPCISEventElement {
-                    .unreadable(SourceReject(line: line, fields: [pointer, "", time], error: error, columns: columns))
+                switch try parsed(path: path, columns: columns) {
+                case .object(let object): element(object, path: path, columns: columns)
+                case .unreadable(let unreadable): unreadable
                 }
+            }
+
+            /// The event for the mapping: a plain event (``EPCISPlainEvent``) of a supply-chain kind already mapped,
+            /// any other as ``element(path:columns:)`` gives it.
+            func read(path: String, columns: [String]) throws(LedgerError) -> EPCISMapping.ReadEvent {
+                switch try parsed(path: path, columns: columns) {
+                case .object(let object):
+                    if let plain = EPCISPlainEvent(json: object),
+                        let mapped = EPCISMapping.Mapped(plain: plain, line: line, label: pointer)
+                    {
+                        return .mapped(mapped)
+                    }
+                    return .element(element(object, path: path, columns: columns))
+                case .unreadable(let unreadable):
+                    return .element(unreadable)
+                }
+            }
+
+            /// The event's object, or the reject it makes when it is too large or no object.
+            private func parsed(path: String, columns: [String]) throws(LedgerError) -> Parsed {
                 guard let value else {
-                    return unreadable(
-                        LedgerError(
-                            .invalidRecord,
-                            "the event is larger than \(EPCISJSONDocument.maximumEventBytes >> 20) MiB, the most one event may hold",
-                            context: ["\(path):\(line)", pointer]))
+                    return .unreadable(
+                        unreadable(
+                            LedgerError(
+                                .invalidRecord,
+                                "the event is larger than \(EPCISJSONDocument.maximumEventBytes >> 20) MiB, the most one event may hold",
+                                context: ["\(path):\(line)", pointer]), columns: columns))
                 }
                 let event = try JSONStream.reading(path) { () throws in try value.parsed() }
                 guard case .object(let object) = event else {
-                    return unreadable(
-                        LedgerError(
-                            .invalidRecord, "an EPCIS event is a JSON object", context: ["\(path):\(line)", pointer]))
+                    return .unreadable(
+                        unreadable(
+                            LedgerError(
+                                .invalidRecord, "an EPCIS event is a JSON object",
+                                context: ["\(path):\(line)", pointer]), columns: columns))
                 }
+                return .object(object)
+            }
+
+            /// An event's JSON, parsed.
+            private enum Parsed {
+                case object([String: JSONValue])
+                /// The reject it makes when it is too large or no object.
+                case unreadable(EPCISEventElement)
+            }
+
+            private func unreadable(_ error: LedgerError, time: String = "", columns: [String]) -> EPCISEventElement {
+                .unreadable(SourceReject(line: line, fields: [pointer, "", time], error: error, columns: columns))
+            }
+
+            /// The event object as the element tree of its XML form, or the reject it makes.
+            private func element(_ object: [String: JSONValue], path: String, columns: [String]) -> EPCISEventElement {
                 do throws(LedgerError) {
                     let tree = try EPCISJSONEvent.tree(object, namespaces: namespaces, pointer: pointer, line: line)
                     return .event(tree, line: line, label: pointer)
                 } catch {
                     return unreadable(
                         LedgerError(error.code, error.reason, context: ["\(path):\(line)"] + error.context),
-                        time: object["eventTime"]?.stringValue ?? "")
+                        time: object["eventTime"]?.stringValue ?? "", columns: columns)
                 }
             }
         }

@@ -25,6 +25,14 @@ enum EPCISMapping {
         var quantity: String?
         var unit: String?
         var epcs = [String]()
+
+        /// The ledger fields of a produce, ship or receive event that the part fills.
+        var fields: [String: JSONValue] {
+            [
+                "product": product.json, "lot": lot.json, "quantity": quantity.json, "unit": unit.json,
+                "serials": epcs.isEmpty ? .null : .array(epcs.map(JSONValue.string)),
+            ]
+        }
     }
 
     static let masterDataNamespace = "urn:epcglobal:cbv:mda"
@@ -66,15 +74,37 @@ enum EPCISMapping {
         case "TransformationEvent":
             return .transform
         case "ObjectEvent":
-            switch event.text("bizStep").flatMap({ CBV.term($0, urn: "bizstep", web: "BizStep") }) {
-            case "commissioning": return .produce
-            case "shipping": return .ship
-            case "receiving": return .receive
-            default: return .observe
-            }
+            return objectEventKind(bizStep: event.text("bizStep"))
         default:
             return .observe
         }
+    }
+
+    /// The kind an `ObjectEvent` with business step `bizStep` asks for.
+    static func objectEventKind(bizStep: String?) -> EventKind {
+        switch bizStep.flatMap({ CBV.term($0, urn: "bizstep", web: "BizStep") }) {
+        case "commissioning": .produce
+        case "shipping": .ship
+        case "receiving": .receive
+        default: .observe
+        }
+    }
+
+    /// The instant `time` (ISO 8601) in the offset `offset` (`±HH:MM`, or empty for the time's own); a time without
+    /// an offset takes `offset`. `nil` if either is malformed.
+    static func instant(time: String, offset: String) -> Timestamp? {
+        var offsetMinutes: Int?
+        if !offset.isEmpty {
+            guard let parsed = try? Timestamp(iso8601: "2000-01-01T00:00:00" + offset) else { return nil }
+            offsetMinutes = parsed.offsetMinutes
+        }
+        guard
+            let instant = (try? Timestamp(iso8601: time))
+                ?? (offset.isEmpty ? nil : try? Timestamp(iso8601: time + offset))
+        else { return nil }
+        return Timestamp(
+            epochSeconds: instant.epochSeconds, fraction: instant.fraction,
+            offsetMinutes: offsetMinutes ?? instant.offsetMinutes)
     }
 
     /// `eventTime` in the offset of `eventTimeZoneOffset` (the same instant).
@@ -87,30 +117,22 @@ enum EPCISMapping {
         let text = timeElement.trimmedText
         let offsetElement = event.field("eventTimeZoneOffset")
         let offsetText = offsetElement.map(\.trimmedText) ?? ""
-        var offsetMinutes: Int?
-        if let offsetElement, !offsetText.isEmpty {
-            guard let offset = try? Timestamp(iso8601: "2000-01-01T00:00:00" + offsetText) else {
-                throw LedgerError(
-                    .invalidRecord, "eventTimeZoneOffset '\(offsetText)' is not an offset ±HH:MM",
-                    context: ["\(file):\(offsetElement.line)", "element eventTimeZoneOffset"])
-            }
-            offsetMinutes = offset.offsetMinutes
+        // EPCIS requires an offset on eventTime; one left to eventTimeZoneOffset is accepted.
+        if let instant = instant(time: text, offset: offsetText) { return instant }
+        if let offsetElement, !offsetText.isEmpty, (try? Timestamp(iso8601: "2000-01-01T00:00:00" + offsetText)) == nil
+        {
+            throw LedgerError(
+                .invalidRecord, "eventTimeZoneOffset '\(offsetText)' is not an offset ±HH:MM",
+                context: ["\(file):\(offsetElement.line)", "element eventTimeZoneOffset"])
         }
-        let instant: Timestamp
+        var reason = "'\(text)' is not a time"
         do {
-            instant = try Timestamp(iso8601: text)
+            _ = try Timestamp(iso8601: text)
         } catch {
-            // EPCIS requires an offset on eventTime; accept one left to eventTimeZoneOffset.
-            guard !offsetText.isEmpty, let local = try? Timestamp(iso8601: text + offsetText) else {
-                throw LedgerError(
-                    .invalidRecord, "eventTime: \(error.reason)",
-                    context: ["\(file):\(timeElement.line)", "element eventTime"])
-            }
-            instant = local
+            reason = error.reason
         }
-        return Timestamp(
-            epochSeconds: instant.epochSeconds, fraction: instant.fraction,
-            offsetMinutes: offsetMinutes ?? instant.offsetMinutes)
+        throw LedgerError(
+            .invalidRecord, "eventTime: \(reason)", context: ["\(file):\(timeElement.line)", "element eventTime"])
     }
 
     /// The event's `eventID`, else its CBV 2.0 event hash ID `hash` (``EPCISEventHash``), so that importing a file
@@ -136,15 +158,9 @@ enum EPCISMapping {
             fieldsOfParts = [try transformFields(event, shared: &common)]
         default:
             let parts = parts(
-                epcs: event.epcs("epcList"), quantities: event.quantityElements("quantityList"), lot: common.ilmdLot)
+                epcs: event.epcs("epcList"), quantities: event.quantities("quantityList"), lot: common.ilmdLot)
             common.consumed.formUnion(["epcList", "quantityList"])
-            fieldsOfParts = parts.map { part in
-                [
-                    "product": part.product.json, "lot": part.lot.json, "quantity": part.quantity.json,
-                    "unit": part.unit.json,
-                    "serials": part.epcs.isEmpty ? .null : .array(part.epcs.map(JSONValue.string)),
-                ]
-            }
+            fieldsOfParts = parts.map(\.fields)
         }
         guard !fieldsOfParts.isEmpty else { throw unfit("names no objects") }
         var shared: [String: JSONValue] = ["facility": common.facility.json, "certificate": common.certificate.json]
@@ -168,7 +184,17 @@ enum EPCISMapping {
         }
         shared["extensions"] = .object(common.extensions)
         shared["event_hash"] = .string(hash)
+        return try contents(kind, recordID: recordID, occurredAt: occurredAt, parts: fieldsOfParts, shared: shared)
+    }
+
+    /// One ledger event of `kind` per part, each with the part's fields and those `shared` by all; the record IDs
+    /// suffixed `#1`, `#2`… when there are several.
+    static func contents(
+        _ kind: EventKind, recordID: String, occurredAt: Timestamp, parts fieldsOfParts: [[String: JSONValue]],
+        shared: [String: JSONValue]
+    ) throws(LedgerError) -> [EventContent] {
         var contents = [EventContent]()
+        contents.reserveCapacity(fieldsOfParts.count)
         for (index, fields) in fieldsOfParts.enumerated() {
             let id = fieldsOfParts.count == 1 ? recordID : "\(recordID)#\(index + 1)"
             let merged = fields.merging(shared) { part, _ in part }
@@ -184,10 +210,10 @@ enum EPCISMapping {
         _ event: EPCISEvent, shared: inout Shared
     ) throws(LedgerError) -> [String: JSONValue] {
         let outputs = parts(
-            epcs: event.epcs("outputEPCList"), quantities: event.quantityElements("outputQuantityList"),
+            epcs: event.epcs("outputEPCList"), quantities: event.quantities("outputQuantityList"),
             lot: shared.ilmdLot)
         let inputs = parts(
-            epcs: event.epcs("inputEPCList"), quantities: event.quantityElements("inputQuantityList"), lot: nil)
+            epcs: event.epcs("inputEPCList"), quantities: event.quantities("inputQuantityList"), lot: nil)
         guard outputs.count == 1, let output = outputs.first else {
             throw unfit("does not have exactly one output class")
         }
@@ -230,7 +256,7 @@ enum EPCISMapping {
             default: ("epcList", "quantityList")
             }
         var parts = parts(
-            epcs: event.epcs(epcList), quantities: event.quantityElements(quantityList), lot: shared.ilmdLot)
+            epcs: event.epcs(epcList), quantities: event.quantities(quantityList), lot: shared.ilmdLot)
         if parts.isEmpty { parts = [Part()] }
         shared.consumed.formUnion([epcList, quantityList])
         var fields: [String: JSONValue] = [
@@ -353,7 +379,7 @@ enum EPCISMapping {
     /// (counted in `pcs`), EPCs naming no trade item together (not counted), one part per quantity
     /// element (its `uom`, or `pcs` for a count); EPCs of a class that a quantity element also
     /// names join that element. `lot` applies where the identifiers carry none (an ILMD lot number).
-    static func parts(epcs: [String], quantities: [XMLTree], lot: String?) -> [Part] {
+    static func parts(epcs: [String], quantities: [EPCISQuantity], lot: String?) -> [Part] {
         var groups = [Part]()
         for epc in epcs {
             let identifier = EPCIdentifier(epc)
@@ -371,12 +397,9 @@ enum EPCISMapping {
         }
         var elements = [Part]()
         for element in quantities {
-            let classURI = element.child("epcClass")?.trimmedText ?? ""
+            let classURI = element.epcClass ?? ""
             let identifier = EPCIdentifier(classURI)
-            let quantity = element.child("quantity").flatMap {
-                $0.isNil || $0.trimmedText.isEmpty ? nil : $0.trimmedText
-            }
-            let uom = element.child("uom").map(\.trimmedText).flatMap { $0.isEmpty ? nil : $0 }
+            let (quantity, uom) = (element.quantity, element.uom)
             var part = Part(
                 product: identifier?.gtin ?? (classURI.isEmpty ? nil : classURI), lot: identifier?.lot ?? lot,
                 quantity: quantity, unit: quantity == nil ? nil : uom ?? "pcs")
@@ -398,7 +421,7 @@ enum EPCISMapping {
 
 extension Optional where Wrapped == String {
     /// The text as a JSON string, or `null` (a field left out).
-    fileprivate var json: JSONValue { map(JSONValue.string) ?? .null }
+    var json: JSONValue { map(JSONValue.string) ?? .null }
 }
 
 extension EPCISMapping {
@@ -417,8 +440,8 @@ extension EPCISMapping {
     ) -> [SourceItem] {
         // Elements already read cannot fail to be read.
         (try? items(
-            of: elements, reading: { $0 }, file: file, labelIsPointer: labelIsPointer, seen: &seen, columns: columns))
-            ?? []
+            of: elements, reading: { .element($0) }, file: file, labelIsPointer: labelIsPointer, seen: &seen,
+            columns: columns)) ?? []
     }
 
     /// The source items of a batch of events of a document as ``items(of:file:labelIsPointer:seen:columns:)`` gives
@@ -428,7 +451,7 @@ extension EPCISMapping {
     /// - Throws: the first error `reading` throws, in document order (the document is then unreadable): no item of
     ///   the batch is returned.
     static func items<Input: Sendable>(
-        of inputs: [Input], reading: @Sendable (Input) throws(LedgerError) -> EPCISEventElement, file: String,
+        of inputs: [Input], reading: @Sendable (Input) throws(LedgerError) -> ReadEvent, file: String,
         labelIsPointer: Bool, seen: inout FirstLines, columns: [String]
     ) throws(LedgerError) -> [SourceItem] {
         let slots = Mutex([Outcome?](repeating: nil, count: inputs.count))
@@ -436,9 +459,11 @@ extension EPCISMapping {
             let outcome: Outcome
             do throws(LedgerError) {
                 switch try reading(inputs[index]) {
-                case .event(let tree, let line, let label):
+                case .mapped(let mapped):
+                    outcome = .mapped(mapped)
+                case .element(.event(let tree, let line, let label)):
                     outcome = .mapped(Mapped(EPCISEvent(tree), file: file, line: line, label: label))
-                case .unreadable(let reject):
+                case .element(.unreadable(let reject)):
                     outcome = .unreadable(reject)
                 }
             } catch {
@@ -480,6 +505,13 @@ extension EPCISMapping {
         return items
     }
 
+    /// An event as a document's reader hands it to the mapping: the element tree of its XML form, or the event
+    /// already mapped (a plain JSON-LD event, ``EPCISPlainEvent``, read without a tree).
+    enum ReadEvent: Sendable {
+        case element(EPCISEventElement)
+        case mapped(Mapped)
+    }
+
     /// What became of one event of a batch.
     private enum Outcome: Sendable {
         case mapped(Mapped)
@@ -496,6 +528,19 @@ extension EPCISMapping {
         let time: String
         let base: String
         let contents: Result<[EventContent], LedgerError>
+
+        /// A plain JSON-LD event mapped without its tree; `nil` if it does not map onto a supply-chain kind
+        /// (``EPCISMapping/contents(ofPlain:hash:)``).
+        init?(plain event: EPCISPlainEvent, line: Int, label: String) {
+            let hash = EPCISEventHash.hash(ofPlain: event)
+            guard let contents = EPCISMapping.contents(ofPlain: event, hash: hash) else { return nil }
+            self.line = line
+            self.label = label
+            element = event.type
+            time = event.eventTime
+            base = event.eventID ?? hash
+            self.contents = .success(contents)
+        }
 
         init(_ event: EPCISEvent, file: String, line: Int, label: String) {
             self.line = line
