@@ -180,9 +180,16 @@ public struct EPCISJSONDocument: RecordSource {
                 }
             }
 
-            /// The event for the mapping: a plain event (``EPCISPlainEvent``) of a supply-chain kind already mapped,
-            /// any other as ``element(path:columns:)`` gives it.
+            /// The event for the mapping: a plain event (``EPCISPlainEvent``) of a supply-chain kind already mapped (read
+            /// straight from its bytes when it is written in the simplest JSON), any other as
+            /// ``element(path:columns:)`` gives it.
             func read(path: String, columns: [String]) throws(LedgerError) -> EPCISMapping.ReadEvent {
+                if let bytes = value?.bytes, let plain = EPCISPlainEvent(bytes: bytes) {
+                    if let mapped = EPCISMapping.Mapped(plain: plain, line: line, label: pointer) {
+                        return .mapped(mapped)
+                    }
+                    return .element(try element(path: path, columns: columns))
+                }
                 switch try parsed(path: path, columns: columns) {
                 case .object(let object):
                     if let plain = EPCISPlainEvent(json: object),

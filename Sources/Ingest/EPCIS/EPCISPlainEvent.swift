@@ -27,7 +27,7 @@ struct EPCISTypedEntry: Equatable, Sendable {
 /// event general: ``init(json:)`` returns `nil` and the event is read through its tree, as before. The event hash
 /// (``EPCISEventHash/hash(ofPlain:)``) and the mapping (``EPCISMapping/contents(ofPlain:hash:)``) of a plain event
 /// are those of its tree; the tests compare the two on every event they read.
-struct EPCISPlainEvent: Sendable {
+struct EPCISPlainEvent: Equatable, Sendable {
     /// The event type; always `ObjectEvent`.
     let type = "ObjectEvent"
     var eventID: String?
