@@ -12,9 +12,9 @@ extension EPCISMapping {
         let parts = parts(epcs: event.epcList, quantities: event.quantityList, lot: nil)
         guard !parts.isEmpty else { return nil }
         var extensions = event.supplyChainExtensions
-        var shared: [String: JSONValue] = [
-            "facility": (event.bizLocation ?? event.readPoint).json, "certificate": event.certificationInfo.json,
-        ]
+        var shared = [String: JSONValue](minimumCapacity: 10)
+        shared["facility"] = (event.bizLocation ?? event.readPoint).json
+        shared["certificate"] = event.certificationInfo.json
         let transactions = event.bizTransactionList ?? []
         switch kind {
         case .ship:

@@ -197,7 +197,10 @@ enum EPCISMapping {
         contents.reserveCapacity(fieldsOfParts.count)
         for (index, fields) in fieldsOfParts.enumerated() {
             let id = fieldsOfParts.count == 1 ? recordID : "\(recordID)#\(index + 1)"
-            let merged = fields.merging(shared) { part, _ in part }
+            // The part's fields and the shared ones have no name in common.
+            var merged = [String: JSONValue](minimumCapacity: fields.count + shared.count)
+            for (name, value) in shared { merged[name] = value }
+            for (name, value) in fields { merged[name] = value }
             contents.append(try EventContent(kind: kind, recordID: id, occurredAt: occurredAt, fields: merged))
         }
         return contents
