@@ -46,7 +46,9 @@ extension Ledger {
     {
         let signer = try await registry().signer(of: key)
         let eventSigner = EventSigner(participant: signer.id, key: key)
-        let events = try parallelMap(contents) { content throws(LedgerError) in try eventSigner.sign(content) }
+        let events = try await offThePool { () throws(LedgerError) in
+            try parallelMap(contents) { content throws(LedgerError) in try eventSigner.sign(content) }
+        }
         // Signed here: their signatures need no re-check while the signer's registered key is still this one.
         return try await append(signed: events, contents: contents, signedWith: key.publicKey)
     }

@@ -46,7 +46,9 @@ extension Ledger {
                     records.append(next)
                     end += 1
                 }
-                let entries = try Self.queryEntries(records, view: view)
+                let entries = try await offThePool { [records] () throws(LedgerError) in
+                    try Self.queryEntries(records, view: view)
+                }
                 do throws(LedgerError) {
                     try await store.addToQueryIndex(entries, from: mark, mark: end)
                 } catch {

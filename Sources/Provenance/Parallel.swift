@@ -47,3 +47,15 @@ func parallelMap<T: Sendable, R: Sendable>(
     }
     return results
 }
+
+/// Runs `work`, CPU-bound and often on every core (``parallelMap(_:_:)``), on a Dispatch thread, and waits for it
+/// without holding a thread of Swift's concurrency pool. That pool has a thread per core: work that blocked them (as
+/// `concurrentPerform` does its caller) would stop a server answering every other request until it ended.
+func offThePool<R: Sendable>(_ work: @escaping @Sendable () throws(LedgerError) -> R) async throws(LedgerError) -> R {
+    let result: Result<R, LedgerError> = await withCheckedContinuation { continuation in
+        DispatchQueue.global(qos: .utility).async {
+            continuation.resume(returning: Result { () throws(LedgerError) in try work() })
+        }
+    }
+    return try result.get()
+}
