@@ -164,7 +164,7 @@ struct EPCISPlainEvent: Equatable, Sendable {
     /// its tree: a text field as its text, a location as `{"id": …}`, a typed list as its items by their element
     /// name, each `{"@type": …, "#text": …}`, several as an array.
     var supplyChainExtensions: [String: JSONValue] {
-        var members = [String: JSONValue](minimumCapacity: 12)
+        var members = [String: JSONValue]()
         func add(_ name: String, _ value: JSONValue?) {
             if let value { members[name] = value }
         }
