@@ -37,13 +37,11 @@ extension EPCISEventHash {
         // The typed lists are what the general model leaves for its unordered part: each written whole, sorted.
         var rest = [[UInt8]]()
         for slot in PlainFields.Slot.typedLists {
-            guard let element = fields.take(slot) else { continue }
-            let item = element.name.localName
-            guard case .typed(let entry) = slot.shape else { continue }
+            guard case .typed(let entry) = slot.shape, let element = fields.take(slot) else { continue }
             let entries = element.children.map {
                 EPCISTypedEntry(type: XMLTree.trimmed($0.attributes[0].value), value: $0.trimmedText)
             }
-            rest.append(PlainWriter.typedList(item, entry: entry, entries))
+            rest.append(PlainWriter.typedList(element.name.localName, entry: entry, entries))
         }
         PlainWriter.appendSorted(rest, to: &result)
         return result

@@ -184,15 +184,14 @@ public struct EPCISJSONDocument: RecordSource {
             /// straight from its bytes when it is written in the simplest JSON), any other as
             /// ``element(path:columns:)`` gives it.
             func read(path: String, columns: [String]) throws(LedgerError) -> EPCISMapping.ReadEvent {
-                if let bytes = value?.bytes, let plain = EPCISPlainEvent(bytes: bytes) {
-                    if let mapped = EPCISMapping.Mapped(plain: plain, line: line, label: pointer) {
-                        return .mapped(mapped)
-                    }
-                    return .element(try element(path: path, columns: columns))
+                let fromBytes = value.flatMap { EPCISPlainEvent(bytes: $0.bytes) }
+                if let fromBytes, let mapped = EPCISMapping.Mapped(plain: fromBytes, line: line, label: pointer) {
+                    return .mapped(mapped)
                 }
                 switch try parsed(path: path, columns: columns) {
                 case .object(let object):
-                    if let plain = EPCISPlainEvent(json: object),
+                    // A plain event the bytes gave that maps onto no supply-chain kind is not read as plain again.
+                    if fromBytes == nil, let plain = EPCISPlainEvent(json: object),
                         let mapped = EPCISMapping.Mapped(plain: plain, line: line, label: pointer)
                     {
                         return .mapped(mapped)
