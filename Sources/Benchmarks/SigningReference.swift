@@ -1,4 +1,7 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 public import LedgerCore
 public import LedgerCrypto
@@ -118,6 +121,21 @@ public enum Throughput {
         }
     }
 
+    /// Returns the heap's free pages to the system (glibc's `malloc_trim`, looked up at run time: Swift's Glibc
+    /// module does not declare it); nothing elsewhere.
+    private static func returnFreeHeapPages() {
+        #if canImport(Glibc)
+        typealias MallocTrim = @convention(c) (Int) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+        #endif
+    }
+
+    /// Writes every file system's dirty pages to disk (`sync`).
+    static func flushFileSystems() {
+        sync()
+    }
+
     /// The process's peak resident set size so far, in MiB.
     public static var peakRSSMiB: Double {
         var usage = rusage()
@@ -128,6 +146,8 @@ public enum Throughput {
     /// Starts measuring a new peak resident set from what the process holds now (Linux: `clear_refs` 5 resets the
     /// high-water mark that ``peakRSSSinceResetMiB`` reads); false where that cannot be done.
     static func resetPeakRSS() -> Bool {
+        // The heap's free pages go back to the system first, so that what earlier work freed is not counted.
+        returnFreeHeapPages()
         guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
         defer { try? handle.close() }
         return (try? handle.write(contentsOf: Data("5".utf8))) != nil

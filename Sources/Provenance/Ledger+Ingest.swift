@@ -139,7 +139,7 @@ private final class IngestJob {
     private var accepted = 0
     private var duplicates = 0
     private var rejected = 0
-    /// The line each record ID first appeared on, to refuse repeats within the file.
+    /// The line each record ID first appeared on, to refuse repeats within the file (unless the reader does).
     private var lines = FirstLines()
     /// The ledger's checks, with the facilities and lots looked up so far and those the file declared.
     private var admission: Admission
@@ -182,7 +182,7 @@ private final class IngestJob {
             }
             if case .record(let record) = item {
                 let recordID = record.content.recordID
-                if let first = lines[recordID] {
+                if !reader.refusesRepeatedRecordIDs, let first = lines[recordID] {
                     chunk.append(
                         .reject(
                             refusal(
@@ -190,7 +190,7 @@ private final class IngestJob {
                                 field: "record_id")))
                     continue
                 }
-                lines[recordID] = record.line
+                if !reader.refusesRepeatedRecordIDs { lines[recordID] = record.line }
                 guard signer.role.maySubmit(record.content.kind) else {
                     let reason =
                         "a participant with role '\(signer.role.rawValue)' may not submit \(record.content.kind.rawValue) events"

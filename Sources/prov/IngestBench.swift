@@ -26,16 +26,16 @@ struct IngestBench: AsyncParsableCommand {
             ingest.
 
             With --format epcis-json each round also imports the same rows written as one EPCIS 2.0 JSON-LD document \
-            (an ObjectEvent per row; prices, carriers and serials, which EPCIS has no field for, left out) and \
-            reports its records/s as a ratio to the CSV import's and to the sign rate; the peak RSS covers it too. On \
-            Linux it also reports the peak RSS of the JSON-LD import on its own: the first import of the run, with the \
-            high-water mark reset before it.
+            (an ObjectEvent per row; prices, carriers and serials, which EPCIS has no field for, left out) right after \
+            the CSV import it is compared with, and reports its records/s as a ratio to the CSV import's and to the \
+            sign rate; the peak RSS covers it too. On Linux it also reports the peak RSS of the JSON-LD import on its \
+            own: the high-water mark is reset before it, once the heap has returned its free pages to the system.
 
             With --ledger postgres://… each round also imports the CSV into that PostgreSQL database (which must hold \
             no ledger but a previous run's: its tables are dropped before each import and after the run), and \
             reports its records/s as a ratio to the SQLite import's and to the sign rate, measured in the same run. \
-            Without --format epcis-json it is the first import of the run, and on Linux its own peak RSS is reported \
-            too.
+            It is the first import of the run, and without --format epcis-json its own peak RSS is reported too (on \
+            Linux).
 
             Then measures SQLite alone writing the same rows into a new file with the same schema (one \
             transaction, the same page cache), and reports the bound that signing (in process, on all \

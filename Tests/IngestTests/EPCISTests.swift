@@ -787,6 +787,41 @@ import Testing
         #expect(rejects[3].fields == ["ObjectEvent", "urn:uuid:dup", "2026-03-01T08:00:00Z"])
     }
 
+    /// An event of two product classes records `ID#1` and `ID#2`: an event whose ID is one of those, before or
+    /// after it, is refused as a repeat, so that no record ID of the file is written twice.
+    @Test func anEventRepeatingARecordIDOfAnotherEventsPartIsRefused() throws {
+        func event(_ id: String, day: Int, classes: [String]) -> String {
+            let quantities = classes.map {
+                "<quantityElement><epcClass>urn:epc:class:lgtin:4012345.011111.\($0)</epcClass><quantity>5</quantity><uom>KGM</uom></quantityElement>"
+            }
+            return """
+                <ObjectEvent>
+                  <eventTime>2026-03-0\(day)T08:00:00Z</eventTime>
+                  <eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
+                  <eventID>\(id)</eventID>
+                  <action>OBSERVE</action>
+                  <extension><quantityList>\(quantities.joined())</quantityList></extension>
+                </ObjectEvent>
+                """
+        }
+        let (records, rejects) = try Self.records(
+            inline: """
+                <epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:1" schemaVersion="1.2" creationDate="2026-03-01T00:00:00Z">
+                  <EPCISBody><EventList>
+                \(event("urn:uuid:a#2", day: 1, classes: ["L1"]))
+                \(event("urn:uuid:a", day: 2, classes: ["L1", "L2"]))
+                \(event("urn:uuid:b", day: 3, classes: ["L1", "L2"]))
+                \(event("urn:uuid:b#1", day: 4, classes: ["L3"]))
+                  </EventList></EPCISBody>
+                </epcis:EPCISDocument>
+                """)
+        #expect(records.map(\.content.recordID) == ["urn:uuid:a#2", "urn:uuid:b#1", "urn:uuid:b#2"])
+        let messages = rejects.map(\.error.description)
+        #expect(messages.count == 2)
+        #expect(messages.first?.contains("its record 'urn:uuid:a#2' already appears on line 3") == true, "\(messages)")
+        #expect(messages.last?.contains("the event 'urn:uuid:b#1' already appears on line") == true, "\(messages)")
+    }
+
     /// An ObjectEvent whose action (line 6) no EPCIS schema allows.
     static let invalidActionDocument = """
         <epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0" creationDate="2026-03-01T00:00:00Z">

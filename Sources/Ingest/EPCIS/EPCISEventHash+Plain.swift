@@ -252,14 +252,13 @@ extension EPCISEventHash {
         /// A quantity list: each `quantityElement` with its `epcClass`, `quantity` and `uom` in that order, sorted.
         static func quantities(_ name: String, _ quantities: some Sequence<EPCISQuantity>, into result: inout [UInt8]) {
             var entries = [[UInt8]]()
+            let element = Array("quantityElement".utf8)
             for quantity in quantities {
-                var members = [UInt8]()
-                for (member, value) in [
-                    ("epcClass", quantity.epcClass), ("quantity", quantity.quantity), ("uom", quantity.uom),
-                ] {
-                    if let value { leaf(member, text: value, into: &members) }
-                }
-                if !members.isEmpty { entries.append(Array("quantityElement".utf8) + members) }
+                var bytes = element
+                if let epcClass = quantity.epcClass { leaf("epcClass", text: epcClass, into: &bytes) }
+                if let amount = quantity.quantity { leaf("quantity", text: amount, into: &bytes) }
+                if let uom = quantity.uom { leaf("uom", text: uom, into: &bytes) }
+                if bytes.count > element.count { entries.append(bytes) }
             }
             write(name, entries, into: &result)
         }

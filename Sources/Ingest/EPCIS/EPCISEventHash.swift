@@ -450,7 +450,7 @@ enum CanonicalNumber {
     }
 
     private static func isDecimal(_ text: String) -> Bool {
-        var bytes = Array(text.utf8)[...]
+        var bytes = text.utf8[...]
         if let first = bytes.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") {
             bytes = bytes.dropFirst()
         }

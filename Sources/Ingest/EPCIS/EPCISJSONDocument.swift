@@ -129,6 +129,9 @@ public struct EPCISJSONDocument: RecordSource {
         /// A reject's cells: the event's JSON pointer, its record ID (if it got that far), its eventTime.
         public var rejectColumns: [String] { ["pointer", "record_id", "event_time"] }
 
+        /// Events whose ID or records repeat earlier ones are refused whole, as the mapping's rejects.
+        public var refusesRepeatedRecordIDs: Bool { true }
+
         public func location(line: Int, field: String) -> [String] {
             ["\(path):\(line)", "field \(field)"]
         }

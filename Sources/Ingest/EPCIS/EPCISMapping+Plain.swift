@@ -12,9 +12,10 @@ extension EPCISMapping {
         let parts = parts(epcs: event.epcList, quantities: event.quantityList, lot: nil)
         guard !parts.isEmpty else { return nil }
         var extensions = event.supplyChainExtensions
-        var shared = [String: JSONValue](minimumCapacity: 10)
-        shared["facility"] = (event.bizLocation ?? event.readPoint).json
-        shared["certificate"] = event.certificationInfo.json
+        // Room for the shared fields and those of the part: merged into one, they are the event's.
+        var shared = [String: JSONValue](minimumCapacity: 12)
+        if let facility = event.bizLocation ?? event.readPoint { shared["facility"] = .string(facility) }
+        if let certificate = event.certificationInfo { shared["certificate"] = .string(certificate) }
         let transactions = event.bizTransactionList ?? []
         switch kind {
         case .ship:
@@ -23,23 +24,21 @@ extension EPCISMapping {
                     event.destinationList, entry: "destination", list: "destinationList", extensions: &extensions)
             else { return nil }
             shared["destination"] = .string(destination)
-            shared["shipment_id"] = (shipmentID(transactions) ?? event.eventID).json
+            if let shipment = shipmentID(transactions) ?? event.eventID { shared["shipment_id"] = .string(shipment) }
         case .receive:
-            shared["origin"] =
-                choose(event.sourceList, entry: "source", list: "sourceList", extensions: &extensions)
-                .json
-            shared["shipment_id"] = (shipmentID(transactions) ?? event.eventID).json
+            if let origin = choose(event.sourceList, entry: "source", list: "sourceList", extensions: &extensions) {
+                shared["origin"] = .string(origin)
+            }
+            if let shipment = shipmentID(transactions) ?? event.eventID { shared["shipment_id"] = .string(shipment) }
         default:
+            // A plain event has no due-diligence statement (the tree's `eudr` extensions): its fields stay out.
             break
-        }
-        if kind == .ship || kind == .receive {
-            // A plain event has no due-diligence statement: its fields are left out, as the tree's mapping leaves them.
-            for (field, _) in eudrFields { shared[field] = .null }
         }
         shared["extensions"] = .object(extensions)
         shared["event_hash"] = .string(hash)
         return try? contents(
-            kind, recordID: event.eventID ?? hash, occurredAt: occurredAt, parts: parts.map(\.fields), shared: shared)
+            kind, recordID: event.eventID ?? hash, occurredAt: occurredAt, parts: parts.map(\.fields),
+            shared: consume shared)
     }
 
     /// The business transaction that identifies a shipment: a despatch advice, else a bill of lading, else a purchase

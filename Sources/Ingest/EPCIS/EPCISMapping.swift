@@ -28,10 +28,13 @@ enum EPCISMapping {
 
         /// The ledger fields of a produce, ship or receive event that the part fills.
         var fields: [String: JSONValue] {
-            [
-                "product": product.json, "lot": lot.json, "quantity": quantity.json, "unit": unit.json,
-                "serials": epcs.isEmpty ? .null : .array(epcs.map(JSONValue.string)),
-            ]
+            // Only the fields it has: a ledger event leaves out those without a value.
+            var fields = [String: JSONValue](minimumCapacity: 5)
+            for (name, value) in [("product", product), ("lot", lot), ("quantity", quantity), ("unit", unit)] {
+                if let value { fields[name] = .string(value) }
+            }
+            if !epcs.isEmpty { fields["serials"] = .array(epcs.map(JSONValue.string)) }
+            return fields
         }
     }
 
@@ -184,22 +187,28 @@ enum EPCISMapping {
         }
         shared["extensions"] = .object(common.extensions)
         shared["event_hash"] = .string(hash)
-        return try contents(kind, recordID: recordID, occurredAt: occurredAt, parts: fieldsOfParts, shared: shared)
+        return try contents(
+            kind, recordID: recordID, occurredAt: occurredAt, parts: fieldsOfParts, shared: consume shared)
     }
 
     /// One ledger event of `kind` per part, each with the part's fields and those `shared` by all; the record IDs
     /// suffixed `#1`, `#2`… when there are several.
     static func contents(
         _ kind: EventKind, recordID: String, occurredAt: Timestamp, parts fieldsOfParts: [[String: JSONValue]],
-        shared: [String: JSONValue]
+        shared: consuming [String: JSONValue]
     ) throws(LedgerError) -> [EventContent] {
+        if fieldsOfParts.count == 1 {
+            // The part's fields and the shared ones have no name in common.
+            for (name, value) in fieldsOfParts[0] { shared[name] = value }
+            return [try EventContent(kind: kind, recordID: recordID, occurredAt: occurredAt, fields: shared)]
+        }
+        let common = shared
         var contents = [EventContent]()
         contents.reserveCapacity(fieldsOfParts.count)
         for (index, fields) in fieldsOfParts.enumerated() {
-            let id = fieldsOfParts.count == 1 ? recordID : "\(recordID)#\(index + 1)"
-            // The part's fields and the shared ones have no name in common.
-            var merged = [String: JSONValue](minimumCapacity: fields.count + shared.count)
-            for (name, value) in shared { merged[name] = value }
+            let id = "\(recordID)#\(index + 1)"
+            var merged = [String: JSONValue](minimumCapacity: fields.count + common.count)
+            for (name, value) in common { merged[name] = value }
             for (name, value) in fields { merged[name] = value }
             contents.append(try EventContent(kind: kind, recordID: id, occurredAt: occurredAt, fields: merged))
         }
@@ -432,8 +441,8 @@ extension EPCISMapping {
     static let batchSize = 64
 
     /// The source items of a batch of events of a document, in its order: each event's ledger events, or a reject
-    /// naming the event's place when it is malformed or its ID already appeared on an earlier line (`seen`, the first
-    /// line of each record ID so far). Each event's mapping and CBV event hash (the costly part) are computed on all
+    /// naming the event's place when it is malformed or its ID, or the record ID of one of its ledger events, already
+    /// appeared on an earlier line (`seen`, the first line of each so far). Each event's mapping and CBV event hash (the costly part) are computed on all
     /// cores; the check for repeated IDs follows in document order, so the items are those one event at a time
     /// would give. An event's label is its first reject cell (the element's name in XML, the JSON pointer in JSON);
     /// with `labelIsPointer`, the pointer is also named in its errors, beside the element the mapping names.
@@ -483,15 +492,15 @@ extension EPCISMapping {
                 continue
             }
             var result = event.contents
-            if case .success = result, let earlier = seen[event.base] {
+            if case .success(let contents) = result, let repeated = repeated(event, contents, seen: seen) {
                 result = .failure(
                     LedgerError(
-                        .invalidRecord, "the event '\(event.base)' already appears on line \(earlier) of this file",
-                        context: ["\(file):\(event.line)", "element \(event.element)"]))
+                        .invalidRecord, repeated, context: ["\(file):\(event.line)", "element \(event.element)"]))
             }
             switch result {
             case .success(let contents):
                 seen[event.base] = event.line
+                for content in contents where content.recordID != event.base { seen[content.recordID] = event.line }
                 items += contents.map {
                     .record(SourceRecord(line: event.line, content: $0, cells: [event.label, $0.recordID, event.time]))
                 }
@@ -506,6 +515,20 @@ extension EPCISMapping {
             }
         }
         return items
+    }
+
+    /// Why an event is refused as a repeat, if it is one: its ID (`base`), or the record ID of one of its ledger
+    /// events (an event of several parts numbers them after its ID), already appeared on an earlier line.
+    private static func repeated(_ event: Mapped, _ contents: [EventContent], seen: FirstLines) -> String? {
+        if let earlier = seen[event.base] {
+            return "the event '\(event.base)' already appears on line \(earlier) of this file"
+        }
+        for content in contents where content.recordID != event.base {
+            if let earlier = seen[content.recordID] {
+                return "its record '\(content.recordID)' already appears on line \(earlier) of this file"
+            }
+        }
+        return nil
     }
 
     /// An event as a document's reader hands it to the mapping: the element tree of its XML form, or the event

@@ -12,28 +12,28 @@ extension EPCISPlainEvent {
         var isObjectEvent = false
         var hasTime = false
         repeat {
-            guard let key = scanner.string(), let bit = Self.members.firstIndex(of: key), seen & (1 << bit) == 0,
+            guard let key = scanner.string(), let member = Member(rawValue: key), seen & member.bit == 0,
                 scanner.take(UInt8(ascii: ":"))
             else { return nil }
-            seen |= 1 << bit
-            switch key {
-            case "type":
+            seen |= member.bit
+            switch member {
+            case .type:
                 guard scanner.string() == "ObjectEvent" else { return nil }
                 isObjectEvent = true
-            case "eventTime":
+            case .eventTime:
                 guard let text = scanner.text() else { return nil }
                 eventTime = text
                 hasTime = true
-            case "eventID": guard scanner.text(into: &eventID) else { return nil }
-            case "eventTimeZoneOffset": guard scanner.text(into: &eventTimeZoneOffset) else { return nil }
-            case "recordTime": guard scanner.text(into: &recordTime) else { return nil }
-            case "certificationInfo": guard scanner.text(into: &certificationInfo) else { return nil }
-            case "action": guard scanner.text(into: &action) else { return nil }
-            case "bizStep": guard scanner.text(into: &bizStep) else { return nil }
-            case "disposition": guard scanner.text(into: &disposition) else { return nil }
-            case "readPoint": guard let id = scanner.location() else { return nil }; readPoint = id
-            case "bizLocation": guard let id = scanner.location() else { return nil }; bizLocation = id
-            case "epcList":
+            case .eventID: guard scanner.text(into: &eventID) else { return nil }
+            case .eventTimeZoneOffset: guard scanner.text(into: &eventTimeZoneOffset) else { return nil }
+            case .recordTime: guard scanner.text(into: &recordTime) else { return nil }
+            case .certificationInfo: guard scanner.text(into: &certificationInfo) else { return nil }
+            case .action: guard scanner.text(into: &action) else { return nil }
+            case .bizStep: guard scanner.text(into: &bizStep) else { return nil }
+            case .disposition: guard scanner.text(into: &disposition) else { return nil }
+            case .readPoint: guard let id = scanner.location() else { return nil }; readPoint = id
+            case .bizLocation: guard let id = scanner.location() else { return nil }; bizLocation = id
+            case .epcList:
                 guard
                     scanner.list({ scanner in
                         guard let epc = scanner.text() else { return false }
@@ -41,7 +41,7 @@ extension EPCISPlainEvent {
                         return true
                     })
                 else { return nil }
-            case "quantityList":
+            case .quantityList:
                 guard
                     scanner.list({ scanner in
                         guard let quantity = scanner.quantity() else { return false }
@@ -49,28 +49,31 @@ extension EPCISPlainEvent {
                         return true
                     })
                 else { return nil }
-            case "bizTransactionList":
+            case .bizTransactionList:
                 guard let entries = scanner.entries(item: "bizTransaction") else { return nil }
                 bizTransactionList = entries
-            case "sourceList":
+            case .sourceList:
                 guard let entries = scanner.entries(item: "source") else { return nil }
                 sourceList = entries
-            case "destinationList":
+            case .destinationList:
                 guard let entries = scanner.entries(item: "destination") else { return nil }
                 destinationList = entries
-            default:
-                return nil
             }
         } while scanner.take(UInt8(ascii: ","))
         guard scanner.take(UInt8(ascii: "}")), scanner.atEnd, isObjectEvent, hasTime else { return nil }
     }
 
     /// The members a plain event may have.
-    private static let members = [
-        "type", "eventTime", "eventID", "eventTimeZoneOffset", "recordTime", "certificationInfo", "action", "bizStep",
-        "disposition", "readPoint", "bizLocation", "epcList", "quantityList", "bizTransactionList", "sourceList",
-        "destinationList",
-    ]
+    private enum Member: String, CaseIterable {
+        case type, eventTime, eventID, eventTimeZoneOffset, recordTime, certificationInfo, action, bizStep
+        case disposition, readPoint, bizLocation, epcList, quantityList, bizTransactionList, sourceList
+        case destinationList
+
+        private static let order = allCases
+
+        /// The member's bit in the set of those read.
+        var bit: UInt32 { 1 << (Self.order.firstIndex(of: self) ?? 0) }
+    }
 }
 
 /// Reads the few JSON forms a plain event is written in, byte by byte; every method returns `nil` or false, having
@@ -173,16 +176,12 @@ private struct PlainJSONScanner {
         return take(UInt8(ascii: "]"))
     }
 
-    /// The members of an object, each read by `member` given its name; false for an empty object or a member read
-    /// twice.
+    /// The members of an object, each read by `member` given its name, which refuses (returns false for) a member
+    /// it has read already; false for an empty object.
     mutating func object(_ member: (String, inout PlainJSONScanner) -> Bool) -> Bool {
         guard take(UInt8(ascii: "{")) else { return false }
-        var seen = [String]()
         repeat {
-            guard let key = string(), !seen.contains(key), take(UInt8(ascii: ":")), member(key, &self) else {
-                return false
-            }
-            seen.append(key)
+            guard let key = string(), take(UInt8(ascii: ":")), member(key, &self) else { return false }
         } while take(UInt8(ascii: ","))
         return take(UInt8(ascii: "}"))
     }
@@ -190,7 +189,7 @@ private struct PlainJSONScanner {
     /// The `id` of an object that holds only it.
     mutating func location() -> String? {
         var id: String?
-        guard object({ key, scanner in key == "id" && scanner.text(into: &id) }) else { return nil }
+        guard object({ key, scanner in key == "id" && id == nil && scanner.text(into: &id) }) else { return nil }
         return id
     }
 
@@ -199,9 +198,10 @@ private struct PlainJSONScanner {
         var quantity = EPCISQuantity()
         let read = object { key, scanner in
             switch key {
-            case "epcClass": return scanner.text(into: &quantity.epcClass)
-            case "uom": return scanner.text(into: &quantity.uom)
+            case "epcClass": return quantity.epcClass == nil && scanner.text(into: &quantity.epcClass)
+            case "uom": return quantity.uom == nil && scanner.text(into: &quantity.uom)
             case "quantity":
+                guard quantity.quantity == nil else { return false }
                 if scanner.startsString { return scanner.text(into: &quantity.quantity) }
                 quantity.quantity = scanner.number()
                 return quantity.quantity != nil
@@ -218,8 +218,8 @@ private struct PlainJSONScanner {
             var type: String?
             var value: String?
             let members = scanner.object { key, scanner in
-                if key == "type" { return scanner.text(into: &type) }
-                return key == item && scanner.text(into: &value)
+                if key == "type" { return type == nil && scanner.text(into: &type) }
+                return key == item && value == nil && scanner.text(into: &value)
             }
             guard members, let type, let value else { return false }
             entries.append(EPCISTypedEntry(type: type, value: value))

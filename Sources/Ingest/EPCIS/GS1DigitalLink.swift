@@ -23,12 +23,8 @@ enum GS1DigitalLink {
     // MARK: EPC URIs
 
     private static func fromEPC(_ uri: String) -> String? {
-        let parts = uri.utf8.split(separator: UInt8(ascii: ":"), maxSplits: 4, omittingEmptySubsequences: false)
-        guard parts.count == 5 else { return nil }
-        let fields = parts[4].split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).map {
-            String(decoding: $0, as: UTF8.self)
-        }
-        let (family, scheme) = (String(decoding: parts[2], as: UTF8.self), String(decoding: parts[3], as: UTF8.self))
+        guard let uri = EPCURI(uri) else { return nil }
+        let (family, scheme, fields) = (uri.family, uri.scheme, uri.fields)
         switch (family, scheme) {
         case ("id", "sgtin"):
             guard fields.count == 3, let gtin = gtin(fields[0], fields[1]), let serial = text(fields[2], 20) else {

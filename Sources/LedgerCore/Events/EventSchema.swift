@@ -360,7 +360,7 @@ public enum EventSchema {
                 throw LedgerError(.invalidRecord, problem.reason, context: ["field \(problem.path)"])
             }
             do {
-                _ = try CanonicalJSON.encode(value)
+                try CanonicalJSON.check(value)
             } catch {
                 throw fail(error.reason)
             }

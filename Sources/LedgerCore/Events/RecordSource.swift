@@ -54,6 +54,14 @@ public protocol RecordReader {
     /// Where a field of the record starting at `line` is, as error context: the file and line,
     /// then the column or element the field came from.
     func location(line: Int, field: String) -> [String]
+    /// Whether the reader itself refuses a record whose record ID already appeared in the file, so that the ingest
+    /// need not keep a second table of them (an EPCIS reader refuses the whole event that repeats one). False by
+    /// default.
+    var refusesRepeatedRecordIDs: Bool { get }
+}
+
+extension RecordReader {
+    public var refusesRepeatedRecordIDs: Bool { false }
 }
 
 /// An input file of records that become events: a shipment CSV, a shipment XML, an EPCIS document.

@@ -20,6 +20,18 @@ public enum CanonicalJSON {
         return out
     }
 
+    /// Checks that `value` has a canonical form, as ``encode(_:)`` would, without writing it.
+    ///
+    /// - Throws: ``Failure`` for the first number that is no integer the canonical form can carry.
+    public static func check(_ value: JSONValue) throws(Failure) {
+        switch value {
+        case .null, .bool, .string: return
+        case .number(let lexeme): try check(number: lexeme)
+        case .array(let elements): for element in elements { try check(element) }
+        case .object(let members): for member in members.values { try check(member) }
+        }
+    }
+
     /// Appends the canonical bytes of `value` to `out`: what ``encode(_:)`` returns, for encoders
     /// that write a larger document into one buffer.
     public static func append(_ value: JSONValue, to out: inout [UInt8]) throws(Failure) {
@@ -83,16 +95,19 @@ public enum CanonicalJSON {
         return String(value) == lexeme
     }
 
+    private static func check(number lexeme: String) throws(Failure) {
+        guard isCanonicalInteger(lexeme) else {
+            throw Failure(
+                reason: "number \(lexeme) is not an integer the canonical form can carry; write decimals as strings")
+        }
+    }
+
     private static func write(_ value: JSONValue, into out: inout [UInt8]) throws(Failure) {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
         case .number(let lexeme):
-            guard isCanonicalInteger(lexeme) else {
-                throw Failure(
-                    reason: "number \(lexeme) is not an integer the canonical form can carry; write decimals as strings"
-                )
-            }
+            try check(number: lexeme)
             out.append(contentsOf: lexeme.utf8)
         case .string(let text): writeString(text, into: &out)
         case .array(let elements):

@@ -23,23 +23,18 @@ public struct EPCIdentifier: Sendable, Equatable {
     }
 
     private init?(urn: String) {
-        let parts = urn.utf8.split(separator: UInt8(ascii: ":"), maxSplits: 4, omittingEmptySubsequences: false)
-        guard parts.count == 5 else { return nil }
-        let scheme = String(decoding: parts[2], as: UTF8.self) + ":" + String(decoding: parts[3], as: UTF8.self)
-        let fields = parts[4].split(separator: UInt8(ascii: "."), maxSplits: 2, omittingEmptySubsequences: false).map {
-            String(decoding: $0, as: UTF8.self)
-        }
-        guard fields.count == 3, let gtin = Self.gtin(companyPrefix: fields[0], itemReference: fields[1]) else {
-            return nil
-        }
-        switch scheme {
-        case "id:sgtin":
+        guard let uri = EPCURI(urn, maxFields: 3), uri.fields.count == 3,
+            let gtin = Self.gtin(companyPrefix: uri.fields[0], itemReference: uri.fields[1])
+        else { return nil }
+        let fields = uri.fields
+        switch (uri.family, uri.scheme) {
+        case ("id", "sgtin"):
             guard let serial = Self.percentDecoded(fields[2]), !serial.isEmpty else { return nil }
             self.init(gtin: gtin, lot: nil, serial: serial)
-        case "class:lgtin":
+        case ("class", "lgtin"):
             guard let lot = Self.percentDecoded(fields[2]), !lot.isEmpty else { return nil }
             self.init(gtin: gtin, lot: lot, serial: nil)
-        case "idpat:sgtin":
+        case ("idpat", "sgtin"):
             guard fields[2] == "*" else { return nil }
             self.init(gtin: gtin, lot: nil, serial: nil)
         default:
@@ -97,9 +92,12 @@ public struct EPCIdentifier: Sendable, Equatable {
     /// The GS1 check digit of `digits` (weights 3, 1, 3… from the right).
     public static func checkDigit(_ digits: some StringProtocol) -> Character? {
         var sum = 0
-        for (offset, byte) in digits.utf8.reversed().enumerated() {
+        // The rightmost digit weighs 3: a digit at an even distance from the end weighs 3, the others 1.
+        var weight = digits.utf8.count % 2 == 0 ? 1 : 3
+        for byte in digits.utf8 {
             guard byte.isASCIIDigit else { return nil }
-            sum += Int(byte - UInt8(ascii: "0")) * (offset % 2 == 0 ? 3 : 1)
+            sum += Int(byte - UInt8(ascii: "0")) * weight
+            weight = 4 - weight
         }
         return Character(Unicode.Scalar(UInt8(ascii: "0") + UInt8((10 - sum % 10) % 10)))
     }
@@ -138,4 +136,34 @@ extension Character {
 extension UInt8 {
     /// Whether the byte is an ASCII digit, `0` to `9`.
     var isASCIIDigit: Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) }
+}
+
+/// The parts of an EPC URI, `urn:epc:{family}:{scheme}:{fields}`: the family (`id`, `class`, `idpat`), the scheme
+/// (`sgtin`, `lgtin`, `sscc`…) and the dot-separated fields after them.
+package struct EPCURI {
+    package let family: String
+    package let scheme: String
+    package let fields: [String]
+
+    /// Splits `uri` into at most `maxFields` fields (the last keeps any further dots); `nil` if it does not start
+    /// with `urn:epc:` or lacks the colon after its family or its scheme.
+    package init?(_ uri: String, maxFields: Int = .max) {
+        let (colon, dot) = (UInt8(ascii: ":"), UInt8(ascii: "."))
+        guard uri.utf8.starts(with: "urn:epc:".utf8) else { return nil }
+        let bytes = uri.utf8.dropFirst("urn:epc:".utf8.count)
+        guard let familyEnd = bytes.firstIndex(of: colon) else { return nil }
+        let schemeStart = bytes.index(after: familyEnd)
+        guard let schemeEnd = bytes[schemeStart...].firstIndex(of: colon) else { return nil }
+        var fields = [String]()
+        fields.reserveCapacity(min(maxFields, 5))
+        var start = bytes.index(after: schemeEnd)
+        while fields.count < maxFields - 1, let end = bytes[start...].firstIndex(of: dot) {
+            fields.append(String(decoding: bytes[start..<end], as: UTF8.self))
+            start = bytes.index(after: end)
+        }
+        fields.append(String(decoding: bytes[start...], as: UTF8.self))
+        family = String(decoding: bytes[..<familyEnd], as: UTF8.self)
+        scheme = String(decoding: bytes[schemeStart..<schemeEnd], as: UTF8.self)
+        self.fields = fields
+    }
 }
