@@ -141,14 +141,29 @@ PY
 # The first EPCIS query waits for the query index to cover the ledger, which a server starts bringing up to date as
 # it starts. It is made before anything is measured: catching up over a large ledger takes the machine's cores for
 # minutes, and the reads measured meanwhile would measure that instead.
-prepare_queries() { # PORT
-    local started
+prepare_queries() { # PORT…
+    local started query_port
     started=$(date +%s.%N)
-    curl -sf --max-time 3600 "http://127.0.0.1:$1/epcis/events?perPage=1" >/dev/null
+    # Each server brings the index up to date as it starts; its first query waits for that.
+    for query_port in "$@"; do
+        curl -sf --max-time 3600 "http://127.0.0.1:$query_port/epcis/events?perPage=1" >/dev/null
+    done
     echo "GET /epcis/events, first query (query index brought up to date over $events events): $(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$started" "$(date +%s.%N)") s"
     [ -e "$work/steps.txt" ] || epcis_lists
-    # On PostgreSQL the new index's tables are settled as the copy was, before they are measured.
-    [ -z "${settle:-}" ] || psql -q "$POSTGRES" -c "VACUUM ANALYZE query_events, query_terms"
+    # On PostgreSQL the new index's tables are settled as the copy was, and replayed by the replica, before they
+    # are measured.
+    if [ -n "${settle:-}" ]; then
+        psql -q "$POSTGRES" -c "VACUUM ANALYZE query_events, query_terms"
+        await_replica
+    fi
+}
+
+# Waits until the replica, if any, has replayed all the primary has written so far.
+await_replica() {
+    [ -n "${REPLICA:-}" ] || return 0
+    local target
+    target=$(psql -Atq "$POSTGRES" -c "SELECT pg_current_wal_lsn()")
+    until [ "$(psql -Atq "$REPLICA" -c "SELECT pg_last_wal_replay_lsn() >= '$target'")" = t ]; do sleep 1; done
 }
 
 # The EPCIS query interface.
@@ -188,10 +203,7 @@ if [ -n "${POSTGRES:-}" ]; then
     # Settled before anything is measured, as a database in service is: statistics and visibility map up to date
     # (rather than autovacuum doing it mid-run), and the replica caught up with the copy.
     psql -q "$POSTGRES" -c "VACUUM ANALYZE"
-    if [ -n "${REPLICA:-}" ]; then
-        target=$(psql -Atq "$POSTGRES" -c "SELECT pg_current_wal_lsn()")
-        until [ "$(psql -Atq "$REPLICA" -c "SELECT pg_last_wal_replay_lsn() >= '$target'")" = t ]; do sleep 1; done
-    fi
+    await_replica
 fi
 
 echo "== one server over $ledger"
@@ -212,7 +224,7 @@ replica=()
 [ -z "${REPLICA:-}" ] || replica=(--read-replica "$REPLICA")
 serve $((port + 1)) --ledger "$POSTGRES" --operator-key "$operator_key" "${replica[@]}"
 serve $((port + 2)) --ledger "$POSTGRES" --operator-key "$operator_key" "${replica[@]}"
-settle=1 prepare_queries $((port + 1))
+settle=1 prepare_queries $((port + 1)) $((port + 2))
 reads lots.txt "GET /v1/lots/{id} over $(wc -l < "$work/lots.txt") lots" "$read_connections" $((port + 1)) $((port + 2))
 reads products.txt "GET /v1/products/{id} over $(wc -l < "$work/products.txt") pages of 100 events" "$read_connections" \
     $((port + 1)) $((port + 2))

@@ -107,13 +107,13 @@ public enum IngestBenchmark {
                 ledger: .sqlite(path: folder.path("bench-unchecked.sqlite"))),
             Variant(label: "ingest", file: csvPath, facilities: facilitiesPath, ledger: .sqlite(path: ledgerPath)),
         ]
-        // The import whose own peak resident set is measured (the JSON-LD one if asked for, else the PostgreSQL one)
-        // has the heap's free memory returned before it starts. The JSON-LD import follows the CSV one it is compared
-        // with, so that the machine's drift between the two is small; the PostgreSQL one goes first.
+        // The imports compared with the CSV one into SQLite come right before it (PostgreSQL) and after it (JSON-LD),
+        // so that the machine's drift between them is small. The import whose own peak resident set is measured (the
+        // JSON-LD one if asked for, else the PostgreSQL one) has the heap's free memory returned before it starts.
         if let postgres = configuration.postgres {
             variants.insert(
                 Variant(label: "PostgreSQL", file: csvPath, facilities: facilitiesPath, ledger: .postgres(postgres)),
-                at: 0)
+                at: variants.count - 1)
         }
         if configuration.epcisJSON {
             variants.append(

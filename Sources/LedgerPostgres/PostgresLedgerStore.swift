@@ -253,9 +253,10 @@ public final class PostgresLedgerStore: LedgerStore {
         _ body: @escaping @Sendable (any BlockTransaction) throws(LedgerError) -> (seal: BlockSeal?, result: T)
     ) async throws(LedgerError) -> T {
         try await run("cannot append block \(height)") { connection in
-            try await connection.query("BEGIN", logger: self.logger)
+            let what = "cannot append block \(height)"
+            try await self.step(what, on: connection) { _ = try await $0.query("BEGIN", logger: self.logger) }
             do {
-                try await self.lockHead(expecting: height, on: connection)
+                try await self.step(what, on: connection) { try await self.lockHead(expecting: height, on: $0) }
                 let transaction = PostgresBlockTransaction(store: self, connection: connection)
                 let outcome = try await self.onBlockQueue { () throws(LedgerError) in try body(transaction) }
                 guard let seal = outcome.seal else {
@@ -266,12 +267,39 @@ public final class PostgresLedgerStore: LedgerStore {
                     throw LedgerError(
                         .invalidState, "the sealed block has height \(seal.block.height), not \(height)")
                 }
-                try await self.insert(seal, on: connection)
-                try await connection.query("COMMIT", logger: self.logger)
+                try await self.step(what, on: connection) { try await self.insert(seal, on: $0) }
+                try await self.step(what, on: connection, committing: true) {
+                    _ = try await $0.query("COMMIT", logger: self.logger)
+                }
                 return outcome.result
             } catch {
                 if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: self.logger) }
                 throw error
+            }
+        }
+    }
+
+    /// Runs one of a block's own steps on the transaction's `connection` (`BEGIN`, the head's lock, the seal,
+    /// `COMMIT`), failing as soon as the connection closes: a query on a connection that closed under it may never
+    /// end. A connection lost while committing leaves the block's fate to the ledger's head, which the error says.
+    private func step(
+        _ what: String, on connection: PostgresConnection, committing: Bool = false,
+        _ operation: @escaping @Sendable (PostgresConnection) async throws -> Void
+    ) async throws(LedgerError) {
+        let address = address
+        let closed = { @Sendable () -> LedgerError? in
+            guard connection.isClosed else { return nil }
+            return LedgerError(
+                .storage,
+                committing
+                    ? "\(what): the connection to \(address) closed while the block was being committed: the ledger's head tells whether it was"
+                    : "\(what): the connection to \(address) closed before the block was committed")
+        }
+        try await awaitAbandoning(abandoned: closed) { () async throws(LedgerError) in
+            do {
+                try await operation(connection)
+            } catch {
+                throw Self.storageError(error, what)
             }
         }
     }

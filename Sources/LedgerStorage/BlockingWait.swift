@@ -38,3 +38,55 @@ package func waitBlocking<T: Sendable>(
     }
     return try result.get()
 }
+
+/// Awaits `operation` and returns its result, asking `abandoned` every second meanwhile: when it returns an error (the
+/// connection the operation waits on has closed, say), that error is thrown at once and the operation is left to end
+/// on its own, as ``waitBlocking(abandoned:_:)`` leaves it. For the asynchronous steps around a block's body (taking
+/// the head's lock, writing the seal, committing), where a query on a connection that closed under it may never end.
+package func awaitAbandoning<T: Sendable>(
+    abandoned: @escaping @Sendable () -> LedgerError?,
+    _ operation: @escaping @Sendable () async throws(LedgerError) -> T
+) async throws(LedgerError) -> T {
+    let wait = AbandonableWait<T>()
+    let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, LedgerError>, Never>) in
+        wait.start(continuation)
+        let work = Task {
+            do throws(LedgerError) {
+                wait.finish(.success(try await operation()))
+            } catch {
+                wait.finish(.failure(error))
+            }
+        }
+        Task {
+            while wait.isWaiting {
+                try? await Task.sleep(for: .seconds(1))
+                if let error = abandoned() {
+                    wait.finish(.failure(error))
+                    work.cancel()
+                    return
+                }
+            }
+        }
+    }
+    return try result.get()
+}
+
+/// The waiter of ``awaitAbandoning(abandoned:_:)``: resumed by the first outcome, the operation's or the abandonment's.
+private final class AbandonableWait<T: Sendable>: Sendable {
+    private let waiting = Mutex<CheckedContinuation<Result<T, LedgerError>, Never>?>(nil)
+
+    var isWaiting: Bool { waiting.withLock { $0 != nil } }
+
+    func start(_ continuation: CheckedContinuation<Result<T, LedgerError>, Never>) {
+        waiting.withLock { $0 = continuation }
+    }
+
+    /// Resumes the waiter with `result`, unless an earlier outcome has.
+    func finish(_ result: Result<T, LedgerError>) {
+        let continuation = waiting.withLock { continuation in
+            defer { continuation = nil }
+            return continuation
+        }
+        continuation?.resume(returning: result)
+    }
+}

@@ -34,8 +34,8 @@ struct IngestBench: AsyncParsableCommand {
             With --ledger postgres://… each round also imports the CSV into that PostgreSQL database (which must hold \
             no ledger but a previous run's: its tables are dropped before each import and after the run), and \
             reports its records/s as a ratio to the SQLite import's and to the sign rate, measured in the same run. \
-            It is the first import of the run, and without --format epcis-json its own peak RSS is reported too (on \
-            Linux).
+            It comes right before the SQLite import it is compared with, and without --format epcis-json its own peak \
+            RSS is reported too (on Linux).
 
             Then measures SQLite alone writing the same rows into a new file with the same schema (one \
             transaction, the same page cache), and reports the bound that signing (in process, on all \
