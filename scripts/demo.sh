@@ -41,6 +41,8 @@ step ingest "$records/../mappings/erp-de-export.csv" --mapping "$records/../mapp
 step ingest "$records/factory-de-receipts.xml" --key "$keys/DEMO-ONLY-factory-de.pem"
 step ingest "$records/factory-de-dispatch.epcis.xml" --key "$keys/DEMO-ONLY-factory-de.pem"
 step history LOT-DE-CHOC-31
+# FDA's FSMA 204 sortable spreadsheet of the chocolate lot: one row per critical tracking event, each naming its event.
+step report fsma204 --lot LOT-DE-CHOC-31 --out fsma204-LOT-DE-CHOC-31.csv
 step history 04012345123456
 step append "$records/farm-harvest.json" --key "$keys/DEMO-ONLY-farm-gh.pem"
 step append "$records/mill-processing.json" --key "$keys/DEMO-ONLY-mill-nl.pem"

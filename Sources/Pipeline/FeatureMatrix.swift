@@ -49,7 +49,7 @@ public struct FeatureMatrix: Sendable {
             + families.map { "p_" + $0 } + [
                 "tail_p", "combined_p", "combined_score", "forest_score", "cluster_score", "cluster", "flagged",
             ]
-        lines.append(header.map(Self.quoted).joined(separator: ","))
+        lines.append(header.map(CSVText.cell).joined(separator: ","))
         for row in rows {
             var cells = [
                 row.linkID, row.subject, row.eventIDs.joined(separator: ";"), row.recordIDs.joined(separator: ";"),
@@ -62,7 +62,7 @@ public struct FeatureMatrix: Sendable {
                 Self.number(row.combinedScore), row.forestScore.map(Self.number) ?? "",
                 row.clusterScore.map(Self.number) ?? "", row.cluster.map(String.init) ?? "", row.flagged ? "1" : "0",
             ]
-            lines.append(cells.map(Self.quoted).joined(separator: ","))
+            lines.append(cells.map(CSVText.cell).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -71,11 +71,6 @@ public struct FeatureMatrix: Sendable {
         value.isFinite ? "\(value)" : ""
     }
 
-    /// A CSV cell, quoted when it holds a comma, a quote or a line break.
-    static func quoted(_ cell: String) -> String {
-        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
-        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
 }
 
 extension ReportBuilder {

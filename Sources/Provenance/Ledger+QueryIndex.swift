@@ -13,6 +13,8 @@ public enum QueryReader: Sendable, Hashable {
 /// query's order, and the token of the next page, if there may be one.
 public struct QueriedEvents: Sendable {
     public let events: [[SignedEvent]]
+    /// The ledger index of each of those records, in the same shape.
+    public let indexes: [[Int]]
     public let nextPageToken: String?
 }
 
@@ -130,7 +132,9 @@ extension Ledger {
         let records = try await store.events(at: hits.flatMap { [$0.index] + $0.parts })
         let byIndex = Dictionary(records.map { ($0.index, $0) }, uniquingKeysWith: { first, _ in first })
         var events = [[SignedEvent]]()
+        var indexes = [[Int]]()
         for hit in hits {
+            indexes.append([hit.index] + hit.parts)
             var parts = [SignedEvent]()
             for index in [hit.index] + hit.parts {
                 guard let record = byIndex[index] else {
@@ -141,7 +145,8 @@ extension Ledger {
             }
             events.append(parts)
         }
-        return QueriedEvents(events: events, nextPageToken: more ? hits.last.map { Self.token($0.position) } : nil)
+        return QueriedEvents(
+            events: events, indexes: indexes, nextPageToken: more ? hits.last.map { Self.token($0.position) } : nil)
     }
 
     /// The distinct values events match under `name` (for a name with a handful of values, such as an event type).

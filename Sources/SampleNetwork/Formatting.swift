@@ -119,20 +119,8 @@ enum Formatting {
         Timestamp.daysFromCivil(year: year, month: month, day: day)
     }
 
-    /// A CSV cell, quoted when RFC 4180 requires it.
-    static func csvCell(_ cell: String) -> String {
-        guard
-            cell.utf8.contains(where: {
-                $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D
-            })
-        else {
-            return cell
-        }
-        return "\"" + cell.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
-    }
-
     /// One CSV line (with `\n`) of `cells`.
     static func csvLine(_ cells: [String]) -> String {
-        cells.map(csvCell).joined(separator: ",") + "\n"
+        CSVText.line(cells)
     }
 }

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
+import Ingest
 import LedgerCore
 import Provenance
 
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Write a regulatory report from the verified ledger.",
-        subcommands: [ReportEUDR.self])
+        subcommands: [ReportEUDR.self, ReportFSMA204.self])
 }
 
 struct ReportEUDR: AsyncParsableCommand {
@@ -87,5 +88,93 @@ struct ReportEUDR: AsyncParsableCommand {
             passed = origins.checks.allSatisfy(\.passed)
         }
         if !passed { throw ExitCode(1) }
+    }
+}
+
+struct ReportFSMA204: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fsma204",
+        abstract:
+            "Write the FSMA 204 sortable spreadsheet of a lot or a range of time: the key data elements of its critical tracking events.",
+        discussion: """
+            Writes, as FDA's food traceability rule (21 CFR 1.1455(c)(3)(ii)) asks a firm to provide within 24 hours \
+            of a request, one row per critical tracking event, in time order: with --lot, those of the lot, of the \
+            lots it was made from and of those made from it; with --from (inclusive) and --to (exclusive), either \
+            left open, every one that happened in that range. Produce events are harvesting, ship events shipping, \
+            receive events receiving and transform events transformation. Cooling and initial packing have no ledger \
+            kind and make no row. See docs/regulatory.md.
+
+            The columns: the event, the traceability lot code, the product description, the quantity and unit of \
+            measure, the event's date where it happened and its time in UTC, the location of the event, the \
+            ship-from and ship-to locations, the traceability lot code source (where the lot was harvested or made), \
+            the reference document type and number (the shipment ID), a transformation's input lots with their \
+            quantities, the row's relation to the lot asked for (or 'in range'), and the ledger event ID and index of the row, whose \
+            inclusion proof 'prov proof' gives. Locations are described by the facilities' master data: name and \
+            ID, country, latitude and longitude.
+
+            The spreadsheet is CSV (RFC 4180), which any spreadsheet program opens and sorts; it is written to --out, \
+            or to standard output without it. With --json the rows are printed as JSON objects instead, keyed by \
+            the column headings.
+            """)
+
+    @OptionGroup var options: LedgerOptions
+    @Option(help: "The traceability lot code the request names.") var lot: String?
+    @Option(help: ArgumentHelp("The start of the range of time, inclusive (ISO 8601 with offset).", valueName: "TIME"))
+    var from: String?
+    @Option(help: ArgumentHelp("The end of the range of time, exclusive (ISO 8601 with offset).", valueName: "TIME"))
+    var to: String?
+    @Option(
+        help: ArgumentHelp("The file to write the spreadsheet into (standard output if not given).", valueName: "FILE"))
+    var out: String?
+    @Flag(help: "Print the rows as JSON objects instead of writing CSV.") var json = false
+
+    func validate() throws {
+        guard (lot != nil) != (from != nil || to != nil) else {
+            throw ValidationError("give --lot, or a range of time (--from, --to)")
+        }
+        for (name, text) in [("--from", from), ("--to", to)] {
+            guard let text else { continue }
+            do {
+                _ = try Timestamp(iso8601: text)
+            } catch {
+                throw ValidationError(
+                    "\(name) is an ISO 8601 time with its offset (2026-05-01T00:00:00Z), not '\(text)'")
+            }
+        }
+    }
+
+    func run() async throws {
+        try await reporting { () async throws(LedgerError) in
+            let ledger = try await options.openForReading()
+            let report =
+                if let lot {
+                    try await ledger.fsma204Report(lot: lot)
+                } else {
+                    try await ledger.fsma204Report(
+                        from: from.flatMap { try? Timestamp(iso8601: $0) },
+                        until: to.flatMap { try? Timestamp(iso8601: $0) }, view: EPCISQueryView())
+                }
+            if json {
+                printJSON(
+                    .object([
+                        "request": .string(report.request),
+                        "rows": .array(
+                            report.rows.map { row in
+                                .object(
+                                    Dictionary(
+                                        uniqueKeysWithValues: zip(FSMA204Report.columns, row.cells).map {
+                                            ($0, JSONValue.string($1))
+                                        }))
+                            }),
+                    ]))
+            } else if let out {
+                try writeFile(out, Array(report.csv.utf8))
+                print(
+                    "FSMA 204 spreadsheet of \(lot.map { "lot \($0)" } ?? report.request): \(report.rows.count) critical tracking events in \(out)"
+                )
+            } else {
+                print(report.csv, terminator: "")
+            }
+        }
     }
 }

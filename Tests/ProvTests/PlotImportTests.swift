@@ -120,6 +120,27 @@ import Testing
             #expect(check.terminationStatus == 0, "Shapely finds an invalid geometry in \(geoJSON)")
         }
 
+        // The lot's FSMA 204 spreadsheet: the harvest and the shipment, each naming its ledger event.
+        let written = try run("report", "fsma204", "--lot", "LOT-P1", "--out", "fsma204.csv").stdout
+        #expect(written.contains("2 critical tracking events"), "\(written)")
+        let sheet = try String(contentsOfFile: prov.path("fsma204.csv"), encoding: .utf8).split(separator: "\r\n")
+        #expect(sheet.count == 3 && sheet.first?.hasPrefix("Critical Tracking Event,") == true, "\(sheet)")
+        #expect(sheet.dropFirst().map { $0.split(separator: ",").first } == ["Harvesting", "Shipping"], "\(sheet)")
+        let rows = try JSONParser.parse(try run("report", "fsma204", "--lot", "LOT-P1", "--json").stdout)["rows"]
+        #expect(rows?.arrayValue?.last?["Reference Document Number"] == "SHP-P1", "\(String(describing: rows))")
+        // A range of time instead of a lot: every critical tracking event in it.
+        let after = try JSONParser.parse(
+            try run("report", "fsma204", "--from", "2026-04-03T00:00:00Z", "--json").stdout)["rows"]
+        #expect(
+            after?.arrayValue?.map { $0["Critical Tracking Event"] } == ["Shipping"], "\(String(describing: after))")
+        let until = try JSONParser.parse(
+            try run("report", "fsma204", "--to", "2026-04-03T00:00:00+00:00", "--json").stdout)["rows"]
+        #expect(until?.arrayValue?.map { $0["Relation to the Requested Lot"] } == ["in range"])
+        let both = try prov.run(["report", "fsma204", "--lot", "LOT-P1", "--from", "2026-04-03T00:00:00Z"])
+        #expect(both.status != 0 && both.stderr.contains("give --lot, or a range of time"), "\(both.stderr)")
+        let unknown = try prov.run(["report", "fsma204", "--lot", "NO-SUCH-LOT"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("no lot 'NO-SUCH-LOT'"), "\(unknown.stderr)")
+
         try Data(
             """
             record_id,event,occurred_at,product,lot,quantity,unit,facility,plots

@@ -172,17 +172,12 @@ extension RecordSource {
 public enum RejectsCSV {
     /// The header line.
     public static func header(columns: [String]) -> String {
-        (["line", "reason"] + columns).map(quoted).joined(separator: ",") + "\r\n"
+        CSVText.line(["line", "reason"] + columns, ending: "\r\n")
     }
 
     /// One reject as a line.
     public static func line(_ reject: SourceReject) -> String {
-        ([String(reject.line), reject.error.description] + reject.fields).map(quoted).joined(separator: ",") + "\r\n"
+        CSVText.line([String(reject.line), reject.error.description] + reject.fields, ending: "\r\n")
     }
 
-    /// A CSV cell, quoted when RFC 4180 requires it.
-    static func quoted(_ cell: String) -> String {
-        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
-        return "\"" + cell.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
-    }
 }
