@@ -49,15 +49,7 @@ struct ExportEPCIS: AsyncParsableCommand {
         guard [lot != nil, product != nil, ranged].filter({ $0 }).count == 1 else {
             throw ValidationError("give one of --lot, --product, or a time range (--from, --to)")
         }
-        for (name, text) in [("--from", from), ("--to", to)] {
-            guard let text else { continue }
-            do {
-                _ = try Timestamp(iso8601: text)
-            } catch {
-                throw ValidationError(
-                    "\(name) is an ISO 8601 time with its offset (2026-05-01T00:00:00Z), not '\(text)'")
-            }
-        }
+        try validateTimeRange(from: from, to: to)
         guard ["jsonld", "xml"].contains(format) else {
             throw ValidationError("--format is jsonld or xml, not '\(format)'")
         }

@@ -132,15 +132,7 @@ struct ReportFSMA204: AsyncParsableCommand {
         guard (lot != nil) != (from != nil || to != nil) else {
             throw ValidationError("give --lot, or a range of time (--from, --to)")
         }
-        for (name, text) in [("--from", from), ("--to", to)] {
-            guard let text else { continue }
-            do {
-                _ = try Timestamp(iso8601: text)
-            } catch {
-                throw ValidationError(
-                    "\(name) is an ISO 8601 time with its offset (2026-05-01T00:00:00Z), not '\(text)'")
-            }
-        }
+        try validateTimeRange(from: from, to: to)
     }
 
     func run() async throws {

@@ -191,3 +191,15 @@ func fieldSummary(_ event: SignedEvent, note: (_ field: String, _ value: String)
     for name in event.withheldFields { parts.append("\(name)=<withheld>") }
     return parts.joined(separator: " ")
 }
+
+/// Refuses a `--from` or `--to` that is no ISO 8601 time with its offset.
+func validateTimeRange(from: String?, to: String?) throws {
+    for (name, text) in [("--from", from), ("--to", to)] {
+        guard let text else { continue }
+        do {
+            _ = try Timestamp(iso8601: text)
+        } catch {
+            throw ValidationError("\(name) is an ISO 8601 time with its offset (2026-05-01T00:00:00Z), not '\(text)'")
+        }
+    }
+}
