@@ -56,6 +56,8 @@ public struct EUDROrigins: Sendable {
     /// The events the statement rests on: the harvests, the transformations between them and the lot, and the
     /// plots' master data, in ledger order; a proof bundle of each lets a reader check the report offline.
     public var evidence: [String] { evidenceByIndex.sorted { $0.key < $1.key }.map(\.value) }
+    /// The ledger indexes of ``evidence``, in the same order.
+    public var evidenceIndexes: [Int] { evidenceByIndex.keys.sorted() }
     /// ``evidence`` by ledger index.
     var evidenceByIndex = [Int: String]()
 

@@ -288,29 +288,65 @@ extension Ledger {
     ) async throws(LedgerError) -> ProofBundle {
         let found = try await event(id: id)
         let withheld = try await withheld(found.event)
-        let note = try await latestCheckpoint()
-        let checkpoint = try Checkpoint.open(note, verifier: noteVerifier)
-        guard found.index < checkpoint.size else {
-            throw LedgerError(.invalidState, "the event is not yet covered by a signed checkpoint")
-        }
-        let participants = try await store.participants()
-        guard let signer = participants.first(where: { $0.id == found.event.header.signer }),
-            let registrationRecord = try await store.events(signer.registeredAt..<signer.registeredAt + 1).first
-        else {
-            throw LedgerError(
-                .tampered, "the signer '\(found.event.header.signer)' has no registration event; run 'prov verify'")
-        }
-        let eventProof = try await proofNodes { node in
-            Merkle.inclusionProof(index: found.index, size: checkpoint.size, node: node)
-        }
-        let registrationProof = try await proofNodes { node in
-            Merkle.inclusionProof(index: signer.registeredAt, size: checkpoint.size, node: node)
+        guard let bundle = try await proofs(of: [(found.index, found.event)]).first else {
+            throw LedgerError(.invalidState, "no proof was made for the event \(id)")
         }
         return ProofBundle(
-            event: found.event.withholding(withheld),
-            proof: TLogProof(index: found.index, hashes: eventProof, checkpoint: note),
-            registration: try registrationRecord.decode(), registrationIndex: signer.registeredAt,
-            registrationProof: registrationProof)
+            event: bundle.event.withholding(withheld), proof: bundle.proof, registration: bundle.registration,
+            registrationIndex: bundle.registrationIndex, registrationProof: bundle.registrationProof)
+    }
+
+    /// Proof bundles for the events at ledger `indexes`, in that order, withholding nothing: what
+    /// ``proof(for:withholding:)`` gives for each, read together (one checkpoint, one read of the events and their
+    /// signers' registrations, one of every Merkle node their paths need), for reports that prove many events.
+    ///
+    /// - Throws: ``LedgerError`` `notFound` for an index the ledger does not hold.
+    public func proofs(at indexes: [Int]) async throws(LedgerError) -> [ProofBundle] {
+        let records = Dictionary(
+            try await store.events(at: indexes).map { ($0.index, $0) }, uniquingKeysWith: { first, _ in first })
+        var events = [(index: Int, event: SignedEvent)]()
+        for index in indexes {
+            guard let record = records[index] else { throw LedgerError(.notFound, "no event at index \(index)") }
+            events.append((index, try record.decode()))
+        }
+        return try await proofs(of: events)
+    }
+
+    /// Proof bundles for `events` (each at its ledger index), against the latest checkpoint.
+    private func proofs(of events: [(index: Int, event: SignedEvent)]) async throws(LedgerError) -> [ProofBundle] {
+        let note = try await latestCheckpoint()
+        let checkpoint = try Checkpoint.open(note, verifier: noteVerifier)
+        guard events.allSatisfy({ $0.index < checkpoint.size }) else {
+            throw LedgerError(.invalidState, "the event is not yet covered by a signed checkpoint")
+        }
+        let participants = Dictionary(
+            try await store.participants().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var signers = [String: Participant]()
+        for (_, event) in events where signers[event.header.signer] == nil {
+            guard let signer = participants[event.header.signer] else {
+                throw LedgerError(
+                    .tampered, "the signer '\(event.header.signer)' has no registration event; run 'prov verify'")
+            }
+            signers[signer.id] = signer
+        }
+        var registrations = [Int: SignedEvent]()
+        for record in try await store.events(at: Array(Set(signers.values.map(\.registeredAt))).sorted()) {
+            registrations[record.index] = try record.decode()
+        }
+        // Every leaf's path, from one read of the nodes all of them need.
+        let leaves = Array(Set(events.map(\.index) + signers.values.map(\.registeredAt))).sorted()
+        let paths = try await proofNodes(paths: leaves, size: checkpoint.size)
+        return try events.map { (index, event) throws(LedgerError) in
+            guard let signer = signers[event.header.signer], let registration = registrations[signer.registeredAt],
+                let eventPath = paths[index], let registrationPath = paths[signer.registeredAt]
+            else {
+                throw LedgerError(
+                    .tampered, "the signer '\(event.header.signer)' has no registration event; run 'prov verify'")
+            }
+            return ProofBundle(
+                event: event, proof: TLogProof(index: index, hashes: eventPath, checkpoint: note),
+                registration: registration, registrationIndex: signer.registeredAt, registrationProof: registrationPath)
+        }
     }
 
     /// Proves that the current ledger extends `oldNote`, a checkpoint this operator signed earlier.
@@ -368,6 +404,31 @@ extension Ledger {
 
     /// Runs a proof computation over stored perfect-subtree hashes in two passes: the first learns
     /// which nodes it reads, one batched read fetches them, the second computes.
+    /// The inclusion proof of each leaf of `leaves` in the tree of `size` leaves, from one read of the nodes they need.
+    func proofNodes(paths leaves: [Int], size: Int) async throws(LedgerError) -> [Int: [Digest]] {
+        var needed = Set<Merkle.NodeID>()
+        for leaf in leaves {
+            _ = Merkle.inclusionProof(index: leaf, size: size) { id in
+                needed.insert(id)
+                return .zero
+            }
+        }
+        let nodes = try await store.merkleNodes(Array(needed))
+        var missing: Merkle.NodeID?
+        var paths = [Int: [Digest]]()
+        for leaf in leaves {
+            paths[leaf] = Merkle.inclusionProof(index: leaf, size: size) { id in
+                if let hash = nodes[id] { return hash }
+                missing = missing ?? id
+                return .zero
+            }
+        }
+        if let missing {
+            throw LedgerError(.tampered, "the Merkle \(missing) is missing from the store; run 'prov verify'")
+        }
+        return paths
+    }
+
     func proofNodes(_ compute: ((Merkle.NodeID) -> Digest) -> [Digest]) async throws(LedgerError) -> [Digest] {
         var needed = [Merkle.NodeID]()
         _ = compute { id in

@@ -65,10 +65,13 @@ struct ReportEUDR: AsyncParsableCommand {
             try writeFile(base + ".json", Array(origins.summary.prettyPrinted().utf8) + [0x0A])
             // A proof bundle of every event the statement rests on, to check it offline.
             let proofs = base + "-proofs"
-            try createDirectory(proofs)
-            for id in origins.evidence {
-                let bundle = try await ledger.proof(for: try await ledger.resolveEventID(id))
-                try writeFile((proofs as NSString).appendingPathComponent("\(id).proof"), try bundle.serialized())
+            let bundles = try await ledger.proofs(at: origins.evidenceIndexes)
+            try await writeFolder(proofs) { (folder: String) throws(LedgerError) in
+                for bundle in bundles {
+                    let name = "\(bundle.event.id.hex).proof"
+                    try writeFile(
+                        (folder as NSString).appendingPathComponent(name), try bundle.serialized(), atomically: false)
+                }
             }
             if json {
                 printJSON(origins.summary)

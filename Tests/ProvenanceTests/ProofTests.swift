@@ -16,6 +16,29 @@ import Testing
         return (fixture, ship.id)
     }
 
+    /// Many proofs made together are the proofs made one at a time, and each verifies.
+    @Test(arguments: StoreBackend.tested) func proofsMadeTogetherAreThoseMadeOneAtATime(backend: StoreBackend)
+        async throws
+    {
+        let (fixture, _) = try await Self.ledgerWithShipment(backend)
+        defer { fixture.remove() }
+        let size = try await fixture.ledger.treeSize()
+        // The events of two lots, signed by the farm and the mill, out of order and one twice: the bundles follow
+        // the order asked for.
+        var indexes = [Int]()
+        for lot in ["LOT-4", "LOT-1"] { indexes += try await fixture.ledger.history(of: lot).entries.map(\.index) }
+        indexes = indexes.reversed() + [indexes[0]]
+        #expect(indexes.count == 7)
+        let together = try await fixture.ledger.proofs(at: indexes)
+        #expect(together.count == indexes.count)
+        for (index, bundle) in zip(indexes, together) {
+            #expect(bundle.proof.index == index)
+            #expect(bundle == (try await fixture.ledger.proof(for: bundle.event.id)), "index \(index)")
+            #expect(try bundle.verify(operatorKey: fixture.operatorKey.publicKey).index == index)
+        }
+        await #expect(throws: LedgerError.self) { try await fixture.ledger.proofs(at: [size + 5]) }
+    }
+
     @Test(arguments: StoreBackend.tested) func everyChangedByteOfABundleFailsVerification(backend: StoreBackend)
         async throws
     {
