@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LedgerCore
+import LedgerCrypto
 import Provenance
 
 struct Proof: AsyncParsableCommand {
@@ -39,26 +40,30 @@ struct Proof: AsyncParsableCommand {
 struct VerifyProof: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify-proof",
-        abstract: "Check a proof bundle offline against the operator's public key (no ledger needed).")
+        abstract: "Check a proof bundle offline against the operator's public key (no ledger needed).",
+        discussion: """
+            A file may hold several bundles, one per line, as 'prov report eudr' writes the proofs of a statement: \
+            each is checked, the first that fails is named by its line, and one line per bundle is printed (a JSON \
+            array with --json).
+            """)
 
-    @Argument(help: "The bundle written by 'prov proof'.") var file: String
+    @Argument(help: "The bundle written by 'prov proof' (or a file of bundles, one per line).") var file: String
     @Option(help: ArgumentHelp("The ledger operator's public key (PEM).", valueName: "PEM")) var operatorKey: String
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
         try await reporting { () async throws(LedgerError) in
             let key = try readPublicKey(operatorKey)
-            let bundle = try ProofBundle(bytes: readBytes(file, what: "proof bundle"))
+            let bytes = try readBytes(file, what: "proof bundle")
+            // Several bundles, one per line: each is canonical JSON, which holds no line break, and ends with one.
+            let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+            if bytes.last == 0x0A, lines.count > 2 {
+                return try verifyAll(lines.dropLast().map { Array($0) + [0x0A] }, key: key)
+            }
+            let bundle = try ProofBundle(bytes: bytes)
             let verified = try bundle.verify(operatorKey: key)
             if json {
-                guard case .object(var members) = verified.event.summaryJSON(index: verified.index) else { return }
-                members["verified"] = .bool(true)
-                members["checkpoint"] = .object([
-                    "origin": .string(verified.checkpoint.origin), "size": .integer(verified.checkpoint.size),
-                    "root": .string(verified.checkpoint.root.hex),
-                ])
-                members["signer_role"] = .string(verified.signer.role.rawValue)
-                printJSON(.object(members))
+                printJSON(Self.json(verified))
                 return
             }
             let header = verified.event.header
@@ -71,6 +76,44 @@ struct VerifyProof: AsyncParsableCommand {
                 "  included at index \(verified.index) of \(verified.checkpoint.origin), checkpoint size \(verified.checkpoint.size), root \(verified.checkpoint.root.hex)"
             )
         }
+    }
+
+    /// Verifies every bundle of a file of several, naming the line of the first that fails.
+    private func verifyAll(_ bundles: [[UInt8]], key: Ed25519.PublicKey) throws(LedgerError) {
+        var verified = [ProofBundle.Verified]()
+        for (offset, bytes) in bundles.enumerated() {
+            do {
+                verified.append(try ProofBundle(bytes: bytes).verify(operatorKey: key))
+            } catch {
+                throw LedgerError(error.code, error.reason, context: ["\(file):\(offset + 1)"] + error.context)
+            }
+        }
+        if json {
+            printJSON(.array(verified.map(Self.json)))
+            return
+        }
+        for bundle in verified {
+            let header = bundle.event.header
+            print(
+                "VERIFIED: event \(bundle.event.id.hex) at index \(bundle.index): \(header.kind.rawValue) \(header.recordID) by \(header.signer)"
+            )
+        }
+        let checkpoints = Set(verified.map { "size \($0.checkpoint.size), root \($0.checkpoint.root.hex)" })
+        print(
+            "\(verified.count) proof bundles verified against the checkpoint \(checkpoints.sorted().joined(separator: "; "))"
+        )
+    }
+
+    /// What a verified bundle established, as JSON.
+    private static func json(_ verified: ProofBundle.Verified) -> JSONValue {
+        guard case .object(var members) = verified.event.summaryJSON(index: verified.index) else { return .null }
+        members["verified"] = .bool(true)
+        members["checkpoint"] = .object([
+            "origin": .string(verified.checkpoint.origin), "size": .integer(verified.checkpoint.size),
+            "root": .string(verified.checkpoint.root.hex),
+        ])
+        members["signer_role"] = .string(verified.signer.role.rawValue)
+        return .object(members)
     }
 }
 

@@ -25,15 +25,15 @@ struct ReportEUDR: AsyncParsableCommand {
 
               eudr-LOT.geojson   the geolocation file for the EU Information System
               eudr-LOT.json      the summary: plots, harvests, shares, evidence, checks
-              eudr-LOT-proofs/   a proof bundle of each event the statement rests on
+              eudr-LOT.proofs    a proof bundle of each event the statement rests on, one per line
 
             The GeoJSON is a FeatureCollection with one feature per plot: its geometry and the properties \
             ProducerName, ProducerCountry, ProductionPlace (and Area for a point), as the Commission's EUDR \
             GeoJSON File Description 1.2 gives them. The summary lists every plot and harvest with its share of the \
             lot, the commodities and countries, the events it rests on, and the checks: every harvest names its \
             plots, the plots cover the lot, the land was established on or before 2020-12-31. The proof bundles \
-            cover the harvests, the transformations and the plots' master data; 'prov verify-proof FILE \
-            --operator-key KEY' checks each offline.
+            cover the harvests, the transformations and the plots' master data; 'prov verify-proof \
+            eudr-LOT.proofs --operator-key KEY' checks every one offline.
 
             It refuses, naming the event, a lot with a harvest that names no plot, a plot that is not registered \
             or has no geometry, and a transformation whose input quantities it cannot read; and a geolocation \
@@ -64,15 +64,10 @@ struct ReportEUDR: AsyncParsableCommand {
             try writeFile(base + ".geojson", geoJSON)
             try writeFile(base + ".json", Array(origins.summary.prettyPrinted().utf8) + [0x0A])
             // A proof bundle of every event the statement rests on, to check it offline.
-            let proofs = base + "-proofs"
-            let bundles = try await ledger.proofs(at: origins.evidenceIndexes)
-            try await writeFolder(proofs) { (folder: String) throws(LedgerError) in
-                for bundle in bundles {
-                    let name = "\(bundle.event.id.hex).proof"
-                    try writeFile(
-                        (folder as NSString).appendingPathComponent(name), try bundle.serialized(), atomically: false)
-                }
-            }
+            // The proofs of every event the statement rests on, one bundle per line.
+            var proofs = [UInt8]()
+            for bundle in try await ledger.proofs(at: origins.evidenceIndexes) { proofs += try bundle.serialized() }
+            try writeFile(base + ".proofs", proofs)
             if json {
                 printJSON(origins.summary)
             } else {
@@ -86,7 +81,8 @@ struct ReportEUDR: AsyncParsableCommand {
                 for check in origins.checks {
                     print("\(check.passed ? "pass" : "FAIL")  \(check.name): \(check.detail)")
                 }
-                print("Wrote \(base).geojson, \(base).json and \(origins.evidence.count) proof bundles in \(proofs)")
+                print(
+                    "Wrote \(base).geojson, \(base).json and \(base).proofs (\(origins.evidence.count) proof bundles)")
             }
             passed = origins.checks.allSatisfy(\.passed)
         }

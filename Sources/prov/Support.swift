@@ -131,11 +131,9 @@ func writeNewFile(_ path: String, _ bytes: [UInt8], secret: Bool = false) throws
 }
 
 /// Writes `bytes` to `path`, replacing it atomically.
-/// Writes `bytes` to `path`: atomically (a temporary file synced, then renamed) unless `atomically` is false, for a
-/// file of a folder that is itself put in place whole.
-func writeFile(_ path: String, _ bytes: [UInt8], atomically: Bool = true) throws(LedgerError) {
+func writeFile(_ path: String, _ bytes: [UInt8]) throws(LedgerError) {
     do {
-        try Data(bytes).write(to: URL(fileURLWithPath: path), options: atomically ? .atomic : [])
+        try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
     } catch {
         throw LedgerError(.io, "cannot write \(path): \(error.localizedDescription)")
     }
@@ -203,21 +201,5 @@ func validateTimeRange(from: String?, to: String?) throws {
         } catch {
             throw ValidationError("\(name) is an ISO 8601 time with its offset (2026-05-01T00:00:00Z), not '\(text)'")
         }
-    }
-}
-
-/// Fills the folder `path` through `fill`, given a folder beside it (`path.partial`) to write into, then puts it in
-/// place of any folder `path` held: a failure leaves the folder as it was, never half-written.
-func writeFolder(_ path: String, _ fill: (String) async throws(LedgerError) -> Void) async throws(LedgerError) {
-    let partial = path + ".partial"
-    let files = FileManager.default
-    try? files.removeItem(atPath: partial)
-    try createDirectory(partial)
-    try await fill(partial)
-    do {
-        if files.fileExists(atPath: path) { try files.removeItem(atPath: path) }
-        try files.moveItem(atPath: partial, toPath: path)
-    } catch {
-        throw LedgerError(.io, "cannot put \(path) in place: \(error.localizedDescription)")
     }
 }

@@ -95,12 +95,21 @@ import Testing
         let summary = try JSONParser.parse(report.stdout)
         #expect(summary["plots"]?.arrayValue?.compactMap { $0["plot"]?.stringValue } == ["PLOT-GH-1", "PLOT-GH-2"])
         #expect(summary["checks"]?.arrayValue?.last?["passed"] == .bool(false))
-        // A proof of each event it rests on (the harvest and the two plots), each checked offline.
-        let proofs = try FileManager.default.contentsOfDirectory(atPath: prov.path("eudr/eudr-LOT-P1-proofs"))
-        #expect(proofs.count == 3 && summary["evidence"]?.arrayValue?.count == 3)
-        for proof in proofs {
-            try run("verify-proof", "eudr/eudr-LOT-P1-proofs/\(proof)", "--operator-key", "ledger.operator.pub.pem")
-        }
+        // A proof of each event it rests on (the harvest and the two plots), one per line, checked offline together.
+        let verified = try JSONParser.parse(
+            try run("verify-proof", "eudr/eudr-LOT-P1.proofs", "--operator-key", "ledger.operator.pub.pem", "--json")
+                .stdout)
+        #expect(verified.arrayValue?.count == 3 && summary["evidence"]?.arrayValue?.count == 3, "\(verified)")
+        #expect(
+            verified.arrayValue?.compactMap { $0["id"]?.stringValue }
+                == summary["evidence"]?.arrayValue?.compactMap(\.stringValue), "\(verified)")
+        // One changed byte in the second bundle: refused, naming its line.
+        var proofs = try Array(Data(contentsOf: URL(fileURLWithPath: prov.path("eudr/eudr-LOT-P1.proofs"))))
+        let secondLine = try #require(proofs.firstIndex(of: 0x0A)) + 1
+        proofs[secondLine + 40] ^= 0x01
+        try Data(proofs).write(to: URL(fileURLWithPath: prov.path("tampered.proofs")))
+        let tampered = try prov.run(["verify-proof", "tampered.proofs", "--operator-key", "ledger.operator.pub.pem"])
+        #expect(tampered.status != 0 && tampered.stderr.contains("tampered.proofs:2"), "\(tampered.stderr)")
         let geoJSON = prov.path("eudr/eudr-LOT-P1.geojson")
         let features = try JSONParser.parse(String(contentsOfFile: geoJSON, encoding: .utf8))["features"]
         #expect(features?.arrayValue?.count == 2)
