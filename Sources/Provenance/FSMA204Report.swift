@@ -178,17 +178,11 @@ extension Ledger {
     public func fsma204Report(from: Timestamp?, until: Timestamp?, view: some QueryIndexView) async throws(LedgerError)
         -> FSMA204Report
     {
-        var query = EventQuery(from: from, until: until, perPage: 1_000)
-        var entries = [FSMA204Report.Entry]()
-        repeat {
-            let page = try await events(matching: query, reader: .everything, view: view)
-            for (parts, indexes) in zip(page.events, page.indexes) {
-                for (event, index) in zip(parts, indexes) {
-                    entries.append(.init(index: index, event: event, relation: "in range"))
-                }
-            }
-            query.pageToken = page.nextPageToken
-        } while query.pageToken != nil
+        let found = try await events(
+            allMatching: EventQuery(from: from, until: until, perPage: 1_000), reader: .everything, view: view)
+        let entries = zip(found.events.joined(), found.indexes.joined()).map { event, index in
+            FSMA204Report.Entry(index: index, event: event, relation: "in range")
+        }
         let current = try await masterDataNow()
         let range = "\(from?.utc ?? "the start") to \(until?.utc ?? "now")"
         return FSMA204Report(

@@ -288,12 +288,10 @@ extension Ledger {
     ) async throws(LedgerError) -> ProofBundle {
         let found = try await event(id: id)
         let withheld = try await withheld(found.event)
-        guard let bundle = try await proofs(of: [(found.index, found.event)]).first else {
+        guard let bundle = try await proofs(of: [(found.index, found.event.withholding(withheld))]).first else {
             throw LedgerError(.invalidState, "no proof was made for the event \(id)")
         }
-        return ProofBundle(
-            event: bundle.event.withholding(withheld), proof: bundle.proof, registration: bundle.registration,
-            registrationIndex: bundle.registrationIndex, registrationProof: bundle.registrationProof)
+        return bundle
     }
 
     /// Proof bundles for the events at ledger `indexes`, in that order, withholding nothing: what
@@ -312,7 +310,8 @@ extension Ledger {
         return try await proofs(of: events)
     }
 
-    /// Proof bundles for `events` (each at its ledger index), against the latest checkpoint.
+    /// Proof bundles for `events` (each at its ledger index, as the bundle is to show it), against the latest
+    /// checkpoint.
     private func proofs(of events: [(index: Int, event: SignedEvent)]) async throws(LedgerError) -> [ProofBundle] {
         let note = try await latestCheckpoint()
         let checkpoint = try Checkpoint.open(note, verifier: noteVerifier)
@@ -334,8 +333,13 @@ extension Ledger {
             registrations[record.index] = try record.decode()
         }
         // Every leaf's path, from one read of the nodes all of them need.
-        let leaves = Array(Set(events.map(\.index) + signers.values.map(\.registeredAt))).sorted()
-        let paths = try await proofNodes(paths: leaves, size: checkpoint.size)
+        let leaves = Set(events.map(\.index) + signers.values.map(\.registeredAt))
+        let paths = try await proofNodes { node in
+            Dictionary(
+                uniqueKeysWithValues: leaves.map {
+                    ($0, Merkle.inclusionProof(index: $0, size: checkpoint.size, node: node))
+                })
+        }
         return try events.map { (index, event) throws(LedgerError) in
             guard let signer = signers[event.header.signer], let registration = registrations[signer.registeredAt],
                 let eventPath = paths[index], let registrationPath = paths[signer.registeredAt]
@@ -404,38 +408,13 @@ extension Ledger {
 
     /// Runs a proof computation over stored perfect-subtree hashes in two passes: the first learns
     /// which nodes it reads, one batched read fetches them, the second computes.
-    /// The inclusion proof of each leaf of `leaves` in the tree of `size` leaves, from one read of the nodes they need.
-    func proofNodes(paths leaves: [Int], size: Int) async throws(LedgerError) -> [Int: [Digest]] {
+    func proofNodes<Proof>(_ compute: ((Merkle.NodeID) -> Digest) -> Proof) async throws(LedgerError) -> Proof {
         var needed = Set<Merkle.NodeID>()
-        for leaf in leaves {
-            _ = Merkle.inclusionProof(index: leaf, size: size) { id in
-                needed.insert(id)
-                return .zero
-            }
-        }
-        let nodes = try await store.merkleNodes(Array(needed))
-        var missing: Merkle.NodeID?
-        var paths = [Int: [Digest]]()
-        for leaf in leaves {
-            paths[leaf] = Merkle.inclusionProof(index: leaf, size: size) { id in
-                if let hash = nodes[id] { return hash }
-                missing = missing ?? id
-                return .zero
-            }
-        }
-        if let missing {
-            throw LedgerError(.tampered, "the Merkle \(missing) is missing from the store; run 'prov verify'")
-        }
-        return paths
-    }
-
-    func proofNodes(_ compute: ((Merkle.NodeID) -> Digest) -> [Digest]) async throws(LedgerError) -> [Digest] {
-        var needed = [Merkle.NodeID]()
         _ = compute { id in
-            needed.append(id)
+            needed.insert(id)
             return .zero
         }
-        let nodes = try await store.merkleNodes(needed)
+        let nodes = try await store.merkleNodes(Array(needed))
         var missing: Merkle.NodeID?
         let result = compute { id in
             if let hash = nodes[id] { return hash }

@@ -149,6 +149,23 @@ extension Ledger {
             events: events, indexes: indexes, nextPageToken: more ? hits.last.map { Self.token($0.position) } : nil)
     }
 
+    /// Every event `query` matches: its pages (of `query`'s size) read one after the other and joined, without a
+    /// next page.
+    public func events(allMatching query: EventQuery, reader: QueryReader, view: some QueryIndexView)
+        async throws(LedgerError) -> QueriedEvents
+    {
+        var query = query
+        var events = [[SignedEvent]]()
+        var indexes = [[Int]]()
+        repeat {
+            let page = try await self.events(matching: query, reader: reader, view: view)
+            events += page.events
+            indexes += page.indexes
+            query.pageToken = page.nextPageToken
+        } while query.pageToken != nil
+        return QueriedEvents(events: events, indexes: indexes, nextPageToken: nil)
+    }
+
     /// The distinct values events match under `name` (for a name with a handful of values, such as an event type).
     public func queryValues(name: String, view: some QueryIndexView) async throws(LedgerError) -> [String] {
         try await updateQueryIndex(view: view)

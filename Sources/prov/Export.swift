@@ -83,15 +83,12 @@ struct ExportEPCIS: AsyncParsableCommand {
             } else {
                 // A time range: the query index's events in time order, a page at a time.
                 // (validate() checked both times.)
-                var query = EventQuery(
+                let query = EventQuery(
                     from: from.flatMap { try? Timestamp(iso8601: $0) },
                     until: to.flatMap { try? Timestamp(iso8601: $0) },
                     perPage: 1_000)
-                repeat {
-                    let page = try await ledger.events(matching: query, reader: .everything, view: EPCISQueryView())
-                    events += page.events.joined()
-                    query.pageToken = page.nextPageToken
-                } while query.pageToken != nil
+                events += try await ledger.events(allMatching: query, reader: .everything, view: EPCISQueryView())
+                    .events.joined()
             }
             let exported = events.map { EPCISExport.Event($0.withholding(withheld)) }
             let trees = EPCISExport.events(exported) { productOfLot[$0] }

@@ -63,8 +63,7 @@ struct ReportEUDR: AsyncParsableCommand {
             let base = (out as NSString).appendingPathComponent("eudr-\(String(name))")
             try writeFile(base + ".geojson", geoJSON)
             try writeFile(base + ".json", Array(origins.summary.prettyPrinted().utf8) + [0x0A])
-            // A proof bundle of every event the statement rests on, to check it offline.
-            // The proofs of every event the statement rests on, one bundle per line.
+            // A proof bundle of every event the statement rests on, one per line, to check it offline.
             var proofs = [UInt8]()
             for bundle in try await ledger.proofs(at: origins.evidenceIndexes) { proofs += try bundle.serialized() }
             try writeFile(base + ".proofs", proofs)
@@ -107,9 +106,9 @@ struct ReportFSMA204: AsyncParsableCommand {
             measure, the event's date where it happened and its time in UTC, the location of the event, the \
             ship-from and ship-to locations, the traceability lot code source (where the lot was harvested or made), \
             the reference document type and number (the shipment ID), a transformation's input lots with their \
-            quantities, the row's relation to the lot asked for (or 'in range'), and the ledger event ID and index of the row, whose \
-            inclusion proof 'prov proof' gives. Locations are described by the facilities' master data: name and \
-            ID, country, latitude and longitude.
+            quantities, the row's relation to the lot asked for (or 'in range'), and the ledger event ID and index \
+            of the row, whose inclusion proof 'prov proof' gives. Locations are described by the facilities' master \
+            data: name and ID, country, latitude and longitude.
 
             The spreadsheet is CSV (RFC 4180), which any spreadsheet program opens and sorts; it is written to --out, \
             or to standard output without it. With --json the rows are printed as JSON objects instead, keyed by \

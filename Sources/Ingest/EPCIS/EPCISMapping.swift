@@ -444,8 +444,9 @@ extension EPCISMapping {
     /// naming the event's place when it is malformed or its ID, or the record ID of one of its ledger events, already
     /// appeared on an earlier line (`seen`, the first line of each so far). Each event's mapping and CBV event hash
     /// (the costly part) are computed on all cores; the check for repeated IDs follows in document order, so the
-    /// items are those one event at a time would give. An event's label is its first reject cell (the element's name in XML, the JSON pointer in JSON);
-    /// with `labelIsPointer`, the pointer is also named in its errors, beside the element the mapping names.
+    /// items are those one event at a time would give. An event's label is its first reject cell (the element's name
+    /// in XML, the JSON pointer in JSON); with `labelIsPointer`, the pointer is also named in its errors, beside the
+    /// element the mapping names.
     static func items(
         of elements: [EPCISEventElement], file: String, labelIsPointer: Bool, seen: inout FirstLines,
         columns: [String]
