@@ -258,7 +258,11 @@ public final class PostgresLedgerStore: LedgerStore {
             do {
                 try await self.step(what, on: connection) { try await self.lockHead(expecting: height, on: $0) }
                 let transaction = PostgresBlockTransaction(store: self, connection: connection)
-                let outcome = try await self.onBlockQueue { () throws(LedgerError) in try body(transaction) }
+                let outcome = try await self.onBlockQueue { () throws(LedgerError) in
+                    let outcome = try body(transaction)
+                    try transaction.finishWriting()
+                    return outcome
+                }
                 guard let seal = outcome.seal else {
                     try await connection.query("ROLLBACK", logger: self.logger)
                     return outcome.result
@@ -873,31 +877,62 @@ public final class PostgresLedgerStore: LedgerStore {
 }
 
 /// The writer's view of a block being appended, valid only inside ``PostgresLedgerStore/appendBlock(height:_:)``, on
-/// its block queue: each call waits for the database on the connection that holds the block's transaction.
-private struct PostgresBlockTransaction: BlockTransaction, @unchecked Sendable {
+/// its block queue: each call waits for the database on the connection that holds the block's transaction, except
+/// that rows handed to ``insert(events:lotInputs:nodes:)`` are written while the body goes on (reading and checking
+/// the next chunk of a file, say) and waited for by the next call, or by ``finishWriting()`` before the block is
+/// sealed. The server runs a connection's queries in order, so a lookup never overtakes a write.
+private final class PostgresBlockTransaction: BlockTransaction, @unchecked Sendable {
     let store: PostgresLedgerStore
     let connection: PostgresConnection
+    /// The rows being written, whose outcome nothing has waited for yet.
+    private var writing: BlockingOperation<Void>?
 
-    /// Runs `operation` on the transaction's connection and blocks this thread (the block queue's) until it ends.
-    private func wait<T: Sendable>(
-        _ what: String, _ operation: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
-    ) throws(LedgerError) -> T {
+    init(store: PostgresLedgerStore, connection: PostgresConnection) {
+        self.store = store
+        self.connection = connection
+    }
+
+    /// An error for an operation that waits on a connection which has closed (the server stopped): a query on it
+    /// may never end, so the wait does.
+    private func closed(_ what: String) -> () -> LedgerError? {
         let connection = connection
-        let logger = store.logger
-        // A query on a connection that closes under it (the server stopped) may never end: the wait does.
         let address = store.address
-        let closed = { () -> LedgerError? in
+        return {
             guard connection.isClosed else { return nil }
             return LedgerError(
                 .storage, "\(what): the connection to \(address) closed before the block was committed")
         }
-        return try waitBlocking(abandoned: closed) { () async throws(LedgerError) in
+    }
+
+    /// Starts `operation` on the transaction's connection.
+    private func start<T: Sendable>(
+        _ what: String, _ operation: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
+    ) -> BlockingOperation<T> {
+        let connection = connection
+        let logger = store.logger
+        return BlockingOperation { () async throws(LedgerError) in
             do {
                 return try await operation(connection, logger)
             } catch {
                 throw PostgresLedgerStore.storageError(error, what)
             }
         }
+    }
+
+    /// Runs `operation` on the transaction's connection, once the rows being written are, and blocks this thread
+    /// (the block queue's) until it ends.
+    private func wait<T: Sendable>(
+        _ what: String, _ operation: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
+    ) throws(LedgerError) -> T {
+        try finishWriting()
+        return try start(what, operation).wait(abandoned: closed(what))
+    }
+
+    /// Waits for the rows being written, if any, and throws the error that writing them met.
+    func finishWriting() throws(LedgerError) {
+        guard let writing else { return }
+        self.writing = nil
+        try writing.wait(abandoned: closed("writing events"))
     }
 
     private func rows(_ what: String, _ query: PostgresQuery) throws(LedgerError) -> [PostgresRow] {
@@ -926,9 +961,11 @@ private struct PostgresBlockTransaction: BlockTransaction, @unchecked Sendable {
         return try PostgresLedgerStore.decoding("reading \(kind) events") { try rows.map(PostgresLedgerStore.event) }
     }
 
+    /// Starts writing the rows and returns: the next call waits for them.
     func insert(events: [EventRecord], lotInputs: [LotInput], nodes: [(Merkle.NodeID, Digest)]) throws(LedgerError) {
+        try finishWriting()
         let store = store
-        try wait("writing events") { connection, _ in
+        writing = start("writing events") { connection, _ in
             try await store.insertRows(events: events, lotInputs: lotInputs, nodes: nodes, on: connection)
         }
     }

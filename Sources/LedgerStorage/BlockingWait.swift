@@ -12,31 +12,47 @@ internal import Synchronization
 package func waitBlocking<T: Sendable>(
     abandoned: (() -> LedgerError?)? = nil, _ operation: @escaping @Sendable () async throws(LedgerError) -> T
 ) throws(LedgerError) -> T {
-    let outcome = Mutex<Result<T, LedgerError>?>(nil)
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        let result: Result<T, LedgerError>
-        do throws(LedgerError) {
-            result = .success(try await operation())
-        } catch {
-            result = .failure(error)
+    try BlockingOperation(operation).wait(abandoned: abandoned)
+}
+
+/// An asynchronous operation started from synchronous code, whose outcome that code blocks for later, once it has
+/// done other work meanwhile (a store writing one chunk of a block while the next is read, say). Waited for at most
+/// once.
+package final class BlockingOperation<T: Sendable>: Sendable {
+    private let outcome = Mutex<Result<T, LedgerError>?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+
+    /// Starts `operation` at once.
+    package init(_ operation: @escaping @Sendable () async throws(LedgerError) -> T) {
+        Task {
+            let result: Result<T, LedgerError>
+            do throws(LedgerError) {
+                result = .success(try await operation())
+            } catch {
+                result = .failure(error)
+            }
+            self.outcome.withLock { $0 = $0 ?? result }
+            self.done.signal()
         }
-        outcome.withLock { $0 = $0 ?? result }
-        done.signal()
     }
-    if let abandoned {
-        while done.wait(timeout: .now() + 1) == .timedOut {
-            guard let error = abandoned() else { continue }
-            outcome.withLock { $0 = $0 ?? .failure(error) }
-            break
+
+    /// Blocks until the operation ends and returns its result, or throws its error. `abandoned` is asked every second
+    /// meanwhile, as ``waitBlocking(abandoned:_:)`` asks it.
+    package func wait(abandoned: (() -> LedgerError?)? = nil) throws(LedgerError) -> T {
+        if let abandoned {
+            while done.wait(timeout: .now() + 1) == .timedOut {
+                guard let error = abandoned() else { continue }
+                outcome.withLock { $0 = $0 ?? .failure(error) }
+                break
+            }
+        } else {
+            done.wait()
         }
-    } else {
-        done.wait()
+        guard let result = outcome.withLock({ $0 }) else {
+            throw LedgerError(.storage, "a blocking wait ended without a result")
+        }
+        return try result.get()
     }
-    guard let result = outcome.withLock({ $0 }) else {
-        throw LedgerError(.storage, "a blocking wait ended without a result")
-    }
-    return try result.get()
 }
 
 /// Awaits `operation` and returns its result, asking `abandoned` every second meanwhile: when it returns an error (the

@@ -320,12 +320,16 @@ private final class IngestJob {
 }
 
 /// Signs a chunk of contents on all cores in the background; ``result()`` waits for it.
+///
+/// It runs at utility QoS, on Dispatch threads apart from those of Swift's concurrency pool (which, on Linux, are the
+/// default QoS's): the store's asynchronous work during the block (a database client writing the previous chunk)
+/// starts at once instead of queueing behind the signing of the whole chunk.
 private final class SigningTask: Sendable {
     private let outcome = Mutex<Result<[PreparedEvent], LedgerError>?>(nil)
     private let done = DispatchSemaphore(value: 0)
 
     init(_ contents: [EventContent], signer: EventSigner) {
-        DispatchQueue.global().async { [self] in
+        DispatchQueue.global(qos: .utility).async { [self] in
             let result = Result { () throws(LedgerError) in
                 try parallelMap(contents) { content throws(LedgerError) in
                     try PreparedEvent(signing: content, with: signer)

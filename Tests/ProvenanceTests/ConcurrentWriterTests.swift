@@ -65,4 +65,31 @@ import Testing
         #expect(try await ledger.latestCheckpoint().serialized == before.serialized)
         #expect(await ledger.verify().isValid)
     }
+
+    /// An event row the database refuses (its index is taken: the event table's primary key, the second fence behind
+    /// the head's lock) fails the whole block, whether the store reports it at the insert or at the next step (a
+    /// store may write a block's rows while its body goes on: a lookup, or the block's end), and leaves the ledger as
+    /// it was.
+    @Test(arguments: StoreBackend.tested, [false, true])
+    func aRefusedRowFailsItsBlockAndWritesNothing(backend: StoreBackend, lookingUp: Bool) async throws {
+        let fixture = try await LedgerFixture(backend: backend)
+        defer { fixture.remove() }
+        let ledger = try await fixture.reopen()
+        let before = try await ledger.latestCheckpoint()
+        let head = try #require(await fixture.ledger.store.head())
+        let taken = try await fixture.ledger.store.events(0..<1)
+        let signer = try #require(taken.first?.columns.signer)
+        await #expect {
+            _ = try await fixture.ledger.store.appendBlock(height: head.height + 1) { transaction throws(LedgerError) in
+                try transaction.insert(events: taken, lotInputs: [], nodes: [])
+                if lookingUp { _ = try transaction.events(signer: signer, recordIDs: ["any"]) }
+                return (seal: nil, result: 0)
+            }
+        } throws: { error in
+            (error as? LedgerError)?.code != .headMoved
+        }
+        #expect(try await fixture.ledger.store.head()?.height == head.height)
+        #expect(try await ledger.latestCheckpoint().serialized == before.serialized)
+        #expect(await ledger.verify().isValid)
+    }
 }
