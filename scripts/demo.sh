@@ -41,6 +41,11 @@ step ingest "$records/../mappings/erp-de-export.csv" --mapping "$records/../mapp
 step ingest "$records/factory-de-receipts.xml" --key "$keys/DEMO-ONLY-factory-de.pem"
 step ingest "$records/factory-de-dispatch.epcis.xml" --key "$keys/DEMO-ONLY-factory-de.pem"
 step history LOT-DE-CHOC-31
+# The chocolate lot's due-diligence geolocation: the mill ground two harvests into the cocoa mass it was made of,
+# so each of their plots holds a share of it by mass balance.
+step report eudr --lot LOT-DE-CHOC-31 --out eudr
+# Each event the statement rests on comes with its proof: anyone with the operator's public key checks them offline.
+step verify-proof eudr/eudr-LOT-DE-CHOC-31.proofs --operator-key ledger.operator.pub.pem
 # FDA's FSMA 204 sortable spreadsheet of the chocolate lot: one row per critical tracking event, each naming its event.
 step report fsma204 --lot LOT-DE-CHOC-31 --out fsma204-LOT-DE-CHOC-31.csv
 step history 04012345123456

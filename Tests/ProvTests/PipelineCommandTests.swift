@@ -28,6 +28,10 @@ import Testing
                 "facilities", "import", demo.appendingPathComponent(file).path, "--key", key(party))
             try #require(imported.status == 0, "\(imported.stderr)")
         }
+        // The farm's harvests name its plots.
+        let plots = try prov.run(
+            "facilities", "import", demo.appendingPathComponent("farm-gh-plots.geojson").path, "--key", key("farm-gh"))
+        try #require(plots.status == 0, "\(plots.stderr)")
         for (file, party) in [
             ("farm-shipments.csv", "farm-gh"), ("farm-shipments-may.csv", "farm-gh"), ("mill-shipments.csv", "mill-nl"),
         ] {

@@ -32,6 +32,28 @@ import Testing
         try Data(document.prettyPrinted().utf8).write(to: URL(fileURLWithPath: path))
     }
 
+    /// The demo mill ground two harvests into one lot of cocoa mass: 975.1 kg received of the first, from the north
+    /// block, and 1,004.6 kg of the second, from the north block and the river plot (7.41 and 3.2 ha). By hand: the
+    /// first holds 975.1 / 1,979.7 = 0.492549 of the mass, the second 0.507451, split 7.41 : 3.2 between its plots,
+    /// so the north block holds 0.492549 + 0.507451 × 7.41 / 10.61 = 0.846952 and the river plot 0.153048.
+    @Test func theDemoMillsMassIsApportionedToThePlotsOfBothHarvests() throws {
+        let prov = try PipelineCommandTests.demoLedger()
+        defer { prov.remove() }
+        let report = try JSONParser.parse(
+            try prov.succeed(["report", "eudr", "--lot", "LOT-NL-MASS-08", "--out", prov.path("eudr"), "--json"])
+                .stdout)
+        let harvests = try #require(report["harvests"]?.arrayValue)
+        #expect(harvests.map { $0["record_id"] } == ["GH-H-0101", "GH-H-0102"])
+        #expect(harvests.map { $0["share"] } == [.number("0.492549"), .number("0.507451")])
+        let plots = try #require(report["plots"]?.arrayValue)
+        #expect(plots.map { $0["plot"] } == ["PLOT-GH-01-A", "PLOT-GH-01-B"])
+        #expect(plots.map { $0["share"] } == [.number("0.846952"), .number("0.153048")])
+        #expect(report["checks"]?.arrayValue?.allSatisfy { $0["passed"] == .bool(true) } == true)
+        let verified = try prov.run(
+            "verify-proof", prov.path("eudr/eudr-LOT-NL-MASS-08.proofs"), "--operator-key", "ledger.operator.pub.pem")
+        #expect(verified.status == 0, "\(verified.stderr)")
+    }
+
     @Test func plotsAreImportedCheckedAndVersioned() throws {
         let prov = try ProvRunner()
         defer { prov.remove() }

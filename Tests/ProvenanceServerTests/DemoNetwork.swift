@@ -65,6 +65,11 @@ struct DemoNetwork {
             _ = try await ledger.ingest(
                 source, signedWith: try key(party), options: IngestOptions(recordIDsNameContent: true))
         }
+        // The farm's harvests name its plots.
+        _ = try await ledger.ingest(
+            PlotsGeoJSON(
+                path: demo.appendingPathComponent("farm-gh-plots.geojson").path, party: "farm-gh", recordedAt: clock()),
+            signedWith: try key("farm-gh"), options: IngestOptions(recordIDsNameContent: true))
         for (file, party) in [
             ("farm-shipments.csv", "farm-gh"), ("farm-shipments-may.csv", "farm-gh"), ("mill-shipments.csv", "mill-nl"),
         ] {
