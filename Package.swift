@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         // C system libraries, one shim each; only the adapters named in docs/architecture.md import them.
@@ -103,7 +104,15 @@ let package = Package(
         ),
         .target(
             name: "Provenance",
-            dependencies: ["LedgerCore", "LedgerCrypto", "LedgerStorage", "LedgerSQLite", "LedgerPostgres", "Pipeline"],
+            dependencies: [
+                "LedgerCore", "LedgerCrypto", "LedgerStorage", "LedgerSQLite", "LedgerPostgres", "Pipeline", "Spreadsheets",
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Spreadsheet files written from reports: the Office Open XML (.xlsx) package, through ZIPFoundation.
+        .target(
+            name: "Spreadsheets",
+            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -181,8 +190,8 @@ let package = Package(
         .testTarget(
             name: "ProvenanceTests",
             dependencies: [
-                "Provenance", "LedgerStorage", "LedgerSQLite", "LedgerCore", "LedgerCrypto", "TestSupport",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "Provenance", "LedgerStorage", "LedgerSQLite", "LedgerCore", "LedgerCrypto", "Spreadsheets",
+                "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

@@ -12,6 +12,8 @@ swift build --build-tests
 bash scripts/install-epcis-hash.sh
 # Shapely, which the plot geometry tests compare against.
 bash scripts/install-shapely.sh
+# openpyxl, which reads back the FSMA 204 workbooks the report tests write.
+bash scripts/install-openpyxl.sh
 # A PostgreSQL server of its own and a streaming replica of it, for the store tests (which run against both stores)
 # and the read-replica tests; both stopped however the run ends.
 postgres_dir="${TMPDIR:-/tmp}/prov-postgres-$$"

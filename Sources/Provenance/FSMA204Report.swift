@@ -1,4 +1,5 @@
 public import LedgerCore
+internal import Spreadsheets
 
 /// The key data elements of a lot's critical tracking events as FDA's food traceability rule (FSMA 204, 21 CFR
 /// 1.1300–1.1465) asks a firm to hand over within 24 hours of a request, as an electronic sortable spreadsheet
@@ -156,6 +157,27 @@ public struct FSMA204Report: Sendable {
             text += CSVText.line(row.cells, ending: "\r\n")
         }
     }
+
+    /// The spreadsheet as an Office Open XML workbook (`.xlsx`): one sheet, "FSMA 204", its header row frozen and
+    /// filtered, the quantity and the ledger index as numbers and every other cell as text (dates and times in
+    /// ISO 8601, which sort as text in time order).
+    public func xlsx() throws(LedgerError) -> [UInt8] {
+        let workbook = XLSXWorkbook(
+            sheetName: "FSMA 204", header: Self.columns,
+            rows: rows.map { row in
+                row.cells.enumerated().map { column, cell in
+                    Self.numericColumns.contains(column) ? .number(cell) : .text(cell)
+                }
+            })
+        do {
+            return Array(try workbook.data())
+        } catch {
+            throw LedgerError(.io, "cannot write the FSMA 204 workbook: \(error.reason)")
+        }
+    }
+
+    /// The columns whose cells are numbers: the quantity and the ledger index.
+    static let numericColumns: Set<Int> = [3, 16]
 }
 
 extension Ledger {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Prov: AsyncParsableCommand {
@@ -31,4 +32,21 @@ struct Prov: AsyncParsableCommand {
             Bench.self,
         ]
     )
+
+    /// Runs the command the arguments name. A usage error (an unknown option, a missing or invalid value) exits with
+    /// 2, as the exit statuses above say, rather than the argument parser's own 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
 }

@@ -110,10 +110,14 @@ struct ReportFSMA204: AsyncParsableCommand {
             of the row, whose inclusion proof 'prov proof' gives. Locations are described by the facilities' master \
             data: name and ID, country, latitude and longitude.
 
-            The spreadsheet is CSV (RFC 4180), which any spreadsheet program opens and sorts; it is written to --out, \
-            or to standard output without it. With --json the rows are printed as JSON objects instead, keyed by \
-            the column headings.
+            The spreadsheet is CSV (RFC 4180), which any spreadsheet program opens and sorts, or with --format xlsx \
+            (the default for an --out file named *.xlsx) an Office Open XML workbook of one sheet whose header row \
+            is frozen and filtered, with the quantity and the ledger index as numbers. It is written to --out, or \
+            as CSV to standard output without it. With --json the rows are printed as JSON objects instead, keyed \
+            by the column headings.
             """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, xlsx }
 
     @OptionGroup var options: LedgerOptions
     @Option(help: "The traceability lot code the request names.") var lot: String?
@@ -124,13 +128,21 @@ struct ReportFSMA204: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp("The file to write the spreadsheet into (standard output if not given).", valueName: "FILE"))
     var out: String?
-    @Flag(help: "Print the rows as JSON objects instead of writing CSV.") var json = false
+    @Option(help: "csv, or xlsx for a workbook (the default when --out ends in .xlsx).") var format: Format?
+    @Flag(help: "Print the rows as JSON objects instead of writing a spreadsheet.") var json = false
 
     func validate() throws {
         guard (lot != nil) != (from != nil || to != nil) else {
             throw ValidationError("give --lot, or a range of time (--from, --to)")
         }
         try validateTimeRange(from: from, to: to)
+        if json, format != nil { throw ValidationError("--json prints the rows; it takes no --format") }
+        if outputFormat == .xlsx, out == nil { throw ValidationError("a workbook is written to a file: give --out") }
+    }
+
+    /// The format written: --format, else xlsx for an --out file named *.xlsx, else CSV.
+    var outputFormat: Format {
+        format ?? (out?.lowercased().hasSuffix(".xlsx") == true ? .xlsx : .csv)
     }
 
     func run() async throws {
@@ -158,7 +170,7 @@ struct ReportFSMA204: AsyncParsableCommand {
                             }),
                     ]))
             } else if let out {
-                try writeFile(out, Array(report.csv.utf8))
+                try writeFile(out, outputFormat == .xlsx ? try report.xlsx() : Array(report.csv.utf8))
                 print(
                     "FSMA 204 spreadsheet of \(lot.map { "lot \($0)" } ?? report.request): \(report.rows.count) critical tracking events in \(out)"
                 )

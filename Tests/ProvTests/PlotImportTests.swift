@@ -137,7 +137,8 @@ import Testing
         #expect(features?.arrayValue?.count == 2)
         #expect(features?.arrayValue?.first?["geometry"] == polygon)
         let python = TestPaths.root.appendingPathComponent(".build/geo-venv/bin/python").path
-        if FileManager.default.isExecutableFile(atPath: python) {
+        // Always under CI, where scripts/test.sh installs Shapely: a missing install fails the test there.
+        if FileManager.default.isExecutableFile(atPath: python) || ProcessInfo.processInfo.environment["CI"] == "true" {
             let check = Process()
             check.executableURL = URL(fileURLWithPath: python)
             check.arguments = [
@@ -159,6 +160,28 @@ import Testing
         #expect(sheet.dropFirst().map { $0.split(separator: ",").first } == ["Harvesting", "Shipping"], "\(sheet)")
         let rows = try JSONParser.parse(try run("report", "fsma204", "--lot", "LOT-P1", "--json").stdout)["rows"]
         #expect(rows?.arrayValue?.last?["Reference Document Number"] == "SHP-P1", "\(String(describing: rows))")
+        // The same spreadsheet as a workbook (an --out file named *.xlsx), read back by openpyxl: the same cells,
+        // the quantity and the ledger index as numbers, the header row frozen and filtered.
+        let workbook = try run("report", "fsma204", "--lot", "LOT-P1", "--out", "fsma204.xlsx").stdout
+        #expect(workbook.contains("2 critical tracking events in fsma204.xlsx"), "\(workbook)")
+        if OpenPyXL.shouldRun {
+            let read = try OpenPyXL.read(prov.path("fsma204.xlsx"))
+            #expect(read["title"] == "FSMA 204" && read["freeze"] == "A2" && read["filter"] == "A1:Q3", "\(read)")
+            let cells = try #require(read["rows"]?.arrayValue)
+            let header = try #require(cells.first?.arrayValue?.compactMap { $0.arrayValue?.last?.stringValue })
+            #expect(header.first == "Critical Tracking Event" && header.last == "Ledger Index" && header.count == 17)
+            for (row, expected) in zip(cells.dropFirst(), rows?.arrayValue ?? []) {
+                let values = row.arrayValue ?? []
+                #expect(values.count == header.count)
+                for (heading, cell) in zip(header, values) {
+                    let type = cell.arrayValue?.first?.stringValue
+                    #expect(type == (["Quantity", "Ledger Index"].contains(heading) ? "n" : "s"), "\(heading)")
+                    #expect(cell.arrayValue?.last == expected[heading], "\(heading): \(cell)")
+                }
+            }
+        }
+        let noFile = try prov.run(["report", "fsma204", "--lot", "LOT-P1", "--format", "xlsx"])
+        #expect(noFile.status == 2 && noFile.stderr.contains("give --out"), "\(noFile.stderr)")
         // A range of time instead of a lot: every critical tracking event in it.
         let after = try JSONParser.parse(
             try run("report", "fsma204", "--from", "2026-04-03T00:00:00Z", "--json").stdout)["rows"]
@@ -167,8 +190,9 @@ import Testing
         let until = try JSONParser.parse(
             try run("report", "fsma204", "--to", "2026-04-03T00:00:00+00:00", "--json").stdout)["rows"]
         #expect(until?.arrayValue?.map { $0["Relation to the Requested Lot"] } == ["in range"])
+        // A usage error exits with 2, as `prov --help` says.
         let both = try prov.run(["report", "fsma204", "--lot", "LOT-P1", "--from", "2026-04-03T00:00:00Z"])
-        #expect(both.status != 0 && both.stderr.contains("give --lot, or a range of time"), "\(both.stderr)")
+        #expect(both.status == 2 && both.stderr.contains("give --lot, or a range of time"), "\(both.stderr)")
         let unknown = try prov.run(["report", "fsma204", "--lot", "NO-SUCH-LOT"])
         #expect(unknown.status != 0 && unknown.stderr.contains("no lot 'NO-SUCH-LOT'"), "\(unknown.stderr)")
 
@@ -222,5 +246,39 @@ import Testing
             to: URL(fileURLWithPath: prov.path("one.geojson")))
         let single = try prov.run(["facilities", "import", "one.geojson", "--key", farmKey])
         #expect(single.status != 0 && single.stderr.contains("not a GeoJSON FeatureCollection"), "\(single.stderr)")
+    }
+}
+
+/// openpyxl in `.build/xlsx-venv` (scripts/install-openpyxl.sh), reading a workbook back.
+enum OpenPyXL {
+    static let python = TestPaths.root.appendingPathComponent(".build/xlsx-venv/bin/python").path
+    /// Always under CI, where scripts/test.sh installs it: a missing install fails the test there.
+    static let shouldRun =
+        FileManager.default.isExecutableFile(atPath: python) || ProcessInfo.processInfo.environment["CI"] == "true"
+
+    /// The active sheet of the workbook at `path`: its title, frozen cell, filter range, and its rows, each cell as
+    /// `["n", text]` for a number or `["s", text]` for text (an empty cell is empty text).
+    static func read(_ path: String) throws -> JSONValue {
+        let script = """
+            import json, sys, openpyxl
+            sheet = openpyxl.load_workbook(sys.argv[1]).active
+            def cell(value):
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    return ["n", str(value)]
+                return ["s", "" if value is None else str(value)]
+            rows = [[cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+            json.dump({"title": sheet.title, "freeze": sheet.freeze_panes, "filter": sheet.auto_filter.ref,
+                       "rows": rows}, sys.stdout)
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-c", script, path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "openpyxl could not read \(path)")
+        return try JSONParser.parse(String(decoding: data, as: UTF8.self))
     }
 }
