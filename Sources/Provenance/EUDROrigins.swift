@@ -295,7 +295,45 @@ public struct EUDROrigins: Sendable {
     }
 }
 
+/// The files of a lot's due-diligence statement, as `prov report eudr` writes them: the geolocation for the EU
+/// Information System, the summary, and a proof bundle of each event the statement rests on, one per line.
+public struct EUDRStatement: Sendable {
+    public let origins: EUDROrigins
+    /// `eudr-LOT.geojson`: the FeatureCollection, at most ``EUDROrigins/geoJSONLimitBytes``.
+    public let geoJSON: [UInt8]
+    /// `eudr-LOT.json`: ``EUDROrigins/summary``.
+    public let summary: [UInt8]
+    /// `eudr-LOT.proofs`: one canonical proof bundle per line, in the order of ``EUDROrigins/evidence``.
+    public let proofs: [UInt8]
+
+    /// The files' common name, `eudr-LOT`, with any character of the lot other than a letter, a digit, `-`, `_` or
+    /// `.` written as `_`.
+    public var baseName: String {
+        "eudr-" + String(origins.lot.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" })
+    }
+}
+
 extension Ledger {
+    /// The files of `lot`'s due-diligence statement (``EUDRStatement``).
+    ///
+    /// - Throws: ``LedgerError`` as ``eudrOrigins(of:)``, and `invalidState` for a geolocation file over the EU
+    ///   Information System's limit.
+    public func eudrStatement(of lot: String) async throws(LedgerError) -> EUDRStatement {
+        let origins = try await eudrOrigins(of: lot)
+        let geoJSON = Array(origins.geoJSON.prettyPrinted().utf8) + [0x0A]
+        guard geoJSON.count <= EUDROrigins.geoJSONLimitBytes else {
+            throw LedgerError(
+                .invalidState,
+                "the geolocation file would be \(geoJSON.count) bytes, over the EU Information System's limit of \(EUDROrigins.geoJSONLimitBytes): split the lot's statement"
+            )
+        }
+        var proofs = [UInt8]()
+        for bundle in try await self.proofs(at: origins.evidenceIndexes) { proofs += try bundle.serialized() }
+        return EUDRStatement(
+            origins: origins, geoJSON: geoJSON, summary: Array(origins.summary.prettyPrinted().utf8) + [0x0A],
+            proofs: proofs)
+    }
+
     /// Where the goods of `lot` came from, for its due-diligence statement (``EUDROrigins``).
     ///
     /// - Throws: ``LedgerError`` `notFound` for a lot the ledger does not hold; `invalidState` as ``EUDROrigins``.

@@ -6,7 +6,7 @@ import LedgerStorage
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure throughput against references measured in the same run.",
-        subcommands: [LedgerBench.self, IngestBench.self, ModelsBench.self, DetectionBench.self],
+        subcommands: [LedgerBench.self, IngestBench.self, ModelsBench.self, DetectionBench.self, ReportsBench.self],
         defaultSubcommand: LedgerBench.self)
 }
 

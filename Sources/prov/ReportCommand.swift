@@ -50,23 +50,13 @@ struct ReportEUDR: AsyncParsableCommand {
         var passed = true
         try await reporting { () async throws(LedgerError) in
             let ledger = try await options.openForReading()
-            let origins = try await ledger.eudrOrigins(of: lot)
-            let geoJSON = Array(origins.geoJSON.prettyPrinted().utf8) + [0x0A]
-            guard geoJSON.count <= EUDROrigins.geoJSONLimitBytes else {
-                throw LedgerError(
-                    .invalidState,
-                    "the geolocation file would be \(geoJSON.count) bytes, over the EU Information System's limit of \(EUDROrigins.geoJSONLimitBytes): split the lot's statement"
-                )
-            }
+            let statement = try await ledger.eudrStatement(of: lot)
+            let origins = statement.origins
             try createDirectory(out)
-            let name = lot.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" }
-            let base = (out as NSString).appendingPathComponent("eudr-\(String(name))")
-            try writeFile(base + ".geojson", geoJSON)
-            try writeFile(base + ".json", Array(origins.summary.prettyPrinted().utf8) + [0x0A])
-            // A proof bundle of every event the statement rests on, one per line, to check it offline.
-            var proofs = [UInt8]()
-            for bundle in try await ledger.proofs(at: origins.evidenceIndexes) { proofs += try bundle.serialized() }
-            try writeFile(base + ".proofs", proofs)
+            let base = (out as NSString).appendingPathComponent(statement.baseName)
+            try writeFile(base + ".geojson", statement.geoJSON)
+            try writeFile(base + ".json", statement.summary)
+            try writeFile(base + ".proofs", statement.proofs)
             if json {
                 printJSON(origins.summary)
             } else {

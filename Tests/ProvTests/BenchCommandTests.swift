@@ -2,7 +2,8 @@ import Foundation
 import LedgerCore
 import Testing
 
-/// `prov bench ledger` and `prov bench detection` on small sizes: they run end to end and report their figures.
+/// `prov bench ledger`, `prov bench detection` and `prov bench reports` on small sizes: they run end to end and report
+/// their figures.
 @Suite struct BenchCommandTests {
     static func number(_ value: JSONValue?) -> Double? {
         switch value {
@@ -51,5 +52,29 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: prov.path("kept/models-only.yml")))
         let verify = try prov.run("verify", "--ledger", prov.path("kept/seed-3/ledger.sqlite"))
         #expect(verify.status == 0, "\(verify.stderr)")
+    }
+
+    /// A network of 300 lots and a lot of 120 harvests from 12 plots: the statement covers every harvest and plot with
+    /// a proof of each event it rests on, the spreadsheet has rows, and the kept files verify offline.
+    @Test func theReportsBenchmarkMakesBothReports() throws {
+        let prov = try ProvRunner()
+        defer { prov.remove() }
+        let result = try prov.run(
+            "bench", "reports", "--lots", "300", "--harvests", "120", "--plots", "12", "--keep", prov.path("kept"),
+            "--json")
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try JSONParser.parse(result.stdout)
+        let eudr = report["eudr"]
+        #expect(eudr?["harvests"] == .integer(120) && eudr?["plots"] == .integer(12), "\(report)")
+        // The harvests and the plots' master data.
+        #expect(eudr?["proof_bundles"] == .integer(132), "\(report)")
+        #expect((Self.number(eudr?["seconds"]) ?? -1) >= 0)
+        #expect((Self.number(report["fsma204"]?["rows"]) ?? 0) > 0, "\(report)")
+        let verified = try prov.run(
+            "verify-proof", prov.path("kept/eudr-EUDR-BENCH.proofs"), "--operator-key",
+            prov.path("kept/ledger.operator.pem"))
+        #expect(verified.status == 0, "\(verified.stderr)")
+        let sheet = try String(contentsOfFile: prov.path("kept/fsma204.csv"), encoding: .utf8)
+        #expect(sheet.hasPrefix("Critical Tracking Event,"))
     }
 }
