@@ -33,12 +33,12 @@ public struct FacilitiesCSV: MasterDataFile {
     }
 }
 
-/// Product master data (`product_id, name, gtins, same_as`), one `product` event per row: the product's code as events
+/// Product master data (`product_id, name, gtins, hs_code, same_as`), one `product` event per row: the product's code as events
 /// name it, its name, and the GTINs that name it in GS1 data (`;`-separated, any of the 8, 12, 13 and 14-digit forms,
 /// kept as GTIN-14). A row with `same_as` registers the signer's internal code for a product instead (an ERP's article
 /// number), which names that product in the signer's own events. Versions as in ``FacilitiesCSV``; docs/identity.md.
 public struct ProductsCSV: MasterDataFile {
-    public static let columns = ["product_id", "name", "gtins", "same_as"]
+    public static let columns = ["product_id", "name", "gtins", "hs_code", "same_as"]
 
     public let path: String
     public let mapping: CSVMapping?
@@ -52,7 +52,8 @@ public struct ProductsCSV: MasterDataFile {
 
     public static func layout(recordedAt: Timestamp) -> CSVLayout {
         MasterDataVersions(kind: .product, idColumn: "product_id", idField: "product").layout(
-            name: "products", requiredColumns: ["product_id", "name"], optionalColumns: ["gtins", "same_as"],
+            name: "products", requiredColumns: ["product_id", "name"],
+            optionalColumns: ["gtins", "hs_code", "same_as"],
             decimalColumns: [],
             recordedAt: recordedAt)
     }

@@ -45,12 +45,29 @@ public struct EUDROrigins: Sendable {
         public let share: Double
     }
 
+    /// The goods the statement covers, as the ledger last records the lot: its product (with the Harmonized System
+    /// code its master data state), its latest recorded quantity, and the participant that recorded the lot last,
+    /// at which facility: the operator or trader that holds it, whose details the statement names (Art. 9(1)(a)).
+    public struct Goods: Sendable {
+        public let product: String?
+        public let productName: String?
+        public let hsCode: String?
+        public let quantity: String?
+        public let unit: String?
+        public let holder: String
+        public let holderName: String
+        public let facility: String?
+        public let facilityName: String?
+        public let country: String?
+    }
+
     /// The EUDR cut-off date (Art. 2(13)).
     public static let cutoff = "2020-12-31"
     /// The most a geolocation file may weigh in the EU Information System.
     public static let geoJSONLimitBytes = 25_000_000
 
     public let lot: String
+    public let goods: Goods
     public let plots: [Plot]
     public let harvests: [Harvest]
     /// The events the statement rests on: the harvests, the transformations between them and the lot, and the
@@ -66,9 +83,13 @@ public struct EUDROrigins: Sendable {
     /// - Throws: ``LedgerError`` `invalidState` naming the harvest that names no plot, the plot that is not
     ///   registered or has no readable geometry, or the transformation whose inputs have no quantities.
     public init(
-        lot: String, history: History, facilities: [String: MasterDataVersion], producers: [String: String]
+        lot: String, history: History, facilities: [String: MasterDataVersion], producers: [String: String],
+        products: ProductCatalog = ProductCatalog()
     ) throws(LedgerError) {
         self.lot = lot
+        goods = Self.goods(
+            of: history.entries.filter { $0.relation == .subject }.map(\.event), facilities: facilities,
+            producers: producers, products: products)
         var produced = [String: [SignedEvent]]()
         var made = [String: [SignedEvent]]()
         for entry in history.entries where entry.relation != .downstream {
@@ -190,6 +211,36 @@ public struct EUDROrigins: Sendable {
         }
     }
 
+    /// The goods as `events`, the lot's own in time order, last record them.
+    static func goods(
+        of events: [SignedEvent], facilities: [String: MasterDataVersion], producers: [String: String],
+        products: ProductCatalog
+    ) -> Goods {
+        let last = events.last
+        let measured = events.last { $0.visibleFields["quantity"]?.stringValue != nil }
+        let named = events.lazy.compactMap { event in
+            event.visibleFields["product"]?.stringValue.map { (name: $0, signer: event.header.signer) }
+        }.last
+        let product = named.map { products.product(named: $0.name, signer: $0.signer) ?? $0.name }
+        let holder = last?.header.signer ?? ""
+        let facility = last?.visibleFields["facility"]?.stringValue
+        let site = facility.flatMap { facilities[$0]?.fields }
+        return Goods(
+            product: product, productName: product.flatMap { products.names[$0] },
+            hsCode: product.flatMap { products.hsCodes[$0] },
+            quantity: measured?.visibleFields["quantity"]?.stringValue,
+            unit: measured?.visibleFields["unit"]?.stringValue, holder: holder, holderName: producers[holder] ?? holder,
+            facility: facility, facilityName: site?["name"]?.stringValue, country: site?["country"]?.stringValue)
+    }
+
+    /// The lot's latest recorded quantity in kilograms, when its unit is a mass.
+    var quantityKilograms: Double? {
+        guard let quantity = goods.quantity.flatMap(Double.init),
+            let unit = goods.unit.flatMap(MeasureUnit.init), unit.dimension == .mass
+        else { return nil }
+        return quantity * unit.factor
+    }
+
     /// The geolocation file the EU Information System takes: a GeoJSON FeatureCollection, one feature per plot with
     /// its geometry and the properties of the Commission's "EUDR GeoJSON File Description" (version 1.2):
     /// `ProducerName`, `ProducerCountry`, `ProductionPlace`, and `Area` (hectares) for a point.
@@ -237,8 +288,22 @@ public struct EUDROrigins: Sendable {
     public var summary: JSONValue {
         var commodities = [String: Double]()
         for plot in plots { commodities[plot.commodity, default: 0] += plot.share }
+        func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        let kilograms = quantityKilograms
         return .object([
             "lot": .string(lot),
+            "goods": .object([
+                "product": text(goods.product), "product_name": text(goods.productName), "hs_code": text(goods.hsCode),
+                "quantity": goods.quantity.map(JSONValue.number) ?? .null, "unit": text(goods.unit),
+            ]),
+            "operator": .object([
+                "participant": .string(goods.holder), "name": .string(goods.holderName),
+                "facility": text(goods.facility), "facility_name": text(goods.facilityName),
+                "country": text(goods.country),
+            ]),
+            "commodity_quantities_kg": kilograms.map { total in
+                .object(commodities.mapValues { .number(Self.decimal($0 * total)) })
+            } ?? .null,
             "regulation": "Regulation (EU) 2023/1115",
             "geojson_format": "EUDR GeoJSON File Description 1.2",
             "plots": .array(
@@ -343,7 +408,9 @@ extension Ledger {
         for version in try await self.facilities() { facilities[version.id] = version }
         var producers = [String: String]()
         for participant in try await participants() { producers[participant.id] = participant.name }
-        var origins = try EUDROrigins(lot: lot, history: history, facilities: facilities, producers: producers)
+        var origins = try EUDROrigins(
+            lot: lot, history: history, facilities: facilities, producers: producers,
+            products: try await productCatalog())
         // The plots' master data: the version each plot's share rests on, its latest.
         for record in try await store.events(at: origins.plots.compactMap { facilities[$0.id]?.index }) {
             origins.evidenceByIndex[record.index] = Hex.encode(record.id)

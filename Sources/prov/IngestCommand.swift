@@ -242,7 +242,9 @@ struct ProductsImport: AsyncParsableCommand {
             Columns: product_id (the product code events use, such as dark-chocolate-70), name, and optionally gtins: \
             the GTINs that name the product in GS1 data, ';'-separated, in any of their 8, 12, 13 or 14-digit forms \
             with a valid check digit (kept as GTIN-14). Events that name the product by a GTIN, an SGTIN, an LGTIN or \
-            a GS1 Digital Link then count as the product in history and in the pipeline (docs/identity.md).
+            a GS1 Digital Link then count as the product in history and in the pipeline (docs/identity.md). An \
+            optional hs_code column states the product's Harmonized System code (4, 6, 8 or 10 digits, dots \
+            allowed: 1806.32), which the EU deforestation statement of its lots names (prov report eudr).
 
             The participant that registers a product first owns it: only its key registers later versions, and a GTIN \
             that already names another product is refused with both names. A changed row is a new version that \

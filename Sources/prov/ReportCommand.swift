@@ -62,6 +62,16 @@ struct ReportEUDR: AsyncParsableCommand {
             } else {
                 print(
                     "EUDR geolocation of lot \(lot): \(origins.plots.count) plots, \(origins.harvests.count) harvests")
+                let goods = origins.goods
+                let product = [
+                    goods.product.map { name in goods.productName.map { "\(name) (\($0))" } ?? name },
+                    "HS \(goods.hsCode ?? "not stated in the product's master data")",
+                    goods.quantity.map { "\($0) \(goods.unit ?? "")" },
+                ].compactMap { $0 }.joined(separator: ", ")
+                let place = [goods.facility, goods.country].compactMap { $0 }.joined(separator: ", ")
+                print(
+                    "  goods: \(product); held by \(goods.holder) (\(goods.holderName))\(place.isEmpty ? "" : " at \(place)")"
+                )
                 for plot in origins.plots {
                     print(
                         "  \(plot.id)  \(EUDROrigins.percent(plot.share))  \(plot.commodity), \(plot.country), \(plot.producerName)"

@@ -45,6 +45,29 @@ import Testing
         }
     }
 
+    /// A product's HS code: a heading, a subheading or a national subdivision, written with or without dots; the
+    /// catalog keeps its latest version's.
+    @Test func anHSCodeIsKeptAsItsDigits() throws {
+        func product(_ code: String) throws -> EventContent {
+            try EventContent(
+                kind: .product, recordID: "product/x", occurredAt: Timestamp(epochSeconds: 0),
+                fields: ["product": "x", "name": "X", "hs_code": .string(code)])
+        }
+        for (written, kept) in [
+            ("1806", "1806"), ("1806.32", "180632"), ("1806 32 10", "18063210"), ("1801000000", "1801000000"),
+        ] {
+            #expect(try product(written).publicFields["hs_code"] == .string(kept), "\(written)")
+        }
+        for wrong in ["180", "18063", "1806.3", "18O6", "180632101010", ""] {
+            #expect(throws: LedgerError.self, "\(wrong)") { try product(wrong) }
+        }
+        var catalog = ProductCatalog()
+        catalog.register(try product("1806.32").publicFields, party: "factory")
+        #expect(catalog.hsCodes["x"] == "180632")
+        catalog.register(["product": "x", "name": "X"], party: "factory")
+        #expect(catalog.hsCodes["x"] == nil)
+    }
+
     @Test func aLaterVersionSupersedesTheGTINsOfTheEarlier() {
         var catalog = Self.catalog()
         catalog.register(

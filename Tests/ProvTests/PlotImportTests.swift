@@ -49,6 +49,12 @@ import Testing
         #expect(plots.map { $0["plot"] } == ["PLOT-GH-01-A", "PLOT-GH-01-B"])
         #expect(plots.map { $0["share"] } == [.number("0.846952"), .number("0.153048")])
         #expect(report["checks"]?.arrayValue?.allSatisfy { $0["passed"] == .bool(true) } == true)
+        // The goods as the mill last recorded them (its shipment of the mass to the factory): no product master data
+        // states an HS code for cocoa mass, so none is given.
+        #expect(report["goods"]?["product"] == "cocoa-mass" && report["goods"]?["hs_code"] == .null, "\(report)")
+        #expect(report["goods"]?["quantity"] == .number("1580") && report["goods"]?["unit"] == "kg", "\(report)")
+        #expect(report["operator"]?["participant"] == "mill-nl" && report["operator"]?["country"] == "NL", "\(report)")
+        #expect(report["commodity_quantities_kg"]?["cocoa"] == .number("1580"), "\(report)")
         let verified = try prov.run(
             "verify-proof", prov.path("eudr/eudr-LOT-NL-MASS-08.proofs"), "--operator-key", "ledger.operator.pub.pem")
         #expect(verified.status == 0, "\(verified.stderr)")

@@ -28,6 +28,9 @@ public enum EventSchema {
         case count
         /// A calendar date `YYYY-MM-DD`.
         case date
+        /// A Harmonized System code: a heading (4 digits), a subheading (6), or a national subdivision of one (8 or
+        /// 10, such as the EU's Combined Nomenclature), dots and spaces between the digits dropped.
+        case hsCode
         /// An ISO 4217 currency code (three upper-case letters).
         case currency
         /// An ISO 3166-1 alpha-2 country code (two upper-case letters).
@@ -178,6 +181,7 @@ public enum EventSchema {
                 f("product", .identifier, required: true),
                 f("name", .text, required: true),
                 f("gtins", .gtinList),
+                f("hs_code", .hsCode),
                 f("same_as", .identifier),
             ] + common
         case .participant:
@@ -317,6 +321,13 @@ public enum EventSchema {
                 throw fail("'\(text)' is not a whole number ≥ 0")
             }
             return .integer(count)
+        case .hsCode:
+            let text = try scalarText()
+            let digits = text.filter { $0 != "." && $0 != " " }
+            guard [4, 6, 8, 10].contains(digits.utf8.count), digits.utf8.allSatisfy({ (48...57).contains($0) }) else {
+                throw fail("'\(text)' is not an HS code: 4, 6, 8 or 10 digits")
+            }
+            return .string(digits)
         case .date:
             let text = try scalarText()
             guard text.utf8.count == 10, (try? Timestamp(iso8601: text + "T00:00:00Z")) != nil else {

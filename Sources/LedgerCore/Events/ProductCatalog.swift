@@ -9,6 +9,8 @@ public struct ProductCatalog: Sendable, Equatable {
     public private(set) var gtins: [String: [String]] = [:]
     /// The product each GTIN-14 names.
     public private(set) var byGTIN: [String: String] = [:]
+    /// Each product's Harmonized System code, where its latest version states one.
+    public private(set) var hsCodes: [String: String] = [:]
     /// Each party's internal codes (a `product` event with `same_as`), each naming a product, for that party's
     /// events only.
     public private(set) var internalCodes: [String: [String: String]] = [:]
@@ -30,6 +32,7 @@ public struct ProductCatalog: Sendable, Equatable {
         }
         if owners[product] == nil { owners[product] = party }
         names[product] = fields["name"]?.stringValue
+        hsCodes[product] = fields["hs_code"]?.stringValue
         for gtin in gtins[product] ?? [] where byGTIN[gtin] == product { byGTIN[gtin] = nil }
         let listed = fields["gtins"]?.arrayValue?.compactMap(\.stringValue) ?? []
         gtins[product] = listed
