@@ -2,7 +2,8 @@
 """End-to-end browser test of `prov serve`, run by scripts/test.sh after the demo.
 
 On a copy of the demo ledger it starts a real `prov serve` on 127.0.0.1 and drives headless Chromium:
-  1. the product page of a demo lot says "verified" once the browser has checked every proof;
+  1. the product page of a demo lot says "verified" once the browser has checked every proof, draws the journey on the
+     world's coastlines with the plots its cocoa came from, and fits a phone's screen;
   2. after one event's signature is altered in the ledger file, the same page says "failed";
   3. a lot the factory made and shipped from its second site, a warehouse, with no move recorded between them, shows
      the move on its page;
@@ -184,8 +185,24 @@ def main():
         checks = driver.find_elements(By.CSS_SELECTOR, "#timeline .check.ok")
         if not events or len(checks) != len(events):
             fail(f"{len(checks)} of {len(events)} events show as checked")
+        # The journey on the world's coastlines, and the plots the chocolate's cocoa came from: marked on the journey,
+        # and drawn to scale (the north block's polygon, the river plot's point) below it.
+        coast = driver.find_elements(By.CSS_SELECTOR, "#map svg path.coast")
+        if len(coast) != 1 or len(coast[0].get_attribute("d") or "") < 10000:
+            fail("the journey's map draws no coastlines")
+        marks = driver.find_elements(By.CSS_SELECTOR, "#map svg path.plot")
+        drawn = sorted(p.get_attribute("data-plot") for p in driver.find_elements(By.CSS_SELECTOR, "#plots svg path.plot"))
+        if len(marks) != 2 or drawn != ["PLOT-GH-01-A", "PLOT-GH-01-B"]:
+            fail(f"the plots are not on the page: {len(marks)} marks on the journey, drawn: {drawn}")
+        polygon = driver.find_element(By.CSS_SELECTOR, '#plots svg path[data-plot="PLOT-GH-01-A"]')
+        if polygon.size["width"] < 20 or polygon.size["height"] < 20:
+            fail(f"the north block's polygon is drawn {polygon.size}, too small to see")
         driver.save_screenshot(str(out / "product-page.png"))
         driver.set_window_size(390, 1600)
+        # Readable on a phone: nothing wider than the screen.
+        widths = driver.execute_script("return [document.documentElement.clientWidth, document.documentElement.scrollWidth]")
+        if widths[1] > widths[0]:
+            fail(f"on a phone the page is {widths[1]} px wide for a screen of {widths[0]}")
         driver.save_screenshot(str(out / "product-page-phone.png"))
         driver.set_window_size(1280, 1700)
         print(f"product page: {text}")

@@ -48,6 +48,11 @@ import Testing
                     && ship["fields"]?["destination"] == nil)
             #expect(ship["withheld"]?.arrayValue?.contains("unit_price") == true)
             #expect(body["facilities"]?["FARM-GH-01"]?["country"] == "GH")
+            // The plot its harvest names comes with its master data and geometry, which the product page draws.
+            let plot = body["facilities"]?["PLOT-GH-01-A"]
+            #expect(plot?["kind"] == "plot" && plot?["parent_facility"] == "FARM-GH-01", "\(String(describing: plot))")
+            let geometry = try JSONParser.parse(try #require(plot?["geometry"]?.stringValue))
+            #expect(geometry["type"] == "Polygon")
             // The mill made a mass from this lot: the history reaches it downstream.
             #expect(body["downstream_lots"]?.arrayValue?.isEmpty == false)
             // The lot stayed with each party it reached: no move between two sites of one party went unrecorded.

@@ -26,9 +26,12 @@ import Testing
             OpenAPIContract.expect(dashboard, 200, "GET", "/dashboard")
             #expect(String(decoding: dashboard.body, as: UTF8.self).contains("id=\"key-file\""))
 
-            for asset in ["verify.js", "common.js", "product.js", "dashboard.js", "style.css"] {
+            for asset in ["verify.js", "common.js", "product.js", "world.js", "dashboard.js", "style.css"] {
                 OpenAPIContract.expect(try await client.call(.get, "/assets/\(asset)"), 200, "GET", "/assets/{name}")
             }
+            // The coastlines the product page's map draws, bundled: the page needs no other network.
+            let world = String(decoding: try await client.call(.get, "/assets/world.js").body, as: UTF8.self)
+            #expect(world.hasPrefix("export const coastlines = `") && world.count > 20_000)
             OpenAPIContract.expect(
                 try await client.call(.get, "/assets/../ledger.sqlite"), 404, "GET", "/assets/{name}")
         }

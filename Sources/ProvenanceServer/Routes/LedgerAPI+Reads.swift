@@ -193,6 +193,11 @@ extension LedgerAPI {
             {
                 named[facility] = .object(fields)
             }
+            // The plots a harvest names, with their geometry, which the product page draws.
+            for plot in members["fields"]?["plots"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            where named[plot] == nil {
+                if let fields = known[plot] { named[plot] = .object(fields) }
+            }
             // An origin or destination the caller sees that no facility record names: a participant's GLN, or a place
             // outside the ledger.
             for field in ["origin", "destination"] {

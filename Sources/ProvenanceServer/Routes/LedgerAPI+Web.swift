@@ -8,6 +8,7 @@ extension LedgerAPI {
         "verify.js": ("text/javascript; charset=utf-8", VerifyScript.source),
         "common.js": ("text/javascript; charset=utf-8", CommonScript.source),
         "product.js": ("text/javascript; charset=utf-8", ProductScript.source),
+        "world.js": ("text/javascript; charset=utf-8", WorldOutline.source),
         "dashboard.js": ("text/javascript; charset=utf-8", DashboardScript.source),
         "style.css": ("text/css; charset=utf-8", Pages.stylesheet),
     ]

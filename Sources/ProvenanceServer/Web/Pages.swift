@@ -16,7 +16,7 @@ enum Pages {
                   <p id="badge" class="badge checking" data-state="checking" role="status" aria-live="polite">Checking the proofs…</p>
                 </header>
                 <main>
-                  <section><h2>Journey</h2><div id="map" class="map"></div><ol id="timeline" class="timeline"></ol></section>
+                  <section><h2>Journey</h2><div id="map" class="map"></div><div id="plots" class="map plots" hidden></div><ol id="timeline" class="timeline"></ol></section>
                   <section><h2>Transformations</h2><ul id="transformations"></ul></section>
                   <section><h2>Certificates</h2><ul id="certificates"></ul></section>
                   <section class="about">
@@ -108,9 +108,14 @@ enum Pages {
         .badge.verified { color: #fff; background: var(--ok); border-color: var(--ok); }
         .badge.verified-server { color: var(--ok); border-color: var(--ok); }
         .badge.failed { color: #fff; background: var(--bad); border-color: var(--bad); }
-        .map svg { width: 100%; max-height: 16rem; background: #eef2ef; border-radius: .4rem; }
+        .map { overflow: hidden; }
+        .map svg { display: block; width: 100%; max-height: 16rem; overflow: hidden; background: #eef2ef; border-radius: .4rem; }
         .map .grid { stroke: #cfd8d2; stroke-width: .15; vector-effect: non-scaling-stroke; }
         .map .route { fill: none; stroke: var(--accent); stroke-width: 2; vector-effect: non-scaling-stroke; }
+        .map .coast { fill: none; stroke: #98ad9e; stroke-width: .8; vector-effect: non-scaling-stroke; }
+        .map .plot { fill: #c9822b; fill-opacity: .55; stroke: #8a5317; stroke-width: 1.2; vector-effect: non-scaling-stroke; }
+        .map.plots { margin-top: .6rem; }
+        .map figcaption { font-size: .85rem; color: #5b6660; margin: .2rem 0 .4rem; }
         .map text { fill: var(--ink); }
         .map circle { fill: var(--accent); }
         .timeline { list-style: none; padding: 0; overflow-wrap: anywhere; }
@@ -123,7 +128,7 @@ enum Pages {
         .timeline .check.bad { color: var(--bad); }
         .when, .id, .who { color: var(--muted); font-size: .85rem; }
         .id { font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
-        .about { color: var(--muted); font-size: .9rem; }
+        .about { color: var(--muted); font-size: .9rem; overflow-wrap: anywhere; }
         .none { color: var(--muted); }
         form label, .filters label { display: block; margin: .5rem 0; }
         .filters { display: flex; flex-wrap: wrap; gap: 1rem; align-items: end; }

@@ -5,6 +5,7 @@ enum ProductScript {
     static let source = #"""
         import { verifyBundle, ed25519Available, base64Decode } from './verify.js';
         import { el, getJSON, pool } from './common.js';
+        import { coastlines } from './world.js';
 
         const operatorKey = base64Decode(document.body.dataset.operatorKey);
         const subject = decodeURIComponent(location.pathname.replace(/^\/p\//, ''));
@@ -79,22 +80,75 @@ enum ProductScript {
           return parts.length ? el('div', { class: 'eudr' }, parts.join(' · ')) : '';
         }
 
-        // A map-like plot: facilities placed by longitude and latitude on a graticule around them, joined in
-        // the order the events visited them.
+        const svgNS = 'http://www.w3.org/2000/svg';
+
+        function shape(name, attributes) {
+          const element = document.createElementNS(svgNS, name);
+          for (const [k, v] of Object.entries(attributes)) element.setAttribute(k, v);
+          return element;
+        }
+
+        function titled(element, text) {
+          const title = document.createElementNS(svgNS, 'title');
+          title.textContent = text;
+          element.append(title);
+          return element;
+        }
+
+        // A plot's geometry (GeoJSON, longitude first) as SVG in degrees, y pointing south: a polygon's rings as a
+        // path, a point as a small diamond `size` degrees across.
+        function plotShape(geometry, size) {
+          const ring = (positions) => 'M' + positions.map(([x, y]) => `${x},${-y}`).join('L') + 'Z';
+          switch (geometry?.type) {
+            case 'Polygon': return shape('path', { d: geometry.coordinates.map(ring).join(''), class: 'plot', 'fill-rule': 'evenodd' });
+            case 'MultiPolygon': return shape('path', { d: geometry.coordinates.flat().map(ring).join(''), class: 'plot', 'fill-rule': 'evenodd' });
+            case 'Point': {
+              const [x, y] = geometry.coordinates, r = size / 2;
+              return shape('path', { d: `M${x - r},${-y}L${x},${-y - r}L${x + r},${-y}L${x},${-y + r}Z`, class: 'plot' });
+            }
+            default: return null;
+          }
+        }
+
+        function plotsOf(history) {
+          return Object.entries(history.facilities)
+            .filter(([, f]) => f.kind === 'plot' && typeof f.geometry === 'string')
+            .map(([id, f]) => { try { return { id, f, geometry: JSON.parse(f.geometry) }; } catch { return null; } })
+            .filter(Boolean);
+        }
+
+        // Every position of a geometry, [longitude, latitude].
+        function positions(geometry) {
+          switch (geometry.type) {
+            case 'Point': return [geometry.coordinates];
+            case 'Polygon': return geometry.coordinates.flat();
+            case 'MultiPolygon': return geometry.coordinates.flat(2);
+            default: return [];
+          }
+        }
+
+        // The journey on the world's coastlines: facilities placed by longitude and latitude, joined in the order
+        // the events visited them, and the plots the harvests came from marked where they lie.
         function renderMap(history) {
-          const ns = 'http://www.w3.org/2000/svg';
           const facilities = Object.entries(history.facilities)
+            .filter(([, f]) => f.kind !== 'plot')
             .map(([id, f]) => ({ id, f, x: Number(f.longitude), y: -Number(f.latitude) }))
             .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
-          if (!facilities.length) return;
-          const xs = facilities.map((p) => p.x), ys = facilities.map((p) => p.y);
+          const plots = plotsOf(history);
+          const marks = plots.map((p) => {
+            const all = positions(p.geometry);
+            const x = all.reduce((sum, [lon]) => sum + lon, 0) / all.length;
+            const y = -all.reduce((sum, [, lat]) => sum + lat, 0) / all.length;
+            return { ...p, x, y };
+          }).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+          const points = [...facilities, ...marks];
+          if (!points.length) return;
+          const xs = points.map((p) => p.x), ys = points.map((p) => p.y);
           let [left, right, top, bottom] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
           const width = Math.max(right - left, 40) * 1.2, height = Math.max(bottom - top, 20) * 1.2;
           left = (left + right - width) / 2; top = (top + bottom - height) / 2;
-          const svg = document.createElementNS(ns, 'svg');
-          svg.setAttribute('viewBox', `${left} ${top} ${width} ${height}`);
-          svg.setAttribute('role', 'img');
-          svg.setAttribute('aria-label', 'where the events happened');
+          const svg = shape('svg', { viewBox: `${left} ${top} ${width} ${height}`, role: 'img', 'aria-label': 'where the events happened' });
+          svg.append(shape('path', { d: coastlines, class: 'coast', transform: 'scale(0.1)' }));
           const step = width > 120 ? 30 : 10;
           for (let x = Math.ceil(left / step) * step; x < left + width; x += step) svg.append(shape('line', { x1: x, y1: top, x2: x, y2: top + height, class: 'grid' }));
           for (let y = Math.ceil(top / step) * step; y < top + height; y += step) svg.append(shape('line', { x1: left, y1: y, x2: left + width, y2: y, class: 'grid' }));
@@ -105,23 +159,43 @@ enum ProductScript {
           }
           if (route.length > 1) svg.append(shape('polyline', { points: route.map((p) => `${p.x},${p.y}`).join(' '), class: 'route' }));
           const radius = width / 120;
+          for (const p of marks) {
+            const r = radius * 0.9;
+            svg.append(titled(shape('path', { d: `M${p.x - r},${p.y}L${p.x},${p.y - r}L${p.x + r},${p.y}L${p.x},${p.y + r}Z`, class: 'plot' }),
+              `plot ${p.f.name ?? p.id} (${p.id}), ${p.f.country ?? ''}`));
+          }
           for (const p of facilities) {
-            const dot = shape('circle', { cx: p.x, cy: p.y, r: radius });
-            const title = document.createElementNS(ns, 'title');
-            title.textContent = `${p.f.name}, ${p.f.country} (${p.id})`;
-            dot.append(title);
-            svg.append(dot);
+            svg.append(titled(shape('circle', { cx: p.x, cy: p.y, r: radius }), `${p.f.name}, ${p.f.country} (${p.id})`));
             const label = shape('text', { x: p.x + radius * 1.5, y: p.y - radius, 'font-size': radius * 3.2 });
             label.textContent = p.f.name;
             svg.append(label);
           }
           document.getElementById('map').append(svg);
+          renderPlots(plots);
+        }
 
-          function shape(name, attributes) {
-            const element = document.createElementNS(ns, name);
-            for (const [k, v] of Object.entries(attributes)) element.setAttribute(k, v);
-            return element;
+        // The plots the harvests came from, drawn to scale around them: their polygons, and each point plot as a
+        // small diamond. Hectares are too small to see on the journey's map.
+        function renderPlots(plots) {
+          if (!plots.length) return;
+          const all = plots.flatMap((p) => positions(p.geometry));
+          const xs = all.map(([x]) => x), ys = all.map(([, y]) => -y);
+          let [left, right, top, bottom] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+          const side = Math.max(right - left, bottom - top, 0.004) * 1.4;
+          const width = side * 2, height = side;
+          left = (left + right - width) / 2; top = (top + bottom - height) / 2;
+          const svg = shape('svg', { viewBox: `${left} ${top} ${width} ${height}`, role: 'img', 'aria-label': 'the plots the goods came from' });
+          for (const p of plots) {
+            const drawn = plotShape(p.geometry, side / 25);
+            if (!drawn) continue;
+            drawn.dataset.plot = p.id;
+            const area = p.f.area_ha ? `, ${p.f.area_ha} ha` : '';
+            svg.append(titled(drawn, `${p.f.name ?? p.id} (${p.id})${area}, ${p.f.commodity ?? ''}, ${p.f.country ?? ''}`));
           }
+          const names = plots.map((p) => `${p.f.name ?? p.id}${p.f.area_ha ? ` (${p.f.area_ha} ha)` : ''}`).join(', ');
+          const figure = document.getElementById('plots');
+          figure.append(el('figcaption', {}, `Where the harvests were grown: ${names}`), svg);
+          figure.hidden = false;
         }
 
         function renderTransformations(history) {
