@@ -3,7 +3,8 @@
 
 On a copy of the demo ledger it starts a real `prov serve` on 127.0.0.1 and drives headless Chromium:
   1. the product page of a demo lot says "verified" once the browser has checked every proof, draws the journey on the
-     world's coastlines with the plots its cocoa came from, and fits a phone's screen;
+     world's coastlines with the plots its cocoa came from, names them and the mill's due-diligence statement in the
+     timeline, and fits a phone's screen;
   2. after one event's signature is altered in the ledger file, the same page says "failed";
   3. a lot the factory made and shipped from its second site, a warehouse, with no move recorded between them, shows
      the move on its page;
@@ -197,6 +198,11 @@ def main():
         polygon = driver.find_element(By.CSS_SELECTOR, '#plots svg path[data-plot="PLOT-GH-01-A"]')
         if polygon.size["width"] < 20 or polygon.size["height"] < 20:
             fail(f"the north block's polygon is drawn {polygon.size}, too small to see")
+        # The timeline names the plots of each harvest and the due-diligence statement the mill's shipment carries.
+        timeline = driver.find_element(By.ID, "timeline").text
+        for line in ("from plots PLOT-GH-01-A, PLOT-GH-01-B", "due-diligence statement 26NLZM48211907 (verification QH4T9WXB)"):
+            if line not in timeline:
+                fail(f"the timeline does not say '{line}'")
         driver.save_screenshot(str(out / "product-page.png"))
         driver.set_window_size(390, 1600)
         # Readable on a phone: nothing wider than the screen.
