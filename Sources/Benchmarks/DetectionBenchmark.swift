@@ -28,6 +28,9 @@ public enum DetectionBenchmark {
         /// that are locations of their sites; ``SampleNetwork/GS1Names``), to measure what resolving them to one
         /// identity costs the pipeline and to check that it finds the same records.
         public var gs1Names = false
+        /// Whether the networks give their cocoa, coffee and cattle farms production plots that the harvests name
+        /// (``SampleNetwork/Configuration/plots``), so that the pipeline's plot rules run on them.
+        public var plots = false
 
         public init(
             lots: Int, seeds: [UInt64], definition: PipelineDefinition, definitionBytes: [UInt8], modelsOnly: Bool,
@@ -131,10 +134,9 @@ public enum DetectionBenchmark {
         let lots = configuration.lots
         let network = directory + "/network"
         let generated = Date()
-        _ = try SampleNetwork.write(
-            SampleNetwork.Configuration(lots: lots, seed: seed, gs1Names: gs1Names), to: network,
-            replacingExisting: true
-        ) { _, _ in }
+        var generation = SampleNetwork.Configuration(lots: lots, seed: seed, gs1Names: gs1Names)
+        generation.plots = configuration.plots && !gs1Names
+        _ = try SampleNetwork.write(generation, to: network, replacingExisting: true) { _, _ in }
         let named = gs1Names ? " with GS1 names" : ""
         log(
             String(
@@ -241,6 +243,15 @@ public enum DetectionBenchmark {
             let path = network + "/facilities/\(id).csv"
             if FileManager.default.fileExists(atPath: path) {
                 _ = try await ledger.ingest(FacilitiesCSV(path: path, recordedAt: clock()), signedWith: key)
+            }
+        }
+        // The plots of networks generated with them, which the harvests name.
+        for (id, key) in keys {
+            let path = network + "/plots/\(id).geojson"
+            if FileManager.default.fileExists(atPath: path) {
+                _ = try await ledger.ingest(
+                    PlotsGeoJSON(path: path, party: id, recordedAt: clock()), signedWith: key,
+                    options: IngestOptions(recordIDsNameContent: true))
             }
         }
         for (id, key) in keys {

@@ -223,6 +223,7 @@ struct LotGenerator {
                 facility: farmFacility.id)
             produce.certificate = certificate
             produce.serials = serials.joined(separator: ";")
+            if configuration.plots, line.plotCommodity != nil { produce.plots = SampleNetwork.plotIDs(farmFacility.id) }
             output.rows.append((farmParty, produce))
             if overCapacity || certificateAnomaly || (!clonedSerials.isEmpty) { label(produce.recordID, farmParty) }
 

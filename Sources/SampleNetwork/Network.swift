@@ -14,6 +14,8 @@ extension SampleNetwork {
         /// Labels sorted by record ID, then kind.
         public let labels: [Label]
         public let summary: Summary
+        /// The plots of the farms and ranches, when the configuration asks for them.
+        public let plots: [Plot]
 
         /// The facilities of `participant`, in file order.
         public func facilities(of participant: String) -> [Facility] {
@@ -44,6 +46,10 @@ extension SampleNetwork {
                     ))
                 if gs1Names, participants.firstIndex(where: Rendering.hasFiles) == index {
                     files.append(("products/\(participant.id).csv", Array(GS1Names.productsCSV.utf8)))
+                }
+                let plots = self.plots.filter { $0.party == participant.id }
+                if !plots.isEmpty {
+                    files.append(("plots/\(participant.id).geojson", Array(SampleNetwork.plotsGeoJSON(plots).utf8)))
                 }
                 var bytes = Array(Rendering.shipmentsHeader.utf8)
                 for row in shipments[index] { row.appendCSVLine(to: &bytes) }
@@ -76,6 +82,7 @@ extension SampleNetwork {
         for index in shipments.indices { shipments[index].sort(by: ShipmentRow.precedes) }
         return Network(
             configuration: configuration, participants: topology.participants, facilities: topology.facilities,
-            shipments: shipments, labels: labels.sorted(), summary: summary)
+            shipments: shipments, labels: labels.sorted(), summary: summary,
+            plots: configuration.plots ? plots(of: topology) : [])
     }
 }

@@ -36,7 +36,9 @@ extension SampleNetwork {
                 )
             }
         }
-        for folder in ["", "keys", "facilities", "shipments"] + (configuration.gs1Names ? ["products"] : []) {
+        for folder in ["", "keys", "facilities", "shipments"] + (configuration.gs1Names ? ["products"] : [])
+            + (configuration.plots ? ["plots"] : [])
+        {
             let path = folder.isEmpty ? directory : directory + "/" + folder
             do {
                 try files.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -55,6 +57,12 @@ extension SampleNetwork {
                 throw LedgerError(.invalidState, "cannot make the key of \(participant.id): \(error.reason)")
             }
             try writeFile(directory + "/" + participant.keyFile, Array(pem.utf8), secret: true)
+        }
+
+        if configuration.plots {
+            for (party, plots) in Dictionary(grouping: SampleNetwork.plots(of: topology), by: \.party) {
+                try writeFile(directory + "/plots/\(party).geojson", Array(SampleNetwork.plotsGeoJSON(plots).utf8))
+            }
         }
 
         var streams = [PartyStream?]()

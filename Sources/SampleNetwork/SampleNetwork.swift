@@ -40,6 +40,10 @@ public enum SampleNetwork {
         /// `products/<participant>.csv`) and each shipment at its site's dispatch dock, a location of the site.
         /// The same network otherwise, with the same labels.
         public var gs1Names: Bool
+        /// Whether the farms and ranches of the chains the EU deforestation regulation covers (cocoa, coffee,
+        /// cattle) get production plots (``SampleNetwork/Plot``, `plots/<participant>.geojson`), which their
+        /// harvests name. Not with ``gs1Names``.
+        public var plots = false
 
         public init(
             lots: Int, seed: UInt64, start: Timestamp = Timestamp(epochSeconds: 1_767_225_600),
@@ -83,6 +87,9 @@ public enum SampleNetwork {
             }
             guard start.epochSeconds >= 0, start.epochSeconds < 4_000_000_000 else {
                 throw LedgerError(.invalidRecord, "the start must be between 1970 and 2096")
+            }
+            guard !(plots && gs1Names) else {
+                throw LedgerError(.invalidRecord, "plots are generated for networks named by codes, not by GS1 names")
             }
         }
     }

@@ -6,7 +6,7 @@ extension SampleNetwork {
         /// Column names of the shipment CSV, in order.
         public static let csvHeader = [
             "record_id", "event", "occurred_at", "product", "lot", "quantity", "unit", "facility", "shipment_id",
-            "destination", "origin", "inputs", "unit_price", "currency", "carrier", "certificate", "serials",
+            "destination", "origin", "inputs", "unit_price", "currency", "carrier", "certificate", "serials", "plots",
         ]
 
         public var recordID: String
@@ -28,13 +28,15 @@ extension SampleNetwork {
         public var carrier: String = ""
         public var certificate: String = ""
         public var serials: String = ""
+        /// The plots a harvest came from, `;`-separated (networks with plots only).
+        public var plots: String = ""
 
         /// The row's cells, in ``csvHeader`` order.
         public var csvFields: [String] {
             [
                 recordID, event.rawValue, occurredAt, product, lot, quantity, unit, facility, shipmentID, destination,
                 origin,
-                inputs, unitPrice, currency, carrier, certificate, serials,
+                inputs, unitPrice, currency, carrier, certificate, serials, plots,
             ]
         }
 

@@ -55,6 +55,11 @@ struct DetectionBench: AsyncParsableCommand {
             "Also generate each network with GS1 names (products by GTIN, shipments from dispatch docks that are locations of their sites) and run the pipeline on it: reports its time against the same network named by codes, and whether the flags list the same records."
         ))
     var gs1Names = false
+    @Flag(
+        help: ArgumentHelp(
+            "Give each network's cocoa, coffee and cattle farms production plots that their harvests name (prov sample generate --plots), so that the pipeline's plot rules run on them (the GS1-named network of --gs1-names gets none)."
+        ))
+    var plots = false
     @Flag(help: "Print the results as JSON.") var json = false
 
     func run() async throws {
@@ -73,6 +78,7 @@ struct DetectionBench: AsyncParsableCommand {
                 lots: lots, seeds: seeds, definition: definition, definitionBytes: definitionBytes,
                 modelsOnly: modelsOnly, keep: keep, peers: peers ? (peersPython, peersScript) : nil)
             configuration.gs1Names = gs1Names
+            configuration.plots = plots
             let results = try await DetectionBenchmark.run(configuration) { line in if !json { print(line) } }
             if json { printJSON(.array(results)) }
         }

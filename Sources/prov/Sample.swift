@@ -22,6 +22,12 @@ struct Sample: AsyncParsableCommand {
                 import), and every shipment at a dispatch dock that is a location of its site (parent_facility in \
                 the facilities files). The ledger resolves both to one identity, so the pipeline flags the same \
                 records as on the network named by codes.
+
+                With --plots the farms and ranches of the chains the EU deforestation regulation covers (cocoa, \
+                coffee, cattle) get two production plots each, polygons that no other plot overlaps, established \
+                years before the regulation's cut-off, in plots/<participant>.geojson (to import with prov facilities \
+                import after the facilities), and each harvest names its farm's plots, so that prov report eudr \
+                locates any of their lots. Not with --gs1-names.
                 """)
 
         @Option(help: "Number of processed lots (supply chains) to generate.") var lots: Int
@@ -36,6 +42,8 @@ struct Sample: AsyncParsableCommand {
         var start = "2025-01-01"
         @Flag(help: "Name products by GTIN and ship from dispatch docks, as GS1 data does (see above).")
         var gs1Names = false
+        @Flag(help: "Give the farms and ranches of cocoa, coffee and cattle production plots (see above).")
+        var plots = false
         @Flag(help: "Write into a non-empty directory, replacing files of the same names.") var force = false
         @Flag(help: "Print the summary as JSON.") var json = false
 
@@ -47,8 +55,9 @@ struct Sample: AsyncParsableCommand {
                 } catch {
                     throw LedgerError(.invalidRecord, "--start: '\(start)' is not a date YYYY-MM-DD")
                 }
-                let configuration = SampleNetwork.Configuration(
+                var configuration = SampleNetwork.Configuration(
                     lots: lots, seed: seed, start: startTime, anomalyRate: anomalyRate, gs1Names: gs1Names)
+                configuration.plots = plots
                 let showProgress = standardErrorIsTerminal && !json
                 let began = Date()
                 let summary = try SampleNetwork.write(configuration, to: out, replacingExisting: force) { done, total in
@@ -84,6 +93,9 @@ struct Sample: AsyncParsableCommand {
                 print(
                     "  shipments/            \(writers) files, \(summary.rows) rows (\(events.joined(separator: ", ")))"
                 )
+                if plots {
+                    print("  plots/                the plots of the cocoa, coffee and cattle farms and ranches")
+                }
                 print("  labels.csv            \(summary.labels) labelled records")
                 for kind in SampleNetwork.AnomalyKind.allCases {
                     let lotsText = "\(summary.anomalousLots[kind] ?? 0) lots".padding(

@@ -34,7 +34,7 @@ import Testing
             ProvRunner.sampleData.deletingLastPathComponent().appendingPathComponent("Pipelines/default.yml").path
         let result = try prov.run(
             "bench", "detection", "--lots", "300", "--seeds", "3", "--pipeline", pipeline, "--models-only", "--keep",
-            prov.path("kept"), "--gs1-names", "--json")
+            prov.path("kept"), "--gs1-names", "--plots", "--json")
         #expect(result.status == 0, "\(result.stderr)")
         guard case .array(let seeds) = try JSONParser.parse(result.stdout), let seed = seeds.first else {
             Issue.record("no seeds in \(result.stdout)")
@@ -52,6 +52,22 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: prov.path("kept/models-only.yml")))
         let verify = try prov.run("verify", "--ledger", prov.path("kept/seed-3/ledger.sqlite"))
         #expect(verify.status == 0, "\(verify.stderr)")
+        // The network named by codes has plots (--plots): any lot of cocoa mass is located by its statement.
+        let shipments = try FileManager.default.contentsOfDirectory(atPath: prov.path("kept/seed-3/network/shipments"))
+        var mass: String?
+        for file in shipments where mass == nil {
+            let text = try String(contentsOfFile: prov.path("kept/seed-3/network/shipments/\(file)"), encoding: .utf8)
+            mass = text.split(separator: "\n").first { $0.contains(",transform,") && $0.contains(",cocoa-mass,") }
+                .map { String($0.split(separator: ",", omittingEmptySubsequences: false)[4]) }
+        }
+        let lot = try #require(mass)
+        let statement = try prov.run(
+            "report", "eudr", "--lot", lot, "--ledger", prov.path("kept/seed-3/ledger.sqlite"), "--out",
+            prov.path("eudr"), "--json")
+        #expect(statement.status == 0, "\(statement.stderr)")
+        let summary = try JSONParser.parse(statement.stdout)
+        #expect(summary["checks"]?.arrayValue?.allSatisfy { $0["passed"] == .bool(true) } == true, "\(summary)")
+        #expect(summary["commodities"]?["cocoa"] == .number("1"), "\(summary)")
     }
 
     /// A network of 300 lots and a lot of 120 harvests from 12 plots: the statement covers every harvest and plot with

@@ -24,9 +24,11 @@ import Testing
             a.first { $0.0 == "keys/compliance-office.pem" }?.1 != c.first { $0.0 == "keys/compliance-office.pem" }?.1)
     }
 
-    /// The streaming writer and the in-memory network give the same files, with codes and with GS1 names.
-    @Test(arguments: [false, true]) func writerMatchesInMemoryNetwork(gs1Names: Bool) throws {
-        let configuration = SampleNetwork.Configuration(lots: 700, seed: 5, anomalyRate: 0.1, gs1Names: gs1Names)
+    /// The streaming writer and the in-memory network give the same files, with codes, with GS1 names and with plots.
+    @Test(arguments: [(false, false), (true, false), (false, true)])
+    func writerMatchesInMemoryNetwork(gs1Names: Bool, plots: Bool) throws {
+        var configuration = SampleNetwork.Configuration(lots: 700, seed: 5, anomalyRate: 0.1, gs1Names: gs1Names)
+        configuration.plots = plots
         let directory = TemporaryDirectory()
         let summary = try SampleNetwork.write(configuration, to: directory.path)
         let network = try SampleNetwork.generate(configuration)
@@ -111,5 +113,59 @@ import Testing
         #expect(
             lines[2].hasPrefix("FARM-GH-COCB-001-DOCK,producer-gh-cocoa,") && lines[2].hasSuffix(",FARM-GH-COCB-001"))
         #expect(files.filter { $0.path.hasPrefix("products/") }.count == 1)
+    }
+
+    /// With plots, every farm and ranch of cocoa, coffee and cattle has two, which no other plot overlaps, whose
+    /// declared area is the polygon's and whose land predates the regulation's cut-off; every harvest of those chains
+    /// names its farm's plots, and the plots change nothing else.
+    @Test func farmsOfTheRegulatedChainsGetPlotsTheirHarvestsName() throws {
+        var configuration = SampleNetwork.Configuration(lots: 3000, seed: 9)
+        configuration.plots = true
+        let network = try SampleNetwork.generate(configuration)
+        let plots = network.plots
+        let farms = Set(plots.map(\.facility))
+        #expect(!plots.isEmpty && plots.count == farms.count * 2)
+        #expect(Set(plots.map(\.commodity)) == ["cocoa", "coffee", "cattle"])
+        for plot in plots {
+            let geometry = try PlotGeometry(
+                geoJSON: .object([
+                    "type": "Polygon",
+                    "coordinates": .array([
+                        .array(
+                            plot.ring.map {
+                                .array([
+                                    .number(String(format: "%.6f", $0.longitude)),
+                                    .number(String(format: "%.6f", $0.latitude)),
+                                ])
+                            })
+                    ]),
+                ]))
+            #expect(String(format: "%.2f", geometry.areaHectares) == plot.areaHectares, "\(plot.id)")
+            #expect(plot.established < "2020-12-31" && plot.areaHectares > "1000")
+        }
+        // No two plots' extents meet.
+        let boxes = plots.map { plot in
+            (
+                plot.id, plot.ring.map(\.longitude).min() ?? 0, plot.ring.map(\.longitude).max() ?? 0,
+                plot.ring.map(\.latitude).min() ?? 0, plot.ring.map(\.latitude).max() ?? 0
+            )
+        }
+        for (index, a) in boxes.enumerated() {
+            for b in boxes[(index + 1)...] where a.1 < b.2 && b.1 < a.2 && a.3 < b.4 && b.3 < a.4 {
+                Issue.record("\(a.0) overlaps \(b.0)")
+            }
+        }
+        let harvests = network.shipments.joined().filter { $0.event == .produce }
+        for harvest in harvests {
+            let expected =
+                farms.contains(harvest.facility) ? "\(harvest.facility)-PLOT-1;\(harvest.facility)-PLOT-2" : ""
+            #expect(harvest.plots == expected, "\(harvest.recordID)")
+        }
+        #expect(harvests.contains { !$0.plots.isEmpty } && harvests.contains { $0.plots.isEmpty })
+        // The same network without plots: the same rows but for the plots column, the same labels.
+        let plain = try SampleNetwork.generate(SampleNetwork.Configuration(lots: 3000, seed: 9))
+        #expect(plain.labels == network.labels)
+        #expect(
+            plain.shipments.joined().map(\.recordID) == network.shipments.joined().map(\.recordID))
     }
 }
