@@ -101,10 +101,10 @@ class Ledger:
 
 
 def plant_open_flag(args, work, ledger):
-    """The demo's officer has confirmed its one flag; for the dashboard to have an open one, the factory's dock ships
-    900 kg more of the chocolate lot than the factory made, and the officer runs the pipeline again. Before that the
-    factory registers a second site, a warehouse, and ships from it a lot it made at the factory (MOVED_LOT) with no
-    move between them recorded."""
+    """The demo's officer has confirmed its capacity flag; for the dashboard to have an open one of the chocolate lot,
+    the factory's dock ships 900 kg more of the chocolate lot than the factory made, and the officer runs the pipeline
+    again. Before that the factory registers a second site, a warehouse, and ships from it a lot it made at the factory
+    (MOVED_LOT) with no move between them recorded."""
     shipment = work / "over-shipment.csv"
     shipment.write_text(
         "Record_ID,Event,Occurred_At,Product,Lot,Quantity,Unit,Facility,Shipment_ID,Destination\n"
@@ -243,7 +243,11 @@ def main():
             fail(f"no open flag on the dashboard: {driver.find_element(By.ID, 'login-error').text}")
         WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "report").get_attribute("src"))
         driver.save_screenshot(str(out / "dashboard.png"))
-        row = driver.find_element(By.CSS_SELECTOR, "#flags tr[data-status='open']")
+        # The planted flag: the chocolate lot's over-shipment (the demo's plot coverage flag stays open too).
+        rows = [r for r in driver.find_elements(By.CSS_SELECTOR, "#flags tr[data-status='open']") if LOT in r.text]
+        if not rows:
+            fail(f"no open flag of {LOT} on the dashboard")
+        row = rows[0]
         flag = row.get_attribute("data-flag-id")
         row.find_element(By.CSS_SELECTOR, "input.note").send_keys("shipment without a recorded input: the factory's receipts requested")
         row.find_element(By.CSS_SELECTOR, "button.confirm").click()

@@ -62,7 +62,10 @@ step participants add --id compliance --name "Compliance Office" --role complian
 step ingest "$records/farm-shipments-may.csv" --key "$keys/DEMO-ONLY-farm-gh.pem"
 step pipeline run "$pipelines/default.yml" --key "$keys/DEMO-ONLY-compliance.pem" --out reports
 step anomalies list
-flag=$("$prov" anomalies list --json | awk -F'"' '/"id": "F-/ { print $4; exit }')
+# It also finds that the ERP's record of the plotted harvest of LOT-GH-201 names no plot: that lot traces to plots in
+# part only. The officer reviews the capacity flag.
+flag=$("$prov" anomalies list --json | python3 -c 'import json, sys
+print(next(f["id"] for f in json.load(sys.stdin) if any(r.startswith("over capacity") for r in f["reasons"])))')
 step anomalies review "$flag" --decision confirmed --note "harvest beyond the farm's capacity; weighbridge slips requested" --key "$keys/DEMO-ONLY-compliance.pem"
 step anomalies show "$flag"
 step reports verify reports/report-*.json

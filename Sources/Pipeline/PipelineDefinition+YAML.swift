@@ -128,6 +128,7 @@ extension PipelineDefinition {
             .plotClearedAfterCutoff: [],
             .plotOverYield: ["max_kg_per_ha"],
             .plotOverlap: [],
+            .plotCoverage: [],
         ]
         for (key, value) in try reader.members(node, allowed: RuleName.allCases.map(\.rawValue)) {
             guard let rule = RuleName(rawValue: key) else { continue }

@@ -107,6 +107,7 @@ public enum RuleName: String, Sendable, CaseIterable, Hashable {
     case plotClearedAfterCutoff = "plot_cleared_after_cutoff"
     case plotOverYield = "plot_over_yield"
     case plotOverlap = "plot_overlap"
+    case plotCoverage = "plot_coverage"
 
     /// How much a hit weighs for a reviewer.
     public enum Severity: String, Sendable, Hashable {

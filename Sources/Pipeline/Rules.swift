@@ -57,6 +57,7 @@ struct RuleEngine {
         if rules.isEnabled(.plotClearedAfterCutoff) { checks.append { clearedPlots() } }
         if rules.isEnabled(.plotOverYield) { checks.append { plotYields() } }
         if rules.isEnabled(.plotOverlap) { checks.append { overlappingPlots() } }
+        if rules.isEnabled(.plotCoverage) { checks.append { partlyLocatedLots() } }
         let enabled = checks
         return ParallelChunks.map(count: enabled.count, chunkSize: 1) { _, range in enabled[range.lowerBound]() }
             .flatMap { $0 }
@@ -478,6 +479,87 @@ extension RuleEngine {
 
     /// The side of the grid cells plots are compared within, degrees (about 11 km).
     static let overlapCell = 0.1
+
+    /// Lots that trace to plots in part only, whose due-diligence statement could locate only part of them (Art.
+    /// 9(1)(d)): a transformation that mixes inputs traced to plots with inputs traced to harvests that name none
+    /// (the share of each input by mass balance, as `prov report eudr` computes it), and a harvest that names no
+    /// plot when another harvest of its lot does. Only where the mixing happens: a lot made from a partly located
+    /// lot is not flagged again. Inputs and lots that trace to no harvest in the range count for nothing.
+    fileprivate func partlyLocatedLots() -> [RuleFinding] {
+        var makers = [String: [Int]]()
+        for position in links.events.indices {
+            let event = links.events[position]
+            guard event.kind == .produce || event.kind == .transform, let lot = event.lot else { continue }
+            makers[lot, default: []].append(position)
+        }
+        // The share of a lot that traces to plots, nil when it traces to no harvest.
+        var shares = [String: Double?]()
+        var visiting = Set<String>()
+        func located(_ lot: String) -> Double? {
+            if let known = shares[lot] { return known }
+            guard visiting.insert(lot).inserted else { return nil }
+            defer { visiting.remove(lot) }
+            var covered = 0.0
+            var total = 0.0
+            for position in makers[lot] ?? [] {
+                let event = links.events[position]
+                if event.kind == .produce {
+                    let weight = event.baseQuantity ?? 1
+                    total += weight
+                    if !event.plots.isEmpty { covered += weight }
+                } else {
+                    for (input, quantity) in zip(event.inputLots, event.inputQuantities) {
+                        guard let share = located(input) else { continue }
+                        total += quantity
+                        covered += quantity * share
+                    }
+                }
+            }
+            let share: Double? = total > 0 ? covered / total : nil
+            shares[lot] = share
+            return share
+        }
+        func partly(_ share: Double) -> Bool { share > 1e-9 && share < 1 - 1e-9 }
+        func percent(_ share: Double) -> String { String(format: "%.1f %%", share * 100) }
+        var transformLinks = [Int: Int]()
+        for (index, link) in links.transforms.enumerated() { transformLinks[link.transform] = index }
+        var found = [RuleFinding]()
+        for position in links.events.indices {
+            let event = links.events[position]
+            guard let lot = event.lot else { continue }
+            switch event.kind {
+            case .transform:
+                guard let link = transformLinks[position] else { continue }
+                let inputs = zip(event.inputLots, event.inputQuantities).compactMap { input, quantity in
+                    located(input).map { (lot: input, quantity: quantity, share: $0) }
+                }
+                let shares = inputs.map(\.share)
+                guard let output = located(lot), partly(output), !shares.contains(where: partly),
+                    Set(shares).count > 1
+                else { continue }
+                let described = inputs.map { "\($0.lot) \(percent($0.share))" }.joined(separator: ", ")
+                found.append(
+                    RuleFinding(
+                        rule: .plotCoverage, subject: .transform(link),
+                        detail:
+                            "transform \(event.recordID) makes lot \(lot) of which only \(percent(output)) traces to plots: inputs \(described) located"
+                    ))
+            case .produce where event.plots.isEmpty:
+                let others = (makers[lot] ?? []).filter {
+                    links.events[$0].kind == .produce && !links.events[$0].plots.isEmpty
+                }
+                guard let other = others.first else { continue }
+                found.append(
+                    RuleFinding(
+                        rule: .plotCoverage, subject: .production(position),
+                        detail:
+                            "produce \(event.recordID) names no plot, while \(links.events[other].recordID) of the same lot \(lot) does: \(percent(located(lot) ?? 0)) of the lot traces to plots",
+                        evidence: others))
+            default: continue
+            }
+        }
+        return found
+    }
 }
 
 extension FeatureTable.Subject {

@@ -46,10 +46,11 @@ struct ChainFixture {
     /// A harvest at `facility` from `plots`.
     @discardableResult
     mutating func harvest(
-        _ record: String, at time: String, facility: String, plots: [String], quantity: Double, unit: String = "kg"
+        _ record: String, at time: String, facility: String, plots: [String], quantity: Double, unit: String = "kg",
+        lot: String? = nil
     ) -> Int {
         let position = produce(
-            record, at: time, facility: facility, lot: "LOT-\(record)", quantity: quantity, unit: unit)
+            record, at: time, facility: facility, lot: lot ?? "LOT-\(record)", quantity: quantity, unit: unit)
         events[position].plots = plots
         return position
     }

@@ -566,5 +566,59 @@ import Testing
     }
 }
 
+extension RuleTests {
+    // MARK: - plot_coverage
+
+    /// A mill grinds 600 kg of a harvest from a plot with 400 kg of one that names none: 60 % of its mass traces to
+    /// plots, flagged at the transformation; a chocolate factory makes a lot from that mass alone, not flagged again.
+    @Test func aLotThatTracesToPlotsInPartOnlyIsFlaggedWhereItIsMixed() throws {
+        var chain = Self.plots()
+        chain.facility("MILL")
+        chain.facility("FACTORY")
+        chain.harvest("H1", at: "2026-03-01T08:00:00Z", facility: "FARM", plots: ["P-OLD"], quantity: 600)
+        chain.harvest("H2", at: "2026-03-01T09:00:00Z", facility: "FARM", plots: [], quantity: 400)
+        chain.transform(
+            "T1", at: "2026-03-05T08:00:00Z", facility: "MILL", inputs: [("LOT-H1", 600), ("LOT-H2", 400)],
+            lot: "MASS", quantity: 800)
+        chain.transform(
+            "T2", at: "2026-03-06T08:00:00Z", facility: "FACTORY", inputs: [("MASS", 800)], lot: "BARS", quantity: 900)
+        // Fully located: a mill that grinds only the located harvest.
+        chain.harvest("H3", at: "2026-03-02T08:00:00Z", facility: "FARM", plots: ["P-OLD"], quantity: 500)
+        chain.transform(
+            "T3", at: "2026-03-07T08:00:00Z", facility: "MILL", inputs: [("LOT-H3", 500)], lot: "PURE", quantity: 400)
+        let findings = chain.findings(of: .plotCoverage)
+        #expect(findings.count == 1)
+        let finding = try #require(findings.first)
+        guard case .transform(let link) = finding.subject else {
+            Issue.record("\(finding.subject)")
+            return
+        }
+        #expect(chain.links().transforms[link].transform == 2)
+        #expect(
+            finding.detail
+                == "transform T1 makes lot MASS of which only 60.0 % traces to plots: inputs LOT-H1 100.0 %, LOT-H2 0.0 % located"
+        )
+    }
+
+    /// Two harvests of one lot, one naming its plot and one naming none: the second is flagged, the first its evidence.
+    @Test func aHarvestNamingNoPlotBesideOneThatDoesIsFlagged() throws {
+        var chain = Self.plots()
+        chain.harvest("H1", at: "2026-03-01T08:00:00Z", facility: "FARM", plots: ["P-OLD"], quantity: 300, lot: "LOT-A")
+        chain.harvest("H2", at: "2026-03-01T09:00:00Z", facility: "FARM", plots: [], quantity: 100, lot: "LOT-A")
+        let findings = chain.findings(of: .plotCoverage)
+        #expect(findings.map(\.subject) == [.production(1)])
+        #expect(findings.first?.evidence == [0])
+        #expect(
+            findings.first?.detail
+                == "produce H2 names no plot, while H1 of the same lot LOT-A does: 75.0 % of the lot traces to plots")
+        // Nothing named anywhere: nothing to flag.
+        var plain = ChainFixture()
+        plain.facility("FARM")
+        plain.produce("H1", at: "2026-03-01T08:00:00Z", facility: "FARM", lot: "LOT-A", quantity: 300)
+        plain.produce("H2", at: "2026-03-01T09:00:00Z", facility: "FARM", lot: "LOT-A", quantity: 100)
+        #expect(plain.findings(of: .plotCoverage).isEmpty)
+    }
+}
+
 /// Two digits, zero-padded.
 func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
