@@ -290,21 +290,30 @@ public final class PostgresLedgerStore: LedgerStore {
         _ what: String, on connection: PostgresConnection, committing: Bool = false,
         _ operation: @escaping @Sendable (PostgresConnection) async throws -> Void
     ) async throws(LedgerError) {
-        let address = address
-        let closed = { @Sendable () -> LedgerError? in
-            guard connection.isClosed else { return nil }
-            return LedgerError(
-                .storage,
-                committing
-                    ? "\(what): the connection to \(address) closed while the block was being committed: the ledger's head tells whether it was"
-                    : "\(what): the connection to \(address) closed before the block was committed")
-        }
+        let closed = closedConnection(what, connection, committing: committing)
         try await awaitAbandoning(abandoned: closed) { () async throws(LedgerError) in
             do {
                 try await operation(connection)
             } catch {
                 throw Self.storageError(error, what)
             }
+        }
+    }
+
+    /// The error of a block's step (`what`) whose `connection` has closed under it, asked for while the step waits:
+    /// a query on a closed connection may never end, so the wait does. A connection lost while committing leaves the
+    /// block's fate to the ledger's head.
+    func closedConnection(_ what: String, _ connection: PostgresConnection, committing: Bool = false)
+        -> @Sendable () -> LedgerError?
+    {
+        let address = address
+        return {
+            guard connection.isClosed else { return nil }
+            return LedgerError(
+                .storage,
+                committing
+                    ? "\(what): the connection to \(address) closed while the block was being committed: the ledger's head tells whether it was"
+                    : "\(what): the connection to \(address) closed before the block was committed")
         }
     }
 
@@ -892,17 +901,8 @@ private final class PostgresBlockTransaction: BlockTransaction, @unchecked Senda
         self.connection = connection
     }
 
-    /// An error for an operation that waits on a connection which has closed (the server stopped): a query on it
-    /// may never end, so the wait does.
-    private func closed(_ what: String) -> () -> LedgerError? {
-        let connection = connection
-        let address = store.address
-        return {
-            guard connection.isClosed else { return nil }
-            return LedgerError(
-                .storage, "\(what): the connection to \(address) closed before the block was committed")
-        }
-    }
+    /// The error of an operation (`what`) that waits on the transaction's connection once it has closed.
+    private func closed(_ what: String) -> () -> LedgerError? { store.closedConnection(what, connection) }
 
     /// Starts `operation` on the transaction's connection.
     private func start<T: Sendable>(

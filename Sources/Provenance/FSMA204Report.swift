@@ -177,7 +177,7 @@ public struct FSMA204Report: Sendable {
     }
 
     /// The columns whose cells are numbers: the quantity and the ledger index.
-    static let numericColumns: Set<Int> = [3, 16]
+    static let numericColumns = Set(["Quantity", "Ledger Index"].compactMap { columns.firstIndex(of: $0) })
 }
 
 extension Ledger {

@@ -3,7 +3,7 @@ public import LedgerCore
 extension SampleNetwork {
     /// A production plot of a farm or ranch (EU deforestation regulation; docs/regulatory.md), as the generator
     /// writes it into `plots/<participant>.geojson` when the configuration asks for plots.
-    public struct Plot: Sendable, Hashable {
+    public struct Plot: Sendable {
         public let id: String
         /// The farm or ranch it belongs to, and the participant that registers it.
         public let facility: String
@@ -13,14 +13,11 @@ extension SampleNetwork {
         public let commodity: String
         public let country: String
         /// The polygon's one ring, longitude first, closed.
-        public let ring: [(longitude: Double, latitude: Double)]
+        public let ring: [GeoPosition]
         /// Its geodesic area, as ``PlotGeometry`` computes it, in hectares with two decimals.
         public let areaHectares: String
         /// The day the land was established (`YYYY-MM-DD`), years before the regulation's cut-off.
         public let established: String
-
-        public static func == (left: Plot, right: Plot) -> Bool { left.id == right.id }
-        public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 
         /// The plot as a GeoJSON Feature, coordinates with six decimals.
         var feature: String {
@@ -51,7 +48,9 @@ extension SampleNetwork {
                         let ring = [
                             (left, top - 0.04), (left + 0.04, top - 0.04), (left + 0.04, top), (left, top),
                             (left, top - 0.04),
-                        ].map { (longitude: ($0.0 * 1e6).rounded() / 1e6, latitude: ($0.1 * 1e6).rounded() / 1e6) }
+                        ].map {
+                            GeoPosition(longitude: ($0.0 * 1e6).rounded() / 1e6, latitude: ($0.1 * 1e6).rounded() / 1e6)
+                        }
                         let id = plotID(facility.id, side)
                         plots.append(
                             Plot(
@@ -71,22 +70,9 @@ extension SampleNetwork {
 
     static func plotID(_ facility: String, _ side: Int) -> String { "\(facility)-PLOT-\(side + 1)" }
 
-    /// The ring's area as the ledger's check computes it, two decimals.
-    static func area(_ ring: [(longitude: Double, latitude: Double)]) -> String {
-        let geoJSON: JSONValue = [
-            "type": "Polygon",
-            "coordinates": .array([
-                .array(
-                    ring.map { position -> JSONValue in
-                        .array([
-                            .number(String(format: "%.6f", position.longitude)),
-                            .number(String(format: "%.6f", position.latitude)),
-                        ])
-                    })
-            ]),
-        ]
-        let hectares = (try? PlotGeometry(geoJSON: geoJSON).areaHectares) ?? 0
-        return String(format: "%.2f", hectares)
+    /// The ring's geodesic area, as the ledger's check computes it, two decimals.
+    static func area(_ ring: [GeoPosition]) -> String {
+        String(format: "%.2f", PlotGeometry.polygon([ring]).areaHectares)
     }
 
     /// A participant's plots as a GeoJSON FeatureCollection, one feature per line.

@@ -102,12 +102,14 @@ enum ProductScript {
           switch (geometry?.type) {
             case 'Polygon': return shape('path', { d: geometry.coordinates.map(ring).join(''), class: 'plot', 'fill-rule': 'evenodd' });
             case 'MultiPolygon': return shape('path', { d: geometry.coordinates.flat().map(ring).join(''), class: 'plot', 'fill-rule': 'evenodd' });
-            case 'Point': {
-              const [x, y] = geometry.coordinates, r = size / 2;
-              return shape('path', { d: `M${x - r},${-y}L${x},${-y - r}L${x + r},${-y}L${x},${-y + r}Z`, class: 'plot' });
-            }
+            case 'Point': return diamond(geometry.coordinates[0], -geometry.coordinates[1], size / 2);
             default: return null;
           }
+        }
+
+        // A plot's mark: a diamond `r` across each way from (x, y), in the map's units (y pointing south).
+        function diamond(x, y, r) {
+          return shape('path', { d: `M${x - r},${y}L${x},${y - r}L${x + r},${y}L${x},${y + r}Z`, class: 'plot' });
         }
 
         function plotsOf(history) {
@@ -161,7 +163,7 @@ enum ProductScript {
           const radius = width / 120;
           for (const p of marks) {
             const r = radius * 0.9;
-            svg.append(titled(shape('path', { d: `M${p.x - r},${p.y}L${p.x},${p.y - r}L${p.x + r},${p.y}L${p.x},${p.y + r}Z`, class: 'plot' }),
+            svg.append(titled(diamond(p.x, p.y, r),
               `plot ${p.f.name ?? p.id} (${p.id}), ${p.f.country ?? ''}`));
           }
           for (const p of facilities) {
