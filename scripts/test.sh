@@ -22,7 +22,12 @@ trap 'bash scripts/postgres-server.sh stop "$postgres_dir-replica"; bash scripts
 PROV_TEST_POSTGRES=$(bash scripts/postgres-server.sh start "$postgres_dir" "$postgres_port")
 PROV_TEST_POSTGRES_REPLICA=$(bash scripts/postgres-server.sh replica "$postgres_dir-replica" $((postgres_port + 1)) "$postgres_port")
 export PROV_TEST_POSTGRES PROV_TEST_POSTGRES_REPLICA
-swift test
+# On a failure, the failing tests' lines again at the end, where a truncated log still shows them.
+swift test 2>&1 | tee .build/swift-test.log || {
+    echo "swift test failed; its failing tests (full output in .build/swift-test.log):"
+    grep -E "✘|recorded an issue|error:" .build/swift-test.log | tail -60
+    exit 1
+}
 bash scripts/demo.sh > demo.log 2>&1 || { tail -40 demo.log; echo "the demo failed (full output in demo.log)"; exit 1; }
 echo "demo: OK ($(grep -c '^.\[1m\$ prov' demo.log) commands; output in demo.log)"
 # The HTTP API against Schemas/openapi.json: schemathesis, every phase, public and authenticated operations.

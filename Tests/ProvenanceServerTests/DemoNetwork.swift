@@ -6,6 +6,7 @@ import Ingest
 import LedgerCore
 import LedgerCrypto
 import LedgerStorage
+import Logging
 import NIOCore
 import Pipeline
 import Provenance
@@ -110,9 +111,17 @@ struct DemoNetwork {
         let clock = now
         let router = try ProvenanceServer.makeRouter(
             ledger: ledger, replicas: replicas, signingKeys: signingKeys, metrics: metrics, clock: { clock.read() })
-        let application = Application(router: router)
+        let application = Application(router: router, logger: Self.serverLogger)
         try await application.test(.router, body)
     }
+
+    /// The in-process servers' logger: warnings and errors only, since a line per request would bury a failing
+    /// test's report under thousands of them.
+    static let serverLogger: Logger = {
+        var logger = Logger(label: "prov.test-server")
+        logger.logLevel = .warning
+        return logger
+    }()
 }
 
 /// A response's status and parsed JSON body.

@@ -22,8 +22,10 @@ struct ServerInstancesTests {
         let eventsBefore = try await demo.ledger.treeSize()
         let farmKey = try DemoNetwork.key("farm-gh")
         let batches = 6
-        let first = Application(router: try ProvenanceServer.makeRouter(ledger: demo.ledger))
-        let other = Application(router: try ProvenanceServer.makeRouter(ledger: second))
+        let first = Application(
+            router: try ProvenanceServer.makeRouter(ledger: demo.ledger), logger: DemoNetwork.serverLogger)
+        let other = Application(
+            router: try ProvenanceServer.makeRouter(ledger: second), logger: DemoNetwork.serverLogger)
         try await first.test(.router) { one in
             try await other.test(.router) { two in
                 // The token the first server issued opens the second.

@@ -17,7 +17,9 @@ struct AbandonedWaitTests {
         }
     }
 
-    @Test func aStepThatNeverEndsIsLeftOnceAbandoned() async throws {
+    /// Bounded by the test's time limit, not by a clock read in the test: a loaded run's other tests may hold every
+    /// thread of the concurrency pool for a minute (processes they wait for), delaying the watch and this test alike.
+    @Test(.timeLimit(.minutes(5))) func aStepThatNeverEndsIsLeftOnceAbandoned() async throws {
         let release = Atomic<Bool>(false)
         let clock = ContinuousClock()
         let started = clock.now
@@ -35,8 +37,6 @@ struct AbandonedWaitTests {
         } catch {
             #expect(error.reason.contains("connection closed"), "\(error)")
         }
-        // Loosely bounded: under a loaded test run the pool may be slow to run the watch; the point is that it ends.
-        #expect(started.duration(to: clock.now) < .seconds(60))
         release.store(true, ordering: .relaxed)
     }
 }
