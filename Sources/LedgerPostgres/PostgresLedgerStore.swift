@@ -696,38 +696,36 @@ public final class PostgresLedgerStore: LedgerStore {
     public func transformations(producing lots: [String]) async throws(LedgerError) -> [TransformationEdge] {
         try await transformations(
             "following transformations back",
-            "SELECT seq FROM events WHERE kind = 'transform' AND lot = ANY(\(lots)::text[])")
+            """
+            SELECT events.seq, events.lot, lot_inputs.lot FROM events LEFT JOIN lot_inputs ON lot_inputs.seq = events.seq
+            WHERE events.kind = 'transform' AND events.lot = ANY(\(lots)::text[]) ORDER BY events.seq, lot_inputs.lot
+            """)
     }
 
     public func transformations(consuming lots: [String]) async throws(LedgerError) -> [TransformationEdge] {
         try await transformations(
-            "following transformations forward", "SELECT seq FROM lot_inputs WHERE lot = ANY(\(lots)::text[])")
+            "following transformations forward",
+            """
+            SELECT events.seq, events.lot, lot_inputs.lot FROM events LEFT JOIN lot_inputs ON lot_inputs.seq = events.seq
+            WHERE events.seq IN (SELECT seq FROM lot_inputs WHERE lot = ANY(\(lots)::text[]))
+                AND events.lot IS NOT NULL
+            ORDER BY events.seq, lot_inputs.lot
+            """)
     }
 
-    /// The transformations at the ledger indexes `selection` selects, from their lot columns and lot index rows, in
-    /// ledger order.
-    private func transformations(_ what: String, _ selection: PostgresQuery) async throws(LedgerError)
+    /// The transformations whose rows `query` selects (each transformation's ledger index and lot, with each of its
+    /// inputs or none, in ledger order then by input), one round trip per step of a history's walk.
+    private func transformations(_ what: String, _ query: PostgresQuery) async throws(LedgerError)
         -> [TransformationEdge]
     {
-        let indexes = Array(Set(try await fetch(what, selection) { row in try row.decode(Int.self) })).sorted()
-        guard !indexes.isEmpty else { return [] }
-        var outputs = [Int: String]()
-        for (index, lot) in try await fetch(
-            what, "SELECT seq, lot FROM events WHERE seq = ANY(\(indexes)::int8[]) AND lot IS NOT NULL",
-            { row in try row.decode((Int, String).self) })
+        var edges = [(index: Int, output: String, inputs: [String])]()
+        for (index, output, input) in try await fetch(
+            what, query, { row in try row.decode((Int, String, String?).self) })
         {
-            outputs[index] = lot
+            if edges.last?.index != index { edges.append((index, output, [])) }
+            if let input { edges[edges.count - 1].inputs.append(input) }
         }
-        var inputs = [Int: [String]]()
-        for (index, lot) in try await fetch(
-            what, "SELECT seq, lot FROM lot_inputs WHERE seq = ANY(\(indexes)::int8[]) ORDER BY seq, lot",
-            { row in try row.decode((Int, String).self) })
-        {
-            inputs[index, default: []].append(lot)
-        }
-        return outputs.keys.sorted().compactMap { index in
-            outputs[index].map { TransformationEdge(index: index, output: $0, inputs: inputs[index] ?? []) }
-        }
+        return edges.map { TransformationEdge(index: $0.index, output: $0.output, inputs: $0.inputs) }
     }
 
     public func lotInputs(_ indexes: Range<Int>) async throws(LedgerError) -> [LotInput] {

@@ -1,4 +1,4 @@
-public import LedgerCore
+internal import LedgerCore
 internal import Pipeline
 internal import Synchronization
 
@@ -23,5 +23,22 @@ final class CurrentMasterData: Sendable {
         let snapshot = try await read()
         cached.withLock { $0 = (height, snapshot) }
         return snapshot
+    }
+}
+
+/// The master data one answer has read, ledger by ledger (a server's answer may read a replica and then the primary):
+/// while an answer runs inside ``Ledger/withMasterDataReadOnce(_:)`` its accessors share one snapshot per ledger
+/// instead of each reading the head again.
+final class AnswerMasterData: Sendable {
+    @TaskLocal static var current: AnswerMasterData?
+
+    private let snapshots = Mutex<[ObjectIdentifier: CurrentMasterData.Snapshot]>([:])
+
+    func snapshot(of source: CurrentMasterData) -> CurrentMasterData.Snapshot? {
+        snapshots.withLock { $0[ObjectIdentifier(source)] }
+    }
+
+    func keep(_ snapshot: CurrentMasterData.Snapshot, of source: CurrentMasterData) {
+        snapshots.withLock { $0[ObjectIdentifier(source)] = snapshot }
     }
 }

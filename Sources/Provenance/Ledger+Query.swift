@@ -474,8 +474,24 @@ extension Ledger {
         try await masterDataNow().facilityFields
     }
 
-    /// The products, facilities and participants' GLNs as of the head block, read again only after an append.
+    /// Runs `body`, one answer's reads, with each ledger's master data (the products, facilities and participants'
+    /// GLNs) read at most once, as of the head when first asked for: the answer's parts then agree, and the head is
+    /// read once rather than by each accessor. Not for work that appends and then reads what it appended.
+    public static func withMasterDataReadOnce<T>(_ body: () async throws -> T) async rethrows -> T {
+        try await AnswerMasterData.$current.withValue(AnswerMasterData()) { try await body() }
+    }
+
+    /// The products, facilities and participants' GLNs as of the head block, read again only after an append (or
+    /// once per answer, inside ``withMasterDataReadOnce(_:)``).
     func masterDataNow() async throws(LedgerError) -> CurrentMasterData.Snapshot {
+        let answer = AnswerMasterData.current
+        if let kept = answer?.snapshot(of: currentMasterData) { return kept }
+        let snapshot = try await masterDataAtHead()
+        answer?.keep(snapshot, of: currentMasterData)
+        return snapshot
+    }
+
+    private func masterDataAtHead() async throws(LedgerError) -> CurrentMasterData.Snapshot {
         let height = try await headHeight()
         return try await currentMasterData.snapshot(height: height) { () async throws(LedgerError) in
             let versions = try await facilities()

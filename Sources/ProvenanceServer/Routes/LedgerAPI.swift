@@ -63,7 +63,12 @@ public struct LedgerAPI: Sendable {
     /// Runs the public read `body` on a read replica, in turn, when the server has any, and again on the primary when
     /// the replica does not find what it asks for (a row it has not replayed yet, such as the proof of an event
     /// appended a moment ago, or a checkpoint newer than its own) or cannot be reached.
+    /// Each ledger's master data is read once for the whole answer (``Ledger/withMasterDataReadOnce(_:)``).
     func reading(_ body: (LedgerAPI) async throws -> Response) async throws -> Response {
+        try await Ledger.withMasterDataReadOnce { try await readingOnAnyCopy(body) }
+    }
+
+    private func readingOnAnyCopy(_ body: (LedgerAPI) async throws -> Response) async throws -> Response {
         guard !replicas.ledgers.isEmpty else { return try await body(self) }
         let turn = replicaTurns.next()
         var onReplica = self

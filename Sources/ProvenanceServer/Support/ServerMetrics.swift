@@ -1,6 +1,6 @@
 import Hummingbird
 import Provenance
-public import Metrics
+internal import Metrics
 public import Prometheus
 import Synchronization
 
