@@ -108,9 +108,9 @@ extension Ledger {
                 subject.formUnion(try await store.lots(ofProduct: name))
             }
         }
-        if kind != .product, !(try await store.events(touchingLots: [identifier]).isEmpty) {
-            subject.insert(identifier)
-        }
+        // A lot's own events, read once: the walk below needs them to exist, and the history holds them.
+        var records = kind == .product ? [] : try await store.events(touchingLots: [identifier])
+        if !records.isEmpty { subject.insert(identifier) }
         guard !subject.isEmpty else {
             let what =
                 switch kind {
@@ -121,8 +121,13 @@ extension Ledger {
             throw LedgerError(.notFound, "no \(what) '\(identifier)' in the ledger")
         }
         let (upstream, downstream) = try await relatedLots(of: subject)
+        let unread = subject.union(upstream).union(downstream).subtracting(records.isEmpty ? [] : [identifier])
+        if !unread.isEmpty {
+            let read = Set(records.map(\.index))
+            records += try await store.events(touchingLots: unread.sorted()).filter { !read.contains($0.index) }
+        }
         var entries = [HistoryEntry]()
-        for record in try await store.events(touchingLots: Array(subject) + Array(upstream) + Array(downstream)) {
+        for record in records {
             let event = try record.decode(withholdingDisclosures: withholdingSensitiveFields)
             let lots = Set([record.columns.lot].compactMap { $0 })
             let relation: HistoryEntry.Relation =
