@@ -69,5 +69,7 @@ print(next(f["id"] for f in json.load(sys.stdin) if any(r.startswith("over capac
 step anomalies review "$flag" --decision confirmed --note "harvest beyond the farm's capacity; weighbridge slips requested" --key "$keys/DEMO-ONLY-compliance.pem"
 step anomalies show "$flag"
 step reports verify reports/report-*.json
+# Anyone holding the ledger makes the report again from the definition and the model kept with it.
+step reports reproduce "$(basename reports/report-*.json .json | sed 's/^report-//')"
 step checkpoint
 step verify

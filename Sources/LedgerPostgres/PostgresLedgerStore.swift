@@ -557,6 +557,28 @@ public final class PostgresLedgerStore: LedgerStore {
         return reports
     }
 
+    public func saveReportFiles(_ files: [ReportFile]) async throws(LedgerError) {
+        guard !files.isEmpty else { return }
+        _ = try await rows(
+            "storing a report's files",
+            """
+            INSERT INTO report_files (report, name, body)
+            SELECT * FROM unnest(\(files.map { ByteBuffer(bytes: $0.report.bytes) })::bytea[], \
+            \(files.map(\.name))::text[], \(files.map { ByteBuffer(bytes: $0.body) })::bytea[])
+            ON CONFLICT DO NOTHING
+            """)
+    }
+
+    public func reportFiles(of report: Digest) async throws(LedgerError) -> [ReportFile] {
+        try await fetch(
+            "reading a report's files",
+            "SELECT name, body FROM report_files WHERE report = \(ByteBuffer(bytes: report.bytes)) ORDER BY name"
+        ) { row in
+            let (name, body) = try row.decode((String, ByteBuffer).self)
+            return ReportFile(report: report, name: name, body: Self.bytes(body))
+        }
+    }
+
     // MARK: - Blocks and events
 
     public func head() async throws(LedgerError) -> BlockRecord? {

@@ -130,6 +130,18 @@ enum PostgresSchema {
             // behind the rows of a large block, would otherwise make it do.
             "CREATE INDEX lot_makers ON events (lot, seq) WHERE kind IN ('produce', 'transform')"
         ],
+        [
+            // The files a report is reproduced from, kept beside it: the definition it ran and the model it fitted,
+            // whose digests its anchor carries.
+            """
+            CREATE TABLE report_files (
+                report BYTEA NOT NULL,
+                name TEXT COLLATE "C" NOT NULL,
+                body BYTEA NOT NULL,
+                PRIMARY KEY (report, name)
+            )
+            """
+        ],
     ]
 
     /// The lowest level of the ledger tree whose nodes the Merkle table keeps, as in the SQLite store: a node below it

@@ -353,6 +353,29 @@ public final class SQLiteLedgerStore: LedgerStore {
         return reports
     }
 
+    public func saveReportFiles(_ files: [ReportFile]) async throws(LedgerError) {
+        do {
+            try await pool.write { db in
+                for file in files {
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO report_files (report, name, body) VALUES (?, ?, ?)",
+                        arguments: [Data(file.report.bytes), file.name, Data(file.body)])
+                }
+            }
+        } catch {
+            throw Self.storageError(error, "storing a report's files")
+        }
+    }
+
+    public func reportFiles(of report: Digest) async throws(LedgerError) -> [ReportFile] {
+        try await read("reading a report's files") { db in
+            try Row.fetchAll(
+                db, sql: "SELECT name, body FROM report_files WHERE report = ? ORDER BY name",
+                arguments: [Data(report.bytes)]
+            ).map { row in ReportFile(report: report, name: Self.text(row["name"]), body: Self.bytes(row["body"])) }
+        }
+    }
+
     // MARK: - Blocks and events
 
     public func head() async throws(LedgerError) -> BlockRecord? {

@@ -153,6 +153,19 @@ enum SQLiteSchema {
                     CREATE INDEX query_terms_by_event ON query_terms(seq, name, value);
                     """)
         }
+        migrator.registerMigration("v7") { db in
+            // The files a report is reproduced from, kept beside it: the definition it ran and the model it fitted,
+            // whose digests its anchor carries.
+            try db.execute(
+                sql: """
+                    CREATE TABLE report_files (
+                        report BLOB NOT NULL,
+                        name TEXT NOT NULL,
+                        body BLOB NOT NULL,
+                        PRIMARY KEY (report, name)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 

@@ -1,4 +1,4 @@
-public import LedgerCore
+package import LedgerCore
 internal import Dispatch
 internal import Synchronization
 

@@ -39,6 +39,13 @@ public protocol LedgerStore: Sendable {
     /// Every stored report, in anchor order.
     func reports() async throws(LedgerError) -> [ReportRecord]
 
+    /// Stores files that belong to a stored report (the definition it ran, the model it fitted); a file already
+    /// stored under the same report and name is kept as it was.
+    func saveReportFiles(_ files: [ReportFile]) async throws(LedgerError)
+
+    /// The files stored with the report whose digest is `report`, by name.
+    func reportFiles(of report: Digest) async throws(LedgerError) -> [ReportFile]
+
     /// The latest block, if any.
     func head() async throws(LedgerError) -> BlockRecord?
 
@@ -311,6 +318,27 @@ public struct ReportRecord: Sendable, Hashable {
     public init(digest: Digest, anchorIndex: Int, body: [UInt8]) {
         self.digest = digest
         self.anchorIndex = anchorIndex
+        self.body = body
+    }
+}
+
+/// A file kept with a stored report: the anchor event carries its SHA-256, so the file is checked against the chain
+/// wherever it is read.
+public struct ReportFile: Sendable, Hashable {
+    /// The digest of the report it belongs to.
+    public let report: Digest
+    /// Its name within the report (`definition`, `model`).
+    public let name: String
+    public let body: [UInt8]
+
+    /// The pipeline definition's bytes, as the run read them.
+    public static let definition = "definition"
+    /// The fitted model's document.
+    public static let model = "model"
+
+    public init(report: Digest, name: String, body: [UInt8]) {
+        self.report = report
+        self.name = name
         self.body = body
     }
 }

@@ -11,8 +11,15 @@ public struct PipelineRun: Sendable {
         case links, features, models, tails, rules, report
     }
 
+    /// The version of the code that links, measures, fits and scores, which the report and the model name: a
+    /// different version may give a different report from the same chain and definition, and says why it does.
+    /// Raised with every change to what a run computes.
+    public static let codeVersion = "2026.12.1"
+
     public struct Result: Sendable {
         public let report: Report
+        /// Everything the run fitted.
+        public let model: FittedModel
         /// The scored links' features and scores, and whether each is flagged, when the run was asked for them.
         public let features: FeatureMatrix?
         /// Seconds spent per stage, in stage order.
@@ -70,7 +77,7 @@ public struct PipelineRun: Sendable {
         // would tie, and a value many links share counts as common (TailModel).
         let unimputed = Self.capped(uncapped)
         let scaled = Self.imputed(unimputed)
-        let detected = timed(.models) { () -> (scores: CombinedScores, silhouettes: [Int: Double])? in
+        let detected = timed(.models) { () -> (detector: CombinedDetector, scores: CombinedScores)? in
             guard scaled.rows >= 2 else { return nil }
             let parameters = CombinedDetector.Parameters(
                 forest: IsolationForest.Parameters(
@@ -79,7 +86,7 @@ public struct PipelineRun: Sendable {
                     seed: definition.models.seed),
                 clusterCandidates: definition.models.clusterCandidates, seed: definition.models.seed)
             let detector = CombinedDetector.fit(scaled, parameters: parameters)
-            return (detector.scores(scaled), detector.silhouettes)
+            return (detector, detector.scores(scaled))
         }
         let scores = timed(.tails) { () -> ModelScores in
             let tails = TailScores(
@@ -89,7 +96,7 @@ public struct PipelineRun: Sendable {
                 pValues: tails.combined, tails: tails, combined: tails.combined.map(TailScores.score(pValue:)),
                 forest: detected?.scores.forest ?? [],
                 cluster: detected?.scores.cluster ?? [], clusters: detected?.scores.clusters ?? [],
-                silhouettes: detected?.silhouettes ?? [:])
+                silhouettes: detected?.detector.silhouettes ?? [:])
         }
         let findings = timed(.rules) {
             RuleEngine(links: links, rules: definition.rules, features: table).findings()
@@ -103,7 +110,10 @@ public struct PipelineRun: Sendable {
             let report = builder.build()
             return (report, featureMatrix ? builder.featureMatrix(flagged: Set(report.flags.map(\.id))) : nil)
         }
-        return Result(report: report, features: features, timings: timings)
+        let model = FittedModel(
+            pipeline: definition.name, definitionDigest: definitionDigest, features: definition.features,
+            scaler: scaler, tails: scores.tails.models, detector: detected?.detector, threshold: definition.threshold)
+        return Result(report: report, model: model, features: features, timings: timings)
     }
 
     /// The events inside the definition's time window.

@@ -269,6 +269,7 @@ struct ReportBuilder {
                 "minimum_cohort": .integer(definition.links.minimumCohort),
             ]),
             "drivers": .integer(definition.drivers),
+            "code_version": .text(PipelineRun.codeVersion),
         ]
     }
 

@@ -174,7 +174,7 @@ struct RuleEngine {
             if let detail { failing.append((key, balance, detail)) }
         }
         var found = [RuleFinding]()
-        for (key, balance, detail) in failing.sorted(by: {
+        for (_, balance, detail) in failing.sorted(by: {
             ($0.key.facility, $0.key.lot) < ($1.key.facility, $1.key.lot)
         }) {
             for ship in balance.ships {

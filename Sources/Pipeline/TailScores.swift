@@ -31,6 +31,8 @@ struct TailScores {
     let tail: [Double]
     /// Per link: the combined p-value of the tail score, the forest and the clusters.
     let combined: [Double]
+    /// Per column: the fitted tail model.
+    let models: [TailModel]
 
     /// - Parameters:
     ///   - scaled: the scaled features, NaN where missing (not imputed), so each tail is fitted on the links where its
@@ -69,6 +71,7 @@ struct TailScores {
         familyPValues = Matrix(rows: rows, columns: families.count, values: familyValues)
         self.tail = tail
         self.combined = combined
+        self.models = models
     }
 
     /// The combined p-value of a link had the forest and the clusters found nothing: its tail score, times three.

@@ -28,7 +28,7 @@ extension Ledger {
     ///
     /// Each block is written in one transaction, its events streamed in chunks, so memory stays bounded whatever a
     /// block's size; a copy that stops part way leaves whole blocks only, and is started again into an empty store.
-    /// Anomaly reports stored with their anchors are copied too; the query index is rebuilt where it is needed.
+    /// Anomaly reports stored with their anchors are copied too, with their files (definition, model); the query index is rebuilt where it is needed.
     public func copy(
         to address: LedgerAddress, progress: @escaping @Sendable (LedgerCopyProgress) -> Void = { _ in }
     ) async throws(LedgerError) -> LedgerCopySummary {
@@ -76,7 +76,10 @@ extension Ledger {
             progress(LedgerCopyProgress(events: end, totalEvents: total))
         }
         let reports = try await store.reports()
-        for report in reports { try await target.saveReport(report) }
+        for report in reports {
+            try await target.saveReportFiles(try await store.reportFiles(of: report.digest))
+            try await target.saveReport(report)
+        }
 
         let copy = try await Ledger.open(store: target)
         let verification = await copy.verify()

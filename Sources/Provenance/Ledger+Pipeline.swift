@@ -9,6 +9,9 @@ public struct PipelineOutcome: Sendable {
     /// The report's canonical JSON (what the digest covers).
     public let canonicalReport: [UInt8]
     public let digest: Digest
+    /// The fitted model's document (``FittedModel``), stored with the report, and its SHA-256, which the anchor carries.
+    public let model: [UInt8]
+    public let modelDigest: Digest
     /// The `anchor` event's receipt.
     public let anchor: AppendReceipt
     /// The scored links' feature matrix (`prov pipeline run --features-out`), when it was asked for.
@@ -60,6 +63,8 @@ extension Ledger {
         }
         let body = try result.report.canonicalBytes()
         let digest = SHA256.hash(body)
+        let model = try result.model.canonicalBytes()
+        let modelDigest = SHA256.hash(model)
 
         progress(.anchoring)
         let content = try EventContent(
@@ -67,6 +72,8 @@ extension Ledger {
             fields: [
                 "report_digest": .string(digest.hex),
                 "pipeline_digest": .string(pipelineDigest),
+                "model_digest": .string(modelDigest.hex),
+                "code_version": .string(PipelineRun.codeVersion),
                 "from_size": .integer(input.range.fromSize),
                 "to_size": .integer(input.range.toSize),
                 "checkpoint": .string(input.range.rootHash),
@@ -87,11 +94,17 @@ extension Ledger {
         } else {
             throw LedgerError(.invalidState, "the anchor event was neither appended nor found")
         }
+        // The files first: a stored report always has the files it is reproduced from.
+        try await store.saveReportFiles([
+            ReportFile(report: digest, name: ReportFile.definition, body: definitionBytes),
+            ReportFile(report: digest, name: ReportFile.model, body: model),
+        ])
         try await store.saveReport(ReportRecord(digest: digest, anchorIndex: anchorIndex, body: body))
         var timings = [(stage: "read", seconds: readSeconds)]
         timings += result.timings.map { ($0.stage.rawValue, $0.seconds) }
         return PipelineOutcome(
-            report: result.report, canonicalReport: body, digest: digest, anchor: receipt, features: result.features,
+            report: result.report, canonicalReport: body, digest: digest, model: model, modelDigest: modelDigest,
+            anchor: receipt, features: result.features,
             timings: timings)
     }
 

@@ -1,4 +1,4 @@
-public import LedgerCore
+internal import LedgerCore
 
 extension SampleNetwork {
     /// How a network written with ``Configuration/gs1Names`` names its products and places: as a partner's EPCIS

@@ -148,8 +148,8 @@ struct AnomaliesReview: AsyncParsableCommand {
 
 struct Reports: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List anchored anomaly reports, verify a report file, or write a stored one out.",
-        subcommands: [ReportsList.self, ReportsVerify.self, ReportsExport.self],
+        abstract: "List anchored anomaly reports, verify or reproduce one, or write a stored one out.",
+        subcommands: [ReportsList.self, ReportsVerify.self, ReportsReproduce.self, ReportsExport.self],
         defaultSubcommand: ReportsList.self)
 }
 
@@ -231,19 +231,87 @@ struct ReportsExport: AsyncParsableCommand {
     func run() async throws {
         try await reporting { () async throws(LedgerError) in
             let ledger = try await options.openForReading()
-            let reports = try await ledger.anchoredReports()
-            let matching =
-                digest.map { prefix in reports.filter { $0.record.digest.hex.hasPrefix(prefix.lowercased()) } }
-                ?? Array(reports.suffix(1))
-            guard matching.count == 1, let anchored = matching.first else {
-                throw LedgerError(
-                    .notFound,
-                    matching.isEmpty
-                        ? "no stored report matches" : "\(matching.count) reports match; give more of the digest")
-            }
+            let anchored = try await storedReport(digest, in: ledger)
             let paths = try writeReportFiles(
                 anchored.report, canonical: anchored.record.body, digest: anchored.record.digest, folder: out)
-            print("\(paths.json)\n\(paths.html)")
+            let files = try await ledger.reportFiles(of: anchored.record.digest)
+            var written = [paths.json, paths.html]
+            if let definition = files.definition {
+                written.append(try writeDefinitionFile(definition, digest: anchored.record.digest, folder: out))
+            }
+            if let model = files.model { written.append(try writeModelFile(model, folder: out)) }
+            print(written.joined(separator: "\n"))
         }
     }
+}
+
+struct ReportsReproduce: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reproduce",
+        abstract: "Re-run an anchored report from the ledger and compare it, and its model, byte for byte.",
+        discussion: """
+            Checks the report's anchor as 'prov reports verify' does, then reads the definition and the fitted model \
+            stored with the report and checks them against the digests the anchor carries, re-reads exactly the \
+            anchored range of the chain, runs the definition again, and compares the report and the model it makes \
+            with the anchored ones. Any full copy of the ledger will do, a read replica or a 'prov migrate' copy \
+            included.
+
+            Prints 'reproduced' with both digests and exits 0, or names the first difference (the document: report, \
+            model or definition, and a JSON Pointer into it) and exits 1. The report and the model name the code \
+            version that made them: a re-run by a different version that changes them is a difference, and the \
+            versions say why. Reproducing proves that the report follows from the chain and the definition, not that \
+            the definition is a good one (docs/verifiable-detection.md).
+            """)
+
+    @OptionGroup var options: LedgerOptions
+    @Argument(
+        help: ArgumentHelp(
+            "A stored report's digest (or a unique prefix of it), or a report's JSON file.",
+            valueName: "DIGEST|REPORT.json"))
+    var report: String
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func run() async throws {
+        var outcome: ReportReproduction?
+        try await reporting { () async throws(LedgerError) in
+            let ledger = try await options.openForReading()
+            let bytes =
+                FileManager.default.fileExists(atPath: report)
+                ? try readBytes(report, what: "report") : try await storedReport(report, in: ledger).record.body
+            outcome = try await ledger.reproduceReport(bytes)
+        }
+        guard let reproduction = outcome else { return }
+        if json {
+            printJSON(reproduction.json)
+        } else if let difference = reproduction.difference {
+            let place = difference.pointer.isEmpty ? "" : " at \(difference.pointer)"
+            print("NOT reproduced: the \(difference.document) differs\(place): \(difference.reason)")
+            if reproduction.codeVersion != reproduction.reproducingCodeVersion {
+                print(
+                    "    made by code version \(reproduction.codeVersion ?? "unknown"), re-run by \(reproduction.reproducingCodeVersion)"
+                )
+            }
+        } else {
+            print("reproduced: report \(reproduction.reportDigest.hex)")
+            print("            model  \(reproduction.modelDigest.hex)")
+            print(
+                "    anchored at index \(reproduction.verification.anchorIndex) by \(reproduction.verification.officer); events \(reproduction.verification.fromSize)..<\(reproduction.verification.toSize); code version \(reproduction.reproducingCodeVersion)"
+            )
+        }
+        if !reproduction.reproduced { throw ExitCode(1) }
+    }
+}
+
+/// The stored report whose digest starts with `prefix`, or the latest one without a prefix.
+func storedReport(_ prefix: String?, in ledger: Ledger) async throws(LedgerError) -> AnchoredReport {
+    let reports = try await ledger.anchoredReports()
+    let matching =
+        prefix.map { prefix in reports.filter { $0.record.digest.hex.hasPrefix(prefix.lowercased()) } }
+        ?? Array(reports.suffix(1))
+    guard matching.count == 1, let anchored = matching.first else {
+        throw LedgerError(
+            .notFound,
+            matching.isEmpty ? "no stored report matches" : "\(matching.count) reports match; give more of the digest")
+    }
+    return anchored
 }

@@ -23,9 +23,11 @@ struct PipelineRunCommand: AsyncParsableCommand {
             applies the rules, and explains every flag.
 
             The report is written to DIR as report-<digest>.json (canonical JSON: its SHA-256 is the digest) and \
-            report-<digest>.html (a self-contained page with charts). An `anchor` event carrying the digest, the \
-            definition's digest and the range is signed with --key, which must be a compliance participant's key. \
-            Check a report later with 'prov reports verify'; review its flags with 'prov anomalies'.
+            report-<digest>.html (a self-contained page with charts), and everything the run fitted (scaling, tails, \
+            forest, clusters, calibration, threshold) as model-<digest>.json. An `anchor` event carrying the report's \
+            digest, the definition's, the model's and the range is signed with --key, which must be a compliance \
+            participant's key; the ledger keeps the definition and the model with the report. Check a report later \
+            with 'prov reports verify', re-run it with 'prov reports reproduce'; review its flags with 'prov anomalies'.
 
             --features-out FILE.csv also writes the link feature matrix, one row per scored link: link_id (the ID \
             of its flag when it is flagged), subject, event_ids and record_ids (separated by ';'), each feature raw \
@@ -64,6 +66,7 @@ struct PipelineRunCommand: AsyncParsableCommand {
             progress.finish()
             let (jsonPath, htmlPath) = try writeReportFiles(
                 outcome.report, canonical: outcome.canonicalReport, digest: outcome.digest, folder: out)
+            let modelPath = try writeModelFile(outcome.model, folder: out)
             if let featuresOut, let features = outcome.features {
                 try writeFile(featuresOut, Array(features.csv().utf8))
             }
@@ -72,6 +75,8 @@ struct PipelineRunCommand: AsyncParsableCommand {
                 printJSON(
                     .object([
                         "report": .string(jsonPath), "html": .string(htmlPath), "digest": .string(outcome.digest.hex),
+                        "model": .string(modelPath), "model_digest": .string(outcome.modelDigest.hex),
+                        "code_version": .string(PipelineRun.codeVersion),
                         "features": featuresOut.map(JSONValue.string) ?? .null,
                         "anchor_index": outcome.anchor.firstIndex.map(JSONValue.integer) ?? .null,
                         "events": .integer(summary.events), "links": .integer(summary.links),
@@ -96,7 +101,7 @@ struct PipelineRunCommand: AsyncParsableCommand {
             if outcome.report.flags.count > 5 {
                 print("  … \(outcome.report.flags.count - 5) more: prov anomalies list")
             }
-            print("report \(jsonPath)\n       \(htmlPath)")
+            print("report \(jsonPath)\n       \(htmlPath)\nmodel  \(modelPath)")
             if let featuresOut, let features = outcome.features {
                 print("features \(featuresOut) (\(features.rows.count) links)")
             }
@@ -166,6 +171,23 @@ func writeReportFiles(_ report: Report, canonical: [UInt8], digest: Digest, fold
     try writeFile(stem + ".json", canonical)
     try writeFile(stem + ".html", Array(report.html().utf8))
     return (stem + ".json", stem + ".html")
+}
+
+/// Writes the definition stored with report `digest` as report-<digest>.definition.yml (or .json when it is JSON).
+func writeDefinitionFile(_ definition: [UInt8], digest: Digest, folder: String) throws(LedgerError) -> String {
+    let isJSON = definition.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "{")
+    let path = (folder as NSString).appendingPathComponent(
+        "report-\(digest.hex.prefix(16)).definition.\(isJSON ? "json" : "yml")")
+    try writeFile(path, definition)
+    return path
+}
+
+/// Writes a fitted model's document as model-<its digest>.json.
+func writeModelFile(_ model: [UInt8], folder: String) throws(LedgerError) -> String {
+    let path = (folder as NSString).appendingPathComponent("model-\(SHA256.hash(model).hex.prefix(16)).json")
+    try createDirectory(folder)
+    try writeFile(path, model)
+    return path
 }
 
 func createDirectory(_ path: String) throws(LedgerError) {

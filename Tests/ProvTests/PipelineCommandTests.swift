@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import LedgerCore
 import Testing
 
@@ -122,15 +123,82 @@ import Testing
         defer { second.remove() }
         var digests = [String]()
         var matrices = [Data]()
+        var models = [Data]()
         for prov in [first, second] {
             let run = try prov.run(
                 "pipeline", "run", Self.pipeline, "--key", Self.officerKey, "--json", "--features-out", "links.csv")
             try #require(run.status == 0, "\(run.stderr)")
-            digests.append(try #require(try JSONParser.parse(run.stdout)["digest"]?.stringValue))
+            let summary = try JSONParser.parse(run.stdout)
+            digests.append(try #require(summary["digest"]?.stringValue))
             matrices.append(try Data(contentsOf: URL(fileURLWithPath: prov.path("links.csv"))))
+            models.append(
+                try Data(contentsOf: URL(fileURLWithPath: prov.path(try #require(summary["model"]?.stringValue)))))
         }
         #expect(digests[0] == digests[1])
         #expect(matrices[0] == matrices[1])
+        // The same fitted model, to the byte.
+        #expect(models[0] == models[1] && models[0].count > 1000)
+    }
+
+    /// `prov reports reproduce`: the anchored report and its model are made again, to the byte, from the ledger alone
+    /// (and from a copy of it); a byte changed in the stored model or definition is named.
+    @Test func anAnchoredReportIsReproducedAndATamperedFileIsNamed() throws {
+        let prov = try Self.demoLedger()
+        defer { prov.remove() }
+        let run = try prov.run("pipeline", "run", Self.pipeline, "--key", Self.officerKey, "--json")
+        try #require(run.status == 0, "\(run.stderr)")
+        let summary = try JSONParser.parse(run.stdout)
+        let digest = try #require(summary["digest"]?.stringValue)
+        let modelDigest = try #require(summary["model_digest"]?.stringValue)
+        let reportPath = try #require(summary["report"]?.stringValue)
+
+        let reproduced = try prov.run("reports", "reproduce", String(digest.prefix(12)))
+        #expect(reproduced.status == 0, "\(reproduced.stderr)")
+        #expect(reproduced.stdout.contains("reproduced: report \(digest)"), "\(reproduced.stdout)")
+        #expect(reproduced.stdout.contains("model  \(modelDigest)"), "\(reproduced.stdout)")
+        let fromFile = try JSONParser.parse(try prov.succeed(["reports", "reproduce", reportPath, "--json"]).stdout)
+        #expect(fromFile["reproduced"] == .bool(true) && fromFile["model_digest"] == .string(modelDigest))
+        #expect(fromFile["reproduced_model_digest"] == .string(modelDigest))
+
+        // The definition and the model are served and exported with the report, as stored.
+        let exported = try prov.succeed(["reports", "export", String(digest.prefix(12)), "--out", "exported"]).stdout
+        let definitionFile = "exported/report-\(digest.prefix(16)).definition.yml"
+        #expect(exported.contains(definitionFile) && exported.contains("exported/model-\(modelDigest.prefix(16)).json"))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: prov.path(definitionFile)))
+                == Data(contentsOf: URL(fileURLWithPath: Self.pipeline)))
+
+        // A copy of the ledger reproduces it too.
+        _ = try prov.succeed(["migrate", "--from", "ledger.sqlite", "--to", "copy.sqlite"])
+        let onCopy = try prov.run("reports", "reproduce", digest, "--ledger", "copy.sqlite", "--json")
+        #expect(onCopy.status == 0, "\(onCopy.stderr)")
+        #expect(try JSONParser.parse(onCopy.stdout)["reproduced"] == .bool(true), "\(onCopy.stdout)")
+
+        // One byte of the stored model changed: named by its place, and no longer the anchored model.
+        func tamper(_ name: String, _ edit: String) throws -> ProvRunner.Result {
+            let copy = prov.path("tampered-\(name).sqlite")
+            try? FileManager.default.removeItem(atPath: copy)
+            try FileManager.default.copyItem(atPath: prov.path("copy.sqlite"), toPath: copy)
+            try DatabaseQueue(path: copy).write { db in
+                try db.execute(sql: "UPDATE report_files SET body = \(edit) WHERE name = ?", arguments: [name])
+            }
+            return try prov.run("reports", "reproduce", digest, "--ledger", copy)
+        }
+        let model = try tamper("model", "replace(body, '\"format\":1', '\"format\":2')")
+        #expect(model.status == 1, "\(model.stderr)")
+        #expect(
+            model.stdout.contains(
+                "NOT reproduced: the model differs at /format: the stored model's SHA-256 is not the model digest its anchor carries; stored 2, reproduced 1"
+            ), "\(model.stdout)")
+        let definition = try tamper("definition", "replace(body, 'trees: ', 'trees:  ')")
+        #expect(definition.status == 1, "\(definition.stderr)")
+        #expect(definition.stdout.contains("NOT reproduced: the definition differs"), "\(definition.stdout)")
+        // A report that is not the anchored one is refused before anything is re-run.
+        let original = try String(contentsOfFile: prov.path(reportPath), encoding: .utf8)
+        try original.replacingOccurrences(of: "\"over_capacity\"", with: "\"over_kapacity\"")
+            .write(toFile: prov.path("tampered.json"), atomically: true, encoding: .utf8)
+        let refused = try prov.run("reports", "reproduce", "tampered.json")
+        #expect(refused.status == 1 && refused.stderr.contains("no anchor on the chain carries"), "\(refused.stderr)")
     }
 
     /// `--features-out`: one row per scored link, every feature raw and scaled, the scores, and the flagged links

@@ -112,7 +112,7 @@ import Testing
 
             """.utf8
         ).write(to: URL(fileURLWithPath: prov.path("harvest.csv")))
-        try run("ingest", "harvest.csv", "--key", farmKey)
+        _ = try run("ingest", "harvest.csv", "--key", farmKey)
         let history = try run("history", "LOT-P1").stdout
         #expect(history.contains("plots=PLOT-GH-1;PLOT-GH-2"), "\(history)")
         #expect(history.contains("dds_reference=26GHAB12345678 dds_verification=KX7PQ2RM"), "\(history)")

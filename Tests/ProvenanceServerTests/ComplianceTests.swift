@@ -119,6 +119,22 @@ import Testing
             OpenAPIContract.expect(html, 200, "GET", "/v1/reports/{digest}/html")
             #expect(String(decoding: html.body, as: UTF8.self).contains("<svg"))
 
+            // What the report is reproduced from, with the digests its anchor carries.
+            let anchor = try await demo.ledger.verifyReport(report.body).anchorEventID
+            let fields = try await demo.ledger.event(id: anchor).event.header.publicFields
+            let model = try await client.call(.get, "/v1/reports/\(digest)/model", token: auditor)
+            OpenAPIContract.expect(model, 200, "GET", "/v1/reports/{digest}/model")
+            #expect(fields["model_digest"] == .string(SHA256.hash(model.body).hex))
+            let definition = try await client.call(.get, "/v1/reports/\(digest)/definition", token: auditor)
+            OpenAPIContract.expect(definition, 200, "GET", "/v1/reports/{digest}/definition")
+            #expect(fields["pipeline_digest"] == .string(SHA256.hash(definition.body).hex))
+            #expect(try await demo.ledger.reproduceReport(report.body).reproduced)
+            // Compliance readers only.
+            let farm = try await client.login("farm-gh", key: try DemoNetwork.key("farm-gh"))
+            OpenAPIContract.expect(
+                try await client.call(.get, "/v1/reports/\(digest)/model", token: farm), 403, "GET",
+                "/v1/reports/{digest}/model")
+
             OpenAPIContract.expect(
                 try await client.call(.get, "/v1/reports/\(String(repeating: "0", count: 64))", token: auditor), 404,
                 "GET", "/v1/reports/{digest}")

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The stores the library tests run against.
 ///

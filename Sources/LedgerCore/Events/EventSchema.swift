@@ -197,6 +197,9 @@ public enum EventSchema {
             return [
                 f("report_digest", .digestHex, required: true),
                 f("pipeline_digest", .digestHex, required: true),
+                // The fitted model's SHA-256 and the code version that fitted it (docs/verifiable-detection.md).
+                f("model_digest", .digestHex),
+                f("code_version", .text),
                 f("from_size", .count, required: true),
                 f("to_size", .count, required: true),
                 f("checkpoint", .text),

@@ -102,5 +102,23 @@ extension LedgerAPI {
             let report = try await ledger.anchoredReport(digest: try context.pathParameter("digest"))
             return Response.bytesResponse(Array(report.report.html().utf8), contentType: "text/html; charset=utf-8")
         }
+        // What 'prov reports reproduce' re-runs a report from, for readers who reproduce it elsewhere.
+        router.get("/v1/reports/:digest/model") { _, context in
+            _ = try context.requireRole(Self.readers, for: "reading reports")
+            let report = try await ledger.anchoredReport(digest: try context.pathParameter("digest"))
+            guard let model = try await ledger.reportFiles(of: report.record.digest).model else {
+                throw LedgerError(.notFound, "report \(report.record.digest.hex) was anchored before models were kept")
+            }
+            return Response.bytesResponse(model, contentType: "application/json")
+        }
+        router.get("/v1/reports/:digest/definition") { _, context in
+            _ = try context.requireRole(Self.readers, for: "reading reports")
+            let report = try await ledger.anchoredReport(digest: try context.pathParameter("digest"))
+            guard let definition = try await ledger.reportFiles(of: report.record.digest).definition else {
+                throw LedgerError(
+                    .notFound, "report \(report.record.digest.hex) was anchored before definitions were kept")
+            }
+            return Response.bytesResponse(definition, contentType: "text/plain; charset=utf-8")
+        }
     }
 }

@@ -1,0 +1,171 @@
+public import LedgerCore
+public import LedgerCrypto
+internal import LedgerStorage
+internal import Pipeline
+
+/// What re-running an anchored report found (``Ledger/reproduceReport(_:)``).
+public struct ReportReproduction: Sendable {
+    /// Where a document differs from what the re-run made.
+    public struct Difference: Sendable {
+        /// `report`, `model` or `definition`.
+        public let document: String
+        /// The JSON Pointer of the first differing value; empty for the whole document.
+        public let pointer: String
+        public let reason: String
+    }
+
+    /// The anchor's checks: its signer, its range, the tree's root at its size.
+    public let verification: ReportVerification
+    /// The digests the anchor carries, and those of what the re-run made.
+    public let reportDigest: Digest
+    public let modelDigest: Digest
+    public let reproducedReportDigest: Digest
+    public let reproducedModelDigest: Digest
+    /// The code version that made the report (as its anchor states) and the one that re-ran it.
+    public let codeVersion: String?
+    public let reproducingCodeVersion: String
+    /// The first difference, nil when the report and the model were made again to the byte.
+    public let difference: Difference?
+
+    public var reproduced: Bool { difference == nil }
+
+    public var json: JSONValue {
+        var members: [String: JSONValue] = [
+            "reproduced": .bool(reproduced),
+            "report_digest": .string(reportDigest.hex), "model_digest": .string(modelDigest.hex),
+            "reproduced_report_digest": .string(reproducedReportDigest.hex),
+            "reproduced_model_digest": .string(reproducedModelDigest.hex),
+            "anchor_index": .integer(verification.anchorIndex), "officer": .string(verification.officer),
+            "from_size": .integer(verification.fromSize), "to_size": .integer(verification.toSize),
+            "code_version": codeVersion.map(JSONValue.string) ?? .null,
+            "reproducing_code_version": .string(reproducingCodeVersion),
+        ]
+        if let difference {
+            members["difference"] = [
+                "document": .string(difference.document), "pointer": .string(difference.pointer),
+                "reason": .string(difference.reason),
+            ]
+        }
+        return .object(members)
+    }
+}
+
+/// The files stored with a report.
+public struct StoredReportFiles: Sendable {
+    /// The pipeline definition's bytes, as the run read them.
+    public let definition: [UInt8]?
+    /// The fitted model's document (``FittedModel``).
+    public let model: [UInt8]?
+}
+
+extension Ledger {
+    /// The definition and the model stored with the report whose digest is `report` (none for a report anchored
+    /// before they were kept).
+    public func reportFiles(of report: Digest) async throws(LedgerError) -> StoredReportFiles {
+        let files = try await store.reportFiles(of: report)
+        return StoredReportFiles(
+            definition: files.first { $0.name == ReportFile.definition }?.body,
+            model: files.first { $0.name == ReportFile.model }?.body)
+    }
+
+    /// Re-runs the anchored report `reportBytes` (its canonical JSON, as stored or exported) from what the ledger holds:
+    /// the anchor's range of the chain and the definition stored with the report, and compares the report and the
+    /// fitted model it makes with those anchored, byte for byte.
+    ///
+    /// - Returns: the outcome, with the first difference when there is one (a stored file that no longer has the
+    ///   digest its anchor carries, or a JSON Pointer into the report or the model the re-run made differently).
+    /// - Throws: `invalid_proof` when the report is not anchored as it states (``verifyReport(_:)``), `not_found` when
+    ///   the ledger holds no definition or model for it (a report anchored before they were kept).
+    public func reproduceReport(_ reportBytes: [UInt8]) async throws(LedgerError) -> ReportReproduction {
+        let verification = try await verifyReport(reportBytes)
+        let digest = verification.digest
+        guard let anchor = try await store.events(verification.anchorIndex..<verification.anchorIndex + 1).first
+        else {
+            throw LedgerError(.invalidState, "the anchor at index \(verification.anchorIndex) cannot be read")
+        }
+        let fields = try anchor.decode().header.publicFields
+        let codeVersion = fields["code_version"]?.stringValue
+        guard let modelHex = fields["model_digest"]?.stringValue,
+            let modelDigest = Hex.decode(modelHex).flatMap(Digest.init)
+        else {
+            throw LedgerError(
+                .notFound,
+                "the anchor of report \(digest.hex) carries no model digest: it was made before models were kept, and cannot be reproduced"
+            )
+        }
+        let files = try await reportFiles(of: digest)
+        guard let definitionBytes = files.definition, let storedModel = files.model else {
+            throw LedgerError(
+                .notFound,
+                "the ledger holds no definition or model for report \(digest.hex); a full copy of the ledger that ran it does"
+            )
+        }
+        func outcome(_ report: Digest, _ model: Digest, _ difference: ReportReproduction.Difference?)
+            -> ReportReproduction
+        {
+            ReportReproduction(
+                verification: verification, reportDigest: digest, modelDigest: modelDigest,
+                reproducedReportDigest: report, reproducedModelDigest: model, codeVersion: codeVersion,
+                reproducingCodeVersion: PipelineRun.codeVersion, difference: difference)
+        }
+        let pipelineDigest = fields["pipeline_digest"]?.stringValue ?? ""
+        guard SHA256.hash(definitionBytes).hex == pipelineDigest else {
+            return outcome(
+                digest, modelDigest,
+                .init(
+                    document: ReportFile.definition, pointer: "",
+                    reason:
+                        "the stored definition's SHA-256 is not the pipeline digest its anchor carries (\(pipelineDigest))"
+                ))
+        }
+        guard let text = String(bytes: definitionBytes, encoding: .utf8) else {
+            throw LedgerError(.invalidRecord, "the stored definition of report \(digest.hex) is not UTF-8")
+        }
+        var definition = try PipelineDefinition(parsing: text, file: "definition of report \(digest.hex.prefix(16))")
+        // The range as anchored: a definition that reads up to the ledger's size read up to the size it had then.
+        definition.range.fromSize = verification.fromSize
+        definition.range.toSize = verification.toSize
+        let input = try await pipelineInput(definition.range)
+        let result = PipelineRun(definition: definition, definitionDigest: pipelineDigest).run(
+            events: input.events, facilities: input.facilities, products: input.products, range: input.range)
+        let report = try result.report.canonicalBytes()
+        let model = try result.model.canonicalBytes()
+        let reproducedModel = SHA256.hash(model)
+        var difference = Self.difference("report", stored: reportBytes, reproduced: report)
+        if difference == nil, reproducedModel != modelDigest || storedModel != model {
+            // Where the stored model departs from the one made again; and whether it is still the anchored one.
+            let stored =
+                SHA256.hash(storedModel) == modelDigest
+                ? "" : "the stored model's SHA-256 is not the model digest its anchor carries; "
+            let place =
+                Self.difference(ReportFile.model, stored: storedModel, reproduced: model)
+                ?? .init(document: ReportFile.model, pointer: "", reason: "the re-run made another model")
+            difference = .init(document: place.document, pointer: place.pointer, reason: stored + place.reason)
+        }
+        return outcome(SHA256.hash(report), reproducedModel, difference)
+    }
+
+    /// The first difference between a stored document and the re-run's, nil when their bytes are the same.
+    private static func difference(_ document: String, stored: [UInt8], reproduced: [UInt8])
+        -> ReportReproduction.Difference?
+    {
+        guard stored != reproduced else { return nil }
+        guard let expected = try? JSONParser.parse(stored) else {
+            return .init(document: document, pointer: "", reason: "the stored \(document) is not JSON")
+        }
+        guard let found = try? JSONParser.parse(reproduced),
+            let difference = JSONDifference.first(expected, found)
+        else {
+            return .init(document: document, pointer: "", reason: "the same values, written differently")
+        }
+        func text(_ value: JSONValue?) -> String {
+            guard let value else { return "nothing" }
+            let written = value.prettyPrinted().split(whereSeparator: \.isNewline)
+                .map { $0.drop { $0 == " " } }.joined(separator: " ")
+            return written.count > 120 ? written.prefix(120) + "…" : written
+        }
+        return .init(
+            document: document, pointer: difference.pointer,
+            reason: "stored \(text(difference.expected)), reproduced \(text(difference.found))")
+    }
+}
