@@ -10,7 +10,8 @@ On a copy of the demo ledger it starts a real `prov serve` on 127.0.0.1 and driv
      the move on its page;
   4. after the factory's dock over-ships a lot and the pipeline runs again, a compliance officer logs into the
      dashboard with the demo key file, confirms the open flag with a note, and the decision shows on the page and in
-     the ledger.
+     the ledger; the lot's page then tells that a confirmed flag touches it (before, that the anchored report covering
+     it has none confirmed: an open flag is not told).
 Screenshots go to the --out folder (CI keeps them as artefacts).
 
 With --postgres URL (an empty PostgreSQL database) the copy of the ledger is moved there with `prov migrate` and the
@@ -48,6 +49,16 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def detection_state(driver):
+    """The product page's anomaly detection line, once it is filled: its state (uncovered, clear, confirmed) and text."""
+    try:
+        WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "detection").get_attribute("data-state"))
+    except Exception:
+        fail("the product page shows no anomaly detection line")
+    line = driver.find_element(By.ID, "detection")
+    return line.get_attribute("data-state"), line.text
 
 
 def wait_for_server(base, seconds=30):
@@ -203,6 +214,10 @@ def main():
         for line in ("from plots PLOT-GH-01-A, PLOT-GH-01-B", "due-diligence statement 26NLZM48211907 (verification QH4T9WXB)"):
             if line not in timeline:
                 fail(f"the timeline does not say '{line}'")
+        # The anomaly report that covers the lot; its flag on the lot is still open, which the page does not tell.
+        state, detection = detection_state(driver)
+        if state != "clear" or "no confirmed flag on this lot" not in detection:
+            fail(f"the page's anomaly detection says '{state}': {detection}")
         driver.save_screenshot(str(out / "product-page.png"))
         driver.set_window_size(390, 1600)
         # Readable on a phone: nothing wider than the screen.
@@ -261,6 +276,13 @@ def main():
         if shown.returncode != 0 or json.loads(shown.stdout).get("status") != "confirmed":
             fail(f"the ledger does not hold the review of {flag}: {shown.stdout}{shown.stderr}")
         print(f"dashboard: {flag} confirmed by compliance, signed in the browser")
+        # The product page now tells that a compliance officer confirmed a flag on the lot.
+        driver.get(f"{base}/p/{LOT}")
+        state, detection = detection_state(driver)
+        if state != "confirmed" or "a compliance officer confirmed a flag on this lot" not in detection:
+            fail(f"after the review the page's anomaly detection says '{state}': {detection}")
+        driver.save_screenshot(str(out / "product-page-confirmed.png"))
+        print(f"product page after the review: {detection}")
         verified = prov(args, "verify", ledger=ledger.address)
         if verified.returncode != 0:
             fail(f"the ledger does not verify after the browser's review: {verified.stdout}{verified.stderr}")

@@ -31,6 +31,9 @@ public enum DetectionBenchmark {
         /// Whether the networks give their cocoa, coffee and cattle farms production plots that the harvests name
         /// (``SampleNetwork/Configuration/plots``), so that the pipeline's plot rules run on them.
         public var plots = false
+        /// Whether each report is reproduced from the ledger after its run (``Ledger/reproduceReport(_:)``): its time
+        /// against the run's, and whether it gave the same report and model.
+        public var reproduce = false
 
         public init(
             lots: Int, seeds: [UInt64], definition: PipelineDefinition, definitionBytes: [UInt8], modelsOnly: Bool,
@@ -173,6 +176,30 @@ public enum DetectionBenchmark {
             String(
                 format: "precision %.3f (%d of %d flags hold a labelled record); model-only flags %d, of which true %d",
                 quality.precision, quality.trueFlags, quality.flags, quality.modelOnly, quality.modelOnlyTrue))
+        log(
+            String(
+                format: "seed %llu: model %d bytes (%.1f MB), digest %@", seed, outcome.model.count,
+                Double(outcome.model.count) / 1_000_000, outcome.modelDigest.hex))
+        var reproduction = JSONValue.null
+        if configuration.reproduce && !gs1Names {
+            let again = Date()
+            let reproduced = try await ledger.reproduceReport(outcome.canonicalReport)
+            let seconds = Date().timeIntervalSince(again)
+            guard reproduced.reproduced else {
+                throw LedgerError(
+                    .invalidState,
+                    "seed \(seed): the report was not reproduced: the \(reproduced.difference?.document ?? "?") differs at \(reproduced.difference?.pointer ?? "?"): \(reproduced.difference?.reason ?? "")"
+                )
+            }
+            log(
+                String(
+                    format: "seed %llu: reproduced the report and the model in %.2f s, %.3f × the run's %.2f s", seed,
+                    seconds, seconds / pipelineSeconds, pipelineSeconds))
+            reproduction = [
+                "seconds": .string(String(format: "%.3f", seconds)),
+                "ratio_to_run": .string(String(format: "%.4f", seconds / pipelineSeconds)), "reproduced": .bool(true),
+            ]
+        }
         var peerRows = [JSONValue]()
         if let peers = configuration.peers, let matrix = outcome.features {
             let path = directory + "/links.csv"
@@ -196,6 +223,7 @@ public enum DetectionBenchmark {
             "flags": .integer(quality.flags), "precision": .string(String(format: "%.4f", quality.precision)),
             "model_only_flags": .integer(quality.modelOnly), "model_only_true": .integer(quality.modelOnlyTrue),
             "pipeline_seconds": .string(String(format: "%.3f", pipelineSeconds)),
+            "model_bytes": .integer(outcome.model.count), "reproduce": reproduction,
             "timings": .object(
                 Dictionary(outcome.timings.map { ($0.stage, .string(String(format: "%.3f", $0.seconds))) }) {
                     first, _ in first

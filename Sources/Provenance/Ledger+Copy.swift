@@ -28,7 +28,8 @@ extension Ledger {
     ///
     /// Each block is written in one transaction, its events streamed in chunks, so memory stays bounded whatever a
     /// block's size; a copy that stops part way leaves whole blocks only, and is started again into an empty store.
-    /// Anomaly reports stored with their anchors are copied too, with their files (definition, model); the query index is rebuilt where it is needed.
+    /// Anomaly reports stored with their anchors are copied too, with their files (definition, model); the query
+    /// index is rebuilt where it is needed.
     public func copy(
         to address: LedgerAddress, progress: @escaping @Sendable (LedgerCopyProgress) -> Void = { _ in }
     ) async throws(LedgerError) -> LedgerCopySummary {

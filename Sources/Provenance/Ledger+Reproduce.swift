@@ -131,7 +131,9 @@ extension Ledger {
         let report = try result.report.canonicalBytes()
         let model = try result.model.canonicalBytes()
         let reproducedModel = SHA256.hash(model)
-        var difference = Self.difference("report", stored: reportBytes, reproduced: report)
+        // The anchored report is the canonical form of the one given (which may be written otherwise).
+        var difference =
+            SHA256.hash(report) == digest ? nil : Self.difference("report", stored: reportBytes, reproduced: report)
         if difference == nil, reproducedModel != modelDigest || storedModel != model {
             // Where the stored model departs from the one made again; and whether it is still the anchored one.
             let stored =
@@ -167,5 +169,71 @@ extension Ledger {
         return .init(
             document: document, pointer: difference.pointer,
             reason: "stored \(text(difference.expected)), reproduced \(text(difference.found))")
+    }
+}
+
+/// What anomaly detection says of a lot, as its public product page shows it: the latest anchored report whose range
+/// holds every event of the lot, and whether a compliance officer confirmed a flag of that report that touches the
+/// lot. Open and dismissed flags are the compliance office's, and are not told.
+public struct LotDetection: Sendable {
+    /// An anchored report, by its anchor.
+    public struct Covering: Sendable {
+        public let digest: Digest
+        public let anchorIndex: Int
+        /// When the anchor was signed.
+        public let anchoredAt: Timestamp
+        public let fromSize: Int
+        public let toSize: Int
+    }
+
+    public let lot: String
+    /// Nil while no anchored report covers the lot.
+    public let report: Covering?
+    /// Whether a confirmed flag of ``report`` names the lot or one of its events.
+    public let confirmedFlag: Bool
+
+    public var json: JSONValue {
+        [
+            "lot": .string(lot),
+            "report": report.map { report in
+                [
+                    "digest": .string(report.digest.hex), "anchor_index": .integer(report.anchorIndex),
+                    "anchored_at": .string(report.anchoredAt.utc), "from_size": .integer(report.fromSize),
+                    "to_size": .integer(report.toSize),
+                ]
+            } ?? .null,
+            "confirmed_flag": .bool(confirmedFlag),
+        ]
+    }
+}
+
+extension Ledger {
+    /// What anomaly detection says of `lot` (``LotDetection``).
+    ///
+    /// - Throws: `not_found` when no event names the lot.
+    public func detection(ofLot lot: String) async throws(LedgerError) -> LotDetection {
+        let events = try await store.events(touchingLots: [lot])
+        guard let lowest = events.map(\.index).min(), let highest = events.map(\.index).max() else {
+            throw LedgerError(.notFound, "no lot '\(lot)' in the ledger")
+        }
+        var covering: LotDetection.Covering?
+        for record in try await store.events(kind: EventKind.anchor.rawValue).reversed() {
+            let header = try record.decode().header
+            let fields = header.publicFields
+            guard let from = fields["from_size"]?.integerValue, let to = fields["to_size"]?.integerValue,
+                from <= lowest, highest < to,
+                let digest = fields["report_digest"]?.stringValue.flatMap(Hex.decode).flatMap(Digest.init)
+            else { continue }
+            covering = .init(
+                digest: digest, anchorIndex: record.index, anchoredAt: header.occurredAt, fromSize: from, toSize: to)
+            break
+        }
+        guard let covering else { return LotDetection(lot: lot, report: nil, confirmedFlag: false) }
+        let records = Set(events.map { $0.columns.signer + "\u{0}" + $0.columns.recordID })
+        let confirmed = try await flags(of: anchoredReport(digest: covering.digest.hex), status: .confirmed)
+        let touching = confirmed.contains { state in
+            state.flag.lot == lot || state.flag.records.contains { records.contains($0.signer + "\u{0}" + $0.recordID) }
+        }
+        return LotDetection(lot: lot, report: covering, confirmedFlag: touching)
     }
 }

@@ -60,6 +60,11 @@ struct DetectionBench: AsyncParsableCommand {
             "Give each network's cocoa, coffee and cattle farms production plots that their harvests name (prov sample generate --plots), so that the pipeline's plot rules run on them (the GS1-named network of --gs1-names gets none)."
         ))
     var plots = false
+    @Flag(
+        help: ArgumentHelp(
+            "Reproduce each report from the ledger after its run (prov reports reproduce): its time as a ratio to the run's, and a failure if the report or the model differs."
+        ))
+    var reproduce = false
     @Flag(help: "Print the results as JSON.") var json = false
 
     func run() async throws {
@@ -79,6 +84,7 @@ struct DetectionBench: AsyncParsableCommand {
                 modelsOnly: modelsOnly, keep: keep, peers: peers ? (peersPython, peersScript) : nil)
             configuration.gs1Names = gs1Names
             configuration.plots = plots
+            configuration.reproduce = reproduce
             let results = try await DetectionBenchmark.run(configuration) { line in if !json { print(line) } }
             if json { printJSON(.array(results)) }
         }

@@ -34,13 +34,16 @@ import Testing
             ProvRunner.sampleData.deletingLastPathComponent().appendingPathComponent("Pipelines/default.yml").path
         let result = try prov.run(
             "bench", "detection", "--lots", "300", "--seeds", "3", "--pipeline", pipeline, "--models-only", "--keep",
-            prov.path("kept"), "--gs1-names", "--plots", "--json")
+            prov.path("kept"), "--gs1-names", "--plots", "--reproduce", "--json")
         #expect(result.status == 0, "\(result.stderr)")
         guard case .array(let seeds) = try JSONParser.parse(result.stdout), let seed = seeds.first else {
             Issue.record("no seeds in \(result.stdout)")
             return
         }
         #expect(seed["seed"] == .string("3") && seed["models_only"] == .bool(true))
+        // The report and its model made again from the ledger (--reproduce).
+        #expect(seed["reproduce"]?["reproduced"] == .bool(true), "\(result.stdout)")
+        #expect((Self.number(seed["model_bytes"]) ?? 0) > 1000)
         guard case .object(let recall)? = seed["recall"] else {
             Issue.record("no recall in \(result.stdout)")
             return

@@ -101,6 +101,30 @@ import Testing
         #expect(confirmed.first?.reviews.first?.officer == "compliance")
     }
 
+    /// The product page's line on detection: the anchored report covering a lot, and a confirmed flag on it only once
+    /// an officer confirmed it (an open flag is not told).
+    @Test func aLotsDetectionTellsOnlyConfirmedFlags() async throws {
+        let demo = try await DemoNetwork.make()
+        defer { demo.remove() }
+        let flag = try #require(try await demo.ledger.flags().first { $0.flag.lot != nil })
+        let lot = try #require(flag.flag.lot)
+        try await demo.withServer { client in
+            let path = "/v1/lots/\(lot)/detection"
+            let before = try await client.call(.get, path)
+            OpenAPIContract.expect(before, 200, "GET", "/v1/lots/{id}/detection")
+            let detection = try before.json
+            #expect(detection["report"]?["digest"] == .string(flag.reportDigest.hex), "\(detection)")
+            #expect(detection["confirmed_flag"] == .bool(false))
+            _ = try await demo.ledger.review(
+                flag: flag.flag.id, decision: .confirmed, note: "checked", signedWith: try DemoNetwork.key("compliance")
+            )
+            let after = try await client.call(.get, path).json
+            #expect(after["confirmed_flag"] == .bool(true), "\(after)")
+            OpenAPIContract.expect(
+                try await client.call(.get, "/v1/lots/NO-SUCH-LOT/detection"), 404, "GET", "/v1/lots/{id}/detection")
+        }
+    }
+
     @Test func reportsAreListedAndServedAsAnchored() async throws {
         let demo = try await DemoNetwork.make()
         defer { demo.remove() }

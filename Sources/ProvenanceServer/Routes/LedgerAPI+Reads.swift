@@ -117,6 +117,13 @@ extension LedgerAPI {
                 try await api.lotResponse(try context.pathParameter("id"), request: request, context: context)
             }
         }
+        // What the product page says of detection: the anchored report covering the lot, and whether a confirmed
+        // flag touches it (never an open or dismissed one).
+        router.get("/v1/lots/:id/detection") { _, context in
+            try await reading { api in
+                Response.json(try await api.ledger.detection(ofLot: try context.pathParameter("id")).json)
+            }
+        }
     }
 
     /// The proof bundle of event `text`, with the fields the caller may not see withheld.

@@ -19,6 +19,7 @@ enum Pages {
                   <section><h2>Journey</h2><div id="map" class="map"></div><div id="plots" class="map plots" hidden></div><ol id="timeline" class="timeline"></ol></section>
                   <section><h2>Transformations</h2><ul id="transformations"></ul></section>
                   <section><h2>Certificates</h2><ul id="certificates"></ul></section>
+                  <section id="detection-section" hidden><h2>Anomaly detection</h2><p id="detection"></p></section>
                   <section class="about">
                     <h2>How this page checks the history</h2>
                     <p>Every event above is signed by the participant who recorded it, and the ledger's operator signs a checkpoint

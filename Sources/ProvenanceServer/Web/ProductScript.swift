@@ -228,6 +228,26 @@ enum ProductScript {
           if (!list.children.length) list.append(el('li', { class: 'none' }, 'none claimed'));
         }
 
+        // The anchored anomaly report that covers the lot, and whether a compliance officer confirmed a flag on it.
+        async function renderDetection() {
+          const response = await getJSON(`/v1/lots/${encodeURIComponent(subject)}/detection`);
+          if (response.status !== 200) return;
+          const detection = response.body;
+          const text = document.getElementById('detection');
+          if (!detection.report) {
+            text.textContent = 'No anchored anomaly report covers this lot yet.';
+          } else {
+            const report = detection.report;
+            text.textContent = `Checked by anomaly report ${report.digest.slice(0, 16)}…, anchored on ${report.anchored_at.slice(0, 10)} `
+              + `at ledger index ${report.anchor_index} (events ${report.from_size} to ${report.to_size - 1}): `
+              + (detection.confirmed_flag
+                ? 'a compliance officer confirmed a flag on this lot.'
+                : 'no confirmed flag on this lot.');
+          }
+          text.dataset.state = !detection.report ? 'uncovered' : detection.confirmed_flag ? 'confirmed' : 'clear';
+          document.getElementById('detection-section').hidden = false;
+        }
+
         async function verifyAll(history) {
           const checkpoint = await getJSON('/v1/checkpoint');
           if (checkpoint.status !== 200 || checkpoint.body.operator_key !== document.body.dataset.operatorKey) {
@@ -299,6 +319,7 @@ enum ProductScript {
           renderMap(history);
           renderTransformations(history);
           renderCertificates(history);
+          if (history.kind === 'lot') renderDetection().catch(() => {});
           await verifyAll(history);
         }
 
