@@ -2,9 +2,23 @@ internal import LedgerCore
 internal import Pipeline
 internal import Synchronization
 
-/// The products', facilities' and participants' current master data, read once per block: every history, product page and field
-/// visibility check resolves names through it, and master data changes only when a block is appended.
-final class CurrentMasterData: Sendable {
+/// A value read from the ledger as of one head height, read again only once the head moves (an append): the
+/// current master data, which every history, product page and field visibility check resolves names through, and what
+/// the anchored reports say of lots.
+final class HeadCache<Value: Sendable>: Sendable {
+    private let cached = Mutex<(height: Int, value: Value)?>(nil)
+
+    /// The value at block `height`, read by `read` unless the last one read was at that height.
+    func value(height: Int, read: () async throws(LedgerError) -> Value) async throws(LedgerError) -> Value {
+        if let hit = cached.withLock({ $0 }), hit.height == height { return hit.value }
+        let value = try await read()
+        cached.withLock { $0 = (height, value) }
+        return value
+    }
+}
+
+/// The products', facilities' and participants' current master data.
+enum CurrentMasterData {
     struct Snapshot: Sendable {
         let products: ProductCatalog
         /// Facility ID → the public fields of its latest `facility` event.
@@ -13,16 +27,6 @@ final class CurrentMasterData: Sendable {
         let facilities: [String: FacilityProfile]
         /// The participants' GLNs.
         let parties: PartyDirectory
-    }
-
-    private let cached = Mutex<(height: Int, snapshot: Snapshot)?>(nil)
-
-    /// The snapshot at block `height`, read by `read` unless the last one read was at that height.
-    func snapshot(height: Int, read: () async throws(LedgerError) -> Snapshot) async throws(LedgerError) -> Snapshot {
-        if let hit = cached.withLock({ $0 }), hit.height == height { return hit.snapshot }
-        let snapshot = try await read()
-        cached.withLock { $0 = (height, snapshot) }
-        return snapshot
     }
 }
 
@@ -34,11 +38,11 @@ final class AnswerMasterData: Sendable {
 
     private let snapshots = Mutex<[ObjectIdentifier: CurrentMasterData.Snapshot]>([:])
 
-    func snapshot(of source: CurrentMasterData) -> CurrentMasterData.Snapshot? {
+    func snapshot(of source: HeadCache<CurrentMasterData.Snapshot>) -> CurrentMasterData.Snapshot? {
         snapshots.withLock { $0[ObjectIdentifier(source)] }
     }
 
-    func keep(_ snapshot: CurrentMasterData.Snapshot, of source: CurrentMasterData) {
+    func keep(_ snapshot: CurrentMasterData.Snapshot, of source: HeadCache<CurrentMasterData.Snapshot>) {
         snapshots.withLock { $0[ObjectIdentifier(source)] = snapshot }
     }
 }

@@ -498,7 +498,7 @@ extension Ledger {
 
     private func masterDataAtHead() async throws(LedgerError) -> CurrentMasterData.Snapshot {
         let height = try await headHeight()
-        return try await currentMasterData.snapshot(height: height) { () async throws(LedgerError) in
+        return try await currentMasterData.value(height: height) { () async throws(LedgerError) in
             let versions = try await facilities()
             var fields = [String: [String: JSONValue]]()
             for version in versions { fields[version.id] = version.fields }

@@ -207,6 +207,16 @@ public struct LotDetection: Sendable {
     }
 }
 
+/// The anchored reports' ranges, newest first, and for each report the lots and records its confirmed flags touch: what
+/// a lot's product page asks, read once per head height.
+struct DetectionSummary: Sendable {
+    let anchors: [LotDetection.Covering]
+    /// Per report digest (hex): the lots its confirmed flags name, and their records as signer and record ID.
+    let confirmed: [String: (lots: Set<String>, records: Set<String>)]
+
+    static func recordKey(signer: String, recordID: String) -> String { signer + "\u{0}" + recordID }
+}
+
 extension Ledger {
     /// What anomaly detection says of `lot` (``LotDetection``).
     ///
@@ -216,24 +226,48 @@ extension Ledger {
         guard let lowest = events.map(\.index).min(), let highest = events.map(\.index).max() else {
             throw LedgerError(.notFound, "no lot '\(lot)' in the ledger")
         }
-        var covering: LotDetection.Covering?
+        let summary = try await detectionSummary.value(height: try await headHeight()) {
+            () async throws(LedgerError) in try await readDetectionSummary()
+        }
+        guard let covering = summary.anchors.first(where: { $0.fromSize <= lowest && highest < $0.toSize }) else {
+            return LotDetection(lot: lot, report: nil, confirmedFlag: false)
+        }
+        let touched = summary.confirmed[covering.digest.hex]
+        let confirmed =
+            touched?.lots.contains(lot) == true
+            || events.contains { record in
+                touched?.records.contains(
+                    DetectionSummary.recordKey(signer: record.columns.signer, recordID: record.columns.recordID))
+                    == true
+            }
+        return LotDetection(lot: lot, report: covering, confirmedFlag: confirmed)
+    }
+
+    private func readDetectionSummary() async throws(LedgerError) -> DetectionSummary {
+        var anchors = [LotDetection.Covering]()
         for record in try await store.events(kind: EventKind.anchor.rawValue).reversed() {
             let header = try record.decode().header
             let fields = header.publicFields
             guard let from = fields["from_size"]?.integerValue, let to = fields["to_size"]?.integerValue,
-                from <= lowest, highest < to,
                 let digest = fields["report_digest"]?.stringValue.flatMap(Hex.decode).flatMap(Digest.init)
             else { continue }
-            covering = .init(
-                digest: digest, anchorIndex: record.index, anchoredAt: header.occurredAt, fromSize: from, toSize: to)
-            break
+            anchors.append(
+                .init(
+                    digest: digest, anchorIndex: record.index, anchoredAt: header.occurredAt, fromSize: from,
+                    toSize: to))
         }
-        guard let covering else { return LotDetection(lot: lot, report: nil, confirmedFlag: false) }
-        let records = Set(events.map { $0.columns.signer + "\u{0}" + $0.columns.recordID })
-        let confirmed = try await flags(of: anchoredReport(digest: covering.digest.hex), status: .confirmed)
-        let touching = confirmed.contains { state in
-            state.flag.lot == lot || state.flag.records.contains { records.contains($0.signer + "\u{0}" + $0.recordID) }
+        var confirmed = [String: (lots: Set<String>, records: Set<String>)]()
+        let reviews = try await reviewsByFlag()
+        for anchored in try await anchoredReports() {
+            var touched = (lots: Set<String>(), records: Set<String>())
+            for flag in anchored.report.flags where reviews[flag.id]?.last?.decision == .confirmed {
+                if let lot = flag.lot { touched.lots.insert(lot) }
+                for record in flag.records {
+                    touched.records.insert(DetectionSummary.recordKey(signer: record.signer, recordID: record.recordID))
+                }
+            }
+            confirmed[anchored.record.digest.hex] = touched
         }
-        return LotDetection(lot: lot, report: covering, confirmedFlag: touching)
+        return DetectionSummary(anchors: anchors, confirmed: confirmed)
     }
 }

@@ -192,7 +192,7 @@ extension Ledger {
         return flags
     }
 
-    private func reviewsByFlag() async throws(LedgerError) -> [String: [FlagReview]] {
+    func reviewsByFlag() async throws(LedgerError) -> [String: [FlagReview]] {
         var reviews = [String: [FlagReview]]()
         for record in try await store.events(kind: EventKind.review.rawValue) {
             let event = try record.decode()

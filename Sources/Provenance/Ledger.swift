@@ -21,7 +21,9 @@ public final class Ledger: Sendable {
     /// The tree size the query index was last seen to cover, so that a query after no append reads no mark.
     let queryIndexCovers = Mutex<Int>(0)
     /// The products and facilities as of the latest checkpoint, for name resolution in queries.
-    let currentMasterData = CurrentMasterData()
+    let currentMasterData = HeadCache<CurrentMasterData.Snapshot>()
+    /// The anchored reports' ranges and what their confirmed flags touch, for product pages.
+    let detectionSummary = HeadCache<DetectionSummary>()
 
     /// ID under which the operator registers itself in the genesis block.
     public static let operatorParticipantID = "operator"
