@@ -44,10 +44,13 @@ struct DwellTimes {
             keys.append([.facility(facility, product: product), .kind(kind, product: product), .anyProduct(kind: kind)])
         }
         self.hours = hours
-        references = PeerGroups.resolve(
+        (references, table) = PeerGroups.resolve(
             keys: keys, values: hours, minimumCohort: minimumCohort, minimumSpread: 1, relativeSpread: 0.05,
             name: Self.name(of:))
     }
+
+    /// The senders' dwell peer groups as fitted.
+    let table: PeerTable
 
     /// The shipment's dwell against its peers', in spreads, or `nil`.
     func deviation(ofShipment position: Int) -> Double? {

@@ -166,6 +166,8 @@ struct FeatureTable {
     /// A shipment's dwell at its sender, hours (NaN where unknown), and the peer group it is measured against.
     var dwellHours: [Double] = []
     var dwellReference: [PeerReference?] = []
+    /// The peer groups the deviations were measured against, as fitted, by what they measure.
+    var peerTables: [String: PeerTable] = [:]
 
     /// Computes every catalogued feature for every link of `links`.
     init(links: LinkSet, minimumCohort: Int) {
@@ -174,6 +176,7 @@ struct FeatureTable {
         let lanes = LaneTransits(links: links, minimumCohort: minimumCohort)
         let dwells = DwellTimes(links: links, minimumCohort: minimumCohort)
         let windows = VolumeWindows(links: links)
+        peerTables = lanes.tables.merging(["dwell_hours": dwells.table]) { first, _ in first }
         var values = [String: [Double]]()
         for feature in FeatureCatalog.all { values[feature.name] = [] }
         func append(_ name: String, _ value: Double?) {

@@ -8,7 +8,8 @@ internal import Foundation
 ///
 /// The document holds, in model column order, each feature's scale (linear, log ratio or signed log) and its robust
 /// scaling (median and spread), the cap on scaled values, each feature's tail model (where its body ends, the tail's
-/// scale, the distances beyond the edge), the detector (the isolation forest's trees, the clusters and mixture, each
+/// scale, the distances beyond the edge), the peer groups that lanes' transits, speeds and losses and senders' dwells
+/// were measured against (each group's size, median and spread, and the blending constants), the detector (the isolation forest's trees, the clusters and mixture, each
 /// model's score calibration), and the flagging threshold; with the definition's name and digest and the code
 /// version that fitted it.
 ///
@@ -24,6 +25,7 @@ public struct FittedModel: Sendable {
     let features: [String]
     let scaler: RobustScaler
     let tails: [TailModel]
+    let peerGroups: [String: PeerTable]
     let detector: CombinedDetector?
     let threshold: PipelineDefinition.Threshold
 
@@ -52,7 +54,7 @@ public struct FittedModel: Sendable {
                     name: name, scale: FeatureCatalog.feature(named: name).map { "\($0.scale)" } ?? "linear",
                     median: scaler.medians[column], spread: scaler.scales[column], tail: tails[column])
             },
-            cap: PipelineRun.cap, detector: detector,
+            cap: PipelineRun.cap, peerGroups: peerGroups, detector: detector,
             threshold: .init(
                 pValue: threshold.pValue, score: threshold.score, falseAlarmsPer1000: threshold.falseAlarmsPer1000,
                 minimumDeviation: threshold.minimumDeviation))
@@ -84,6 +86,7 @@ public struct FittedModel: Sendable {
         let pipeline: Pipeline
         let features: [Feature]
         let cap: Double
+        let peerGroups: [String: PeerTable]
         let detector: CombinedDetector?
         let threshold: Threshold
     }

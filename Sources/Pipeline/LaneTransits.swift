@@ -44,17 +44,24 @@ struct LaneTransits {
     /// The peer group of every shipment of `links`, each group's statistics computed once.
     init(links: LinkSet, minimumCohort: Int) {
         let keys = links.shipments.map { Self.keys(of: $0, in: links) }
-        references = PeerGroups.resolve(
+        let transits = PeerGroups.resolve(
             keys: keys, values: links.shipments.map { links.transitHours(of: $0) }, minimumCohort: minimumCohort,
             minimumSpread: 1, relativeSpread: 0.05, name: Self.name(of:))
-        speedReferences = PeerGroups.resolve(
+        let speeds = PeerGroups.resolve(
             keys: keys, values: links.shipments.map { links.speedKmh(of: $0) }, minimumCohort: minimumCohort,
             minimumSpread: 1, relativeSpread: 0.05, name: Self.name(of:))
         // A loss of half a percent is one spread where a lane's losses are all alike (most often none at all).
-        lossReferences = PeerGroups.resolve(
+        let losses = PeerGroups.resolve(
             keys: keys, values: links.shipments.map { links.lossRatio(of: $0) }, minimumCohort: minimumCohort,
             minimumSpread: 0.005, relativeSpread: 0.05, name: Self.name(of:))
+        references = transits.references
+        speedReferences = speeds.references
+        lossReferences = losses.references
+        tables = ["lane_transit_hours": transits.table, "lane_speed_kmh": speeds.table, "lane_loss": losses.table]
     }
+
+    /// The lanes' peer groups as fitted, by what they measure.
+    let tables: [String: PeerTable]
 
     /// The reference of the smallest peer group of the shipment at `position` that is large enough, or `nil`.
     func reference(ofShipment position: Int) -> Reference? { references[position] }

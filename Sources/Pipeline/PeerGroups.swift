@@ -54,6 +54,26 @@ struct PeerReference: Equatable {
 /// Leaving the item's own value out of a small group keeps a lane's only shipment, or one anomaly among three, from
 /// setting its own norm. A group too small at every level gives no reference, and the feature is missing for that
 /// item. Deviations are signed, so too little and too much, too fast and too slow, count alike.
+/// One kind of peer group as fitted: each group's size, median and spread, and the credibility constant κ with which
+/// each broader group blends in the narrower groups that fall back to it; part of the fitted model (``FittedModel``).
+struct PeerTable: Sendable, Encodable {
+    struct Group: Sendable, Encodable {
+        let group: String
+        let count: Int
+        let median: Double
+        let spread: Double
+    }
+
+    struct Blend: Sendable, Encodable {
+        let group: String
+        let kappa: Double
+    }
+
+    /// By name, then size and median (names need not be unique).
+    let groups: [Group]
+    let kappa: [Blend]
+}
+
 enum PeerGroups {
     /// The reference of every item: its reliable group, with the narrower groups blended in.
     ///
@@ -66,7 +86,7 @@ enum PeerGroups {
     static func resolve<Key: Hashable>(
         keys: [[Key]], values: [Double?], minimumCohort: Int, minimumSpread: Double, relativeSpread: Double,
         name: (Key) -> String
-    ) -> [PeerReference?] {
+    ) -> (references: [PeerReference?], table: PeerTable) {
         let cohort = max(1, minimumCohort)
         var members = [Key: [Double]]()
         for (itemKeys, value) in zip(keys, values) {
@@ -98,7 +118,14 @@ enum PeerGroups {
             kappa[parent] = Self.kappa(ordered) ?? Double(cohort)
         }
 
-        return zip(keys, values).map { itemKeys, value -> PeerReference? in
+        let table = PeerTable(
+            groups: groups.values.map { .init(group: $0.group, count: $0.count, median: $0.median, spread: $0.spread) }
+                .sorted { ($0.group, $0.count, $0.median) < ($1.group, $1.count, $1.median) },
+            kappa: kappa.compactMap { parent, value in
+                groups[parent].map { PeerTable.Blend(group: $0.group, kappa: value) }
+            }
+            .sorted { ($0.group, $0.kappa) < ($1.group, $1.kappa) })
+        let references = zip(keys, values).map { itemKeys, value -> PeerReference? in
             guard let reliable = itemKeys.firstIndex(where: { (groups[$0]?.count ?? 0) >= cohort }),
                 let start = groups[itemKeys[reliable]]
             else { return nil }
@@ -129,6 +156,7 @@ enum PeerGroups {
                 parent: PeerReference.Parent(
                     group: start.group, count: start.count, median: start.median, weight: 1 - parentShare))
         }
+        return (references, table)
     }
 
     /// κ = within-group variance / between-group variance over `groups` with at least two values each (the

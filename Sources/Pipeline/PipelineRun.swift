@@ -112,7 +112,8 @@ public struct PipelineRun: Sendable {
         }
         let model = FittedModel(
             pipeline: definition.name, definitionDigest: definitionDigest, features: definition.features,
-            scaler: scaler, tails: scores.tails.models, detector: detected?.detector, threshold: definition.threshold)
+            scaler: scaler, tails: scores.tails.models, peerGroups: table.peerTables, detector: detected?.detector,
+            threshold: definition.threshold)
         return Result(report: report, model: model, features: features, timings: timings)
     }
 

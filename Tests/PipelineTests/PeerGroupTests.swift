@@ -6,6 +6,12 @@ import Testing
 @Suite struct PeerGroupTests {
     /// Items of the small groups `groups` (name → values), all under one parent "P".
     static func resolve(_ groups: [(String, [Double])], minimumCohort: Int) -> [PeerReference?] {
+        fitted(groups, minimumCohort: minimumCohort).references
+    }
+
+    static func fitted(_ groups: [(String, [Double])], minimumCohort: Int) -> (
+        references: [PeerReference?], table: PeerTable
+    ) {
         var keys = [[String]]()
         var values = [Double?]()
         for (group, members) in groups {
@@ -17,6 +23,21 @@ import Testing
         return PeerGroups.resolve(
             keys: keys, values: values, minimumCohort: minimumCohort, minimumSpread: 1, relativeSpread: 0.05,
             name: { $0 })
+    }
+
+    /// The table the fitted model keeps: every group with its size, median and spread, in name order, and the
+    /// blending constant of the parent the small groups fall back to.
+    @Test func theFittedTableListsEveryGroupAndItsParentsBlend() throws {
+        let table = Self.fitted(
+            [
+                ("sea", [400, 410, 420, 430, 440]), ("road-1", [10, 11, 12, 13, 14]), ("road-2", [12, 13, 14, 15, 16]),
+            ],
+            minimumCohort: 10
+        ).table
+        #expect(table.groups.map(\.group) == ["P", "road-1", "road-2", "sea"])
+        #expect(table.groups.map(\.count) == [15, 5, 5, 5])
+        #expect(table.groups.map(\.median) == [14, 12, 14, 420])
+        #expect(table.kappa.map(\.group) == ["P"] && (table.kappa.first?.kappa ?? 0) > 0)
     }
 
     /// One lane's goods sail while its parent's other lanes truck: five sailings already outweigh the parent.
