@@ -219,7 +219,8 @@ struct ReportsVerify: AsyncParsableCommand {
 
 struct ReportsExport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write a stored report's JSON and HTML to a folder.")
+        commandName: "export",
+        abstract: "Write a stored report's JSON and HTML, with the definition and the model kept with it, to a folder.")
 
     @OptionGroup var options: LedgerOptions
     @Argument(
