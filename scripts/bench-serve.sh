@@ -35,6 +35,14 @@ batches=${BATCHES:-60}
 batch_concurrency=${BATCH_CONCURRENCY:-4}
 port=${PORT:-18181}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+# Linux's session autogroups share the cores between login sessions, not between processes: PostgreSQL, started in a
+# session of its own, then gets one session's share however many backends are busy, and on a machine that also runs
+# the servers and wrk a runnable backend was measured waiting 0.2 to 2 s for a core, which wrk counts in every p99.
+# Servers do not run that way (a service's cgroup, or a database on its own machine): turn them off before the
+# database's connections are made, e.g. `sysctl -w kernel.sched_autogroup_enabled=0`.
+if [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null || echo 0)" = 1 ]; then
+    echo "note: kernel.sched_autogroup_enabled=1: PostgreSQL's backends share one session's part of the cores, and its reads' tails measure that"
+fi
 swift build -c release --product prov >/dev/null
 prov="$(swift build -c release --show-bin-path)/prov"
 ledger="$dir/ledger.sqlite"
