@@ -260,7 +260,10 @@ extension Ledger {
         let reviews = try await reviewsByFlag()
         for anchored in try await anchoredReports() {
             var touched = (lots: Set<String>(), records: Set<String>())
-            for flag in anchored.report.flags where reviews[flag.id]?.last?.decision == .confirmed {
+            for flag in anchored.report.flags {
+                // The status as every reader of flags decides it (FlagState: the latest review).
+                let state = FlagState(flag: flag, reportDigest: anchored.record.digest, reviews: reviews[flag.id] ?? [])
+                guard state.status == .confirmed else { continue }
                 if let lot = flag.lot { touched.lots.insert(lot) }
                 for record in flag.records {
                     touched.records.insert(DetectionSummary.recordKey(signer: record.signer, recordID: record.recordID))

@@ -107,15 +107,9 @@ extension Ledger {
             throw LedgerError(
                 .notFound, "no anomaly report yet; run 'prov pipeline run Pipelines/default.yml --key OFFICER.pem'")
         }
-        return try await flags(of: latest, status: status)
-    }
-
-    /// The flags of the report `anchored`, highest score first, with their reviews; optionally only those with
-    /// `status`.
-    func flags(of anchored: AnchoredReport, status: FlagStatus? = nil) async throws(LedgerError) -> [FlagState] {
         let reviews = try await reviewsByFlag()
-        return anchored.report.flags
-            .map { FlagState(flag: $0, reportDigest: anchored.record.digest, reviews: reviews[$0.id] ?? []) }
+        return latest.report.flags
+            .map { FlagState(flag: $0, reportDigest: latest.record.digest, reviews: reviews[$0.id] ?? []) }
             .filter { status == nil || $0.status == status }
     }
 

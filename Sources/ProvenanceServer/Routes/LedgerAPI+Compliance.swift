@@ -104,21 +104,26 @@ extension LedgerAPI {
         }
         // What 'prov reports reproduce' re-runs a report from, for readers who reproduce it elsewhere.
         router.get("/v1/reports/:digest/model") { _, context in
-            _ = try context.requireRole(Self.readers, for: "reading reports")
-            let report = try await ledger.anchoredReport(digest: try context.pathParameter("digest"))
-            guard let model = try await ledger.reportFiles(of: report.record.digest).model else {
-                throw LedgerError(.notFound, "report \(report.record.digest.hex) was anchored before models were kept")
-            }
-            return Response.bytesResponse(model, contentType: "application/json")
+            Response.bytesResponse(
+                try await reportFile(\.model, named: "models", context: context), contentType: "application/json")
         }
         router.get("/v1/reports/:digest/definition") { _, context in
-            _ = try context.requireRole(Self.readers, for: "reading reports")
-            let report = try await ledger.anchoredReport(digest: try context.pathParameter("digest"))
-            guard let definition = try await ledger.reportFiles(of: report.record.digest).definition else {
-                throw LedgerError(
-                    .notFound, "report \(report.record.digest.hex) was anchored before definitions were kept")
-            }
-            return Response.bytesResponse(definition, contentType: "text/plain; charset=utf-8")
+            Response.bytesResponse(
+                try await reportFile(\.definition, named: "definitions", context: context),
+                contentType: "text/plain; charset=utf-8")
         }
+    }
+
+    /// A file kept with the anchored report the path names, for compliance readers; `not_found` for a report anchored
+    /// before such files (`kind`) were kept.
+    private func reportFile(
+        _ file: KeyPath<StoredReportFiles, [UInt8]?>, named kind: String, context: ProvenanceRequestContext
+    ) async throws -> [UInt8] {
+        _ = try context.requireRole(Self.readers, for: "reading reports")
+        let report = try await ledger.anchoredReport(digest: try context.pathParameter("digest"))
+        guard let bytes = try await ledger.reportFiles(of: report.record.digest)[keyPath: file] else {
+            throw LedgerError(.notFound, "report \(report.record.digest.hex) was anchored before \(kind) were kept")
+        }
+        return bytes
     }
 }
